@@ -1,0 +1,35 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          // Electron entry (the only file that imports electron)
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // `sauti` command line (serve, import, doctor): plain Node
+          cli: resolve(__dirname, 'src/main/hosts/cli.ts'),
+          // worker_threads entries: heavy work never runs on the main thread
+          'audio-worker': resolve(__dirname, 'src/main/workers/audio.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        // A sandboxed preload cannot be an ES module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    build: {
+      rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+    },
+    plugins: [vue()],
+  },
+})

@@ -1,0 +1,14 @@
+import type Database from 'better-sqlite3'
+import { m001People } from './001-people'
+import { m002Audio } from './002-audio'
+import { m003Models } from './003-models'
+import { m004Provenance } from './004-provenance'
+
+export interface Migration {
+  version: number
+  name: string
+  up(db: Database.Database): void
+}
+
+/** Numbered migrations, applied in order. Never edit one that has shipped: add the next. */
+export const migrations: readonly Migration[] = [m001People, m002Audio, m003Models, m004Provenance]

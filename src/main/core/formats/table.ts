@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { SautiError } from '../../../shared/errors'
+
+export interface TableRow {
+  /** 1-based line number in the file, for error messages. */
+  line: number
+  values: Record<string, string>
+}
+
+/**
+ * Reads a TSV or CSV file with a header row. TSV is read without quote handling (Common Voice
+ * and Kaldi-style TSVs contain bare quotes in sentences); CSV follows RFC 4180.
+ */
+export async function readTable(file: string): Promise<{ header: string[]; rows: TableRow[] }> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new SautiError('not_found', `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { file })
+  }
+  if (text.includes('\uFFFD')) throw new SautiError('bad_input', `${file}: the file is not valid UTF-8 text.`, { file })
+  const tsv = extname(file).toLowerCase() === '.tsv'
+  let records: string[][]
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      delimiter: tsv ? '\t' : ',',
+      quote: tsv ? false : '"',
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }) as string[][]
+  } catch (error) {
+    const e = error as Error & { lines?: number }
+    throw new SautiError('bad_input', `${file}${e.lines ? `, line ${e.lines}` : ''}: malformed ${tsv ? 'TSV' : 'CSV'} (${e.message}).`, { file, line: e.lines })
+  }
+  const [header, ...body] = records
+  if (!header) throw new SautiError('bad_input', `${file}: the file is empty; expected a header row.`, { file })
+  const names = header.map((h) => h.trim().toLowerCase())
+  const rows = body.map((values, i) => ({
+    line: i + 2,
+    values: Object.fromEntries(names.map((name, j) => [name, (values[j] ?? '').trim()])),
+  }))
+  return { header: names, rows }
+}
+
+/** The first header name present from a list of accepted aliases. */
+export function pickColumn(header: string[], aliases: readonly string[]): string | undefined {
+  return aliases.find((a) => header.includes(a))
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto'
+import type { JobInfo, JobKind, ImportSummary } from '../../shared/domain'
+import { SautiError } from '../../shared/errors'
+import type { EventBus } from './events'
+
+export interface JobContext {
+  signal: AbortSignal
+  progress(done: number, total: number, label?: string): void
+}
+
+interface RunningJob {
+  info: JobInfo
+  controller: AbortController
+  promise: Promise<void>
+}
+
+/** Long work with progress and cancellation; results and failures arrive as events. */
+export class Jobs {
+  private readonly jobs = new Map<string, RunningJob>()
+
+  constructor(private readonly events: EventBus) {}
+
+  start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<ImportSummary>): string {
+    const id = randomUUID()
+    const controller = new AbortController()
+    const info: JobInfo = { id, kind, label, status: 'running', done: 0, total: 0, startedAt: new Date().toISOString() }
+    let lastEmit = 0
+    const ctx: JobContext = {
+      signal: controller.signal,
+      progress: (done, total, current) => {
+        info.done = done
+        info.total = total
+        const now = Date.now()
+        // At most ~10 events a second, but always the last one.
+        if (now - lastEmit < 100 && done < total) return
+        lastEmit = now
+        this.events.emit('job.progress', { jobId: id, kind, done, total, label: current ?? label })
+      },
+    }
+    const promise = work(ctx).then(
+      (summary) => {
+        info.status = controller.signal.aborted ? 'cancelled' : 'done'
+        this.events.emit('job.finished', { jobId: id, kind, status: info.status, summary })
+      },
+      (error: unknown) => {
+        info.status = 'failed'
+        const e = error instanceof SautiError ? error.toInfo() : { kind: 'internal' as const, message: (error as Error).message }
+        this.events.emit('job.finished', { jobId: id, kind, status: 'failed', error: e })
+      },
+    )
+    this.jobs.set(id, { info, controller, promise })
+    return id
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }))
+  }
+
+  cancel(id: string): boolean {
+    const job = this.jobs.get(id)
+    if (!job) throw new SautiError('not_found', `no job with id ${id}`)
+    if (job.info.status !== 'running') return false
+    job.controller.abort()
+    return true
+  }
+
+  /** Resolves when the job has finished (for the CLI and tests). */
+  async wait(id: string): Promise<JobInfo> {
+    const job = this.jobs.get(id)
+    if (!job) throw new SautiError('not_found', `no job with id ${id}`)
+    await job.promise
+    return { ...job.info }
+  }
+
+  async cancelAll(): Promise<void> {
+    for (const job of this.jobs.values()) job.controller.abort()
+    await Promise.all([...this.jobs.values()].map((j) => j.promise))
+  }
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path'
+import { homedir } from 'node:os'
+import type { AudioFormat } from '../../../shared/domain'
+
+/** Where one project keeps its database, audio originals and caches. */
+export interface ProjectPaths {
+  root: string
+  db: string
+  audioDir: string
+  pcmDir: string
+  peaksDir: string
+}
+
+export function projectPaths(dataDir: string, projectId: string): ProjectPaths {
+  const root = join(dataDir, 'projects', projectId)
+  return {
+    root,
+    db: join(root, 'project.sqlite'),
+    audioDir: join(root, 'audio'),
+    pcmDir: join(root, 'cache', 'pcm16k'),
+    peaksDir: join(root, 'cache', 'peaks'),
+  }
+}
+
+export const originalPath = (p: ProjectPaths, sha256: string, format: AudioFormat): string =>
+  join(p.audioDir, `${sha256}.${format}`)
+export const pcmPath = (p: ProjectPaths, sha256: string): string => join(p.pcmDir, `${sha256}.f32`)
+export const peaksPath = (p: ProjectPaths, sha256: string): string => join(p.peaksDir, `${sha256}.peaks`)
+
+/**
+ * The per-user application data folder, the same one Electron's app.getPath('userData')
+ * gives for productName "Sauti", so the desktop app and the CLI share projects.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.SAUTI_DATA_DIR) return env.SAUTI_DATA_DIR
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Sauti')
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Sauti')
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Sauti')
+}
+
+const projectIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+/** Project ids become folder names: lowercase letters, digits and dashes only. */
+export function isValidProjectId(id: string): boolean {
+  return projectIdPattern.test(id)
+}

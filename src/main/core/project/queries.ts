@@ -1,0 +1,130 @@
+import type { Page, ProjectRef, ProjectSummary, Recording, Utterance } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { Db } from '../db/connection'
+
+interface RecordingRow {
+  id: number
+  sha256: string
+  original_name: string
+  format: Recording['format']
+  duration_sec: number
+  sample_rate: number
+  channels: number
+  bit_depth: number | null
+  languages: string
+  imported_at: string
+  utterance_count: number
+}
+
+const recordingSelect = `
+  SELECT r.id, r.sha256, r.original_name, r.format, r.duration_sec, r.sample_rate, r.channels, r.bit_depth,
+         r.languages, r.imported_at,
+         (SELECT count(*) FROM utterance u WHERE u.recording_id = r.id) AS utterance_count
+  FROM recording r`
+
+function toRecording(r: RecordingRow): Recording {
+  return {
+    id: r.id,
+    sha256: r.sha256,
+    originalName: r.original_name,
+    format: r.format,
+    durationSec: r.duration_sec,
+    sampleRate: r.sample_rate,
+    channels: r.channels,
+    bitDepth: r.bit_depth,
+    languages: JSON.parse(r.languages) as string[],
+    utteranceCount: r.utterance_count,
+    importedAt: r.imported_at,
+  }
+}
+
+export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
+  const counts = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM recording) AS recordings,
+              (SELECT coalesce(sum(duration_sec), 0) FROM recording) AS duration,
+              (SELECT count(*) FROM utterance) AS utterances,
+              (SELECT count(DISTINCT utterance_id) FROM revision) AS transcribed,
+              (SELECT count(*) FROM speaker WHERE merged_into IS NULL) AS speakers`,
+    )
+    .get() as { recordings: number; duration: number; utterances: number; transcribed: number; speakers: number }
+  const languages = (
+    db
+      .prepare(
+        `SELECT DISTINCT value FROM (
+           SELECT language AS value FROM utterance WHERE language IS NOT NULL
+           UNION SELECT j.value FROM recording, json_each(recording.languages) j)
+         ORDER BY value`,
+      )
+      .all() as { value: string }[]
+  ).map((r) => r.value)
+  return {
+    ...ref,
+    recordingCount: counts.recordings,
+    utteranceCount: counts.utterances,
+    transcribedCount: counts.transcribed,
+    speakerCount: counts.speakers,
+    totalDurationSec: counts.duration,
+    languages,
+  }
+}
+
+export function listRecordings(db: Db, offset: number, limit: number): Page<Recording> {
+  const total = (db.prepare('SELECT count(*) AS n FROM recording').get() as { n: number }).n
+  const rows = db.prepare(`${recordingSelect} ORDER BY r.id LIMIT ? OFFSET ?`).all(limit, offset) as RecordingRow[]
+  return { total, offset, items: rows.map(toRecording) }
+}
+
+export function getRecording(db: Db, id: number): Recording {
+  const row = db.prepare(`${recordingSelect} WHERE r.id = ?`).get(id) as RecordingRow | undefined
+  if (!row) throw new SautiError('not_found', `no recording with id ${id}`)
+  return toRecording(row)
+}
+
+interface UtteranceRow {
+  id: number
+  recording_id: number
+  original_name: string
+  start_sec: number
+  end_sec: number
+  speaker_code: string | null
+  language: string | null
+  status: Utterance['status']
+  text: string | null
+  source_kind: Utterance['textSource']
+}
+
+export function listUtterances(db: Db, recordingId: number | undefined, offset: number, limit: number): Page<Utterance> {
+  const where = recordingId === undefined ? '' : 'WHERE u.recording_id = ?'
+  const params = recordingId === undefined ? [] : [recordingId]
+  const total = (db.prepare(`SELECT count(*) AS n FROM utterance u ${where}`).get(...params) as { n: number }).n
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code, u.language,
+              u.status, v.text, v.source_kind
+       FROM utterance u
+       JOIN recording r ON r.id = u.recording_id
+       LEFT JOIN speaker s ON s.id = u.speaker_id
+       LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id)
+       ${where}
+       ORDER BY u.recording_id, u.start_sec
+       LIMIT ? OFFSET ?`,
+    )
+    .all(...params, limit, offset) as UtteranceRow[]
+  return {
+    total,
+    offset,
+    items: rows.map((r) => ({
+      id: r.id,
+      recordingId: r.recording_id,
+      recordingName: r.original_name,
+      startSec: r.start_sec,
+      endSec: r.end_sec,
+      speakerCode: r.speaker_code,
+      language: r.language,
+      status: r.status,
+      text: r.text,
+      textSource: r.source_kind,
+    })),
+  }
+}

@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto'
+import type { Db } from '../db/connection'
+import type { RevisionSourceKind } from '../../../shared/domain'
+
+/** A language-tagged span of tokens: [start, end) word indices. */
+export interface TokenSpan {
+  start: number
+  end: number
+  lang: string
+}
+
+export type RevisionSource =
+  | { kind: 'import'; ref: string }
+  | { kind: 'annotator'; annotatorId: number }
+  | { kind: 'model'; modelId: number; checkpointId: number | null }
+
+export interface NewRevision {
+  utteranceId: number
+  text: string
+  spans?: TokenSpan[]
+  source: RevisionSource
+  createdAt?: string
+}
+
+export interface StoredRevision {
+  id: number
+  utteranceId: number
+  parentId: number | null
+  text: string
+  spans: TokenSpan[]
+  sourceKind: RevisionSourceKind
+  annotatorId: number | null
+  modelId: number | null
+  checkpointId: number | null
+  sourceRef: string
+  createdAt: string
+  hash: string
+}
+
+const GENESIS = '0'.repeat(64)
+
+/**
+ * The hash of a revision covers its content and its parent's hash, so the revisions of an
+ * utterance form a chain: changing any stored revision behind the application's back breaks
+ * every hash after it.
+ */
+export function revisionHash(parentHash: string | null, r: Omit<StoredRevision, 'id' | 'hash' | 'parentId'>): string {
+  const canonical = JSON.stringify([
+    parentHash ?? GENESIS,
+    r.utteranceId,
+    r.text,
+    r.spans.map((s) => [s.start, s.end, s.lang]),
+    r.sourceKind,
+    r.annotatorId,
+    r.modelId,
+    r.checkpointId,
+    r.sourceRef,
+    r.createdAt,
+  ])
+  return createHash('sha256').update(canonical).digest('hex')
+}
+
+/** Appends a revision on top of the utterance's newest one. Call inside a transaction. */
+export function appendRevision(db: Db, input: NewRevision): StoredRevision {
+  const parent = db
+    .prepare('SELECT id, hash FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 1')
+    .get(input.utteranceId) as { id: number; hash: string } | undefined
+  const source = input.source
+  const content = {
+    utteranceId: input.utteranceId,
+    text: input.text,
+    spans: input.spans ?? [],
+    sourceKind: source.kind,
+    annotatorId: source.kind === 'annotator' ? source.annotatorId : null,
+    modelId: source.kind === 'model' ? source.modelId : null,
+    checkpointId: source.kind === 'model' ? source.checkpointId : null,
+    sourceRef: source.kind === 'import' ? source.ref : '',
+    createdAt: input.createdAt ?? new Date().toISOString(),
+  }
+  const hash = revisionHash(parent?.hash ?? null, content)
+  const info = db
+    .prepare(
+      `INSERT INTO revision (utterance_id, parent_id, text, spans, source_kind, annotator_id, model_id,
+                             checkpoint_id, source_ref, created_at, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      content.utteranceId,
+      parent?.id ?? null,
+      content.text,
+      JSON.stringify(content.spans),
+      content.sourceKind,
+      content.annotatorId,
+      content.modelId,
+      content.checkpointId,
+      content.sourceRef,
+      content.createdAt,
+      hash,
+    )
+  return { id: Number(info.lastInsertRowid), parentId: parent?.id ?? null, hash, ...content }
+}
+
+interface RevisionRow {
+  id: number
+  utterance_id: number
+  parent_id: number | null
+  text: string
+  spans: string
+  source_kind: RevisionSourceKind
+  annotator_id: number | null
+  model_id: number | null
+  checkpoint_id: number | null
+  source_ref: string
+  created_at: string
+  hash: string
+}
+
+export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
+  const rows = db.prepare('SELECT * FROM revision WHERE utterance_id = ? ORDER BY id').all(utteranceId) as RevisionRow[]
+  return rows.map((r) => ({
+    id: r.id,
+    utteranceId: r.utterance_id,
+    parentId: r.parent_id,
+    text: r.text,
+    spans: JSON.parse(r.spans) as TokenSpan[],
+    sourceKind: r.source_kind,
+    annotatorId: r.annotator_id,
+    modelId: r.model_id,
+    checkpointId: r.checkpoint_id,
+    sourceRef: r.source_ref,
+    createdAt: r.created_at,
+    hash: r.hash,
+  }))
+}
+
+/** Recomputes an utterance's chain; returns the first revision whose stored hash is wrong. */
+export function verifyChain(db: Db, utteranceId: number): { ok: true } | { ok: false; revisionId: number } {
+  let parentHash: string | null = null
+  let parentId: number | null = null
+  for (const r of revisionsOf(db, utteranceId)) {
+    if (r.parentId !== parentId || revisionHash(parentHash, r) !== r.hash) return { ok: false, revisionId: r.id }
+    parentHash = r.hash
+    parentId = r.id
+  }
+  return { ok: true }
+}

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises'
+import type { CallResult, Method, ParsedInput } from '../../shared/contract'
+import type { Peaks } from '../../shared/domain'
+import type { Result } from '../../shared/errors'
+import { SautiError } from '../../shared/errors'
+import type { AudioWorkers } from './audio/audio-workers'
+import { expandImportPaths, importItems } from './audio/importer'
+import { decodePeaks, pickLevel } from './audio/peaks'
+import type { OpenDatabaseOptions } from './db/connection'
+import { dispatch } from './dispatch'
+import { runDoctor } from './doctor'
+import { EventBus } from './events'
+import { Jobs } from './jobs'
+import { originalPath, peaksPath } from './project/paths'
+import { listProjects, type OpenProject } from './project/projects'
+import { getRecording, listRecordings, listUtterances, projectSummary } from './project/queries'
+
+export interface WorkbenchOptions {
+  dataDir: string
+  project: OpenProject
+  audioWorkers: AudioWorkers
+  version: string
+  host: 'electron' | 'http'
+  db?: OpenDatabaseOptions
+}
+
+type Implementation = { [M in Method]: (input: ParsedInput<M>) => Promise<CallResult<M>> }
+
+/** The workbench: implements the contract once, on top of the services. Hosts only translate. */
+export class Workbench {
+  readonly events = new EventBus()
+  readonly jobs = new Jobs(this.events)
+  private readonly handlers: Implementation
+
+  constructor(private readonly options: WorkbenchOptions) {
+    this.handlers = this.implement()
+  }
+
+  get project(): OpenProject {
+    return this.options.project
+  }
+
+  /** Validates and runs one contract call; never throws. */
+  call(method: unknown, input: unknown): Promise<Result<unknown>> {
+    return dispatch(this.handlers, method, input)
+  }
+
+  /** The stored original of a recording, for the hosts' media streaming. */
+  mediaFile(recordingId: number): { path: string; format: ReturnType<typeof getRecording>['format'] } {
+    const recording = getRecording(this.project.db, recordingId)
+    return { path: originalPath(this.project.paths, recording.sha256, recording.format), format: recording.format }
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.cancelAll()
+    await this.options.audioWorkers.close()
+    this.project.db.close()
+  }
+
+  private implement(): Implementation {
+    const { db, ref, paths } = this.project
+    const o = this.options
+    return {
+      'app.info': async () => ({
+        version: o.version,
+        host: o.host,
+        dataDir: o.dataDir,
+        project: projectSummary(db, ref),
+        uiLanguages: ['en', 'sw'],
+      }),
+      'app.doctor': async () => runDoctor({ version: o.version, dataDir: o.dataDir, ...o.db }),
+      'project.list': async () => listProjects(o.dataDir, o.db),
+      'project.summary': async () => projectSummary(db, ref),
+      'recording.list': async ({ offset, limit }) => listRecordings(db, offset, limit),
+      'recording.get': async ({ id }) => getRecording(db, id),
+      'recording.peaks': async ({ id, maxPeaks }): Promise<Peaks> => {
+        const recording = getRecording(db, id)
+        let bytes: Buffer
+        try {
+          bytes = await readFile(peaksPath(paths, recording.sha256))
+        } catch {
+          throw new SautiError('not_found', `the waveform peaks of recording ${id} are missing from the cache; re-import the file`)
+        }
+        const level = pickLevel(decodePeaks(new Uint8Array(bytes)), maxPeaks)
+        return {
+          recordingId: id,
+          durationSec: recording.durationSec,
+          peaksPerSecond: level.peaksPerSecond,
+          data: Array.from(level.data, (v) => Math.round((v / 65535) * 1e4) / 1e4),
+        }
+      },
+      'utterance.list': async ({ recordingId, offset, limit }) => listUtterances(db, recordingId, offset, limit),
+      'import.start': async ({ paths: inputs }) => {
+        const label = inputs.length === 1 ? `Import ${inputs[0]}` : `Import ${inputs.length} paths`
+        const jobId = this.jobs.start('import', label, async (job) => {
+          const { items, rejected } = await expandImportPaths(inputs)
+          const summary = await importItems({ db, paths, workers: o.audioWorkers }, items, {
+            signal: job.signal,
+            onProgress: (done, total, current) => job.progress(done, total, current),
+          })
+          summary.rejected.unshift(...rejected)
+          if (summary.imported > 0) this.events.emit('project.changed', { projectId: ref.id, what: ['recordings', 'utterances'] })
+          return summary
+        })
+        return { jobId }
+      },
+      'job.list': async () => this.jobs.list(),
+      'job.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+    }
+  }
+}

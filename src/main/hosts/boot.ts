@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { AudioWorkers, type AudioWorkerFactory } from '../core/audio/audio-workers'
+import type { ImportControl } from '../core/audio/importer'
+import type { OpenDatabaseOptions } from '../core/db/connection'
+import { DEMO_PROJECT_ID, ensureDemoProject } from '../core/project/demo'
+import { createProject, openProject, projectExists, type OpenProject } from '../core/project/projects'
+import { Workbench } from '../core/workbench'
+
+/** The folder holding package.json, found from this file whether it runs from src/ or out/. */
+export function findAppRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from
+  for (;;) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'sauti') return dir
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error(`cannot find the Sauti application folder above ${from}`)
+    dir = parent
+  }
+}
+
+export function appVersion(appRoot: string): string {
+  return (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version
+}
+
+/**
+ * Audio workers run the built entry (out/main/audio-worker.js); when this code itself runs
+ * from TypeScript sources (tests), the worker runs from source through tsx.
+ */
+export function audioWorkerFactory(appRoot: string): AudioWorkerFactory {
+  if (import.meta.url.endsWith('.ts')) {
+    const bootstrap = join(appRoot, 'src/main/workers/ts-bootstrap.mjs')
+    const entry = pathToFileURL(join(appRoot, 'src/main/workers/audio.ts')).href
+    return () => new Worker(bootstrap, { workerData: { sautiWorkerEntry: entry } })
+  }
+  const entry = join(appRoot, 'out/main/audio-worker.js')
+  return () => new Worker(entry)
+}
+
+export function audioWorkerCount(): number {
+  // Leave a core for the main thread (UI, HTTP, IPC); at most four decoders.
+  return Math.max(1, Math.min(4, availableParallelism() - 1))
+}
+
+export interface BootOptions {
+  appRoot: string
+  dataDir: string
+  projectId: string
+  host: 'electron' | 'http'
+  /** Create the project if it does not exist (import does; serve opens the demo or an existing one). */
+  create?: boolean
+  db?: OpenDatabaseOptions
+  demoProgress?: ImportControl['onProgress']
+}
+
+/** Opens (or on first start creates) the project and builds the workbench around it. */
+export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
+  const workers = new AudioWorkers(audioWorkerFactory(options.appRoot), audioWorkerCount())
+  let project: OpenProject
+  try {
+    if (options.projectId === DEMO_PROJECT_ID) {
+      project = await ensureDemoProject(options.dataDir, join(options.appRoot, 'demo'), workers, {
+        ...options.db,
+        onProgress: options.demoProgress,
+      })
+    } else if (options.create && !projectExists(options.dataDir, options.projectId)) {
+      project = await createProject(options.dataDir, options.projectId, options.db)
+    } else {
+      project = openProject(options.dataDir, options.projectId, options.db)
+    }
+  } catch (error) {
+    await workers.close()
+    throw error
+  }
+  return new Workbench({
+    dataDir: options.dataDir,
+    project,
+    audioWorkers: workers,
+    version: appVersion(options.appRoot),
+    host: options.host,
+    db: options.db,
+  })
+}

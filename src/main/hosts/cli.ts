@@ -1,0 +1,236 @@
+/**
+ * `sauti` command line: the same workbench as the desktop app, for scripts and servers.
+ * Exit codes (stable, for scripts): see `exitCodes` and docs/cli.md.
+ */
+import { resolve, join } from 'node:path'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import cliProgress from 'cli-progress'
+import type { ImportSummary } from '../../shared/domain'
+import { SautiError, type ErrorInfo } from '../../shared/errors'
+import { DEMO_PROJECT_ID } from '../core/project/demo'
+import { defaultDataDir, isValidProjectId } from '../core/project/paths'
+import { listProjects } from '../core/project/projects'
+import { runDoctor } from '../core/doctor'
+import { createLogger } from '../core/logger'
+import type { Workbench } from '../core/workbench'
+import { appVersion, bootWorkbench, findAppRoot } from './boot'
+import { startHttpHost } from './http'
+
+export const exitCodes = {
+  ok: 0,
+  internal: 1,
+  usage: 2, // bad arguments or invalid input
+  rejected: 3, // the command ran, but some inputs were rejected (see the report)
+  store: 4, // the database refused: newer schema, integrity failure, disk full
+  notFound: 5, // no such project or file
+  unavailable: 6,
+} as const
+
+const exitFor: Record<ErrorInfo['kind'], number> = {
+  validation: exitCodes.usage,
+  not_found: exitCodes.notFound,
+  bad_input: exitCodes.rejected,
+  conflict: exitCodes.usage,
+  forbidden: exitCodes.usage,
+  unavailable: exitCodes.unavailable,
+  cancelled: exitCodes.internal,
+  store: exitCodes.store,
+  internal: exitCodes.internal,
+}
+
+interface GlobalOptions {
+  dataDir: string
+  project: string
+  json: boolean
+}
+
+const appRoot = findAppRoot()
+const out = (line: string): void => void process.stdout.write(`${line}\n`)
+const err = (line: string): void => void process.stderr.write(`${line}\n`)
+
+function globals(command: Command): GlobalOptions {
+  const o = command.optsWithGlobals<{ dataDir?: string; project?: string; json?: boolean }>()
+  const project = o.project ?? DEMO_PROJECT_ID
+  if (!isValidProjectId(project)) {
+    throw new SautiError('validation', `"${project}" is not a valid project id: use 1–63 lowercase letters, digits and dashes.`)
+  }
+  return { dataDir: resolve(o.dataDir ?? defaultDataDir()), project, json: !!o.json }
+}
+
+/** A progress bar on stderr, only for people (a TTY) and never in --json mode. */
+function progressBar(json: boolean, title: string): { update(done: number, total: number, label: string): void; stop(): void } {
+  if (json || !process.stderr.isTTY) return { update() {}, stop() {} }
+  const bar = new cliProgress.SingleBar(
+    { format: `${title} [{bar}] {value}/{total} {label}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  )
+  let started = false
+  return {
+    update(done, total, label) {
+      if (!started) bar.start(total, 0, { label: '' })
+      started = true
+      bar.setTotal(total)
+      bar.update(done, { label: label.length > 50 ? `…${label.slice(-49)}` : label })
+    },
+    stop() {
+      if (started) bar.stop()
+    },
+  }
+}
+
+async function withWorkbench<T>(g: GlobalOptions, create: boolean, run: (wb: Workbench) => Promise<T>): Promise<T> {
+  const bar = progressBar(g.json, 'Preparing the demo project')
+  const workbench = await bootWorkbench({
+    appRoot,
+    dataDir: g.dataDir,
+    projectId: g.project,
+    host: 'http',
+    create,
+    demoProgress: (d, t, l) => bar.update(d, t, l),
+  }).finally(() => bar.stop())
+  try {
+    return await run(workbench)
+  } finally {
+    await workbench.close()
+  }
+}
+
+function printImport(summary: ImportSummary, json: boolean): void {
+  if (json) return out(JSON.stringify(summary))
+  out(`Imported ${summary.imported} file(s), ${(summary.durationSec / 60).toFixed(1)} min of audio, ${summary.revisions} transcript(s); ${summary.duplicates} already in the project.`)
+  for (const r of summary.rejected) err(`rejected: ${r.message.startsWith(r.path) ? r.message : `${r.path}: ${r.message}`}`)
+}
+
+export function buildProgram(): Command {
+  const program = new Command('sauti')
+    .description('Sauti: speech annotation and active-learning workbench')
+    .version(appVersion(appRoot))
+    .addOption(new Option('--data-dir <dir>', 'data folder (default: the per-user application data folder, shared with the desktop app)').env('SAUTI_DATA_DIR'))
+    .option('--project <id>', `project id (default: ${DEMO_PROJECT_ID})`)
+    .option('--json', 'machine-readable output on stdout')
+    .showHelpAfterError()
+
+  program
+    .command('serve')
+    .description('serve the workbench UI and API on http://127.0.0.1 with a random token')
+    .option('--port <n>', 'port (default: a free one)', (v) => parsePort(v), 0)
+    .option('--host <address>', 'address to bind; anything but loopback exposes your data to the network', '127.0.0.1')
+    .option('--token <token>', 'use this token instead of a random one (scripts and tests)')
+    .action(async (opts: { port: number; host: string; token?: string }, command: Command) => {
+      const g = globals(command)
+      const logger = createLogger(process.env.SAUTI_LOG === 'debug' ? 'debug' : 'info')
+      const workbench = await bootWorkbench({
+        appRoot,
+        dataDir: g.dataDir,
+        projectId: g.project,
+        host: 'http',
+        demoProgress: (() => {
+          const bar = progressBar(g.json, 'Preparing the demo project')
+          return (d: number, t: number, l: string) => (d >= t ? bar.stop() : bar.update(d, t, l))
+        })(),
+      })
+      const host = await startHttpHost({ workbench, staticDir: join(appRoot, 'out', 'renderer'), host: opts.host, port: opts.port, token: opts.token, logger })
+      if (g.json) out(JSON.stringify({ url: host.openUrl, port: host.port, token: host.token, project: g.project }))
+      else out(`Sauti is serving project "${g.project}" at ${host.openUrl}`)
+      if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host)) err(`warning: bound to ${opts.host}; anyone who can reach it and has the token can read this project`)
+      await new Promise<void>((resolveStop) => {
+        const stop = (): void => resolveStop()
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
+      await host.close()
+      await workbench.close()
+    })
+
+  program
+    .command('import')
+    .description('import audio: files, folders of clips, or manifests (.tsv/.csv with path, transcript, speaker, language)')
+    .argument('<paths...>', 'files, folders or manifests')
+    .action(async (paths: string[], _opts: unknown, command: Command) => {
+      const g = globals(command)
+      const summary = await withWorkbench(g, true, async (wb) => {
+        const bar = progressBar(g.json, 'Importing')
+        const off = wb.events.on('job.progress', (p) => bar.update(p.done, p.total, p.label))
+        const started = await wb.call('import.start', { paths: paths.map((p) => resolve(p)) })
+        if (!started.ok) throw new SautiError(started.error.kind, started.error.message)
+        const { jobId } = started.value as { jobId: string }
+        const finished = new Promise<ImportSummary>((resolveDone, reject) => {
+          wb.events.on('job.finished', (f) => {
+            if (f.jobId !== jobId) return
+            if (f.summary) resolveDone(f.summary)
+            else reject(new SautiError(f.error?.kind ?? 'internal', f.error?.message ?? 'import failed'))
+          })
+        })
+        const cancel = (): void => void wb.jobs.cancel(jobId)
+        process.once('SIGINT', cancel)
+        try {
+          return await finished
+        } finally {
+          process.off('SIGINT', cancel)
+          off()
+          bar.stop()
+        }
+      })
+      printImport(summary, g.json)
+      if (summary.rejected.length > 0) process.exitCode = exitCodes.rejected
+    })
+
+  program
+    .command('doctor')
+    .description('report versions, execution providers, the data folder and database integrity')
+    .action(async (_opts: unknown, command: Command) => {
+      const g = globals(command)
+      const report = await runDoctor({ version: appVersion(appRoot), dataDir: g.dataDir })
+      if (g.json) out(JSON.stringify(report, null, 2))
+      else {
+        out(`Sauti ${report.versions.sauti} · Node ${report.versions.node} · Electron ${report.versions.electron ?? 'none'} · onnxruntime-node ${report.versions.onnxruntime ?? 'none'}`)
+        out(`Data folder: ${report.dataDir}`)
+        out('Execution providers:')
+        for (const p of report.executionProviders) out(`  ${p.available ? '✓' : '✗'} ${p.name.padEnd(9)} ${p.detail}`)
+        out('Checks:')
+        for (const c of report.checks) out(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)
+      }
+      if (report.projects.some((p) => p.integrity !== 'ok')) process.exitCode = exitCodes.store
+    })
+
+  program
+    .command('projects')
+    .description('list the projects in the data folder')
+    .action(async (_opts: unknown, command: Command) => {
+      const g = globals(command)
+      const projects = await listProjects(g.dataDir)
+      if (g.json) out(JSON.stringify(projects))
+      else if (projects.length === 0) out(`No projects in ${g.dataDir} yet (\`sauti serve\` creates the demo project).`)
+      else for (const p of projects) out(`${p.id}\t${p.name}${p.isDemo ? ' (demo)' : ''}\t${p.dbPath}`)
+    })
+
+  return program
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`invalid port: ${value}`)
+  return port
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  program.exitOverride()
+  program.commands.forEach((c) => c.exitOverride())
+  try {
+    await program.parseAsync(argv)
+    return Number(process.exitCode ?? exitCodes.ok)
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return error.exitCode === 0 ? 0 : exitCodes.usage
+    }
+    const info: ErrorInfo = error instanceof SautiError ? error.toInfo() : { kind: 'internal', message: (error as Error).stack ?? String(error) }
+    const json = argv.includes('--json')
+    if (json) out(JSON.stringify({ ok: false, error: info }))
+    else err(`sauti: ${info.message}`)
+    return exitFor[info.kind]
+  }
+}
+
+process.exitCode = await main(process.argv)

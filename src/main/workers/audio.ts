@@ -1,0 +1,32 @@
+/** Audio worker: hashing, decoding, resampling and peaks, off the main thread. */
+import { join } from 'node:path'
+import { parentPort } from 'node:worker_threads'
+import { SautiError } from '../../shared/errors'
+import { hashFile, prepareAudio } from '../core/audio/prepare'
+import type { AudioRequest, AudioResponse } from '../core/audio/worker-protocol'
+
+const port = parentPort
+if (!port) throw new Error('the audio worker must run in a worker thread')
+
+port.on('message', (request: AudioRequest) => {
+  void handle(request).then((response) => port.postMessage(response))
+})
+
+async function handle(request: AudioRequest): Promise<AudioResponse> {
+  try {
+    if (request.type === 'hash') return { id: request.id, ok: true, value: await hashFile(request.path) }
+    const { audioDir, pcmDir, peaksDir } = request.dirs
+    const value = await prepareAudio(request.path, {
+      original: (sha, format) => join(audioDir, `${sha}.${format}`),
+      pcm: (sha) => join(pcmDir, `${sha}.f32`),
+      peaks: (sha) => join(peaksDir, `${sha}.peaks`),
+    })
+    return { id: request.id, ok: true, value }
+  } catch (error) {
+    const info =
+      error instanceof SautiError
+        ? error.toInfo()
+        : { kind: 'internal' as const, message: `${request.path}: ${(error as Error).message}` }
+    return { id: request.id, ok: false, error: info }
+  }
+}

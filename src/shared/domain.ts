@@ -1,0 +1,117 @@
+/** Domain types shared by the core, the hosts and the renderer. Plain data only. */
+
+export type UtteranceStatus = 'new' | 'pseudo' | 'corrected' | 'reviewed' | 'flagged' | 'skipped'
+export type Split = 'train' | 'dev' | 'test'
+export type RevisionSourceKind = 'import' | 'annotator' | 'model'
+
+export interface ProjectRef {
+  id: string
+  name: string
+  /** Absolute path of the project's SQLite file. */
+  dbPath: string
+  isDemo: boolean
+}
+
+export interface ProjectSummary extends ProjectRef {
+  recordingCount: number
+  utteranceCount: number
+  transcribedCount: number
+  speakerCount: number
+  totalDurationSec: number
+  languages: string[]
+}
+
+export interface Recording {
+  id: number
+  sha256: string
+  originalName: string
+  format: AudioFormat
+  durationSec: number
+  sampleRate: number
+  channels: number
+  bitDepth: number | null
+  languages: string[]
+  utteranceCount: number
+  importedAt: string
+}
+
+export interface Utterance {
+  id: number
+  recordingId: number
+  recordingName: string
+  startSec: number
+  endSec: number
+  speakerCode: string | null
+  language: string | null
+  status: UtteranceStatus
+  /** Text of the newest revision, if any. */
+  text: string | null
+  textSource: RevisionSourceKind | null
+}
+
+export interface Page<T> {
+  total: number
+  offset: number
+  items: T[]
+}
+
+export type AudioFormat = 'wav' | 'flac' | 'mp3' | 'ogg' | 'opus'
+
+export interface Peaks {
+  recordingId: number
+  durationSec: number
+  peaksPerSecond: number
+  /** Max absolute amplitude per bucket, in [0, 1]; mirror it to draw a waveform. */
+  data: number[]
+}
+
+export type JobKind = 'import'
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
+
+export interface JobInfo {
+  id: string
+  kind: JobKind
+  label: string
+  status: JobStatus
+  done: number
+  total: number
+  startedAt: string
+}
+
+export interface RejectedFile {
+  path: string
+  message: string
+}
+
+export interface ImportSummary {
+  imported: number
+  duplicates: number
+  rejected: RejectedFile[]
+  recordingIds: number[]
+  /** Audio seconds newly added to the project. */
+  durationSec: number
+  /** Transcripts that became revisions with source `import`. */
+  revisions: number
+}
+
+export interface DoctorCheck {
+  name: string
+  ok: boolean
+  detail: string
+}
+
+export interface DoctorReport {
+  versions: { sauti: string; node: string; electron: string | null; onnxruntime: string | null }
+  executionProviders: { name: string; available: boolean; detail: string }[]
+  dataDir: string
+  projects: { id: string; dbPath: string; schemaVersion: number; integrity: string }[]
+  checks: DoctorCheck[]
+}
+
+export interface AppInfo {
+  version: string
+  host: 'electron' | 'http'
+  dataDir: string
+  project: ProjectSummary
+  uiLanguages: string[]
+}
