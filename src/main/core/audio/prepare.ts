@@ -58,7 +58,8 @@ export async function prepareAudio(path: string, targets: PrepareTargets): Promi
   await statFile(path)
   const bytes = new Uint8Array(await readFile(path))
   const sha256 = createHash('sha256').update(bytes).digest('hex')
-  const { format, bitDepth } = sniffAudio(bytes, path)
+  const sniffed = sniffAudio(bytes, path)
+  const { format, bitDepth } = sniffed
   const decoded = await decodeAudio(bytes, format, path)
   const mono = downmix(decoded.channelData)
   const durationSec = mono.length / decoded.sampleRate
@@ -81,7 +82,7 @@ export async function prepareAudio(path: string, targets: PrepareTargets): Promi
     format,
     byteSize: bytes.byteLength,
     sampleRate: decoded.sampleRate,
-    channels: decoded.channelData.length,
+    channels: sniffed.channels ?? decoded.channelData.length,
     bitDepth,
     durationSec,
     created,

@@ -7,6 +7,8 @@ export interface SniffedAudio {
   format: AudioFormat
   /** Bits per sample where the container says so (WAV, FLAC); null for lossy codecs. */
   bitDepth: number | null
+  /** Channel count from the stream header where the decoder's output differs (MP3 decodes mono as stereo). */
+  channels?: number
 }
 
 const supported = 'WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus'
@@ -29,7 +31,7 @@ export function sniffAudio(bytes: Uint8Array, file: string): SniffedAudio {
   if (magic4 === 'RF64') throw new SautiError('bad_input', `${file}: RF64 (WAV over 4 GB) is not supported yet; split the recording.`, { file })
   if (magic4 === 'fLaC') return { format: 'flac', bitDepth: flacBitDepth(bytes, file) }
   if (magic4 === 'OggS') return { format: checkOgg(bytes, file), bitDepth: null }
-  if (ascii(bytes, 0, 3) === 'ID3' || isMpegFrameSync(bytes, 0)) return { format: 'mp3', bitDepth: null }
+  if (ascii(bytes, 0, 3) === 'ID3' || isMpegFrameSync(bytes, 0)) return { format: 'mp3', bitDepth: null, ...mp3Channels(bytes) }
   const printable = bytes.subarray(0, 16).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127))
   const looksLike = printable ? ' (it looks like text)' : ''
   throw new SautiError('bad_input', `${file}: not a supported audio file${looksLike}; expected ${supported}.`, { file })
@@ -39,6 +41,19 @@ function isMpegFrameSync(bytes: Uint8Array, at: number): boolean {
   // 11 sync bits, MPEG layer III, not the reserved version.
   const b1 = bytes[at + 1] ?? 0
   return bytes[at] === 0xff && (b1 & 0xe0) === 0xe0 && (b1 & 0x06) === 0x02 && (b1 & 0x18) !== 0x08
+}
+
+function mp3Channels(bytes: Uint8Array): { channels?: number } {
+  let at = 0
+  if (ascii(bytes, 0, 3) === 'ID3') {
+    // ID3v2: 10-byte header with a syncsafe size, plus a footer when flag 0x10 is set.
+    const size = (((bytes[6] ?? 0) & 0x7f) << 21) | (((bytes[7] ?? 0) & 0x7f) << 14) | (((bytes[8] ?? 0) & 0x7f) << 7) | ((bytes[9] ?? 0) & 0x7f)
+    at = 10 + size + ((bytes[5] ?? 0) & 0x10 ? 10 : 0)
+  }
+  for (let i = at; i < Math.min(bytes.length - 4, at + 64 * 1024); i++) {
+    if (isMpegFrameSync(bytes, i)) return { channels: ((bytes[i + 3] ?? 0) >> 6) === 3 ? 1 : 2 }
+  }
+  return {}
 }
 
 function checkWav(bytes: Uint8Array, file: string): number {

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { migrate } from '../../src/main/core/db/migrate'
+
+export type Db = Database.Database
+
+/** A real SQLite file in a fresh temporary folder, at schema version 0. */
+export function createDb(): { db: Db; file: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sauti-db-'))
+  const file = join(dir, 'project.sqlite')
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = ON')
+  return {
+    db,
+    file,
+    cleanup: () => {
+      if (db.open) db.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function migrateTo(db: Db, version: number): void {
+  migrate(db, 'test.sqlite', version)
+}
+
+export function insertRows(db: Db, table: string, rows: Record<string, unknown>[]): void {
+  for (const row of rows) {
+    const keys = Object.keys(row)
+    // Test helper: table and column names come from the test itself, values are bound.
+    db.prepare(`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`).run(...keys.map((k) => row[k]))
+  }
+}
+
+export function readTable(db: Db, table: string): Record<string, unknown>[] {
+  return db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all() as Record<string, unknown>[]
+}
+
+export function tableNames(db: Db): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+}
+
+/** Every row of every table: compare before and after to prove nothing changed. */
+export function snapshot(db: Db): Record<string, Record<string, unknown>[]> {
+  return Object.fromEntries(tableNames(db).map((t) => [t, readTable(db, t)]))
+}

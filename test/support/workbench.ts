@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
+import { createProject } from '../../src/main/core/project/projects'
+import { Workbench } from '../../src/main/core/workbench'
+import { audioWorkerFactory } from '../../src/main/hosts/boot'
+import { appRoot } from './fixtures'
+
+const open = new Set<Workbench>()
+
+/** A workbench on a new project in a temporary data folder, with real audio workers. */
+export async function openTestWorkbench(projectId = 'test'): Promise<{ workbench: Workbench; dataDir: string; dispose: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sauti-data-'))
+  const project = await createProject(dataDir, projectId)
+  const workbench = new Workbench({
+    dataDir,
+    project,
+    audioWorkers: new AudioWorkers(audioWorkerFactory(appRoot), 1),
+    version: 'test',
+    host: 'http',
+  })
+  open.add(workbench)
+  return {
+    workbench,
+    dataDir,
+    dispose: async () => {
+      await workbench.close()
+      open.delete(workbench)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Fails a suite that leaves workbenches (databases, workers) open. Call in afterAll. */
+export function expectNoOpenWorkbenches(): void {
+  if (open.size > 0) throw new Error(`${open.size} workbench(es) left open: a test leaks databases and workers`)
+}
+
+/** Runs an import job to completion through the contract, as the UI does. */
+export async function importAndWait(workbench: Workbench, paths: string[]): Promise<import('../../src/shared/domain').ImportSummary> {
+  const started = await workbench.call('import.start', { paths })
+  if (!started.ok) throw new Error(started.error.message)
+  const { jobId } = started.value as { jobId: string }
+  return new Promise((resolve, reject) => {
+    const off = workbench.events.on('job.finished', (f) => {
+      if (f.jobId !== jobId) return
+      off()
+      if (f.summary) resolve(f.summary)
+      else reject(new Error(f.error?.message ?? 'import failed'))
+    })
+  })
+}
