@@ -7,7 +7,16 @@ import vue from 'eslint-plugin-vue'
 import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http']
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'worker_threads',
+  'http',
+]
 
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
@@ -32,16 +41,28 @@ export default tseslint.config(
   {
     files: ['src/shared/**'],
     rules: restrict([
-      { group: [...nodeBuiltins, 'electron', 'vue', 'pinia', 'better-sqlite3', 'onnxruntime-node'], message: 'src/shared is pure TypeScript: no runtime-specific imports.' },
-      { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports nothing from the runtimes.' },
+      {
+        group: [...nodeBuiltins, 'electron', 'vue', 'pinia', 'better-sqlite3', 'onnxruntime-node'],
+        message: 'src/shared is pure TypeScript: no runtime-specific imports.',
+      },
+      {
+        group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+        message: 'src/shared imports nothing from the runtimes.',
+      },
     ]),
   },
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: globals.browser },
     rules: restrict([
-      { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to the core only through the contract.' },
-      { group: [...nodeBuiltins, 'electron', 'better-sqlite3', 'onnxruntime-node'], message: 'The renderer is browser code.' },
+      {
+        group: ['**/main/**', '**/preload/**'],
+        message: 'The renderer talks to the core only through the contract.',
+      },
+      {
+        group: [...nodeBuiltins, 'electron', 'better-sqlite3', 'onnxruntime-node'],
+        message: 'The renderer is browser code.',
+      },
     ]),
   },
   {
@@ -52,13 +73,21 @@ export default tseslint.config(
     files: ['src/main/**'],
     ignores: ['src/main/index.ts'],
     rules: restrict([
-      { group: ['electron'], message: 'Only src/main/index.ts imports electron; the core and hosts are plain Node.' },
-      { group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' },
+      {
+        group: ['electron'],
+        message: 'Only src/main/index.ts imports electron; the core and hosts are plain Node.',
+      },
+      {
+        group: ['**/renderer/**', '**/preload/**'],
+        message: 'main never imports renderer or preload code.',
+      },
     ]),
   },
   {
     files: ['src/preload/**'],
-    rules: restrict([{ group: ['**/main/**', '**/renderer/**'], message: 'preload exposes the contract only.' }]),
+    rules: restrict([
+      { group: ['**/main/**', '**/renderer/**'], message: 'preload exposes the contract only.' },
+    ]),
   },
   {
     files: ['bin/**', 'scripts/**', 'test/bench/**'],

@@ -9,17 +9,28 @@ const dataDir = mkdtempSync(join(tmpdir(), 'sauti-cli-'))
 
 /** The CLI from its TypeScript source, as a user runs the built one. */
 function sauti(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(appRoot, 'src/main/hosts/cli.ts'), '--data-dir', dataDir, ...args], {
-    encoding: 'utf8',
-    cwd: appRoot,
-    timeout: 60_000,
-  })
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(appRoot, 'src/main/hosts/cli.ts'), '--data-dir', dataDir, ...args],
+    {
+      encoding: 'utf8',
+      cwd: appRoot,
+      timeout: 60_000,
+    },
+  )
   return { status: run.status, stdout: run.stdout, stderr: run.stderr }
 }
 
 describe('the sauti command', () => {
   it('imports into a new project and reports JSON for scripts', () => {
-    const run = sauti('--project', 'field-2026', '--json', 'import', join(formatFixtures, 'clip.flac'), join(formatFixtures, 's16.wav'))
+    const run = sauti(
+      '--project',
+      'field-2026',
+      '--json',
+      'import',
+      join(formatFixtures, 'clip.flac'),
+      join(formatFixtures, 's16.wav'),
+    )
     expect(run.status).toBe(0)
     expect(JSON.parse(run.stdout)).toMatchObject({ imported: 2, duplicates: 0, rejected: [] })
   })
@@ -37,10 +48,18 @@ describe('the sauti command', () => {
     expect(sauti('projects').stdout).toMatch(/^field-2026\t/m)
     const run = sauti('--json', 'doctor')
     expect(run.status).toBe(0)
-    const report = JSON.parse(run.stdout) as { dataDir: string; projects: { id: string; integrity: string; schemaVersion: number }[]; executionProviders: { name: string; available: boolean }[] }
+    const report = JSON.parse(run.stdout) as {
+      dataDir: string
+      projects: { id: string; integrity: string; schemaVersion: number }[]
+      executionProviders: { name: string; available: boolean }[]
+    }
     expect(report.dataDir).toBe(dataDir)
-    expect(report.projects).toEqual([expect.objectContaining({ id: 'field-2026', integrity: 'ok', schemaVersion: 4 })])
-    expect(report.executionProviders).toContainEqual(expect.objectContaining({ name: 'cpu', available: true }))
+    expect(report.projects).toEqual([
+      expect.objectContaining({ id: 'field-2026', integrity: 'ok', schemaVersion: 4 }),
+    ])
+    expect(report.executionProviders).toContainEqual(
+      expect.objectContaining({ name: 'cpu', available: true }),
+    )
   })
 
   it('exits 2 on a bad project id and 5 on a missing project', () => {

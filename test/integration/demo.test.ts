@@ -31,12 +31,22 @@ describe('the bundled demo project', () => {
       expect(summary.languages).toEqual(expect.arrayContaining(['sw', 'hi', 'en', 'hi-en']))
       expect(summary.totalDurationSec).toBeGreaterThan(120)
       // The long field recording waits for segmentation: no utterance yet.
-      const long = project.db.prepare("SELECT (SELECT count(*) FROM utterance WHERE recording_id = r.id) AS n, duration_sec FROM recording r WHERE original_name LIKE '%long%'").get() as { n: number; duration_sec: number }
+      const long = project.db
+        .prepare(
+          "SELECT (SELECT count(*) FROM utterance WHERE recording_id = r.id) AS n, duration_sec FROM recording r WHERE original_name LIKE '%long%'",
+        )
+        .get() as { n: number; duration_sec: number }
       expect(long.duration_sec).toBeGreaterThan(30)
       expect(long.n).toBe(0)
-      const consent = project.db.prepare('SELECT count(DISTINCT speaker_id) AS speakers, count(*) AS records FROM consent').get() as { speakers: number; records: number }
+      const consent = project.db
+        .prepare('SELECT count(DISTINCT speaker_id) AS speakers, count(*) AS records FROM consent')
+        .get() as { speakers: number; records: number }
       expect(consent).toEqual({ speakers: speakers.length, records: speakers.length * 5 })
-      const codeSwitched = project.db.prepare("SELECT v.text FROM revision v JOIN utterance u ON u.id = v.utterance_id WHERE u.language = 'hi-en' LIMIT 1").get() as { text: string }
+      const codeSwitched = project.db
+        .prepare(
+          "SELECT v.text FROM revision v JOIN utterance u ON u.id = v.utterance_id WHERE u.language = 'hi-en' LIMIT 1",
+        )
+        .get() as { text: string }
       expect(codeSwitched.text).toMatch(/[\u0900-\u097F]/)
       expect(codeSwitched.text).toMatch(/[A-Za-z]/)
     } finally {
@@ -48,7 +58,9 @@ describe('the bundled demo project', () => {
     const project = await ensureDemoProject(dataDir, demoDir, workers)
     try {
       expect(projectSummary(project.db, project.ref).recordingCount).toBe(manifest.length)
-      expect((project.db.prepare('SELECT count(*) AS n FROM speaker').get() as { n: number }).n).toBe(speakers.length)
+      expect(
+        (project.db.prepare('SELECT count(*) AS n FROM speaker').get() as { n: number }).n,
+      ).toBe(speakers.length)
     } finally {
       project.db.close()
     }

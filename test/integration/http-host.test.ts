@@ -30,8 +30,16 @@ afterAll(async () => {
 })
 
 const auth = (): Record<string, string> => ({ Authorization: `Bearer ${host.token}` })
-const api = (method: string, body: unknown, headers: Record<string, string> = auth()): Promise<Response> =>
-  fetch(`${host.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) })
+const api = (
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = auth(),
+): Promise<Response> =>
+  fetch(`${host.url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
 
 describe('sauti serve: access', () => {
   it('binds to 127.0.0.1', () => {
@@ -60,10 +68,17 @@ describe('sauti serve: access', () => {
 
   it('rejects requests addressed to another host name (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${host.url}/api/project.summary`, { method: 'POST', headers: { ...auth(), Host: 'evil.example:80', 'Content-Type': 'application/json' } }, (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      })
+      const req = request(
+        `${host.url}/api/project.summary`,
+        {
+          method: 'POST',
+          headers: { ...auth(), Host: 'evil.example:80', 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
       req.on('error', reject)
       req.end('{}')
     })
@@ -71,7 +86,11 @@ describe('sauti serve: access', () => {
   })
 
   it('accepts only JSON calls', async () => {
-    const res = await fetch(`${host.url}/api/project.summary`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'text/plain' }, body: '{}' })
+    const res = await fetch(`${host.url}/api/project.summary`, {
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'text/plain' },
+      body: '{}',
+    })
     expect(res.status).toBe(415)
   })
 })
@@ -100,7 +119,9 @@ describe('sauti serve: contract calls', () => {
       const body = (await res.json()) as { ok: boolean; error: { kind: string; message: string } }
       expect(body.ok).toBe(false)
       expect(body.error.kind).toBe('validation')
-      expect(body.error.message).toMatch(new RegExp(`^invalid input for ${method.replace('.', '\\.')}: `))
+      expect(body.error.message).toMatch(
+        new RegExp(`^invalid input for ${method.replace('.', '\\.')}: `),
+      )
     }
     expect(wb.jobs.list()).toEqual(jobsBefore)
     expect(snapshot(wb.project.db)).toEqual(before)
@@ -109,13 +130,18 @@ describe('sauti serve: contract calls', () => {
   it('names an unknown call', async () => {
     const res = await api('recording.delete', { id: 1 })
     expect(res.status).toBe(404)
-    expect(await res.json()).toMatchObject({ ok: false, error: { kind: 'not_found', message: 'no such call: recording.delete' } })
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      error: { kind: 'not_found', message: 'no such call: recording.delete' },
+    })
   })
 
   it('maps a missing recording to 404', async () => {
     const res = await api('recording.get', { id: 9999 })
     expect(res.status).toBe(404)
-    expect(await res.json()).toMatchObject({ error: { kind: 'not_found', message: 'no recording with id 9999' } })
+    expect(await res.json()).toMatchObject({
+      error: { kind: 'not_found', message: 'no recording with id 9999' },
+    })
   })
 })
 
@@ -128,17 +154,23 @@ describe('sauti serve: media', () => {
     expect(whole.headers.get('accept-ranges')).toBe('bytes')
     expect(Buffer.from(await whole.arrayBuffer()).equals(original)).toBe(true)
 
-    const part = await fetch(`${host.url}/media/${recordingId}`, { headers: { ...auth(), Range: 'bytes=100-199' } })
+    const part = await fetch(`${host.url}/media/${recordingId}`, {
+      headers: { ...auth(), Range: 'bytes=100-199' },
+    })
     expect(part.status).toBe(206)
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${original.length}`)
     expect(Buffer.from(await part.arrayBuffer()).equals(original.subarray(100, 200))).toBe(true)
 
-    const beyond = await fetch(`${host.url}/media/${recordingId}`, { headers: { ...auth(), Range: `bytes=${original.length + 10}-` } })
+    const beyond = await fetch(`${host.url}/media/${recordingId}`, {
+      headers: { ...auth(), Range: `bytes=${original.length + 10}-` },
+    })
     expect(beyond.status).toBe(416)
   })
 
   it('refuses media ids that are not positive integers', async () => {
-    expect((await fetch(`${host.url}/media/..%2F..%2Fetc%2Fpasswd`, { headers: auth() })).status).toBe(400)
+    expect(
+      (await fetch(`${host.url}/media/..%2F..%2Fetc%2Fpasswd`, { headers: auth() })).status,
+    ).toBe(400)
     expect((await fetch(`${host.url}/media/424242`, { headers: auth() })).status).toBe(404)
   })
 })
@@ -161,6 +193,10 @@ describe('sauti serve: events', () => {
     controller.abort()
     expect(text).toMatch(/event: job\.progress\ndata: \{/)
     const finished = text.split('event: job.finished\ndata: ')[1]!.split('\n')[0]!
-    expect(JSON.parse(finished)).toMatchObject({ kind: 'import', status: 'done', summary: { imported: 1 } })
+    expect(JSON.parse(finished)).toMatchObject({
+      kind: 'import',
+      status: 'done',
+      summary: { imported: 1 },
+    })
   })
 })

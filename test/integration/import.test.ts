@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -44,85 +51,110 @@ function manifestRows(): { file: string; language: string; speaker: string; tran
 function storedFiles(): string[] {
   const root = join(dataDir, 'projects', 'test')
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
-  return walk(root).filter((f) => !/project\.sqlite/.test(f)).sort()
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+    )
+  return walk(root)
+    .filter((f) => !/project\.sqlite/.test(f))
+    .sort()
 }
 
-describe.skipIf(!hasSpeech8)(`importing the 8-language fixture manifest (${hasSpeech8 ? 'present' : speech8Missing})`, () => {
-  it('stores all 8 clips with their transcripts, speakers and languages', async () => {
-    const summary = await importAndWait(wb, [join(speech8, 'manifest.tsv')])
-    expect(summary).toMatchObject({ imported: 8, duplicates: 0, rejected: [], revisions: 8 })
+describe.skipIf(!hasSpeech8)(
+  `importing the 8-language fixture manifest (${hasSpeech8 ? 'present' : speech8Missing})`,
+  () => {
+    it('stores all 8 clips with their transcripts, speakers and languages', async () => {
+      const summary = await importAndWait(wb, [join(speech8, 'manifest.tsv')])
+      expect(summary).toMatchObject({ imported: 8, duplicates: 0, rejected: [], revisions: 8 })
 
-    const utterances = await call<Page<Utterance>>('utterance.list', { limit: 100 })
-    expect(utterances.total).toBe(8)
-    for (const row of manifestRows()) {
-      const u = utterances.items.find((x) => x.recordingName === row.file)
-      expect(u, row.file).toBeDefined()
-      expect(u).toMatchObject({ text: row.transcript, textSource: 'import', speakerCode: row.speaker, language: row.language })
-    }
-  })
+      const utterances = await call<Page<Utterance>>('utterance.list', { limit: 100 })
+      expect(utterances.total).toBe(8)
+      for (const row of manifestRows()) {
+        const u = utterances.items.find((x) => x.recordingName === row.file)
+        expect(u, row.file).toBeDefined()
+        expect(u).toMatchObject({
+          text: row.transcript,
+          textSource: 'import',
+          speakerCode: row.speaker,
+          language: row.language,
+        })
+      }
+    })
 
-  it('measures every duration within 10 ms of soxi', async () => {
-    const recordings = await call<Page<Recording>>('recording.list', { limit: 100 })
-    expect(recordings.total).toBe(8)
-    for (const r of recordings.items) {
-      expect(Math.abs(r.durationSec - soxiSeconds(join(speech8, r.originalName))), r.originalName).toBeLessThan(0.01)
-      expect(r).toMatchObject({ format: 'wav', sampleRate: 16000, channels: 1, bitDepth: 16 })
-    }
-  })
+    it('measures every duration within 10 ms of soxi', async () => {
+      const recordings = await call<Page<Recording>>('recording.list', { limit: 100 })
+      expect(recordings.total).toBe(8)
+      for (const r of recordings.items) {
+        expect(
+          Math.abs(r.durationSec - soxiSeconds(join(speech8, r.originalName))),
+          r.originalName,
+        ).toBeLessThan(0.01)
+        expect(r).toMatchObject({ format: 'wav', sampleRate: 16000, channels: 1, bitDepth: 16 })
+      }
+    })
 
-  it('keeps a 16 kHz float copy and waveform peaks for each clip', async () => {
-    const recordings = await call<Page<Recording>>('recording.list', { limit: 100 })
-    for (const r of recordings.items) {
-      const pcm = statSync(join(dataDir, 'projects/test/cache/pcm16k', `${r.sha256}.f32`)).size / 4
-      expect(Math.abs(pcm - r.durationSec * MODEL_SAMPLE_RATE)).toBeLessThanOrEqual(1)
-      const peaks = await call<{ data: number[]; peaksPerSecond: number }>('recording.peaks', { id: r.id, maxPeaks: 100_000 })
-      expect(peaks.peaksPerSecond).toBe(400)
-      expect(peaks.data.length).toBe(Math.ceil(r.durationSec * 400))
-      // Real speech: loud somewhere, quiet somewhere.
-      expect(Math.max(...peaks.data)).toBeGreaterThan(0.1)
-      expect(Math.min(...peaks.data)).toBeLessThan(0.05)
-    }
-  })
+    it('keeps a 16 kHz float copy and waveform peaks for each clip', async () => {
+      const recordings = await call<Page<Recording>>('recording.list', { limit: 100 })
+      for (const r of recordings.items) {
+        const pcm =
+          statSync(join(dataDir, 'projects/test/cache/pcm16k', `${r.sha256}.f32`)).size / 4
+        expect(Math.abs(pcm - r.durationSec * MODEL_SAMPLE_RATE)).toBeLessThanOrEqual(1)
+        const peaks = await call<{ data: number[]; peaksPerSecond: number }>('recording.peaks', {
+          id: r.id,
+          maxPeaks: 100_000,
+        })
+        expect(peaks.peaksPerSecond).toBe(400)
+        expect(peaks.data.length).toBe(Math.ceil(r.durationSec * 400))
+        // Real speech: loud somewhere, quiet somewhere.
+        expect(Math.max(...peaks.data)).toBeGreaterThan(0.1)
+        expect(Math.min(...peaks.data)).toBeLessThan(0.05)
+      }
+    })
 
-  it('records import transcripts as the first link of a hash chain', () => {
-    const db = wb.project.db
-    const ids = (db.prepare('SELECT id FROM utterance').all() as { id: number }[]).map((r) => r.id)
-    for (const id of ids) expect(verifyChain(db, id)).toEqual({ ok: true })
-    const source = db.prepare('SELECT source_ref FROM revision LIMIT 1').get() as { source_ref: string }
-    expect(source.source_ref).toMatch(/manifest\.tsv:\d+$/)
-  })
+    it('records import transcripts as the first link of a hash chain', () => {
+      const db = wb.project.db
+      const ids = (db.prepare('SELECT id FROM utterance').all() as { id: number }[]).map(
+        (r) => r.id,
+      )
+      for (const id of ids) expect(verifyChain(db, id)).toEqual({ ok: true })
+      const source = db.prepare('SELECT source_ref FROM revision LIMIT 1').get() as {
+        source_ref: string
+      }
+      expect(source.source_ref).toMatch(/manifest\.tsv:\d+$/)
+    })
 
-  it('treats a re-import as a no-op', async () => {
-    const before = snapshot(wb.project.db)
-    const files = storedFiles()
-    const summary = await importAndWait(wb, [join(speech8, 'manifest.tsv')])
-    expect(summary).toMatchObject({ imported: 0, duplicates: 8, rejected: [] })
-    expect(snapshot(wb.project.db)).toEqual(before)
-    expect(storedFiles()).toEqual(files)
-  })
+    it('treats a re-import as a no-op', async () => {
+      const before = snapshot(wb.project.db)
+      const files = storedFiles()
+      const summary = await importAndWait(wb, [join(speech8, 'manifest.tsv')])
+      expect(summary).toMatchObject({ imported: 0, duplicates: 8, rejected: [] })
+      expect(snapshot(wb.project.db)).toEqual(before)
+      expect(storedFiles()).toEqual(files)
+    })
 
-  it('rejects a truncated WAV and a text file named .wav, naming each, and changes nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sauti-bad-'))
-    const truncated = join(dir, 'truncated.wav')
-    const whole = readFileSync(join(speech8, 'test_de.wav'))
-    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)))
-    const text = join(dir, 'notes.wav')
-    writeFileSync(text, 'These are my field notes, not audio.\n')
-    const before = snapshot(wb.project.db)
-    const files = storedFiles()
+    it('rejects a truncated WAV and a text file named .wav, naming each, and changes nothing', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sauti-bad-'))
+      const truncated = join(dir, 'truncated.wav')
+      const whole = readFileSync(join(speech8, 'test_de.wav'))
+      writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)))
+      const text = join(dir, 'notes.wav')
+      writeFileSync(text, 'These are my field notes, not audio.\n')
+      const before = snapshot(wb.project.db)
+      const files = storedFiles()
 
-    const summary = await importAndWait(wb, [truncated, text])
+      const summary = await importAndWait(wb, [truncated, text])
 
-    expect(summary.imported).toBe(0)
-    expect(summary.rejected).toHaveLength(2)
-    const byPath = Object.fromEntries(summary.rejected.map((r) => [r.path, r.message]))
-    expect(byPath[truncated]).toMatch(/truncated\.wav: the WAV file is truncated: its data chunk declares \d+ bytes but only \d+ are present/)
-    expect(byPath[text]).toMatch(/notes\.wav: not a supported audio file \(it looks like text\)/)
-    expect(snapshot(wb.project.db)).toEqual(before)
-    expect(storedFiles()).toEqual(files)
-  })
-})
+      expect(summary.imported).toBe(0)
+      expect(summary.rejected).toHaveLength(2)
+      const byPath = Object.fromEntries(summary.rejected.map((r) => [r.path, r.message]))
+      expect(byPath[truncated]).toMatch(
+        /truncated\.wav: the WAV file is truncated: its data chunk declares \d+ bytes but only \d+ are present/,
+      )
+      expect(byPath[text]).toMatch(/notes\.wav: not a supported audio file \(it looks like text\)/)
+      expect(snapshot(wb.project.db)).toEqual(before)
+      expect(storedFiles()).toEqual(files)
+    })
+  },
+)
 
 interface ExpectedFormat {
   file: string
@@ -134,7 +166,9 @@ interface ExpectedFormat {
 }
 
 describe('importing every supported format', () => {
-  const expected = JSON.parse(readFileSync(join(formatFixtures, 'expected.json'), 'utf8')) as ExpectedFormat[]
+  const expected = JSON.parse(
+    readFileSync(join(formatFixtures, 'expected.json'), 'utf8'),
+  ) as ExpectedFormat[]
 
   it.each(expected.map((e) => [e.file, e] as const))('%s', async (_name, e) => {
     const dir = mkdtempSync(join(tmpdir(), 'sauti-fmt-'))
@@ -148,7 +182,8 @@ describe('importing every supported format', () => {
     expect(r.format).toBe(e.format)
     expect(r.sampleRate).toBe(e.sampleRate)
     expect(r.channels).toBe(e.channels)
-    if (e.bitDepth !== null && (e.format === 'wav' || e.format === 'flac')) expect(r.bitDepth).toBe(e.bitDepth)
+    if (e.bitDepth !== null && (e.format === 'wav' || e.format === 'flac'))
+      expect(r.bitDepth).toBe(e.bitDepth)
     // Lossy codecs carry encoder delay and padding; PCM formats must be exact to the sample.
     const tolerance = e.format === 'wav' || e.format === 'flac' ? 0.001 : 0.08
     expect(Math.abs(r.durationSec - e.durationSec)).toBeLessThan(tolerance)

@@ -41,10 +41,20 @@ describe('migration 1: people', () => {
     expect(schemaVersion(db)).toBe(1)
     expect(tableNames(db)).toEqual(['annotator', 'consent', 'project_meta', 'speaker'])
     insertRows(db, 'speaker', [{ code: 'SPK-1', gender: 'female', created_at: now }])
-    insertRows(db, 'consent', [{ speaker_id: 1, scope: 'annotation', granted_at: now, created_at: now }])
+    insertRows(db, 'consent', [
+      { speaker_id: 1, scope: 'annotation', granted_at: now, created_at: now },
+    ])
     expect(readTable(db, 'consent')[0]).toMatchObject({ scope: 'annotation', withdrawn_at: null })
-    expect(() => insertRows(db, 'consent', [{ speaker_id: 1, scope: 'selling', granted_at: now, created_at: now }])).toThrow(/CHECK/)
-    expect(() => insertRows(db, 'consent', [{ speaker_id: 99, scope: 'annotation', granted_at: now, created_at: now }])).toThrow(/FOREIGN KEY/)
+    expect(() =>
+      insertRows(db, 'consent', [
+        { speaker_id: 1, scope: 'selling', granted_at: now, created_at: now },
+      ]),
+    ).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'consent', [
+        { speaker_id: 99, scope: 'annotation', granted_at: now, created_at: now },
+      ]),
+    ).toThrow(/FOREIGN KEY/)
     expect(() => insertRows(db, 'speaker', [{ code: 'SPK-1', created_at: now }])).toThrow(/UNIQUE/)
   })
 })
@@ -57,21 +67,55 @@ describe('migration 2: audio', () => {
     migrateTo(db, 2)
     expect(readTable(db, 'speaker')).toHaveLength(1)
     insertRows(db, 'recording', [
-      { sha256: sha('a'), original_name: 'a.wav', source_path: '/a.wav', format: 'wav', byte_size: 10, duration_sec: 1.5, sample_rate: 16000, channels: 1, imported_at: now },
+      {
+        sha256: sha('a'),
+        original_name: 'a.wav',
+        source_path: '/a.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 1.5,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
     ])
-    insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 1.5, speaker_id: 1, created_at: now }])
+    insertRows(db, 'utterance', [
+      { recording_id: 1, start_sec: 0, end_sec: 1.5, speaker_id: 1, created_at: now },
+    ])
     expect(readTable(db, 'utterance')[0]).toMatchObject({ status: 'new', split: null })
-    expect(() => insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 1, end_sec: 0.5, created_at: now }])).toThrow(/CHECK/)
     expect(() =>
-      insertRows(db, 'recording', [{ sha256: sha('a'), original_name: 'b.wav', source_path: '/b', format: 'wav', byte_size: 1, duration_sec: 1, sample_rate: 1, channels: 1, imported_at: now }]),
+      insertRows(db, 'utterance', [
+        { recording_id: 1, start_sec: 1, end_sec: 0.5, created_at: now },
+      ]),
+    ).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'recording', [
+        {
+          sha256: sha('a'),
+          original_name: 'b.wav',
+          source_path: '/b',
+          format: 'wav',
+          byte_size: 1,
+          duration_sec: 1,
+          sample_rate: 1,
+          channels: 1,
+          imported_at: now,
+        },
+      ]),
     ).toThrow(/UNIQUE/)
   })
 
   it('lists utterances of a recording through its index', () => {
     const db = fresh()
     migrateTo(db, 2)
-    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id FROM utterance WHERE recording_id = ? ORDER BY start_sec').all(1) as { detail: string }[]
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING (COVERING )?INDEX utterance_by_recording/)
+    const plan = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT id FROM utterance WHERE recording_id = ? ORDER BY start_sec',
+      )
+      .all(1) as { detail: string }[]
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(
+      /USING (COVERING )?INDEX utterance_by_recording/,
+    )
   })
 })
 
@@ -79,13 +123,19 @@ describe('migration 3: models', () => {
   it('adds models and checkpoints with a parent link', () => {
     const db = fresh()
     migrateTo(db, 3)
-    insertRows(db, 'model', [{ sha256: sha('b'), name: 'starter', path: '/m', manifest: '{}', registered_at: now }])
+    insertRows(db, 'model', [
+      { sha256: sha('b'), name: 'starter', path: '/m', manifest: '{}', registered_at: now },
+    ])
     insertRows(db, 'checkpoint', [
       { model_id: 1, path: '/c1', sha256: sha('c'), created_at: now },
       { model_id: 1, parent_id: 1, path: '/c2', sha256: sha('d'), created_at: now },
     ])
     expect(readTable(db, 'checkpoint').map((c) => c.status)).toEqual(['inactive', 'inactive'])
-    expect(() => insertRows(db, 'checkpoint', [{ model_id: 1, path: '/x', sha256: sha('e'), status: 'great', created_at: now }])).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'checkpoint', [
+        { model_id: 1, path: '/x', sha256: sha('e'), status: 'great', created_at: now },
+      ]),
+    ).toThrow(/CHECK/)
   })
 })
 
@@ -94,7 +144,17 @@ describe('migration 4: provenance', () => {
     const db = fresh()
     migrateTo(db, 3)
     insertRows(db, 'recording', [
-      { sha256: sha('a'), original_name: 'a.wav', source_path: '/a.wav', format: 'wav', byte_size: 10, duration_sec: 1.5, sample_rate: 16000, channels: 1, imported_at: now },
+      {
+        sha256: sha('a'),
+        original_name: 'a.wav',
+        source_path: '/a.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 1.5,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
     ])
     insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 1.5, created_at: now }])
     migrateTo(db, 4)
@@ -103,7 +163,16 @@ describe('migration 4: provenance', () => {
 
   it('makes revisions append-only, even for hand-written SQL', () => {
     const db = withUtterance()
-    insertRows(db, 'revision', [{ utterance_id: 1, text: 'habari', source_kind: 'import', source_ref: 'm.tsv:2', created_at: now, hash: sha('f') }])
+    insertRows(db, 'revision', [
+      {
+        utterance_id: 1,
+        text: 'habari',
+        source_kind: 'import',
+        source_ref: 'm.tsv:2',
+        created_at: now,
+        hash: sha('f'),
+      },
+    ])
     expect(() => db.prepare("UPDATE revision SET text = 'changed'").run()).toThrow(/append-only/)
     expect(() => db.prepare('DELETE FROM revision').run()).toThrow(/append-only/)
     expect(readTable(db, 'revision')[0]).toMatchObject({ text: 'habari' })
@@ -112,16 +181,50 @@ describe('migration 4: provenance', () => {
   it('requires each revision to name its source', () => {
     const db = withUtterance()
     // An annotator revision without an annotator, and a model revision without a model, are refused.
-    expect(() => insertRows(db, 'revision', [{ utterance_id: 1, text: 'x', source_kind: 'annotator', created_at: now, hash: sha('1') }])).toThrow(/CHECK/)
-    expect(() => insertRows(db, 'revision', [{ utterance_id: 1, text: 'x', source_kind: 'model', created_at: now, hash: sha('2') }])).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'revision', [
+        { utterance_id: 1, text: 'x', source_kind: 'annotator', created_at: now, hash: sha('1') },
+      ]),
+    ).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'revision', [
+        { utterance_id: 1, text: 'x', source_kind: 'model', created_at: now, hash: sha('2') },
+      ]),
+    ).toThrow(/CHECK/)
   })
 
   it('adds reviews, hypotheses and lineage', () => {
     const db = withUtterance()
-    expect(tableNames(db)).toEqual(expect.arrayContaining(['review', 'hypothesis', 'lineage', 'revision']))
-    insertRows(db, 'model', [{ sha256: sha('b'), name: 'starter', path: '/m', manifest: '{}', registered_at: now }])
-    insertRows(db, 'hypothesis', [{ utterance_id: 1, model_id: 1, rank: 1, text: 'habari', score: -1.2, confidence: 0.8, created_at: now }])
-    expect(() => insertRows(db, 'hypothesis', [{ utterance_id: 1, model_id: 1, rank: 2, text: 'x', score: 0, confidence: 1.5, created_at: now }])).toThrow(/CHECK/)
+    expect(tableNames(db)).toEqual(
+      expect.arrayContaining(['review', 'hypothesis', 'lineage', 'revision']),
+    )
+    insertRows(db, 'model', [
+      { sha256: sha('b'), name: 'starter', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    insertRows(db, 'hypothesis', [
+      {
+        utterance_id: 1,
+        model_id: 1,
+        rank: 1,
+        text: 'habari',
+        score: -1.2,
+        confidence: 0.8,
+        created_at: now,
+      },
+    ])
+    expect(() =>
+      insertRows(db, 'hypothesis', [
+        {
+          utterance_id: 1,
+          model_id: 1,
+          rank: 2,
+          text: 'x',
+          score: 0,
+          confidence: 1.5,
+          created_at: now,
+        },
+      ]),
+    ).toThrow(/CHECK/)
   })
 })
 
@@ -134,7 +237,16 @@ describe('a database from a newer Sauti', () => {
     made.db.close()
     const before = readFileSync(made.file)
     copyFileSync(made.file, `${made.file}.bak`)
-    expect(() => openDatabase(made.file)).toThrow(new RegExp(`newer version of Sauti \\(schema version ${latestSchemaVersion + 1}`))
+    expect(() => openDatabase(made.file)).toThrow(
+      new RegExp(`newer version of Sauti \\(schema version ${latestSchemaVersion + 1}`),
+    )
     expect(readFileSync(made.file).equals(before)).toBe(true)
+  })
+})
+
+describe('docs/schema.md', () => {
+  it('matches the migrations (run `npm run docs:schema` after adding one)', async () => {
+    const { schemaMarkdown } = await import('../../scripts/schema-doc')
+    expect(readFileSync(new URL('../../docs/schema.md', import.meta.url), 'utf8')).toBe(schemaMarkdown())
   })
 })

@@ -12,7 +12,17 @@ function project(): Db {
   migrateTo(made.db, latestSchemaVersion)
   const now = new Date().toISOString()
   insertRows(made.db, 'recording', [
-    { sha256: 'a'.repeat(64), original_name: 'a.wav', source_path: '/a.wav', format: 'wav', byte_size: 10, duration_sec: 2, sample_rate: 16000, channels: 1, imported_at: now },
+    {
+      sha256: 'a'.repeat(64),
+      original_name: 'a.wav',
+      source_path: '/a.wav',
+      format: 'wav',
+      byte_size: 10,
+      duration_sec: 2,
+      sample_rate: 16000,
+      channels: 1,
+      imported_at: now,
+    },
   ])
   insertRows(made.db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 2, created_at: now }])
   insertRows(made.db, 'annotator', [{ name: 'Amina', role: 'annotator', created_at: now }])
@@ -22,7 +32,11 @@ function project(): Db {
 describe('revision history', () => {
   it('chains each revision to its parent and answers who wrote it', () => {
     const db = project()
-    const first = appendRevision(db, { utteranceId: 1, text: 'habari ya asubuhi', source: { kind: 'import', ref: 'm.tsv:2' } })
+    const first = appendRevision(db, {
+      utteranceId: 1,
+      text: 'habari ya asubuhi',
+      source: { kind: 'import', ref: 'm.tsv:2' },
+    })
     const second = appendRevision(db, {
       utteranceId: 1,
       text: 'habari za asubuhi',
@@ -43,8 +57,16 @@ describe('revision history', () => {
   it('detects an edit made behind the application’s back, and says where', () => {
     const db = project()
     appendRevision(db, { utteranceId: 1, text: 'one', source: { kind: 'import', ref: 'x' } })
-    const middle = appendRevision(db, { utteranceId: 1, text: 'two', source: { kind: 'annotator', annotatorId: 1 } })
-    appendRevision(db, { utteranceId: 1, text: 'three', source: { kind: 'annotator', annotatorId: 1 } })
+    const middle = appendRevision(db, {
+      utteranceId: 1,
+      text: 'two',
+      source: { kind: 'annotator', annotatorId: 1 },
+    })
+    appendRevision(db, {
+      utteranceId: 1,
+      text: 'three',
+      source: { kind: 'annotator', annotatorId: 1 },
+    })
     // Someone with sqlite3 drops the guard and rewrites history.
     db.exec('DROP TRIGGER revision_is_append_only_update')
     db.prepare('UPDATE revision SET text = ? WHERE id = ?').run('TWO', middle.id)

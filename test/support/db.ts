@@ -31,7 +31,9 @@ export function insertRows(db: Db, table: string, rows: Record<string, unknown>[
   for (const row of rows) {
     const keys = Object.keys(row)
     // Test helper: table and column names come from the test itself, values are bound.
-    db.prepare(`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`).run(...keys.map((k) => row[k]))
+    db.prepare(
+      `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`,
+    ).run(...keys.map((k) => row[k]))
   }
 }
 
@@ -40,7 +42,11 @@ export function readTable(db: Db, table: string): Record<string, unknown>[] {
 }
 
 export function tableNames(db: Db): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string
+    }[]
+  ).map((r) => r.name)
 }
 
 /** Every row of every table: compare before and after to prove nothing changed. */

@@ -5,12 +5,15 @@ import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { createProject } from '../../src/main/core/project/projects'
 import { Workbench } from '../../src/main/core/workbench'
 import { audioWorkerFactory } from '../../src/main/hosts/boot'
+import type { ImportSummary } from '../../src/shared/domain'
 import { appRoot } from './fixtures'
 
 const open = new Set<Workbench>()
 
 /** A workbench on a new project in a temporary data folder, with real audio workers. */
-export async function openTestWorkbench(projectId = 'test'): Promise<{ workbench: Workbench; dataDir: string; dispose: () => Promise<void> }> {
+export async function openTestWorkbench(
+  projectId = 'test',
+): Promise<{ workbench: Workbench; dataDir: string; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sauti-data-'))
   const project = await createProject(dataDir, projectId)
   const workbench = new Workbench({
@@ -34,11 +37,12 @@ export async function openTestWorkbench(projectId = 'test'): Promise<{ workbench
 
 /** Fails a suite that leaves workbenches (databases, workers) open. Call in afterAll. */
 export function expectNoOpenWorkbenches(): void {
-  if (open.size > 0) throw new Error(`${open.size} workbench(es) left open: a test leaks databases and workers`)
+  if (open.size > 0)
+    throw new Error(`${open.size} workbench(es) left open: a test leaks databases and workers`)
 }
 
 /** Runs an import job to completion through the contract, as the UI does. */
-export async function importAndWait(workbench: Workbench, paths: string[]): Promise<import('../../src/shared/domain').ImportSummary> {
+export async function importAndWait(workbench: Workbench, paths: string[]): Promise<ImportSummary> {
   const started = await workbench.call('import.start', { paths })
   if (!started.ok) throw new Error(started.error.message)
   const { jobId } = started.value as { jobId: string }

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { computePeaks, decodePeaks, encodePeaks, peakLevels, pickLevel } from '../../src/main/core/audio/peaks'
+import {
+  computePeaks,
+  decodePeaks,
+  encodePeaks,
+  peakLevels,
+  pickLevel,
+} from '../../src/main/core/audio/peaks'
 
-function burst(sampleRate: number, seconds: number, loudFrom: number, loudTo: number): Float32Array {
+function burst(
+  sampleRate: number,
+  seconds: number,
+  loudFrom: number,
+  loudTo: number,
+): Float32Array {
   const out = new Float32Array(Math.round(sampleRate * seconds))
   for (let i = 0; i < out.length; i++) {
     const t = i / sampleRate
@@ -16,7 +27,8 @@ describe('waveform peaks', () => {
     expect(levels.map((l) => l.peaksPerSecond)).toEqual([...peakLevels])
     for (const level of levels) {
       expect(level.data.length).toBe(Math.ceil(3 * level.peaksPerSecond))
-      const at = (t: number): number => (level.data[Math.floor(t * level.peaksPerSecond)] ?? 0) / 65535
+      const at = (t: number): number =>
+        (level.data[Math.floor(t * level.peaksPerSecond)] ?? 0) / 65535
       expect(at(1.5)).toBeGreaterThan(0.75)
       if (level.peaksPerSecond >= 5) expect(at(0.5)).toBeLessThan(0.02)
     }
@@ -25,7 +37,9 @@ describe('waveform peaks', () => {
   it('survives encoding to the cache file', () => {
     const levels = computePeaks(burst(16_000, 2.3, 0.2, 0.9), 16_000)
     const decoded = decodePeaks(encodePeaks(levels))
-    expect(decoded.map((l) => [l.peaksPerSecond, Array.from(l.data)])).toEqual(levels.map((l) => [l.peaksPerSecond, Array.from(l.data)]))
+    expect(decoded.map((l) => [l.peaksPerSecond, Array.from(l.data)])).toEqual(
+      levels.map((l) => [l.peaksPerSecond, Array.from(l.data)]),
+    )
   })
 
   it('serves the finest level that fits the budget', () => {

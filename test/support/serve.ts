@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { join } from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { appRoot } from './fixtures'
+
+export interface Served {
+  url: string
+  openUrl: string
+  token: string
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+/** Starts the built `sauti serve` as a user would, and waits for the URL it prints. */
+export async function startServe(dataDir: string, extra: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [join(appRoot, 'bin/sauti.js'), '--data-dir', dataDir, '--json', ...extra, 'serve', '--port', '0'], {
+    cwd: appRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! })
+    rl.once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`sauti serve exited with ${code}: ${stderr}`)))
+  })
+  const info = JSON.parse(line) as { url: string; token: string }
+  return {
+    url: new URL(info.url).origin,
+    openUrl: info.url,
+    token: info.token,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+export const chromiumPath = process.env.SAUTI_CHROMIUM ?? '/usr/bin/chromium'
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--autoplay-policy=no-user-gesture-required'],
+  })
+}
