@@ -1,4 +1,4 @@
-declare module '@echogarden/speex-resampler-wasm' {
+declare module '@echogarden/speex-resampler-wasm/simd' {
   const factory: () => Promise<unknown>
   export default factory
 }

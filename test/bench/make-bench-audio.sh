@@ -117,8 +117,9 @@ for ((k = 0; k < N_BASE; k++)); do
     parts+=("$seg"); text="${text:+$text }$s"
     total="$(awk -v t="$total" -v d="$d" 'BEGIN { print t + d + 0.4 }')"
   done
-  # 0.3 s lead-in, speech, then silence up to exactly CLIP_SEC s
-  sox -R "${parts[@]}" "$WORK/padded.wav" pad 0.3 "$CLIP_SEC"
+  # A lead-in of 0.3 s + 5 ms per clip (so no two base clips are byte-identical, which the
+  # importer would rightly skip as duplicates), speech, then silence up to exactly CLIP_SEC s
+  sox -R "${parts[@]}" "$WORK/padded.wav" pad "$(awk -v k="$k" 'BEGIN { print 0.3 + k * 0.005 }')" "$CLIP_SEC"
   sox -R "$WORK/padded.wav" "$WORK/base-$k.wav" trim 0 "$CLIP_SEC"
   BASE_TEXT[k]="$text"; BASE_LANG[k]="$lang"; BASE_SPK[k]="SYN-${voice/+/-}"
 done

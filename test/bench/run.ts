@@ -1,0 +1,178 @@
+/**
+ * Benchmarks (not tests): `npm run bench`. Each number is printed next to a baseline measured
+ * in the same run on the same machine, so a change shows as a ratio, not as a guess.
+ *
+ * 1. Import throughput for 30 minutes of mixed-format audio, end to end (hash, decode, peaks,
+ *    resample, store, SQLite), against decoding alone; peak memory.
+ * 2. Time from selecting a recording to its waveform drawn in Chromium, for a 2-hour recording
+ *    against a 4-second clip; the renderer's JS heap after each.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
+import { decodeAudio } from '../../src/main/core/audio/decode'
+import { expandImportPaths, importItems } from '../../src/main/core/audio/importer'
+import { sniffAudio } from '../../src/main/core/audio/sniff'
+import { silentLogger } from '../../src/main/core/logger'
+import { createProject } from '../../src/main/core/project/projects'
+import { Workbench } from '../../src/main/core/workbench'
+import { audioWorkerCount, audioWorkerFactory } from '../../src/main/hosts/boot'
+import { startHttpHost } from '../../src/main/hosts/http'
+import { appRoot } from '../support/fixtures'
+import { launchChromium } from '../support/serve'
+
+const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
+const only = process.argv[2]
+
+function section(title: string): void {
+  console.log(`\n== ${title}`)
+}
+const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`
+
+async function importBench(): Promise<void> {
+  section(
+    'Import throughput: 30 min of mixed-format audio (WAV 16k/44.1k stereo, FLAC, MP3, Vorbis, Opus)',
+  )
+  const manifest = join(benchData, 'mixed-30min', 'manifest.tsv')
+  const { items } = await expandImportPaths([manifest])
+
+  // Baseline: decoding alone, one file after another on this thread.
+  let decodedSeconds = 0
+  const t0 = performance.now()
+  for (const item of items) {
+    const bytes = new Uint8Array(await readFile(item.audioPath))
+    const { format } = sniffAudio(bytes, item.audioPath)
+    const decoded = await decodeAudio(bytes, format, item.audioPath)
+    decodedSeconds += (decoded.channelData[0]?.length ?? 0) / decoded.sampleRate
+  }
+  const decodeWall = (performance.now() - t0) / 1000
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'sauti-bench-import-'))
+  const workerCount = audioWorkerCount()
+  const workers = new AudioWorkers(audioWorkerFactory(appRoot), workerCount)
+  const project = await createProject(dataDir, 'bench')
+  const rssBefore = process.resourceUsage().maxRSS
+  const t1 = performance.now()
+  const summary = await importItems({ db: project.db, paths: project.paths, workers }, items)
+  const importWall = (performance.now() - t1) / 1000
+  const rssPeak = process.resourceUsage().maxRSS
+  await workers.close()
+  project.db.close()
+  rmSync(dataDir, { recursive: true, force: true })
+
+  const minutes = summary.durationSec / 60
+  console.log(
+    `files: ${items.length}, imported: ${summary.imported}, rejected: ${summary.rejected.length}, audio: ${minutes.toFixed(1)} min, audio workers: ${workerCount}`,
+  )
+  console.log(
+    `baseline, decode only (1 thread):  ${decodeWall.toFixed(1)} s wall = ${(decodedSeconds / 60 / decodeWall).toFixed(2)} audio min / s`,
+  )
+  console.log(
+    `full import (workers + SQLite):    ${importWall.toFixed(1)} s wall = ${(minutes / importWall).toFixed(2)} audio min / s  (${(importWall / decodeWall).toFixed(2)}× the decode-only time)`,
+  )
+  console.log(
+    `peak memory (process max RSS, workers included): ${mb(rssPeak)} (before import: ${mb(rssBefore)})`,
+  )
+}
+
+async function waveformBench(): Promise<void> {
+  section(
+    'Waveform: time from selecting a recording to its waveform drawn (Chromium), 2-hour recording vs 4-second clip',
+  )
+  const long = join(benchData, 'long-2h.wav')
+  const short = join(appRoot, 'demo', 'audio', 'sw-001.flac')
+  const dataDir = mkdtempSync(join(tmpdir(), 'sauti-bench-wave-'))
+  const project = await createProject(dataDir, 'bench')
+  const workers = new AudioWorkers(audioWorkerFactory(appRoot), audioWorkerCount())
+  const t0 = performance.now()
+  const { items } = await expandImportPaths([short, long])
+  const summary = await importItems({ db: project.db, paths: project.paths, workers }, items)
+  console.log(
+    `imported the 2-hour WAV and the clip in ${((performance.now() - t0) / 1000).toFixed(1)} s (${summary.imported} files)`,
+  )
+  const workbench = new Workbench({
+    dataDir,
+    project,
+    audioWorkers: workers,
+    version: 'bench',
+    host: 'http',
+  })
+  const host = await startHttpHost({
+    workbench,
+    staticDir: join(appRoot, 'out', 'renderer'),
+    logger: silentLogger,
+  })
+  const browser = await launchChromium()
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable')
+    await page.goto(host.openUrl)
+    await page.locator('[data-testid="waveform"][data-ready="true"]').waitFor({ timeout: 60_000 })
+    const heap = async (): Promise<number> => {
+      await cdp.send('HeapProfiler.collectGarbage')
+      const { metrics } = await cdp.send('Performance.getMetrics')
+      return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0
+    }
+    const rows = page.locator('[data-testid="recording-row"]')
+    const names = await rows.allInnerTexts()
+    const indexOf = (needle: string): number => names.findIndex((n) => n.includes(needle))
+    const openMs = (index: number): Promise<number> =>
+      rows.nth(index).evaluate(
+        (row) =>
+          new Promise<number>((resolve) => {
+            const container = document.querySelector('[data-testid="waveform"]')!
+            let sawFalse = false
+            const start = performance.now()
+            const observer = new MutationObserver(() => {
+              const state = container.getAttribute('data-ready')
+              if (state === 'false') sawFalse = true
+              if (state === 'true' && sawFalse) {
+                observer.disconnect()
+                requestAnimationFrame(() => resolve(performance.now() - start))
+              }
+            })
+            observer.observe(container, { attributes: true, attributeFilter: ['data-ready'] })
+            ;(row as HTMLElement).click()
+          }),
+      )
+    const results: Record<string, number[]> = { clip: [], '2h': [] }
+    for (let round = 0; round < 5; round++) {
+      results['2h']!.push(await openMs(indexOf('long-2h')))
+      results.clip!.push(await openMs(indexOf('sw-001')))
+    }
+    const heapAfterClip = await heap()
+    await openMs(indexOf('long-2h'))
+    const heapAfterLong = await heap()
+    const median = (xs: number[]): number =>
+      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+    console.log(
+      `baseline, 4-second clip: median ${median(results.clip!).toFixed(0)} ms over 5 opens (${results.clip!.map((x) => x.toFixed(0)).join(', ')})`,
+    )
+    console.log(
+      `2-hour recording:        median ${median(results['2h']!).toFixed(0)} ms over 5 opens (${results['2h']!.map((x) => x.toFixed(0)).join(', ')}); ${(median(results['2h']!) / median(results.clip!)).toFixed(2)}× the clip`,
+    )
+    console.log(
+      `renderer JS heap after GC: ${(heapAfterClip / 1048576).toFixed(1)} MB with the clip open, ${(heapAfterLong / 1048576).toFixed(1)} MB with the 2-hour recording open`,
+    )
+  } finally {
+    await browser.close()
+    await host.close()
+    await workbench.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
+  throw new Error('build first: npm run build')
+execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
+  stdio: 'inherit',
+})
+console.log(
+  `machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? process.arch}, ${(await import('node:os')).availableParallelism()} cores, Node ${process.versions.node}`,
+)
+if (!only || only === 'import') await importBench()
+if (!only || only === 'waveform') await waveformBench()
