@@ -247,6 +247,8 @@ describe('a database from a newer Sauti', () => {
 describe('docs/schema.md', () => {
   it('matches the migrations (run `npm run docs:schema` after adding one)', async () => {
     const { schemaMarkdown } = await import('../../scripts/schema-doc')
-    expect(readFileSync(new URL('../../docs/schema.md', import.meta.url), 'utf8')).toBe(schemaMarkdown())
+    expect(readFileSync(new URL('../../docs/schema.md', import.meta.url), 'utf8')).toBe(
+      schemaMarkdown(),
+    )
   })
 })
