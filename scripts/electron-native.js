@@ -19,17 +19,40 @@ const work = mkdtempSync(join(tmpdir(), 'sauti-sqlite-electron-'))
 const target = join(root, 'build', 'native', 'electron')
 
 try {
-  cpSync(source, work, { recursive: true, filter: (p) => !p.includes(`${join('build', 'Release')}`) })
+  cpSync(source, work, {
+    recursive: true,
+    filter: (p) => !p.includes(`${join('build', 'Release')}`),
+  })
   const env = { ...process.env, npm_config_runtime: 'electron', npm_config_target: electronVersion }
   try {
-    execFileSync(join(root, 'node_modules', '.bin', 'prebuild-install'), ['--runtime', 'electron', '--target', electronVersion, '--arch', process.arch], { cwd: work, stdio: 'inherit', env })
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'prebuild-install'),
+      ['--runtime', 'electron', '--target', electronVersion, '--arch', process.arch],
+      { cwd: work, stdio: 'inherit', env },
+    )
   } catch {
     console.log('No prebuilt binary; compiling against Electron headers…')
-    execFileSync('npx', ['--yes', 'node-gyp', 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'], { cwd: work, stdio: 'inherit', env })
+    execFileSync(
+      'npx',
+      [
+        '--yes',
+        'node-gyp',
+        'rebuild',
+        '--release',
+        `--target=${electronVersion}`,
+        '--dist-url=https://electronjs.org/headers',
+      ],
+      { cwd: work, stdio: 'inherit', env },
+    )
   }
   mkdirSync(target, { recursive: true })
-  copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), join(target, 'better_sqlite3.node'))
-  console.log(`better-sqlite3 for Electron ${electronVersion} → ${join(target, 'better_sqlite3.node')}`)
+  copyFileSync(
+    join(work, 'build', 'Release', 'better_sqlite3.node'),
+    join(target, 'better_sqlite3.node'),
+  )
+  console.log(
+    `better-sqlite3 for Electron ${electronVersion} → ${join(target, 'better_sqlite3.node')}`,
+  )
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

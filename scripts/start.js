@@ -26,13 +26,17 @@ function run(command, commandArgs) {
 }
 
 const binary = electronBinary()
-const sqliteForElectron = existsSync(new URL('../build/native/electron/better_sqlite3.node', import.meta.url))
+const sqliteForElectron = existsSync(
+  new URL('../build/native/electron/better_sqlite3.node', import.meta.url),
+)
 if (binary && sqliteForElectron) {
   run(binary, ['.', ...args])
 } else {
   const why = binary
     ? 'the Electron build of better-sqlite3 is missing (run `npm run electron:native`)'
     : 'the Electron binary is not installed'
-  console.log(`Sauti desktop unavailable: ${why}; serving the same UI in your browser instead (README, "Desktop app").`)
+  console.log(
+    `Sauti desktop unavailable: ${why}; serving the same UI in your browser instead (README, "Desktop app").`,
+  )
   run(process.execPath, ['bin/sauti.js', ...args, 'serve'])
 }

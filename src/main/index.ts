@@ -20,7 +20,10 @@ const rendererIndex = join(appRoot, 'out', 'renderer', 'index.html')
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
+  {
+    scheme: MEDIA_SCHEME,
+    privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
+  },
 ])
 
 function isOwnRendererUrl(url: string): boolean {
@@ -73,7 +76,9 @@ app.on('web-contents-created', (_event, contents) => {
 })
 
 app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+    callback(false),
+  )
   let workbench: Workbench
   try {
     workbench = await bootWorkbench({
@@ -93,10 +98,15 @@ app.whenReady().then(async () => {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url)
     const id = Number(url.pathname.replace(/^\//, ''))
-    if (url.hostname !== 'recording' || !Number.isSafeInteger(id) || id <= 0) return new Response('bad media URL', { status: 400 })
+    if (url.hostname !== 'recording' || !Number.isSafeInteger(id) || id <= 0)
+      return new Response('bad media URL', { status: 400 })
     try {
       const file = workbench.mediaFile(id)
-      const media = await mediaResponse(file.path, file.format, request.headers.get('range') ?? undefined)
+      const media = await mediaResponse(
+        file.path,
+        file.format,
+        request.headers.get('range') ?? undefined,
+      )
       const body = media.body ? (Readable.toWeb(media.body) as ReadableStream<Uint8Array>) : null
       return new Response(body, { status: media.status, headers: media.headers })
     } catch (error) {

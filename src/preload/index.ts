@@ -4,7 +4,13 @@
  * of a recording. Nothing of Node or Electron leaks into the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { eventNameList, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, MEDIA_SCHEME, methodNames } from '../shared/methods'
+import {
+  eventNameList,
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  MEDIA_SCHEME,
+  methodNames,
+} from '../shared/methods'
 
 const methods = new Set<string>(methodNames)
 const events = new Set<string>(eventNameList)
@@ -12,7 +18,10 @@ const events = new Set<string>(eventNameList)
 const bridge = {
   call(method: string, input: unknown): Promise<unknown> {
     if (!methods.has(method)) {
-      return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `no such call: ${String(method)}` } })
+      return Promise.resolve({
+        ok: false,
+        error: { kind: 'not_found', message: `no such call: ${String(method)}` },
+      })
     }
     return ipcRenderer.invoke(IPC_CALL_CHANNEL, method, input)
   },

@@ -47,7 +47,10 @@ const localPath = z
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
 
 export const contract = {
-  'app.info': call<AppInfo>()(z.object({}).strict(), 'Version, host, data folder and the open project.'),
+  'app.info': call<AppInfo>()(
+    z.object({}).strict(),
+    'Version, host, data folder and the open project.',
+  ),
   'app.doctor': call<DoctorReport>()(
     z.object({}).strict(),
     'Versions, execution providers, data folder and database integrity.',

@@ -9,7 +9,8 @@ import { launchChromium, startServe, type Served } from '../support/serve'
 const dataDir = mkdtempSync(join(tmpdir(), 'sauti-e2e-'))
 const artefacts = join(appRoot, 'test-results', 'e2e')
 mkdirSync(artefacts, { recursive: true })
-const demoRecordings = readFileSync(join(demoDir, 'manifest.tsv'), 'utf8').trim().split('\n').length - 1
+const demoRecordings =
+  readFileSync(join(demoDir, 'manifest.tsv'), 'utf8').trim().split('\n').length - 1
 
 let served: Served
 let browser: Browser
@@ -34,7 +35,7 @@ function drawnPixels(p: Page): Promise<number> {
     container?.querySelectorAll('*').forEach((el) => el.shadowRoot && roots.push(el.shadowRoot))
     let count = 0
     for (const root of roots) {
-      root.querySelectorAll('canvas').forEach((canvas) => {
+      root.querySelectorAll('canvas').forEach((canvas: HTMLCanvasElement) => {
         const ctx = canvas.getContext('2d')
         if (!ctx || canvas.width === 0 || canvas.height === 0) return
         const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
@@ -53,7 +54,9 @@ describe('the workbench in Chromium, served by `sauti serve`', () => {
     await page.locator('[data-testid="recording-row"]').first().waitFor()
     // The project's name and its full count of recordings, wherever the list's page ends.
     await expect.poll(() => page.getByText('Sauti demo').count()).toBeGreaterThan(0)
-    await expect.poll(() => page.locator('body').innerText()).toMatch(new RegExp(`Recordings\\s+${demoRecordings}\\b`))
+    await expect
+      .poll(() => page.locator('body').innerText())
+      .toMatch(new RegExp(`Recordings\\s+${demoRecordings}\\b`))
     expect(await page.locator('[data-testid="recording-row"]').count()).toBeGreaterThan(10)
   })
 

@@ -14,10 +14,23 @@ export interface Served {
 
 /** Starts the built `sauti serve` as a user would, and waits for the URL it prints. */
 export async function startServe(dataDir: string, extra: string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [join(appRoot, 'bin/sauti.js'), '--data-dir', dataDir, '--json', ...extra, 'serve', '--port', '0'], {
-    cwd: appRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      join(appRoot, 'bin/sauti.js'),
+      '--data-dir',
+      dataDir,
+      '--json',
+      ...extra,
+      'serve',
+      '--port',
+      '0',
+    ],
+    {
+      cwd: appRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
   const line = await new Promise<string>((resolve, reject) => {
@@ -45,6 +58,13 @@ export const chromiumPath = process.env.SAUTI_CHROMIUM ?? '/usr/bin/chromium'
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   })
 }

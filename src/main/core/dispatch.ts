@@ -8,15 +8,29 @@ export type Handlers = { [M in Method]: (input: never) => Promise<unknown> }
  * against the contract's schema, runs the handler and classifies any error. A call that
  * fails validation never reaches the handler.
  */
-export async function dispatch(handlers: Handlers, method: unknown, input: unknown): Promise<Result<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  method: unknown,
+  input: unknown,
+): Promise<Result<unknown>> {
   if (!isMethod(method)) {
-    return { ok: false, error: { kind: 'not_found', message: `no such call: ${String(method).slice(0, 100)}` } }
+    return {
+      ok: false,
+      error: { kind: 'not_found', message: `no such call: ${String(method).slice(0, 100)}` },
+    }
   }
   const parsed = contract[method].input.safeParse(input ?? {})
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
     const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
-    return { ok: false, error: { kind: 'validation', message: `invalid input for ${method}: ${text}`, details: { issues } } }
+    return {
+      ok: false,
+      error: {
+        kind: 'validation',
+        message: `invalid input for ${method}: ${text}`,
+        details: { issues },
+      },
+    }
   }
   try {
     const handler = handlers[method] as (input: unknown) => Promise<unknown>
@@ -29,7 +43,9 @@ export async function dispatch(handlers: Handlers, method: unknown, input: unkno
 export function classify(error: unknown): ErrorInfo {
   if (error instanceof SautiError) return error.toInfo()
   const e = error as NodeJS.ErrnoException
-  if (e?.code === 'SQLITE_FULL' || e?.code === 'ENOSPC') return { kind: 'store', message: 'the disk is full; nothing was changed.' }
-  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) return { kind: 'store', message: `database error: ${e.message}` }
+  if (e?.code === 'SQLITE_FULL' || e?.code === 'ENOSPC')
+    return { kind: 'store', message: 'the disk is full; nothing was changed.' }
+  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_'))
+    return { kind: 'store', message: `database error: ${e.message}` }
   return { kind: 'internal', message: e?.message ?? String(error) }
 }

@@ -23,7 +23,15 @@ export class Jobs {
   start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<ImportSummary>): string {
     const id = randomUUID()
     const controller = new AbortController()
-    const info: JobInfo = { id, kind, label, status: 'running', done: 0, total: 0, startedAt: new Date().toISOString() }
+    const info: JobInfo = {
+      id,
+      kind,
+      label,
+      status: 'running',
+      done: 0,
+      total: 0,
+      startedAt: new Date().toISOString(),
+    }
     let lastEmit = 0
     const ctx: JobContext = {
       signal: controller.signal,
@@ -44,7 +52,10 @@ export class Jobs {
       },
       (error: unknown) => {
         info.status = 'failed'
-        const e = error instanceof SautiError ? error.toInfo() : { kind: 'internal' as const, message: (error as Error).message }
+        const e =
+          error instanceof SautiError
+            ? error.toInfo()
+            : { kind: 'internal' as const, message: (error as Error).message }
         this.events.emit('job.finished', { jobId: id, kind, status: 'failed', error: e })
       },
     )

@@ -9,7 +9,10 @@ export interface Logger {
   error(message: string): void
 }
 
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): Logger {
   const log = (at: LogLevel) => (message: string) => {
     if (order[at] >= order[level]) write(`${new Date().toISOString()} ${at.padEnd(5)} ${message}\n`)
   }

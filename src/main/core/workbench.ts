@@ -46,9 +46,15 @@ export class Workbench {
   }
 
   /** The stored original of a recording, for the hosts' media streaming. */
-  mediaFile(recordingId: number): { path: string; format: ReturnType<typeof getRecording>['format'] } {
+  mediaFile(recordingId: number): {
+    path: string
+    format: ReturnType<typeof getRecording>['format']
+  } {
     const recording = getRecording(this.project.db, recordingId)
-    return { path: originalPath(this.project.paths, recording.sha256, recording.format), format: recording.format }
+    return {
+      path: originalPath(this.project.paths, recording.sha256, recording.format),
+      format: recording.format,
+    }
   }
 
   async close(): Promise<void> {
@@ -79,7 +85,10 @@ export class Workbench {
         try {
           bytes = await readFile(peaksPath(paths, recording.sha256))
         } catch {
-          throw new SautiError('not_found', `the waveform peaks of recording ${id} are missing from the cache; re-import the file`)
+          throw new SautiError(
+            'not_found',
+            `the waveform peaks of recording ${id} are missing from the cache; re-import the file`,
+          )
         }
         const level = pickLevel(decodePeaks(new Uint8Array(bytes)), maxPeaks)
         return {
@@ -89,7 +98,8 @@ export class Workbench {
           data: Array.from(level.data, (v) => Math.round((v / 65535) * 1e4) / 1e4),
         }
       },
-      'utterance.list': async ({ recordingId, offset, limit }) => listUtterances(db, recordingId, offset, limit),
+      'utterance.list': async ({ recordingId, offset, limit }) =>
+        listUtterances(db, recordingId, offset, limit),
       'import.start': async ({ paths: inputs }) => {
         const label = inputs.length === 1 ? `Import ${inputs[0]}` : `Import ${inputs.length} paths`
         const jobId = this.jobs.start('import', label, async (job) => {
@@ -99,7 +109,11 @@ export class Workbench {
             onProgress: (done, total, current) => job.progress(done, total, current),
           })
           summary.rejected.unshift(...rejected)
-          if (summary.imported > 0) this.events.emit('project.changed', { projectId: ref.id, what: ['recordings', 'utterances'] })
+          if (summary.imported > 0)
+            this.events.emit('project.changed', {
+              projectId: ref.id,
+              what: ['recordings', 'utterances'],
+            })
           return summary
         })
         return { jobId }

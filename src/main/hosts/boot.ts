@@ -7,7 +7,12 @@ import { AudioWorkers, type AudioWorkerFactory } from '../core/audio/audio-worke
 import type { ImportControl } from '../core/audio/importer'
 import type { OpenDatabaseOptions } from '../core/db/connection'
 import { DEMO_PROJECT_ID, ensureDemoProject } from '../core/project/demo'
-import { createProject, openProject, projectExists, type OpenProject } from '../core/project/projects'
+import {
+  createProject,
+  openProject,
+  projectExists,
+  type OpenProject,
+} from '../core/project/projects'
 import { Workbench } from '../core/workbench'
 
 /** The folder holding package.json, found from this file whether it runs from src/ or out/. */
@@ -15,7 +20,11 @@ export function findAppRoot(from: string = dirname(fileURLToPath(import.meta.url
   let dir = from
   for (;;) {
     const pkg = join(dir, 'package.json')
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'sauti') return dir
+    if (
+      existsSync(pkg) &&
+      (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'sauti'
+    )
+      return dir
     const parent = dirname(dir)
     if (parent === dir) throw new Error(`cannot find the Sauti application folder above ${from}`)
     dir = parent
@@ -23,7 +32,8 @@ export function findAppRoot(from: string = dirname(fileURLToPath(import.meta.url
 }
 
 export function appVersion(appRoot: string): string {
-  return (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version
+  return (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string })
+    .version
 }
 
 /**

@@ -52,16 +52,27 @@ function globals(command: Command): GlobalOptions {
   const o = command.optsWithGlobals<{ dataDir?: string; project?: string; json?: boolean }>()
   const project = o.project ?? DEMO_PROJECT_ID
   if (!isValidProjectId(project)) {
-    throw new SautiError('validation', `"${project}" is not a valid project id: use 1–63 lowercase letters, digits and dashes.`)
+    throw new SautiError(
+      'validation',
+      `"${project}" is not a valid project id: use 1–63 lowercase letters, digits and dashes.`,
+    )
   }
   return { dataDir: resolve(o.dataDir ?? defaultDataDir()), project, json: !!o.json }
 }
 
 /** A progress bar on stderr, only for people (a TTY) and never in --json mode. */
-function progressBar(json: boolean, title: string): { update(done: number, total: number, label: string): void; stop(): void } {
+function progressBar(
+  json: boolean,
+  title: string,
+): { update(done: number, total: number, label: string): void; stop(): void } {
   if (json || !process.stderr.isTTY) return { update() {}, stop() {} }
   const bar = new cliProgress.SingleBar(
-    { format: `${title} [{bar}] {value}/{total} {label}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    {
+      format: `${title} [{bar}] {value}/{total} {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   )
   let started = false
@@ -78,7 +89,11 @@ function progressBar(json: boolean, title: string): { update(done: number, total
   }
 }
 
-async function withWorkbench<T>(g: GlobalOptions, create: boolean, run: (wb: Workbench) => Promise<T>): Promise<T> {
+async function withWorkbench<T>(
+  g: GlobalOptions,
+  create: boolean,
+  run: (wb: Workbench) => Promise<T>,
+): Promise<T> {
   const bar = progressBar(g.json, 'Preparing the demo project')
   const workbench = await bootWorkbench({
     appRoot,
@@ -97,15 +112,23 @@ async function withWorkbench<T>(g: GlobalOptions, create: boolean, run: (wb: Wor
 
 function printImport(summary: ImportSummary, json: boolean): void {
   if (json) return out(JSON.stringify(summary))
-  out(`Imported ${summary.imported} file(s), ${(summary.durationSec / 60).toFixed(1)} min of audio, ${summary.revisions} transcript(s); ${summary.duplicates} already in the project.`)
-  for (const r of summary.rejected) err(`rejected: ${r.message.startsWith(r.path) ? r.message : `${r.path}: ${r.message}`}`)
+  out(
+    `Imported ${summary.imported} file(s), ${(summary.durationSec / 60).toFixed(1)} min of audio, ${summary.revisions} transcript(s); ${summary.duplicates} already in the project.`,
+  )
+  for (const r of summary.rejected)
+    err(`rejected: ${r.message.startsWith(r.path) ? r.message : `${r.path}: ${r.message}`}`)
 }
 
 export function buildProgram(): Command {
   const program = new Command('sauti')
     .description('Sauti: speech annotation and active-learning workbench')
     .version(appVersion(appRoot))
-    .addOption(new Option('--data-dir <dir>', 'data folder (default: the per-user application data folder, shared with the desktop app)').env('SAUTI_DATA_DIR'))
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'data folder (default: the per-user application data folder, shared with the desktop app)',
+      ).env('SAUTI_DATA_DIR'),
+    )
     .option('--project <id>', `project id (default: ${DEMO_PROJECT_ID})`)
     .option('--json', 'machine-readable output on stdout')
     .showHelpAfterError()
@@ -114,7 +137,11 @@ export function buildProgram(): Command {
     .command('serve')
     .description('serve the workbench UI and API on http://127.0.0.1 with a random token')
     .option('--port <n>', 'port (default: a free one)', (v) => parsePort(v), 0)
-    .option('--host <address>', 'address to bind; anything but loopback exposes your data to the network', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'address to bind; anything but loopback exposes your data to the network',
+      '127.0.0.1',
+    )
     .option('--token <token>', 'use this token instead of a random one (scripts and tests)')
     .action(async (opts: { port: number; host: string; token?: string }, command: Command) => {
       const g = globals(command)
@@ -129,10 +156,28 @@ export function buildProgram(): Command {
           return (d: number, t: number, l: string) => (d >= t ? bar.stop() : bar.update(d, t, l))
         })(),
       })
-      const host = await startHttpHost({ workbench, staticDir: join(appRoot, 'out', 'renderer'), host: opts.host, port: opts.port, token: opts.token, logger })
-      if (g.json) out(JSON.stringify({ url: host.openUrl, port: host.port, token: host.token, project: g.project }))
+      const host = await startHttpHost({
+        workbench,
+        staticDir: join(appRoot, 'out', 'renderer'),
+        host: opts.host,
+        port: opts.port,
+        token: opts.token,
+        logger,
+      })
+      if (g.json)
+        out(
+          JSON.stringify({
+            url: host.openUrl,
+            port: host.port,
+            token: host.token,
+            project: g.project,
+          }),
+        )
       else out(`Sauti is serving project "${g.project}" at ${host.openUrl}`)
-      if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host)) err(`warning: bound to ${opts.host}; anyone who can reach it and has the token can read this project`)
+      if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host))
+        err(
+          `warning: bound to ${opts.host}; anyone who can reach it and has the token can read this project`,
+        )
       await new Promise<void>((resolveStop) => {
         const stop = (): void => resolveStop()
         process.once('SIGINT', stop)
@@ -144,7 +189,9 @@ export function buildProgram(): Command {
 
   program
     .command('import')
-    .description('import audio: files, folders of clips, or manifests (.tsv/.csv with path, transcript, speaker, language)')
+    .description(
+      'import audio: files, folders of clips, or manifests (.tsv/.csv with path, transcript, speaker, language)',
+    )
     .argument('<paths...>', 'files, folders or manifests')
     .action(async (paths: string[], _opts: unknown, command: Command) => {
       const g = globals(command)
@@ -158,7 +205,10 @@ export function buildProgram(): Command {
           wb.events.on('job.finished', (f) => {
             if (f.jobId !== jobId) return
             if (f.summary) resolveDone(f.summary)
-            else reject(new SautiError(f.error?.kind ?? 'internal', f.error?.message ?? 'import failed'))
+            else
+              reject(
+                new SautiError(f.error?.kind ?? 'internal', f.error?.message ?? 'import failed'),
+              )
           })
         })
         const cancel = (): void => void wb.jobs.cancel(jobId)
@@ -183,10 +233,13 @@ export function buildProgram(): Command {
       const report = await runDoctor({ version: appVersion(appRoot), dataDir: g.dataDir })
       if (g.json) out(JSON.stringify(report, null, 2))
       else {
-        out(`Sauti ${report.versions.sauti} · Node ${report.versions.node} · Electron ${report.versions.electron ?? 'none'} · onnxruntime-node ${report.versions.onnxruntime ?? 'none'}`)
+        out(
+          `Sauti ${report.versions.sauti} · Node ${report.versions.node} · Electron ${report.versions.electron ?? 'none'} · onnxruntime-node ${report.versions.onnxruntime ?? 'none'}`,
+        )
         out(`Data folder: ${report.dataDir}`)
         out('Execution providers:')
-        for (const p of report.executionProviders) out(`  ${p.available ? '✓' : '✗'} ${p.name.padEnd(9)} ${p.detail}`)
+        for (const p of report.executionProviders)
+          out(`  ${p.available ? '✓' : '✗'} ${p.name.padEnd(9)} ${p.detail}`)
         out('Checks:')
         for (const c of report.checks) out(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)
       }
@@ -200,8 +253,10 @@ export function buildProgram(): Command {
       const g = globals(command)
       const projects = await listProjects(g.dataDir)
       if (g.json) out(JSON.stringify(projects))
-      else if (projects.length === 0) out(`No projects in ${g.dataDir} yet (\`sauti serve\` creates the demo project).`)
-      else for (const p of projects) out(`${p.id}\t${p.name}${p.isDemo ? ' (demo)' : ''}\t${p.dbPath}`)
+      else if (projects.length === 0)
+        out(`No projects in ${g.dataDir} yet (\`sauti serve\` creates the demo project).`)
+      else
+        for (const p of projects) out(`${p.id}\t${p.name}${p.isDemo ? ' (demo)' : ''}\t${p.dbPath}`)
     })
 
   return program
@@ -209,7 +264,8 @@ export function buildProgram(): Command {
 
 function parsePort(value: string): number {
   const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`invalid port: ${value}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError(`invalid port: ${value}`)
   return port
 }
 
@@ -225,7 +281,10 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit through here with code 0.
       return error.exitCode === 0 ? 0 : exitCodes.usage
     }
-    const info: ErrorInfo = error instanceof SautiError ? error.toInfo() : { kind: 'internal', message: (error as Error).stack ?? String(error) }
+    const info: ErrorInfo =
+      error instanceof SautiError
+        ? error.toInfo()
+        : { kind: 'internal', message: (error as Error).stack ?? String(error) }
     const json = argv.includes('--json')
     if (json) out(JSON.stringify({ ok: false, error: info }))
     else err(`sauti: ${info.message}`)

@@ -94,7 +94,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       const hostHeader = req.headers.host ?? ''
       const name = hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
       if (!loopback.has(name)) {
-        res.status(403).json({ ok: false, error: { kind: 'forbidden', message: `unexpected Host header: ${hostHeader}` } })
+        res.status(403).json({
+          ok: false,
+          error: { kind: 'forbidden', message: `unexpected Host header: ${hostHeader}` },
+        })
         return
       }
     }
@@ -123,24 +126,45 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
     res.status(401)
     if (req.path.startsWith('/api/')) {
-      res.json({ ok: false, error: { kind: 'forbidden', message: 'missing or wrong token: open the URL that `sauti serve` printed' } })
+      res.json({
+        ok: false,
+        error: {
+          kind: 'forbidden',
+          message: 'missing or wrong token: open the URL that `sauti serve` printed',
+        },
+      })
     } else {
-      res.type('text/plain').send('Sauti: missing or wrong token. Open the URL that `sauti serve` printed (it ends in ?token=…).\n')
+      res
+        .type('text/plain')
+        .send(
+          'Sauti: missing or wrong token. Open the URL that `sauti serve` printed (it ends in ?token=…).\n',
+        )
     }
   })
 
-  app.post('/api/:method', express.json({ limit: '1mb', strict: false }), async (req: Request, res: Response) => {
-    // JSON only: together with SameSite cookies this keeps other sites' forms out.
-    if (!req.is('application/json')) {
-      res.status(415).json({ ok: false, error: { kind: 'validation', message: 'calls must be sent as application/json' } })
-      return
-    }
-    const result = await workbench.call(req.params.method, req.body)
-    res.status(result.ok ? 200 : statusOf[result.error.kind]).json(result)
-  })
+  app.post(
+    '/api/:method',
+    express.json({ limit: '1mb', strict: false }),
+    async (req: Request, res: Response) => {
+      // JSON only: together with SameSite cookies this keeps other sites' forms out.
+      if (!req.is('application/json')) {
+        res.status(415).json({
+          ok: false,
+          error: { kind: 'validation', message: 'calls must be sent as application/json' },
+        })
+        return
+      }
+      const result = await workbench.call(req.params.method, req.body)
+      res.status(result.ok ? 200 : statusOf[result.error.kind]).json(result)
+    },
+  )
 
   app.get('/events', (req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    })
     res.write(': connected\n\n')
     sseClients.add(res)
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000)
@@ -158,7 +182,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   app.get('/media/:id', async (req, res) => {
     const id = Number(req.params.id)
     if (!Number.isSafeInteger(id) || id <= 0) {
-      res.status(400).json({ ok: false, error: { kind: 'validation', message: 'media id must be a positive integer' } })
+      res.status(400).json({
+        ok: false,
+        error: { kind: 'validation', message: 'media id must be a positive integer' },
+      })
       return
     }
     try {
@@ -179,11 +206,16 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   })
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number }).status ?? 500
-    res.status(status).json({ ok: false, error: { kind: status < 500 ? 'validation' : 'internal', message: error.message } })
+    res.status(status).json({
+      ok: false,
+      error: { kind: status < 500 ? 'validation' : 'internal', message: error.message },
+    })
   })
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port ?? 0, bindHost, (error?: Error) => (error ? reject(error) : resolve(s)))
+    const s = app.listen(options.port ?? 0, bindHost, (error?: Error) =>
+      error ? reject(error) : resolve(s),
+    )
   })
   port = (server.address() as AddressInfo).port
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost

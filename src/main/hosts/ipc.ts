@@ -18,7 +18,10 @@ export function createIpcCallHandler(
   return async (event, method, input) => {
     const frame = event.senderFrame
     if (!frame || frame.parent !== null || !isOwnRendererUrl(frame.url)) {
-      return { ok: false, error: { kind: 'forbidden', message: 'calls are accepted only from the Sauti window' } }
+      return {
+        ok: false,
+        error: { kind: 'forbidden', message: 'calls are accepted only from the Sauti window' },
+      }
     }
     return workbench.call(method, input)
   }

@@ -14,7 +14,8 @@ port.on('message', (request: AudioRequest) => {
 
 async function handle(request: AudioRequest): Promise<AudioResponse> {
   try {
-    if (request.type === 'hash') return { id: request.id, ok: true, value: await hashFile(request.path) }
+    if (request.type === 'hash')
+      return { id: request.id, ok: true, value: await hashFile(request.path) }
     const { audioDir, pcmDir, peaksDir } = request.dirs
     const value = await prepareAudio(request.path, {
       original: (sha, format) => join(audioDir, `${sha}.${format}`),

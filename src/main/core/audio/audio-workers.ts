@@ -37,7 +37,10 @@ export class AudioWorkers {
   ) {}
 
   hash(path: string): Promise<{ sha256: string; byteSize: number }> {
-    return this.run({ id: this.nextId++, type: 'hash', path }) as Promise<{ sha256: string; byteSize: number }>
+    return this.run({ id: this.nextId++, type: 'hash', path }) as Promise<{
+      sha256: string
+      byteSize: number
+    }>
   }
 
   prepare(path: string, paths: ProjectPaths): Promise<PreparedAudio> {
@@ -47,7 +50,8 @@ export class AudioWorkers {
 
   async close(): Promise<void> {
     this.closed = true
-    for (const task of this.queue.splice(0)) task.reject(new SautiError('cancelled', 'the workbench is closing'))
+    for (const task of this.queue.splice(0))
+      task.reject(new SautiError('cancelled', 'the workbench is closing'))
     await Promise.all(this.slots.splice(0).map((slot) => this.retire(slot)))
   }
 
@@ -66,7 +70,10 @@ export class AudioWorkers {
       if (!slot) return
       const task = this.queue.shift()!
       slot.busy = task
-      slot.timer = setTimeout(() => this.fail(slot!, `timed out after ${TASK_TIMEOUT_MS / 1000} s`), TASK_TIMEOUT_MS)
+      slot.timer = setTimeout(
+        () => this.fail(slot!, `timed out after ${TASK_TIMEOUT_MS / 1000} s`),
+        TASK_TIMEOUT_MS,
+      )
       slot.worker.postMessage(task.request)
     }
   }
@@ -79,11 +86,15 @@ export class AudioWorkers {
       if (!task || task.request.id !== response.id) return
       this.finish(slot)
       if (response.ok) task.resolve(response.value)
-      else task.reject(new SautiError(response.error.kind, response.error.message, response.error.details))
+      else
+        task.reject(
+          new SautiError(response.error.kind, response.error.message, response.error.details),
+        )
     })
     worker.on('error', (error) => this.fail(slot, `crashed: ${error.message}`))
     worker.on('exit', (code) => {
-      if (this.slots.includes(slot)) this.fail(slot, code === 0 ? 'exited' : `exited with code ${code} (out of memory?)`)
+      if (this.slots.includes(slot))
+        this.fail(slot, code === 0 ? 'exited' : `exited with code ${code} (out of memory?)`)
     })
     this.slots.push(slot)
     return slot
@@ -103,7 +114,11 @@ export class AudioWorkers {
     if (slot.timer) clearTimeout(slot.timer)
     void this.retire(slot)
     const path = task?.request.path ?? ''
-    task?.reject(new SautiError('internal', `${path}: the audio worker ${why}; the file was not imported.`, { file: path }))
+    task?.reject(
+      new SautiError('internal', `${path}: the audio worker ${why}; the file was not imported.`, {
+        file: path,
+      }),
+    )
     this.pump()
   }
 

@@ -8,21 +8,37 @@ export interface DecodedAudio {
 }
 
 /** Decodes a whole file with the per-codec (MIT-licensed) decoders of the audiojs project. */
-export async function decodeAudio(bytes: Uint8Array, format: AudioFormat, file: string): Promise<DecodedAudio> {
+export async function decodeAudio(
+  bytes: Uint8Array,
+  format: AudioFormat,
+  file: string,
+): Promise<DecodedAudio> {
   let decoded: DecodedAudio
   try {
     decoded = await decodeWith(format, bytes)
   } catch (error) {
-    throw new SautiError('bad_input', `${file}: the ${format.toUpperCase()} data could not be decoded (${(error as Error).message}).`, { file })
+    throw new SautiError(
+      'bad_input',
+      `${file}: the ${format.toUpperCase()} data could not be decoded (${(error as Error).message}).`,
+      { file },
+    )
   }
   const frames = decoded.channelData[0]?.length ?? 0
   if (!decoded.sampleRate || frames === 0) {
-    throw new SautiError('bad_input', `${file}: the ${format.toUpperCase()} file decoded to no audio.`, { file })
+    throw new SautiError(
+      'bad_input',
+      `${file}: the ${format.toUpperCase()} file decoded to no audio.`,
+      { file },
+    )
   }
   if (format === 'flac') {
     const declared = flacTotalSamples(bytes)
     if (declared > 0 && frames < declared) {
-      throw new SautiError('bad_input', `${file}: the FLAC file is truncated: ${frames} of ${declared} samples decoded.`, { file, declared, decoded: frames })
+      throw new SautiError(
+        'bad_input',
+        `${file}: the FLAC file is truncated: ${frames} of ${declared} samples decoded.`,
+        { file, declared, decoded: frames },
+      )
     }
   }
   return decoded

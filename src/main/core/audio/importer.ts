@@ -27,10 +27,13 @@ export interface ImportItem {
 }
 
 const manifestExtensions = new Set(['.tsv', '.csv'])
-const isAudioName = (name: string): boolean => (audioExtensions as readonly string[]).includes(extname(name).toLowerCase())
+const isAudioName = (name: string): boolean =>
+  (audioExtensions as readonly string[]).includes(extname(name).toLowerCase())
 
 /** Turns the user's paths (files, folders of clips, manifests) into items; unusable paths are reported. */
-export async function expandImportPaths(paths: string[]): Promise<{ items: ImportItem[]; rejected: RejectedFile[] }> {
+export async function expandImportPaths(
+  paths: string[],
+): Promise<{ items: ImportItem[]; rejected: RejectedFile[] }> {
   const items: ImportItem[] = []
   const rejected: RejectedFile[] = []
   for (const raw of paths) {
@@ -41,12 +44,30 @@ export async function expandImportPaths(paths: string[]): Promise<{ items: Impor
       })
       if (info.isDirectory()) {
         const files = await walkAudio(path)
-        if (files.length === 0) throw new SautiError('bad_input', `${path}: the folder contains no audio files (${audioExtensions.join(', ')}).`)
-        items.push(...files.map((f) => ({ audioPath: f, transcript: null, speaker: null, language: null, origin: f })))
+        if (files.length === 0)
+          throw new SautiError(
+            'bad_input',
+            `${path}: the folder contains no audio files (${audioExtensions.join(', ')}).`,
+          )
+        items.push(
+          ...files.map((f) => ({
+            audioPath: f,
+            transcript: null,
+            speaker: null,
+            language: null,
+            origin: f,
+          })),
+        )
       } else if (manifestExtensions.has(extname(path).toLowerCase())) {
         items.push(...(await readManifest(path)).map((e) => ({ ...e })))
       } else {
-        items.push({ audioPath: path, transcript: null, speaker: null, language: null, origin: path })
+        items.push({
+          audioPath: path,
+          transcript: null,
+          speaker: null,
+          language: null,
+          origin: path,
+        })
       }
     } catch (error) {
       rejected.push({ path, message: messageOf(error) })
@@ -83,8 +104,19 @@ export interface ImportControl {
  * written in one transaction, or nothing of it remains. Re-importing a file already in the
  * project (same sha256) is a no-op.
  */
-export async function importItems(ctx: ImportContext, items: ImportItem[], control: ImportControl = {}): Promise<ImportSummary> {
-  const summary: ImportSummary = { imported: 0, duplicates: 0, rejected: [], recordingIds: [], durationSec: 0, revisions: 0 }
+export async function importItems(
+  ctx: ImportContext,
+  items: ImportItem[],
+  control: ImportControl = {},
+): Promise<ImportSummary> {
+  const summary: ImportSummary = {
+    imported: 0,
+    duplicates: 0,
+    rejected: [],
+    recordingIds: [],
+    durationSec: 0,
+    revisions: 0,
+  }
   const findBySha = ctx.db.prepare('SELECT id FROM recording WHERE sha256 = ?')
   for (const [index, item] of items.entries()) {
     control.onProgress?.(index, items.length, item.audioPath)
@@ -118,7 +150,11 @@ export async function importItems(ctx: ImportContext, items: ImportItem[], contr
   return summary
 }
 
-function commitRecording(db: Db, item: ImportItem, audio: PreparedAudio): { recordingId: number; revisions: number } {
+function commitRecording(
+  db: Db,
+  item: ImportItem,
+  audio: PreparedAudio,
+): { recordingId: number; revisions: number } {
   const now = new Date().toISOString()
   return db.transaction(() => {
     const languages = item.language ? [item.language] : []
@@ -156,7 +192,12 @@ function commitRecording(db: Db, item: ImportItem, audio: PreparedAudio): { reco
         .run(recordingId, audio.durationSec, speakerId, item.language, now).lastInsertRowid,
     )
     if (!item.transcript) return { recordingId, revisions: 0 }
-    appendRevision(db, { utteranceId, text: item.transcript, source: { kind: 'import', ref: item.origin }, createdAt: now })
+    appendRevision(db, {
+      utteranceId,
+      text: item.transcript,
+      source: { kind: 'import', ref: item.origin },
+      createdAt: now,
+    })
     return { recordingId, revisions: 1 }
   })()
 }

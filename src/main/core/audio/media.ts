@@ -22,11 +22,23 @@ export interface MediaResponse {
  * Serves an audio file with HTTP Range support, for the HTTP host and Electron's media
  * protocol alike, so a 2-hour recording streams instead of loading whole.
  */
-export async function mediaResponse(file: string, format: AudioFormat, rangeHeader: string | undefined): Promise<MediaResponse> {
+export async function mediaResponse(
+  file: string,
+  format: AudioFormat,
+  rangeHeader: string | undefined,
+): Promise<MediaResponse> {
   const { size } = await stat(file)
-  const base = { 'Content-Type': audioContentType[format], 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' }
+  const base = {
+    'Content-Type': audioContentType[format],
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': 'private, max-age=3600',
+  }
   if (!rangeHeader) {
-    return { status: 200, headers: { ...base, 'Content-Length': String(size) }, body: createReadStream(file) }
+    return {
+      status: 200,
+      headers: { ...base, 'Content-Length': String(size) },
+      body: createReadStream(file),
+    }
   }
   const ranges = parseRange(size, rangeHeader, { combine: true })
   if (ranges === -1 || ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) {
@@ -35,7 +47,11 @@ export async function mediaResponse(file: string, format: AudioFormat, rangeHead
   const { start, end } = ranges[0]!
   return {
     status: 206,
-    headers: { ...base, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) },
+    headers: {
+      ...base,
+      'Content-Range': `bytes ${start}-${end}/${size}`,
+      'Content-Length': String(end - start + 1),
+    },
     body: createReadStream(file, { start, end }),
   }
 }

@@ -34,7 +34,12 @@ export function computePeaks(mono: Float32Array, sampleRate: number): PeakLevel[
   return levels
 }
 
-function bucketMax(mono: Float32Array, sampleRate: number, rate: number, duration: number): Uint16Array {
+function bucketMax(
+  mono: Float32Array,
+  sampleRate: number,
+  rate: number,
+  duration: number,
+): Uint16Array {
   const count = Math.max(1, Math.ceil(duration * rate))
   const data = new Uint16Array(count)
   for (let i = 0; i < count; i++) {
@@ -62,7 +67,10 @@ export function encodePeaks(levels: PeakLevel[]): Uint8Array {
   levels.forEach((level, i) => {
     view.setFloat32(8 + i * 8, level.peaksPerSecond, true)
     view.setUint32(12 + i * 8, level.data.length, true)
-    bytes.set(new Uint8Array(level.data.buffer, level.data.byteOffset, level.data.byteLength), offset)
+    bytes.set(
+      new Uint8Array(level.data.buffer, level.data.byteOffset, level.data.byteLength),
+      offset,
+    )
     offset += level.data.byteLength
   })
   return bytes
@@ -70,7 +78,8 @@ export function encodePeaks(levels: PeakLevel[]): Uint8Array {
 
 export function decodePeaks(bytes: Uint8Array): PeakLevel[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (bytes.length < 8 || view.getUint32(0, true) !== MAGIC) throw new Error('not a Sauti peaks file')
+  if (bytes.length < 8 || view.getUint32(0, true) !== MAGIC)
+    throw new Error('not a Sauti peaks file')
   const count = view.getUint32(4, true)
   let offset = 8 + count * 8
   const levels: PeakLevel[] = []

@@ -42,10 +42,16 @@ async function statFile(path: string): Promise<{ size: number }> {
   try {
     info = await stat(path)
   } catch (error) {
-    throw new SautiError('not_found', `${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { file: path })
+    throw new SautiError(
+      'not_found',
+      `${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      { file: path },
+    )
   }
-  if (!info.isFile()) throw new SautiError('bad_input', `${path}: not a regular file.`, { file: path })
-  if (info.size === 0) throw new SautiError('bad_input', `${path}: the file is empty.`, { file: path })
+  if (!info.isFile())
+    throw new SautiError('bad_input', `${path}: not a regular file.`, { file: path })
+  if (info.size === 0)
+    throw new SautiError('bad_input', `${path}: the file is empty.`, { file: path })
   return info
 }
 
@@ -69,13 +75,19 @@ export async function prepareAudio(path: string, targets: PrepareTargets): Promi
   const created: string[] = []
   try {
     await writeOnce(targets.original(sha256, format), created, (tmp) => copyFile(path, tmp))
-    await writeOnce(targets.pcm(sha256), created, (tmp) => writeFile(tmp, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)))
+    await writeOnce(targets.pcm(sha256), created, (tmp) =>
+      writeFile(tmp, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)),
+    )
     await writeOnce(targets.peaks(sha256), created, (tmp) => writeFile(tmp, peaks))
   } catch (error) {
     await Promise.all(created.map((f) => rm(f, { force: true })))
     const code = (error as NodeJS.ErrnoException).code
     const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message
-    throw new SautiError('store', `${path}: could not store the audio (${reason}); nothing was imported.`, { file: path, code })
+    throw new SautiError(
+      'store',
+      `${path}: could not store the audio (${reason}); nothing was imported.`,
+      { file: path, code },
+    )
   }
   return {
     sha256,
@@ -89,7 +101,11 @@ export async function prepareAudio(path: string, targets: PrepareTargets): Promi
   }
 }
 
-async function writeOnce(target: string, created: string[], write: (tmp: string) => Promise<void>): Promise<void> {
+async function writeOnce(
+  target: string,
+  created: string[],
+  write: (tmp: string) => Promise<void>,
+): Promise<void> {
   try {
     await stat(target)
     return // content-addressed: an existing file already holds these bytes

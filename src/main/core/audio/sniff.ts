@@ -24,17 +24,34 @@ function ascii(bytes: Uint8Array, start: number, length: number): string {
  */
 export function sniffAudio(bytes: Uint8Array, file: string): SniffedAudio {
   if (bytes.length < 12) {
-    throw new SautiError('bad_input', `${file}: the file is empty or too short to be audio (${bytes.length} bytes).`, { file })
+    throw new SautiError(
+      'bad_input',
+      `${file}: the file is empty or too short to be audio (${bytes.length} bytes).`,
+      { file },
+    )
   }
   const magic4 = ascii(bytes, 0, 4)
-  if (magic4 === 'RIFF' && ascii(bytes, 8, 4) === 'WAVE') return { format: 'wav', bitDepth: checkWav(bytes, file) }
-  if (magic4 === 'RF64') throw new SautiError('bad_input', `${file}: RF64 (WAV over 4 GB) is not supported yet; split the recording.`, { file })
+  if (magic4 === 'RIFF' && ascii(bytes, 8, 4) === 'WAVE')
+    return { format: 'wav', bitDepth: checkWav(bytes, file) }
+  if (magic4 === 'RF64')
+    throw new SautiError(
+      'bad_input',
+      `${file}: RF64 (WAV over 4 GB) is not supported yet; split the recording.`,
+      { file },
+    )
   if (magic4 === 'fLaC') return { format: 'flac', bitDepth: flacBitDepth(bytes, file) }
   if (magic4 === 'OggS') return { format: checkOgg(bytes, file), bitDepth: null }
-  if (ascii(bytes, 0, 3) === 'ID3' || isMpegFrameSync(bytes, 0)) return { format: 'mp3', bitDepth: null, ...mp3Channels(bytes) }
-  const printable = bytes.subarray(0, 16).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127))
+  if (ascii(bytes, 0, 3) === 'ID3' || isMpegFrameSync(bytes, 0))
+    return { format: 'mp3', bitDepth: null, ...mp3Channels(bytes) }
+  const printable = bytes
+    .subarray(0, 16)
+    .every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127))
   const looksLike = printable ? ' (it looks like text)' : ''
-  throw new SautiError('bad_input', `${file}: not a supported audio file${looksLike}; expected ${supported}.`, { file })
+  throw new SautiError(
+    'bad_input',
+    `${file}: not a supported audio file${looksLike}; expected ${supported}.`,
+    { file },
+  )
 }
 
 function isMpegFrameSync(bytes: Uint8Array, at: number): boolean {
@@ -47,11 +64,15 @@ function mp3Channels(bytes: Uint8Array): { channels?: number } {
   let at = 0
   if (ascii(bytes, 0, 3) === 'ID3') {
     // ID3v2: 10-byte header with a syncsafe size, plus a footer when flag 0x10 is set.
-    const size = (((bytes[6] ?? 0) & 0x7f) << 21) | (((bytes[7] ?? 0) & 0x7f) << 14) | (((bytes[8] ?? 0) & 0x7f) << 7) | ((bytes[9] ?? 0) & 0x7f)
+    const size =
+      (((bytes[6] ?? 0) & 0x7f) << 21) |
+      (((bytes[7] ?? 0) & 0x7f) << 14) |
+      (((bytes[8] ?? 0) & 0x7f) << 7) |
+      ((bytes[9] ?? 0) & 0x7f)
     at = 10 + size + ((bytes[5] ?? 0) & 0x10 ? 10 : 0)
   }
   for (let i = at; i < Math.min(bytes.length - 4, at + 64 * 1024); i++) {
-    if (isMpegFrameSync(bytes, i)) return { channels: ((bytes[i + 3] ?? 0) >> 6) === 3 ? 1 : 2 }
+    if (isMpegFrameSync(bytes, i)) return { channels: (bytes[i + 3] ?? 0) >> 6 === 3 ? 1 : 2 }
   }
   return {}
 }
@@ -71,7 +92,11 @@ function checkWav(bytes: Uint8Array, file: string): number {
       bitDepth = view.getUint16(body + 14, true)
     } else if (id === 'data') {
       if (bitDepth === null) {
-        throw new SautiError('bad_input', `${file}: the WAV file has no "fmt " chunk before its audio data.`, { file })
+        throw new SautiError(
+          'bad_input',
+          `${file}: the WAV file has no "fmt " chunk before its audio data.`,
+          { file },
+        )
       }
       const available = bytes.length - body
       // 0xFFFFFFFF is what some streaming recorders write when they never finalised the header.
@@ -82,12 +107,19 @@ function checkWav(bytes: Uint8Array, file: string): number {
           { file, declared: size, available },
         )
       }
-      if (size === 0) throw new SautiError('bad_input', `${file}: the WAV file contains no audio samples.`, { file })
+      if (size === 0)
+        throw new SautiError('bad_input', `${file}: the WAV file contains no audio samples.`, {
+          file,
+        })
       return bitDepth
     }
     offset = body + size + (size % 2)
   }
-  throw new SautiError('bad_input', `${file}: the WAV file has no "data" chunk (truncated or damaged).`, { file })
+  throw new SautiError(
+    'bad_input',
+    `${file}: the WAV file has no "data" chunk (truncated or damaged).`,
+    { file },
+  )
 }
 
 function flacBitDepth(bytes: Uint8Array, file: string): number {
@@ -112,18 +144,33 @@ function checkOgg(bytes: Uint8Array, file: string): AudioFormat {
   let format: AudioFormat
   if (ascii(bytes, packet, 8) === 'OpusHead') format = 'opus'
   else if (bytes[packet] === 1 && ascii(bytes, packet + 1, 6) === 'vorbis') format = 'ogg'
-  else throw new SautiError('bad_input', `${file}: an Ogg file, but not Vorbis or Opus audio; expected ${supported}.`, { file })
+  else
+    throw new SautiError(
+      'bad_input',
+      `${file}: an Ogg file, but not Vorbis or Opus audio; expected ${supported}.`,
+      { file },
+    )
   // The last page must carry the end-of-stream flag, or the file was cut short.
   const lastPage = lastIndexOfOggS(bytes)
   if (lastPage < 0 || ((bytes[lastPage + 5] ?? 0) & 0x04) === 0) {
-    throw new SautiError('bad_input', `${file}: the Ogg stream is truncated (its last page is missing).`, { file })
+    throw new SautiError(
+      'bad_input',
+      `${file}: the Ogg stream is truncated (its last page is missing).`,
+      { file },
+    )
   }
   return format
 }
 
 function lastIndexOfOggS(bytes: Uint8Array): number {
   for (let i = bytes.length - 27; i >= 0; i--) {
-    if (bytes[i] === 0x4f && bytes[i + 1] === 0x67 && bytes[i + 2] === 0x67 && bytes[i + 3] === 0x53) return i
+    if (
+      bytes[i] === 0x4f &&
+      bytes[i + 1] === 0x67 &&
+      bytes[i + 2] === 0x67 &&
+      bytes[i + 3] === 0x53
+    )
+      return i
   }
   return -1
 }

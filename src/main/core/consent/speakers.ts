@@ -1,6 +1,12 @@
 import type { Db } from '../db/connection'
 
-export const consentScopes = ['annotation', 'model_training', 'research_release', 'public_release', 'commercial'] as const
+export const consentScopes = [
+  'annotation',
+  'model_training',
+  'research_release',
+  'public_release',
+  'commercial',
+] as const
 export type ConsentScope = (typeof consentScopes)[number]
 export type Gender = 'female' | 'male' | 'nonbinary' | 'unspecified'
 
@@ -16,7 +22,8 @@ export interface SpeakerInput {
 
 /** Finds a speaker by pseudonymous code, creating it with the given metadata if new. */
 export function ensureSpeaker(db: Db, input: SpeakerInput, now = new Date().toISOString()): number {
-  const existing = db.prepare('SELECT id FROM speaker WHERE code = ?').get(input.code) as { id: number } | undefined
+  const existing = db.prepare('SELECT id FROM speaker WHERE code = ?').get(input.code) as
+    { id: number } | undefined
   if (existing) return existing.id
   const info = db
     .prepare(

@@ -10,7 +10,9 @@ export const latestSchemaVersion: number = checkRegistry(migrations)
 function checkRegistry(list: readonly Migration[]): number {
   list.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new Error(`migration registry out of order: position ${i + 1} holds version ${m.version}`)
+      throw new Error(
+        `migration registry out of order: position ${i + 1} holds version ${m.version}`,
+      )
     }
   })
   return list.length

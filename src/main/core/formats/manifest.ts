@@ -29,7 +29,11 @@ export async function readManifest(file: string): Promise<ManifestEntry[]> {
   const { header, rows } = await readTable(file)
   const pathCol = pickColumn(header, columns.path)
   if (!pathCol) {
-    throw new SautiError('bad_input', `${file}: the header has no audio path column (expected one of: ${columns.path.join(', ')}).`, { file })
+    throw new SautiError(
+      'bad_input',
+      `${file}: the header has no audio path column (expected one of: ${columns.path.join(', ')}).`,
+      { file },
+    )
   }
   const textCol = pickColumn(header, columns.transcript)
   const speakerCol = pickColumn(header, columns.speaker)
@@ -38,10 +42,15 @@ export async function readManifest(file: string): Promise<ManifestEntry[]> {
   return rows.map(({ line, values }) => {
     const where = `${file}, line ${line}`
     const rel = values[pathCol] ?? ''
-    if (!rel) throw new SautiError('bad_input', `${where}: the ${pathCol} column is empty.`, { file, line })
+    if (!rel)
+      throw new SautiError('bad_input', `${where}: the ${pathCol} column is empty.`, { file, line })
     const language = (langCol && values[langCol]) || null
     if (language && !languageTag.test(language)) {
-      throw new SautiError('bad_input', `${where}: "${language}" is not a language tag (expected e.g. sw, hi, hi-en).`, { file, line })
+      throw new SautiError(
+        'bad_input',
+        `${where}: "${language}" is not a language tag (expected e.g. sw, hi, hi-en).`,
+        { file, line },
+      )
     }
     return {
       audioPath: isAbsolute(rel) ? rel : resolve(base, rel),

@@ -18,9 +18,14 @@ export async function readTable(file: string): Promise<{ header: string[]; rows:
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    throw new SautiError('not_found', `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { file })
+    throw new SautiError(
+      'not_found',
+      `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      { file },
+    )
   }
-  if (text.includes('\uFFFD')) throw new SautiError('bad_input', `${file}: the file is not valid UTF-8 text.`, { file })
+  if (text.includes('\uFFFD'))
+    throw new SautiError('bad_input', `${file}: the file is not valid UTF-8 text.`, { file })
   const tsv = extname(file).toLowerCase() === '.tsv'
   let records: string[][]
   try {
@@ -32,10 +37,17 @@ export async function readTable(file: string): Promise<{ header: string[]; rows:
     }) as string[][]
   } catch (error) {
     const e = error as Error & { lines?: number }
-    throw new SautiError('bad_input', `${file}${e.lines ? `, line ${e.lines}` : ''}: malformed ${tsv ? 'TSV' : 'CSV'} (${e.message}).`, { file, line: e.lines })
+    throw new SautiError(
+      'bad_input',
+      `${file}${e.lines ? `, line ${e.lines}` : ''}: malformed ${tsv ? 'TSV' : 'CSV'} (${e.message}).`,
+      { file, line: e.lines },
+    )
   }
   const [header, ...body] = records
-  if (!header) throw new SautiError('bad_input', `${file}: the file is empty; expected a header row.`, { file })
+  if (!header)
+    throw new SautiError('bad_input', `${file}: the file is empty; expected a header row.`, {
+      file,
+    })
   const names = header.map((h) => h.trim().toLowerCase())
   const rows = body.map((values, i) => ({
     line: i + 2,

@@ -22,19 +22,31 @@ export async function ensureDemoProject(
 ): Promise<OpenProject> {
   const project = projectExists(dataDir, DEMO_PROJECT_ID)
     ? openProject(dataDir, DEMO_PROJECT_ID, control)
-    : await createProject(dataDir, DEMO_PROJECT_ID, { ...control, name: 'Sauti demo', isDemo: true })
+    : await createProject(dataDir, DEMO_PROJECT_ID, {
+        ...control,
+        name: 'Sauti demo',
+        isDemo: true,
+      })
   const ready = project.db.prepare("SELECT value FROM project_meta WHERE key = 'demo_ready'").get()
   if (ready) return project
   try {
     await seedSpeakers(project, join(demoDir, 'speakers.tsv'))
     const { items, rejected } = await expandImportPaths([join(demoDir, 'manifest.tsv')])
-    const summary = await importItems({ db: project.db, paths: project.paths, workers }, items, control)
+    const summary = await importItems(
+      { db: project.db, paths: project.paths, workers },
+      items,
+      control,
+    )
     const problems = [...rejected, ...summary.rejected]
     if (problems.length > 0) {
-      throw new Error(`the bundled demo project could not be imported: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
+      throw new Error(
+        `the bundled demo project could not be imported: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      )
     }
     if (!control.signal?.aborted) {
-      project.db.prepare("INSERT INTO project_meta (key, value) VALUES ('demo_ready', ?)").run(new Date().toISOString())
+      project.db
+        .prepare("INSERT INTO project_meta (key, value) VALUES ('demo_ready', ?)")
+        .run(new Date().toISOString())
     }
     return project
   } catch (error) {
@@ -72,14 +84,26 @@ async function seedSpeakers(project: OpenProject, file: string): Promise<void> {
           gender: g && genders.has(g) ? g : 'unspecified',
           dialect: v(dialect),
           firstLanguage: v(l1),
-          otherLanguages: (v(other) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+          otherLanguages: (v(other) ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
           notes: v(notes) ?? '',
         },
         now,
       )
       // Synthetic voices: no person's consent is needed, which the record says in so many words.
       for (const scope of consentScopes) {
-        recordConsent(db, { speakerId, scope, grantedAt: now, evidenceNote: 'synthetic voice (espeak-ng); no natural person' }, now)
+        recordConsent(
+          db,
+          {
+            speakerId,
+            scope,
+            grantedAt: now,
+            evidenceNote: 'synthetic voice (espeak-ng); no natural person',
+          },
+          now,
+        )
       }
     }
   })()

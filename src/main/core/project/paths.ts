@@ -25,15 +25,20 @@ export function projectPaths(dataDir: string, projectId: string): ProjectPaths {
 export const originalPath = (p: ProjectPaths, sha256: string, format: AudioFormat): string =>
   join(p.audioDir, `${sha256}.${format}`)
 export const pcmPath = (p: ProjectPaths, sha256: string): string => join(p.pcmDir, `${sha256}.f32`)
-export const peaksPath = (p: ProjectPaths, sha256: string): string => join(p.peaksDir, `${sha256}.peaks`)
+export const peaksPath = (p: ProjectPaths, sha256: string): string =>
+  join(p.peaksDir, `${sha256}.peaks`)
 
 /**
  * The per-user application data folder, the same one Electron's app.getPath('userData')
  * gives for productName "Sauti", so the desktop app and the CLI share projects.
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.SAUTI_DATA_DIR) return env.SAUTI_DATA_DIR
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Sauti')
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Sauti')
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Sauti')
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Sauti')
 }

@@ -13,12 +13,18 @@ export interface OpenProject {
 }
 
 function readMeta(db: Db, key: string): string | undefined {
-  return (db.prepare('SELECT value FROM project_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value
+  return (
+    db.prepare('SELECT value FROM project_meta WHERE key = ?').get(key) as
+      { value: string } | undefined
+  )?.value
 }
 
 function checkId(id: string): void {
   if (!isValidProjectId(id)) {
-    throw new SautiError('validation', `"${id}" is not a valid project id: use 1–63 lowercase letters, digits and dashes.`)
+    throw new SautiError(
+      'validation',
+      `"${id}" is not a valid project id: use 1–63 lowercase letters, digits and dashes.`,
+    )
   }
 }
 
@@ -33,7 +39,8 @@ export async function createProject(
 ): Promise<OpenProject> {
   checkId(id)
   const paths = projectPaths(dataDir, id)
-  if (existsSync(paths.db)) throw new SautiError('conflict', `project "${id}" already exists in ${dataDir}`)
+  if (existsSync(paths.db))
+    throw new SautiError('conflict', `project "${id}" already exists in ${dataDir}`)
   await mkdir(paths.root, { recursive: true })
   const db = openDatabase(paths.db, options)
   const now = new Date().toISOString()
@@ -43,22 +50,41 @@ export async function createProject(
     put.run('created_at', now)
     put.run('is_demo', options.isDemo ? '1' : '0')
   })()
-  return { ref: { id, name: options.name ?? id, dbPath: paths.db, isDemo: !!options.isDemo }, paths, db }
+  return {
+    ref: { id, name: options.name ?? id, dbPath: paths.db, isDemo: !!options.isDemo },
+    paths,
+    db,
+  }
 }
 
-export function openProject(dataDir: string, id: string, options: OpenDatabaseOptions = {}): OpenProject {
+export function openProject(
+  dataDir: string,
+  id: string,
+  options: OpenDatabaseOptions = {},
+): OpenProject {
   checkId(id)
   const paths = projectPaths(dataDir, id)
   if (!existsSync(paths.db)) {
-    throw new SautiError('not_found', `no project "${id}" in ${dataDir} (create it with \`sauti import --project ${id} <files>\`)`)
+    throw new SautiError(
+      'not_found',
+      `no project "${id}" in ${dataDir} (create it with \`sauti import --project ${id} <files>\`)`,
+    )
   }
   const db = openDatabase(paths.db, options)
-  const ref: ProjectRef = { id, name: readMeta(db, 'name') ?? id, dbPath: paths.db, isDemo: readMeta(db, 'is_demo') === '1' }
+  const ref: ProjectRef = {
+    id,
+    name: readMeta(db, 'name') ?? id,
+    dbPath: paths.db,
+    isDemo: readMeta(db, 'is_demo') === '1',
+  }
   return { ref, paths, db }
 }
 
 /** Projects in the data folder, read without migrating them. */
-export async function listProjects(dataDir: string, options: OpenDatabaseOptions = {}): Promise<ProjectRef[]> {
+export async function listProjects(
+  dataDir: string,
+  options: OpenDatabaseOptions = {},
+): Promise<ProjectRef[]> {
   const root = join(dataDir, 'projects')
   const entries = await readdir(root, { withFileTypes: true }).catch(() => [])
   const refs: ProjectRef[] = []
@@ -69,7 +95,12 @@ export async function listProjects(dataDir: string, options: OpenDatabaseOptions
     let db: Db | undefined
     try {
       db = openDatabase(paths.db, { ...options, inspectOnly: true })
-      refs.push({ id: entry.name, name: readMeta(db, 'name') ?? entry.name, dbPath: paths.db, isDemo: readMeta(db, 'is_demo') === '1' })
+      refs.push({
+        id: entry.name,
+        name: readMeta(db, 'name') ?? entry.name,
+        dbPath: paths.db,
+        isDemo: readMeta(db, 'is_demo') === '1',
+      })
     } catch {
       refs.push({ id: entry.name, name: entry.name, dbPath: paths.db, isDemo: false })
     } finally {

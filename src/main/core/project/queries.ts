@@ -47,7 +47,13 @@ export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
               (SELECT count(DISTINCT utterance_id) FROM revision) AS transcribed,
               (SELECT count(*) FROM speaker WHERE merged_into IS NULL) AS speakers`,
     )
-    .get() as { recordings: number; duration: number; utterances: number; transcribed: number; speakers: number }
+    .get() as {
+    recordings: number
+    duration: number
+    utterances: number
+    transcribed: number
+    speakers: number
+  }
   const languages = (
     db
       .prepare(
@@ -71,7 +77,9 @@ export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
 
 export function listRecordings(db: Db, offset: number, limit: number): Page<Recording> {
   const total = (db.prepare('SELECT count(*) AS n FROM recording').get() as { n: number }).n
-  const rows = db.prepare(`${recordingSelect} ORDER BY r.id LIMIT ? OFFSET ?`).all(limit, offset) as RecordingRow[]
+  const rows = db
+    .prepare(`${recordingSelect} ORDER BY r.id LIMIT ? OFFSET ?`)
+    .all(limit, offset) as RecordingRow[]
   return { total, offset, items: rows.map(toRecording) }
 }
 
@@ -94,10 +102,17 @@ interface UtteranceRow {
   source_kind: Utterance['textSource']
 }
 
-export function listUtterances(db: Db, recordingId: number | undefined, offset: number, limit: number): Page<Utterance> {
+export function listUtterances(
+  db: Db,
+  recordingId: number | undefined,
+  offset: number,
+  limit: number,
+): Page<Utterance> {
   const where = recordingId === undefined ? '' : 'WHERE u.recording_id = ?'
   const params = recordingId === undefined ? [] : [recordingId]
-  const total = (db.prepare(`SELECT count(*) AS n FROM utterance u ${where}`).get(...params) as { n: number }).n
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM utterance u ${where}`).get(...params) as { n: number }
+  ).n
   const rows = db
     .prepare(
       `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code, u.language,

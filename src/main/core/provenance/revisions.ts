@@ -44,7 +44,10 @@ const GENESIS = '0'.repeat(64)
  * utterance form a chain: changing any stored revision behind the application's back breaks
  * every hash after it.
  */
-export function revisionHash(parentHash: string | null, r: Omit<StoredRevision, 'id' | 'hash' | 'parentId'>): string {
+export function revisionHash(
+  parentHash: string | null,
+  r: Omit<StoredRevision, 'id' | 'hash' | 'parentId'>,
+): string {
   const canonical = JSON.stringify([
     parentHash ?? GENESIS,
     r.utteranceId,
@@ -116,7 +119,9 @@ interface RevisionRow {
 }
 
 export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
-  const rows = db.prepare('SELECT * FROM revision WHERE utterance_id = ? ORDER BY id').all(utteranceId) as RevisionRow[]
+  const rows = db
+    .prepare('SELECT * FROM revision WHERE utterance_id = ? ORDER BY id')
+    .all(utteranceId) as RevisionRow[]
   return rows.map((r) => ({
     id: r.id,
     utteranceId: r.utterance_id,
@@ -134,11 +139,15 @@ export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
 }
 
 /** Recomputes an utterance's chain; returns the first revision whose stored hash is wrong. */
-export function verifyChain(db: Db, utteranceId: number): { ok: true } | { ok: false; revisionId: number } {
+export function verifyChain(
+  db: Db,
+  utteranceId: number,
+): { ok: true } | { ok: false; revisionId: number } {
   let parentHash: string | null = null
   let parentId: number | null = null
   for (const r of revisionsOf(db, utteranceId)) {
-    if (r.parentId !== parentId || revisionHash(parentHash, r) !== r.hash) return { ok: false, revisionId: r.id }
+    if (r.parentId !== parentId || revisionHash(parentHash, r) !== r.hash)
+      return { ok: false, revisionId: r.id }
     parentHash = r.hash
     parentId = r.id
   }

@@ -1,0 +1,34 @@
+import type { ErrorKind } from '../../../shared/errors'
+import { isErrorInfo } from '../../../shared/errors'
+
+/** A call that came back as `{ok: false}`, or could not be made at all. */
+export class CallError extends Error {
+  readonly kind: ErrorKind
+  readonly details?: Record<string, unknown>
+
+  constructor(kind: ErrorKind, message: string, details?: Record<string, unknown>) {
+    super(message)
+    this.name = 'CallError'
+    this.kind = kind
+    this.details = details
+  }
+}
+
+/** Turns a result envelope into its value, or throws what it carries as a CallError. */
+export function unwrap<T>(method: string, envelope: unknown): T {
+  if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {
+    if (envelope.ok === true && 'value' in envelope) return envelope.value as T
+    if (envelope.ok === false && 'error' in envelope && isErrorInfo(envelope.error)) {
+      const { kind, message, details } = envelope.error
+      throw new CallError(kind, message, details)
+    }
+  }
+  throw new CallError('internal', `${method}: the host sent a reply that is not a result envelope`)
+}
+
+/** Any thrown value as a CallError, so every error the UI shows has a kind and a message. */
+export function toCallError(error: unknown): CallError {
+  if (error instanceof CallError) return error
+  if (error instanceof Error) return new CallError('internal', error.message)
+  return new CallError('internal', String(error))
+}

@@ -1,0 +1,42 @@
+import { createI18n } from 'vue-i18n'
+import en from './en.json'
+import sw from './sw.json'
+
+export const uiLocales = ['en', 'sw'] as const
+export type UiLocale = (typeof uiLocales)[number]
+export type MessageSchema = typeof en
+
+const storageKey = 'sauti.uiLocale'
+
+export function isUiLocale(value: unknown): value is UiLocale {
+  return typeof value === 'string' && (uiLocales as readonly string[]).includes(value)
+}
+
+/** The saved choice, else the browser's language if we have it, else English. */
+export function initialLocale(): UiLocale {
+  try {
+    const saved = localStorage.getItem(storageKey)
+    if (isUiLocale(saved)) return saved
+  } catch {
+    // Storage can be unavailable (privacy settings); the default is fine then.
+  }
+  return navigator.language.toLowerCase().startsWith('sw') ? 'sw' : 'en'
+}
+
+export function saveLocale(locale: UiLocale): void {
+  try {
+    localStorage.setItem(storageKey, locale)
+  } catch {
+    // Not remembered across reloads; the switch still works for this session.
+  }
+}
+
+/** Typing the messages by the English file makes vue-tsc reject a Swahili file with a missing key. */
+export function createAppI18n(locale: UiLocale) {
+  return createI18n<[MessageSchema], UiLocale, false>({
+    legacy: false,
+    locale,
+    fallbackLocale: 'en',
+    messages: { en, sw },
+  })
+}

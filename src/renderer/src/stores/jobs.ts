@@ -1,0 +1,125 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { EventMap } from '../../../shared/contract'
+import type { JobKind } from '../../../shared/domain'
+import type { ErrorInfo } from '../../../shared/errors'
+import { toCallError } from '../api/client'
+import { useClient } from '../composables/useClient'
+
+export interface RunningJob {
+  id: string
+  kind: JobKind
+  label: string
+  done: number
+  total: number
+  cancelling: boolean
+  cancelError: ErrorInfo | null
+}
+
+export type FinishedJob = EventMap['job.finished'] & { label: string }
+
+/** How many finished jobs the status bar keeps until they are dismissed. */
+const keepFinished = 5
+
+/** Background jobs of this session: progress while they run, their outcome when they end. */
+export const useJobsStore = defineStore('jobs', () => {
+  const client = useClient()
+  const running = ref<RunningJob[]>([])
+  const finished = ref<FinishedJob[]>([])
+  const loadError = ref<ErrorInfo | null>(null)
+
+  function find(jobId: string): RunningJob | undefined {
+    return running.value.find((job) => job.id === jobId)
+  }
+
+  /** Shows a job as soon as it starts, before its first progress event. */
+  function track(jobId: string, kind: JobKind, label = ''): void {
+    if (find(jobId) || finished.value.some((job) => job.jobId === jobId)) return
+    running.value.push({
+      id: jobId,
+      kind,
+      label,
+      done: 0,
+      total: 0,
+      cancelling: false,
+      cancelError: null,
+    })
+  }
+
+  function onProgress(progress: EventMap['job.progress']): void {
+    track(progress.jobId, progress.kind, progress.label)
+    const job = find(progress.jobId)
+    if (!job) return
+    job.done = progress.done
+    job.total = progress.total
+    job.label = progress.label
+  }
+
+  function onFinished(outcome: EventMap['job.finished']): void {
+    const label = find(outcome.jobId)?.label ?? ''
+    running.value = running.value.filter((job) => job.id !== outcome.jobId)
+    if (finished.value.some((job) => job.jobId === outcome.jobId)) return
+    finished.value = [{ ...outcome, label }, ...finished.value].slice(0, keepFinished)
+  }
+
+  /** Picks up jobs that were already running when the page (re)loaded. */
+  async function load(): Promise<void> {
+    try {
+      const jobs = await client.call('job.list', {})
+      loadError.value = null
+      for (const job of jobs) {
+        if (job.status !== 'running') continue
+        track(job.id, job.kind, job.label)
+        onProgress({
+          jobId: job.id,
+          kind: job.kind,
+          done: job.done,
+          total: job.total,
+          label: job.label,
+        })
+      }
+    } catch (caught) {
+      const { kind, message } = toCallError(caught)
+      loadError.value = { kind, message }
+    }
+  }
+
+  /** Starts an import; throws a CallError the dialog shows. */
+  async function startImport(paths: string[]): Promise<string> {
+    const { jobId } = await client.call('import.start', { paths })
+    track(jobId, 'import')
+    return jobId
+  }
+
+  async function cancel(jobId: string): Promise<void> {
+    const job = find(jobId)
+    if (!job || job.cancelling) return
+    job.cancelling = true
+    job.cancelError = null
+    try {
+      const { cancelled } = await client.call('job.cancel', { jobId })
+      // A cancelled job leaves the list when its job.finished event arrives; one that could
+      // not be cancelled (it was just finishing) gets its button back meanwhile.
+      const current = find(jobId)
+      if (!cancelled && current) current.cancelling = false
+    } catch (caught) {
+      const { kind, message } = toCallError(caught)
+      const current = find(jobId)
+      if (current) {
+        current.cancelling = false
+        current.cancelError = { kind, message }
+      }
+    }
+  }
+
+  function dismiss(jobId: string): void {
+    finished.value = finished.value.filter((job) => job.jobId !== jobId)
+  }
+
+  function listen(): () => void {
+    const stops = [client.on('job.progress', onProgress), client.on('job.finished', onFinished)]
+    return () => stops.forEach((stop) => stop())
+  }
+
+  return { running, finished, loadError, load, startImport, cancel, dismiss, listen, track }
+})

@@ -1,0 +1,36 @@
+import { defineStore } from 'pinia'
+import type { AppInfo, ProjectSummary } from '../../../shared/domain'
+import { useAsync } from '../composables/useAsync'
+import { useClient } from '../composables/useClient'
+
+/** The open project: who serves it and what it holds. */
+export const useProjectStore = defineStore('project', () => {
+  const client = useClient()
+  const info = useAsync<AppInfo>()
+  const summary = useAsync<ProjectSummary>()
+
+  async function loadSummary(): Promise<void> {
+    await summary.run(() => client.call('project.summary', {}))
+  }
+
+  async function load(): Promise<void> {
+    await Promise.all([info.run(() => client.call('app.info', {})), loadSummary()])
+  }
+
+  /** Keeps the counts current while imports run; returns the unsubscribe. */
+  function listen(): () => void {
+    return client.on('project.changed', () => void loadSummary())
+  }
+
+  return {
+    info: info.data,
+    infoStatus: info.status,
+    infoError: info.error,
+    summary: summary.data,
+    summaryStatus: summary.status,
+    summaryError: summary.error,
+    load,
+    loadSummary,
+    listen,
+  }
+})
