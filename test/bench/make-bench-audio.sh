@@ -65,25 +65,8 @@ while IFS=$'\t' read -r id _ lang _ text; do
   POOL[$lang]+="$text"$'\n'
 done <"$SENTENCES"
 
-hinglish_ssml() {
-  perl -CSA -e '
-    use utf8;
-    my ($text, $hv, $ev) = @ARGV;
-    my @runs;
-    for my $tok (split /\s+/, $text) {
-      next if $tok eq "";
-      my $lang = $tok =~ /[A-Za-z]/ ? "en" : ($tok =~ /\p{L}/ ? "hi" : "");
-      if (@runs && ($lang eq "" || $runs[-1][0] eq $lang)) { $runs[-1][1] .= " $tok"; }
-      else { push @runs, [$lang || "hi", $tok]; }
-    }
-    my $out = "<speak>";
-    for my $r (@runs) {
-      my $t = $r->[1]; $t =~ s/&/&amp;/g; $t =~ s/</&lt;/g; $t =~ s/>/&gt;/g;
-      $out .= sprintf q{<voice name="%s">%s </voice>}, ($r->[0] eq "en" ? $ev : $hv), $t;
-    }
-    print "$out</speak>";
-  ' "$@"
-}
+# shellcheck source=../../scripts/lib/hinglish-ssml.sh
+source "$REPO_ROOT/scripts/lib/hinglish-ssml.sh"
 
 # say VOICE LANG TEXT OUT.wav  (16 kHz mono s16, silence-trimmed)
 say() {

@@ -1,16 +1,11 @@
 import type { ErrorKind } from '../../../shared/errors'
-import { isErrorInfo } from '../../../shared/errors'
+import { isErrorInfo, SautiError } from '../../../shared/errors'
 
 /** A call that came back as `{ok: false}`, or could not be made at all. */
-export class CallError extends Error {
-  readonly kind: ErrorKind
-  readonly details?: Record<string, unknown>
-
+export class CallError extends SautiError {
   constructor(kind: ErrorKind, message: string, details?: Record<string, unknown>) {
-    super(message)
+    super(kind, message, details)
     this.name = 'CallError'
-    this.kind = kind
-    this.details = details
   }
 }
 
