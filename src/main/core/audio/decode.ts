@@ -1,61 +1,49 @@
 import type { AudioFormat } from '../../../shared/domain'
-import { SautiError } from '../../../shared/errors'
-import { flacTotalSamples } from './sniff'
 
 export interface DecodedAudio {
   channelData: Float32Array[]
   sampleRate: number
 }
 
-/** Decodes a whole file with the per-codec (MIT-licensed) decoders of the audiojs project. */
-export async function decodeAudio(
-  bytes: Uint8Array,
-  format: AudioFormat,
-  file: string,
-): Promise<DecodedAudio> {
-  let decoded: DecodedAudio
-  try {
-    decoded = await decodeWith(format, bytes)
-  } catch (error) {
-    throw new SautiError(
-      'bad_input',
-      `${file}: the ${format.toUpperCase()} data could not be decoded (${(error as Error).message}).`,
-      { file },
-    )
-  }
-  const frames = decoded.channelData[0]?.length ?? 0
-  if (!decoded.sampleRate || frames === 0) {
-    throw new SautiError(
-      'bad_input',
-      `${file}: the ${format.toUpperCase()} file decoded to no audio.`,
-      { file },
-    )
-  }
-  if (format === 'flac') {
-    const declared = flacTotalSamples(bytes)
-    if (declared > 0 && frames < declared) {
-      throw new SautiError(
-        'bad_input',
-        `${file}: the FLAC file is truncated: ${frames} of ${declared} samples decoded.`,
-        { file, declared, decoded: frames },
-      )
-    }
-  }
-  return decoded
+/** A codec's streaming decoder: feed it the file in chunks of any size. */
+export interface StreamDecoder {
+  decode(chunk: Uint8Array): DecodedAudio
+  /** What the decoder still holds at the end of the stream. */
+  flush(): DecodedAudio
+  free(): void
 }
 
-async function decodeWith(format: AudioFormat, bytes: Uint8Array): Promise<DecodedAudio> {
-  switch (format) {
-    case 'wav':
-      return (await import('@audio/decode-wav')).default(bytes)
-    case 'flac':
-      return (await import('@audio/decode-flac')).default(bytes)
-    case 'mp3':
-      return (await import('@audio/decode-mp3')).default(bytes)
-    case 'ogg':
-      return (await import('@audio/decode-vorbis')).default(bytes)
-    case 'opus':
-      return (await import('@audio/decode-opus')).default(bytes)
+interface CodecDecoder {
+  decode(chunk: Uint8Array): DecodedAudio
+  flush?: () => DecodedAudio
+  free(): void
+}
+
+const empty: DecodedAudio = { channelData: [], sampleRate: 0 }
+
+/**
+ * Opens the streaming decoder of the per-codec (MIT-licensed) audiojs decoders, so a file is
+ * decoded piece by piece and a two-hour recording never sits in memory whole.
+ */
+export async function openDecoder(format: AudioFormat): Promise<StreamDecoder> {
+  const codec: CodecDecoder = await (async (): Promise<CodecDecoder> => {
+    switch (format) {
+      case 'wav':
+        return (await import('@audio/decode-wav')).decoder() as CodecDecoder
+      case 'flac':
+        return (await (await import('@audio/decode-flac')).decoder()) as CodecDecoder
+      case 'mp3':
+        return (await (await import('@audio/decode-mp3')).decoder()) as CodecDecoder
+      case 'ogg':
+        return (await (await import('@audio/decode-vorbis')).decoder()) as CodecDecoder
+      case 'opus':
+        return (await (await import('@audio/decode-opus')).decoder()) as CodecDecoder
+    }
+  })()
+  return {
+    decode: (chunk) => codec.decode(chunk) ?? empty,
+    flush: () => codec.flush?.() ?? empty,
+    free: () => codec.free(),
   }
 }
 

@@ -13,46 +13,74 @@ export interface PeakLevel {
 
 const MAGIC = 0x314b5053 // "SPK1"
 
-export function computePeaks(mono: Float32Array, sampleRate: number): PeakLevel[] {
-  const duration = mono.length / sampleRate
-  const finestRate = peakLevels[0]
-  const finest = bucketMax(mono, sampleRate, finestRate, duration)
-  const levels: PeakLevel[] = [{ peaksPerSecond: finestRate, data: finest }]
-  for (const rate of peakLevels.slice(1)) {
-    // Coarser levels are maxima over the finest one; every rate divides the finest.
-    const factor = finestRate / rate
-    const count = Math.max(1, Math.ceil(duration * rate))
-    const data = new Uint16Array(count)
-    for (let i = 0; i < count; i++) {
-      let max = 0
-      const end = Math.min(finest.length, (i + 1) * factor)
-      for (let j = i * factor; j < end; j++) max = Math.max(max, finest[j] ?? 0)
-      data[i] = max
-    }
-    levels.push({ peaksPerSecond: rate, data })
+/**
+ * Accumulates the finest level while audio streams through, in constant memory per second of
+ * audio (two bytes per bucket); the coarser levels are derived at the end.
+ */
+export class PeakAccumulator {
+  private data = new Uint16Array(4096)
+  private buckets = 0
+  private samples = 0
+  private bucketEnd: number
+  private max = 0
+  private readonly rate = peakLevels[0]
+
+  constructor(private readonly sampleRate: number) {
+    this.bucketEnd = this.boundary(1)
   }
-  return levels
+
+  /** Sample index where bucket `b` begins: buckets need not hold a whole number of samples. */
+  private boundary(b: number): number {
+    return Math.floor((b * this.sampleRate) / this.rate)
+  }
+
+  push(mono: Float32Array): void {
+    for (let i = 0; i < mono.length; i++) {
+      while (this.samples >= this.bucketEnd) this.closeBucket()
+      const v = Math.abs(mono[i]!)
+      if (v > this.max) this.max = v
+      this.samples++
+    }
+  }
+
+  private closeBucket(): void {
+    if (this.buckets === this.data.length) {
+      const grown = new Uint16Array(this.data.length * 2)
+      grown.set(this.data)
+      this.data = grown
+    }
+    this.data[this.buckets++] = Math.round(Math.min(1, this.max) * 65535)
+    this.max = 0
+    this.bucketEnd = this.boundary(this.buckets + 1)
+  }
+
+  finish(): PeakLevel[] {
+    const count = Math.max(1, Math.ceil((this.samples / this.sampleRate) * this.rate))
+    while (this.buckets < count) this.closeBucket()
+    const finest = this.data.slice(0, count)
+    const levels: PeakLevel[] = [{ peaksPerSecond: this.rate, data: finest }]
+    const duration = this.samples / this.sampleRate
+    for (const rate of peakLevels.slice(1)) {
+      // Coarser levels are maxima over the finest one; every rate divides the finest.
+      const factor = this.rate / rate
+      const coarse = new Uint16Array(Math.max(1, Math.ceil(duration * rate)))
+      for (let i = 0; i < coarse.length; i++) {
+        let max = 0
+        const end = Math.min(finest.length, (i + 1) * factor)
+        for (let j = i * factor; j < end; j++) max = Math.max(max, finest[j]!)
+        coarse[i] = max
+      }
+      levels.push({ peaksPerSecond: rate, data: coarse })
+    }
+    return levels
+  }
 }
 
-function bucketMax(
-  mono: Float32Array,
-  sampleRate: number,
-  rate: number,
-  duration: number,
-): Uint16Array {
-  const count = Math.max(1, Math.ceil(duration * rate))
-  const data = new Uint16Array(count)
-  for (let i = 0; i < count; i++) {
-    const start = Math.floor((i * sampleRate) / rate)
-    const end = Math.min(mono.length, Math.floor(((i + 1) * sampleRate) / rate))
-    let max = 0
-    for (let j = start; j < end; j++) {
-      const v = Math.abs(mono[j] ?? 0)
-      if (v > max) max = v
-    }
-    data[i] = Math.round(Math.min(1, max) * 65535)
-  }
-  return data
+/** Peaks of a whole signal at once. */
+export function computePeaks(mono: Float32Array, sampleRate: number): PeakLevel[] {
+  const accumulator = new PeakAccumulator(sampleRate)
+  accumulator.push(mono)
+  return accumulator.finish()
 }
 
 /** Layout: magic, level count, then per level (rate f32, count u32), then each level's u16 data. */

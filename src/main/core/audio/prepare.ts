@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { decodeAudio, downmix } from './decode'
-import { computePeaks, encodePeaks } from './peaks'
-import { resampleMono } from './resample'
-import { sniffAudio } from './sniff'
+import { downmix, openDecoder, type DecodedAudio } from './decode'
+import { encodePeaks, PeakAccumulator } from './peaks'
+import { StreamResampler } from './resample'
+import { flacTotalSamples, PROBE_BYTES, sniffAudio } from './sniff'
 
 /** The model-side sample rate: every model package expects 16 kHz mono float. */
 export const MODEL_SAMPLE_RATE = 16_000
@@ -55,71 +55,189 @@ async function statFile(path: string): Promise<{ size: number }> {
   return info
 }
 
-/**
- * Reads, checks and decodes one audio file, then writes its content-addressed original, a
- * 16 kHz mono float32 copy for models, and its waveform peaks. Runs in an audio worker.
- * Each file is written under a temporary name and renamed, so a reader never sees half a file.
- */
-export async function prepareAudio(path: string, targets: PrepareTargets): Promise<PreparedAudio> {
-  await statFile(path)
-  const bytes = new Uint8Array(await readFile(path))
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
-  const sniffed = sniffAudio(bytes, path)
-  const { format, bitDepth } = sniffed
-  const decoded = await decodeAudio(bytes, format, path)
-  const mono = downmix(decoded.channelData)
-  const durationSec = mono.length / decoded.sampleRate
-  const peaks = encodePeaks(computePeaks(mono, decoded.sampleRate))
-  const pcm = await resampleMono(mono, decoded.sampleRate, MODEL_SAMPLE_RATE)
-
-  const created: string[] = []
+async function readAt(path: string, position: number, length: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r')
   try {
-    await writeOnce(targets.original(sha256, format), created, (tmp) => copyFile(path, tmp))
-    await writeOnce(targets.pcm(sha256), created, (tmp) =>
-      writeFile(tmp, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)),
-    )
-    await writeOnce(targets.peaks(sha256), created, (tmp) => writeFile(tmp, peaks))
-  } catch (error) {
-    await Promise.all(created.map((f) => rm(f, { force: true })))
-    const code = (error as NodeJS.ErrnoException).code
-    const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message
-    throw new SautiError(
-      'store',
-      `${path}: could not store the audio (${reason}); nothing was imported.`,
-      { file: path, code },
-    )
-  }
-  return {
-    sha256,
-    format,
-    byteSize: bytes.byteLength,
-    sampleRate: decoded.sampleRate,
-    channels: sniffed.channels ?? decoded.channelData.length,
-    bitDepth,
-    durationSec,
-    created,
+    const buffer = new Uint8Array(length)
+    const { bytesRead } = await handle.read(buffer, 0, length, position)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
   }
 }
 
-async function writeOnce(
-  target: string,
-  created: string[],
-  write: (tmp: string) => Promise<void>,
-): Promise<void> {
-  try {
-    await stat(target)
-    return // content-addressed: an existing file already holds these bytes
-  } catch {
-    // not there yet
+/** A file written under a temporary name in its final folder, renamed once complete. */
+class PendingFile {
+  private constructor(
+    readonly tmp: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async create(folder: string): Promise<PendingFile> {
+    await mkdir(folder, { recursive: true })
+    const tmp = `${folder}/.incoming-${randomBytes(8).toString('hex')}`
+    return new PendingFile(tmp, await open(tmp, 'w'))
   }
-  await mkdir(dirname(target), { recursive: true })
-  const tmp = `${target}.tmp-${randomBytes(6).toString('hex')}`
-  try {
-    await write(tmp)
-    await rename(tmp, target)
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (bytes.byteLength > 0) await this.handle.write(bytes)
+  }
+
+  async writeFloats(samples: Float32Array): Promise<void> {
+    await this.write(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength))
+  }
+
+  /** Moves the file to `target`, unless a file with that content-addressed name exists. */
+  async commit(target: string, created: string[]): Promise<void> {
+    await this.handle.close()
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    )
+    if (exists) return void (await rm(this.tmp, { force: true }))
+    await rename(this.tmp, target)
     created.push(target)
-  } catch (error) {
-    await rm(tmp, { force: true })
-    throw error
   }
+
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined)
+    await rm(this.tmp, { force: true })
+  }
+}
+
+/**
+ * Reads one audio file in a single streaming pass: hashes it, copies the original, decodes,
+ * mixes to mono, accumulates waveform peaks and resamples to 16 kHz, chunk by chunk, so memory
+ * stays flat whatever the recording's length. Everything is written under temporary names and
+ * renamed only when the whole file has been read and decoded. Runs in an audio worker.
+ */
+export async function prepareAudio(path: string, targets: PrepareTargets): Promise<PreparedAudio> {
+  const { size } = await statFile(path)
+  const head = await readAt(path, 0, PROBE_BYTES)
+  const tail = size > PROBE_BYTES ? await readAt(path, size - PROBE_BYTES, PROBE_BYTES) : head
+  const sniffed = sniffAudio({ head, tail, size }, path)
+  const { format, bitDepth } = sniffed
+  const decoder = await openDecoder(format)
+
+  const pending: PendingFile[] = []
+  const track = async (folder: string): Promise<PendingFile> => {
+    const file = await PendingFile.create(folder)
+    pending.push(file)
+    return file
+  }
+  let resampler: StreamResampler | null = null
+  try {
+    const original = await track(dirname(targets.original('0', format)))
+    const pcm = await track(dirname(targets.pcm('0')))
+    const hash = createHash('sha256')
+    let sampleRate = 0
+    let channels = 0
+    let frames = 0
+    let peaks: PeakAccumulator | null = null
+
+    const take = async (decoded: DecodedAudio): Promise<void> => {
+      const mono = downmix(decoded.channelData)
+      if (mono.length === 0) return
+      if (!sampleRate) {
+        sampleRate = decoded.sampleRate
+        channels = decoded.channelData.length
+        peaks = new PeakAccumulator(sampleRate)
+        if (sampleRate !== MODEL_SAMPLE_RATE)
+          resampler = await StreamResampler.create(sampleRate, MODEL_SAMPLE_RATE)
+      }
+      frames += mono.length
+      peaks!.push(mono)
+      await pcm.writeFloats(resampler ? resampler.process(mono) : mono)
+    }
+
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const bytes = new Uint8Array(
+        (chunk as Buffer).buffer,
+        (chunk as Buffer).byteOffset,
+        (chunk as Buffer).byteLength,
+      )
+      hash.update(bytes)
+      await original.write(bytes)
+      await take(decodeChunk(decoder, bytes, format, path))
+    }
+    await take(decodeChunk(decoder, null, format, path))
+    if (resampler) await pcm.writeFloats((resampler as StreamResampler).finish())
+
+    if (!sampleRate || frames === 0 || !peaks) {
+      throw new SautiError(
+        'bad_input',
+        `${path}: the ${format.toUpperCase()} file decoded to no audio.`,
+        { file: path },
+      )
+    }
+    if (format === 'flac') {
+      const declared = flacTotalSamples(head)
+      if (declared > 0 && frames < declared) {
+        throw new SautiError(
+          'bad_input',
+          `${path}: the FLAC file is truncated: ${frames} of ${declared} samples decoded.`,
+          { file: path, declared, decoded: frames },
+        )
+      }
+    }
+    const peaksFile = await track(dirname(targets.peaks('0')))
+    await peaksFile.write(encodePeaks((peaks as PeakAccumulator).finish()))
+
+    const sha256 = hash.digest('hex')
+    const created: string[] = []
+    try {
+      await original.commit(targets.original(sha256, format), created)
+      await pcm.commit(targets.pcm(sha256), created)
+      await peaksFile.commit(targets.peaks(sha256), created)
+    } catch (error) {
+      await Promise.all(created.map((f) => rm(f, { force: true })))
+      throw error
+    }
+    pending.length = 0
+    return {
+      sha256,
+      format,
+      byteSize: size,
+      sampleRate,
+      channels: sniffed.channels ?? channels,
+      bitDepth,
+      durationSec: frames / sampleRate,
+      created,
+    }
+  } catch (error) {
+    await Promise.all(pending.map((f) => f.discard()))
+    throw asStoreError(error, path)
+  } finally {
+    ;(resampler as StreamResampler | null)?.destroy()
+    decoder.free()
+  }
+}
+
+function decodeChunk(
+  decoder: Awaited<ReturnType<typeof openDecoder>>,
+  bytes: Uint8Array | null,
+  format: AudioFormat,
+  file: string,
+): DecodedAudio {
+  try {
+    return bytes ? decoder.decode(bytes) : decoder.flush()
+  } catch (error) {
+    throw new SautiError(
+      'bad_input',
+      `${file}: the ${format.toUpperCase()} data could not be decoded (${(error as Error).message}).`,
+      { file },
+    )
+  }
+}
+
+function asStoreError(error: unknown, path: string): unknown {
+  if (error instanceof SautiError) return error
+  const code = (error as NodeJS.ErrnoException).code
+  if (typeof code !== 'string' || !code.startsWith('E')) return error
+  const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message
+  return new SautiError(
+    'store',
+    `${path}: could not store the audio (${reason}); nothing was imported.`,
+    { file: path, code },
+  )
 }

@@ -17,22 +17,43 @@ function ascii(bytes: Uint8Array, start: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(start, start + length))
 }
 
+/** What sniffing reads of a file: its first and last bytes and its size, never the whole. */
+export interface AudioProbe {
+  head: Uint8Array
+  tail: Uint8Array
+  size: number
+}
+
+/** How much of the start and of the end of a file sniffing reads. */
+export const PROBE_BYTES = 1 << 20
+
+export function probeOf(bytes: Uint8Array): AudioProbe {
+  const tailStart = Math.max(0, bytes.length - PROBE_BYTES)
+  return {
+    head: bytes.subarray(0, PROBE_BYTES),
+    tail: bytes.subarray(tailStart),
+    size: bytes.length,
+  }
+}
+
 /**
  * Identifies the codec from the file's bytes, not its name, and checks the container for the
  * truncation that decoders silently accept (a WAV data chunk longer than the file, a FLAC
  * stream shorter than its header says, an Ogg stream without its last page).
  */
-export function sniffAudio(bytes: Uint8Array, file: string): SniffedAudio {
-  if (bytes.length < 12) {
+export function sniffAudio(input: Uint8Array | AudioProbe, file: string): SniffedAudio {
+  const probe = input instanceof Uint8Array ? probeOf(input) : input
+  const bytes = probe.head
+  if (probe.size < 12) {
     throw new SautiError(
       'bad_input',
-      `${file}: the file is empty or too short to be audio (${bytes.length} bytes).`,
+      `${file}: the file is empty or too short to be audio (${probe.size} bytes).`,
       { file },
     )
   }
   const magic4 = ascii(bytes, 0, 4)
   if (magic4 === 'RIFF' && ascii(bytes, 8, 4) === 'WAVE')
-    return { format: 'wav', bitDepth: checkWav(bytes, file) }
+    return { format: 'wav', bitDepth: checkWav(bytes, probe.size, file) }
   if (magic4 === 'RF64')
     throw new SautiError(
       'bad_input',
@@ -40,7 +61,7 @@ export function sniffAudio(bytes: Uint8Array, file: string): SniffedAudio {
       { file },
     )
   if (magic4 === 'fLaC') return { format: 'flac', bitDepth: flacBitDepth(bytes, file) }
-  if (magic4 === 'OggS') return { format: checkOgg(bytes, file), bitDepth: null }
+  if (magic4 === 'OggS') return { format: checkOgg(bytes, probe.tail, file), bitDepth: null }
   if (ascii(bytes, 0, 3) === 'ID3' || isMpegFrameSync(bytes, 0))
     return { format: 'mp3', bitDepth: null, ...mp3Channels(bytes) }
   const printable = bytes
@@ -77,16 +98,16 @@ function mp3Channels(bytes: Uint8Array): { channels?: number } {
   return {}
 }
 
-function checkWav(bytes: Uint8Array, file: string): number {
+function checkWav(bytes: Uint8Array, size: number, file: string): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let offset = 12
   let bitDepth: number | null = null
   while (offset + 8 <= bytes.length) {
     const id = ascii(bytes, offset, 4)
-    const size = view.getUint32(offset + 4, true)
+    const chunkSize = view.getUint32(offset + 4, true)
     const body = offset + 8
     if (id === 'fmt ') {
-      if (size < 16 || body + 16 > bytes.length) {
+      if (chunkSize < 16 || body + 16 > bytes.length) {
         throw new SautiError('bad_input', `${file}: the WAV "fmt " chunk is damaged.`, { file })
       }
       bitDepth = view.getUint16(body + 14, true)
@@ -98,22 +119,29 @@ function checkWav(bytes: Uint8Array, file: string): number {
           { file },
         )
       }
-      const available = bytes.length - body
+      const available = size - body
       // 0xFFFFFFFF is what some streaming recorders write when they never finalised the header.
-      if (size !== 0xffffffff && size > available) {
+      if (chunkSize !== 0xffffffff && chunkSize > available) {
         throw new SautiError(
           'bad_input',
-          `${file}: the WAV file is truncated: its data chunk declares ${size} bytes but only ${available} are present.`,
-          { file, declared: size, available },
+          `${file}: the WAV file is truncated: its data chunk declares ${chunkSize} bytes but only ${available} are present.`,
+          { file, declared: chunkSize, available },
         )
       }
-      if (size === 0)
+      if (chunkSize === 0)
         throw new SautiError('bad_input', `${file}: the WAV file contains no audio samples.`, {
           file,
         })
       return bitDepth
     }
-    offset = body + size + (size % 2)
+    offset = body + chunkSize + (chunkSize % 2)
+  }
+  if (offset < size) {
+    throw new SautiError(
+      'bad_input',
+      `${file}: the WAV header is larger than ${PROBE_BYTES} bytes; re-save the file without its metadata chunks.`,
+      { file },
+    )
   }
   throw new SautiError(
     'bad_input',
@@ -137,7 +165,7 @@ export function flacTotalSamples(bytes: Uint8Array): number {
   return (b(13) & 0x0f) * 2 ** 32 + ((b(14) << 24) >>> 0) + (b(15) << 16) + (b(16) << 8) + b(17)
 }
 
-function checkOgg(bytes: Uint8Array, file: string): AudioFormat {
+function checkOgg(bytes: Uint8Array, tail: Uint8Array, file: string): AudioFormat {
   // The first page's packet names the codec.
   const segments = bytes[26] ?? 0
   const packet = 27 + segments
@@ -151,8 +179,8 @@ function checkOgg(bytes: Uint8Array, file: string): AudioFormat {
       { file },
     )
   // The last page must carry the end-of-stream flag, or the file was cut short.
-  const lastPage = lastIndexOfOggS(bytes)
-  if (lastPage < 0 || ((bytes[lastPage + 5] ?? 0) & 0x04) === 0) {
+  const lastPage = lastIndexOfOggS(tail)
+  if (lastPage < 0 || ((tail[lastPage + 5] ?? 0) & 0x04) === 0) {
     throw new SautiError(
       'bad_input',
       `${file}: the Ogg stream is truncated (its last page is missing).`,
