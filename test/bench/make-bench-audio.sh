@@ -11,6 +11,8 @@
 #                        FLAC 22.05 kHz mono, MP3 44.1 kHz mono,
 #                        Ogg Vorbis 44.1 kHz mono, Ogg Opus 48 kHz mono
 #   mixed-30min/manifest.tsv   path, transcript, speaker, language
+#   long-1h-48k-stereo.wav     1 h, 48 kHz stereo 16-bit WAV (~690 MB), as a field
+#                        recorder writes it
 #
 # Each output is skipped if it already exists (outputs are written under a
 # temporary name and moved into place at the end, so an existing file is a
@@ -37,10 +39,12 @@ for tool in espeak-ng sox soxi ffmpeg opusenc oggenc perl awk xargs; do
 done
 [[ -f "$SENTENCES" ]] || { echo "make-bench-audio: missing $SENTENCES" >&2; exit 1; }
 
-need_long=1; need_mixed=1
+STEREO="$OUTDIR/long-1h-48k-stereo.wav"
+need_long=1; need_mixed=1; need_stereo=1
 [[ -f "$LONG" ]] && { need_long=0; echo "long-2h.wav: exists, skipped ($LONG)"; }
 [[ -f "$MIXED/manifest.tsv" ]] && { need_mixed=0; echo "mixed-30min/: exists, skipped ($MIXED)"; }
-(( need_long || need_mixed )) || exit 0
+[[ -f "$STEREO" ]] && { need_stereo=0; echo "long-1h-48k-stereo.wav: exists, skipped ($STEREO)"; }
+(( need_long || need_mixed || need_stereo )) || exit 0
 
 mkdir -p "$OUTDIR"
 WORK="$(mktemp -d "$OUTDIR/.work.XXXXXX")"
@@ -157,5 +161,15 @@ if (( need_mixed )); then
   rm -rf "$MIXED"
   mv "$tmpdir" "$MIXED"
   echo "mixed-30min/: generated $N_CLIPS clips ($((N_CLIPS * CLIP_SEC / 60)) min, $(du -sh "$MIXED" | cut -f1)) ($((SECONDS - t0)) s)"
+fi
+# ---------------------------------------------------------------------------
+# 4. long-1h-48k-stereo.wav: what a handheld field recorder writes (48 kHz stereo,
+#    16-bit), the first hour of long-2h.wav with the right channel 6 dB down
+# ---------------------------------------------------------------------------
+if (( need_stereo )); then
+  t0=$SECONDS
+  sox -R "$LONG" -r 48000 -b 16 "$WORK/stereo.wav" trim 0 3600 remix 1 1v0.5 rate -v 48000
+  mv "$WORK/stereo.wav" "$STEREO"
+  echo "long-1h-48k-stereo.wav: generated, $(soxi -d "$STEREO"), $(du -h "$STEREO" | cut -f1) ($((SECONDS - t0)) s)"
 fi
 echo "make-bench-audio: done in $((SECONDS - START)) s -> $OUTDIR"

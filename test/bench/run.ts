@@ -83,6 +83,37 @@ async function importBench(): Promise<void> {
   )
 }
 
+function memoryBench(): void {
+  section(
+    'Peak memory of importing one long recording (fresh process each; baseline: a 4-second clip)',
+  )
+  const files = [
+    join(appRoot, 'demo', 'audio', 'sw-001.flac'),
+    join(benchData, 'long-2h.wav'),
+    join(benchData, 'long-1h-48k-stereo.wav'),
+  ]
+  for (const file of files) {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(appRoot, 'test/bench/import-one.ts'), file],
+      { cwd: appRoot, encoding: 'utf8' },
+    )
+    const r = JSON.parse(out.trim().split('\n').pop()!) as {
+      seconds: number
+      audioSec: number
+      idleRssKb: number
+      peakRssKb: number
+      rejected: unknown[]
+    }
+    if (r.rejected.length > 0)
+      throw new Error(`${file} was rejected: ${JSON.stringify(r.rejected)}`)
+    const name = file.split('/').pop()
+    console.log(
+      `${name!.padEnd(26)} ${(r.audioSec / 60).toFixed(1).padStart(6)} min audio in ${r.seconds.toFixed(1).padStart(5)} s; peak RSS ${mb(r.peakRssKb)} (idle ${mb(r.idleRssKb)})`,
+    )
+  }
+}
+
 async function waveformBench(): Promise<void> {
   section(
     'Waveform: time from selecting a recording to its waveform drawn (Chromium), 2-hour recording vs 4-second clip',
@@ -180,4 +211,5 @@ console.log(
   `machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? process.arch}, ${(await import('node:os')).availableParallelism()} cores, Node ${process.versions.node}`,
 )
 if (!only || only === 'import') await importBench()
+if (!only || only === 'memory') memoryBench()
 if (!only || only === 'waveform') await waveformBench()
