@@ -114,6 +114,7 @@ export function isMethod(name: unknown): name is Method {
 
 /** Events the core pushes to every connected UI. */
 export interface EventMap {
+  /** `done` counts whole units (files) and is fractional while a long one is under way. */
   'job.progress': { jobId: string; kind: JobKind; done: number; total: number; label: string }
   'job.finished': {
     jobId: string

@@ -10,7 +10,7 @@ import { audioWorkerFactory } from '../../src/main/hosts/boot'
 import { createIpcCallHandler } from '../../src/main/hosts/ipc'
 import { snapshot } from '../support/db'
 import { appRoot, formatFixtures } from '../support/fixtures'
-import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { expectNoOpenWorkbenches, importAndWait, openTestWorkbench } from '../support/workbench'
 
 afterAll(() => expectNoOpenWorkbenches())
 
@@ -88,10 +88,11 @@ describe('long imports', () => {
           workbench.events.on('job.finished', (f) => f.jobId === jobId && resolve(f))
         },
       )
-      // Cancel as soon as the first file is done.
+      // Cancel once the first file is committed and the second is in flight (progress is
+      // fractional within a file, so 1.0 means "first file read", not yet committed).
       await new Promise<void>((resolve) => {
         const off = workbench.events.on('job.progress', (p) => {
-          if (p.jobId === jobId && p.done >= 1) {
+          if (p.jobId === jobId && p.done >= 2) {
             off()
             resolve()
           }
@@ -151,6 +152,63 @@ describe('long imports', () => {
     } finally {
       await workers.close()
       project.db.close()
+    }
+  })
+})
+
+describe('leftovers of a killed import', () => {
+  it('are swept when they are old, and left alone while another process may still be writing', async () => {
+    const { mkdirSync, writeFileSync, utimesSync, existsSync } = await import('node:fs')
+    const { projectPaths, sweepIncoming } = await import('../../src/main/core/project/paths')
+    const paths = projectPaths(mkdtempSync(join(tmpdir(), 'sauti-sweep-')), 'p')
+    mkdirSync(paths.audioDir, { recursive: true })
+    mkdirSync(paths.pcmDir, { recursive: true })
+    const stale = join(paths.pcmDir, '.incoming-0123abcd')
+    const fresh = join(paths.audioDir, '.incoming-4567ef01')
+    const kept = join(paths.audioDir, `${'a'.repeat(64)}.wav`)
+    for (const f of [stale, fresh, kept]) writeFileSync(f, 'x')
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000)
+    utimesSync(stale, twoDaysAgo, twoDaysAgo)
+    utimesSync(kept, twoDaysAgo, twoDaysAgo)
+    expect(await sweepIncoming(paths)).toBe(1)
+    expect([existsSync(stale), existsSync(fresh), existsSync(kept)]).toEqual([false, true, true])
+  })
+})
+
+describe('progress', () => {
+  it('moves within a long file, not only between files', async () => {
+    const { workbench, dispose } = await openTestWorkbench()
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'sauti-long-'))
+      const long = join(dir, 'long.wav')
+      // 3 minutes of 48 kHz stereo noise: long enough for several progress reports.
+      const { writeFileSync } = await import('node:fs')
+      const frames = 48_000 * 180
+      const wav = Buffer.alloc(44 + frames * 4)
+      wav.write('RIFF', 0)
+      wav.writeUInt32LE(36 + frames * 4, 4)
+      wav.write('WAVEfmt ', 8)
+      wav.writeUInt32LE(16, 16)
+      wav.writeUInt16LE(1, 20)
+      wav.writeUInt16LE(2, 22)
+      wav.writeUInt32LE(48_000, 24)
+      wav.writeUInt32LE(48_000 * 4, 28)
+      wav.writeUInt16LE(4, 32)
+      wav.writeUInt16LE(16, 34)
+      wav.write('data', 36)
+      wav.writeUInt32LE(frames * 4, 40)
+      for (let i = 0; i < frames * 2; i++)
+        wav.writeInt16LE(Math.round(Math.sin(i * 0.37) * 3000), 44 + i * 2)
+      writeFileSync(long, wav)
+      const fractions: number[] = []
+      const off = workbench.events.on('job.progress', (p) => fractions.push(p.done))
+      const summary = await importAndWait(workbench, [long])
+      off()
+      expect(summary.imported).toBe(1)
+      expect(fractions.some((d) => d > 0 && d < 1)).toBe(true)
+      expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+    } finally {
+      await dispose()
     }
   })
 })

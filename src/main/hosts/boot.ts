@@ -7,6 +7,7 @@ import { AudioWorkers, type AudioWorkerFactory } from '../core/audio/audio-worke
 import type { ImportControl } from '../core/audio/importer'
 import type { OpenDatabaseOptions } from '../core/db/connection'
 import { DEMO_PROJECT_ID, ensureDemoProject } from '../core/project/demo'
+import { sweepIncoming } from '../core/project/paths'
 import {
   createProject,
   openProject,
@@ -81,6 +82,7 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
     } else {
       project = openProject(options.dataDir, options.projectId, options.db)
     }
+    await sweepIncoming(project.paths)
   } catch (error) {
     await workers.close()
     throw error

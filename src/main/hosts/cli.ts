@@ -68,7 +68,7 @@ function progressBar(
   if (json || !process.stderr.isTTY) return { update() {}, stop() {} }
   const bar = new cliProgress.SingleBar(
     {
-      format: `${title} [{bar}] {value}/{total} {label}`,
+      format: `${title} [{bar}] {percentage}% | {label}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,

@@ -1,12 +1,12 @@
 /** Audio worker: hashing, decoding, resampling and peaks, off the main thread. */
 import { join } from 'node:path'
-import { parentPort } from 'node:worker_threads'
+import { parentPort, type MessagePort } from 'node:worker_threads'
 import { SautiError } from '../../shared/errors'
 import { hashFile, prepareAudio } from '../core/audio/prepare'
 import type { AudioRequest, AudioResponse } from '../core/audio/worker-protocol'
 
-const port = parentPort
-if (!port) throw new Error('the audio worker must run in a worker thread')
+if (!parentPort) throw new Error('the audio worker must run in a worker thread')
+const port: MessagePort = parentPort
 
 port.on('message', (request: AudioRequest) => {
   void handle(request).then((response) => port.postMessage(response))
@@ -17,11 +17,21 @@ async function handle(request: AudioRequest): Promise<AudioResponse> {
     if (request.type === 'hash')
       return { id: request.id, ok: true, value: await hashFile(request.path) }
     const { audioDir, pcmDir, peaksDir } = request.dirs
-    const value = await prepareAudio(request.path, {
-      original: (sha, format) => join(audioDir, `${sha}.${format}`),
-      pcm: (sha) => join(pcmDir, `${sha}.f32`),
-      peaks: (sha) => join(peaksDir, `${sha}.peaks`),
-    })
+    let last = 0
+    const value = await prepareAudio(
+      request.path,
+      {
+        original: (sha, format) => join(audioDir, `${sha}.${format}`),
+        pcm: (sha) => join(pcmDir, `${sha}.f32`),
+        peaks: (sha) => join(peaksDir, `${sha}.peaks`),
+      },
+      (progress) => {
+        const now = Date.now()
+        if (now - last < 250) return
+        last = now
+        port.postMessage({ id: request.id, progress } satisfies AudioResponse)
+      },
+    )
     return { id: request.id, ok: true, value }
   } catch (error) {
     const info =

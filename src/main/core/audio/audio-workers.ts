@@ -11,6 +11,7 @@ type Task = {
   request: AudioRequest
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
+  onProgress?: (fraction: number) => void
 }
 
 interface Slot {
@@ -43,9 +44,16 @@ export class AudioWorkers {
     }>
   }
 
-  prepare(path: string, paths: ProjectPaths): Promise<PreparedAudio> {
+  prepare(
+    path: string,
+    paths: ProjectPaths,
+    onProgress?: (fraction: number) => void,
+  ): Promise<PreparedAudio> {
     const dirs = { audioDir: paths.audioDir, pcmDir: paths.pcmDir, peaksDir: paths.peaksDir }
-    return this.run({ id: this.nextId++, type: 'prepare', path, dirs }) as Promise<PreparedAudio>
+    return this.run(
+      { id: this.nextId++, type: 'prepare', path, dirs },
+      onProgress,
+    ) as Promise<PreparedAudio>
   }
 
   async close(): Promise<void> {
@@ -55,10 +63,10 @@ export class AudioWorkers {
     await Promise.all(this.slots.splice(0).map((slot) => this.retire(slot)))
   }
 
-  private run(request: AudioRequest): Promise<unknown> {
+  private run(request: AudioRequest, onProgress?: (fraction: number) => void): Promise<unknown> {
     if (this.closed) return Promise.reject(new SautiError('internal', 'audio workers are closed'))
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject })
+      this.queue.push({ request, resolve, reject, onProgress })
       this.pump()
     })
   }
@@ -84,6 +92,7 @@ export class AudioWorkers {
     worker.on('message', (response: AudioResponse) => {
       const task = slot.busy
       if (!task || task.request.id !== response.id) return
+      if ('progress' in response) return void task.onProgress?.(response.progress)
       this.finish(slot)
       if (response.ok) task.resolve(response.value)
       else

@@ -96,6 +96,7 @@ export interface ImportContext {
 
 export interface ImportControl {
   signal?: AbortSignal
+  /** `done` counts files and is fractional while a long file is being read (2.4 of 5). */
   onProgress?: (done: number, total: number, current: string) => void
 }
 
@@ -127,7 +128,9 @@ export async function importItems(
         summary.duplicates++
         continue
       }
-      const prepared = await ctx.workers.prepare(item.audioPath, ctx.paths)
+      const prepared = await ctx.workers.prepare(item.audioPath, ctx.paths, (fraction) =>
+        control.onProgress?.(index + fraction, items.length, item.audioPath),
+      )
       if (control.signal?.aborted) {
         await removeFiles(prepared.created)
         break

@@ -111,7 +111,11 @@ class PendingFile {
  * stays flat whatever the recording's length. Everything is written under temporary names and
  * renamed only when the whole file has been read and decoded. Runs in an audio worker.
  */
-export async function prepareAudio(path: string, targets: PrepareTargets): Promise<PreparedAudio> {
+export async function prepareAudio(
+  path: string,
+  targets: PrepareTargets,
+  onProgress?: (fraction: number) => void,
+): Promise<PreparedAudio> {
   const { size } = await statFile(path)
   const head = await readAt(path, 0, PROBE_BYTES)
   const tail = size > PROBE_BYTES ? await readAt(path, size - PROBE_BYTES, PROBE_BYTES) : head
@@ -134,6 +138,7 @@ export async function prepareAudio(path: string, targets: PrepareTargets): Promi
     let channels = 0
     let frames = 0
     let peaks: PeakAccumulator | null = null
+    let read = 0
 
     const take = async (decoded: DecodedAudio): Promise<void> => {
       const mono = downmix(decoded.channelData)
@@ -159,6 +164,8 @@ export async function prepareAudio(path: string, targets: PrepareTargets): Promi
       hash.update(bytes)
       await original.write(bytes)
       await take(decodeChunk(decoder, bytes, format, path))
+      read += bytes.byteLength
+      onProgress?.(read / size)
     }
     await take(decodeChunk(decoder, null, format, path))
     if (resampler) await pcm.writeFloats((resampler as StreamResampler).finish())

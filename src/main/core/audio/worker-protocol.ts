@@ -14,3 +14,5 @@ export type AudioRequest =
 export type AudioResponse =
   | { id: number; ok: true; value: { sha256: string; byteSize: number } | PreparedAudio }
   | { id: number; ok: false; error: ErrorInfo }
+  /** Part of a long file done: the fraction of its bytes decoded so far. */
+  | { id: number; progress: number }

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { homedir } from 'node:os'
+import { readdir, rm, stat } from 'node:fs/promises'
 import type { AudioFormat } from '../../../shared/domain'
 
 /** Where one project keeps its database, audio originals and caches. */
@@ -48,4 +49,25 @@ const projectIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/
 /** Project ids become folder names: lowercase letters, digits and dashes only. */
 export function isValidProjectId(id: string): boolean {
   return projectIdPattern.test(id)
+}
+
+/**
+ * Removes temporary files that a killed import left behind (`.incoming-*`, see
+ * audio/prepare.ts). Only files older than a day: another process, such as a `sauti import`
+ * beside the desktop app, may be writing fresh ones into the same project right now.
+ */
+export async function sweepIncoming(p: ProjectPaths, olderThanMs = 24 * 3600_000): Promise<number> {
+  let removed = 0
+  for (const dir of [p.audioDir, p.pcmDir, p.peaksDir]) {
+    const names = await readdir(dir).catch(() => [] as string[])
+    for (const name of names.filter((n) => n.startsWith('.incoming-'))) {
+      const file = join(dir, name)
+      const info = await stat(file).catch(() => null)
+      if (info && Date.now() - info.mtimeMs > olderThanMs) {
+        await rm(file, { force: true })
+        removed++
+      }
+    }
+  }
+  return removed
 }
