@@ -76,6 +76,36 @@ describe('the workbench in Chromium, served by `sauti serve`', () => {
     await page.screenshot({ path: join(artefacts, 'playing.png') })
   })
 
+  it('settles a job that finished while the event stream was down', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const other = await context.newPage()
+    // The event stream is cut from the start, as on a flaky connection or a sleeping laptop.
+    await other.route('**/events', (route) => route.abort())
+    await other.goto(served.openUrl)
+    await other.locator('[data-testid="import-open"]').click()
+    await other
+      .locator('[data-testid="import-paths"]')
+      .fill(join(appRoot, 'test/fixtures/formats/clip.ogg'))
+    await other.locator('[data-testid="import-submit"]').click()
+    await other.locator('[data-testid="job-progress"]').waitFor()
+    // The import finishes on the server; this page hears nothing of it.
+    await expect
+      .poll(async () => {
+        const jobs = await other.request.post(`${served.url}/api/job.list`, { data: {} })
+        return ((await jobs.json()) as { value: { status: string }[] }).value.map((j) => j.status)
+      })
+      .toContain('done')
+    expect(await other.locator('[data-testid="job-result"]').count()).toBe(0)
+    // The stream comes back: the page catches up without a reload.
+    await other.unroute('**/events')
+    await other
+      .locator('[data-testid="job-result"][data-status="done"]')
+      .waitFor({ timeout: 20_000 })
+    expect(await other.locator('[data-testid="job-progress"]').count()).toBe(0)
+    await other.screenshot({ path: join(artefacts, 'job-settled.png') })
+    await context.close()
+  })
+
   it('refuses a request without the token (401)', async () => {
     const context = await browser.newContext()
     const anonymous = await context.request.post(`${served.url}/api/project.summary`, { data: {} })

@@ -15,6 +15,11 @@ export interface SautiClient {
   on<E extends EventName>(event: E, listener: EventHandler<E>): () => void
   /** A URL the `<audio>` element can stream (with Range) for a recording. */
   mediaUrl(recordingId: number): string
+  /**
+   * Called when the event stream comes back after a drop (HTTP only): events sent meanwhile
+   * are lost, so listeners re-read what they show. Returns its own unsubscribe.
+   */
+  onReconnect(listener: () => void): () => void
 }
 
 /** Electron when the preload bridge is there, else the HTTP host that served this page. */

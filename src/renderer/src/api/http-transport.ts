@@ -15,6 +15,20 @@ export function createHttpClient(): SautiClient {
   let source: EventSource | null = null
   const listeners = new Map<EventName, Set<AnyListener>>()
   const forwarders = new Map<EventName, (event: MessageEvent<string>) => void>()
+  const reconnectListeners = new Set<() => void>()
+  let dropped = false
+
+  function open(): EventSource {
+    const created = new EventSource('/events', { withCredentials: true })
+    // EventSource reconnects by itself; what was pushed while it was away is gone.
+    created.addEventListener('error', () => (dropped = true))
+    created.addEventListener('open', () => {
+      if (!dropped) return
+      dropped = false
+      for (const listener of [...reconnectListeners]) listener()
+    })
+    return created
+  }
 
   function forward(event: EventName): (message: MessageEvent<string>) => void {
     return (message) => {
@@ -29,7 +43,7 @@ export function createHttpClient(): SautiClient {
   }
 
   function subscribe(event: EventName, listener: AnyListener): () => void {
-    if (!source) source = new EventSource('/events', { withCredentials: true })
+    if (!source) source = open()
     let set = listeners.get(event)
     if (!set) {
       set = new Set()
@@ -85,6 +99,10 @@ export function createHttpClient(): SautiClient {
     },
     mediaUrl(recordingId: number): string {
       return `/media/${Math.trunc(recordingId)}`
+    },
+    onReconnect(listener: () => void): () => void {
+      reconnectListeners.add(listener)
+      return () => reconnectListeners.delete(listener)
     },
   }
 }

@@ -24,5 +24,7 @@ export function createElectronClient(bridge: SautiPreloadBridge): SautiClient {
     mediaUrl(recordingId: number): string {
       return bridge.mediaUrl(recordingId)
     },
+    // IPC events are not dropped while the window lives: nothing to catch up on.
+    onReconnect: () => () => undefined,
   }
 }

@@ -62,13 +62,17 @@ export const useJobsStore = defineStore('jobs', () => {
     finished.value = [{ ...outcome, label }, ...finished.value].slice(0, keepFinished)
   }
 
-  /** Picks up jobs that were already running when the page (re)loaded. */
+  /** Picks up jobs running on the server, and settles tracked ones that ended unseen. */
   async function load(): Promise<void> {
     try {
       const jobs = await client.call('job.list', {})
       loadError.value = null
       for (const job of jobs) {
-        if (job.status !== 'running') continue
+        if (job.status !== 'running') {
+          // Finished while we were not listening (a dropped event stream): settle it here.
+          if (find(job.id)) onFinished({ jobId: job.id, kind: job.kind, status: job.status })
+          continue
+        }
         track(job.id, job.kind, job.label)
         onProgress({
           jobId: job.id,
