@@ -10,6 +10,8 @@ import { SautiError, type ErrorInfo } from '../../shared/errors'
 import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { defaultDataDir, isValidProjectId } from '../core/project/paths'
 import { listProjects } from '../core/project/projects'
+import { readTrn } from '../core/formats/trn'
+import { scoreTranscripts } from '../../shared/metrics/score'
 import { runDoctor } from '../core/doctor'
 import { createLogger } from '../core/logger'
 import type { Workbench } from '../core/workbench'
@@ -244,6 +246,37 @@ export function buildProgram(): Command {
         for (const c of report.checks) out(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)
       }
       if (report.projects.some((p) => p.integrity !== 'ok')) process.exitCode = exitCodes.store
+    })
+
+  program
+    .command('evaluate')
+    .description('score hypotheses against references: WER and CER (docs/metrics.md)')
+    .requiredOption(
+      '--ref <file>',
+      'reference transcripts, NIST trn format: "text (utterance-id)" per line',
+    )
+    .requiredOption('--hyp <file>', 'hypotheses in the same format')
+    .action(async (opts: { ref: string; hyp: string }, command: Command) => {
+      const g = globals(command)
+      const scores = scoreTranscripts(
+        await readTrn(resolve(opts.ref)),
+        await readTrn(resolve(opts.hyp)),
+      )
+      if (g.json) return out(JSON.stringify(scores))
+      const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+      const c = scores.words
+      out(
+        `WER ${pct(scores.wer)} (${c.substitutions} substitutions, ${c.deletions} deletions, ${c.insertions} insertions; ${c.n} reference words)`,
+      )
+      out(
+        `CER ${pct(scores.cer)} (${scores.chars.n} reference characters) over ${scores.utterances.length} utterances`,
+      )
+      if (scores.missing.length > 0)
+        err(
+          `warning: no hypothesis for ${scores.missing.length} utterance(s), scored as empty: ${scores.missing.slice(0, 5).join(', ')}`,
+        )
+      if (scores.extra.length > 0)
+        err(`warning: ${scores.extra.length} hypothesis(es) without a reference were not scored`)
     })
 
   program

@@ -1,0 +1,70 @@
+import type { Posteriors } from './ctc'
+import type { AlignedToken } from './align'
+
+/**
+ * Frame confidence measures, as NeMo defines them (docs/metrics.md): values in [0, 1], 0 for a
+ * uniform distribution over the vocabulary, 1 for a certain one.
+ * - `max_prob`: (P_max^α · V^α − 1) / (V^α − 1)
+ * - `tsallis` with exponential normalisation: (exp((1 − Σ p^α) / (1 − α)) − m) / (1 − m),
+ *   m = exp((1 − V^(1−α)) / (1 − α)). NeMo's default, with α = 1/3.
+ */
+export type ConfidenceMethod =
+  { name: 'max_prob'; alpha: number } | { name: 'tsallis'; alpha: number }
+
+export const defaultConfidence: ConfidenceMethod = { name: 'tsallis', alpha: 1 / 3 }
+
+export function frameConfidences(
+  p: Posteriors,
+  method: ConfidenceMethod = defaultConfidence,
+): Float32Array {
+  const V = p.vocab
+  const a = method.alpha
+  const out = new Float32Array(p.frames)
+  if (method.name === 'max_prob') {
+    const Va = Math.pow(V, a)
+    for (let t = 0; t < p.frames; t++) {
+      let max = Number.NEGATIVE_INFINITY
+      for (let v = 0; v < V; v++) max = Math.max(max, p.logProbs[t * V + v]!)
+      out[t] = clamp((Math.exp(max * a) * Va - 1) / (Va - 1))
+    }
+    return out
+  }
+  if (a === 1) throw new Error('Tsallis entropy with alpha = 1 is the Gibbs entropy; use alpha ≠ 1')
+  const floor = Math.exp((1 - Math.pow(V, 1 - a)) / (1 - a))
+  for (let t = 0; t < p.frames; t++) {
+    let sum = 0
+    for (let v = 0; v < V; v++) sum += Math.exp(p.logProbs[t * V + v]! * a)
+    out[t] = clamp((Math.exp((1 - sum) / (1 - a)) - floor) / (1 - floor))
+  }
+  return out
+}
+
+const clamp = (x: number): number => Math.min(1, Math.max(0, x))
+
+/**
+ * A word's confidence: the minimum frame confidence over the frames its tokens occupy on the
+ * alignment path. Blank frames belong to no token, so they never count.
+ */
+export function wordConfidences(
+  frameConfidence: Float32Array,
+  tokens: readonly AlignedToken[],
+  wordOfToken: readonly number[],
+  wordCount: number,
+): (number | null)[] {
+  const result: (number | null)[] = new Array(wordCount).fill(null)
+  tokens.forEach((token, i) => {
+    const w = wordOfToken[i]!
+    if (w < 0) return
+    for (let t = token.start; t < token.end; t++) {
+      const c = frameConfidence[t]!
+      result[w] = result[w] === null ? c : Math.min(result[w]!, c)
+    }
+  })
+  return result
+}
+
+/** An utterance's confidence: the mean of its words' (a word the model could not align counts 0). */
+export function utteranceConfidence(words: readonly (number | null)[]): number | null {
+  if (words.length === 0) return null
+  return words.reduce<number>((sum, c) => sum + (c ?? 0), 0) / words.length
+}

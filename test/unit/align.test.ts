@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import { forcedAlign, wordTimings } from '../../src/main/core/asr/align'
+import type { Posteriors } from '../../src/main/core/asr/ctc'
+import { encodeText, type Vocabulary } from '../../src/main/core/asr/vocab'
+
+const vocab: Vocabulary = {
+  tokens: ['<blank>', '|', 'a', 'b', 'c', 'n'],
+  blank: 0,
+  wordDelimiter: 1,
+}
+const STRIDE = 0.02
+
+/** Posteriors where frames say `script[t]` with probability 0.9. */
+function scripted(script: string[]): Posteriors {
+  const V = vocab.tokens.length
+  const logProbs = new Float32Array(script.length * V)
+  script.forEach((token, t) => {
+    const winner = vocab.tokens.indexOf(token)
+    for (let v = 0; v < V; v++) logProbs[t * V + v] = Math.log(v === winner ? 0.9 : 0.1 / (V - 1))
+  })
+  return { frames: script.length, vocab: V, logProbs }
+}
+
+const repeat = (token: string, n: number): string[] => new Array<string>(n).fill(token)
+
+describe('forced alignment', () => {
+  it('finds word boundaries where the audio puts them', () => {
+    // "ab" in frames 5–14, a pause (blank, delimiter, blank) until 20, "ca" in frames 20–29.
+    const script = [
+      ...repeat('<blank>', 5),
+      ...repeat('a', 5),
+      ...repeat('b', 5),
+      ...repeat('<blank>', 2),
+      '|',
+      ...repeat('<blank>', 2),
+      ...repeat('c', 4),
+      ...repeat('<blank>', 1),
+      ...repeat('a', 5),
+      ...repeat('<blank>', 6),
+    ]
+    const p = scripted(script)
+    const text = encodeText('ab ca', vocab)
+    const alignment = forcedAlign(p, text.ids, vocab.blank)
+    expect(alignment.feasible).toBe(true)
+    const words = wordTimings(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
+    expect(words.map((w) => [w.word, w.frames])).toEqual([
+      ['ab', [5, 15]],
+      ['ca', [20, 30]],
+    ])
+    expect(words[0]!.startSec).toBeCloseTo(0.1, 10)
+    expect(words[1]!.endSec).toBeCloseTo(0.6, 10)
+    expect(words.every((w) => w.score > 0.85)).toBe(true)
+  })
+
+  it('aligns a transcript the audio does not support with a low score, without failing', () => {
+    const p = scripted([...repeat('a', 10), ...repeat('<blank>', 10)])
+    const text = encodeText('cn', vocab)
+    const alignment = forcedAlign(p, text.ids, vocab.blank)
+    const [word] = wordTimings(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
+    expect(word!.score).toBeLessThan(0.1)
+  })
+
+  it('gives every word ordered, non-overlapping times even when the audio is too short', () => {
+    const p = scripted(repeat('a', 3))
+    const text = encodeText('abc abc abc', vocab)
+    const alignment = forcedAlign(p, text.ids, vocab.blank)
+    expect(alignment.feasible).toBe(false)
+    const words = wordTimings(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
+    expect(words).toHaveLength(3)
+    for (const [i, w] of words.entries()) {
+      expect(w.score).toBe(0)
+      expect(w.startSec).toBeGreaterThanOrEqual(i === 0 ? 0 : words[i - 1]!.endSec)
+      expect(w.endSec).toBeLessThanOrEqual(3 * STRIDE + 1e-9)
+    }
+  })
+
+  it('places a word the vocabulary cannot spell between its neighbours, with score 0', () => {
+    const script = [...repeat('a', 5), ...repeat('<blank>', 10), ...repeat('b', 5)]
+    const p = scripted(script)
+    const text = encodeText('a ऑफिस b', vocab)
+    expect(text.unknown.map((u) => u.word)).toEqual([1, 1, 1, 1])
+    const words = wordTimings(
+      forcedAlign(p, text.ids, vocab.blank),
+      text.words,
+      text.wordOfToken,
+      STRIDE,
+      p.frames,
+    )
+    expect(words.map((w) => w.word)).toEqual(['a', 'ऑफिस', 'b'])
+    expect(words[1]!.score).toBe(0)
+    expect(words[1]!.frames[0]).toBeGreaterThanOrEqual(words[0]!.frames[1])
+    expect(words[1]!.frames[1]).toBeLessThanOrEqual(words[2]!.frames[0])
+  })
+
+  it('separates a doubled letter with the blank CTC needs between repeats', () => {
+    const script = [...repeat('n', 3), '<blank>', ...repeat('n', 3)]
+    const text = encodeText('nn', vocab)
+    const alignment = forcedAlign(scripted(script), text.ids, vocab.blank)
+    expect(alignment.tokens.map((t) => [t.start, t.end])).toEqual([
+      [0, 3],
+      [4, 7],
+    ])
+  })
+})
