@@ -93,5 +93,11 @@ export default tseslint.config(
     files: ['bin/**', 'scripts/**', 'test/bench/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Model recipes' helper scripts (Node, CommonJS) print their results.
+    files: ['models/**/*.cjs'],
+    languageOptions: { globals: globals.node, sourceType: 'commonjs' },
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 )
