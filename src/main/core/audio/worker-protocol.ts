@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '../../../shared/errors'
+import type { WorkerReply } from '../workers/pool'
 import type { PreparedAudio } from './prepare'
 
 /** Messages between the main thread and an audio worker. */
@@ -11,8 +11,11 @@ export type AudioRequest =
       dirs: { audioDir: string; pcmDir: string; peaksDir: string }
     }
 
-export type AudioResponse =
-  | { id: number; ok: true; value: { sha256: string; byteSize: number } | PreparedAudio }
-  | { id: number; ok: false; error: ErrorInfo }
-  /** Part of a long file done: the fraction of its bytes decoded so far. */
-  | { id: number; progress: number }
+export type AudioResponse = WorkerReply<{ sha256: string; byteSize: number } | PreparedAudio>
+
+/** A request as the pool takes it: the pool adds the id. */
+export type AudioRequestBody = AudioRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'id'>
+    : never
+  : never
