@@ -13,6 +13,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/hosts/cli.ts'),
           // worker_threads entries: heavy work never runs on the main thread
           'audio-worker': resolve(__dirname, 'src/main/workers/audio.ts'),
+          'inference-worker': resolve(__dirname, 'src/main/workers/inference.ts'),
         },
       },
     },

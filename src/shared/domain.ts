@@ -115,3 +115,32 @@ export interface AppInfo {
   project: ProjectSummary
   uiLanguages: string[]
 }
+
+export type ExecutionProviderName = 'cuda' | 'webgpu' | 'cpu'
+
+export interface ProviderAttempt {
+  name: ExecutionProviderName
+  ok: boolean
+  /** Why it was not used, or what was checked when it was. */
+  reason: string
+}
+
+/** What model validation found: the checks a package passed and what runs it. */
+export interface ModelReport {
+  name: string
+  layout: 'sauti' | 'huggingface'
+  sha256: string
+  bytes: number
+  input: { name: string; type: string; shape: (number | string)[] }
+  outputs: { name: string; type: string; shape: (number | string)[] }[]
+  vocabularySize: number
+  /** Frames per second of audio, measured on the one-second probe. */
+  framesPerSecond: number
+  frameStrideSec: number
+  hiddenSize: number | null
+  heads: { name: string; output: string; vocabularySize: number }[]
+  provider: ExecutionProviderName
+  providerAttempts: ProviderAttempt[]
+  probeMs: number
+  warnings: string[]
+}

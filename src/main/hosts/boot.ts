@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { AudioWorkers, type AudioWorkerFactory } from '../core/audio/audio-workers'
+import type { WorkerFactory } from '../core/workers/pool'
 import type { ImportControl } from '../core/audio/importer'
 import type { OpenDatabaseOptions } from '../core/db/connection'
 import { DEMO_PROJECT_ID, ensureDemoProject } from '../core/project/demo'
@@ -38,18 +39,21 @@ export function appVersion(appRoot: string): string {
 }
 
 /**
- * Audio workers run the built entry (out/main/audio-worker.js); when this code itself runs
- * from TypeScript sources (tests), the worker runs from source through tsx.
+ * Workers run their built entry (out/main/<name>-worker.js); when this code itself runs from
+ * TypeScript sources (tests), the worker runs from source through tsx.
  */
-export function audioWorkerFactory(appRoot: string): AudioWorkerFactory {
+export function workerFactory(appRoot: string, name: 'audio' | 'inference'): WorkerFactory {
   if (import.meta.url.endsWith('.ts')) {
     const bootstrap = join(appRoot, 'src/main/workers/ts-bootstrap.mjs')
-    const entry = pathToFileURL(join(appRoot, 'src/main/workers/audio.ts')).href
+    const entry = pathToFileURL(join(appRoot, `src/main/workers/${name}.ts`)).href
     return () => new Worker(bootstrap, { workerData: { sautiWorkerEntry: entry } })
   }
-  const entry = join(appRoot, 'out/main/audio-worker.js')
+  const entry = join(appRoot, `out/main/${name}-worker.js`)
   return () => new Worker(entry)
 }
+
+export const audioWorkerFactory = (appRoot: string): AudioWorkerFactory =>
+  workerFactory(appRoot, 'audio')
 
 export function audioWorkerCount(): number {
   // Leave a core for the main thread (UI, HTTP, IPC); at most four decoders.

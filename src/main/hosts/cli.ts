@@ -2,10 +2,11 @@
  * `sauti` command line: the same workbench as the desktop app, for scripts and servers.
  * Exit codes (stable, for scripts): see `exitCodes` and docs/cli.md.
  */
+import { existsSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
-import type { ImportSummary } from '../../shared/domain'
+import type { ExecutionProviderName, ImportSummary, ModelReport } from '../../shared/domain'
 import { SautiError, type ErrorInfo } from '../../shared/errors'
 import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { defaultDataDir, isValidProjectId } from '../core/project/paths'
@@ -15,7 +16,9 @@ import { scoreTranscripts } from '../../shared/metrics/score'
 import { runDoctor } from '../core/doctor'
 import { createLogger } from '../core/logger'
 import type { Workbench } from '../core/workbench'
-import { appVersion, bootWorkbench, findAppRoot } from './boot'
+import { InferenceWorkers } from '../core/asr/inference-workers'
+import { findModel, importModel, listModels } from '../core/asr/model-store'
+import { appVersion, bootWorkbench, findAppRoot, workerFactory } from './boot'
 import { startHttpHost } from './http'
 
 export const exitCodes = {
@@ -248,6 +251,129 @@ export function buildProgram(): Command {
       if (report.projects.some((p) => p.integrity !== 'ok')) process.exitCode = exitCodes.store
     })
 
+  const model = program
+    .command('model')
+    .description('register, list and check speech models (docs/models.md)')
+  const withInference = async <T>(run: (workers: InferenceWorkers) => Promise<T>): Promise<T> => {
+    const workers = new InferenceWorkers(workerFactory(appRoot, 'inference'))
+    try {
+      return await run(workers)
+    } finally {
+      await workers.close()
+    }
+  }
+  const printReport = (r: ModelReport): void => {
+    out(
+      `  input ${r.input.name} ${r.input.type} [${r.input.shape.join(', ')}]; outputs ${r.outputs.map((o) => o.name).join(', ')}`,
+    )
+    out(
+      `  vocabulary ${r.vocabularySize} tokens; ${r.framesPerSecond.toFixed(1)} frames/s (${(r.frameStrideSec * 1000).toFixed(1)} ms stride)${r.hiddenSize ? `; hidden size ${r.hiddenSize}` : ''}`,
+    )
+    for (const h of r.heads.slice(1))
+      out(`  head ${h.name}: output ${h.output}, ${h.vocabularySize} tokens`)
+    out(`  runs on ${r.provider}; one-second probe ${r.probeMs.toFixed(0)} ms`)
+    for (const a of r.providerAttempts) out(`    ${a.ok ? '✓' : '✗'} ${a.name}: ${a.reason}`)
+    for (const w of r.warnings) err(`warning: ${w}`)
+  }
+  const providerOption = new Option(
+    '--providers <list>',
+    'execution providers to try, in order (CPU is always last)',
+  ).default('cuda,webgpu,cpu')
+
+  model
+    .command('import')
+    .description('validate a model package or a Hugging Face CTC export folder and register it')
+    .argument('<dir>', 'folder with model.onnx and a vocabulary')
+    .action(async (dir: string, _opts: unknown, command: Command) => {
+      const g = globals(command)
+      const { model: m, alreadyRegistered } = await withInference((w) =>
+        importModel(g.dataDir, dir, w),
+      )
+      if (g.json)
+        return out(
+          JSON.stringify({
+            id: m.id,
+            alreadyRegistered,
+            name: m.manifest.name,
+            dir: m.dir,
+            report: m.registration.report,
+          }),
+        )
+      out(
+        `${alreadyRegistered ? 'Already registered' : 'Registered'} ${m.manifest.name} as ${m.id} (${m.dir})`,
+      )
+      printReport(m.registration.report)
+    })
+
+  model
+    .command('list')
+    .description('registered models')
+    .action(async (_opts: unknown, command: Command) => {
+      const g = globals(command)
+      const models = await listModels(g.dataDir)
+      if (g.json)
+        return out(
+          JSON.stringify(
+            models.map((m) => ({
+              id: m.id,
+              name: m.manifest.name,
+              languages: m.manifest.languages,
+              dir: m.dir,
+              sha256: m.registration.sha256,
+            })),
+          ),
+        )
+      if (models.length === 0)
+        return out(`No models registered in ${g.dataDir} yet (\`sauti model import <dir>\`).`)
+      for (const m of models)
+        out(
+          `${m.id}\t${m.manifest.name}\t${m.registration.report.vocabularySize} tokens\t${m.manifest.languages.join(',') || '-'}`,
+        )
+    })
+
+  model
+    .command('check')
+    .description(
+      'validate a registered model (id) or a package folder again, and show which execution provider runs it',
+    )
+    .argument('<model>', 'registered model id, or a folder')
+    .addOption(providerOption)
+    .option('--threads <n>', 'intra-op threads (default: ONNX Runtime decides)', (v) =>
+      parsePositive(v, 'threads'),
+    )
+    .addOption(
+      new Option('--graph-optimization <level>', 'ONNX Runtime graph optimisation')
+        .choices(['disabled', 'basic', 'extended', 'all'])
+        .default('all'),
+    )
+    .action(
+      async (
+        key: string,
+        opts: {
+          providers: string
+          threads?: number
+          graphOptimization: 'disabled' | 'basic' | 'extended' | 'all'
+        },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        const dir = existsSync(key) ? resolve(key) : (await findModel(g.dataDir, key)).dir
+        const providers = parseProviders(opts.providers)
+        const report = await withInference((w) =>
+          w.validate(dir, {
+            providers,
+            threads: opts.threads,
+            graphOptimization: opts.graphOptimization,
+          }),
+        )
+        if (g.json) return out(JSON.stringify(report))
+        out(
+          `${report.name}: valid (${(report.bytes / 1e6).toFixed(1)} MB, sha256 ${report.sha256.slice(0, 16)}…)`,
+        )
+        printReport(report)
+      },
+    )
+
   program
     .command('evaluate')
     .description('score hypotheses against references: WER and CER (docs/metrics.md)')
@@ -293,6 +419,28 @@ export function buildProgram(): Command {
     })
 
   return program
+}
+
+function parsePositive(value: string, what: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new InvalidArgumentError(`invalid ${what}: ${value}`)
+  return n
+}
+
+function parseProviders(value: string): ExecutionProviderName[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  const known: ExecutionProviderName[] = ['cuda', 'webgpu', 'cpu']
+  const unknown = names.filter((n) => !known.includes(n as ExecutionProviderName))
+  if (unknown.length)
+    throw new SautiError(
+      'validation',
+      `unknown execution provider(s): ${unknown.join(', ')} (known: ${known.join(', ')})`,
+    )
+  return names as ExecutionProviderName[]
 }
 
 function parsePort(value: string): number {

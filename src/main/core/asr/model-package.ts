@@ -1,0 +1,214 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { SautiError } from '../../../shared/errors'
+import type { Vocabulary } from './vocab'
+
+/**
+ * A model package (docs/models.md): a folder with model.onnx, a vocabulary and either Sauti's
+ * model.json or a Hugging Face CTC export's config.json / preprocessor_config.json.
+ */
+const headSchema = z.object({
+  name: z.string().min(1).max(50),
+  output: z.string().min(1).max(200),
+  vocabulary: z.string().min(1).max(200),
+  blank: z.string().min(1).max(50),
+  wordDelimiter: z.string().max(50).nullable().default('|'),
+  unit: z.enum(['char', 'phone', 'subword']).default('char'),
+})
+
+export const manifestSchema = z.object({
+  format: z.literal('sauti-model/1'),
+  name: z.string().min(1).max(200),
+  version: z.string().max(50).optional(),
+  sampleRate: z.literal(16000),
+  /** Seconds per output frame; measured by the probe when absent. */
+  frameStrideSec: z.number().positive().max(1).optional(),
+  input: z.string().min(1).max(200).default('input_values'),
+  /** Zero mean and unit variance per utterance before the model (wav2vec2's do_normalize). */
+  normalize: z.boolean().default(true),
+  outputs: z
+    .object({
+      logits: z.string().min(1).default('logits'),
+      hiddenStates: z.string().min(1).nullable().default('hidden_states'),
+    })
+    .default({ logits: 'logits', hiddenStates: 'hidden_states' }),
+  vocabulary: z.string().min(1).max(200).default('vocab.json'),
+  blank: z.string().min(1).max(50).default('<pad>'),
+  wordDelimiter: z.string().max(50).nullable().default('|'),
+  unit: z.enum(['char', 'phone', 'subword']).default('char'),
+  /** Further CTC heads on the same encoder (e.g. characters beside phones). */
+  heads: z.array(headSchema).max(16).default([]),
+  languages: z.array(z.string().max(35)).max(500).default([]),
+  licence: z.string().max(200).default('unknown'),
+  provenance: z.record(z.string(), z.unknown()).default({}),
+})
+
+export type ModelManifest = z.infer<typeof manifestSchema>
+
+export interface ModelPackage {
+  dir: string
+  manifest: ModelManifest
+  /** The main head's vocabulary. */
+  vocabulary: Vocabulary
+  /** Where the package came from: our own manifest or a Hugging Face export. */
+  layout: 'sauti' | 'huggingface'
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown
+  } catch (error) {
+    throw new SautiError('bad_input', `${file}: not readable JSON (${(error as Error).message}).`, {
+      file,
+    })
+  }
+}
+
+/** A vocabulary file's tokens in id order: a JSON object {token: id} (Hugging Face) or an array. */
+async function readTokens(file: string): Promise<string[]> {
+  if (!existsSync(file))
+    throw new SautiError('bad_input', `no vocabulary: ${file} does not exist.`, { file })
+  const raw = await readJson(file)
+  if (Array.isArray(raw) && raw.every((t) => typeof t === 'string')) return raw as string[]
+  if (!raw || typeof raw !== 'object' || !Object.values(raw).every((v) => Number.isInteger(v))) {
+    throw new SautiError('bad_input', `${file}: expected {"token": id, …} or ["token", …].`, {
+      file,
+    })
+  }
+  const entries = Object.entries(raw as Record<string, number>)
+  const tokens = new Array<string>(entries.length)
+  for (const [token, id] of entries) {
+    if (id < 0 || id >= entries.length || tokens[id] !== undefined) {
+      throw new SautiError(
+        'bad_input',
+        `${file}: token ids must be 0..${entries.length - 1}, each once ("${token}" has ${id}).`,
+        { file },
+      )
+    }
+    tokens[id] = token
+  }
+  return tokens
+}
+
+export async function readVocabulary(
+  file: string,
+  blankToken: string,
+  delimiterToken: string | null,
+): Promise<Vocabulary> {
+  const tokens = await readTokens(file)
+  const blank = tokens.indexOf(blankToken)
+  if (blank < 0)
+    throw new SautiError(
+      'bad_input',
+      `${file}: the blank token "${blankToken}" is not in the vocabulary.`,
+      { file },
+    )
+  const delimiter = delimiterToken === null ? -1 : tokens.indexOf(delimiterToken)
+  return { tokens, blank, wordDelimiter: delimiter >= 0 ? delimiter : null }
+}
+
+/** Reads and checks a package's files; the ONNX graph itself is checked by validateModel. */
+export async function readModelPackage(dir: string): Promise<ModelPackage> {
+  if (!existsSync(join(dir, 'model.onnx'))) {
+    throw new SautiError(
+      'bad_input',
+      `${dir}: no model.onnx (a model package is a folder with model.onnx, a vocabulary and model.json or config.json).`,
+      { dir },
+    )
+  }
+  const manifestFile = join(dir, 'model.json')
+  if (existsSync(manifestFile)) {
+    const parsed = manifestSchema.safeParse(await readJson(manifestFile))
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+        .join('; ')
+      throw new SautiError('bad_input', `${manifestFile}: ${issues}.`, { file: manifestFile })
+    }
+    const manifest = parsed.data
+    const vocabulary = await readVocabulary(
+      join(dir, manifest.vocabulary),
+      manifest.blank,
+      manifest.wordDelimiter,
+    )
+    for (const head of manifest.heads)
+      await readVocabulary(join(dir, head.vocabulary), head.blank, head.wordDelimiter)
+    return { dir, manifest, vocabulary, layout: 'sauti' }
+  }
+  return readHuggingFaceExport(dir)
+}
+
+interface HfConfig {
+  pad_token_id?: number
+  conv_stride?: number[]
+  vocab_size?: number
+  _name_or_path?: string
+  model_type?: string
+}
+
+async function readHuggingFaceExport(dir: string): Promise<ModelPackage> {
+  const configFile = join(dir, 'config.json')
+  const preprocessorFile = join(dir, 'preprocessor_config.json')
+  if (!existsSync(configFile) && !existsSync(preprocessorFile)) {
+    throw new SautiError(
+      'bad_input',
+      `${dir}: neither model.json nor config.json / preprocessor_config.json; cannot tell how to use model.onnx.`,
+      { dir },
+    )
+  }
+  const config = (existsSync(configFile) ? await readJson(configFile) : {}) as HfConfig
+  const preprocessor = (existsSync(preprocessorFile) ? await readJson(preprocessorFile) : {}) as {
+    sampling_rate?: number
+    do_normalize?: boolean
+  }
+  if (preprocessor.sampling_rate !== undefined && preprocessor.sampling_rate !== 16000) {
+    throw new SautiError(
+      'bad_input',
+      `${preprocessorFile}: sampling_rate is ${preprocessor.sampling_rate}; Sauti runs models at 16000 Hz.`,
+      { file: preprocessorFile },
+    )
+  }
+  const vocabFile = join(dir, 'vocab.json')
+  if (!existsSync(vocabFile))
+    throw new SautiError(
+      'bad_input',
+      `no vocabulary: ${vocabFile} does not exist (a Hugging Face CTC export keeps its tokens there).`,
+      { dir },
+    )
+  const tokens = await readTokens(vocabFile)
+  // The CTC blank is the padding token in wav2vec2-style exports.
+  const blankToken =
+    config.pad_token_id !== undefined
+      ? tokens[config.pad_token_id]
+      : tokens.includes('<pad>')
+        ? '<pad>'
+        : undefined
+  if (!blankToken)
+    throw new SautiError(
+      'bad_input',
+      `${configFile}: pad_token_id is missing and the vocabulary has no "<pad>": cannot tell the CTC blank.`,
+      { dir },
+    )
+  const stride = config.conv_stride?.reduce((a, b) => a * b, 1)
+  const manifest = manifestSchema.parse({
+    format: 'sauti-model/1',
+    name: config._name_or_path || dir.split(/[\\/]/).filter(Boolean).pop() || 'model',
+    sampleRate: 16000,
+    ...(stride ? { frameStrideSec: stride / 16000 } : {}),
+    normalize: preprocessor.do_normalize ?? true,
+    vocabulary: 'vocab.json',
+    blank: blankToken,
+    wordDelimiter: tokens.includes('|') ? '|' : null,
+    provenance: { importedFrom: 'huggingface-export', modelType: config.model_type ?? null },
+  })
+  const blank = tokens.indexOf(blankToken)
+  const delimiter = manifest.wordDelimiter === null ? -1 : tokens.indexOf(manifest.wordDelimiter)
+  return {
+    dir,
+    manifest,
+    vocabulary: { tokens, blank, wordDelimiter: delimiter >= 0 ? delimiter : null },
+    layout: 'huggingface',
+  }
+}
