@@ -10,6 +10,7 @@ import type {
   ImportSummary,
   JobInfo,
   JobKind,
+  LabelSummary,
   Page,
   Peaks,
   ProjectRef,
@@ -93,6 +94,17 @@ export const contract = {
       .strict(),
     'Import audio (clips, a long recording, a folder or a manifest) as a background job.',
   ),
+  'label.start': call<{ jobId: string }>()(
+    z
+      .object({
+        /** A registered model's id (or a unique prefix of it, or its name). */
+        model: z.string().min(1).max(200),
+        nBest: z.number().int().min(1).max(20).default(5),
+        beamWidth: z.number().int().min(1).max(256).default(16),
+      })
+      .strict(),
+    'Pseudo-label every utterance that has no hypothesis from this model yet, as a background job.',
+  ),
   'job.list': call<JobInfo[]>()(z.object({}).strict(), 'Background jobs of this session.'),
   'job.cancel': call<{ cancelled: boolean }>()(
     z.object({ jobId: z.string().min(1).max(64) }).strict(),
@@ -120,7 +132,10 @@ export interface EventMap {
     jobId: string
     kind: JobKind
     status: 'done' | 'failed' | 'cancelled'
+    /** An import's result. */
     summary?: ImportSummary
+    /** A labelling run's result. */
+    labelled?: LabelSummary
     error?: ErrorInfo
   }
   'project.changed': { projectId: string; what: ('recordings' | 'utterances')[] }

@@ -65,7 +65,7 @@ export interface Peaks {
   data: number[]
 }
 
-export type JobKind = 'import'
+export type JobKind = 'import' | 'label'
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface JobInfo {
@@ -143,4 +143,19 @@ export interface ModelReport {
   providerAttempts: ProviderAttempt[]
   probeMs: number
   warnings: string[]
+}
+
+/** What a labelling run did: how much, where it ran, and what it cost. */
+export interface LabelSummary {
+  modelId: string
+  labelled: number
+  /** Utterances that already had hypotheses from this model (the run resumed past them). */
+  skipped: number
+  failed: { utteranceId: number; message: string }[]
+  provider: ExecutionProviderName | null
+  providerAttempts: ProviderAttempt[]
+  audioSec: number
+  /** Time inside session.run, and the whole run's wall time. */
+  inferenceMs: number
+  totalMs: number
 }

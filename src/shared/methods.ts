@@ -12,6 +12,7 @@ export const methodNames = [
   'recording.peaks',
   'utterance.list',
   'import.start',
+  'label.start',
   'job.list',
   'job.cancel',
 ] as const

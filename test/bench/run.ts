@@ -19,7 +19,8 @@ import { sniffAudio } from '../../src/main/core/audio/sniff'
 import { silentLogger } from '../../src/main/core/logger'
 import { createProject } from '../../src/main/core/project/projects'
 import { Workbench } from '../../src/main/core/workbench'
-import { audioWorkerCount, audioWorkerFactory } from '../../src/main/hosts/boot'
+import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
+import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
 import { startHttpHost } from '../../src/main/hosts/http'
 import { appRoot } from '../support/fixtures'
 import { launchChromium } from '../support/serve'
@@ -133,6 +134,7 @@ async function waveformBench(): Promise<void> {
     dataDir,
     project,
     audioWorkers: workers,
+    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
     version: 'bench',
     host: 'http',
   })

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { createProject } from '../../src/main/core/project/projects'
 import { Workbench } from '../../src/main/core/workbench'
-import { audioWorkerFactory } from '../../src/main/hosts/boot'
+import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
+import { audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
+import type { EventMap } from '../../src/shared/contract'
 import type { ImportSummary } from '../../src/shared/domain'
 import { appRoot } from './fixtures'
 
@@ -20,6 +22,7 @@ export async function openTestWorkbench(
     dataDir,
     project,
     audioWorkers: new AudioWorkers(audioWorkerFactory(appRoot), 1),
+    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
     version: 'test',
     host: 'http',
   })
@@ -54,4 +57,33 @@ export async function importAndWait(workbench: Workbench, paths: string[]): Prom
       else reject(new Error(f.error?.message ?? 'import failed'))
     })
   })
+}
+
+/** Runs any job through the contract and resolves with its job.finished event. */
+export async function runJob(
+  workbench: Workbench,
+  method: 'import.start' | 'label.start',
+  input: unknown,
+): Promise<EventMap['job.finished']> {
+  const seen = new Map<string, EventMap['job.finished']>()
+  let wanted: string | null = null
+  let resolveDone: (f: EventMap['job.finished']) => void = () => undefined
+  const finished = new Promise<EventMap['job.finished']>((resolve) => (resolveDone = resolve))
+  const off = workbench.events.on('job.finished', (f) => {
+    seen.set(f.jobId, f)
+    if (f.jobId === wanted) resolveDone(f)
+  })
+  const started = await workbench.call(method, input)
+  if (!started.ok) {
+    off()
+    throw new Error(started.error.message)
+  }
+  wanted = (started.value as { jobId: string }).jobId
+  const early = seen.get(wanted)
+  if (early) resolveDone(early)
+  try {
+    return await finished
+  } finally {
+    off()
+  }
 }

@@ -102,3 +102,16 @@ describe('forced alignment', () => {
     ])
   })
 })
+
+describe('float16 for the hidden-state cache', () => {
+  it('encodes as IEEE 754 half precision', async () => {
+    const { toHalf } = await import('../../src/main/core/asr/transcribe')
+    expect([1, -2, 0.5, 65504, 0, 1e-9, 70000].map(toHalf)).toEqual([
+      0x3c00, 0xc000, 0x3800, 0x7bff, 0, 0, 0x7c00,
+    ])
+    // 0.1 rounds to the nearest half: 0x2e66 (0.0999755859375)
+    expect(toHalf(0.1)).toBe(0x2e66)
+    // A mantissa that rounds up carries into the exponent: 2047.9 rounds to 2048 (0x6800)
+    expect(toHalf(2047.9)).toBe(0x6800)
+  })
+})

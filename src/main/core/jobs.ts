@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { JobInfo, JobKind, ImportSummary } from '../../shared/domain'
+import type { ImportSummary, JobInfo, JobKind, LabelSummary } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
 import type { EventBus } from './events'
 
@@ -7,6 +7,9 @@ export interface JobContext {
   signal: AbortSignal
   progress(done: number, total: number, label?: string): void
 }
+
+/** What a finished job reports, by kind. */
+export type JobOutcome = { summary: ImportSummary } | { labelled: LabelSummary }
 
 interface RunningJob {
   info: JobInfo
@@ -20,7 +23,7 @@ export class Jobs {
 
   constructor(private readonly events: EventBus) {}
 
-  start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<ImportSummary>): string {
+  start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<JobOutcome>): string {
     const id = randomUUID()
     const controller = new AbortController()
     const info: JobInfo = {
@@ -46,9 +49,9 @@ export class Jobs {
       },
     }
     const promise = work(ctx).then(
-      (summary) => {
+      (outcome) => {
         info.status = controller.signal.aborted ? 'cancelled' : 'done'
-        this.events.emit('job.finished', { jobId: id, kind, status: info.status, summary })
+        this.events.emit('job.finished', { jobId: id, kind, status: info.status, ...outcome })
       },
       (error: unknown) => {
         info.status = 'failed'

@@ -3,6 +3,10 @@ import type { CallResult, Method, ParsedInput } from '../../shared/contract'
 import type { Peaks } from '../../shared/domain'
 import type { Result } from '../../shared/errors'
 import { SautiError } from '../../shared/errors'
+import type { InferenceWorkers } from './asr/inference-workers'
+import { labelProject } from './asr/labeller'
+import { findModel } from './asr/model-store'
+import type { SessionSettings } from './asr/providers'
 import type { AudioWorkers } from './audio/audio-workers'
 import { expandImportPaths, importItems } from './audio/importer'
 import { decodePeaks, pickLevel } from './audio/peaks'
@@ -19,6 +23,9 @@ export interface WorkbenchOptions {
   dataDir: string
   project: OpenProject
   audioWorkers: AudioWorkers
+  inferenceWorkers: InferenceWorkers
+  /** Execution providers, threads and graph optimisation for inference. */
+  sessionSettings?: SessionSettings
   version: string
   host: 'electron' | 'http'
   db?: OpenDatabaseOptions
@@ -60,6 +67,7 @@ export class Workbench {
   async close(): Promise<void> {
     await this.jobs.cancelAll()
     await this.options.audioWorkers.close()
+    await this.options.inferenceWorkers.close()
     this.project.db.close()
   }
 
@@ -114,7 +122,25 @@ export class Workbench {
               projectId: ref.id,
               what: ['recordings', 'utterances'],
             })
-          return summary
+          return { summary }
+        })
+        return { jobId }
+      },
+      'label.start': async ({ model: key, nBest, beamWidth }) => {
+        const model = await findModel(o.dataDir, key)
+        const jobId = this.jobs.start('label', `Label with ${model.manifest.name}`, async (job) => {
+          const labelled = await labelProject(
+            { db, paths, workers: o.inferenceWorkers, model },
+            {
+              signal: job.signal,
+              onProgress: (done, total, label) => job.progress(done, total, label),
+              options: { nBest, beamWidth },
+              settings: o.sessionSettings,
+            },
+          )
+          if (labelled.labelled > 0)
+            this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
+          return { labelled }
         })
         return { jobId }
       },

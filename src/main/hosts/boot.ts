@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { InferenceWorkers } from '../core/asr/inference-workers'
+import type { SessionSettings } from '../core/asr/providers'
 import { AudioWorkers, type AudioWorkerFactory } from '../core/audio/audio-workers'
 import type { WorkerFactory } from '../core/workers/pool'
 import type { ImportControl } from '../core/audio/importer'
@@ -69,6 +71,7 @@ export interface BootOptions {
   create?: boolean
   db?: OpenDatabaseOptions
   demoProgress?: ImportControl['onProgress']
+  sessionSettings?: SessionSettings
 }
 
 /** Opens (or on first start creates) the project and builds the workbench around it. */
@@ -95,6 +98,8 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
     dataDir: options.dataDir,
     project,
     audioWorkers: workers,
+    inferenceWorkers: new InferenceWorkers(workerFactory(options.appRoot, 'inference')),
+    sessionSettings: options.sessionSettings,
     version: appVersion(options.appRoot),
     host: options.host,
     db: options.db,

@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
+import type { CallInput, EventMap } from '../../shared/contract'
 import type { ExecutionProviderName, ImportSummary, ModelReport } from '../../shared/domain'
+import type { SessionSettings } from '../core/asr/providers'
 import { SautiError, type ErrorInfo } from '../../shared/errors'
 import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { defaultDataDir, isValidProjectId } from '../core/project/paths'
@@ -98,6 +100,7 @@ async function withWorkbench<T>(
   g: GlobalOptions,
   create: boolean,
   run: (wb: Workbench) => Promise<T>,
+  sessionSettings?: SessionSettings,
 ): Promise<T> {
   const bar = progressBar(g.json, 'Preparing the demo project')
   const workbench = await bootWorkbench({
@@ -106,6 +109,7 @@ async function withWorkbench<T>(
     projectId: g.project,
     host: 'http',
     create,
+    sessionSettings,
     demoProgress: (d, t, l) => bar.update(d, t, l),
   }).finally(() => bar.stop())
   try {
@@ -122,6 +126,54 @@ function printImport(summary: ImportSummary, json: boolean): void {
   )
   for (const r of summary.rejected)
     err(`rejected: ${r.message.startsWith(r.path) ? r.message : `${r.path}: ${r.message}`}`)
+}
+
+/**
+ * Starts a job through the contract (as the UI does), shows its progress, cancels it on Ctrl-C
+ * (after the item in flight) and resolves with what it reports.
+ */
+async function runJob<M extends 'import.start' | 'label.start'>(
+  wb: Workbench,
+  method: M,
+  input: CallInput<M>,
+  bar: ReturnType<typeof progressBar>,
+): Promise<EventMap['job.finished']> {
+  const off = wb.events.on('job.progress', (p) => bar.update(p.done, p.total, p.label))
+  // Listen before starting: a job with nothing to do can finish before the call returns.
+  const outcomes = new Map<string, EventMap['job.finished']>()
+  let settle: ((f: EventMap['job.finished']) => void) | null = null
+  const offFinished = wb.events.on('job.finished', (f) => {
+    outcomes.set(f.jobId, f)
+    settle?.(f)
+  })
+  const started = await wb.call(method, input)
+  if (!started.ok) {
+    off()
+    offFinished()
+    throw new SautiError(started.error.kind, started.error.message)
+  }
+  const { jobId } = started.value as { jobId: string }
+  const finished = new Promise<EventMap['job.finished']>((resolveDone, reject) => {
+    const done = (f: EventMap['job.finished']): void => {
+      if (f.jobId !== jobId) return
+      if (f.status === 'failed')
+        reject(new SautiError(f.error?.kind ?? 'internal', f.error?.message ?? 'the job failed'))
+      else resolveDone(f)
+    }
+    settle = done
+    const early = outcomes.get(jobId)
+    if (early) done(early)
+  })
+  const cancel = (): void => void wb.jobs.cancel(jobId)
+  process.once('SIGINT', cancel)
+  try {
+    return await finished
+  } finally {
+    process.off('SIGINT', cancel)
+    off()
+    offFinished()
+    bar.stop()
+  }
 }
 
 export function buildProgram(): Command {
@@ -200,35 +252,69 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'files, folders or manifests')
     .action(async (paths: string[], _opts: unknown, command: Command) => {
       const g = globals(command)
-      const summary = await withWorkbench(g, true, async (wb) => {
-        const bar = progressBar(g.json, 'Importing')
-        const off = wb.events.on('job.progress', (p) => bar.update(p.done, p.total, p.label))
-        const started = await wb.call('import.start', { paths: paths.map((p) => resolve(p)) })
-        if (!started.ok) throw new SautiError(started.error.kind, started.error.message)
-        const { jobId } = started.value as { jobId: string }
-        const finished = new Promise<ImportSummary>((resolveDone, reject) => {
-          wb.events.on('job.finished', (f) => {
-            if (f.jobId !== jobId) return
-            if (f.summary) resolveDone(f.summary)
-            else
-              reject(
-                new SautiError(f.error?.kind ?? 'internal', f.error?.message ?? 'import failed'),
-              )
-          })
-        })
-        const cancel = (): void => void wb.jobs.cancel(jobId)
-        process.once('SIGINT', cancel)
-        try {
-          return await finished
-        } finally {
-          process.off('SIGINT', cancel)
-          off()
-          bar.stop()
-        }
-      })
+      const { summary } = await withWorkbench(g, true, (wb) =>
+        runJob(
+          wb,
+          'import.start',
+          { paths: paths.map((p) => resolve(p)) },
+          progressBar(g.json, 'Importing'),
+        ),
+      )
+      if (!summary) throw new SautiError('internal', 'the import finished without a summary')
       printImport(summary, g.json)
       if (summary.rejected.length > 0) process.exitCode = exitCodes.rejected
     })
+
+  program
+    .command('label')
+    .description(
+      'pseudo-label the project: N-best hypotheses with word confidence and times for every utterance without them',
+    )
+    .requiredOption('--model <id>', 'a registered model (`sauti model list`)')
+    .option('--n-best <n>', 'hypotheses per utterance', (v) => parsePositive(v, 'n-best'), 5)
+    .option('--beam <n>', 'beam width', (v) => parsePositive(v, 'beam'), 16)
+    .addOption(
+      new Option(
+        '--providers <list>',
+        'execution providers to try, in order (CPU is always last)',
+      ).default('cuda,webgpu,cpu'),
+    )
+    .option('--threads <n>', 'intra-op threads (default: ONNX Runtime decides)', (v) =>
+      parsePositive(v, 'threads'),
+    )
+    .action(
+      async (
+        opts: { model: string; nBest: number; beam: number; providers: string; threads?: number },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        const sessionSettings = { providers: parseProviders(opts.providers), threads: opts.threads }
+        const { labelled: summary } = await withWorkbench(
+          g,
+          false,
+          (wb) =>
+            runJob(
+              wb,
+              'label.start',
+              { model: opts.model, nBest: opts.nBest, beamWidth: opts.beam },
+              progressBar(g.json, 'Labelling'),
+            ),
+          sessionSettings,
+        )
+        if (!summary) throw new SautiError('internal', 'labelling finished without a summary')
+        if (g.json) out(JSON.stringify(summary))
+        else {
+          const rtf = summary.audioSec > 0 ? summary.totalMs / 1000 / summary.audioSec : 0
+          out(
+            `Labelled ${summary.labelled} utterance(s) (${(summary.audioSec / 60).toFixed(1)} min of audio) in ${(summary.totalMs / 1000).toFixed(1)} s on ${summary.provider ?? '-'}: real-time factor ${rtf.toFixed(3)}; ${summary.skipped} already labelled.`,
+          )
+          for (const a of summary.providerAttempts.filter((x) => !x.ok))
+            err(`  ${a.name} not used: ${a.reason}`)
+        }
+        for (const f of summary.failed) err(`failed: utterance ${f.utteranceId}: ${f.message}`)
+        if (summary.failed.length > 0) process.exitCode = exitCodes.rejected
+      },
+    )
 
   program
     .command('doctor')

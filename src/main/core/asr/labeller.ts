@@ -1,0 +1,163 @@
+import { join } from 'node:path'
+import type { LabelSummary } from '../../../shared/domain'
+import type { Db } from '../db/connection'
+import type { ProjectPaths } from '../project/paths'
+import type { InferenceWorkers } from './inference-workers'
+import type { RegisteredModel } from './model-store'
+import type { SessionSettings } from './providers'
+import {
+  defaultTranscribeOptions,
+  type TranscribeOptions,
+  type UtteranceResult,
+} from './transcribe'
+
+export interface LabelContext {
+  db: Db
+  paths: ProjectPaths
+  workers: InferenceWorkers
+  model: RegisteredModel
+}
+
+export interface LabelControl {
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number, label: string) => void
+  options?: Partial<TranscribeOptions>
+  settings?: SessionSettings
+  /** Utterances per request to the worker: the unit of progress and of cancellation. */
+  requestSize?: number
+}
+
+/** The project's row for a registered model (hypotheses point at it). */
+export function ensureModelRow(db: Db, model: RegisteredModel): number {
+  const found = db
+    .prepare('SELECT id FROM model WHERE sha256 = ?')
+    .get(model.registration.sha256) as { id: number } | undefined
+  if (found) return found.id
+  return Number(
+    db
+      .prepare(
+        'INSERT INTO model (sha256, name, path, manifest, registered_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(
+        model.registration.sha256,
+        model.manifest.name,
+        model.dir,
+        JSON.stringify(model.manifest),
+        new Date().toISOString(),
+      ).lastInsertRowid,
+  )
+}
+
+/**
+ * Pseudo-labels every utterance that has no hypothesis from this model yet: inference,
+ * N-best decoding, confidence and word times in the inference worker, then the hypotheses are
+ * stored here, one transaction per request. Revisions are never touched: a human's transcript
+ * is never overwritten by a model. Resumable: a second run skips what the first stored.
+ */
+export async function labelProject(
+  ctx: LabelContext,
+  control: LabelControl = {},
+): Promise<LabelSummary> {
+  const { db } = ctx
+  const modelId = ensureModelRow(db, ctx.model)
+  const pending = db
+    .prepare(
+      `SELECT u.id, u.start_sec, u.end_sec, r.sha256
+       FROM utterance u JOIN recording r ON r.id = u.recording_id
+       WHERE NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL)
+       ORDER BY u.recording_id, u.start_sec`,
+    )
+    .all(modelId) as { id: number; start_sec: number; end_sec: number; sha256: string }[]
+  const already = (
+    db
+      .prepare(
+        'SELECT count(DISTINCT utterance_id) AS n FROM hypothesis WHERE model_id = ? AND checkpoint_id IS NULL',
+      )
+      .get(modelId) as { n: number }
+  ).n
+  const options: TranscribeOptions = {
+    ...defaultTranscribeOptions,
+    hiddenDir: join(ctx.paths.root, 'cache', 'hidden'),
+    ...control.options,
+  }
+  const summary: LabelSummary = {
+    modelId: ctx.model.id,
+    labelled: 0,
+    skipped: already,
+    failed: [],
+    provider: null,
+    providerAttempts: [],
+    audioSec: 0,
+    inferenceMs: 0,
+    totalMs: 0,
+  }
+  const insert = db.prepare(
+    `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, created_at)
+     VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  // Only an utterance nobody has transcribed becomes "pseudo": one with a human or imported
+  // transcript keeps its status, and its revisions are never touched.
+  const markPseudo = db.prepare(
+    "UPDATE utterance SET status = 'pseudo' WHERE id = ? AND status = 'new' AND NOT EXISTS (SELECT 1 FROM revision WHERE utterance_id = utterance.id)",
+  )
+  const store = db.transaction((results: UtteranceResult[]) => {
+    const now = new Date().toISOString()
+    for (const r of results) {
+      for (const h of r.hypotheses) {
+        insert.run(
+          r.utteranceId,
+          modelId,
+          h.rank,
+          h.text,
+          h.logProb,
+          h.confidence,
+          JSON.stringify(h.words.map((w) => w.confidence)),
+          JSON.stringify(
+            h.words.map((w) => ({
+              word: w.word,
+              start: w.startSec,
+              end: w.endSec,
+              score: w.alignmentScore,
+            })),
+          ),
+          now,
+        )
+      }
+      markPseudo.run(r.utteranceId)
+    }
+  })
+  const size = control.requestSize ?? 16
+  const started = performance.now()
+  for (let i = 0; i < pending.length; i += size) {
+    control.onProgress?.(i, pending.length, ctx.model.manifest.name)
+    if (control.signal?.aborted) break
+    const slice = pending.slice(i, i + size)
+    const items = slice.map((u) => ({
+      utteranceId: u.id,
+      pcmPath: join(ctx.paths.pcmDir, `${u.sha256}.f32`),
+      startSec: u.start_sec,
+      endSec: u.end_sec,
+    }))
+    try {
+      const batch = await ctx.workers.transcribe(
+        ctx.model.dir,
+        ctx.model.id,
+        items,
+        options,
+        control.settings,
+      )
+      store(batch.results)
+      summary.labelled += batch.results.length
+      summary.provider = batch.provider
+      summary.providerAttempts = batch.providerAttempts
+      summary.inferenceMs += batch.inferenceMs
+      summary.audioSec += slice.reduce((s, u) => s + u.end_sec - u.start_sec, 0)
+    } catch (error) {
+      for (const u of slice)
+        summary.failed.push({ utteranceId: u.id, message: (error as Error).message })
+    }
+  }
+  summary.totalMs = performance.now() - started
+  control.onProgress?.(pending.length, pending.length, ctx.model.manifest.name)
+  return summary
+}

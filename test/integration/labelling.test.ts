@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
+import { importModel } from '../../src/main/core/asr/model-store'
+import type { Workbench } from '../../src/main/core/workbench'
+import { workerFactory } from '../../src/main/hosts/boot'
+import { readTable } from '../support/db'
+import { appRoot, hasSpeech8, speech8, speech8Missing } from '../support/fixtures'
+import {
+  expectNoOpenWorkbenches,
+  importAndWait,
+  openTestWorkbench,
+  runJob,
+} from '../support/workbench'
+
+let wb: Workbench
+let dataDir: string
+let dispose: () => Promise<void>
+let modelId: string
+
+beforeAll(async () => {
+  ;({ workbench: wb, dataDir, dispose } = await openTestWorkbench())
+  const workers = new InferenceWorkers(workerFactory(appRoot, 'inference'))
+  try {
+    modelId = (await importModel(dataDir, join(appRoot, 'test/fixtures/models/tiny-ctc'), workers))
+      .model.id
+  } finally {
+    await workers.close()
+  }
+})
+afterAll(async () => {
+  await dispose()
+  expectNoOpenWorkbenches()
+})
+
+interface HypothesisRow {
+  utterance_id: number
+  rank: number
+  text: string
+  score: number
+  confidence: number | null
+  word_confidences: string
+  word_times: string
+}
+
+describe.skipIf(!hasSpeech8)(
+  `pseudo-labelling a project (${hasSpeech8 ? 'fixtures present' : speech8Missing})`,
+  () => {
+    it('stores N-best hypotheses with confidences and word times, and leaves transcripts alone', async () => {
+      await importAndWait(wb, [join(speech8, 'manifest.tsv')])
+      const db = wb.project.db
+      const revisionsBefore = readTable(db, 'revision')
+      const finished = await runJob(wb, 'label.start', { model: modelId, nBest: 3 })
+      expect(finished.status).toBe('done')
+      expect(finished.labelled).toMatchObject({
+        labelled: 8,
+        skipped: 0,
+        failed: [],
+        provider: 'cpu',
+      })
+      expect(finished.labelled!.inferenceMs).toBeGreaterThan(0)
+
+      const utterances = db
+        .prepare('SELECT id, start_sec, end_sec, status FROM utterance')
+        .all() as { id: number; start_sec: number; end_sec: number; status: string }[]
+      const rows = db
+        .prepare('SELECT * FROM hypothesis ORDER BY utterance_id, rank')
+        .all() as HypothesisRow[]
+      for (const u of utterances) {
+        const mine = rows.filter((r) => r.utterance_id === u.id)
+        expect(mine.length).toBeGreaterThanOrEqual(1)
+        expect(mine.length).toBeLessThanOrEqual(3)
+        expect(mine.map((r) => r.rank)).toEqual(mine.map((_, i) => i + 1))
+        expect(mine.map((r) => r.score)).toEqual(
+          [...mine.map((r) => r.score)].sort((a, b) => b - a),
+        )
+        for (const r of mine) {
+          expect(r.confidence === null || (r.confidence >= 0 && r.confidence <= 1)).toBe(true)
+          const times = JSON.parse(r.word_times) as { word: string; start: number; end: number }[]
+          const confidences = JSON.parse(r.word_confidences) as (number | null)[]
+          expect(times.map((t) => t.word).join(' ')).toBe(r.text)
+          expect(confidences).toHaveLength(times.length)
+          // Every word: ordered, non-overlapping times inside the utterance.
+          times.forEach((t, i) => {
+            expect(t.start).toBeGreaterThanOrEqual(
+              i === 0 ? u.start_sec - 1e-9 : times[i - 1]!.end - 1e-9,
+            )
+            expect(t.end).toBeGreaterThanOrEqual(t.start)
+            expect(t.end).toBeLessThanOrEqual(u.end_sec + 1e-6)
+          })
+        }
+        // These utterances came with transcripts: a model never changes their status or history.
+        expect(u.status).toBe('new')
+      }
+      expect(readTable(db, 'revision')).toEqual(revisionsBefore)
+    })
+
+    it('caches the encoder’s hidden states as float16 per utterance', () => {
+      const utteranceId = (
+        wb.project.db.prepare('SELECT id FROM utterance LIMIT 1').get() as { id: number }
+      ).id
+      const bytes = readFileSync(
+        join(dataDir, 'projects/test/cache/hidden', modelId, `${utteranceId}.f16`),
+      )
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      const frames = view.getUint32(0, true)
+      const dim = view.getUint32(4, true)
+      expect(dim).toBe(8)
+      expect(frames).toBeGreaterThan(100)
+      expect(bytes.length).toBe(8 + frames * dim * 2)
+    })
+
+    it('resumes: a second run labels nothing it labelled before', async () => {
+      const count = (
+        wb.project.db.prepare('SELECT count(*) AS n FROM hypothesis').get() as { n: number }
+      ).n
+      const finished = await runJob(wb, 'label.start', { model: modelId })
+      expect(finished.labelled).toMatchObject({ labelled: 0, skipped: 8 })
+      expect(
+        (wb.project.db.prepare('SELECT count(*) AS n FROM hypothesis').get() as { n: number }).n,
+      ).toBe(count)
+    })
+
+    it('names a model that is not registered', async () => {
+      const result = await wb.call('label.start', { model: 'nosuchmodel' })
+      expect(result).toMatchObject({ ok: false, error: { kind: 'not_found' } })
+    })
+  },
+)
