@@ -148,6 +148,8 @@ export interface ModelReport {
 /** What a labelling run did: how much, where it ran, and what it cost. */
 export interface LabelSummary {
   modelId: string
+  /** Long recordings cut into utterances by voice activity detection first. */
+  segmented: { recordings: number; utterances: number }
   labelled: number
   /** Utterances that already had hypotheses from this model (the run resumed past them). */
   skipped: number

@@ -135,6 +135,7 @@ async function waveformBench(): Promise<void> {
     project,
     audioWorkers: workers,
     inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
+    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
     version: 'bench',
     host: 'http',
   })

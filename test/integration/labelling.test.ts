@@ -122,6 +122,41 @@ describe.skipIf(!hasSpeech8)(
       ).toBe(count)
     })
 
+    it('cuts a long recording into utterances at its speech before labelling them', async () => {
+      const long = join(appRoot, 'demo/audio/market-day-long.flac')
+      const { recordingIds } = await importAndWait(wb, [long])
+      const db = wb.project.db
+      const recordingId = recordingIds[0]!
+      const duration = (
+        db.prepare('SELECT duration_sec FROM recording WHERE id = ?').get(recordingId) as {
+          duration_sec: number
+        }
+      ).duration_sec
+      expect(
+        db.prepare('SELECT count(*) AS n FROM utterance WHERE recording_id = ?').get(recordingId),
+      ).toEqual({ n: 0 })
+
+      const finished = await runJob(wb, 'label.start', { model: modelId, nBest: 1 })
+    expect(finished.error).toBeUndefined()
+      const segments = db
+        .prepare(
+          'SELECT id, start_sec, end_sec FROM utterance WHERE recording_id = ? ORDER BY start_sec',
+        )
+        .all(recordingId) as { id: number; start_sec: number; end_sec: number }[]
+      // The recording is sentences read with pauses: one utterance per sentence or so.
+      expect(finished.labelled!.segmented).toEqual({ recordings: 1, utterances: segments.length })
+      expect(segments.length).toBeGreaterThanOrEqual(8)
+      segments.forEach((u, i) => {
+        expect(u.start_sec).toBeGreaterThanOrEqual(i === 0 ? 0 : segments[i - 1]!.end_sec)
+        expect(u.end_sec - u.start_sec).toBeGreaterThan(0.25)
+        expect(u.end_sec - u.start_sec).toBeLessThanOrEqual(20.5)
+        expect(u.end_sec).toBeLessThanOrEqual(duration)
+      })
+      const speech = segments.reduce((s, u) => s + u.end_sec - u.start_sec, 0)
+      expect(speech / duration).toBeGreaterThan(0.6)
+      expect(finished.labelled!.labelled).toBe(segments.length)
+    })
+
     it('names a model that is not registered', async () => {
       const result = await wb.call('label.start', { model: 'nosuchmodel' })
       expect(result).toMatchObject({ ok: false, error: { kind: 'not_found' } })

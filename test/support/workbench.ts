@@ -23,6 +23,7 @@ export async function openTestWorkbench(
     project,
     audioWorkers: new AudioWorkers(audioWorkerFactory(appRoot), 1),
     inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
+    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
     version: 'test',
     host: 'http',
   })

@@ -24,6 +24,8 @@ export interface WorkbenchOptions {
   project: OpenProject
   audioWorkers: AudioWorkers
   inferenceWorkers: InferenceWorkers
+  /** Silero VAD v5 ONNX file (models/vad/silero_vad_v5.onnx). */
+  vadModel: string
   /** Execution providers, threads and graph optimisation for inference. */
   sessionSettings?: SessionSettings
   version: string
@@ -130,7 +132,7 @@ export class Workbench {
         const model = await findModel(o.dataDir, key)
         const jobId = this.jobs.start('label', `Label with ${model.manifest.name}`, async (job) => {
           const labelled = await labelProject(
-            { db, paths, workers: o.inferenceWorkers, model },
+            { db, paths, workers: o.inferenceWorkers, model, vadModel: o.vadModel },
             {
               signal: job.signal,
               onProgress: (done, total, label) => job.progress(done, total, label),

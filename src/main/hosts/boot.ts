@@ -100,6 +100,7 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
     audioWorkers: workers,
     inferenceWorkers: new InferenceWorkers(workerFactory(options.appRoot, 'inference')),
     sessionSettings: options.sessionSettings,
+    vadModel: join(options.appRoot, 'models', 'vad', 'silero_vad_v5.onnx'),
     version: appVersion(options.appRoot),
     host: options.host,
     db: options.db,

@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node'
 import { SautiError } from '../../shared/errors'
 import { ModelRunner } from '../core/asr/transcribe'
 import { validateModel } from '../core/asr/validate'
+import { segmentsFromProbabilities, speechProbabilities } from '../core/asr/vad'
 import type { InferenceReply, InferenceRequest } from '../core/asr/inference-workers'
 
 // Provider load failures are expected (no GPU here) and reported to the user in words;
@@ -34,16 +35,58 @@ async function runnerFor(
   return runner.runner
 }
 
+let vad: { path: string; session: ort.InferenceSession } | null = null
+
+async function vadSession(path: string): Promise<ort.InferenceSession> {
+  if (vad?.path === path) return vad.session
+  vad = {
+    path,
+    session: await ort.InferenceSession.create(path, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    }),
+  }
+  return vad.session
+}
+
 async function handle(request: InferenceRequest): Promise<InferenceReply> {
-  const subject = request.type === 'validate' ? request.dir : request.modelDir
+  const subject =
+    request.type === 'validate'
+      ? request.dir
+      : request.type === 'segment'
+        ? request.pcmPath
+        : request.modelDir
   try {
-    if (request.type === 'validate')
-      return { id: request.id, ok: true, value: await validateModel(request.dir, request.settings) }
-    const model = await runnerFor(request)
-    return {
-      id: request.id,
-      ok: true,
-      value: await model.transcribe(request.items, request.options),
+    switch (request.type) {
+      case 'validate':
+        return {
+          id: request.id,
+          ok: true,
+          value: await validateModel(request.dir, request.settings),
+        }
+      case 'segment': {
+        let last = 0
+        const session = await vadSession(request.vadModel)
+        const probs = await speechProbabilities(session, request.pcmPath, (progress) => {
+          if (Date.now() - last < 250) return
+          last = Date.now()
+          port.postMessage({ id: request.id, progress } satisfies InferenceReply)
+        })
+        return {
+          id: request.id,
+          ok: true,
+          value: segmentsFromProbabilities(probs, request.durationSec, request.options),
+        }
+      }
+      case 'transcribe': {
+        const model = await runnerFor(request)
+        return {
+          id: request.id,
+          ok: true,
+          value: await model.transcribe(request.items, request.options),
+        }
+      }
     }
   } catch (error) {
     const info =

@@ -2,6 +2,7 @@ import type { ModelReport } from '../../../shared/domain'
 import { WorkerPool, type WorkerFactory, type WorkerReply } from '../workers/pool'
 import type { SessionSettings } from './providers'
 import type { TranscribeBatchResult, TranscribeItem, TranscribeOptions } from './transcribe'
+import type { Segment, VadOptions } from './vad'
 
 export type InferenceRequest =
   | { id: number; type: 'validate'; dir: string; settings: SessionSettings }
@@ -14,7 +15,22 @@ export type InferenceRequest =
       items: TranscribeItem[]
       options: TranscribeOptions
     }
-export type InferenceReply = WorkerReply<ModelReport | TranscribeBatchResult>
+  | {
+      id: number
+      type: 'segment'
+      vadModel: string
+      pcmPath: string
+      durationSec: number
+      options: VadOptions
+    }
+export type InferenceReply = WorkerReply<ModelReport | TranscribeBatchResult | Segment[]>
+
+/** A request as the pool takes it: the pool adds the id. */
+type RequestBody = InferenceRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'id'>
+    : never
+  : never
 
 /** The inference worker owns the ONNX Runtime sessions; the main thread never runs a model. */
 export class InferenceWorkers {
@@ -26,7 +42,7 @@ export class InferenceWorkers {
   }
 
   validate(dir: string, settings: SessionSettings = {}): Promise<ModelReport> {
-    return this.pool.request({ type: 'validate', dir, settings }, dir)
+    return this.pool.request({ type: 'validate', dir, settings } satisfies RequestBody, dir)
   }
 
   transcribe(
@@ -37,8 +53,23 @@ export class InferenceWorkers {
     settings: SessionSettings = {},
   ): Promise<TranscribeBatchResult> {
     return this.pool.request(
-      { type: 'transcribe', modelDir, modelKey, settings, items, options },
+      { type: 'transcribe', modelDir, modelKey, settings, items, options } satisfies RequestBody,
       `utterances ${items.map((i) => i.utteranceId).join(', ')}`,
+    )
+  }
+
+  /** Voice activity detection over a recording's 16 kHz copy: speech segments in seconds. */
+  segment(
+    vadModel: string,
+    pcmPath: string,
+    durationSec: number,
+    options: VadOptions,
+    onProgress?: (fraction: number) => void,
+  ): Promise<Segment[]> {
+    return this.pool.request(
+      { type: 'segment', vadModel, pcmPath, durationSec, options } satisfies RequestBody,
+      pcmPath,
+      onProgress,
     )
   }
 

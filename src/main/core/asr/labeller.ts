@@ -5,6 +5,7 @@ import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
 import type { RegisteredModel } from './model-store'
 import type { SessionSettings } from './providers'
+import { defaultVadOptions } from './vad'
 import {
   defaultTranscribeOptions,
   type TranscribeOptions,
@@ -16,6 +17,51 @@ export interface LabelContext {
   paths: ProjectPaths
   workers: InferenceWorkers
   model: RegisteredModel
+  /** Silero VAD v5 (models/vad), for recordings not yet cut into utterances. */
+  vadModel: string
+}
+
+/**
+ * Cuts every unsegmented recording (one imported whole, longer than a clip) into utterances at
+ * the speech the VAD finds. One transaction per recording: it is segmented whole or not at all.
+ */
+export async function segmentRecordings(
+  ctx: LabelContext,
+  control: LabelControl = {},
+): Promise<{ recordings: number; utterances: number }> {
+  const { db } = ctx
+  const pending = db
+    .prepare(
+      'SELECT r.id, r.sha256, r.duration_sec, r.languages FROM recording r WHERE NOT EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id) ORDER BY r.id',
+    )
+    .all() as { id: number; sha256: string; duration_sec: number; languages: string }[]
+  const insert = db.prepare(
+    `INSERT INTO utterance (recording_id, start_sec, end_sec, language, status, created_at) VALUES (?, ?, ?, ?, 'new', ?)`,
+  )
+  let utterances = 0
+  for (const [index, recording] of pending.entries()) {
+    if (control.signal?.aborted) break
+    const segments = await ctx.workers.segment(
+      ctx.vadModel,
+      join(ctx.paths.pcmDir, `${recording.sha256}.f32`),
+      recording.duration_sec,
+      defaultVadOptions,
+      (f) =>
+        control.onProgress?.(
+          index + f,
+          pending.length,
+          `Finding speech in recording ${recording.id}`,
+        ),
+    )
+    const languages = JSON.parse(recording.languages) as string[]
+    const language = languages.length === 1 ? languages[0]! : null
+    const now = new Date().toISOString()
+    db.transaction(() => {
+      for (const s of segments) insert.run(recording.id, s.startSec, s.endSec, language, now)
+    })()
+    utterances += segments.length
+  }
+  return { recordings: pending.length, utterances }
 }
 
 export interface LabelControl {
@@ -59,6 +105,7 @@ export async function labelProject(
   control: LabelControl = {},
 ): Promise<LabelSummary> {
   const { db } = ctx
+  const segmented = await segmentRecordings(ctx, control)
   const modelId = ensureModelRow(db, ctx.model)
   const pending = db
     .prepare(
@@ -82,6 +129,7 @@ export async function labelProject(
   }
   const summary: LabelSummary = {
     modelId: ctx.model.id,
+    segmented,
     labelled: 0,
     skipped: already,
     failed: [],
