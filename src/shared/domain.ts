@@ -108,8 +108,18 @@ export interface DoctorReport {
   checks: DoctorCheck[]
 }
 
+/** Where the latest labelling run ran, and why not elsewhere. */
+export interface InferenceStatus {
+  model: string
+  provider: ExecutionProviderName | null
+  attempts: ProviderAttempt[]
+  finishedAt: string
+}
+
 export interface AppInfo {
   version: string
+  /** Null until a model has labelled something in this project. */
+  inference: InferenceStatus | null
   host: 'electron' | 'http'
   dataDir: string
   project: ProjectSummary

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +18,19 @@ let browser: Browser
 let page: Page
 
 beforeAll(async () => {
+  // A registered model, as `sauti model import` leaves it, for the labelling test.
+  execFileSync(
+    process.execPath,
+    [
+      join(appRoot, 'bin/sauti.js'),
+      '--data-dir',
+      dataDir,
+      'model',
+      'import',
+      join(appRoot, 'test/fixtures/models/tiny-ctc'),
+    ],
+    { stdio: 'ignore' },
+  )
   served = await startServe(dataDir)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
@@ -104,6 +118,22 @@ describe('the workbench in Chromium, served by `sauti serve`', () => {
     expect(await other.locator('[data-testid="job-progress"]').count()).toBe(0)
     await other.screenshot({ path: join(artefacts, 'job-settled.png') })
     await context.close()
+  })
+
+  it('shows which execution provider ran the model after labelling', async () => {
+    await expect
+      .poll(() => page.locator('[data-testid="inference-provider"]').innerText())
+      .toContain('no model has run yet')
+    // Until the annotator workspace has its Label button, the page's own session starts the job.
+    const started = await page.request.post(`${served.url}/api/label.start`, {
+      data: { model: 'tiny-ctc', nBest: 1 },
+    })
+    expect(started.status()).toBe(200)
+    await page.locator('[data-testid="job-labelled"]').waitFor({ timeout: 60_000 })
+    const status = page.locator('[data-testid="inference-provider"]')
+    await expect.poll(() => status.innerText()).toContain('Inference: cpu (tiny-ctc)')
+    expect(await status.getAttribute('title')).toMatch(/cuda: CUDA provider not installed/)
+    await page.screenshot({ path: join(artefacts, 'labelled.png') })
   })
 
   it('refuses a request without the token (401)', async () => {

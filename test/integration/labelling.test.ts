@@ -94,6 +94,21 @@ describe.skipIf(!hasSpeech8)(
         expect(u.status).toBe('new')
       }
       expect(readTable(db, 'revision')).toEqual(revisionsBefore)
+      // The run is on record, with the provider that ran it and why the others did not.
+      const [run] = readTable(db, 'label_run') as {
+        provider: string
+        provider_attempts: string
+        utterances: number
+        status: string
+      }[]
+      expect(run).toMatchObject({ provider: 'cpu', utterances: 8, status: 'done' })
+      const attempts = JSON.parse(run!.provider_attempts) as {
+        name: string
+        ok: boolean
+        reason: string
+      }[]
+      expect(attempts.at(-1)).toMatchObject({ name: 'cpu', ok: true })
+      expect(attempts.filter((a) => !a.ok).every((a) => a.reason.length > 0)).toBe(true)
     })
 
     it('caches the encoder’s hidden states as float16 per utterance', () => {
@@ -137,7 +152,7 @@ describe.skipIf(!hasSpeech8)(
       ).toEqual({ n: 0 })
 
       const finished = await runJob(wb, 'label.start', { model: modelId, nBest: 1 })
-    expect(finished.error).toBeUndefined()
+      expect(finished.error).toBeUndefined()
       const segments = db
         .prepare(
           'SELECT id, start_sec, end_sec FROM utterance WHERE recording_id = ? ORDER BY start_sec',

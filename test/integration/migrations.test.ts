@@ -228,6 +228,46 @@ describe('migration 4: provenance', () => {
   })
 })
 
+describe('migration 5: runs', () => {
+  it('records labelling runs with their provider and why others were not used', () => {
+    const db = fresh()
+    migrateTo(db, 4)
+    insertRows(db, 'model', [
+      { sha256: sha('b'), name: 'starter', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    migrateTo(db, 5)
+    const attempts = JSON.stringify([
+      { name: 'cuda', ok: false, reason: 'not installed' },
+      { name: 'cpu', ok: true, reason: 'fallback' },
+    ])
+    insertRows(db, 'label_run', [
+      {
+        model_id: 1,
+        provider: 'cpu',
+        provider_attempts: attempts,
+        status: 'done',
+        started_at: now,
+        finished_at: now,
+      },
+    ])
+    expect(readTable(db, 'label_run')[0]).toMatchObject({
+      provider: 'cpu',
+      utterances: 0,
+      checkpoint_id: null,
+    })
+    expect(() =>
+      insertRows(db, 'label_run', [
+        { model_id: 1, status: 'maybe', started_at: now, finished_at: now },
+      ]),
+    ).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'label_run', [
+        { model_id: 7, status: 'done', started_at: now, finished_at: now },
+      ]),
+    ).toThrow(/FOREIGN KEY/)
+  })
+})
+
 describe('a database from a newer Sauti', () => {
   it('is refused with a clear message and left untouched', () => {
     const made = createDb()

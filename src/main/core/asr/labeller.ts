@@ -105,6 +105,7 @@ export async function labelProject(
   control: LabelControl = {},
 ): Promise<LabelSummary> {
   const { db } = ctx
+  const startedAt = new Date().toISOString()
   const segmented = await segmentRecordings(ctx, control)
   const modelId = ensureModelRow(db, ctx.model)
   const pending = db
@@ -206,6 +207,30 @@ export async function labelProject(
     }
   }
   summary.totalMs = performance.now() - started
+  db.prepare(
+    `INSERT INTO label_run (model_id, provider, provider_attempts, settings, status, utterances, failed_utterances,
+                            segmented_utterances, audio_sec, inference_ms, total_ms, started_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    modelId,
+    summary.provider,
+    JSON.stringify(summary.providerAttempts),
+    JSON.stringify({
+      ...control.settings,
+      nBest: options.nBest,
+      beamWidth: options.beamWidth,
+      confidence: options.confidence,
+    }),
+    control.signal?.aborted ? 'cancelled' : 'done',
+    summary.labelled,
+    summary.failed.length,
+    segmented.utterances,
+    summary.audioSec,
+    summary.inferenceMs,
+    summary.totalMs,
+    startedAt,
+    new Date().toISOString(),
+  )
   control.onProgress?.(pending.length, pending.length, ctx.model.manifest.name)
   return summary
 }

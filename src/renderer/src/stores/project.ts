@@ -19,7 +19,15 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Keeps the counts current while imports run; returns the unsubscribe. */
   function listen(): () => void {
-    return client.on('project.changed', () => void loadSummary())
+    const offChanged = client.on('project.changed', () => void loadSummary())
+    // A labelling run may have moved inference to another provider: show where it ran.
+    const offFinished = client.on('job.finished', (f) => {
+      if (f.kind === 'label') void info.run(() => client.call('app.info', {}))
+    })
+    return () => {
+      offChanged()
+      offFinished()
+    }
   }
 
   return {

@@ -3,6 +3,7 @@ import { m001People } from './001-people'
 import { m002Audio } from './002-audio'
 import { m003Models } from './003-models'
 import { m004Provenance } from './004-provenance'
+import { m005Runs } from './005-runs'
 
 export interface Migration {
   version: number
@@ -11,4 +12,10 @@ export interface Migration {
 }
 
 /** Numbered migrations, applied in order. Never edit one that has shipped: add the next. */
-export const migrations: readonly Migration[] = [m001People, m002Audio, m003Models, m004Provenance]
+export const migrations: readonly Migration[] = [
+  m001People,
+  m002Audio,
+  m003Models,
+  m004Provenance,
+  m005Runs,
+]
