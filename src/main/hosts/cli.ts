@@ -12,7 +12,8 @@ import type { SessionSettings } from '../core/asr/providers'
 import { SautiError, type ErrorInfo } from '../../shared/errors'
 import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { defaultDataDir, isValidProjectId } from '../core/project/paths'
-import { listProjects } from '../core/project/projects'
+import { listProjects, openProject } from '../core/project/projects'
+import { evaluateProject } from '../core/asr/evaluate-project'
 import { readTrn } from '../core/formats/trn'
 import { scoreTranscripts } from '../../shared/metrics/score'
 import { runDoctor } from '../core/doctor'
@@ -462,20 +463,63 @@ export function buildProgram(): Command {
 
   program
     .command('evaluate')
-    .description('score hypotheses against references: WER and CER (docs/metrics.md)')
-    .requiredOption(
+    .description(
+      "score a model's hypotheses against the project's transcripts (--model), or two trn files (--ref, --hyp): WER, CER, confidence quality (docs/metrics.md)",
+    )
+    .option(
+      '--model <id>',
+      "the project's best hypotheses from this model against its reference transcripts",
+    )
+    .option(
       '--ref <file>',
       'reference transcripts, NIST trn format: "text (utterance-id)" per line',
     )
-    .requiredOption('--hyp <file>', 'hypotheses in the same format')
-    .action(async (opts: { ref: string; hyp: string }, command: Command) => {
+    .option('--hyp <file>', 'hypotheses in the same format')
+    .action(async (opts: { model?: string; ref?: string; hyp?: string }, command: Command) => {
       const g = globals(command)
+      const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-')
+      if (opts.model) {
+        const project = openProject(g.dataDir, g.project)
+        try {
+          const e = evaluateProject(project.db, opts.model)
+          if (g.json) return out(JSON.stringify(e))
+          out(
+            `${e.model} on ${e.utterances} utterance(s) of project "${g.project}": WER ${pct(e.wer)}, CER ${pct(e.cer)}`,
+          )
+          for (const [title, rows] of [
+            ['speaker', e.bySpeaker],
+            ['language', e.byLanguage],
+          ] as const) {
+            out(`By ${title}:`)
+            for (const r of rows)
+              out(
+                `  ${r.key.padEnd(14)} ${String(r.utterances).padStart(5)} utt  WER ${pct(r.wer).padStart(7)}  CER ${pct(r.cer).padStart(7)}`,
+              )
+          }
+          const q = e.confidence
+          const fmt = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3))
+          out(
+            `Word confidence (${q.words} words): AUC-ROC for wrong words ${fmt(q.aucRoc)}, ECE ${fmt(q.ece)}, NCE ${fmt(q.nce)}`,
+          )
+          if (e.unlabelled > 0)
+            err(
+              `warning: ${e.unlabelled} utterance(s) with a transcript have no hypothesis from ${e.model}; run \`sauti label\``,
+            )
+        } finally {
+          project.db.close()
+        }
+        return
+      }
+      if (!opts.ref || !opts.hyp)
+        throw new SautiError(
+          'validation',
+          'give --model <id>, or both --ref <file> and --hyp <file>',
+        )
       const scores = scoreTranscripts(
         await readTrn(resolve(opts.ref)),
         await readTrn(resolve(opts.hyp)),
       )
       if (g.json) return out(JSON.stringify(scores))
-      const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
       const c = scores.words
       out(
         `WER ${pct(scores.wer)} (${c.substitutions} substitutions, ${c.deletions} deletions, ${c.insertions} insertions; ${c.n} reference words)`,

@@ -1,0 +1,172 @@
+import {
+  addCounts,
+  align,
+  errorRate,
+  noErrors,
+  type ErrorCounts,
+} from '../../../shared/metrics/errors'
+import {
+  aucRoc,
+  expectedCalibrationError,
+  normalisedCrossEntropy,
+  type ScoredWord,
+} from '../../../shared/metrics/confidence-quality'
+import { characters, normalizeForScoring, words } from '../../../shared/text/normalize'
+import type { Db } from '../db/connection'
+import { SautiError } from '../../../shared/errors'
+
+export interface GroupScore {
+  key: string
+  utterances: number
+  wer: number
+  cer: number
+  words: ErrorCounts
+}
+
+export interface ProjectEvaluation {
+  model: string
+  utterances: number
+  /** Utterances with a reference but no hypothesis from this model (label them first). */
+  unlabelled: number
+  wer: number
+  cer: number
+  words: ErrorCounts
+  chars: ErrorCounts
+  bySpeaker: GroupScore[]
+  byLanguage: GroupScore[]
+  confidence: { words: number; aucRoc: number | null; ece: number | null; nce: number | null }
+  perUtterance: {
+    utteranceId: number
+    speaker: string | null
+    language: string | null
+    reference: string
+    hypothesis: string
+    wer: number
+  }[]
+}
+
+interface Row {
+  utterance_id: number
+  speaker: string | null
+  language: string | null
+  reference: string
+  hypothesis: string | null
+  word_confidences: string | null
+}
+
+/**
+ * Scores a model's best hypotheses against the project's reference transcripts: each
+ * utterance's newest human or imported revision (never a model's). WER and CER overall, per
+ * speaker and per language; and how well word confidence predicts a wrong word.
+ */
+export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
+  const model = db
+    .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
+    .get(modelName, `${modelName}%`) as { id: number; name: string } | undefined
+  if (!model)
+    throw new SautiError(
+      'not_found',
+      `model "${modelName}" has not labelled this project yet (run \`sauti label --model ${modelName}\`).`,
+    )
+  const rows = db
+    .prepare(
+      `SELECT u.id AS utterance_id, s.code AS speaker, u.language, v.text AS reference, h.text AS hypothesis, h.word_confidences
+       FROM utterance u
+       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND source_kind IN ('import', 'annotator'))
+       LEFT JOIN speaker s ON s.id = u.speaker_id
+       LEFT JOIN hypothesis h ON h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
+       ORDER BY u.id`,
+    )
+    .all(model.id) as Row[]
+  let wordTotals = noErrors
+  let charTotals = noErrors
+  const groups = {
+    speaker: new Map<string, { n: number; words: ErrorCounts; chars: ErrorCounts }>(),
+    language: new Map<string, { n: number; words: ErrorCounts; chars: ErrorCounts }>(),
+  }
+  const scored: ScoredWord[] = []
+  const perUtterance: ProjectEvaluation['perUtterance'] = []
+  let unlabelled = 0
+  for (const row of rows) {
+    if (row.hypothesis === null) {
+      unlabelled++
+      continue
+    }
+    // Hypothesis words as stored (each with its confidence), normalised as the scorer does;
+    // a stored word that normalises into several keeps its confidence for each.
+    const confidences = JSON.parse(row.word_confidences ?? '[]') as (number | null)[]
+    const hypWords = row.hypothesis
+      .split(/\s+/)
+      .filter(Boolean)
+      .flatMap((word, i) =>
+        normalizeForScoring(word)
+          .split(' ')
+          .filter(Boolean)
+          .map((piece) => ({ word: piece, confidence: confidences[i] ?? null })),
+      )
+    const w = align(
+      words(row.reference),
+      hypWords.map((x) => x.word),
+    )
+    const c = align(characters(row.reference), characters(row.hypothesis))
+    wordTotals = addCounts(wordTotals, w)
+    charTotals = addCounts(charTotals, c)
+    for (const [kind, key] of [
+      ['speaker', row.speaker ?? '(unknown)'],
+      ['language', row.language ?? '(unknown)'],
+    ] as const) {
+      const g = groups[kind].get(key) ?? { n: 0, words: noErrors, chars: noErrors }
+      groups[kind].set(key, {
+        n: g.n + 1,
+        words: addCounts(g.words, w),
+        chars: addCounts(g.chars, c),
+      })
+    }
+    perUtterance.push({
+      utteranceId: row.utterance_id,
+      speaker: row.speaker,
+      language: row.language,
+      reference: row.reference,
+      hypothesis: row.hypothesis,
+      wer: errorRate(w),
+    })
+    // A hypothesis word is right if the alignment matched it to the reference.
+    let k = 0
+    for (const op of w.ops) {
+      if (op.op === 'del') continue
+      const word = hypWords[k++]
+      if (word && word.confidence !== null)
+        scored.push({ confidence: word.confidence, correct: op.op === 'ok' })
+    }
+  }
+  const summarise = (
+    m: Map<string, { n: number; words: ErrorCounts; chars: ErrorCounts }>,
+  ): GroupScore[] =>
+    [...m.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, g]) => ({
+        key,
+        utterances: g.n,
+        wer: errorRate(g.words),
+        cer: errorRate(g.chars),
+        words: g.words,
+      }))
+  return {
+    model: model.name,
+    utterances: perUtterance.length,
+    unlabelled,
+    wer: errorRate(wordTotals),
+    cer: errorRate(charTotals),
+    words: wordTotals,
+    chars: charTotals,
+    bySpeaker: summarise(groups.speaker),
+    byLanguage: summarise(groups.language),
+    confidence: {
+      words: scored.length,
+      aucRoc: aucRoc(scored),
+      ece: expectedCalibrationError(scored),
+      nce: normalisedCrossEntropy(scored),
+    },
+    perUtterance,
+  }
+}
