@@ -8,7 +8,7 @@
  *    against a 4-second clip; the renderer's JS heap after each.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +20,8 @@ import { silentLogger } from '../../src/main/core/logger'
 import { createProject } from '../../src/main/core/project/projects'
 import { Workbench } from '../../src/main/core/workbench'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
+import { labelProject } from '../../src/main/core/asr/labeller'
+import { importModel } from '../../src/main/core/asr/model-store'
 import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
 import { startHttpHost } from '../../src/main/hosts/http'
 import { appRoot } from '../support/fixtures'
@@ -205,6 +207,117 @@ async function waveformBench(): Promise<void> {
   }
 }
 
+/**
+ * Labelling speed on 2 CPU threads: the raw session.run time against everything else the
+ * workbench does (decoding, confidence, alignment, batching, reading audio, storing), measured
+ * side by side in one run, on the demo's 43 short clips (no VAD).
+ */
+async function asrBench(): Promise<void> {
+  section(
+    'Pseudo-labelling on 2 CPU threads: model time (session.run) vs the workbench’s own overhead',
+  )
+  const candidates = [
+    { name: 'starter model (models/starter)', dir: join(appRoot, 'models', 'starter') },
+    {
+      name: 'wav2vec2-base-sized, 94 M parameters, random weights',
+      dir: join(benchData, 'wav2vec2-base-random'),
+    },
+  ].filter((c) => existsSync(join(c.dir, 'model.onnx')))
+  if (!existsSync(join(benchData, 'wav2vec2-base-random', 'model.onnx'))) {
+    console.log(
+      '(no wav2vec2-base-sized model: run /usr/bin/python3 test/bench/make-wav2vec2-base.py first)',
+    )
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'sauti-bench-asr-'))
+  // The demo's clips without its long recording, so no time goes to voice activity detection.
+  const demoManifest = readFileSync(join(appRoot, 'demo', 'manifest.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => !l.includes('long'))
+  const manifest = join(dataDir, 'clips.tsv')
+  writeFileSync(
+    manifest,
+    demoManifest
+      .map((l, i) => (i === 0 ? l : l.replace(/^audio\//, `${join(appRoot, 'demo', 'audio')}/`)))
+      .join('\n'),
+  )
+  const inference = new InferenceWorkers(workerFactory(appRoot, 'inference'))
+  try {
+    for (const candidate of candidates) {
+      const { model } = await importModel(dataDir, candidate.dir, inference)
+      const project = await createProject(dataDir, `asr-${model.id}`)
+      const audio = new AudioWorkers(audioWorkerFactory(appRoot), audioWorkerCount())
+      const { items } = await expandImportPaths([manifest])
+      await importItems({ db: project.db, paths: project.paths, workers: audio }, items)
+      await audio.close()
+      const summary = await labelProject(
+        {
+          db: project.db,
+          paths: project.paths,
+          workers: inference,
+          model,
+          vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
+        },
+        { settings: { threads: 2, providers: ['cpu'] } },
+      )
+      project.db.close()
+      const raw = summary.inferenceMs / 1000 / summary.audioSec
+      const total = summary.totalMs / 1000 / summary.audioSec
+      const overhead = (summary.totalMs - summary.inferenceMs) / summary.inferenceMs
+      console.log(
+        `${candidate.name}: ${summary.labelled} utterances, ${(summary.audioSec / 60).toFixed(1)} min of audio`,
+      )
+      console.log(
+        `  session.run alone: real-time factor ${raw.toFixed(4)}; whole labelling: ${total.toFixed(4)}; workbench overhead ${(overhead * 100).toFixed(1)}% of session.run`,
+      )
+    }
+  } finally {
+    await inference.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** A one-hour recording end to end: import, VAD, inference, decoding, stored hypotheses. */
+async function hourBench(): Promise<void> {
+  section(
+    'Pseudo-labelling a 1-hour recording end to end (VAD to stored hypotheses), starter model, 2 threads',
+  )
+  const modelDir = join(appRoot, 'models', 'starter')
+  if (!existsSync(join(modelDir, 'model.onnx'))) return void console.log('(no starter model yet)')
+  const dataDir = mkdtempSync(join(tmpdir(), 'sauti-bench-hour-'))
+  const inference = new InferenceWorkers(workerFactory(appRoot, 'inference'))
+  const audio = new AudioWorkers(audioWorkerFactory(appRoot), audioWorkerCount())
+  try {
+    const { model } = await importModel(dataDir, modelDir, inference)
+    const project = await createProject(dataDir, 'hour')
+    const t0 = performance.now()
+    const { items } = await expandImportPaths([join(benchData, 'long-1h-48k-stereo.wav')])
+    await importItems({ db: project.db, paths: project.paths, workers: audio }, items)
+    const imported = performance.now()
+    const summary = await labelProject(
+      {
+        db: project.db,
+        paths: project.paths,
+        workers: inference,
+        model,
+        vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
+      },
+      { settings: { threads: 2, providers: ['cpu'] } },
+    )
+    const done = performance.now()
+    project.db.close()
+    console.log(
+      `import ${((imported - t0) / 1000).toFixed(1)} s; VAD + labelling ${((done - imported) / 1000).toFixed(1)} s: ${summary.segmented.utterances} utterances, ${(summary.audioSec / 60).toFixed(1)} min of speech`,
+    )
+    console.log(
+      `end to end: ${(60 / ((done - t0) / 1000)).toFixed(1)} audio minutes per wall minute; process max RSS ${mb(process.resourceUsage().maxRSS)} (the inference worker included)`,
+    )
+  } finally {
+    await audio.close()
+    await inference.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
 execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
@@ -216,3 +329,5 @@ console.log(
 if (!only || only === 'import') await importBench()
 if (!only || only === 'memory') memoryBench()
 if (!only || only === 'waveform') await waveformBench()
+if (!only || only === 'asr') await asrBench()
+if (only === 'hour') await hourBench()

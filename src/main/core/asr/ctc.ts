@@ -59,6 +59,8 @@ export interface BeamOptions {
   nBest: number
   /** Tokens more than this far below the frame's best (in log-probability) are not tried. */
   tokenPruning?: number
+  /** At most this many of a frame's most likely tokens are tried (blank always is). */
+  maxTokensPerFrame?: number
 }
 
 interface Beam {
@@ -69,6 +71,26 @@ interface Beam {
 }
 
 const total = (b: Beam): number => logAddExp(b.blankEnd, b.tokenEnd)
+
+/** The tokens worth trying at one frame: the most likely, within the pruning window, and blank. */
+function frameCandidates(
+  p: Posteriors,
+  row: number,
+  blank: number,
+  pruning: number,
+  maxTokens: number,
+): number[] {
+  let best = Number.NEGATIVE_INFINITY
+  for (let v = 0; v < p.vocab; v++) best = Math.max(best, p.logProbs[row + v]!)
+  const within: number[] = []
+  for (let v = 0; v < p.vocab; v++)
+    if (v === blank || p.logProbs[row + v]! >= best - pruning) within.push(v)
+  if (within.length <= maxTokens) return within
+  within.sort((a, b) => p.logProbs[row + b]! - p.logProbs[row + a]!)
+  const kept = within.slice(0, maxTokens)
+  if (!kept.includes(blank)) kept.push(blank)
+  return kept
+}
 
 /**
  * CTC prefix beam search (Hannun et al., 2014): each prefix carries the probability of all
@@ -85,8 +107,7 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
   ])
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
-    let frameBest = Number.NEGATIVE_INFINITY
-    for (let v = 0; v < p.vocab; v++) frameBest = Math.max(frameBest, p.logProbs[row + v]!)
+    const candidates = frameCandidates(p, row, blank, pruning, options.maxTokensPerFrame ?? p.vocab)
     const next = new Map<string, Beam>()
     const entry = (tokens: number[], key: string): Beam => {
       let beam = next.get(key)
@@ -104,9 +125,8 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     for (const [key, beam] of beams) {
       const all = total(beam)
       const last = beam.tokens.length > 0 ? beam.tokens[beam.tokens.length - 1]! : -1
-      for (let v = 0; v < p.vocab; v++) {
+      for (const v of candidates) {
         const lp = p.logProbs[row + v]!
-        if (lp < frameBest - pruning) continue
         if (v === blank) {
           const same = entry(beam.tokens, key)
           same.blankEnd = logAddExp(same.blankEnd, all + lp)

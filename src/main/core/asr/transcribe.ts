@@ -267,6 +267,7 @@ export class ModelRunner {
       beamWidth: Math.max(options.beamWidth, options.nBest),
       nBest: options.nBest,
       tokenPruning: 10,
+      maxTokensPerFrame: Math.max(options.beamWidth, options.nBest),
     })
     const hypotheses = beams.map((beam, index) => {
       const text = decodeTokens(beam.tokens, vocabulary)
