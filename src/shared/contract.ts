@@ -101,6 +101,15 @@ export const contract = {
         model: z.string().min(1).max(200),
         nBest: z.number().int().min(1).max(20).default(5),
         beamWidth: z.number().int().min(1).max(256).default(16),
+        /** Shallow fusion with a word n-gram from the project's transcripts and these files. */
+        lm: z
+          .object({
+            weight: z.number().min(0).max(5),
+            wordBonus: z.number().min(-10).max(10).default(0),
+            textFiles: z.array(localPath).max(50).default([]),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     'Pseudo-label every utterance that has no hypothesis from this model yet, as a background job.',

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
@@ -170,6 +171,44 @@ describe.skipIf(!hasSpeech8)(
       const speech = segments.reduce((s, u) => s + u.end_sec - u.start_sec, 0)
       expect(speech / duration).toBeGreaterThan(0.6)
       expect(finished.labelled!.labelled).toBe(segments.length)
+    })
+
+    it('fuses a language model from the transcripts and the user’s text, and records it with the run', async () => {
+      const text = join(mkdtempSync(join(tmpdir(), 'sauti-lm-')), 'words.txt')
+      writeFileSync(text, 'habari za asubuhi\nmama anapika chakula\n')
+      const missing = await runJob(wb, 'label.start', {
+        model: modelId,
+        lm: { weight: 0.5, textFiles: ['/no/such/words.txt'] },
+      })
+      expect(missing.status).toBe('failed')
+      expect(missing.error?.message).toBe(
+        '/no/such/words.txt: cannot read the language-model text (ENOENT).',
+      )
+      // A new recording, so that something is left to label with the language model on.
+      await importAndWait(wb, [join(appRoot, 'test/fixtures/formats/clip.flac')])
+      const finished = await runJob(wb, 'label.start', {
+        model: modelId,
+        nBest: 2,
+        lm: { weight: 0.5, wordBonus: 1, textFiles: [text] },
+      })
+      expect(finished.labelled).toMatchObject({ labelled: 1, failed: [] })
+      const run = wb.project.db
+        .prepare('SELECT settings FROM label_run ORDER BY id DESC LIMIT 1')
+        .get() as { settings: string }
+      const sentences =
+        (
+          wb.project.db
+            .prepare(
+              "SELECT count(DISTINCT utterance_id) AS n FROM revision WHERE source_kind = 'import'",
+            )
+            .get() as { n: number }
+        ).n + 2
+      expect(JSON.parse(run.settings).lm).toEqual({
+        weight: 0.5,
+        wordBonus: 1,
+        sentences,
+        textFiles: [text],
+      })
     })
 
     it('names a model that is not registered', async () => {

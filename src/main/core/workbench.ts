@@ -157,7 +157,7 @@ export class Workbench {
         })
         return { jobId }
       },
-      'label.start': async ({ model: key, nBest, beamWidth }) => {
+      'label.start': async ({ model: key, nBest, beamWidth, lm }) => {
         const model = await findModel(o.dataDir, key)
         const jobId = this.jobs.start('label', `Label with ${model.manifest.name}`, async (job) => {
           const labelled = await labelProject(
@@ -166,6 +166,7 @@ export class Workbench {
               signal: job.signal,
               onProgress: (done, total, label) => job.progress(done, total, label),
               options: { nBest, beamWidth },
+              ...(lm ? { lm } : {}),
               settings: o.sessionSettings,
             },
           )

@@ -283,9 +283,33 @@ export function buildProgram(): Command {
     .option('--threads <n>', 'intra-op threads (default: ONNX Runtime decides)', (v) =>
       parsePositive(v, 'threads'),
     )
+    .option(
+      '--lm-weight <w>',
+      "fuse a word n-gram from the project's transcripts (and --lm-text files) with this weight",
+      (v) => parseNumber(v, 'lm-weight', 0, 5),
+    )
+    .option(
+      '--word-bonus <b>',
+      'added per word when the language model is on',
+      (v) => parseNumber(v, 'word-bonus', -10, 10),
+      0,
+    )
+    .option(
+      '--lm-text <files...>',
+      'more text for the language model: one sentence a line (word lists, translations, dictionaries)',
+    )
     .action(
       async (
-        opts: { model: string; nBest: number; beam: number; providers: string; threads?: number },
+        opts: {
+          model: string
+          nBest: number
+          beam: number
+          providers: string
+          threads?: number
+          lmWeight?: number
+          wordBonus: number
+          lmText?: string[]
+        },
         command: Command,
       ) => {
         const g = globals(command)
@@ -297,7 +321,20 @@ export function buildProgram(): Command {
             runJob(
               wb,
               'label.start',
-              { model: opts.model, nBest: opts.nBest, beamWidth: opts.beam },
+              {
+                model: opts.model,
+                nBest: opts.nBest,
+                beamWidth: opts.beam,
+                ...(opts.lmWeight !== undefined
+                  ? {
+                      lm: {
+                        weight: opts.lmWeight,
+                        wordBonus: opts.wordBonus,
+                        textFiles: (opts.lmText ?? []).map((f) => resolve(f)),
+                      },
+                    }
+                  : {}),
+              },
               progressBar(g.json, 'Labelling'),
             ),
           sessionSettings,
@@ -549,6 +586,13 @@ export function buildProgram(): Command {
     })
 
   return program
+}
+
+function parseNumber(value: string, what: string, min: number, max: number): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new InvalidArgumentError(`invalid ${what}: ${value} (expected ${min} to ${max})`)
+  return n
 }
 
 function parsePositive(value: string, what: string): number {

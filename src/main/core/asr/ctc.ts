@@ -12,6 +12,8 @@ export interface Hypothesis {
   tokens: number[]
   /** log P(token sequence | audio), summed over all alignments (beam) or the best path (greedy). */
   logProb: number
+  /** With a language model: logProb + weight · log P_lm + word bonuses, which ranks the list. */
+  score?: number
 }
 
 export function logSoftmax(logits: Float32Array, frames: number, vocab: number): Posteriors {
@@ -61,6 +63,19 @@ export interface BeamOptions {
   tokenPruning?: number
   /** At most this many of a frame's most likely tokens are tried (blank always is). */
   maxTokensPerFrame?: number
+  /** Shallow fusion with a word language model, scored as each word completes. */
+  lm?: LanguageModelFusion
+}
+
+export interface LanguageModelFusion {
+  model: { logProb(history: readonly string[], word: string): number }
+  /** log P_acoustic + weight · log P_lm + wordBonus per word. */
+  weight: number
+  wordBonus: number
+  /** Token id that ends a word (the vocabulary's word delimiter). */
+  delimiter: number
+  /** The text a token stands for. */
+  text: (token: number) => string
 }
 
 interface Beam {
@@ -68,9 +83,41 @@ interface Beam {
   /** Paths ending in blank / in the last token. */
   blankEnd: number
   tokenEnd: number
+  /** Language-model score of the completed words (weighted, with word bonuses). */
+  lm: number
+  /** Completed words, and the one being spelled. */
+  words: string[]
+  partial: string
 }
 
 const total = (b: Beam): number => logAddExp(b.blankEnd, b.tokenEnd)
+const ranked = (b: Beam): number => total(b) + b.lm
+
+/** The LM state of a prefix extended by one token: a word completes at the delimiter. */
+function extendLm(
+  beam: Beam,
+  token: number,
+  lm: LanguageModelFusion | undefined,
+): Pick<Beam, 'lm' | 'words' | 'partial'> {
+  if (!lm) return { lm: 0, words: beam.words, partial: beam.partial }
+  if (token !== lm.delimiter)
+    return { lm: beam.lm, words: beam.words, partial: beam.partial + lm.text(token) }
+  if (!beam.partial) return { lm: beam.lm, words: beam.words, partial: '' }
+  return {
+    lm: beam.lm + wordScore(beam.words, beam.partial, lm),
+    words: [...beam.words, beam.partial],
+    partial: '',
+  }
+}
+
+function wordScore(history: readonly string[], word: string, lm: LanguageModelFusion): number {
+  return lm.weight * lm.model.logProb(history, word.toLowerCase()) + lm.wordBonus
+}
+
+/** The final score, counting the word still being spelled when the audio ends. */
+function finalScore(b: Beam, lm: LanguageModelFusion | undefined): number {
+  return ranked(b) + (lm && b.partial ? wordScore(b.words, b.partial, lm) : 0)
+}
 
 /** The tokens worth trying at one frame: the most likely, within the pruning window, and blank. */
 function frameCandidates(
@@ -102,24 +149,36 @@ function frameCandidates(
 export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesis[] {
   const { blank, beamWidth } = options
   const pruning = options.tokenPruning ?? Number.POSITIVE_INFINITY
-  let beams = new Map<string, Beam>([
-    ['', { tokens: [], blankEnd: 0, tokenEnd: Number.NEGATIVE_INFINITY }],
-  ])
+  const empty: Beam = {
+    tokens: [],
+    blankEnd: 0,
+    tokenEnd: Number.NEGATIVE_INFINITY,
+    lm: 0,
+    words: [],
+    partial: '',
+  }
+  let beams = new Map<string, Beam>([['', empty]])
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
     const candidates = frameCandidates(p, row, blank, pruning, options.maxTokensPerFrame ?? p.vocab)
     const next = new Map<string, Beam>()
-    const entry = (tokens: number[], key: string): Beam => {
+    const entry = (
+      tokens: number[],
+      key: string,
+      lmState: Pick<Beam, 'lm' | 'words' | 'partial'>,
+    ): Beam => {
       let beam = next.get(key)
-      if (!beam)
-        next.set(
-          key,
-          (beam = {
-            tokens,
-            blankEnd: Number.NEGATIVE_INFINITY,
-            tokenEnd: Number.NEGATIVE_INFINITY,
-          }),
-        )
+      if (!beam) {
+        beam = {
+          tokens,
+          blankEnd: Number.NEGATIVE_INFINITY,
+          tokenEnd: Number.NEGATIVE_INFINITY,
+          lm: lmState.lm,
+          words: lmState.words,
+          partial: lmState.partial,
+        }
+        next.set(key, beam)
+      }
       return beam
     }
     for (const [key, beam] of beams) {
@@ -128,29 +187,31 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
       for (const v of candidates) {
         const lp = p.logProbs[row + v]!
         if (v === blank) {
-          const same = entry(beam.tokens, key)
+          const same = entry(beam.tokens, key, beam)
           same.blankEnd = logAddExp(same.blankEnd, all + lp)
           continue
         }
         const extended = [...beam.tokens, v]
         const extendedKey = key === '' ? String(v) : `${key},${v}`
-        const grown = entry(extended, extendedKey)
+        const grown = entry(extended, extendedKey, extendLm(beam, v, options.lm))
         if (v === last) {
           // A repeat extends only across a blank; without one it merges into the same prefix.
           grown.tokenEnd = logAddExp(grown.tokenEnd, beam.blankEnd + lp)
-          const same = entry(beam.tokens, key)
+          const same = entry(beam.tokens, key, beam)
           same.tokenEnd = logAddExp(same.tokenEnd, beam.tokenEnd + lp)
         } else {
           grown.tokenEnd = logAddExp(grown.tokenEnd, all + lp)
         }
       }
     }
+    // With a language model, prefixes are ranked by acoustic plus language-model score.
     beams = new Map(
-      [...next.entries()].sort((a, b) => total(b[1]) - total(a[1])).slice(0, beamWidth),
+      [...next.entries()].sort((a, b) => ranked(b[1]) - ranked(a[1])).slice(0, beamWidth),
     )
   }
-  return [...beams.values()]
-    .map((b) => ({ tokens: b.tokens, logProb: total(b) }))
-    .sort((a, b) => b.logProb - a.logProb)
+  const results = [...beams.values()]
+    .map((b) => ({ tokens: b.tokens, logProb: total(b), score: finalScore(b, options.lm) }))
+    .sort((a, b) => b.score - a.score)
     .slice(0, options.nBest)
+  return options.lm ? results : results.map(({ tokens, logProb }) => ({ tokens, logProb }))
 }

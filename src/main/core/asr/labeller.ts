@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { SautiError } from '../../../shared/errors'
 import type { LabelSummary } from '../../../shared/domain'
 import type { Db } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
@@ -64,7 +67,49 @@ export async function segmentRecordings(
   return { recordings: pending.length, utterances }
 }
 
+/** What the language model is built from, and how much it weighs. */
+export interface LanguageModelRequest {
+  weight: number
+  wordBonus: number
+  /** Text files the user adds (a word list, a Bible translation, a dictionary): one sentence a line. */
+  textFiles: string[]
+}
+
+/**
+ * The sentences of a labelling run's language model: the project's own transcripts (the newest
+ * human or imported revision of each utterance) and every line of the user's text files.
+ */
+export async function languageModelSentences(db: Db, textFiles: string[]): Promise<string[]> {
+  const sentences = (
+    db
+      .prepare(
+        `SELECT v.text FROM revision v
+         WHERE v.id = (SELECT max(id) FROM revision WHERE utterance_id = v.utterance_id AND source_kind IN ('import', 'annotator'))`,
+      )
+      .all() as { text: string }[]
+  ).map((r) => r.text)
+  for (const file of textFiles) {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (error) {
+      throw new SautiError(
+        'not_found',
+        `${file}: cannot read the language-model text (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+        { file },
+      )
+    }
+    if (text.includes('\uFFFD'))
+      throw new SautiError('bad_input', `${file}: the language-model text is not valid UTF-8.`, {
+        file,
+      })
+    sentences.push(...text.split(/\r?\n/).filter((l) => l.trim()))
+  }
+  return sentences
+}
+
 export interface LabelControl {
+  lm?: LanguageModelRequest
   signal?: AbortSignal
   onProgress?: (done: number, total: number, label: string) => void
   options?: Partial<TranscribeOptions>
@@ -123,10 +168,21 @@ export async function labelProject(
       )
       .get(modelId) as { n: number }
   ).n
+  const lmSentences = control.lm ? await languageModelSentences(db, control.lm.textFiles) : null
+  const lm =
+    control.lm && lmSentences
+      ? {
+          key: createHash('sha256').update(lmSentences.join('\n')).digest('hex'),
+          sentences: lmSentences,
+          weight: control.lm.weight,
+          wordBonus: control.lm.wordBonus,
+        }
+      : null
   const options: TranscribeOptions = {
     ...defaultTranscribeOptions,
     hiddenDir: join(ctx.paths.root, 'cache', 'hidden'),
     ...control.options,
+    lm,
   }
   const summary: LabelSummary = {
     modelId: ctx.model.id,
@@ -220,6 +276,14 @@ export async function labelProject(
       nBest: options.nBest,
       beamWidth: options.beamWidth,
       confidence: options.confidence,
+      lm: lm
+        ? {
+            weight: lm.weight,
+            wordBonus: lm.wordBonus,
+            sentences: lm.sentences.length,
+            textFiles: control.lm?.textFiles ?? [],
+          }
+        : null,
     }),
     control.signal?.aborted ? 'cancelled' : 'done',
     summary.labelled,

@@ -14,6 +14,7 @@ import {
 import { logSoftmax, prefixBeamSearch, type Posteriors } from './ctc'
 import { normalizeWaveform, probeAudio } from './features'
 import { readModelPackage, type ModelPackage } from './model-package'
+import { WordNgram } from './ngram'
 import { chooseSession, createCpuSession, type SessionSettings } from './providers'
 import { decodeTokens, encodeText } from './vocab'
 
@@ -36,6 +37,8 @@ export interface TranscribeOptions {
   overlapSec: number
   /** At most this many utterances of similar length share one run. */
   maxBatch: number
+  /** Shallow fusion with a word n-gram built from these sentences (docs/metrics.md). */
+  lm: { key: string; sentences: string[]; weight: number; wordBonus: number } | null
 }
 
 export const defaultTranscribeOptions: TranscribeOptions = {
@@ -46,6 +49,7 @@ export const defaultTranscribeOptions: TranscribeOptions = {
   chunkSec: 30,
   overlapSec: 2,
   maxBatch: 8,
+  lm: null,
 }
 
 export interface WordResult {
@@ -263,6 +267,17 @@ export class ModelRunner {
     const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
     const frameConfidence = frameConfidences(p, options.confidence)
     const beams = prefixBeamSearch(p, {
+      ...(options.lm && vocabulary.wordDelimiter !== null
+        ? {
+            lm: {
+              model: languageModel(options.lm),
+              weight: options.lm.weight,
+              wordBonus: options.lm.wordBonus,
+              delimiter: vocabulary.wordDelimiter,
+              text: (t: number) => vocabulary.tokens[t] ?? '',
+            },
+          }
+        : {}),
       blank: vocabulary.blank,
       beamWidth: Math.max(options.beamWidth, options.nBest),
       nBest: options.nBest,
@@ -301,6 +316,14 @@ export class ModelRunner {
     }
     return { utteranceId: item.utteranceId, frames: p.frames, hypotheses, hiddenStatesFile }
   }
+}
+
+/** The language model of the current labelling run, built once in the worker. */
+let cachedLm: { key: string; model: WordNgram } | null = null
+
+function languageModel(lm: NonNullable<TranscribeOptions['lm']>): WordNgram {
+  if (cachedLm?.key !== lm.key) cachedLm = { key: lm.key, model: WordNgram.build(lm.sentences) }
+  return cachedLm.model
 }
 
 interface Frames {
