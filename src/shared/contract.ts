@@ -11,6 +11,7 @@ import type {
   JobInfo,
   JobKind,
   LabelSummary,
+  ModelSummary,
   Page,
   Peaks,
   ProjectRef,
@@ -93,6 +94,10 @@ export const contract = {
       })
       .strict(),
     'Import audio (clips, a long recording, a folder or a manifest) as a background job.',
+  ),
+  'model.list': call<ModelSummary[]>()(
+    z.object({}).strict(),
+    'Models registered in the data folder.',
   ),
   'label.start': call<{ jobId: string }>()(
     z

@@ -171,3 +171,12 @@ export interface LabelSummary {
   inferenceMs: number
   totalMs: number
 }
+
+/** A registered model, as the UI lists it. */
+export interface ModelSummary {
+  id: string
+  name: string
+  languages: string[]
+  vocabularySize: number
+  layout: 'sauti' | 'huggingface'
+}

@@ -12,6 +12,7 @@ export const methodNames = [
   'recording.peaks',
   'utterance.list',
   'import.start',
+  'model.list',
   'label.start',
   'job.list',
   'job.cancel',

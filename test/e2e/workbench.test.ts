@@ -124,11 +124,13 @@ describe('the workbench in Chromium, served by `sauti serve`', () => {
     await expect
       .poll(() => page.locator('[data-testid="inference-provider"]').innerText())
       .toContain('no model has run yet')
-    // Until the annotator workspace has its Label button, the page's own session starts the job.
-    const started = await page.request.post(`${served.url}/api/label.start`, {
-      data: { model: 'tiny-ctc', nBest: 1 },
-    })
-    expect(started.status()).toBe(200)
+    await page.locator('[data-testid="label-open"]').click()
+    const dialog = page.locator('[data-testid="label-dialog"]')
+    await dialog.locator('[data-testid="label-model"]').first().waitFor()
+    expect(await dialog.innerText()).toContain('tiny-ctc')
+    await page.screenshot({ path: join(artefacts, 'label-dialog.png') })
+    await dialog.locator('[data-testid="label-submit"]').click()
+    await page.locator('[data-testid="job-progress"]').first().waitFor()
     await page.locator('[data-testid="job-labelled"]').waitFor({ timeout: 60_000 })
     const status = page.locator('[data-testid="inference-provider"]')
     await expect.poll(() => status.innerText()).toContain('Inference: cpu (tiny-ctc)')

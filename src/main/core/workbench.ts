@@ -10,7 +10,7 @@ import type { Result } from '../../shared/errors'
 import { SautiError } from '../../shared/errors'
 import type { InferenceWorkers } from './asr/inference-workers'
 import { labelProject } from './asr/labeller'
-import { findModel } from './asr/model-store'
+import { findModel, listModels } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
 import type { AudioWorkers } from './audio/audio-workers'
 import { expandImportPaths, importItems } from './audio/importer'
@@ -157,6 +157,14 @@ export class Workbench {
         })
         return { jobId }
       },
+      'model.list': async () =>
+        (await listModels(o.dataDir)).map((m) => ({
+          id: m.id,
+          name: m.manifest.name,
+          languages: m.manifest.languages,
+          vocabularySize: m.registration.report.vocabularySize,
+          layout: m.registration.report.layout,
+        })),
       'label.start': async ({ model: key, nBest, beamWidth, lm }) => {
         const model = await findModel(o.dataDir, key)
         const jobId = this.jobs.start('label', `Label with ${model.manifest.name}`, async (job) => {

@@ -95,6 +95,13 @@ export const useJobsStore = defineStore('jobs', () => {
     return jobId
   }
 
+  /** Starts pseudo-labelling with a registered model; throws a CallError the dialog shows. */
+  async function startLabel(model: string, nBest: number): Promise<string> {
+    const { jobId } = await client.call('label.start', { model, nBest })
+    track(jobId, 'label')
+    return jobId
+  }
+
   async function cancel(jobId: string): Promise<void> {
     const job = find(jobId)
     if (!job || job.cancelling) return
@@ -125,5 +132,16 @@ export const useJobsStore = defineStore('jobs', () => {
     return () => stops.forEach((stop) => stop())
   }
 
-  return { running, finished, loadError, load, startImport, cancel, dismiss, listen, track }
+  return {
+    running,
+    finished,
+    loadError,
+    load,
+    startImport,
+    startLabel,
+    cancel,
+    dismiss,
+    listen,
+    track,
+  }
 })
