@@ -104,7 +104,14 @@ export interface DoctorReport {
   versions: { sauti: string; node: string; electron: string | null; onnxruntime: string | null }
   executionProviders: { name: string; available: boolean; detail: string }[]
   dataDir: string
-  projects: { id: string; dbPath: string; schemaVersion: number; integrity: string }[]
+  projects: {
+    id: string
+    dbPath: string
+    schemaVersion: number
+    integrity: string
+    /** Where the project's latest labelling ran, and why not elsewhere. */
+    inference: InferenceStatus | null
+  }[]
   checks: DoctorCheck[]
 }
 

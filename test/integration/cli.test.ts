@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { appRoot, formatFixtures } from '../support/fixtures'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sauti-cli-'))
@@ -55,7 +56,11 @@ describe('the sauti command', () => {
     }
     expect(report.dataDir).toBe(dataDir)
     expect(report.projects).toEqual([
-      expect.objectContaining({ id: 'field-2026', integrity: 'ok', schemaVersion: 4 }),
+      expect.objectContaining({
+        id: 'field-2026',
+        integrity: 'ok',
+        schemaVersion: latestSchemaVersion,
+      }),
     ])
     expect(report.executionProviders).toContainEqual(
       expect.objectContaining({ name: 'cpu', available: true }),

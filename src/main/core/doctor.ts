@@ -5,6 +5,7 @@ import type { DoctorReport } from '../../shared/domain'
 import { openDatabase, type OpenDatabaseOptions } from './db/connection'
 import { latestSchemaVersion, schemaVersion } from './db/migrate'
 import { listProjects } from './project/projects'
+import { latestInference } from './asr/labeller'
 
 const require = createRequire(import.meta.url)
 
@@ -30,7 +31,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           .map((r) => r.integrity_check)
           .join('; ')
         const version = schemaVersion(db)
-        projects.push({ id: ref.id, dbPath: ref.dbPath, schemaVersion: version, integrity: result })
+        const inference = version >= 5 ? latestInference(db) : null
+        projects.push({
+          id: ref.id,
+          dbPath: ref.dbPath,
+          schemaVersion: version,
+          integrity: result,
+          inference,
+        })
         checks.push({
           name: `project ${ref.id}`,
           ok: result === 'ok' && version <= latestSchemaVersion,
@@ -45,6 +53,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         dbPath: ref.dbPath,
         schemaVersion: -1,
         integrity: (error as Error).message,
+        inference: null,
       })
       checks.push({ name: `project ${ref.id}`, ok: false, detail: (error as Error).message })
     }

@@ -1,15 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import type { CallResult, Method, ParsedInput } from '../../shared/contract'
-import type {
-  ExecutionProviderName,
-  InferenceStatus,
-  Peaks,
-  ProviderAttempt,
-} from '../../shared/domain'
+import type { Peaks } from '../../shared/domain'
 import type { Result } from '../../shared/errors'
 import { SautiError } from '../../shared/errors'
 import type { InferenceWorkers } from './asr/inference-workers'
-import { labelProject } from './asr/labeller'
+import { labelProject, latestInference } from './asr/labeller'
 import { findModel, listModels } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
 import type { AudioWorkers } from './audio/audio-workers'
@@ -39,29 +34,6 @@ export interface WorkbenchOptions {
 }
 
 type Implementation = { [M in Method]: (input: ParsedInput<M>) => Promise<CallResult<M>> }
-
-function latestInference(db: OpenProject['db']): InferenceStatus | null {
-  const run = db
-    .prepare(
-      `SELECT m.name, r.provider, r.provider_attempts, r.finished_at FROM label_run r JOIN model m ON m.id = r.model_id
-       ORDER BY r.id DESC LIMIT 1`,
-    )
-    .get() as
-    | {
-        name: string
-        provider: ExecutionProviderName | null
-        provider_attempts: string
-        finished_at: string
-      }
-    | undefined
-  if (!run) return null
-  return {
-    model: run.name,
-    provider: run.provider,
-    attempts: JSON.parse(run.provider_attempts) as ProviderAttempt[],
-    finishedAt: run.finished_at,
-  }
-}
 
 /** The workbench: implements the contract once, on top of the services. Hosts only translate. */
 export class Workbench {

@@ -371,6 +371,13 @@ export function buildProgram(): Command {
           out(`  ${p.available ? '✓' : '✗'} ${p.name.padEnd(9)} ${p.detail}`)
         out('Checks:')
         for (const c of report.checks) out(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)
+        for (const p of report.projects.filter((x) => x.inference)) {
+          const i = p.inference!
+          out(
+            `Project ${p.id}: last labelled with ${i.model} on ${i.provider ?? '-'} (${i.finishedAt})`,
+          )
+          for (const a of i.attempts) out(`  ${a.ok ? '✓' : '✗'} ${a.name}: ${a.reason}`)
+        }
       }
       if (report.projects.some((p) => p.integrity !== 'ok')) process.exitCode = exitCodes.store
     })

@@ -1,7 +1,7 @@
 import type { ModelReport } from '../../../shared/domain'
 import { WorkerPool, type WorkerFactory, type WorkerReply } from '../workers/pool'
 import type { SessionSettings } from './providers'
-import type { TranscribeBatchResult, TranscribeItem, TranscribeOptions } from './transcribe'
+import type { TranscribeBatchResult, TranscribeItem, TranscribeOptions } from './transcribe-options'
 import type { Segment, VadOptions } from './vad'
 
 export type InferenceRequest =

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SautiError } from '../../../shared/errors'
-import type { LabelSummary } from '../../../shared/domain'
+import type {
+  ExecutionProviderName,
+  InferenceStatus,
+  LabelSummary,
+  ProviderAttempt,
+} from '../../../shared/domain'
 import type { Db } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
@@ -13,7 +18,7 @@ import {
   defaultTranscribeOptions,
   type TranscribeOptions,
   type UtteranceResult,
-} from './transcribe'
+} from './transcribe-options'
 
 export interface LabelContext {
   db: Db
@@ -297,4 +302,28 @@ export async function labelProject(
   )
   control.onProgress?.(pending.length, pending.length, ctx.model.manifest.name)
   return summary
+}
+
+/** Where the project's latest labelling run ran, and why not elsewhere; null before the first. */
+export function latestInference(db: Db): InferenceStatus | null {
+  const run = db
+    .prepare(
+      `SELECT m.name, r.provider, r.provider_attempts, r.finished_at FROM label_run r JOIN model m ON m.id = r.model_id
+       ORDER BY r.id DESC LIMIT 1`,
+    )
+    .get() as
+    | {
+        name: string
+        provider: ExecutionProviderName | null
+        provider_attempts: string
+        finished_at: string
+      }
+    | undefined
+  if (!run) return null
+  return {
+    model: run.name,
+    provider: run.provider,
+    attempts: JSON.parse(run.provider_attempts) as ProviderAttempt[],
+    finishedAt: run.finished_at,
+  }
 }

@@ -1,0 +1,72 @@
+import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
+import { defaultConfidence, type ConfidenceMethod } from './confidence'
+
+/**
+ * Labelling options and results, kept apart from transcribe.ts so that the main thread can use
+ * them without loading ONNX Runtime (only the inference worker runs models).
+ */
+export interface TranscribeItem {
+  utteranceId: number
+  /** The recording's 16 kHz mono float32 copy, and the utterance's span in it. */
+  pcmPath: string
+  startSec: number
+  endSec: number
+}
+
+export interface TranscribeOptions {
+  nBest: number
+  beamWidth: number
+  confidence: ConfidenceMethod
+  /** Where to cache the encoder's hidden states (float16), or null. */
+  hiddenDir: string | null
+  /** Utterances longer than this are run in overlapping chunks and stitched. */
+  chunkSec: number
+  overlapSec: number
+  /** At most this many utterances of similar length share one run. */
+  maxBatch: number
+  /** Shallow fusion with a word n-gram built from these sentences (docs/metrics.md). */
+  lm: { key: string; sentences: string[]; weight: number; wordBonus: number } | null
+}
+
+export const defaultTranscribeOptions: TranscribeOptions = {
+  nBest: 5,
+  beamWidth: 16,
+  confidence: defaultConfidence,
+  hiddenDir: null,
+  chunkSec: 30,
+  overlapSec: 2,
+  maxBatch: 8,
+  lm: null,
+}
+
+export interface WordResult {
+  word: string
+  startSec: number
+  endSec: number
+  confidence: number | null
+  alignmentScore: number
+}
+
+export interface HypothesisResult {
+  rank: number
+  text: string
+  logProb: number
+  confidence: number | null
+  words: WordResult[]
+}
+
+export interface UtteranceResult {
+  utteranceId: number
+  frames: number
+  hypotheses: HypothesisResult[]
+  hiddenStatesFile: string | null
+}
+
+export interface TranscribeBatchResult {
+  results: UtteranceResult[]
+  provider: ExecutionProviderName
+  providerAttempts: ProviderAttempt[]
+  /** Time inside session.run, to separate the model's cost from the workbench's. */
+  inferenceMs: number
+  totalMs: number
+}
