@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultVadOptions, segmentsFromProbabilities } from '../../src/main/core/asr/vad'
+import { defaultVadOptions, segmentsFromProbabilities } from '../../src/main/core/asr/vad-segments'
 
 const FRAME = 0.032
 /** Frame probabilities from [seconds, probability] runs. */

@@ -2,7 +2,7 @@ import type { ModelReport } from '../../../shared/domain'
 import { WorkerPool, type WorkerFactory, type WorkerReply } from '../workers/pool'
 import type { SessionSettings } from './providers'
 import type { TranscribeBatchResult, TranscribeItem, TranscribeOptions } from './transcribe-options'
-import type { Segment, VadOptions } from './vad'
+import type { Segment, VadOptions } from './vad-segments'
 
 export type InferenceRequest =
   | { id: number; type: 'validate'; dir: string; settings: SessionSettings }

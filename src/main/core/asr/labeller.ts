@@ -13,7 +13,7 @@ import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
 import type { RegisteredModel } from './model-store'
 import type { SessionSettings } from './providers'
-import { defaultVadOptions } from './vad'
+import { defaultVadOptions } from './vad-segments'
 import {
   defaultTranscribeOptions,
   type TranscribeOptions,
