@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { SautiError } from '../../../shared/errors'
 import type {
   ExecutionProviderName,
   InferenceStatus,
@@ -9,6 +7,7 @@ import type {
   ProviderAttempt,
 } from '../../../shared/domain'
 import type { Db } from '../db/connection'
+import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
 import type { RegisteredModel } from './model-store'
@@ -94,20 +93,7 @@ export async function languageModelSentences(db: Db, textFiles: string[]): Promi
       .all() as { text: string }[]
   ).map((r) => r.text)
   for (const file of textFiles) {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      throw new SautiError(
-        'not_found',
-        `${file}: cannot read the language-model text (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-        { file },
-      )
-    }
-    if (text.includes('\uFFFD'))
-      throw new SautiError('bad_input', `${file}: the language-model text is not valid UTF-8.`, {
-        file,
-      })
+    const text = await readTextFile(file, 'the language-model text')
     sentences.push(...text.split(/\r?\n/).filter((l) => l.trim()))
   }
   return sentences

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { ModelReport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { hashFile } from '../audio/prepare'
 import { normalizeWaveform, probeAudio } from './features'
 import { readModelPackage, readVocabulary } from './model-package'
 import { chooseSession, createCpuSession, type SessionSettings } from './providers'
@@ -167,7 +165,7 @@ export async function validateModel(
       settings,
     )
     if (chosen.session !== cpu) await chosen.session.release()
-    const { sha256, bytes } = await hashModel(modelPath)
+    const { sha256, byteSize: bytes } = await hashFile(modelPath)
     return {
       name: manifest.name,
       layout: pkg.layout,
@@ -188,10 +186,4 @@ export async function validateModel(
   } finally {
     await cpu.release()
   }
-}
-
-async function hashModel(file: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return { sha256: hash.digest('hex'), bytes: (await stat(file)).size }
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { SautiError } from '../../../shared/errors'
+import { readTextFile } from './text-file'
 
 export interface TableRow {
   /** 1-based line number in the file, for error messages. */
@@ -14,18 +14,7 @@ export interface TableRow {
  * and Kaldi-style TSVs contain bare quotes in sentences); CSV follows RFC 4180.
  */
 export async function readTable(file: string): Promise<{ header: string[]; rows: TableRow[] }> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new SautiError(
-      'not_found',
-      `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-      { file },
-    )
-  }
-  if (text.includes('\uFFFD'))
-    throw new SautiError('bad_input', `${file}: the file is not valid UTF-8 text.`, { file })
+  const text = await readTextFile(file)
   const tsv = extname(file).toLowerCase() === '.tsv'
   let records: string[][]
   try {

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import { SautiError } from '../../../shared/errors'
+import { readTextFile } from './text-file'
 
 /** Sentence markers that recognisers and corpora put in transcripts; they are not words. */
 const markers = new Set(['<s>', '</s>', '<sil>', '<unk>'])
@@ -10,16 +10,7 @@ const markers = new Set(['<s>', '</s>', '<sil>', '<unk>'])
  * sentence markers such as <s> and </s>.
  */
 export async function readTrn(file: string): Promise<Map<string, string>> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new SautiError(
-      'not_found',
-      `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-      { file },
-    )
-  }
+  const text = await readTextFile(file)
   const utterances = new Map<string, string>()
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return
