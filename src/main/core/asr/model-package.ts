@@ -28,6 +28,11 @@ export const manifestSchema = z.object({
   input: z.string().min(1).max(200).default('input_values'),
   /** Zero mean and unit variance per utterance before the model (wav2vec2's do_normalize). */
   normalize: z.boolean().default(true),
+  /**
+   * Whether utterances of different lengths may share one run, padded with silence. False for
+   * a model that normalises over its whole input inside the graph: padding would shift it.
+   */
+  batchable: z.boolean().default(true),
   outputs: z
     .object({
       logits: z.string().min(1).default('logits'),

@@ -82,7 +82,8 @@ export class ModelRunner {
         continue
       }
       const batch = [order[i]!]
-      while (i + batch.length < order.length && batch.length < options.maxBatch) {
+      const maxBatch = this.pkg.manifest.batchable ? options.maxBatch : 1
+      while (i + batch.length < order.length && batch.length < maxBatch) {
         const next = audio[order[i + batch.length]!]!
         if (next.length > chunkSamples || next.length > first.length * 1.1) break
         batch.push(order[i + batch.length]!)

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""Rewrites the exported package's model.json in Sauti's manifest format ("sauti-model/1",
+src/main/core/asr/model-package.ts), keeping everything the recipe recorded under "card".
+
+Run after export: /usr/bin/python3 models/starter/recipe/sauti_manifest.py models/starter
+Idempotent: a manifest already in Sauti's format keeps its "card".
+"""
+import json
+import os
+import sys
+
+
+def convert(recipe: dict) -> dict:
+    heads = recipe["heads"]
+    main = heads["phones"]
+    extra = [
+        {
+            "name": name,
+            "output": head["output"],
+            "vocabulary": head["vocabulary"],
+            "blank": head["blank_token"],
+            "wordDelimiter": head.get("word_delimiter_token"),
+            "unit": head.get("unit_type", "char"),
+        }
+        for name, head in heads.items()
+        if name != "phones"
+    ]
+    return {
+        "format": "sauti-model/1",
+        "name": recipe["name"],
+        "version": recipe.get("version"),
+        "sampleRate": recipe["sample_rate"],
+        "frameStrideSec": recipe["frame_stride_s"],
+        "input": recipe["input"]["name"],
+        # Normalisation happens inside the graph, over the whole input row: the app must not
+        # normalise again, and must not pad utterances into a shared batch.
+        "normalize": False,
+        "batchable": False,
+        "outputs": {"logits": main["output"], "hiddenStates": "hidden_states"},
+        "vocabulary": main["vocabulary"],
+        "blank": main["blank_token"],
+        "wordDelimiter": main.get("word_delimiter_token"),
+        "unit": main.get("unit_type", "phone"),
+        "heads": extra,
+        "languages": [l["code"] if isinstance(l, dict) else l for l in recipe.get("languages_trained", [])],
+        "licence": recipe.get("license", "Apache-2.0"),
+        "provenance": recipe.get("provenance", {}),
+        "card": recipe,
+    }
+
+
+def main(package: str) -> None:
+    path = os.path.join(package, "model.json")
+    with open(path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    recipe = manifest["card"] if manifest.get("format") == "sauti-model/1" else manifest
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(convert(recipe), f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    print(f"wrote {path} in Sauti's manifest format")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
