@@ -174,8 +174,9 @@ export interface LabelSummary {
   provider: ExecutionProviderName | null
   providerAttempts: ProviderAttempt[]
   audioSec: number
-  /** Time inside session.run, and the whole run's wall time. */
+  /** Time inside session.run; the worker's time on the batches (after the model was loaded); the run's wall time. */
   inferenceMs: number
+  workerMs: number
   totalMs: number
 }
 

@@ -78,8 +78,38 @@ export interface LanguageModelFusion {
   text: (token: number) => string
 }
 
+/** Prefixes as nodes of a trie: extending one is a lookup, not a copy of its tokens. */
+class PrefixTrie {
+  private readonly parent: number[] = [-1]
+  private readonly token: number[] = [-1]
+  private readonly children: Map<number, number>[] = [new Map()]
+
+  child(node: number, token: number): number {
+    let child = this.children[node]!.get(token)
+    if (child === undefined) {
+      child = this.parent.length
+      this.parent.push(node)
+      this.token.push(token)
+      this.children.push(new Map())
+      this.children[node]!.set(token, child)
+    }
+    return child
+  }
+
+  /** The prefix's last token, −1 for the empty prefix. */
+  last(node: number): number {
+    return this.token[node]!
+  }
+
+  tokens(node: number): number[] {
+    const out: number[] = []
+    for (let n = node; n > 0; n = this.parent[n]!) out.push(this.token[n]!)
+    return out.reverse()
+  }
+}
+
 interface Beam {
-  tokens: number[]
+  node: number
   /** Paths ending in blank / in the last token. */
   blankEnd: number
   tokenEnd: number
@@ -150,27 +180,24 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
   const { blank, beamWidth } = options
   const pruning = options.tokenPruning ?? Number.POSITIVE_INFINITY
   const empty: Beam = {
-    tokens: [],
+    node: 0,
     blankEnd: 0,
     tokenEnd: Number.NEGATIVE_INFINITY,
     lm: 0,
     words: [],
     partial: '',
   }
-  let beams = new Map<string, Beam>([['', empty]])
+  const trie = new PrefixTrie()
+  let beams = new Map<number, Beam>([[0, empty]])
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
     const candidates = frameCandidates(p, row, blank, pruning, options.maxTokensPerFrame ?? p.vocab)
-    const next = new Map<string, Beam>()
-    const entry = (
-      tokens: number[],
-      key: string,
-      lmState: Pick<Beam, 'lm' | 'words' | 'partial'>,
-    ): Beam => {
+    const next = new Map<number, Beam>()
+    const entry = (key: number, lmState: Pick<Beam, 'lm' | 'words' | 'partial'>): Beam => {
       let beam = next.get(key)
       if (!beam) {
         beam = {
-          tokens,
+          node: key,
           blankEnd: Number.NEGATIVE_INFINITY,
           tokenEnd: Number.NEGATIVE_INFINITY,
           lm: lmState.lm,
@@ -183,21 +210,19 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     }
     for (const [key, beam] of beams) {
       const all = total(beam)
-      const last = beam.tokens.length > 0 ? beam.tokens[beam.tokens.length - 1]! : -1
+      const last = trie.last(key)
       for (const v of candidates) {
         const lp = p.logProbs[row + v]!
         if (v === blank) {
-          const same = entry(beam.tokens, key, beam)
+          const same = entry(key, beam)
           same.blankEnd = logAddExp(same.blankEnd, all + lp)
           continue
         }
-        const extended = [...beam.tokens, v]
-        const extendedKey = key === '' ? String(v) : `${key},${v}`
-        const grown = entry(extended, extendedKey, extendLm(beam, v, options.lm))
+        const grown = entry(trie.child(key, v), extendLm(beam, v, options.lm))
         if (v === last) {
           // A repeat extends only across a blank; without one it merges into the same prefix.
           grown.tokenEnd = logAddExp(grown.tokenEnd, beam.blankEnd + lp)
-          const same = entry(beam.tokens, key, beam)
+          const same = entry(key, beam)
           same.tokenEnd = logAddExp(same.tokenEnd, beam.tokenEnd + lp)
         } else {
           grown.tokenEnd = logAddExp(grown.tokenEnd, all + lp)
@@ -210,7 +235,11 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     )
   }
   const results = [...beams.values()]
-    .map((b) => ({ tokens: b.tokens, logProb: total(b), score: finalScore(b, options.lm) }))
+    .map((b) => ({
+      tokens: trie.tokens(b.node),
+      logProb: total(b),
+      score: finalScore(b, options.lm),
+    }))
     .sort((a, b) => b.score - a.score)
     .slice(0, options.nBest)
   return options.lm ? results : results.map(({ tokens, logProb }) => ({ tokens, logProb }))

@@ -185,6 +185,7 @@ export async function labelProject(
     providerAttempts: [],
     audioSec: 0,
     inferenceMs: 0,
+    workerMs: 0,
     totalMs: 0,
   }
   const insert = db.prepare(
@@ -247,6 +248,7 @@ export async function labelProject(
       summary.provider = batch.provider
       summary.providerAttempts = batch.providerAttempts
       summary.inferenceMs += batch.inferenceMs
+      summary.workerMs += batch.totalMs
       summary.audioSec += slice.reduce((s, u) => s + u.end_sec - u.start_sec, 0)
     } catch (error) {
       for (const u of slice)
