@@ -95,11 +95,9 @@ export class ModelRunner {
         results.push(await this.finish(items[b]!, outputs[k]!.logits, outputs[k]!.hidden, options))
       i += batch.length
     }
-    results.sort(
-      (a, b) =>
-        items.findIndex((x) => x.utteranceId === a.utteranceId) -
-        items.findIndex((x) => x.utteranceId === b.utteranceId),
-    )
+    // Back to the caller's order (batching sorted them by length).
+    const position = new Map(items.map((item, i) => [item.utteranceId, i]))
+    results.sort((a, b) => position.get(a.utteranceId)! - position.get(b.utteranceId)!)
     return {
       results,
       provider: this.provider,
