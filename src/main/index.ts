@@ -12,7 +12,7 @@ import { mediaResponse } from './core/audio/media'
 import { classify } from './core/dispatch'
 import { DEMO_PROJECT_ID } from './core/project/demo'
 import type { Workbench } from './core/workbench'
-import { bootWorkbench, findAppRoot } from './hosts/boot'
+import { bootWorkbench, findAppRoot, labelDemoOnFirstStart } from './hosts/boot'
 import { createIpcCallHandler } from './hosts/ipc'
 
 const appRoot = findAppRoot(fileURLToPath(new URL('.', import.meta.url)))
@@ -95,6 +95,7 @@ app.whenReady().then(async () => {
   }
 
   ipcMain.handle(IPC_CALL_CHANNEL, createIpcCallHandler(workbench, isOwnRendererUrl))
+  void labelDemoOnFirstStart(workbench, appRoot, (message) => console.log(message))
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url)
     const id = Number(url.pathname.replace(/^\//, ''))

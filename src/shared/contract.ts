@@ -16,9 +16,16 @@ import type {
   Peaks,
   ProjectRef,
   ProjectSummary,
+  QueueFacets,
+  QueuePage,
   Recording,
+  RevisionInfo,
+  Spectrogram,
+  Annotator,
   Utterance,
+  UtteranceDetail,
 } from './domain'
+import { flagReasons } from './domain'
 import type { ErrorInfo } from './errors'
 
 /** A call's spec: its input schema and, as a phantom type, its result. */
@@ -47,6 +54,26 @@ const localPath = z
   .min(1)
   .max(4096)
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
+
+/** A BCP 47-style language tag as projects use them: sw, hi, en, sw-KE, hi-Latn. */
+const languageTag = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/, 'not a language tag such as sw, hi or en-GB')
+const utteranceStatus = z.enum(['new', 'pseudo', 'corrected', 'reviewed', 'flagged', 'skipped'])
+const seconds = z.number().min(0).max(1e7)
+/** Transcripts: long enough for any utterance, short enough that a request cannot flood the store. */
+const transcript = z
+  .string()
+  .max(20_000)
+  .refine((t) => !t.includes('\0'), 'text contains a NUL byte')
+const spans = z
+  .array(
+    z
+      .object({ start: z.number().int().min(0), end: z.number().int().min(1), lang: languageTag })
+      .strict()
+      .refine((s) => s.end > s.start, 'a span must cover at least one word'),
+  )
+  .max(1000)
 
 export const contract = {
   'app.info': call<AppInfo>()(
@@ -119,6 +146,116 @@ export const contract = {
       .strict(),
     'Pseudo-label every utterance that has no hypothesis from this model yet, as a background job.',
   ),
+  'annotator.list': call<Annotator[]>()(
+    z.object({}).strict(),
+    'Annotator profiles of the project.',
+  ),
+  'annotator.create': call<Annotator>()(
+    z
+      .object({
+        name: z.string().trim().min(1).max(80),
+        role: z.enum(['annotator', 'reviewer', 'lead']).default('annotator'),
+        languages: z.array(languageTag).max(50).default([]),
+      })
+      .strict(),
+    'Create a local annotator profile; every revision records who made it.',
+  ),
+  'project.setDefaultLanguage': call<ProjectSummary>()(
+    z.object({ language: languageTag.nullable() }).strict(),
+    'The language new spans and utterances without one default to.',
+  ),
+  'queue.list': call<QueuePage>()(
+    z
+      .object({
+        order: z.enum(['confidence', 'file', 'duration', 'speaker']).default('confidence'),
+        descending: z.boolean().default(false),
+        filter: z
+          .object({
+            status: z.array(utteranceStatus).max(6).optional(),
+            speakers: z.array(z.string().min(1).max(200)).max(500).optional(),
+            languages: z.array(languageTag).max(200).optional(),
+            minConfidence: z.number().min(0).max(1).optional(),
+            maxConfidence: z.number().min(0).max(1).optional(),
+            hasHypothesis: z.boolean().optional(),
+          })
+          .strict()
+          .default({}),
+        ...pageInput,
+      })
+      .strict(),
+    'Utterances to annotate, ranked by the store: least confident first by default. Speakers without consent to annotation are left out.',
+  ),
+  'queue.facets': call<QueueFacets>()(
+    z.object({}).strict(),
+    'What the queue can be filtered by, with counts (consented utterances only).',
+  ),
+  'utterance.get': call<UtteranceDetail>()(
+    z.object({ id }).strict(),
+    'One utterance for the editor: hypotheses, newest revision, speaker and consent.',
+  ),
+  'utterance.save': call<{ revision: RevisionInfo | null; status: Utterance['status'] }>()(
+    z
+      .object({
+        id,
+        annotatorId: id,
+        /** The newest revision the editor started from; another one means someone else saved. */
+        baseRevisionId: id.nullable(),
+        /** The hypothesis the text started from (an N-best pick), for provenance. */
+        hypothesisId: id.nullable().default(null),
+        text: transcript,
+        spans: spans.default([]),
+        /** An autosave: a revision that does not change the utterance's status. */
+        draft: z.boolean().default(false),
+        /** What the save does to the utterance; ignored for drafts. */
+        status: z.enum(['corrected', 'skipped', 'flagged']).default('corrected'),
+        flagReason: z.enum(flagReasons).optional(),
+      })
+      .strict()
+      .refine((s) => s.status !== 'flagged' || s.flagReason !== undefined, {
+        message: 'flagging needs a reason',
+        path: ['flagReason'],
+      }),
+    'Save the editor: a revision by the annotator (when the text changed or the save is final) and the new status. Refused with "conflict" when another window saved first.',
+  ),
+  'utterance.setBounds': call<UtteranceDetail>()(
+    z
+      .object({ id, annotatorId: id, startSec: seconds, endSec: seconds })
+      .strict()
+      .refine((b) => b.endSec - b.startSec >= 0.05, 'an utterance must last at least 50 ms'),
+    "Move an utterance's edges. Its hypotheses no longer describe its audio and are set aside.",
+  ),
+  'utterance.split': call<{ left: UtteranceDetail; right: UtteranceDetail }>()(
+    z
+      .object({
+        id,
+        annotatorId: id,
+        baseRevisionId: id.nullable(),
+        atSec: seconds,
+        leftText: transcript,
+        rightText: transcript,
+      })
+      .strict(),
+    'Split an utterance in two at a time inside it; each half keeps its share of the text.',
+  ),
+  'utterance.merge': call<UtteranceDetail>()(
+    z.object({ id, nextId: id, annotatorId: id, text: transcript }).strict(),
+    'Merge an utterance with the next one of the same recording.',
+  ),
+  'recording.spectrogram': call<Spectrogram>()(
+    z
+      .object({
+        id,
+        startSec: seconds,
+        endSec: seconds,
+        /** Frames the caller will draw: the window is resampled to at most this many. */
+        maxFrames: z.number().int().min(16).max(8192).default(1024),
+      })
+      .strict()
+      .refine((w) => w.endSec > w.startSec && w.endSec - w.startSec <= 600, {
+        message: 'a spectrogram window must be longer than 0 and at most 600 s',
+      }),
+    'A log-magnitude spectrogram of a window of a recording, computed in an audio worker.',
+  ),
   'job.list': call<JobInfo[]>()(z.object({}).strict(), 'Background jobs of this session.'),
   'job.cancel': call<{ cancelled: boolean }>()(
     z.object({ jobId: z.string().min(1).max(64) }).strict(),
@@ -153,9 +290,16 @@ export interface EventMap {
     error?: ErrorInfo
   }
   'project.changed': { projectId: string; what: ('recordings' | 'utterances')[] }
+  /** Utterances an annotator saved, moved, split or merged (in any window). */
+  'utterance.changed': { projectId: string; ids: number[] }
 }
 export type EventName = keyof EventMap
-export const eventNames: EventName[] = ['job.progress', 'job.finished', 'project.changed']
+export const eventNames: EventName[] = [
+  'job.progress',
+  'job.finished',
+  'project.changed',
+  'utterance.changed',
+]
 
 /** What the renderer (or a script) holds: one typed function per call. */
 export type SautiApi = {

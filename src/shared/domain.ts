@@ -19,6 +19,11 @@ export interface ProjectSummary extends ProjectRef {
   speakerCount: number
   totalDurationSec: number
   languages: string[]
+  /** Utterances with a saved human correction (corrected or reviewed). */
+  correctedCount: number
+  correctedDurationSec: number
+  /** The language new spans and unlabelled utterances default to. */
+  defaultLanguage: string | null
 }
 
 export interface Recording {
@@ -187,4 +192,121 @@ export interface ModelSummary {
   languages: string[]
   vocabularySize: number
   layout: 'sauti' | 'huggingface'
+}
+
+/** Why an annotator set an utterance aside. */
+export const flagReasons = ['noise', 'other_language', 'overlap', 'unintelligible'] as const
+export type FlagReason = (typeof flagReasons)[number]
+
+export type AnnotatorRole = 'annotator' | 'reviewer' | 'lead'
+
+export interface Annotator {
+  id: number
+  name: string
+  role: AnnotatorRole
+  languages: string[]
+}
+
+/** The orders the queue can be served in; each is backed by an index. */
+export type QueueOrder = 'confidence' | 'file' | 'duration' | 'speaker'
+
+export interface QueueFilter {
+  status?: UtteranceStatus[]
+  speakers?: string[]
+  languages?: string[]
+  minConfidence?: number
+  maxConfidence?: number
+  hasHypothesis?: boolean
+}
+
+export interface QueueItem {
+  id: number
+  recordingId: number
+  recordingName: string
+  startSec: number
+  endSec: number
+  speakerCode: string | null
+  language: string | null
+  status: UtteranceStatus
+  /** Confidence of the current best hypothesis, or null when no model has labelled it. */
+  confidence: number | null
+  /** The newest revision's text, else the best hypothesis's. */
+  text: string | null
+  draft: boolean
+}
+
+export interface QueuePage extends Page<QueueItem> {
+  /** Utterances left out because their speaker has no valid consent to annotation (or is unknown). */
+  withoutConsent: number
+}
+
+export interface QueueFacets {
+  statuses: { status: UtteranceStatus; count: number }[]
+  speakers: { code: string; count: number }[]
+  languages: { language: string; count: number }[]
+}
+
+/** A language-tagged span of words: [start, end) word indices of the revision's text. */
+export interface LanguageSpan {
+  start: number
+  end: number
+  lang: string
+}
+
+export interface WordTiming {
+  startSec: number
+  endSec: number
+}
+
+export interface Hypothesis {
+  id: number
+  rank: number
+  text: string
+  confidence: number | null
+  /** One per word of `text`, in [0, 1]. */
+  wordConfidences: number[]
+  /** One per word of `text`, in seconds from the start of the recording. */
+  wordTimes: WordTiming[]
+  modelName: string
+}
+
+export interface RevisionInfo {
+  id: number
+  text: string
+  spans: LanguageSpan[]
+  sourceKind: RevisionSourceKind
+  annotator: string | null
+  hypothesisId: number | null
+  draft: boolean
+  createdAt: string
+}
+
+export type ConsentState = 'granted' | 'withdrawn' | 'expired' | 'none'
+
+export interface UtteranceDetail {
+  utterance: Utterance & { confidence: number | null; flagReason: FlagReason | null }
+  recording: { id: number; originalName: string; durationSec: number }
+  speaker: { code: string; annotationConsent: ConsentState } | null
+  /** The N-best of the current model, best first; empty before labelling. */
+  hypotheses: Hypothesis[]
+  /** The newest revision, draft or not. */
+  head: RevisionInfo | null
+  revisionCount: number
+  /** Neighbouring utterances of the same recording, for merging. */
+  previousId: number | null
+  nextId: number | null
+}
+
+export interface Spectrogram {
+  recordingId: number
+  startSec: number
+  endSec: number
+  /** Frames per second of `data`. */
+  framesPerSecond: number
+  frames: number
+  /** Frequency bins per frame, bottom (0 Hz) first, up to `maxHz`. */
+  bins: number
+  maxHz: number
+  /** frames × bins bytes, frame-major, 0 = silence floor, 255 = loudest; base64. */
+  data: string
 }

@@ -14,11 +14,27 @@ export const methodNames = [
   'import.start',
   'model.list',
   'label.start',
+  'annotator.list',
+  'annotator.create',
+  'project.setDefaultLanguage',
+  'queue.list',
+  'queue.facets',
+  'utterance.get',
+  'utterance.save',
+  'utterance.setBounds',
+  'utterance.split',
+  'utterance.merge',
+  'recording.spectrogram',
   'job.list',
   'job.cancel',
 ] as const
 
-export const eventNameList = ['job.progress', 'job.finished', 'project.changed'] as const
+export const eventNameList = [
+  'job.progress',
+  'job.finished',
+  'project.changed',
+  'utterance.changed',
+] as const
 
 export const IPC_CALL_CHANNEL = 'sauti:call'
 export const IPC_EVENT_CHANNEL = 'sauti:event'

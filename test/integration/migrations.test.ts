@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import { copyFileSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/main/core/db/connection'
 import { latestSchemaVersion, schemaVersion } from '../../src/main/core/db/migrate'
 import { migrations } from '../../src/main/core/db/migrations'
+import { revisionHash, verifyChain } from '../../src/main/core/provenance/revisions'
 import { createDb, insertRows, migrateTo, readTable, tableNames, type Db } from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
@@ -265,6 +267,119 @@ describe('migration 5: runs', () => {
         { model_id: 7, status: 'done', started_at: now, finished_at: now },
       ]),
     ).toThrow(/FOREIGN KEY/)
+  })
+})
+
+describe('migration 6: workspace', () => {
+  it('copies the current best hypothesis onto utterances, keeps old revision hashes, and tracks new hypotheses', () => {
+    const db = fresh()
+    migrateTo(db, 5)
+    insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
+    insertRows(db, 'recording', [
+      {
+        sha256: sha('c'),
+        original_name: 'a.wav',
+        source_path: '/a.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 5,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
+    ])
+    insertRows(db, 'utterance', [
+      { recording_id: 1, start_sec: 0, end_sec: 2, speaker_id: 1, created_at: now },
+      { recording_id: 1, start_sec: 2, end_sec: 4, speaker_id: 1, created_at: now },
+    ])
+    insertRows(db, 'model', [
+      { sha256: sha('b'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    insertRows(db, 'hypothesis', [
+      {
+        utterance_id: 1,
+        model_id: 1,
+        rank: 1,
+        text: 'a',
+        score: -1,
+        confidence: 0.4,
+        created_at: now,
+      },
+      {
+        utterance_id: 1,
+        model_id: 1,
+        rank: 2,
+        text: 'b',
+        score: -2,
+        confidence: 0.2,
+        created_at: now,
+      },
+    ])
+    // A revision as schema 5 wrote it (no hypothesis link, no draft flag), hashed as it was then.
+    const content = {
+      utteranceId: 1,
+      text: 'a',
+      spans: [],
+      sourceKind: 'import' as const,
+      annotatorId: null,
+      modelId: null,
+      checkpointId: null,
+      sourceRef: 'm.tsv:2',
+      hypothesisId: null,
+      draft: false,
+      createdAt: now,
+    }
+    const hash = revisionHash(null, content)
+    // Schema 5's canonical form, spelled out: the hash must not depend on the new columns.
+    const schema5 = JSON.stringify([
+      '0'.repeat(64),
+      1,
+      'a',
+      [],
+      'import',
+      null,
+      null,
+      null,
+      'm.tsv:2',
+      now,
+    ])
+    expect(hash).toBe(createHash('sha256').update(schema5).digest('hex'))
+    insertRows(db, 'revision', [
+      {
+        utterance_id: 1,
+        text: 'a',
+        source_kind: 'import',
+        source_ref: 'm.tsv:2',
+        created_at: now,
+        hash,
+      },
+    ])
+    migrateTo(db, 6)
+    const utterances = readTable(db, 'utterance')
+    expect(utterances.map((u) => [u.hypothesis_id, u.confidence])).toEqual([
+      [1, 0.4],
+      [null, null],
+    ])
+    // Every utterance of the recording had one speaker: the recording takes it.
+    expect(readTable(db, 'recording')[0]).toMatchObject({ speaker_id: 1 })
+    // A revision written before the migration still verifies: its hash did not change meaning.
+    expect(verifyChain(db, 1)).toEqual({ ok: true })
+    expect(readTable(db, 'revision')[0]).toMatchObject({ hash, draft: 0 })
+    insertRows(db, 'hypothesis', [
+      {
+        utterance_id: 2,
+        model_id: 1,
+        rank: 1,
+        text: 'c',
+        score: -1,
+        confidence: 0.9,
+        created_at: now,
+      },
+    ])
+    expect(readTable(db, 'utterance')[1]).toMatchObject({ hypothesis_id: 3, confidence: 0.9 })
+    expect(() =>
+      db.prepare("UPDATE utterance SET flag_reason = 'boring' WHERE id = 1").run(),
+    ).toThrow(/CHECK/)
   })
 })
 

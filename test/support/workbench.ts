@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
+import { ensureDemoProject } from '../../src/main/core/project/demo'
 import { createProject } from '../../src/main/core/project/projects'
 import { Workbench } from '../../src/main/core/workbench'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
@@ -28,6 +29,49 @@ export async function openTestWorkbench(
     host: 'http',
   })
   open.add(workbench)
+  return {
+    workbench,
+    dataDir,
+    dispose: async () => {
+      await workbench.close()
+      open.delete(workbench)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * A workbench on the bundled demo project, created in a temporary data folder as on first
+ * start, and labelled by the bundled starter model (as `sauti serve` does on first start).
+ */
+export async function openDemoWorkbench(): Promise<{
+  workbench: Workbench
+  dataDir: string
+  dispose: () => Promise<void>
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sauti-demo-'))
+  const audioWorkers = new AudioWorkers(audioWorkerFactory(appRoot), 1)
+  const project = await ensureDemoProject(dataDir, join(appRoot, 'demo'), audioWorkers)
+  const workbench = new Workbench({
+    dataDir,
+    project,
+    audioWorkers,
+    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
+    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
+    version: 'test',
+    host: 'http',
+  })
+  open.add(workbench)
+  const finished = new Promise<EventMap['job.finished']>((resolve) => {
+    const off = workbench.events.on('job.finished', (f) => {
+      off()
+      resolve(f)
+    })
+  })
+  const jobId = await workbench.labelIfUnlabelled(join(appRoot, 'models/starter'))
+  if (!jobId) throw new Error('the demo was labelled already')
+  const done = await finished
+  if (done.status !== 'done') throw new Error(`labelling the demo: ${done.error?.message}`)
   return {
     workbench,
     dataDir,

@@ -4,8 +4,17 @@ import type { Peaks } from '../../shared/domain'
 import type { Result } from '../../shared/errors'
 import { SautiError } from '../../shared/errors'
 import type { InferenceWorkers } from './asr/inference-workers'
+import { createAnnotator, listAnnotators, setDefaultLanguage } from './annotate/annotators'
+import {
+  mergeUtterances,
+  saveUtterance,
+  setBounds,
+  splitUtterance,
+  utteranceDetail,
+} from './annotate/editor'
+import { queueFacets, queuePage } from './annotate/queue'
 import { labelProject, latestInference } from './asr/labeller'
-import { findModel, listModels } from './asr/model-store'
+import { findModel, importModel, listModels } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
 import type { AudioWorkers } from './audio/audio-workers'
 import { expandImportPaths, importItems } from './audio/importer'
@@ -64,6 +73,30 @@ export class Workbench {
       path: originalPath(this.project.paths, recording.sha256, recording.format),
       format: recording.format,
     }
+  }
+
+  /**
+   * First start of a project that no model has labelled yet: register the bundled model and
+   * label the project in the background, so the queue shows ranked hypotheses without setup.
+   * Returns the labelling job's id, or null when there was nothing to do.
+   */
+  async labelIfUnlabelled(modelDir: string): Promise<string | null> {
+    const { db } = this.project
+    if (db.prepare('SELECT 1 FROM hypothesis LIMIT 1').get()) return null
+    if (this.jobs.list().some((j) => j.kind === 'label' && j.status === 'running')) return null
+    const { model } = await importModel(
+      this.options.dataDir,
+      modelDir,
+      this.options.inferenceWorkers,
+    )
+    const started = await this.call('label.start', { model: model.id })
+    if (!started.ok) throw new SautiError(started.error.kind, started.error.message)
+    return (started.value as { jobId: string }).jobId
+  }
+
+  /** Tells every window which utterances changed, so their queues and open editors catch up. */
+  private changed(ids: number[]): void {
+    this.events.emit('utterance.changed', { projectId: this.project.ref.id, ids })
   }
 
   async close(): Promise<void> {
@@ -155,6 +188,35 @@ export class Workbench {
           return { labelled }
         })
         return { jobId }
+      },
+      'annotator.list': async () => listAnnotators(db),
+      'annotator.create': async (input) => createAnnotator(db, input),
+      'project.setDefaultLanguage': async ({ language }) => {
+        setDefaultLanguage(db, language)
+        return projectSummary(db, ref)
+      },
+      'queue.list': async (query) => queuePage(db, query),
+      'queue.facets': async () => queueFacets(db),
+      'utterance.get': async ({ id }) => utteranceDetail(db, id),
+      'utterance.save': async (input) => {
+        const saved = saveUtterance(db, input)
+        this.changed([input.id])
+        return saved
+      },
+      'utterance.setBounds': async (input) => {
+        const detail = setBounds(db, input)
+        this.changed([input.id])
+        return detail
+      },
+      'utterance.split': async (input) => {
+        const halves = splitUtterance(db, input)
+        this.changed([halves.left.utterance.id, halves.right.utterance.id])
+        return halves
+      },
+      'utterance.merge': async (input) => {
+        const merged = mergeUtterances(db, input)
+        this.changed([input.id, input.nextId])
+        return merged
       },
       'job.list': async () => this.jobs.list(),
       'job.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),

@@ -106,3 +106,21 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
     db: options.db,
   })
 }
+
+/**
+ * The demo's first start labels it with the bundled starter model in the background, so a new
+ * user sees ranked hypotheses without downloading anything. Failure is reported, not fatal.
+ */
+export async function labelDemoOnFirstStart(
+  workbench: Workbench,
+  appRoot: string,
+  report: (message: string) => void,
+): Promise<void> {
+  if (!workbench.project.ref.isDemo) return
+  try {
+    const jobId = await workbench.labelIfUnlabelled(join(appRoot, 'models', 'starter'))
+    if (jobId) report('Labelling the demo with the bundled starter model (a background job)')
+  } catch (error) {
+    report(`could not label the demo with the starter model: ${(error as Error).message}`)
+  }
+}

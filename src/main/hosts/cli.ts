@@ -9,7 +9,7 @@ import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { listProjects } from '../core/project/projects'
 import { runDoctor } from '../core/doctor'
 import { createLogger } from '../core/logger'
-import { appVersion, bootWorkbench } from './boot'
+import { appVersion, bootWorkbench, labelDemoOnFirstStart } from './boot'
 import { addModelCommands } from './cli-models'
 import { startHttpHost } from './http'
 import {
@@ -50,49 +50,56 @@ export function buildProgram(): Command {
       '127.0.0.1',
     )
     .option('--token <token>', 'use this token instead of a random one (scripts and tests)')
-    .action(async (opts: { port: number; host: string; token?: string }, command: Command) => {
-      const g = globals(command)
-      const logger = createLogger(process.env.SAUTI_LOG === 'debug' ? 'debug' : 'info')
-      const workbench = await bootWorkbench({
-        appRoot,
-        dataDir: g.dataDir,
-        projectId: g.project,
-        host: 'http',
-        demoProgress: (() => {
-          const bar = progressBar(g.json, 'Preparing the demo project')
-          return (d: number, t: number, l: string) => (d >= t ? bar.stop() : bar.update(d, t, l))
-        })(),
-      })
-      const host = await startHttpHost({
-        workbench,
-        staticDir: join(appRoot, 'out', 'renderer'),
-        host: opts.host,
-        port: opts.port,
-        token: opts.token,
-        logger,
-      })
-      if (g.json)
-        out(
-          JSON.stringify({
-            url: host.openUrl,
-            port: host.port,
-            token: host.token,
-            project: g.project,
-          }),
-        )
-      else out(`Sauti is serving project "${g.project}" at ${host.openUrl}`)
-      if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host))
-        err(
-          `warning: bound to ${opts.host}; anyone who can reach it and has the token can read this project`,
-        )
-      await new Promise<void>((resolveStop) => {
-        const stop = (): void => resolveStop()
-        process.once('SIGINT', stop)
-        process.once('SIGTERM', stop)
-      })
-      await host.close()
-      await workbench.close()
-    })
+    .option('--no-demo-labels', 'do not label the demo with the starter model on its first start')
+    .action(
+      async (
+        opts: { port: number; host: string; token?: string; demoLabels: boolean },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        const logger = createLogger(process.env.SAUTI_LOG === 'debug' ? 'debug' : 'info')
+        const workbench = await bootWorkbench({
+          appRoot,
+          dataDir: g.dataDir,
+          projectId: g.project,
+          host: 'http',
+          demoProgress: (() => {
+            const bar = progressBar(g.json, 'Preparing the demo project')
+            return (d: number, t: number, l: string) => (d >= t ? bar.stop() : bar.update(d, t, l))
+          })(),
+        })
+        const host = await startHttpHost({
+          workbench,
+          staticDir: join(appRoot, 'out', 'renderer'),
+          host: opts.host,
+          port: opts.port,
+          token: opts.token,
+          logger,
+        })
+        if (g.json)
+          out(
+            JSON.stringify({
+              url: host.openUrl,
+              port: host.port,
+              token: host.token,
+              project: g.project,
+            }),
+          )
+        else out(`Sauti is serving project "${g.project}" at ${host.openUrl}`)
+        if (opts.demoLabels) void labelDemoOnFirstStart(workbench, appRoot, (m) => err(m))
+        if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host))
+          err(
+            `warning: bound to ${opts.host}; anyone who can reach it and has the token can read this project`,
+          )
+        await new Promise<void>((resolveStop) => {
+          const stop = (): void => resolveStop()
+          process.once('SIGINT', stop)
+          process.once('SIGTERM', stop)
+        })
+        await host.close()
+        await workbench.close()
+      },
+    )
 
   program
     .command('import')

@@ -72,9 +72,10 @@ export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
     .prepare(
       `SELECT u.id AS utterance_id, s.code AS speaker, u.language, v.text AS reference, h.text AS hypothesis, h.word_confidences
        FROM utterance u
-       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND source_kind IN ('import', 'annotator'))
+       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND source_kind IN ('import', 'annotator') AND draft = 0)
        LEFT JOIN speaker s ON s.id = u.speaker_id
        LEFT JOIN hypothesis h ON h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
+       WHERE u.merged_into IS NULL
        ORDER BY u.id`,
     )
     .all(model.id) as Row[]

@@ -39,11 +39,18 @@ export async function segmentRecordings(
   const { db } = ctx
   const pending = db
     .prepare(
-      'SELECT r.id, r.sha256, r.duration_sec, r.languages FROM recording r WHERE NOT EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id) ORDER BY r.id',
+      'SELECT r.id, r.sha256, r.duration_sec, r.languages, r.speaker_id FROM recording r WHERE NOT EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id) ORDER BY r.id',
     )
-    .all() as { id: number; sha256: string; duration_sec: number; languages: string }[]
+    .all() as {
+    id: number
+    sha256: string
+    duration_sec: number
+    languages: string
+    speaker_id: number | null
+  }[]
+  // A long recording's speaker (from the manifest) is every segment's speaker.
   const insert = db.prepare(
-    `INSERT INTO utterance (recording_id, start_sec, end_sec, language, status, created_at) VALUES (?, ?, ?, ?, 'new', ?)`,
+    `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?)`,
   )
   let utterances = 0
   for (const [index, recording] of pending.entries()) {
@@ -64,7 +71,8 @@ export async function segmentRecordings(
     const language = languages.length === 1 ? languages[0]! : null
     const now = new Date().toISOString()
     db.transaction(() => {
-      for (const s of segments) insert.run(recording.id, s.startSec, s.endSec, language, now)
+      for (const s of segments)
+        insert.run(recording.id, s.startSec, s.endSec, recording.speaker_id, language, now)
     })()
     utterances += segments.length
   }
@@ -88,7 +96,7 @@ export async function languageModelSentences(db: Db, textFiles: string[]): Promi
     db
       .prepare(
         `SELECT v.text FROM revision v
-         WHERE v.id = (SELECT max(id) FROM revision WHERE utterance_id = v.utterance_id AND source_kind IN ('import', 'annotator'))`,
+         WHERE v.id = (SELECT max(id) FROM revision WHERE utterance_id = v.utterance_id AND source_kind IN ('import', 'annotator') AND draft = 0)`,
       )
       .all() as { text: string }[]
   ).map((r) => r.text)
@@ -148,7 +156,8 @@ export async function labelProject(
     .prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256
        FROM utterance u JOIN recording r ON r.id = u.recording_id
-       WHERE NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL)
+       WHERE u.merged_into IS NULL
+         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL)
        ORDER BY u.recording_id, u.start_sec`,
     )
     .all(modelId) as { id: number; start_sec: number; end_sec: number; sha256: string }[]

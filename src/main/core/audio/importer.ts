@@ -161,12 +161,13 @@ function commitRecording(
   const now = new Date().toISOString()
   return db.transaction(() => {
     const languages = item.language ? [item.language] : []
+    const speakerId = item.speaker ? ensureSpeaker(db, { code: item.speaker }, now) : null
     const recordingId = Number(
       db
         .prepare(
           `INSERT INTO recording (sha256, original_name, source_path, format, byte_size, duration_sec, sample_rate,
-                                  channels, bit_depth, languages, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                  channels, bit_depth, languages, speaker_id, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           audio.sha256,
@@ -179,13 +180,13 @@ function commitRecording(
           audio.channels,
           audio.bitDepth,
           JSON.stringify(languages),
+          speakerId,
           now,
         ).lastInsertRowid,
     )
     if (audio.durationSec > CLIP_MAX_SEC) {
       return { recordingId, revisions: 0 }
     }
-    const speakerId = item.speaker ? ensureSpeaker(db, { code: item.speaker }, now) : null
     const utteranceId = Number(
       db
         .prepare(

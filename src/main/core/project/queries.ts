@@ -1,5 +1,6 @@
 import type { Page, ProjectRef, ProjectSummary, Recording, Utterance } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { defaultLanguage } from '../annotate/annotators'
 import type { Db } from '../db/connection'
 
 interface RecordingRow {
@@ -19,7 +20,7 @@ interface RecordingRow {
 const recordingSelect = `
   SELECT r.id, r.sha256, r.original_name, r.format, r.duration_sec, r.sample_rate, r.channels, r.bit_depth,
          r.languages, r.imported_at,
-         (SELECT count(*) FROM utterance u WHERE u.recording_id = r.id) AS utterance_count
+         (SELECT count(*) FROM utterance u WHERE u.recording_id = r.id AND u.merged_into IS NULL) AS utterance_count
   FROM recording r`
 
 function toRecording(r: RecordingRow): Recording {
@@ -43,8 +44,13 @@ export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
     .prepare(
       `SELECT (SELECT count(*) FROM recording) AS recordings,
               (SELECT coalesce(sum(duration_sec), 0) FROM recording) AS duration,
-              (SELECT count(*) FROM utterance) AS utterances,
+              (SELECT count(*) FROM utterance WHERE merged_into IS NULL) AS utterances,
               (SELECT count(DISTINCT utterance_id) FROM revision) AS transcribed,
+              (SELECT count(*) FROM utterance WHERE merged_into IS NULL AND status IN ('corrected', 'reviewed')) AS corrected,
+              (SELECT coalesce(sum(end_sec - start_sec), 0) FROM utterance
+                WHERE merged_into IS NULL AND status IN ('corrected', 'reviewed')) AS corrected_duration,
+              (SELECT language FROM utterance WHERE language IS NOT NULL
+                GROUP BY language ORDER BY count(*) DESC, language LIMIT 1) AS common_language,
               (SELECT count(*) FROM speaker WHERE merged_into IS NULL) AS speakers`,
     )
     .get() as {
@@ -52,6 +58,9 @@ export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
     duration: number
     utterances: number
     transcribed: number
+    corrected: number
+    corrected_duration: number
+    common_language: string | null
     speakers: number
   }
   const languages = (
@@ -72,6 +81,9 @@ export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
     speakerCount: counts.speakers,
     totalDurationSec: counts.duration,
     languages,
+    correctedCount: counts.corrected,
+    correctedDurationSec: counts.corrected_duration,
+    defaultLanguage: defaultLanguage(db) ?? counts.common_language,
   }
 }
 
@@ -108,7 +120,10 @@ export function listUtterances(
   offset: number,
   limit: number,
 ): Page<Utterance> {
-  const where = recordingId === undefined ? '' : 'WHERE u.recording_id = ?'
+  const where =
+    recordingId === undefined
+      ? 'WHERE u.merged_into IS NULL'
+      : 'WHERE u.merged_into IS NULL AND u.recording_id = ?'
   const params = recordingId === undefined ? [] : [recordingId]
   const total = (
     db.prepare(`SELECT count(*) AS n FROM utterance u ${where}`).get(...params) as { n: number }

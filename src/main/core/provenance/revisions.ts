@@ -19,6 +19,10 @@ export interface NewRevision {
   text: string
   spans?: TokenSpan[]
   source: RevisionSource
+  /** The hypothesis the annotator's text started from (an N-best pick). */
+  hypothesisId?: number | null
+  /** An autosave, not a decision: it leaves the utterance's status alone. */
+  draft?: boolean
   createdAt?: string
 }
 
@@ -33,6 +37,8 @@ export interface StoredRevision {
   modelId: number | null
   checkpointId: number | null
   sourceRef: string
+  hypothesisId: number | null
+  draft: boolean
   createdAt: string
   hash: string
 }
@@ -59,6 +65,8 @@ export function revisionHash(
     r.checkpointId,
     r.sourceRef,
     r.createdAt,
+    // Added in schema 6; left out when unset so older revisions keep their hashes.
+    ...(r.hypothesisId !== null || r.draft ? [r.hypothesisId, r.draft] : []),
   ])
   return createHash('sha256').update(canonical).digest('hex')
 }
@@ -78,14 +86,16 @@ export function appendRevision(db: Db, input: NewRevision): StoredRevision {
     modelId: source.kind === 'model' ? source.modelId : null,
     checkpointId: source.kind === 'model' ? source.checkpointId : null,
     sourceRef: source.kind === 'import' ? source.ref : '',
+    hypothesisId: input.hypothesisId ?? null,
+    draft: input.draft ?? false,
     createdAt: input.createdAt ?? new Date().toISOString(),
   }
   const hash = revisionHash(parent?.hash ?? null, content)
   const info = db
     .prepare(
       `INSERT INTO revision (utterance_id, parent_id, text, spans, source_kind, annotator_id, model_id,
-                             checkpoint_id, source_ref, created_at, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             checkpoint_id, source_ref, hypothesis_id, draft, created_at, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       content.utteranceId,
@@ -97,6 +107,8 @@ export function appendRevision(db: Db, input: NewRevision): StoredRevision {
       content.modelId,
       content.checkpointId,
       content.sourceRef,
+      content.hypothesisId,
+      content.draft ? 1 : 0,
       content.createdAt,
       hash,
     )
@@ -114,6 +126,8 @@ interface RevisionRow {
   model_id: number | null
   checkpoint_id: number | null
   source_ref: string
+  hypothesis_id: number | null
+  draft: number
   created_at: string
   hash: string
 }
@@ -133,6 +147,8 @@ export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
     modelId: r.model_id,
     checkpointId: r.checkpoint_id,
     sourceRef: r.source_ref,
+    hypothesisId: r.hypothesis_id,
+    draft: r.draft === 1,
     createdAt: r.created_at,
     hash: r.hash,
   }))

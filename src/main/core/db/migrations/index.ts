@@ -4,6 +4,7 @@ import { m002Audio } from './002-audio'
 import { m003Models } from './003-models'
 import { m004Provenance } from './004-provenance'
 import { m005Runs } from './005-runs'
+import { m006Workspace } from './006-workspace'
 
 export interface Migration {
   version: number
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   m003Models,
   m004Provenance,
   m005Runs,
+  m006Workspace,
 ]

@@ -1,0 +1,149 @@
+import type {
+  QueueFacets,
+  QueueFilter,
+  QueueItem,
+  QueueOrder,
+  QueuePage,
+  UtteranceStatus,
+} from '../../../shared/domain'
+import type { Db } from '../db/connection'
+import { consentedToAnnotation } from './consent'
+
+export interface QueueQuery {
+  order: QueueOrder
+  descending: boolean
+  filter: QueueFilter
+  offset: number
+  limit: number
+}
+
+/**
+ * Each order is one index (see migration 6), so the first page of 100,000 utterances is an
+ * index walk, not a sort. Utterances without a hypothesis rank after every labelled one.
+ */
+const orders: Record<QueueOrder, string[]> = {
+  confidence: ['coalesce(u.confidence, 2)', 'u.id'],
+  file: ['u.recording_id', 'u.start_sec'],
+  duration: ['(u.end_sec - u.start_sec)', 'u.id'],
+  speaker: ['u.speaker_id', 'u.recording_id', 'u.start_sec'],
+}
+
+interface Where {
+  sql: string
+  params: Record<string, unknown>
+}
+
+/** The filter as SQL with named, bound parameters only. */
+function filterSql(filter: QueueFilter, now: string): Where {
+  const clauses = ['u.merged_into IS NULL']
+  const params: Record<string, unknown> = { now }
+  const list = (name: string, values: readonly unknown[]): string => {
+    values.forEach((v, i) => (params[`${name}${i}`] = v))
+    return values.map((_, i) => `:${name}${i}`).join(', ')
+  }
+  if (filter.status?.length) clauses.push(`u.status IN (${list('status', filter.status)})`)
+  if (filter.languages?.length)
+    clauses.push(`u.language IN (${list('language', filter.languages)})`)
+  if (filter.speakers?.length)
+    clauses.push(
+      `u.speaker_id IN (SELECT id FROM speaker WHERE code IN (${list('speaker', filter.speakers)}))`,
+    )
+  if (filter.minConfidence !== undefined) {
+    clauses.push('u.confidence >= :minConfidence')
+    params.minConfidence = filter.minConfidence
+  }
+  if (filter.maxConfidence !== undefined) {
+    clauses.push('u.confidence <= :maxConfidence')
+    params.maxConfidence = filter.maxConfidence
+  }
+  if (filter.hasHypothesis !== undefined)
+    clauses.push(filter.hasHypothesis ? 'u.hypothesis_id IS NOT NULL' : 'u.hypothesis_id IS NULL')
+  return { sql: clauses.join(' AND '), params }
+}
+
+interface QueueRow {
+  id: number
+  recording_id: number
+  original_name: string
+  start_sec: number
+  end_sec: number
+  speaker_code: string | null
+  language: string | null
+  status: UtteranceStatus
+  confidence: number | null
+  revision_text: string | null
+  revision_draft: number | null
+  hypothesis_text: string | null
+}
+
+/** A page of the annotation queue, ranked and filtered by the store. */
+export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString()): QueuePage {
+  const where = filterSql(q.filter, now)
+  const consented = `u.speaker_id IN (${consentedToAnnotation})`
+  const direction = q.descending ? ' DESC' : ''
+  const orderBy = orders[q.order].map((term) => term + direction).join(', ')
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
+              u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
+              h.text AS hypothesis_text
+       FROM utterance u
+       JOIN recording r ON r.id = u.recording_id
+       LEFT JOIN speaker s ON s.id = u.speaker_id
+       LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
+       LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id)
+       WHERE ${where.sql} AND ${consented}
+       ORDER BY ${orderBy}
+       LIMIT :limit OFFSET :offset`,
+    )
+    .all({ ...where.params, limit: q.limit, offset: q.offset }) as QueueRow[]
+  const counts = db
+    .prepare(
+      `SELECT count(*) FILTER (WHERE ${consented}) AS total,
+              count(*) FILTER (WHERE u.speaker_id IS NULL OR u.speaker_id NOT IN (${consentedToAnnotation})) AS without
+       FROM utterance u WHERE ${where.sql}`,
+    )
+    .get(where.params) as { total: number; without: number }
+  return {
+    total: counts.total,
+    offset: q.offset,
+    withoutConsent: counts.without,
+    items: rows.map((r): QueueItem => ({
+      id: r.id,
+      recordingId: r.recording_id,
+      recordingName: r.original_name,
+      startSec: r.start_sec,
+      endSec: r.end_sec,
+      speakerCode: r.speaker_code,
+      language: r.language,
+      status: r.status,
+      confidence: r.confidence,
+      text: r.revision_text ?? r.hypothesis_text,
+      draft: r.revision_draft === 1,
+    })),
+  }
+}
+
+/** The values the queue can be filtered by, counted over consented, unmerged utterances. */
+export function queueFacets(db: Db, now = new Date().toISOString()): QueueFacets {
+  const base = `FROM utterance u WHERE u.merged_into IS NULL AND u.speaker_id IN (${consentedToAnnotation})`
+  const statuses = db
+    .prepare(
+      `SELECT u.status AS status, count(*) AS count ${base} GROUP BY u.status ORDER BY u.status`,
+    )
+    .all({ now }) as QueueFacets['statuses']
+  const speakers = db
+    .prepare(
+      `SELECT s.code AS code, count(*) AS count FROM utterance u JOIN speaker s ON s.id = u.speaker_id
+       WHERE u.merged_into IS NULL AND u.speaker_id IN (${consentedToAnnotation})
+       GROUP BY s.code ORDER BY s.code`,
+    )
+    .all({ now }) as QueueFacets['speakers']
+  const languages = db
+    .prepare(
+      `SELECT u.language AS language, count(*) AS count ${base} AND u.language IS NOT NULL
+       GROUP BY u.language ORDER BY u.language`,
+    )
+    .all({ now }) as QueueFacets['languages']
+  return { statuses, speakers, languages }
+}

@@ -1,0 +1,349 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifyChain } from '../../src/main/core/provenance/revisions'
+import type { Workbench } from '../../src/main/core/workbench'
+import type { Method } from '../../src/shared/contract'
+import type {
+  Annotator,
+  QueuePage,
+  RevisionInfo,
+  UtteranceDetail,
+  UtteranceStatus,
+} from '../../src/shared/domain'
+import type { ErrorInfo } from '../../src/shared/errors'
+import { expectNoOpenWorkbenches, openDemoWorkbench } from '../support/workbench'
+
+let wb: Workbench
+let dispose: () => Promise<void>
+let annotator: Annotator
+
+async function ok<T>(method: Method, input: unknown): Promise<T> {
+  const r = await wb.call(method, input)
+  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
+  return r.value as T
+}
+async function refused(method: Method, input: unknown): Promise<ErrorInfo> {
+  const r = await wb.call(method, input)
+  if (r.ok) throw new Error(`${method} was accepted`)
+  return r.error
+}
+const db = () => wb.project.db
+
+/** Every page of the queue, fetched the way the virtualised list does. */
+async function wholeQueue(input: Record<string, unknown>, pageSize = 7): Promise<QueuePage> {
+  const first = await ok<QueuePage>('queue.list', { ...input, offset: 0, limit: pageSize })
+  const items = [...first.items]
+  while (items.length < first.total) {
+    const page = await ok<QueuePage>('queue.list', {
+      ...input,
+      offset: items.length,
+      limit: pageSize,
+    })
+    if (page.items.length === 0) break
+    items.push(...page.items)
+  }
+  return { ...first, items }
+}
+
+beforeAll(async () => {
+  ;({ workbench: wb, dispose } = await openDemoWorkbench())
+  annotator = await ok<Annotator>('annotator.create', {
+    name: 'Amina',
+    role: 'annotator',
+    languages: ['sw', 'en'],
+  })
+}, 240_000)
+afterAll(async () => {
+  await dispose()
+  expectNoOpenWorkbenches()
+})
+
+describe('the queue', () => {
+  it('serves every consented utterance least confident first, in the store’s order', async () => {
+    const queue = await wholeQueue({})
+    const expected = db()
+      .prepare(
+        `SELECT id, confidence FROM utterance WHERE merged_into IS NULL
+         ORDER BY confidence IS NULL, confidence, id`,
+      )
+      .all() as { id: number; confidence: number | null }[]
+    // Every demo speaker consented to annotation, and the long recording's segments carry its speaker.
+    expect(queue.withoutConsent).toBe(0)
+    expect(queue.total).toBe(expected.length)
+    expect(queue.items.map((i) => i.id)).toEqual(expected.map((e) => e.id))
+    const confidences = queue.items.map((i) => i.confidence)
+    expect(confidences.every((c) => c !== null)).toBe(true)
+    expect(confidences).toEqual([...confidences].sort((a, b) => a! - b!))
+    // The segments of the long field recording are in the queue too.
+    expect(queue.items.some((i) => i.recordingName.includes('long'))).toBe(true)
+  })
+
+  it('uses an index for each order instead of sorting', () => {
+    for (const [order, index] of [
+      ['coalesce(u.confidence, 2), u.id', 'utterance_queue_confidence'],
+      ['(u.end_sec - u.start_sec), u.id', 'utterance_queue_duration'],
+      ['u.speaker_id, u.recording_id, u.start_sec', 'utterance_queue_speaker'],
+    ] as const) {
+      const plan = (
+        db()
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT u.id FROM utterance u WHERE u.merged_into IS NULL ORDER BY ${order} LIMIT 50`,
+          )
+          .all() as { detail: string }[]
+      )
+        .map((r) => r.detail)
+        .join('\n')
+      expect(plan).toContain(index)
+      expect(plan).not.toContain('TEMP B-TREE')
+    }
+  })
+
+  it('narrows by status, speaker, language, confidence and hypothesis, with matching counts', async () => {
+    const all = await wholeQueue({ order: 'file' })
+    const cases: [Record<string, unknown>, (i: QueuePage['items'][number]) => boolean][] = [
+      [{ speakers: ['SPK-SW-01'] }, (i) => i.speakerCode === 'SPK-SW-01'],
+      [{ languages: ['hi-en'] }, (i) => i.language === 'hi-en'],
+      [{ status: ['pseudo'] }, (i) => i.status === 'pseudo'],
+      [
+        { minConfidence: 0.2, maxConfidence: 0.6 },
+        (i) => i.confidence! >= 0.2 && i.confidence! <= 0.6,
+      ],
+      [{ hasHypothesis: false }, (i) => i.confidence === null],
+      [
+        { languages: ['sw'], speakers: ['SPK-SW-02', 'SPK-SW-03'] },
+        (i) => i.language === 'sw' && ['SPK-SW-02', 'SPK-SW-03'].includes(i.speakerCode!),
+      ],
+    ]
+    for (const [filter, keep] of cases) {
+      const narrowed = await wholeQueue({ order: 'file', filter })
+      const expected = all.items.filter(keep).map((i) => i.id)
+      expect(
+        narrowed.items.map((i) => i.id),
+        JSON.stringify(filter),
+      ).toEqual(expected)
+      expect(narrowed.total).toBe(expected.length)
+    }
+    const facets = await ok<{ speakers: { code: string; count: number }[] }>('queue.facets', {})
+    const sw01 = facets.speakers.find((s) => s.code === 'SPK-SW-01')!
+    expect(sw01.count).toBe(all.items.filter((i) => i.speakerCode === 'SPK-SW-01').length)
+  })
+
+  it('leaves out speakers whose consent to annotation was withdrawn, and refuses to open them', async () => {
+    const before = await ok<QueuePage>('queue.list', { limit: 1000 })
+    const speaker = db().prepare("SELECT id FROM speaker WHERE code = 'SPK-HI-01'").get() as {
+      id: number
+    }
+    const theirs = before.items.filter((i) => i.speakerCode === 'SPK-HI-01')
+    expect(theirs.length).toBeGreaterThan(0)
+    db()
+      .prepare("UPDATE consent SET withdrawn_at = ? WHERE speaker_id = ? AND scope = 'annotation'")
+      .run(new Date().toISOString(), speaker.id)
+    try {
+      const after = await ok<QueuePage>('queue.list', { limit: 1000 })
+      expect(after.total).toBe(before.total - theirs.length)
+      expect(after.withoutConsent).toBe(theirs.length)
+      expect(after.items.some((i) => i.speakerCode === 'SPK-HI-01')).toBe(false)
+      const error = await refused('utterance.get', { id: theirs[0]!.id })
+      expect(error.kind).toBe('forbidden')
+      expect(error.message).toMatch(/SPK-HI-01.*consent.*withdrawn/)
+    } finally {
+      db()
+        .prepare(
+          "UPDATE consent SET withdrawn_at = NULL WHERE speaker_id = ? AND scope = 'annotation'",
+        )
+        .run(speaker.id)
+    }
+  })
+})
+
+describe('the editor', () => {
+  async function labelled(): Promise<UtteranceDetail> {
+    const queue = await ok<QueuePage>('queue.list', { filter: { status: ['pseudo'] }, limit: 1 })
+    return ok<UtteranceDetail>('utterance.get', { id: queue.items[0]!.id })
+  }
+
+  it('opens an utterance with its N-best, word confidences and times, speaker and consent', async () => {
+    const detail = await labelled()
+    expect(detail.hypotheses.length).toBeGreaterThan(1)
+    expect(detail.hypotheses.map((h) => h.rank)).toEqual(detail.hypotheses.map((_, i) => i + 1))
+    const best = detail.hypotheses[0]!
+    const words = best.text.split(' ').filter(Boolean)
+    expect(best.wordConfidences).toHaveLength(words.length)
+    expect(best.wordTimes).toHaveLength(words.length)
+    // Word times are in recording time, inside the utterance.
+    for (const t of best.wordTimes) {
+      expect(t.startSec).toBeGreaterThanOrEqual(detail.utterance.startSec - 0.05)
+      expect(t.endSec).toBeLessThanOrEqual(detail.utterance.endSec + 0.05)
+    }
+    expect(detail.utterance.confidence).toBe(best.confidence)
+    expect(detail.speaker?.annotationConsent).toBe('granted')
+  })
+
+  it('autosaves drafts without deciding, then saves a correction with its parent hypothesis and spans', async () => {
+    const detail = await labelled()
+    const pick = detail.hypotheses[1]!
+    const draft = await ok<{ revision: RevisionInfo; status: UtteranceStatus }>('utterance.save', {
+      id: detail.utterance.id,
+      annotatorId: annotator.id,
+      baseRevisionId: detail.head?.id ?? null,
+      hypothesisId: pick.id,
+      text: `${pick.text} hii`,
+      draft: true,
+    })
+    expect(draft.status).toBe('pseudo')
+    expect(draft.revision).toMatchObject({ draft: true, annotator: 'Amina', hypothesisId: pick.id })
+    // Nothing changed since: a second autosave appends nothing.
+    const same = await ok<{ revision: RevisionInfo | null }>('utterance.save', {
+      id: detail.utterance.id,
+      annotatorId: annotator.id,
+      baseRevisionId: draft.revision.id,
+      hypothesisId: pick.id,
+      text: `${pick.text}   hii `,
+      draft: true,
+    })
+    expect(same.revision).toBeNull()
+    const text = 'habari yako my friend'
+    const final = await ok<{ revision: RevisionInfo; status: UtteranceStatus }>('utterance.save', {
+      id: detail.utterance.id,
+      annotatorId: annotator.id,
+      baseRevisionId: draft.revision.id,
+      hypothesisId: pick.id,
+      text,
+      spans: [{ start: 2, end: 4, lang: 'en' }],
+    })
+    expect(final.status).toBe('corrected')
+    expect(final.revision).toMatchObject({
+      text,
+      draft: false,
+      spans: [{ start: 2, end: 4, lang: 'en' }],
+    })
+    const stored = db()
+      .prepare(
+        'SELECT parent_id, annotator_id, hypothesis_id, source_kind FROM revision WHERE id = ?',
+      )
+      .get(final.revision.id)
+    expect(stored).toEqual({
+      parent_id: draft.revision.id,
+      annotator_id: annotator.id,
+      hypothesis_id: pick.id,
+      source_kind: 'annotator',
+    })
+    expect(verifyChain(db(), detail.utterance.id)).toEqual({ ok: true })
+    // It left the to-do queue and counts as corrected.
+    const summary = await ok<{ correctedCount: number }>('project.summary', {})
+    expect(summary.correctedCount).toBeGreaterThanOrEqual(1)
+  })
+
+  it('refuses a save made on top of an older revision and names who saved in between', async () => {
+    const detail = await labelled()
+    const other = await ok<Annotator>('annotator.create', { name: 'Baraka' })
+    const first = await ok<{ revision: RevisionInfo }>('utterance.save', {
+      id: detail.utterance.id,
+      annotatorId: other.id,
+      baseRevisionId: detail.head?.id ?? null,
+      text: 'from the other window',
+    })
+    const error = await refused('utterance.save', {
+      id: detail.utterance.id,
+      annotatorId: annotator.id,
+      baseRevisionId: detail.head?.id ?? null,
+      text: 'from this window',
+    })
+    expect(error.kind).toBe('conflict')
+    expect(error.message).toMatch(/Baraka/)
+    expect((error.details?.head as RevisionInfo).id).toBe(first.revision.id)
+    const texts = db()
+      .prepare('SELECT text FROM revision WHERE utterance_id = ? ORDER BY id')
+      .all(detail.utterance.id) as { text: string }[]
+    expect(texts.map((t) => t.text)).toEqual(['from the other window'])
+  })
+
+  it('flags with a reason and skips; spans beyond the text are refused', async () => {
+    const detail = await labelled()
+    const base = { id: detail.utterance.id, annotatorId: annotator.id, baseRevisionId: null }
+    expect((await refused('utterance.save', { ...base, text: 'x', status: 'flagged' })).kind).toBe(
+      'validation',
+    )
+    const bad = await refused('utterance.save', {
+      ...base,
+      text: 'two words',
+      spans: [{ start: 1, end: 3, lang: 'en' }],
+    })
+    expect(bad.message).toMatch(/ends at word 3.*2 words/)
+    const flagged = await ok<{ status: UtteranceStatus; revision: RevisionInfo | null }>(
+      'utterance.save',
+      { ...base, text: '', status: 'flagged', flagReason: 'overlap' },
+    )
+    expect(flagged).toEqual({ status: 'flagged', revision: null })
+    const reopened = await ok<UtteranceDetail>('utterance.get', { id: detail.utterance.id })
+    expect(reopened.utterance.flagReason).toBe('overlap')
+  })
+})
+
+describe('boundaries', () => {
+  async function longSegments(): Promise<UtteranceDetail[]> {
+    const ids = db()
+      .prepare(
+        `SELECT u.id FROM utterance u JOIN recording r ON r.id = u.recording_id
+         WHERE r.original_name LIKE '%long%' AND u.merged_into IS NULL ORDER BY u.start_sec`,
+      )
+      .all() as { id: number }[]
+    return Promise.all(ids.map((r) => ok<UtteranceDetail>('utterance.get', { id: r.id })))
+  }
+
+  it('splits an utterance in two and merges it back, keeping both histories', async () => {
+    const [first, second] = await longSegments()
+    expect(first!.nextId).toBe(second!.utterance.id)
+    const { startSec, endSec } = first!.utterance
+    const at = (startSec + endSec) / 2
+    const { left, right } = await ok<{ left: UtteranceDetail; right: UtteranceDetail }>(
+      'utterance.split',
+      {
+        id: first!.utterance.id,
+        annotatorId: annotator.id,
+        baseRevisionId: first!.head?.id ?? null,
+        atSec: at,
+        leftText: 'mwanzo',
+        rightText: 'mwisho',
+      },
+    )
+    expect(left.utterance).toMatchObject({ startSec, endSec: at, text: 'mwanzo' })
+    expect(right.utterance).toMatchObject({ startSec: at, endSec, text: 'mwisho' })
+    // The hypotheses described the whole: they are set aside until the model labels the halves.
+    expect(left.hypotheses).toEqual([])
+    expect(left.utterance.confidence).toBeNull()
+    expect(left.nextId).toBe(right.utterance.id)
+
+    const merged = await ok<UtteranceDetail>('utterance.merge', {
+      id: left.utterance.id,
+      nextId: right.utterance.id,
+      annotatorId: annotator.id,
+      text: 'mwanzo mwisho',
+    })
+    expect(merged.utterance).toMatchObject({ startSec, endSec, text: 'mwanzo mwisho' })
+    const gone = await refused('utterance.get', { id: right.utterance.id })
+    expect(gone.message).toMatch(`merged into utterance ${left.utterance.id}`)
+    const queue = await ok<QueuePage>('queue.list', { limit: 1000 })
+    expect(queue.items.some((i) => i.id === right.utterance.id)).toBe(false)
+    // The merged-away utterance keeps its revision history.
+    expect(verifyChain(db(), right.utterance.id)).toEqual({ ok: true })
+  })
+
+  it('moves an edge, and refuses an edge over the neighbour', async () => {
+    const [first, second] = await longSegments()
+    const moved = await ok<UtteranceDetail>('utterance.setBounds', {
+      id: second!.utterance.id,
+      annotatorId: annotator.id,
+      startSec: second!.utterance.startSec - 0.05,
+      endSec: second!.utterance.endSec,
+    })
+    expect(moved.utterance.startSec).toBeCloseTo(second!.utterance.startSec - 0.05, 6)
+    const overlap = await refused('utterance.setBounds', {
+      id: second!.utterance.id,
+      annotatorId: annotator.id,
+      startSec: first!.utterance.startSec + 0.1,
+      endSec: second!.utterance.endSec,
+    })
+    expect(overlap.kind).toBe('conflict')
+    expect(overlap.message).toMatch(`overlap utterance ${first!.utterance.id}`)
+  })
+})
