@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { CallResult, Method, ParsedInput } from '../../shared/contract'
 import type { Peaks } from '../../shared/domain'
 import type { Result } from '../../shared/errors'
@@ -188,6 +189,15 @@ export class Workbench {
           return { labelled }
         })
         return { jobId }
+      },
+      'recording.spectrogram': async ({ id, startSec, endSec, maxFrames }) => {
+        const recording = getRecording(db, id)
+        return o.audioWorkers.spectrogram(join(paths.pcmDir, `${recording.sha256}.f32`), {
+          recordingId: id,
+          startSec,
+          endSec,
+          maxFrames,
+        })
       },
       'annotator.list': async () => listAnnotators(db),
       'annotator.create': async (input) => createAnnotator(db, input),

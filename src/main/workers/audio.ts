@@ -1,8 +1,9 @@
-/** Audio worker: hashing, decoding, resampling and peaks, off the main thread. */
+/** Audio worker: hashing, decoding, resampling, peaks and spectrograms, off the main thread. */
 import { join } from 'node:path'
 import { parentPort, type MessagePort } from 'node:worker_threads'
 import { SautiError } from '../../shared/errors'
 import { hashFile, prepareAudio } from '../core/audio/prepare'
+import { computeSpectrogram } from '../core/audio/spectrogram'
 import type { AudioRequest, AudioResponse } from '../core/audio/worker-protocol'
 
 if (!parentPort) throw new Error('the audio worker must run in a worker thread')
@@ -16,6 +17,12 @@ async function handle(request: AudioRequest): Promise<AudioResponse> {
   try {
     if (request.type === 'hash')
       return { id: request.id, ok: true, value: await hashFile(request.path) }
+    if (request.type === 'spectrogram')
+      return {
+        id: request.id,
+        ok: true,
+        value: await computeSpectrogram(request.pcmPath, request.window),
+      }
     const { audioDir, pcmDir, peaksDir } = request.dirs
     let last = 0
     const value = await prepareAudio(
@@ -37,7 +44,16 @@ async function handle(request: AudioRequest): Promise<AudioResponse> {
     const info =
       error instanceof SautiError
         ? error.toInfo()
-        : { kind: 'internal' as const, message: `${request.path}: ${(error as Error).message}` }
+        : {
+            kind: 'internal' as const,
+            message: `${subjectOf(request)}: ${(error as Error).message}`,
+          }
     return { id: request.id, ok: false, error: info }
   }
+}
+
+function subjectOf(request: AudioRequest): string {
+  return request.type === 'spectrogram'
+    ? `recording ${request.window.recordingId} (${request.pcmPath})`
+    : request.path
 }

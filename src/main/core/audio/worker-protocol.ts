@@ -1,5 +1,7 @@
+import type { Spectrogram } from '../../../shared/domain'
 import type { WorkerReply } from '../workers/pool'
 import type { PreparedAudio } from './prepare'
+import type { SpectrogramWindow } from './spectrogram'
 
 /** Messages between the main thread and an audio worker. */
 export type AudioRequest =
@@ -10,8 +12,11 @@ export type AudioRequest =
       path: string
       dirs: { audioDir: string; pcmDir: string; peaksDir: string }
     }
+  | { id: number; type: 'spectrogram'; pcmPath: string; window: SpectrogramWindow }
 
-export type AudioResponse = WorkerReply<{ sha256: string; byteSize: number } | PreparedAudio>
+export type AudioResponse = WorkerReply<
+  { sha256: string; byteSize: number } | PreparedAudio | Spectrogram
+>
 
 /** A request as the pool takes it: the pool adds the id. */
 export type AudioRequestBody = AudioRequest extends infer R
