@@ -12,6 +12,7 @@ import { mediaResponse } from './core/audio/media'
 import { classify } from './core/dispatch'
 import { DEMO_PROJECT_ID } from './core/project/demo'
 import type { Workbench } from './core/workbench'
+import { createLogger } from './core/logger'
 import { bootWorkbench, findAppRoot, labelDemoOnFirstStart } from './hosts/boot'
 import { createIpcCallHandler } from './hosts/ipc'
 
@@ -95,7 +96,8 @@ app.whenReady().then(async () => {
   }
 
   ipcMain.handle(IPC_CALL_CHANNEL, createIpcCallHandler(workbench, isOwnRendererUrl))
-  void labelDemoOnFirstStart(workbench, appRoot, (message) => console.log(message))
+  const logger = createLogger()
+  void labelDemoOnFirstStart(workbench, appRoot, (message) => logger.info(message))
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url)
     const id = Number(url.pathname.replace(/^\//, ''))

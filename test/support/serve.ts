@@ -13,7 +13,11 @@ export interface Served {
 }
 
 /** Starts the built `sauti serve` as a user would, and waits for the URL it prints. */
-export async function startServe(dataDir: string, extra: string[] = []): Promise<Served> {
+export async function startServe(
+  dataDir: string,
+  extra: string[] = [],
+  serveArgs: string[] = [],
+): Promise<Served> {
   const child = spawn(
     process.execPath,
     [
@@ -25,6 +29,7 @@ export async function startServe(dataDir: string, extra: string[] = []): Promise
       'serve',
       '--port',
       '0',
+      ...serveArgs,
     ],
     {
       cwd: appRoot,

@@ -11,7 +11,8 @@ const frames = (rows: number[][]): Posteriors => ({
   vocab: rows[0]!.length,
   logProbs: Float32Array.from(rows.flat().map((p) => Math.log(p))),
 })
-const tsallis = { name: 'tsallis', alpha: 1 / 3 } as const
+const tsallis = { name: 'tsallis', alpha: 1 / 3, normalisation: 'exp' } as const
+const tsallisLin = { name: 'tsallis', alpha: 1 / 3, normalisation: 'lin' } as const
 const maxProb = { name: 'max_prob', alpha: 1 } as const
 
 describe('frame confidence', () => {
@@ -20,7 +21,7 @@ describe('frame confidence', () => {
       [0.25, 0.25, 0.25, 0.25],
       [1 - 3e-30, 1e-30, 1e-30, 1e-30],
     ])
-    for (const method of [tsallis, maxProb]) {
+    for (const method of [tsallis, tsallisLin, maxProb]) {
       const [uniform, certain] = frameConfidences(p, method)
       expect(uniform).toBeCloseTo(0, 6)
       expect(certain).toBeCloseTo(1, 4)
@@ -34,6 +35,24 @@ describe('frame confidence', () => {
     expect(c).toBeCloseTo(0.0492539, 6)
     // max_prob, α = 1: (0.7·4 − 1)/(4 − 1) = 0.6
     expect(frameConfidences(frames([[0.7, 0.1, 0.1, 0.1]]), maxProb)[0]).toBeCloseTo(0.6, 6)
+    // Tsallis, linear: 1 + (1 − 2.2803807)/(4^(2/3) − 1) = 1 − 1.2803807/1.5198421 = 0.1575568
+    const [lin] = frameConfidences(frames([[0.7, 0.1, 0.1, 0.1]]), tsallisLin)
+    expect(lin).toBeCloseTo(0.1575568, 6)
+  })
+
+  it('ranks frames the same with either Tsallis normalisation, and the linear one stays readable for a large vocabulary', () => {
+    const V = 383
+    const rows = [0.2, 0.4, 0.6, 0.8].map((top) => [
+      top,
+      ...new Array(V - 1).fill((1 - top) / (V - 1)),
+    ])
+    const exp = Array.from(frameConfidences(frames(rows), tsallis))
+    const lin = Array.from(frameConfidences(frames(rows), tsallisLin))
+    const order = (xs: number[]) => xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!)
+    expect(order(lin)).toEqual(order(exp))
+    // An 80 % sure frame reads as nearly nothing on the exponential scale, and as a fair share on the linear one.
+    expect(exp[3]!).toBeLessThan(1e-6)
+    expect(lin[3]!).toBeGreaterThan(0.3)
   })
 
   it('rises as the model becomes surer', () => {

@@ -5,13 +5,22 @@ import type { AlignedToken } from './align'
  * Frame confidence measures, as NeMo defines them (docs/metrics.md): values in [0, 1], 0 for a
  * uniform distribution over the vocabulary, 1 for a certain one.
  * - `max_prob`: (P_max^α · V^α − 1) / (V^α − 1)
- * - `tsallis` with exponential normalisation: (exp((1 − Σ p^α) / (1 − α)) − m) / (1 − m),
- *   m = exp((1 − V^(1−α)) / (1 − α)). NeMo's default, with α = 1/3.
+ * - `tsallis`, linear normalisation: 1 + (1 − Σ p^α) / (V^(1−α) − 1)
+ * - `tsallis`, exponential normalisation: (exp((1 − Σ p^α) / (1 − α)) − m) / (1 − m),
+ *   m = exp((1 − V^(1−α)) / (1 − α)).
+ * Both Tsallis forms are monotone in Σ p^α, so they rank frames (and, through the minimum, words)
+ * identically. The exponential one squeezes everything but near-certain frames towards 0 when V
+ * is large (1e-24 for a 383-phone model), so Sauti shows the linear one: numbers a person can read.
  */
 export type ConfidenceMethod =
-  { name: 'max_prob'; alpha: number } | { name: 'tsallis'; alpha: number }
+  | { name: 'max_prob'; alpha: number }
+  | { name: 'tsallis'; alpha: number; normalisation?: 'lin' | 'exp' }
 
-export const defaultConfidence: ConfidenceMethod = { name: 'tsallis', alpha: 1 / 3 }
+export const defaultConfidence: ConfidenceMethod = {
+  name: 'tsallis',
+  alpha: 1 / 3,
+  normalisation: 'lin',
+}
 
 export function frameConfidences(
   p: Posteriors,
@@ -30,6 +39,15 @@ export function frameConfidences(
     return out
   }
   if (a === 1) throw new Error('Tsallis entropy with alpha = 1 is the Gibbs entropy; use alpha ≠ 1')
+  if (method.normalisation === 'lin') {
+    const range = Math.pow(V, 1 - a) - 1
+    for (let t = 0; t < p.frames; t++) {
+      let sum = 0
+      for (let v = 0; v < V; v++) sum += Math.exp(p.logProbs[t * V + v]! * a)
+      out[t] = clamp(1 + (1 - sum) / range)
+    }
+    return out
+  }
   const floor = Math.exp((1 - Math.pow(V, 1 - a)) / (1 - a))
   for (let t = 0; t < p.frames; t++) {
     let sum = 0

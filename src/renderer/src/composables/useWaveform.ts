@@ -6,6 +6,7 @@ import type { CallError } from '../api/client'
 import { toCallError } from '../api/client'
 import type { AsyncStatus } from './useAsync'
 import { useClient } from './useClient'
+import { createMediaElement, peakBudget, releaseMediaElement } from './waveform-media'
 
 export interface WaveformRegion {
   id: string
@@ -54,26 +55,6 @@ export interface Waveform {
 type Regions = ReturnType<typeof RegionsPlugin.create>
 
 /**
- * Peaks per request: a few per screen pixel is enough to draw sharply, and keeps a two-hour
- * recording at a few tens of kilobytes instead of decoding the audio in the page.
- */
-function peakBudget(width: number): number {
-  return Math.min(20_000, Math.max(8_000, Math.ceil(width * 4)))
-}
-
-const mediaErrorNames: Record<number, string> = {
-  1: 'aborted',
-  2: 'network error',
-  3: 'decoding failed',
-  4: 'format not supported or file not found',
-}
-
-function describeMediaError(error: MediaError | null): string {
-  if (!error) return 'unknown error'
-  return error.message || mediaErrorNames[error.code] || `media error ${error.code}`
-}
-
-/**
  * A WaveSurfer instance for one recording at a time, drawn from precomputed peaks with the
  * audio streamed by an `<audio preload="metadata">` element, so opening a long file costs
  * one small request instead of a full download and decode. Destroyed with the owning scope.
@@ -99,11 +80,7 @@ export function useWaveform(options: WaveformOptions): Waveform {
     wavesurfer = null
     regions = null
     if (audio) {
-      // Wavesurfer leaves a media element it was given alone, so stop its download here.
-      audio.pause()
-      audio.removeAttribute('src')
-      audio.load()
-      audio.remove()
+      releaseMediaElement(audio)
       audio = null
     }
     ready.value = false
@@ -112,16 +89,9 @@ export function useWaveform(options: WaveformOptions): Waveform {
   }
 
   function createAudio(recordingId: number, host: HTMLElement): HTMLAudioElement {
-    const element = document.createElement('audio')
-    element.preload = 'metadata'
-    element.hidden = true
-    element.dataset.testid = 'audio'
-    element.src = client.mediaUrl(recordingId)
-    element.addEventListener('error', () => {
-      playbackError.value = describeMediaError(element.error)
+    return createMediaElement(client.mediaUrl(recordingId), host, (message) => {
+      playbackError.value = message
     })
-    host.appendChild(element)
-    return element
   }
 
   function renderRegions(): void {

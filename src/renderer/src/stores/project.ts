@@ -20,12 +20,23 @@ export const useProjectStore = defineStore('project', () => {
   /** Keeps the counts current while imports run; returns the unsubscribe. */
   function listen(): () => void {
     const offChanged = client.on('project.changed', () => void loadSummary())
+    // Annotators' saves move the progress counts; one refresh per burst is enough.
+    let pending: ReturnType<typeof setTimeout> | null = null
+    const offUtterances = client.on('utterance.changed', () => {
+      if (pending) return
+      pending = setTimeout(() => {
+        pending = null
+        void loadSummary()
+      }, 500)
+    })
     // A labelling run may have moved inference to another provider: show where it ran.
     const offFinished = client.on('job.finished', (f) => {
       if (f.kind === 'label') void info.run(() => client.call('app.info', {}))
     })
     return () => {
       offChanged()
+      offUtterances()
+      if (pending) clearTimeout(pending)
       offFinished()
     }
   }

@@ -1,0 +1,302 @@
+import type { Ref } from 'vue'
+import { onScopeDispose, ref, shallowRef, watch } from 'vue'
+import WaveSurfer from 'wavesurfer.js'
+import MinimapPlugin from 'wavesurfer.js/dist/plugins/minimap.esm.js'
+import RegionsPlugin from 'wavesurfer.js/dist/plugins/regions.esm.js'
+import TimelinePlugin from 'wavesurfer.js/dist/plugins/timeline.esm.js'
+import type { CallError } from '../api/client'
+import { toCallError } from '../api/client'
+import { useClient } from './useClient'
+import { createMediaElement, releaseMediaElement } from './waveform-media'
+
+export interface EditorSegment {
+  id: number
+  startSec: number
+  endSec: number
+}
+
+export interface EditorWaveformOptions {
+  container: Readonly<Ref<HTMLElement | null>>
+  minimap: Readonly<Ref<HTMLElement | null>>
+  audioHost: Readonly<Ref<HTMLElement | null>>
+  colors: { wave: string; progress: string; cursor: string; active: string; other: string }
+  /** The annotator dragged an edge of the current utterance. */
+  onBounds: (startSec: number, endSec: number) => void
+  /** The annotator clicked a neighbouring utterance. */
+  onSelect: (id: number) => void
+}
+
+/** Recordings longer than this get a minimap to find one's place. */
+const MINIMAP_AFTER_SEC = 60
+const MAX_PX_PER_SEC = 2000
+
+/**
+ * The editor's waveform: the whole recording (peaks fine enough to zoom to one word) streamed
+ * from an `<audio>` element, the current utterance as a region with draggable edges, its
+ * neighbours as plain regions, a timeline, a minimap for long files, zoom, speed and loop.
+ * Moving to another utterance of the same recording only moves the region and the view.
+ */
+export function useEditorWaveform(options: EditorWaveformOptions) {
+  const client = useClient()
+  const recordingId = ref<number | null>(null)
+  const durationSec = ref(0)
+  const ready = ref(false)
+  const playing = ref(false)
+  const currentTime = ref(0)
+  const rate = ref(1)
+  const loop = ref(false)
+  const pxPerSec = ref(0)
+  const view = ref({ startSec: 0, endSec: 0 })
+  const error = shallowRef<CallError | null>(null)
+  const playbackError = ref<string | null>(null)
+
+  let wavesurfer: WaveSurfer | null = null
+  let regions: ReturnType<typeof RegionsPlugin.create> | null = null
+  let audio: HTMLAudioElement | null = null
+  let generation = 0
+  let current: EditorSegment | null = null
+  let others: EditorSegment[] = []
+  let segment: { start: number; end: number } | null = null
+
+  function teardown(): void {
+    wavesurfer?.destroy()
+    wavesurfer = null
+    regions = null
+    if (audio) releaseMediaElement(audio)
+    audio = null
+    ready.value = false
+    playing.value = false
+  }
+
+  /** Regions added before the duration is known collapse to markers: draw once ready. */
+  function drawRegions(): void {
+    if (!regions || !ready.value) return
+    regions.clearRegions()
+    for (const o of others) {
+      if (o.id === current?.id) continue
+      regions.addRegion({
+        id: `u${o.id}`,
+        start: o.startSec,
+        end: o.endSec,
+        color: options.colors.other,
+        drag: false,
+        resize: false,
+      })
+    }
+    if (current)
+      regions.addRegion({
+        id: 'current',
+        start: current.startSec,
+        end: current.endSec,
+        color: options.colors.active,
+        drag: false,
+        resize: true,
+      })
+  }
+
+  function updateView(): void {
+    if (!wavesurfer) return
+    const width = wavesurfer.getWidth()
+    const px = pxPerSec.value || width / Math.max(durationSec.value, 0.001)
+    const start = wavesurfer.getScroll() / px
+    view.value = { startSec: start, endSec: Math.min(durationSec.value, start + width / px) }
+  }
+
+  /** Zoom that shows the utterance with some context; a short clip is shown whole. */
+  function fitZoom(): void {
+    if (!wavesurfer || !current) return
+    const width = options.container.value?.clientWidth || wavesurfer.getWidth()
+    const fitAll = width / Math.max(durationSec.value, 0.001)
+    const length = current.endSec - current.startSec
+    const context = Math.max(1, length * 0.25)
+    const px = Math.min(MAX_PX_PER_SEC, Math.max(fitAll, width / (length + 2 * context)))
+    setZoom(px)
+    wavesurfer.setScrollTime(Math.max(0, current.startSec - context))
+    updateView()
+  }
+
+  function setZoom(px: number): void {
+    if (!wavesurfer) return
+    const width = options.container.value?.clientWidth || wavesurfer.getWidth()
+    const fitAll = width / Math.max(durationSec.value, 0.001)
+    const clamped = Math.min(MAX_PX_PER_SEC, Math.max(fitAll, px))
+    pxPerSec.value = clamped <= fitAll * 1.0001 ? 0 : clamped
+    wavesurfer.zoom(pxPerSec.value)
+    updateView()
+  }
+
+  async function load(id: number): Promise<void> {
+    const ticket = ++generation
+    const container = options.container.value
+    if (!container) return
+    teardown()
+    error.value = null
+    playbackError.value = null
+    recordingId.value = id
+    let peaks
+    try {
+      const recording = await client.call('recording.get', { id })
+      peaks = await client.call('recording.peaks', {
+        id,
+        // Fine enough to zoom to a word: 400 peaks/s for clips, 100/s for hours-long files.
+        maxPeaks: Math.min(2_000_000, Math.max(1000, Math.ceil(recording.durationSec * 400))),
+      })
+    } catch (caught) {
+      if (ticket === generation) error.value = toCallError(caught)
+      return
+    }
+    if (ticket !== generation) return
+    durationSec.value = peaks.durationSec
+    audio = createMediaElement(
+      client.mediaUrl(id),
+      options.audioHost.value ?? container,
+      (message) => (playbackError.value = message),
+    )
+    regions = RegionsPlugin.create()
+    // The timeline lives inside the scrolling waveform, so it follows zoom and scroll.
+    const plugins = [regions, TimelinePlugin.create()]
+    if (peaks.durationSec > MINIMAP_AFTER_SEC && options.minimap.value)
+      plugins.push(
+        MinimapPlugin.create({
+          container: options.minimap.value,
+          height: 28,
+          waveColor: options.colors.wave,
+          progressColor: options.colors.progress,
+        }) as never,
+      )
+    const instance = WaveSurfer.create({
+      container,
+      media: audio,
+      peaks: [Float32Array.from(peaks.data)],
+      duration: peaks.durationSec,
+      height: 120,
+      waveColor: options.colors.wave,
+      progressColor: options.colors.progress,
+      cursorColor: options.colors.cursor,
+      cursorWidth: 2,
+      autoScroll: true,
+      autoCenter: false,
+      plugins,
+    })
+    wavesurfer = instance
+    instance.setPlaybackRate(rate.value, true)
+    instance.on('ready', () => {
+      if (ticket !== generation) return
+      ready.value = true
+      drawRegions()
+      fitZoom()
+    })
+    instance.on('play', () => (playing.value = true))
+    instance.on('pause', () => {
+      playing.value = false
+      const s = segment
+      if (loop.value && s && instance.getCurrentTime() >= s.end - 0.05)
+        void instance.play(s.start, s.end).catch(() => undefined)
+    })
+    instance.on('finish', () => (playing.value = false))
+    instance.on('timeupdate', (t) => (currentTime.value = t))
+    instance.on('scroll', () => updateView())
+    instance.on('zoom', () => updateView())
+    instance.on('error', (caught) => (playbackError.value = caught.message))
+    regions.on('region-updated', (region) => {
+      if (region.id === 'current') options.onBounds(region.start, region.end)
+    })
+    regions.on('region-clicked', (region, event) => {
+      if (!region.id.startsWith('u')) return
+      event.stopPropagation()
+      options.onSelect(Number(region.id.slice(1)))
+    })
+    drawRegions()
+  }
+
+  /** Shows an utterance: reloads only when it is in another recording. */
+  function show(recording: number, utterance: EditorSegment, neighbours: EditorSegment[]): void {
+    current = utterance
+    others = neighbours
+    segment = null
+    if (recording !== recordingId.value || !wavesurfer) {
+      void load(recording)
+      return
+    }
+    wavesurfer.pause()
+    drawRegions()
+    if (ready.value) {
+      wavesurfer.setTime(utterance.startSec)
+      fitZoom()
+    }
+  }
+
+  function play(task: Promise<void> | undefined): void {
+    playbackError.value = null
+    task?.catch((caught: unknown) => {
+      playbackError.value = caught instanceof Error ? caught.message : String(caught)
+    })
+  }
+
+  function playRange(start: number, end: number): void {
+    if (!wavesurfer) return
+    segment = { start, end }
+    play(wavesurfer.play(start, end))
+  }
+
+  function playPause(): void {
+    if (!wavesurfer || !current) return
+    if (wavesurfer.isPlaying()) {
+      wavesurfer.pause()
+      return
+    }
+    const t = wavesurfer.getCurrentTime()
+    // Resume inside the utterance, or start it over from the beginning.
+    const from = t >= current.startSec && t < current.endSec - 0.05 ? t : current.startSec
+    playRange(from, current.endSec)
+  }
+
+  function replay(): void {
+    if (current) playRange(current.startSec, current.endSec)
+  }
+
+  function setRate(next: number): void {
+    rate.value = Math.min(2, Math.max(0.5, Math.round(next * 100) / 100))
+    wavesurfer?.setPlaybackRate(rate.value, true)
+  }
+
+  watch(
+    () => [options.container.value],
+    () => {
+      if (!options.container.value) {
+        generation++
+        teardown()
+      }
+    },
+  )
+  onScopeDispose(() => {
+    generation++
+    teardown()
+  })
+
+  return {
+    recordingId,
+    durationSec,
+    ready,
+    playing,
+    currentTime,
+    rate,
+    loop,
+    view,
+    error,
+    playbackError,
+    show,
+    playPause,
+    replay,
+    playRange,
+    setRate,
+    zoomIn: () => {
+      if (!wavesurfer) return
+      const width = options.container.value?.clientWidth || wavesurfer.getWidth()
+      setZoom((pxPerSec.value || width / Math.max(durationSec.value, 0.001)) * 1.5)
+    },
+    zoomOut: () => setZoom((pxPerSec.value || 1) / 1.5),
+    time: () => wavesurfer?.getCurrentTime() ?? 0,
+    stop: () => wavesurfer?.pause(),
+  }
+}

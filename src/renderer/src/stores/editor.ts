@@ -1,0 +1,316 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type {
+  FlagReason,
+  LanguageSpan,
+  RevisionInfo,
+  UtteranceDetail,
+} from '../../../shared/domain'
+import type { CallError } from '../api/client'
+import { toCallError } from '../api/client'
+import { useClient } from '../composables/useClient'
+import { EditHistory, type EditorState } from '../workspace/history'
+import { remapSpans, splitWords, tagWords } from '../workspace/text-model'
+import { useAnnotatorStore } from './annotator'
+
+/** Autosave waits for a pause in typing, but never lets more than a second of work go unsaved. */
+export const AUTOSAVE_PAUSE_MS = 400
+export const AUTOSAVE_MAX_WAIT_MS = 1000
+
+export type SaveState = 'saved' | 'pending' | 'saving' | 'error' | 'conflict'
+
+export interface Conflict {
+  theirs: RevisionInfo | null
+  message: string
+}
+
+export interface SaveRequest {
+  draft: boolean
+  status?: 'corrected' | 'skipped' | 'flagged'
+  flagReason?: FlagReason
+}
+
+function initialState(detail: UtteranceDetail): EditorState {
+  // A draft or a decision on file wins; otherwise the model's best guess is the starting text.
+  if (detail.head)
+    return {
+      text: detail.head.text,
+      spans: detail.head.spans,
+      hypothesisId: detail.head.hypothesisId,
+    }
+  const best = detail.hypotheses[0]
+  return { text: best?.text ?? '', spans: [], hypothesisId: best?.id ?? null }
+}
+
+/**
+ * The utterance being corrected: its text, spans and the hypothesis it came from, with undo,
+ * debounced autosave as draft revisions, and saves that fail loudly on a conflict instead of
+ * overwriting another window's work. Saves run one at a time, in order.
+ */
+export const useEditorStore = defineStore('editor', () => {
+  const client = useClient()
+  const annotator = useAnnotatorStore()
+  const detail = shallowRef<UtteranceDetail | null>(null)
+  const state = ref<EditorState>({ text: '', spans: [], hypothesisId: null })
+  const baseRevisionId = ref<number | null>(null)
+  const saveState = ref<SaveState>('saved')
+  const saveError = shallowRef<CallError | null>(null)
+  const conflict = shallowRef<Conflict | null>(null)
+  const loadError = shallowRef<CallError | null>(null)
+  const loading = ref(false)
+  const canUndo = ref(false)
+  const canRedo = ref(false)
+  let history = new EditHistory(state.value)
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let firstUnsaved = 0
+  let chain: Promise<unknown> = Promise.resolve()
+  /** Details fetched ahead (the next utterance), so "save and next" does not wait for them. */
+  const prefetched = new Map<number, Promise<UtteranceDetail>>()
+
+  const words = computed(() => splitWords(state.value.text))
+  const dirty = computed(() => saveState.value === 'pending' || saveState.value === 'saving')
+
+  function syncHistory(): void {
+    canUndo.value = history.canUndo
+    canRedo.value = history.canRedo
+  }
+
+  function show(next: UtteranceDetail): void {
+    detail.value = next
+    state.value = initialState(next)
+    baseRevisionId.value = next.head?.id ?? null
+    history = new EditHistory(state.value)
+    syncHistory()
+    saveState.value = 'saved'
+    saveError.value = null
+    conflict.value = null
+    remoteNotice.value = null
+  }
+
+  function fetchDetail(id: number): Promise<UtteranceDetail> {
+    const ahead = prefetched.get(id)
+    prefetched.delete(id)
+    return ahead ?? client.call('utterance.get', { id })
+  }
+
+  function prefetch(id: number | undefined): void {
+    if (id === undefined || prefetched.has(id) || id === detail.value?.utterance.id) return
+    prefetched.clear()
+    const task = client.call('utterance.get', { id })
+    task.catch(() => prefetched.delete(id))
+    prefetched.set(id, task)
+  }
+
+  /** Opens an utterance; the current one's unsaved typing is saved as a draft first. */
+  async function open(id: number): Promise<boolean> {
+    await flush()
+    loading.value = true
+    loadError.value = null
+    try {
+      show(await fetchDetail(id))
+      return true
+    } catch (caught) {
+      loadError.value = toCallError(caught)
+      detail.value = null
+      return false
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Refetches the open utterance (after a split, a merge or an edge move elsewhere). */
+  async function refresh(): Promise<void> {
+    if (!detail.value) return
+    prefetched.delete(detail.value.utterance.id)
+    show(await client.call('utterance.get', { id: detail.value.utterance.id }))
+  }
+
+  function change(next: EditorState, typing: boolean): void {
+    state.value = next
+    history.push(next, typing)
+    syncHistory()
+    scheduleAutosave()
+  }
+
+  /** The annotator typed: spans follow the words they tagged. */
+  function setText(text: string): void {
+    const spans = remapSpans(state.value.text, text, state.value.spans)
+    change({ ...state.value, text, spans }, true)
+  }
+
+  /** Replaces the text with an N-best alternative (1-based rank). */
+  function pickAlternative(rank: number): boolean {
+    const alternative = detail.value?.hypotheses.find((h) => h.rank === rank)
+    if (!alternative) return false
+    const spans = remapSpans(state.value.text, alternative.text, state.value.spans)
+    change({ text: alternative.text, spans, hypothesisId: alternative.id }, false)
+    return true
+  }
+
+  function tag(from: number, to: number, lang: string | null): void {
+    const spans = tagWords(words.value.length, state.value.spans, from, to, lang)
+    change({ ...state.value, spans }, false)
+  }
+
+  function undo(): boolean {
+    const previous = history.undo()
+    if (!previous) return false
+    state.value = previous
+    syncHistory()
+    scheduleAutosave()
+    return true
+  }
+
+  function redo(): boolean {
+    const next = history.redo()
+    if (!next) return false
+    state.value = next
+    syncHistory()
+    scheduleAutosave()
+    return true
+  }
+
+  function scheduleAutosave(): void {
+    if (!detail.value) return
+    if (saveState.value === 'conflict') return
+    const now = Date.now()
+    if (saveState.value !== 'pending') firstUnsaved = now
+    saveState.value = 'pending'
+    if (timer) clearTimeout(timer)
+    const wait = Math.max(0, Math.min(AUTOSAVE_PAUSE_MS, firstUnsaved + AUTOSAVE_MAX_WAIT_MS - now))
+    timer = setTimeout(() => void flush(), wait)
+  }
+
+  /** Queues a save of the editor as it is now; resolves false on a conflict or an error. */
+  function save(request: SaveRequest): Promise<boolean> {
+    if (timer) clearTimeout(timer)
+    timer = null
+    const current = detail.value
+    const who = annotator.current
+    if (!current || !who) return Promise.resolve(false)
+    const snapshot = { ...state.value, spans: [...state.value.spans] as LanguageSpan[] }
+    const task = chain.then(async () => {
+      if (conflict.value && detail.value?.utterance.id === current.utterance.id) return false
+      saveState.value = 'saving'
+      try {
+        const saved = await client.call('utterance.save', {
+          id: current.utterance.id,
+          annotatorId: who.id,
+          baseRevisionId: baseRevisionId.value,
+          hypothesisId: snapshot.hypothesisId,
+          text: snapshot.text,
+          spans: snapshot.spans,
+          draft: request.draft,
+          ...(request.status ? { status: request.status } : {}),
+          ...(request.flagReason ? { flagReason: request.flagReason } : {}),
+        })
+        if (detail.value?.utterance.id === current.utterance.id) {
+          if (saved.revision) baseRevisionId.value = saved.revision.id
+          // Typing during the save leaves work to save again.
+          const unchanged =
+            state.value.text === snapshot.text &&
+            JSON.stringify(state.value.spans) === JSON.stringify(snapshot.spans)
+          saveState.value = unchanged ? 'saved' : 'pending'
+          if (!unchanged) scheduleAutosave()
+          const shown = detail.value
+          detail.value = {
+            ...shown,
+            revisionCount: shown.revisionCount + (saved.revision ? 1 : 0),
+            head: saved.revision ?? shown.head,
+            utterance: { ...shown.utterance, status: saved.status },
+          }
+        }
+        saveError.value = null
+        return true
+      } catch (caught) {
+        const error = toCallError(caught)
+        if (error.kind === 'conflict') {
+          conflict.value = {
+            theirs: (error.details?.head as RevisionInfo | null | undefined) ?? null,
+            message: error.message,
+          }
+          saveState.value = 'conflict'
+        } else {
+          saveError.value = error
+          saveState.value = 'error'
+        }
+        return false
+      }
+    })
+    chain = task
+    return task
+  }
+
+  /** Saves pending typing now (before leaving the utterance or the page). */
+  async function flush(): Promise<void> {
+    if (saveState.value === 'pending') await save({ draft: true })
+    else await chain
+  }
+
+  /** Set when another window's save replaced what this editor showed. */
+  const remoteNotice = ref<string | null>(null)
+
+  /**
+   * Another window saved this utterance. With nothing unsaved here, show their revision; with
+   * unsaved typing, the next save will meet the conflict and ask.
+   */
+  async function checkRemote(): Promise<void> {
+    const open = detail.value
+    if (!open || dirty.value) return
+    const fresh = await client.call('utterance.get', { id: open.utterance.id })
+    if (detail.value?.utterance.id !== open.utterance.id || dirty.value) return
+    if ((fresh.head?.id ?? null) === baseRevisionId.value) return
+    show(fresh)
+    remoteNotice.value = fresh.head?.annotator ?? fresh.head?.sourceKind ?? null
+  }
+
+  /** Keep this window's text: save it on top of the other window's revision. */
+  async function keepMine(): Promise<void> {
+    const theirs = conflict.value?.theirs
+    conflict.value = null
+    baseRevisionId.value = theirs?.id ?? null
+    saveState.value = 'pending'
+    await save({ draft: true })
+  }
+
+  /** Take the other window's text and drop this window's unsaved edits. */
+  function takeTheirs(): void {
+    const theirs = conflict.value?.theirs
+    conflict.value = null
+    if (!theirs || !detail.value) return
+    baseRevisionId.value = theirs.id
+    state.value = { text: theirs.text, spans: theirs.spans, hypothesisId: theirs.hypothesisId }
+    history.push(state.value, false)
+    syncHistory()
+    saveState.value = 'saved'
+  }
+
+  return {
+    detail,
+    state,
+    words,
+    baseRevisionId,
+    saveState,
+    saveError,
+    conflict,
+    loadError,
+    loading,
+    canUndo,
+    canRedo,
+    dirty,
+    open,
+    refresh,
+    prefetch,
+    setText,
+    pickAlternative,
+    tag,
+    undo,
+    redo,
+    save,
+    flush,
+    keepMine,
+    takeTheirs,
+    checkRemote,
+    remoteNotice,
+  }
+})

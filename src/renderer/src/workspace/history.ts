@@ -1,0 +1,72 @@
+/** Undo and redo for one utterance's editor state; typing bursts coalesce into one step. */
+export interface EditorState {
+  text: string
+  spans: { start: number; end: number; lang: string }[]
+  hypothesisId: number | null
+}
+
+export class EditHistory {
+  private past: EditorState[] = []
+  private future: EditorState[] = []
+  private lastPush = 0
+
+  constructor(
+    private present: EditorState,
+    private readonly coalesceMs = 800,
+    private readonly limit = 500,
+  ) {}
+
+  get state(): EditorState {
+    return this.present
+  }
+
+  get canUndo(): boolean {
+    return this.past.length > 0
+  }
+
+  get canRedo(): boolean {
+    return this.future.length > 0
+  }
+
+  /**
+   * Records a new state. `typing` edits within `coalesceMs` of each other are one step, so undo
+   * takes back a word or a phrase, not a letter; any other change is a step of its own.
+   */
+  push(next: EditorState, typing: boolean, now = Date.now()): void {
+    if (sameState(next, this.present)) return
+    const coalesce = typing && now - this.lastPush < this.coalesceMs && this.past.length > 0
+    if (!coalesce) {
+      this.past.push(this.present)
+      if (this.past.length > this.limit) this.past.shift()
+    }
+    this.present = next
+    this.future = []
+    this.lastPush = typing ? now : 0
+  }
+
+  undo(): EditorState | null {
+    const previous = this.past.pop()
+    if (!previous) return null
+    this.future.push(this.present)
+    this.present = previous
+    this.lastPush = 0
+    return previous
+  }
+
+  redo(): EditorState | null {
+    const next = this.future.pop()
+    if (!next) return null
+    this.past.push(this.present)
+    this.present = next
+    this.lastPush = 0
+    return next
+  }
+}
+
+function sameState(a: EditorState, b: EditorState): boolean {
+  return (
+    a.text === b.text &&
+    a.hypothesisId === b.hypothesisId &&
+    JSON.stringify(a.spans) === JSON.stringify(b.spans)
+  )
+}

@@ -1,0 +1,290 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appRoot } from '../support/fixtures'
+import { launchChromium, startServe, type Served } from '../support/serve'
+
+/**
+ * The annotator workspace on the demo project as a new user gets it: `sauti serve` labels the
+ * demo with the bundled starter model on first start; the annotator works from the keyboard.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'sauti-ws-'))
+const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
+const artefacts = join(appRoot, 'test-results', 'e2e')
+mkdirSync(artefacts, { recursive: true })
+
+let served: Served
+let browser: Browser
+let page: Page
+
+/** Reads the project database the way `sqlite3` would, beside the running server (WAL). */
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  } finally {
+    db.close()
+  }
+}
+
+async function waitForLabels(s: Served): Promise<void> {
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    const r = await fetch(`${s.url}/api/job.list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+      body: '{}',
+    })
+    const jobs = ((await r.json()) as { value: { kind: string; status: string }[] }).value
+    if (jobs.some((j) => j.kind === 'label' && j.status === 'done')) return
+    if (jobs.some((j) => j.kind === 'label' && j.status === 'failed'))
+      throw new Error('labelling the demo failed')
+    if (Date.now() > deadline) throw new Error('the demo was not labelled in time')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+async function createProfile(p: Page, name: string): Promise<void> {
+  const dialog = p.locator('[data-testid="annotator-dialog"]')
+  await dialog.waitFor()
+  // Keyboard only: the dialog opens with the name field focused.
+  await p.keyboard.type(name)
+  await p.keyboard.press('Tab')
+  await p.keyboard.press('Tab')
+  await p.keyboard.type('sw, en')
+  await p.keyboard.press('Enter')
+  await dialog.waitFor({ state: 'detached' })
+}
+
+const editorId = async (p: Page): Promise<number> =>
+  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
+
+beforeAll(async () => {
+  served = await startServe(dataDir)
+  await waitForLabels(served)
+  browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  page = await context.newPage()
+}, 240_000)
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('the annotator workspace', () => {
+  it('serves the queue least confident first, as the store ranks it, and filters narrow it', async () => {
+    await page.goto(served.openUrl)
+    await createProfile(page, 'Amina')
+    const rows = page.locator('[data-testid="queue-row"]')
+    await rows.first().waitFor()
+    const expected = query<{ id: number; confidence: number }>(
+      `SELECT id, confidence FROM utterance WHERE merged_into IS NULL AND status IN ('new', 'pseudo')
+       ORDER BY coalesce(confidence, 2), id LIMIT 8`,
+    )
+    await expect
+      .poll(async () =>
+        (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))).slice(
+          0,
+          8,
+        ),
+      )
+      .toEqual(expected.map((e) => e.id))
+    const shown = await rows.evaluateAll((els) =>
+      els.map((e) => Number(e.getAttribute('data-confidence'))),
+    )
+    expect(shown).toEqual([...shown].sort((a, b) => a - b))
+    // Confidences are readable numbers, not all 0 %.
+    expect(new Set(shown.map((c) => Math.round(c * 100))).size).toBeGreaterThan(1)
+    await page.screenshot({ path: join(artefacts, 'workspace-queue.png') })
+
+    await page.locator('[data-testid="filter-speaker"]').selectOption('SPK-HI-01')
+    const count = query<{ n: number }>(
+      `SELECT count(*) AS n FROM utterance u JOIN speaker s ON s.id = u.speaker_id
+       WHERE s.code = 'SPK-HI-01' AND u.status IN ('new', 'pseudo') AND u.merged_into IS NULL`,
+    )[0]!.n
+    await expect
+      .poll(() => page.locator('[data-testid="queue-count"]').innerText())
+      .toContain(`${count} utterance`)
+    const metas = await rows.evaluateAll((els) => els.map((e) => e.textContent ?? ''))
+    expect(metas.length).toBe(count)
+    for (const m of metas) expect(m).toContain('SPK-HI-01')
+    await page.locator('[data-testid="filter-speaker"]').selectOption('')
+    await expect.poll(() => rows.count()).toBeGreaterThan(count)
+  })
+
+  it('corrects five utterances from the keyboard; every revision keeps annotator, parent and spans', async () => {
+    await page.goto(`${served.url}/`)
+    const editor = page.locator('[data-testid="editor"]')
+    await editor.waitFor()
+    const audio = page
+      .locator('[data-testid="editor-waveform"] ~ div [data-testid="audio"], [data-testid="audio"]')
+      .first()
+    const done: { id: number; alternativeId: number; text: string }[] = []
+    for (let n = 0; n < 5; n++) {
+      const id = await editorId(page)
+      await page
+        .locator('[data-testid="editor-waveform"][data-ready="true"]')
+        .waitFor({ timeout: 20_000 })
+      // Play: the audio element's clock advances.
+      await page.locator('[data-testid="alternative-2"]').waitFor()
+      // Play / pause from the keyboard (the utterance may be auto-playing already): playing, the
+      // audio element's clock advances.
+      const paused = () => audio.evaluate((a: HTMLAudioElement) => a.paused)
+      const wasPaused = await paused()
+      await page.keyboard.press('Control+Space')
+      await expect.poll(paused).toBe(!wasPaused)
+      if (wasPaused === false) {
+        await page.keyboard.press('Control+Space')
+        await expect.poll(paused).toBe(false)
+      }
+      const t0 = await audio.evaluate((a: HTMLAudioElement) => a.currentTime)
+      await expect
+        .poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime))
+        .toBeGreaterThan(t0 + 0.2)
+      await page.keyboard.press('Control+Space')
+      // Pick the second alternative (Alt+2 works even while typing), then edit its last word.
+      await page.keyboard.press('Alt+2')
+      const field = page.locator('[data-testid="transcript"]')
+      await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true)
+      await page.keyboard.press('End')
+      await page.keyboard.press('Control+Backspace')
+      await page.keyboard.type('sokoni')
+      // Select that word and tag it as English through the language menu.
+      await page.keyboard.press('Control+Shift+ArrowLeft')
+      await page.keyboard.press('Alt+t')
+      const menu = page.locator('[data-testid="language-menu"]')
+      await menu.waitFor()
+      const labels = await menu.locator('button').allInnerTexts()
+      const digit = labels.findIndex((l) => /\ben$/.test(l.trim())) + 1
+      expect(digit).toBeGreaterThan(0)
+      await page.keyboard.press(String(digit))
+      await menu.waitFor({ state: 'detached' })
+      await expect
+        .poll(() => page.locator('[data-testid="span-legend"]').allInnerTexts())
+        .toContain('en')
+      if (n === 0) await page.screenshot({ path: join(artefacts, 'workspace-editor.png') })
+      const text = await field.inputValue()
+      const alternativeId = query<{ id: number }>(
+        'SELECT id FROM hypothesis WHERE utterance_id = ? AND rank = 2',
+        id,
+      )[0]!.id
+      done.push({ id, alternativeId, text })
+      await page.keyboard.press('Control+Enter')
+      await expect.poll(() => editorId(page)).not.toBe(id)
+    }
+    expect(new Set(done.map((d) => d.id)).size).toBe(5)
+
+    await page.reload()
+    await editor.waitFor()
+    const amina = query<{ id: number }>("SELECT id FROM annotator WHERE name = 'Amina'")[0]!.id
+    for (const d of done) {
+      const [head] = query<{
+        text: string
+        spans: string
+        annotator_id: number
+        hypothesis_id: number
+        draft: number
+        parent_id: number | null
+        status: string
+      }>(
+        `SELECT v.text, v.spans, v.annotator_id, v.hypothesis_id, v.draft, v.parent_id, u.status
+         FROM revision v JOIN utterance u ON u.id = v.utterance_id
+         WHERE v.utterance_id = ? ORDER BY v.id DESC LIMIT 1`,
+        d.id,
+      )
+      expect(head).toMatchObject({
+        text: d.text.trim().replace(/\s+/g, ' '),
+        annotator_id: amina,
+        hypothesis_id: d.alternativeId,
+        draft: 0,
+        status: 'corrected',
+      })
+      expect(head!.text.endsWith('sokoni')).toBe(true)
+      const words = head!.text.split(' ').length
+      expect(JSON.parse(head!.spans)).toEqual([{ start: words - 1, end: words, lang: 'en' }])
+      // Autosaved drafts came first: the decision's parent is the utterance's previous revision.
+      const chain = query<{ id: number; parent_id: number | null }>(
+        'SELECT id, parent_id FROM revision WHERE utterance_id = ? ORDER BY id',
+        d.id,
+      )
+      chain.forEach((r, i) => expect(r.parent_id).toBe(i === 0 ? null : chain[i - 1]!.id))
+    }
+    await expect
+      .poll(() => page.locator('[data-testid="project-progress"]').innerText())
+      .toMatch(/^5 \//)
+  })
+
+  it('shows every shortcut in the help overlay', async () => {
+    await page.locator('[data-testid="editor"]').click({ position: { x: 5, y: 5 } })
+    await page.keyboard.press('?')
+    const help = page.locator('[data-testid="help-overlay"]')
+    await help.waitFor()
+    expect(await help.locator('tr[data-action]').count()).toBeGreaterThan(20)
+    await expect.poll(() => help.innerText()).toContain('Ctrl+Enter')
+    await page.screenshot({ path: join(artefacts, 'workspace-help.png') })
+    await page.keyboard.press('Escape')
+    await help.waitFor({ state: 'detached' })
+  })
+
+  it('shows a conflict when another window saved the same utterance first, and overwrites nothing', async () => {
+    const id = await editorId(page)
+    // A second window of the same browser (same annotator) whose event stream is down, as on a
+    // flaky connection: it cannot hear about the other window's save.
+    const stale = await page.context().newPage()
+    await stale.route('**/events', (route) => route.abort())
+    await stale.goto(`${served.url}/#/annotate/${id}`)
+    await stale.locator(`[data-testid="editor"][data-utterance="${id}"]`).waitFor()
+    // The first window saves a correction.
+    await page.locator('[data-testid="transcript"]').fill('kutoka dirisha jingine')
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => editorId(page)).not.toBe(id)
+    // The stale window types: its autosave meets the conflict instead of writing over it.
+    await stale.locator('[data-testid="transcript"]').focus()
+    await stale.keyboard.press('End')
+    await stale.keyboard.type(' kutoka hapa')
+    const conflict = stale.locator('[data-testid="conflict"]')
+    await conflict.waitFor({ timeout: 10_000 })
+    await expect.poll(() => conflict.innerText()).toContain('Amina')
+    await expect.poll(() => conflict.innerText()).toContain('kutoka dirisha jingine')
+    const latest = query<{ text: string }>(
+      'SELECT text FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 1',
+      id,
+    )
+    expect(latest[0]!.text).toBe('kutoka dirisha jingine')
+    await stale.screenshot({ path: join(artefacts, 'workspace-conflict.png') })
+    // Keep mine: saved on top of theirs; both stay in the history.
+    await stale.locator('[data-testid="conflict-keep-mine"]').click()
+    await expect
+      .poll(() => stale.locator('[data-testid="save-state"]').getAttribute('data-state'))
+      .toBe('saved')
+    const after = query<{ text: string }>(
+      'SELECT text FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 2',
+      id,
+    )
+    expect(after[0]!.text).toMatch(/kutoka hapa$/)
+    expect(after[1]!.text).toBe('kutoka dirisha jingine')
+    await stale.close()
+  })
+
+  it('keeps typed text through a killed server: autosave loses at most a second', async () => {
+    const id = await editorId(page)
+    await page.locator('[data-testid="transcript"]').focus()
+    await page.keyboard.press('End')
+    await page.keyboard.type(' maneno yaliyohifadhiwa')
+    // Just over the autosave's longest wait, then the process dies without a clean shutdown.
+    await page.waitForTimeout(1200)
+    served.process.kill('SIGKILL')
+    await new Promise<void>((resolve) => served.process.once('exit', () => resolve()))
+    served = await startServe(dataDir)
+    await page.goto(served.openUrl)
+    await page.goto(`${served.url}/#/annotate/${id}`)
+    await page.locator(`[data-testid="editor"][data-utterance="${id}"]`).waitFor()
+    await expect
+      .poll(() => page.locator('[data-testid="transcript"]').inputValue())
+      .toMatch(/maneno yaliyohifadhiwa$/)
+  })
+})
