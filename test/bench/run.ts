@@ -26,6 +26,7 @@ import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/m
 import { startHttpHost } from '../../src/main/hosts/http'
 import { appRoot } from '../support/fixtures'
 import { launchChromium } from '../support/serve'
+import { workspaceBench } from './workspace'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -332,3 +333,4 @@ if (!only || only === 'memory') memoryBench()
 if (!only || only === 'waveform') await waveformBench()
 if (!only || only === 'asr') await asrBench()
 if (only === 'hour') await hourBench()
+if (!only || only === 'workspace') await workspaceBench(benchData)

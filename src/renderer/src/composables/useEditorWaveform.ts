@@ -3,11 +3,17 @@ import { onScopeDispose, ref, shallowRef, watch } from 'vue'
 import WaveSurfer from 'wavesurfer.js'
 import MinimapPlugin from 'wavesurfer.js/dist/plugins/minimap.esm.js'
 import RegionsPlugin from 'wavesurfer.js/dist/plugins/regions.esm.js'
-import TimelinePlugin from 'wavesurfer.js/dist/plugins/timeline.esm.js'
-import type { CallError } from '../api/client'
+import type { CallError, SautiClient } from '../api/client'
 import { toCallError } from '../api/client'
 import { useClient } from './useClient'
-import { createMediaElement, releaseMediaElement } from './waveform-media'
+import { mark } from './marks'
+import {
+  adoptMediaElement,
+  createMediaElement,
+  preloadMedia,
+  releaseMediaElement,
+  takePreloadedMedia,
+} from './waveform-media'
 
 export interface EditorSegment {
   id: number
@@ -30,10 +36,44 @@ export interface EditorWaveformOptions {
 const MINIMAP_AFTER_SEC = 60
 const MAX_PX_PER_SEC = 2000
 
+interface LoadedPeaks {
+  durationSec: number
+  data: Float32Array
+}
+
+/** Peaks of the last few recordings (and the next one, fetched ahead), by recording id. */
+const peaksCache = new Map<number, Promise<LoadedPeaks>>()
+const PEAKS_CACHE_SIZE = 4
+
+function loadPeaks(client: SautiClient, id: number): Promise<LoadedPeaks> {
+  const cached = peaksCache.get(id)
+  if (cached) return cached
+  const task = (async () => {
+    const recording = await client.call('recording.get', { id })
+    const peaks = await client.call('recording.peaks', {
+      id,
+      // Fine enough to zoom to a word: 400 peaks/s for clips, 100/s for hours-long files.
+      maxPeaks: Math.min(2_000_000, Math.max(1000, Math.ceil(recording.durationSec * 400))),
+    })
+    return { durationSec: peaks.durationSec, data: Float32Array.from(peaks.data) }
+  })()
+  task.catch(() => peaksCache.delete(id))
+  peaksCache.set(id, task)
+  while (peaksCache.size > PEAKS_CACHE_SIZE) peaksCache.delete(peaksCache.keys().next().value!)
+  return task
+}
+
+/** Fetches a recording's peaks and the start of its audio ahead of time (the next utterance). */
+export function prefetchRecording(client: SautiClient, recordingId: number): void {
+  void loadPeaks(client, recordingId).catch(() => undefined)
+  preloadMedia(client.mediaUrl(recordingId))
+}
+
 /**
  * The editor's waveform: the whole recording (peaks fine enough to zoom to one word) streamed
  * from an `<audio>` element, the current utterance as a region with draggable edges, its
- * neighbours as plain regions, a timeline, a minimap for long files, zoom, speed and loop.
+ * neighbours as plain regions, a minimap for long files, zoom, speed and loop (the timeline is
+ * WaveTimeline, drawn for the visible window only).
  * Moving to another utterance of the same recording only moves the region and the view.
  */
 export function useEditorWaveform(options: EditorWaveformOptions) {
@@ -57,8 +97,12 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
   let current: EditorSegment | null = null
   let others: EditorSegment[] = []
   let segment: { start: number; end: number } | null = null
+  let hasMinimap = false
+  let stopTimer = 0
+  let waiting: number | null = null
 
   function teardown(): void {
+    cancelAnimationFrame(stopTimer)
     wavesurfer?.destroy()
     wavesurfer = null
     regions = null
@@ -128,37 +172,59 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
   async function load(id: number): Promise<void> {
     const ticket = ++generation
     const container = options.container.value
-    if (!container) return
-    teardown()
+    if (!container) {
+      // Shown before its container was mounted: load when it is.
+      waiting = id
+      return
+    }
+    waiting = null
     error.value = null
     playbackError.value = null
     recordingId.value = id
-    let peaks
+    ready.value = false
+    let peaks: LoadedPeaks
     try {
-      const recording = await client.call('recording.get', { id })
-      peaks = await client.call('recording.peaks', {
-        id,
-        // Fine enough to zoom to a word: 400 peaks/s for clips, 100/s for hours-long files.
-        maxPeaks: Math.min(2_000_000, Math.max(1000, Math.ceil(recording.durationSec * 400))),
-      })
+      peaks = await loadPeaks(client, id)
     } catch (caught) {
       if (ticket === generation) error.value = toCallError(caught)
       return
     }
     if (ticket !== generation) return
     durationSec.value = peaks.durationSec
+    const wantMinimap = peaks.durationSec > MINIMAP_AFTER_SEC && !!options.minimap.value
+    // Same kind of view as before: keep the player and its plugins, swap the audio and peaks.
+    if (wavesurfer && wantMinimap === hasMinimap) {
+      regions?.clearRegions()
+      pxPerSec.value = 0
+      const url = client.mediaUrl(id)
+      // Audio fetched ahead for this recording: hand that element to the player.
+      const ahead = takePreloadedMedia(url)
+      if (ahead) {
+        adoptMediaElement(ahead, options.audioHost.value ?? container, (message) => {
+          playbackError.value = message
+        })
+        wavesurfer.setMediaElement(ahead)
+        if (audio) releaseMediaElement(audio)
+        audio = ahead
+      }
+      wavesurfer.load(url, [peaks.data], peaks.durationSec).catch((caught: unknown) => {
+        if (ticket === generation) playbackError.value = (caught as Error).message
+      })
+      return
+    }
+    teardown()
+    hasMinimap = wantMinimap
     audio = createMediaElement(
       client.mediaUrl(id),
       options.audioHost.value ?? container,
       (message) => (playbackError.value = message),
     )
     regions = RegionsPlugin.create()
-    // The timeline lives inside the scrolling waveform, so it follows zoom and scroll.
-    const plugins = [regions, TimelinePlugin.create()]
-    if (peaks.durationSec > MINIMAP_AFTER_SEC && options.minimap.value)
+    const plugins = [regions]
+    if (wantMinimap)
       plugins.push(
         MinimapPlugin.create({
-          container: options.minimap.value,
+          container: options.minimap.value!,
           height: 28,
           waveColor: options.colors.wave,
           progressColor: options.colors.progress,
@@ -167,7 +233,7 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     const instance = WaveSurfer.create({
       container,
       media: audio,
-      peaks: [Float32Array.from(peaks.data)],
+      peaks: [peaks.data],
       duration: peaks.durationSec,
       height: 120,
       waveColor: options.colors.wave,
@@ -180,19 +246,19 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     })
     wavesurfer = instance
     instance.setPlaybackRate(rate.value, true)
+    // Fires for the first recording and for every one loaded into this player afterwards.
     instance.on('ready', () => {
-      if (ticket !== generation) return
+      if (wavesurfer !== instance) return
+      mark('sauti:wave-ready')
       ready.value = true
       drawRegions()
       fitZoom()
     })
-    instance.on('play', () => (playing.value = true))
-    instance.on('pause', () => {
-      playing.value = false
-      const s = segment
-      if (loop.value && s && instance.getCurrentTime() >= s.end - 0.05)
-        void instance.play(s.start, s.end).catch(() => undefined)
+    instance.on('play', () => {
+      playing.value = true
+      mark('sauti:play')
     })
+    instance.on('pause', () => (playing.value = false))
     instance.on('finish', () => (playing.value = false))
     instance.on('timeupdate', (t) => (currentTime.value = t))
     instance.on('scroll', () => updateView())
@@ -206,7 +272,6 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
       event.stopPropagation()
       options.onSelect(Number(region.id.slice(1)))
     })
-    drawRegions()
   }
 
   /** Shows an utterance: reloads only when it is in another recording. */
@@ -226,6 +291,12 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     }
   }
 
+  /** Redraws the neighbouring utterances without touching playback or the view. */
+  function setNeighbours(neighbours: EditorSegment[]): void {
+    others = neighbours
+    drawRegions()
+  }
+
   function play(task: Promise<void> | undefined): void {
     playbackError.value = null
     task?.catch((caught: unknown) => {
@@ -233,10 +304,40 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     })
   }
 
+  /** Stops at the segment's end to the frame (timeupdate comes only every ~250 ms). */
+  function watchEnd(media: HTMLMediaElement): void {
+    cancelAnimationFrame(stopTimer)
+    const tick = (): void => {
+      const s = segment
+      if (!s || media.paused) return
+      if (media.currentTime >= s.end) {
+        if (loop.value) media.currentTime = s.start
+        else {
+          media.pause()
+          return
+        }
+      }
+      stopTimer = requestAnimationFrame(tick)
+    }
+    stopTimer = requestAnimationFrame(tick)
+  }
+
+  /**
+   * Plays [start, end) on the media element itself: seeking through wavesurfer while a previous
+   * segment's stop position is pending can lose the seek. A just-swapped recording first needs
+   * its metadata, or the seek is lost too and playback starts at 0.
+   */
   function playRange(start: number, end: number): void {
-    if (!wavesurfer) return
+    const media = wavesurfer?.getMediaElement()
+    if (!media) return
     segment = { start, end }
-    play(wavesurfer.play(start, end))
+    const go = (): void => {
+      if (segment?.start !== start || segment.end !== end) return
+      media.currentTime = start
+      play(media.play().then(() => watchEnd(media)))
+    }
+    if (media.readyState >= HTMLMediaElement.HAVE_METADATA) go()
+    else media.addEventListener('loadedmetadata', go, { once: true })
   }
 
   function playPause(): void {
@@ -261,12 +362,12 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
   }
 
   watch(
-    () => [options.container.value],
-    () => {
-      if (!options.container.value) {
+    () => options.container.value,
+    (container) => {
+      if (!container) {
         generation++
         teardown()
-      }
+      } else if (waiting !== null) void load(waiting)
     },
   )
   onScopeDispose(() => {
@@ -286,6 +387,7 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     error,
     playbackError,
     show,
+    setNeighbours,
     playPause,
     replay,
     playRange,

@@ -29,13 +29,53 @@ export function createMediaElement(
   host: HTMLElement,
   onError: (message: string) => void,
 ): HTMLAudioElement {
+  const element = takePreloadedMedia(url) ?? detachedMedia(url, 'metadata')
+  adoptMediaElement(element, host, onError)
+  return element
+}
+
+function detachedMedia(url: string, preload: 'metadata' | 'auto'): HTMLAudioElement {
   const element = document.createElement('audio')
-  element.preload = 'metadata'
+  element.preload = preload
   element.hidden = true
-  element.dataset.testid = 'audio'
   element.src = url
+  return element
+}
+
+/** Puts a (possibly preloaded) element in the page as the player's audio. */
+export function adoptMediaElement(
+  element: HTMLAudioElement,
+  host: HTMLElement,
+  onError: (message: string) => void,
+): void {
+  element.dataset.testid = 'audio'
   element.addEventListener('error', () => onError(describeMediaError(element.error)))
+  if (element.error) onError(describeMediaError(element.error))
   host.appendChild(element)
+}
+
+/**
+ * Audio of the recordings the annotator will probably open next, already asking the server for
+ * their first bytes: a media element spends a few hundred milliseconds on a new file before it
+ * can seek, which "save and next" should not wait for.
+ */
+const preloaded = new Map<string, HTMLAudioElement>()
+const PRELOAD_LIMIT = 2
+
+export function preloadMedia(url: string): void {
+  if (preloaded.has(url)) return
+  preloaded.set(url, detachedMedia(url, 'auto'))
+  while (preloaded.size > PRELOAD_LIMIT) {
+    const [oldest, element] = preloaded.entries().next().value!
+    preloaded.delete(oldest)
+    releaseMediaElement(element)
+  }
+}
+
+/** The preloaded element for a URL, if any; it is the caller's from now on. */
+export function takePreloadedMedia(url: string): HTMLAudioElement | undefined {
+  const element = preloaded.get(url)
+  preloaded.delete(url)
   return element
 }
 

@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/domain'
 import type { CallError } from '../api/client'
 import { toCallError } from '../api/client'
+import { mark } from '../composables/marks'
 import { useClient } from '../composables/useClient'
 import { EditHistory, type EditorState } from '../workspace/history'
 import { remapSpans, splitWords, tagWords } from '../workspace/text-model'
@@ -108,6 +109,7 @@ export const useEditorStore = defineStore('editor', () => {
     loadError.value = null
     try {
       show(await fetchDetail(id))
+      mark('sauti:shown')
       return true
     } catch (caught) {
       loadError.value = toCallError(caught)
@@ -204,6 +206,7 @@ export const useEditorStore = defineStore('editor', () => {
           ...(request.status ? { status: request.status } : {}),
           ...(request.flagReason ? { flagReason: request.flagReason } : {}),
         })
+        mark('sauti:saved')
         if (detail.value?.utterance.id === current.utterance.id) {
           if (saved.revision) baseRevisionId.value = saved.revision.id
           // Typing during the save leaves work to save again.
