@@ -218,7 +218,7 @@ describe('the annotator workspace', () => {
       .toMatch(/^5 \//)
   })
 
-  it('shows every shortcut in the help overlay', async () => {
+  it('shows every shortcut in the help overlay, and the spectrogram on a key', async () => {
     await page.locator('[data-testid="editor"]').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('?')
     const help = page.locator('[data-testid="help-overlay"]')
@@ -228,6 +228,13 @@ describe('the annotator workspace', () => {
     await page.screenshot({ path: join(artefacts, 'workspace-help.png') })
     await page.keyboard.press('Escape')
     await help.waitFor({ state: 'detached' })
+    // The spectrogram of the visible window, computed by an audio worker, on a key.
+    await page.keyboard.press('Alt+k')
+    await page
+      .locator('[data-testid="spectrogram"][data-ready="true"]')
+      .waitFor({ timeout: 20_000 })
+    await page.screenshot({ path: join(artefacts, 'workspace-spectrogram.png') })
+    await page.keyboard.press('Alt+k')
   })
 
   it('shows a conflict when another window saved the same utterance first, and overwrites nothing', async () => {
