@@ -18,13 +18,13 @@ import { expandImportPaths, importItems } from '../../src/main/core/audio/import
 import { sniffAudio } from '../../src/main/core/audio/sniff'
 import { silentLogger } from '../../src/main/core/logger'
 import { createProject } from '../../src/main/core/project/projects'
-import { Workbench } from '../../src/main/core/workbench'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { labelProject } from '../../src/main/core/asr/labeller'
 import { importModel } from '../../src/main/core/asr/model-store'
 import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
 import { startHttpHost } from '../../src/main/hosts/http'
 import { appRoot } from '../support/fixtures'
+import { newWorkbench } from '../support/workbench'
 import { launchChromium } from '../support/serve'
 import { workspaceBench } from './workspace'
 
@@ -133,15 +133,7 @@ async function waveformBench(): Promise<void> {
   console.log(
     `imported the 2-hour WAV (220 MB) and the clip in ${((performance.now() - t0) / 1000).toFixed(1)} s (${summary.imported} files); process max RSS so far ${mb(process.resourceUsage().maxRSS)}`,
   )
-  const workbench = new Workbench({
-    dataDir,
-    project,
-    audioWorkers: workers,
-    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
-    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
-    version: 'bench',
-    host: 'http',
-  })
+  const workbench = newWorkbench(dataDir, project, workers, 'bench')
   const host = await startHttpHost({
     workbench,
     staticDir: join(appRoot, 'out', 'renderer'),

@@ -11,16 +11,15 @@ import { linkSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { expandImportPaths, importItems } from '../../src/main/core/audio/importer'
 import { ensureSpeaker, recordConsent } from '../../src/main/core/consent/speakers'
 import { silentLogger } from '../../src/main/core/logger'
 import { createProject, type OpenProject } from '../../src/main/core/project/projects'
-import { Workbench } from '../../src/main/core/workbench'
-import { audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
+import { audioWorkerFactory } from '../../src/main/hosts/boot'
 import { startHttpHost } from '../../src/main/hosts/http'
 import { appRoot } from '../support/fixtures'
+import { newWorkbench } from '../support/workbench'
 import { launchChromium } from '../support/serve'
 
 const now = new Date().toISOString()
@@ -254,15 +253,7 @@ export async function workspaceBench(benchData: string): Promise<void> {
       .run(now).lastInsertRowid,
   )
   addUtterances(project, market, 10, 100)
-  const workbench = new Workbench({
-    dataDir,
-    project,
-    audioWorkers: workers,
-    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
-    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
-    version: 'bench',
-    host: 'http',
-  })
+  const workbench = newWorkbench(dataDir, project, workers, 'bench')
   const host = await startHttpHost({
     workbench,
     staticDir: join(appRoot, 'out', 'renderer'),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { ensureDemoProject } from '../../src/main/core/project/demo'
-import { createProject } from '../../src/main/core/project/projects'
+import { createProject, type OpenProject } from '../../src/main/core/project/projects'
 import { Workbench } from '../../src/main/core/workbench'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
@@ -13,21 +13,31 @@ import { appRoot } from './fixtures'
 
 const open = new Set<Workbench>()
 
+/** A workbench as the hosts build it, over an open project, with real inference workers. */
+export function newWorkbench(
+  dataDir: string,
+  project: OpenProject,
+  audioWorkers: AudioWorkers,
+  version = 'test',
+): Workbench {
+  return new Workbench({
+    dataDir,
+    project,
+    audioWorkers,
+    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
+    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
+    version,
+    host: 'http',
+  })
+}
+
 /** A workbench on a new project in a temporary data folder, with real audio workers. */
 export async function openTestWorkbench(
   projectId = 'test',
 ): Promise<{ workbench: Workbench; dataDir: string; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sauti-data-'))
   const project = await createProject(dataDir, projectId)
-  const workbench = new Workbench({
-    dataDir,
-    project,
-    audioWorkers: new AudioWorkers(audioWorkerFactory(appRoot), 1),
-    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
-    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
-    version: 'test',
-    host: 'http',
-  })
+  const workbench = newWorkbench(dataDir, project, new AudioWorkers(audioWorkerFactory(appRoot), 1))
   open.add(workbench)
   return {
     workbench,
@@ -52,15 +62,7 @@ export async function openDemoWorkbench(): Promise<{
   const dataDir = mkdtempSync(join(tmpdir(), 'sauti-demo-'))
   const audioWorkers = new AudioWorkers(audioWorkerFactory(appRoot), 1)
   const project = await ensureDemoProject(dataDir, join(appRoot, 'demo'), audioWorkers)
-  const workbench = new Workbench({
-    dataDir,
-    project,
-    audioWorkers,
-    inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
-    vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
-    version: 'test',
-    host: 'http',
-  })
+  const workbench = newWorkbench(dataDir, project, audioWorkers)
   open.add(workbench)
   const finished = new Promise<EventMap['job.finished']>((resolve) => {
     const off = workbench.events.on('job.finished', (f) => {

@@ -68,6 +68,14 @@ function requireAnnotator(db: Db, annotatorId: number): void {
     throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
 }
 
+/** An utterance an annotator may change: it exists, is not merged away, and its speaker consented. */
+function editableRow(db: Db, id: number, annotatorId: number, now: string): UtteranceRow {
+  const row = utteranceRow(db, id)
+  requireConsent(db, row, now)
+  requireAnnotator(db, annotatorId)
+  return row
+}
+
 interface RevisionRow {
   id: number
   text: string
@@ -266,9 +274,7 @@ export function saveUtterance(
   now = new Date().toISOString(),
 ): { revision: RevisionInfo | null; status: UtteranceStatus } {
   return db.transaction(() => {
-    const row = utteranceRow(db, input.id)
-    requireConsent(db, row, now)
-    requireAnnotator(db, input.annotatorId)
+    const row = editableRow(db, input.id, input.annotatorId, now)
     const text = input.text.trim().replace(/\s+/gu, ' ')
     checkSpans(text, input.spans)
     if (input.hypothesisId !== null) {
@@ -361,9 +367,7 @@ export function setBounds(
   now = new Date().toISOString(),
 ): UtteranceDetail {
   db.transaction(() => {
-    const row = utteranceRow(db, input.id)
-    requireConsent(db, row, now)
-    requireAnnotator(db, input.annotatorId)
+    const row = editableRow(db, input.id, input.annotatorId, now)
     checkBounds(db, row, input.startSec, input.endSec, [row.id])
     db.prepare('UPDATE utterance SET start_sec = ?, end_sec = ? WHERE id = ?').run(
       input.startSec,
@@ -390,9 +394,7 @@ export function splitUtterance(
   now = new Date().toISOString(),
 ): { left: UtteranceDetail; right: UtteranceDetail } {
   const rightId = db.transaction(() => {
-    const row = utteranceRow(db, input.id)
-    requireConsent(db, row, now)
-    requireAnnotator(db, input.annotatorId)
+    const row = editableRow(db, input.id, input.annotatorId, now)
     if (input.atSec < row.start_sec + 0.05 || input.atSec > row.end_sec - 0.05)
       throw new SautiError(
         'validation',
@@ -433,9 +435,7 @@ export function mergeUtterances(
   now = new Date().toISOString(),
 ): UtteranceDetail {
   db.transaction(() => {
-    const row = utteranceRow(db, input.id)
-    requireConsent(db, row, now)
-    requireAnnotator(db, input.annotatorId)
+    const row = editableRow(db, input.id, input.annotatorId, now)
     const next = utteranceRow(db, input.nextId)
     if (neighbour(db, row, 'next') !== next.id)
       throw new SautiError(
