@@ -275,7 +275,8 @@ export async function workspaceBench(benchData: string): Promise<void> {
     await page.evaluate((id) => localStorage.setItem('sauti.annotator', String(id)), annotator)
     const origin = new URL(host.openUrl).origin
 
-    const measure = async (label: string, order: string): Promise<void> => {
+    /** `dwellMs`: time on each utterance before saving (0: back to back, the worst case). */
+    const measure = async (label: string, order: string, dwellMs = 0): Promise<void> => {
       // A fresh page (not a hash change on the same one), so the queue is a new snapshot.
       await page.goto('about:blank')
       await page.goto(`${origin}/#/annotate`)
@@ -286,7 +287,10 @@ export async function workspaceBench(benchData: string): Promise<void> {
         await page.locator('[data-testid="queue-order"]').selectOption(order)
       await page.waitForTimeout(500)
       const steps: Step[] = []
-      for (let i = 0; i < 12; i++) steps.push(await saveAndNext(page))
+      for (let i = 0; i < 12; i++) {
+        if (dwellMs) await page.waitForTimeout(dwellMs)
+        steps.push(await saveAndNext(page))
+      }
       const kept = steps.slice(2)
       const part = (k: keyof Step): string => {
         const xs = kept.map((s) => s[k]).filter((x) => Number.isFinite(x))
@@ -303,7 +307,12 @@ export async function workspaceBench(benchData: string): Promise<void> {
     }
     await measure('baseline, 1,000 utterances, next in another recording', 'confidence')
     addUtterances(project, market, 990, 100, 10)
-    await measure('100,000 utterances, next in another recording', 'confidence')
+    await measure('100,000 utterances, next in another recording, back to back', 'confidence')
+    await measure(
+      '100,000 utterances, next in another recording, 1.5 s on each utterance',
+      'confidence',
+      1500,
+    )
     await measure('100,000 utterances, next in the same recording (file order)', 'file')
 
     // A 2-hour recording opened at an utterance in its middle, against the clip.
