@@ -297,7 +297,7 @@ export async function workspaceBench(benchData: string): Promise<void> {
         return xs.length ? median(xs).toFixed(0) : '–'
       }
       console.log(
-        `${label}: save and next until playing ${fmt(kept.map((s) => s.total))} (first two dropped: warm-up); medians after the key: saved ${part('saved')} ms, next shown ${part('shown')} ms, waveform ready ${part('waveReady')} ms, play() ${part('play')} ms`,
+        `${label}: save and next until playing ${fmt(kept.map((s) => s.total))} (first two dropped: warm-up); medians after the key: saved ${part('saved')} ms, next shown ${part('shown')} ms, waveform ready ${part('waveReady')} ms`,
       )
       const count = await page.locator('[data-testid="queue-count"]').innerText()
       const scroll = await scrollQueue(page, 20_000)

@@ -63,10 +63,18 @@ function loadPeaks(client: SautiClient, id: number): Promise<LoadedPeaks> {
   return task
 }
 
+/**
+ * The absolute media URL: an element reports its `src` absolute, and the player compares it with
+ * the URL it is given to decide whether the element already holds that file.
+ */
+function mediaHref(client: SautiClient, recordingId: number): string {
+  return new URL(client.mediaUrl(recordingId), location.href).href
+}
+
 /** Fetches a recording's peaks and the start of its audio ahead of time (the next utterance). */
-export function prefetchRecording(client: SautiClient, recordingId: number): void {
+export function prefetchRecording(client: SautiClient, recordingId: number, atSec = 0): void {
   void loadPeaks(client, recordingId).catch(() => undefined)
-  preloadMedia(client.mediaUrl(recordingId))
+  preloadMedia(mediaHref(client, recordingId), atSec)
 }
 
 /**
@@ -196,7 +204,7 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     if (wavesurfer && wantMinimap === hasMinimap) {
       regions?.clearRegions()
       pxPerSec.value = 0
-      const url = client.mediaUrl(id)
+      const url = mediaHref(client, id)
       // Audio fetched ahead for this recording: hand that element to the player.
       const ahead = takePreloadedMedia(url)
       if (ahead) {
@@ -215,7 +223,7 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     teardown()
     hasMinimap = wantMinimap
     audio = createMediaElement(
-      client.mediaUrl(id),
+      mediaHref(client, id),
       options.audioHost.value ?? container,
       (message) => (playbackError.value = message),
     )

@@ -62,9 +62,13 @@ export function adoptMediaElement(
 const preloaded = new Map<string, HTMLAudioElement>()
 const PRELOAD_LIMIT = 2
 
-export function preloadMedia(url: string): void {
+export function preloadMedia(url: string, atSec = 0): void {
   if (preloaded.has(url)) return
-  preloaded.set(url, detachedMedia(url, 'auto'))
+  const element = detachedMedia(url, 'auto')
+  // Seek ahead as well, so the audio at the utterance is buffered when it is opened.
+  if (atSec > 0)
+    element.addEventListener('loadedmetadata', () => (element.currentTime = atSec), { once: true })
+  preloaded.set(url, element)
   while (preloaded.size > PRELOAD_LIMIT) {
     const [oldest, element] = preloaded.entries().next().value!
     preloaded.delete(oldest)
