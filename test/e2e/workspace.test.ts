@@ -277,6 +277,58 @@ describe('the annotator workspace', () => {
     await stale.close()
   })
 
+  it('splits an utterance at the playhead and merges it back, from the keyboard', async () => {
+    const [segment] = query<{ id: number; start_sec: number; end_sec: number }>(
+      `SELECT u.id, u.start_sec, u.end_sec FROM utterance u JOIN recording r ON r.id = u.recording_id
+       WHERE r.original_name LIKE 'market-day-long%' AND u.merged_into IS NULL
+       ORDER BY (u.end_sec - u.start_sec) DESC LIMIT 1`,
+    )
+    const s = segment!
+    await page.goto(`${served.url}/#/annotate/${s.id}`)
+    await page.locator(`[data-testid="editor"][data-utterance="${s.id}"]`).waitFor()
+    await page.locator('[data-testid="editor-waveform"][data-ready="true"]').waitFor()
+    // Put the playhead about a third of the way in: play, wait, pause.
+    const audio = page.locator('[data-testid="audio"]')
+    await page.locator('[data-testid="editor"]').click({ position: { x: 5, y: 5 } })
+    if (!(await audio.evaluate((a: HTMLAudioElement) => a.paused)))
+      await page.keyboard.press('Control+Space')
+    await page.keyboard.press('Alt+r')
+    await expect
+      .poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 })
+      .toBeGreaterThan(s.start_sec + (s.end_sec - s.start_sec) / 3)
+    await page.keyboard.press('Control+Space')
+    await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true)
+    const at = await audio.evaluate((a: HTMLAudioElement) => a.currentTime)
+    expect(at).toBeLessThan(s.end_sec - 0.05)
+    await page.keyboard.press('Alt+x')
+    await expect
+      .poll(() => page.locator('[data-testid="editor"]').getAttribute('data-range'))
+      .toBe(`${s.start_sec} ${at}`)
+    const halves = query<{ id: number; start_sec: number; end_sec: number }>(
+      `SELECT id, start_sec, end_sec FROM utterance WHERE recording_id =
+         (SELECT recording_id FROM utterance WHERE id = ?) AND merged_into IS NULL
+         AND start_sec >= ? AND end_sec <= ? ORDER BY start_sec`,
+      s.id,
+      s.start_sec,
+      s.end_sec,
+    )
+    expect(halves.map((h) => [h.start_sec, h.end_sec])).toEqual([
+      [s.start_sec, at],
+      [at, s.end_sec],
+    ])
+    await page.screenshot({ path: join(artefacts, 'workspace-split.png') })
+    // Merge with the next one: the original bounds again, the right half kept as history.
+    await page.keyboard.press('Alt+m')
+    await expect
+      .poll(() => page.locator('[data-testid="editor"]').getAttribute('data-range'))
+      .toBe(`${s.start_sec} ${s.end_sec}`)
+    const right = query<{ merged_into: number }>(
+      'SELECT merged_into FROM utterance WHERE id = ?',
+      halves[1]!.id,
+    )
+    expect(right[0]!.merged_into).toBe(s.id)
+  })
+
   it('keeps typed text through a killed server: autosave loses at most a second', async () => {
     const id = await editorId(page)
     await page.locator('[data-testid="transcript"]').focus()
