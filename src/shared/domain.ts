@@ -219,15 +219,7 @@ export interface QueueFilter {
   hasHypothesis?: boolean
 }
 
-export interface QueueItem {
-  id: number
-  recordingId: number
-  recordingName: string
-  startSec: number
-  endSec: number
-  speakerCode: string | null
-  language: string | null
-  status: UtteranceStatus
+export interface QueueItem extends Omit<Utterance, 'text' | 'textSource'> {
   /** Confidence of the current best hypothesis, or null when no model has labelled it. */
   confidence: number | null
   /** The newest revision's text, else the best hypothesis's. */

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
+import { utteranceFields } from '../project/queries'
 import { appendRevision, type StoredRevision } from '../provenance/revisions'
 import { annotationConsent } from './consent'
 
@@ -177,14 +178,7 @@ export function utteranceDetail(
   ).n
   return {
     utterance: {
-      id: row.id,
-      recordingId: row.recording_id,
-      recordingName: row.original_name,
-      startSec: row.start_sec,
-      endSec: row.end_sec,
-      speakerCode: row.speaker_code,
-      language: row.language,
-      status: row.status,
+      ...utteranceFields(row),
       text: head?.text ?? null,
       textSource: head?.sourceKind ?? null,
       confidence: row.confidence,

@@ -7,6 +7,7 @@ import type {
   UtteranceStatus,
 } from '../../../shared/domain'
 import type { Db } from '../db/connection'
+import { utteranceFields } from '../project/queries'
 import { consentedToAnnotation } from './consent'
 
 export interface QueueQuery {
@@ -109,14 +110,7 @@ export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString())
     offset: q.offset,
     withoutConsent: counts.without,
     items: rows.map((r): QueueItem => ({
-      id: r.id,
-      recordingId: r.recording_id,
-      recordingName: r.original_name,
-      startSec: r.start_sec,
-      endSec: r.end_sec,
-      speakerCode: r.speaker_code,
-      language: r.language,
-      status: r.status,
+      ...utteranceFields(r),
       confidence: r.confidence,
       text: r.revision_text ?? r.hypothesis_text,
       draft: r.revision_draft === 1,

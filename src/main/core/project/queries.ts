@@ -114,6 +114,29 @@ interface UtteranceRow {
   source_kind: Utterance['textSource']
 }
 
+/** The columns every utterance listing shares, as the domain names them. */
+export function utteranceFields(r: {
+  id: number
+  recording_id: number
+  original_name: string
+  start_sec: number
+  end_sec: number
+  speaker_code: string | null
+  language: string | null
+  status: Utterance['status']
+}): Omit<Utterance, 'text' | 'textSource'> {
+  return {
+    id: r.id,
+    recordingId: r.recording_id,
+    recordingName: r.original_name,
+    startSec: r.start_sec,
+    endSec: r.end_sec,
+    speakerCode: r.speaker_code,
+    language: r.language,
+    status: r.status,
+  }
+}
+
 export function listUtterances(
   db: Db,
   recordingId: number | undefined,
@@ -144,17 +167,6 @@ export function listUtterances(
   return {
     total,
     offset,
-    items: rows.map((r) => ({
-      id: r.id,
-      recordingId: r.recording_id,
-      recordingName: r.original_name,
-      startSec: r.start_sec,
-      endSec: r.end_sec,
-      speakerCode: r.speaker_code,
-      language: r.language,
-      status: r.status,
-      text: r.text,
-      textSource: r.source_kind,
-    })),
+    items: rows.map((r) => ({ ...utteranceFields(r), text: r.text, textSource: r.source_kind })),
   }
 }
