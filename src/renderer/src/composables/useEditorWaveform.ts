@@ -400,6 +400,7 @@ export function useEditorWaveform(options: EditorWaveformOptions) {
     replay,
     playRange,
     setRate,
+    setLoop: (on: boolean) => (loop.value = on),
     zoomIn: () => {
       if (!wavesurfer) return
       const width = options.container.value?.clientWidth || wavesurfer.getWidth()
