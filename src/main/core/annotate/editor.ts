@@ -9,21 +9,13 @@ import type {
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
-import { utteranceFields } from '../project/queries'
+import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision, type StoredRevision } from '../provenance/revisions'
 import { annotationConsent } from './consent'
 
-interface UtteranceRow {
-  id: number
-  recording_id: number
-  original_name: string
+interface UtteranceRow extends UtteranceBaseRow {
   duration_sec: number
-  start_sec: number
-  end_sec: number
   speaker_id: number | null
-  speaker_code: string | null
-  language: string | null
-  status: UtteranceStatus
   confidence: number | null
   flag_reason: FlagReason | null
   hypothesis_id: number | null

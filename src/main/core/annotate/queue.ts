@@ -4,10 +4,9 @@ import type {
   QueueItem,
   QueueOrder,
   QueuePage,
-  UtteranceStatus,
 } from '../../../shared/domain'
 import type { Db } from '../db/connection'
-import { utteranceFields } from '../project/queries'
+import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { consentedToAnnotation } from './consent'
 
 export interface QueueQuery {
@@ -62,15 +61,7 @@ function filterSql(filter: QueueFilter, now: string): Where {
   return { sql: clauses.join(' AND '), params }
 }
 
-interface QueueRow {
-  id: number
-  recording_id: number
-  original_name: string
-  start_sec: number
-  end_sec: number
-  speaker_code: string | null
-  language: string | null
-  status: UtteranceStatus
+interface QueueRow extends UtteranceBaseRow {
   confidence: number | null
   revision_text: string | null
   revision_draft: number | null

@@ -101,7 +101,8 @@ export function getRecording(db: Db, id: number): Recording {
   return toRecording(row)
 }
 
-interface UtteranceRow {
+/** The columns every utterance query selects (utterance joined with recording and speaker). */
+export interface UtteranceBaseRow {
   id: number
   recording_id: number
   original_name: string
@@ -110,21 +111,15 @@ interface UtteranceRow {
   speaker_code: string | null
   language: string | null
   status: Utterance['status']
+}
+
+interface UtteranceRow extends UtteranceBaseRow {
   text: string | null
   source_kind: Utterance['textSource']
 }
 
 /** The columns every utterance listing shares, as the domain names them. */
-export function utteranceFields(r: {
-  id: number
-  recording_id: number
-  original_name: string
-  start_sec: number
-  end_sec: number
-  speaker_code: string | null
-  language: string | null
-  status: Utterance['status']
-}): Omit<Utterance, 'text' | 'textSource'> {
+export function utteranceFields(r: UtteranceBaseRow): Omit<Utterance, 'text' | 'textSource'> {
   return {
     id: r.id,
     recordingId: r.recording_id,
