@@ -180,6 +180,8 @@ export const contract = {
           })
           .strict()
           .default({}),
+        /** Also count the whole filtered queue (costs more than the page: ask once per snapshot). */
+        counts: z.boolean().default(true),
         ...pageInput,
       })
       .strict(),

@@ -227,9 +227,13 @@ export interface QueueItem extends Omit<Utterance, 'text' | 'textSource'> {
   draft: boolean
 }
 
-export interface QueuePage extends Page<QueueItem> {
+export interface QueuePage {
+  offset: number
+  items: QueueItem[]
+  /** The whole filtered queue's size; null when the call did not ask for counts. */
+  total: number | null
   /** Utterances left out because their speaker has no valid consent to annotation (or is unknown). */
-  withoutConsent: number
+  withoutConsent: number | null
 }
 
 export interface QueueFacets {

@@ -41,6 +41,8 @@ export const useQueueStore = defineStore('queue', () => {
       filter: JSON.parse(JSON.stringify(filter)) as QueueFilter,
       offset,
       limit: PAGE_SIZE,
+      // The counts belong to the snapshot: its first page brings them.
+      counts: offset === 0,
     }
   }
 
@@ -53,8 +55,8 @@ export const useQueueStore = defineStore('queue', () => {
       try {
         const page = await client.call('queue.list', query(index * PAGE_SIZE))
         if (ticket !== generation) return
-        total.value = page.total
-        withoutConsent.value = page.withoutConsent
+        if (page.total !== null) total.value = page.total
+        if (page.withoutConsent !== null) withoutConsent.value = page.withoutConsent
         pages.value.set(index, page.items)
         triggerRef(pages)
         error.value = null
