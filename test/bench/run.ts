@@ -16,16 +16,13 @@ import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { openDecoder } from '../../src/main/core/audio/decode'
 import { expandImportPaths, importItems } from '../../src/main/core/audio/importer'
 import { sniffAudio } from '../../src/main/core/audio/sniff'
-import { silentLogger } from '../../src/main/core/logger'
 import { createProject } from '../../src/main/core/project/projects'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { labelProject } from '../../src/main/core/asr/labeller'
 import { importModel } from '../../src/main/core/asr/model-store'
 import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
-import { startHttpHost } from '../../src/main/hosts/http'
 import { appRoot } from '../support/fixtures'
-import { newWorkbench } from '../support/workbench'
-import { launchChromium } from '../support/serve'
+import { openBenchPage } from './browser'
 import { workspaceBench } from './workspace'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
@@ -133,24 +130,12 @@ async function waveformBench(): Promise<void> {
   console.log(
     `imported the 2-hour WAV (220 MB) and the clip in ${((performance.now() - t0) / 1000).toFixed(1)} s (${summary.imported} files); process max RSS so far ${mb(process.resourceUsage().maxRSS)}`,
   )
-  const workbench = newWorkbench(dataDir, project, workers, 'bench')
-  const host = await startHttpHost({
-    workbench,
-    staticDir: join(appRoot, 'out', 'renderer'),
-    logger: silentLogger,
-  })
-  const browser = await launchChromium()
+  const bench = await openBenchPage(dataDir, project, workers, { width: 1280, height: 800 })
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    const cdp = await page.context().newCDPSession(page)
-    await cdp.send('Performance.enable')
-    await page.goto(host.openUrl)
+    const { page, heap } = bench
+    // The recordings screen: the workbench opens on the annotator's queue otherwise.
+    await page.goto(`${bench.openUrl}#/recordings`)
     await page.locator('[data-testid="waveform"][data-ready="true"]').waitFor({ timeout: 60_000 })
-    const heap = async (): Promise<number> => {
-      await cdp.send('HeapProfiler.collectGarbage')
-      const { metrics } = await cdp.send('Performance.getMetrics')
-      return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0
-    }
     const rows = page.locator('[data-testid="recording-row"]')
     const names = await rows.allInnerTexts()
     const indexOf = (needle: string): number => names.findIndex((n) => n.includes(needle))
@@ -193,10 +178,7 @@ async function waveformBench(): Promise<void> {
       `renderer JS heap after GC: ${(heapAfterClip / 1048576).toFixed(1)} MB with the clip open, ${(heapAfterLong / 1048576).toFixed(1)} MB with the 2-hour recording open`,
     )
   } finally {
-    await browser.close()
-    await host.close()
-    await workbench.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await bench.close()
   }
 }
 

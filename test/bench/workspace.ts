@@ -7,20 +7,17 @@
  * and 16 kHz cache), so every utterance plays real audio without hours of import.
  */
 import { createHash } from 'node:crypto'
-import { linkSync, mkdtempSync, rmSync } from 'node:fs'
+import { linkSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { expandImportPaths, importItems } from '../../src/main/core/audio/importer'
 import { ensureSpeaker, recordConsent } from '../../src/main/core/consent/speakers'
-import { silentLogger } from '../../src/main/core/logger'
 import { createProject, type OpenProject } from '../../src/main/core/project/projects'
 import { audioWorkerFactory } from '../../src/main/hosts/boot'
-import { startHttpHost } from '../../src/main/hosts/http'
 import { appRoot } from '../support/fixtures'
-import { newWorkbench } from '../support/workbench'
-import { launchChromium } from '../support/serve'
+import { openBenchPage } from './browser'
 
 const now = new Date().toISOString()
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -253,27 +250,13 @@ export async function workspaceBench(benchData: string): Promise<void> {
       .run(now).lastInsertRowid,
   )
   addUtterances(project, market, 10, 100)
-  const workbench = newWorkbench(dataDir, project, workers, 'bench')
-  const host = await startHttpHost({
-    workbench,
-    staticDir: join(appRoot, 'out', 'renderer'),
-    logger: silentLogger,
-  })
-  const browser = await launchChromium()
+  const bench = await openBenchPage(dataDir, project, workers, { width: 1400, height: 900 })
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    // tsx keeps function names with a `__name` helper that the page does not have.
-    await page.addInitScript('globalThis.__name = (f) => f')
-    const cdp = await page.context().newCDPSession(page)
-    await cdp.send('Performance.enable')
-    const heapMb = async (): Promise<number> => {
-      await cdp.send('HeapProfiler.collectGarbage')
-      const { metrics } = await cdp.send('Performance.getMetrics')
-      return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1048576
-    }
-    await page.goto(host.openUrl)
+    const { page } = bench
+    const heapMb = async (): Promise<number> => (await bench.heap()) / 1048576
+    await page.goto(bench.openUrl)
     await page.evaluate((id) => localStorage.setItem('sauti.annotator', String(id)), annotator)
-    const origin = new URL(host.openUrl).origin
+    const origin = new URL(bench.openUrl).origin
 
     /** `dwellMs`: time on each utterance before saving (0: back to back, the worst case). */
     const measure = async (label: string, order: string, dwellMs = 0): Promise<void> => {
@@ -375,9 +358,6 @@ export async function workspaceBench(benchData: string): Promise<void> {
       `2-hour recording opened at 1:00:00 (navigation to playing):           ${fmt(longTotal)}; ${phases(longSteps)}; ${(median(longTotal) / median(clipTotal)).toFixed(2)}× the clip; JS heap after GC ${(await heapMb()).toFixed(1)} MB`,
     )
   } finally {
-    await browser.close()
-    await host.close()
-    await workbench.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await bench.close()
   }
 }
