@@ -20,7 +20,15 @@ export interface Alignment extends ErrorCounts {
 
 const COST = { sub: 4, ins: 3, del: 3 } as const
 
-export function align(ref: readonly string[], hyp: readonly string[]): Alignment {
+/**
+ * `same` decides when a reference and a hypothesis token match; exact equality by default.
+ * Transliteration-normalised scoring passes a looser one (code-switch.ts).
+ */
+export function align(
+  ref: readonly string[],
+  hyp: readonly string[],
+  same: (ref: string, hyp: string) => boolean = (r, h) => r === h,
+): Alignment {
   const rows = ref.length + 1
   const cols = hyp.length + 1
   const cost = new Uint32Array(rows * cols)
@@ -28,7 +36,8 @@ export function align(ref: readonly string[], hyp: readonly string[]): Alignment
   for (let j = 1; j < cols; j++) cost[j] = j * COST.ins
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
-      const diagonal = cost[(i - 1) * cols + j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : COST.sub)
+      const diagonal =
+        cost[(i - 1) * cols + j - 1]! + (same(ref[i - 1]!, hyp[j - 1]!) ? 0 : COST.sub)
       const up = cost[(i - 1) * cols + j]! + COST.del
       const left = cost[i * cols + j - 1]! + COST.ins
       cost[i * cols + j] = Math.min(diagonal, up, left)
@@ -41,9 +50,9 @@ export function align(ref: readonly string[], hyp: readonly string[]): Alignment
   while (i > 0 || j > 0) {
     const here = cost[i * cols + j]!
     if (i > 0 && j > 0) {
-      const same = ref[i - 1] === hyp[j - 1]
-      if (here === cost[(i - 1) * cols + j - 1]! + (same ? 0 : COST.sub)) {
-        ops.push({ op: same ? 'ok' : 'sub', ref: ref[i - 1]!, hyp: hyp[j - 1]! })
+      const match = same(ref[i - 1]!, hyp[j - 1]!)
+      if (here === cost[(i - 1) * cols + j - 1]! + (match ? 0 : COST.sub)) {
+        ops.push({ op: match ? 'ok' : 'sub', ref: ref[i - 1]!, hyp: hyp[j - 1]! })
         i--
         j--
         continue

@@ -1,4 +1,9 @@
-import { characters, words } from '../text/normalize'
+import {
+  normalizeChars,
+  normalizeWords,
+  scoringDefaults,
+  type NormalizationRules,
+} from '../text/normalize'
 import { addCounts, align, errorRate, noErrors, type ErrorCounts } from './errors'
 
 export interface UtteranceScore {
@@ -21,10 +26,14 @@ export interface TranscriptScores {
   extra: string[]
 }
 
-/** WER and CER over utterances matched by id, after the same normalisation on both sides. */
+/**
+ * WER and CER over utterances matched by id, after the same normalisation on both sides (the
+ * project's rules, or scoring's defaults).
+ */
 export function scoreTranscripts(
   references: Map<string, string>,
   hypotheses: Map<string, string>,
+  rules: NormalizationRules = scoringDefaults,
 ): TranscriptScores {
   let wordTotals = noErrors
   let charTotals = noErrors
@@ -33,8 +42,8 @@ export function scoreTranscripts(
   for (const [id, reference] of references) {
     const hypothesis = hypotheses.get(id)
     if (hypothesis === undefined) missing.push(id)
-    const w = align(words(reference), words(hypothesis ?? ''))
-    const c = align(characters(reference), characters(hypothesis ?? ''))
+    const w = align(normalizeWords(reference, rules), normalizeWords(hypothesis ?? '', rules))
+    const c = align(normalizeChars(reference, rules), normalizeChars(hypothesis ?? '', rules))
     const score = { id, reference, hypothesis: hypothesis ?? '', words: strip(w), chars: strip(c) }
     utterances.push(score)
     wordTotals = addCounts(wordTotals, score.words)

@@ -1,0 +1,48 @@
+import type { LanguageSpan } from '../domain'
+
+/**
+ * Language spans index the words of the text as typed (split at whitespace, as the editor
+ * stores them), while scoring counts normalised tokens: a word can normalise to none ("—"),
+ * one, or several ("office/home", or 行きます as MER's characters). Each token keeps the
+ * language of the word it came from.
+ */
+export interface LanguageToken {
+  token: string
+  lang: string
+  /** Index of the typed word it came from. */
+  word: number
+}
+
+/** The language of each typed word: its span's, else `defaultLang`. */
+export function wordLanguages(
+  text: string,
+  spans: readonly LanguageSpan[],
+  defaultLang: string,
+): string[] {
+  const count = typedWords(text).length
+  const langs = new Array<string>(count).fill(defaultLang)
+  for (const s of spans)
+    for (let i = Math.max(0, s.start); i < Math.min(count, s.end); i++) langs[i] = s.lang
+  return langs
+}
+
+/**
+ * Tokens of the text with their languages. `tokenize` turns one typed word into its tokens
+ * (normalised words, or MER units); normalising word by word gives the same tokens as
+ * normalising the whole text, because no rule looks across whitespace.
+ */
+export function tokensWithLanguage(
+  text: string,
+  spans: readonly LanguageSpan[],
+  defaultLang: string,
+  tokenize: (word: string) => string[],
+): LanguageToken[] {
+  const langs = wordLanguages(text, spans, defaultLang)
+  return typedWords(text).flatMap((w, word) =>
+    tokenize(w).map((token) => ({ token, lang: langs[word]!, word })),
+  )
+}
+
+function typedWords(text: string): string[] {
+  return text.split(/\s+/u).filter(Boolean)
+}
