@@ -1,0 +1,198 @@
+import { eafProperty, eafTypes, estimateWordTimes } from './eaf-common'
+import { parseEaf, type EafAnnotation, type EafTier } from './eaf-parse'
+import { annotationTimes, slotTimes, type UnalignedSlots } from './eaf-times'
+import { badInput, decodeText } from './errors'
+import { speakerOfTier } from './layout'
+import type { CorpusUtterance, CorpusWord, ImportResult, LanguageSpan } from './model'
+import { wordsOf } from './text'
+
+export interface EafReadOptions {
+  /** Tiers whose annotations become utterances. Default: the top-level tiers. */
+  tiers?: string[]
+  /** LINGUISTIC_TYPE of dependent tiers holding word timings. Default: "word". */
+  wordType?: string
+  /** LINGUISTIC_TYPE of dependent tiers holding language spans (value = language tag). Default: "language". */
+  languageType?: string
+  /** What to do with time slots without TIME_VALUE. Default: interpolate, as ELAN shows them. */
+  unalignedSlots?: UnalignedSlots
+  /** Default: our header property, else the file's name without its extension. */
+  recordingId?: string
+}
+
+interface Timed {
+  a: EafAnnotation
+  start: number
+  end: number
+}
+
+/** The audio path from the media descriptor: the relative URL when there is one, decoded. */
+function mediaPath(url: string | null): string {
+  if (!url) return ''
+  const path = url.replace(/^file:\/\//, '').replace(/^\.\//, '')
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
+/** The annotation of `parents` (sorted by start) that contains ms `t`, or undefined. */
+function containing(parents: Timed[], t: number): Timed | undefined {
+  return parents.find((p) => p.start <= t && t <= p.end)
+}
+
+/** Language spans of one utterance from the language tier's intervals, as word ranges. */
+function spansOf(u: Timed, text: string, words: CorpusWord[], langs: Timed[]): LanguageSpan[] {
+  const tokens = wordsOf(text)
+  const bounds =
+    words.length === tokens.length && words.length > 0
+      ? words.map((w): [number, number] => [w.start * 1000, w.end * 1000])
+      : estimateWordTimes(tokens, u.start, u.end)
+  const spans: LanguageSpan[] = []
+  let next = 0
+  for (const l of [...langs].sort((x, y) => x.start - y.start)) {
+    const inside = bounds
+      .map(([s, e], i) => ({ mid: (s + e) / 2, i }))
+      .filter(({ mid, i }) => i >= next && mid >= l.start && mid <= l.end)
+    const first = inside[0]
+    const last = inside[inside.length - 1]
+    if (!first || !last || !l.a.value.trim()) continue
+    spans.push({ start: first.i, end: last.i + 1, lang: l.a.value.trim() })
+    next = last.i + 1
+  }
+  return spans
+}
+
+/**
+ * Reads an ELAN .eaf file. Annotations of the chosen tiers become utterances: time-aligned ones
+ * with their slots' times, reference ones with their parent's. The speaker is the tier's
+ * PARTICIPANT, else the tier id; the language is the annotation's LANG_REF, else the tier's.
+ * Dependent tiers of the word and language types give word timings and language spans. Any
+ * inconsistency (a missing time slot, tier or type) is refused with the element's line and column.
+ */
+export function readEaf(
+  content: string | Uint8Array,
+  file: string,
+  options: EafReadOptions = {},
+): ImportResult {
+  const doc = parseEaf(decodeText(content, file), file)
+  const tierById = new Map(doc.tiers.map((t) => [t.id, t]))
+  for (const t of doc.tiers) {
+    if (!doc.types.has(t.type))
+      throw badInput(
+        file,
+        t.at,
+        `tier "${t.id}" has LINGUISTIC_TYPE_REF "${t.type}", which is not defined.`,
+      )
+    if (t.parent !== null && !tierById.has(t.parent))
+      throw badInput(
+        file,
+        t.at,
+        `tier "${t.id}" has PARENT_REF "${t.parent}", which is not a tier.`,
+      )
+  }
+  const times = annotationTimes(
+    doc,
+    file,
+    slotTimes(doc, file, options.unalignedSlots ?? 'interpolate'),
+  )
+  const timed = (t: EafTier): Timed[] =>
+    t.annotations
+      .map((a) => {
+        const [start, end] = times.get(a.id) ?? [0, 0]
+        return { a, start, end }
+      })
+      .sort((x, y) => x.start - y.start)
+
+  for (const wanted of options.tiers ?? [])
+    if (!tierById.has(wanted))
+      throw badInput(
+        file,
+        null,
+        `there is no tier "${wanted}" (tiers: ${doc.tiers.map((t) => t.id).join(', ')}).`,
+      )
+  const chosen = options.tiers
+    ? doc.tiers.filter((t) => options.tiers?.includes(t.id))
+    : doc.tiers.filter((t) => t.parent === null)
+  const wordType = options.wordType ?? eafTypes.word
+  const languageType = options.languageType ?? eafTypes.language
+  const notes: string[] = []
+  const used = new Set(chosen.map((t) => t.id))
+
+  const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '')
+  const recordingId = options.recordingId ?? doc.properties.get(eafProperty.recording) ?? base
+  const found: { u: CorpusUtterance; order: number }[] = []
+  chosen.forEach((tier, order) => {
+    const parents = timed(tier)
+    const children = doc.tiers.filter((t) => t.parent === tier.id)
+    const words = new Map<string, CorpusWord[]>()
+    const langs = new Map<string, Timed[]>()
+    for (const child of children) {
+      const kind =
+        child.type === wordType ? 'word' : child.type === languageType ? 'language' : null
+      if (!kind) continue
+      used.add(child.id)
+      for (const c of timed(child)) {
+        const owner = containing(parents, (c.start + c.end) / 2)
+        if (!owner) continue
+        if (kind === 'word' && c.a.value.trim()) {
+          const list = words.get(owner.a.id) ?? []
+          list.push({ word: c.a.value.trim(), start: c.start / 1000, end: c.end / 1000 })
+          words.set(owner.a.id, list)
+        } else if (kind === 'language') {
+          const list = langs.get(owner.a.id) ?? []
+          list.push(c)
+          langs.set(owner.a.id, list)
+        }
+      }
+    }
+    const speaker = tier.participant || speakerOfTier(tier.id)
+    for (const p of parents) {
+      const w = words.get(p.a.id) ?? []
+      found.push({
+        order,
+        u: {
+          id: doc.properties.get(eafProperty.utterance + p.a.id) ?? `${recordingId}_${p.a.id}`,
+          recordingId,
+          speaker,
+          start: p.start / 1000,
+          end: p.end / 1000,
+          text: p.a.value,
+          language: p.a.lang ?? tier.lang,
+          spans: spansOf(p, p.a.value, w, langs.get(p.a.id) ?? []),
+          words: w,
+        },
+      })
+    }
+  })
+  for (const t of doc.tiers)
+    if (!used.has(t.id)) notes.push(`tier "${t.id}" (${t.type}) was not read.`)
+  found.sort((a, b) => a.u.start - b.u.start || a.order - b.order)
+  const utterances = found.map((f) => f.u)
+  const codes = [...new Set(utterances.map((u) => u.speaker ?? ''))]
+  const end = [...times.values()].reduce((max, [, e]) => Math.max(max, e), 0) / 1000
+  notes.push(
+    'ELAN files do not store the audio length: the duration is the end of the last annotation until the audio is measured.',
+  )
+  return {
+    corpus: {
+      speakers: codes.map((code) => ({
+        code,
+        gender: null,
+        ageBand: null,
+        dialect: null,
+        firstLanguage: null,
+      })),
+      recordings: [
+        {
+          id: recordingId,
+          audioPath: mediaPath(doc.relativeMediaUrl ?? doc.mediaUrl),
+          durationSec: end,
+          speaker: codes.length === 1 ? (codes[0] ?? null) : null,
+        },
+      ],
+      utterances,
+    },
+    notes,
+  }
+}

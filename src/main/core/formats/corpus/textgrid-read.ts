@@ -1,0 +1,190 @@
+import { badInput, decodeText, LineIndex, type Position } from './errors'
+import { speakerOfTier } from './layout'
+import type { CorpusUtterance, CorpusWord, ImportResult } from './model'
+import { TokenReader, tokenize } from './textgrid-tokens'
+import { wordTierSuffix } from './textgrid-write'
+
+export interface TextGridReadOptions {
+  /** Tiers whose intervals become utterances. Default: every interval tier except word and phone tiers. */
+  tiers?: string[]
+  /** Default: the file's name without its extension. */
+  recordingId?: string
+  /** A TextGrid names no audio. Default: the file's path with .wav, Praat's habit of pairing files. */
+  audioPath?: string
+}
+
+interface Interval {
+  start: number
+  end: number
+  text: string
+}
+
+interface Tier {
+  name: string
+  kind: 'IntervalTier' | 'TextTier'
+  at: Position
+  intervals: Interval[]
+}
+
+/** Tiers of word and phone alignments (ours and the Montreal Forced Aligner's), not utterances. */
+const alignmentTier = (name: string): boolean =>
+  /^(words?|phones?)$/i.test(name) || / - (words|phones)$/.test(name)
+
+function parse(text: string, file: string): { xmax: number; tiers: Tier[] } {
+  const index = new LineIndex(text)
+  const r = new TokenReader(tokenize(text, file), file, index.at(text.length))
+  const type = r.take('string', 'the file type', ['type'])
+  if (type.value === 'ooBinaryFile')
+    throw badInput(file, type.at, 'this is a binary TextGrid; save it from Praat as a text file.')
+  if (!type.value.startsWith('ooTextFile'))
+    throw badInput(file, type.at, `expected "ooTextFile", found "${type.value}".`)
+  const cls = r.take('string', 'the object class', ['class'])
+  if (cls.value !== 'TextGrid')
+    throw badInput(file, cls.at, `expected a TextGrid, found a ${cls.value}.`)
+  const xmin = r.number('xmin')
+  const xmax = r.number('xmax')
+  if (xmax.value <= xmin.value)
+    throw badInput(file, xmax.at, `xmax ${xmax.value} is not after xmin ${xmin.value}.`)
+  const exists = r.take('flag', 'tiers?', ['tiers?'])
+  const size = exists.value === 'exists' ? r.count('size') : 0
+  const tiers: Tier[] = []
+  for (let t = 0; t < size; t++) {
+    const kind = r.take('string', 'class')
+    if (kind.value !== 'IntervalTier' && kind.value !== 'TextTier')
+      throw badInput(
+        file,
+        kind.at,
+        `"${kind.value}" is not a tier class (IntervalTier or TextTier).`,
+      )
+    const name = r.take('string', 'name').value
+    r.number('xmin')
+    r.number('xmax')
+    const n = r.count('size')
+    const tier: Tier = { name, kind: kind.value, at: kind.at, intervals: [] }
+    let previousEnd = -Infinity
+    for (let k = 0; k < n; k++) {
+      if (kind.value === 'TextTier') {
+        const at = r.number('number', ['number', 'time']).value
+        tier.intervals.push({
+          start: at,
+          end: at,
+          text: r.take('string', 'mark', ['mark', 'text']).value,
+        })
+        continue
+      }
+      const start = r.number('xmin')
+      const end = r.number('xmax')
+      const label = r.take('string', 'text').value
+      if (end.value < start.value)
+        throw badInput(
+          file,
+          end.at,
+          `the interval ends (${end.value}) before it starts (${start.value}).`,
+        )
+      if (start.value < previousEnd - 1e-9)
+        throw badInput(
+          file,
+          start.at,
+          `the interval starts (${start.value}) before the previous one ends (${previousEnd}).`,
+        )
+      previousEnd = end.value
+      tier.intervals.push({ start: start.value, end: end.value, text: label })
+    }
+    tiers.push(tier)
+  }
+  return { xmax: xmax.value, tiers }
+}
+
+/**
+ * Reads a Praat TextGrid: long or short text format, UTF-8 or UTF-16 with a byte-order mark
+ * (pass the file's bytes for UTF-16). Non-empty intervals of the chosen tiers become utterances
+ * whose speaker is the tier name (less an " (overlap n)" suffix our writer adds); words come
+ * from the tier "<tier> - words" when there is one. Point tiers are ignored with a note.
+ */
+export function readTextGrid(
+  content: string | Uint8Array,
+  file: string,
+  options: TextGridReadOptions = {},
+): ImportResult {
+  const text = decodeText(content, file)
+  const { xmax, tiers } = parse(text, file)
+  const notes: string[] = []
+  const byName = new Map(tiers.map((t) => [t.name, t]))
+  for (const wanted of options.tiers ?? [])
+    if (!byName.has(wanted))
+      throw badInput(
+        file,
+        null,
+        `there is no tier "${wanted}" (tiers: ${tiers.map((t) => t.name).join(', ')}).`,
+      )
+  const chosen = options.tiers
+    ? tiers.filter((t) => options.tiers?.includes(t.name))
+    : tiers.filter((t) => t.kind === 'IntervalTier' && !alignmentTier(t.name))
+  for (const t of tiers)
+    if (t.kind === 'TextTier')
+      notes.push(
+        `point tier "${t.name}" (${t.intervals.length} points) ignored: points are not utterances.`,
+      )
+  for (const t of chosen)
+    if (t.kind === 'TextTier')
+      throw badInput(file, t.at, `tier "${t.name}" is a point tier; it cannot hold utterances.`)
+
+  const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '')
+  const recordingId = options.recordingId ?? base
+  const found: { u: Omit<CorpusUtterance, 'id'>; order: number }[] = []
+  chosen.forEach((tier, order) => {
+    const wordTier = byName.get(`${tier.name}${wordTierSuffix}`)
+    const words = (wordTier?.intervals ?? []).filter((w) => w.text.trim())
+    for (const iv of tier.intervals) {
+      const label = iv.text.trim()
+      if (!label || iv.end <= iv.start) continue
+      const inside: CorpusWord[] = words
+        .filter((w) => (w.start + w.end) / 2 >= iv.start && (w.start + w.end) / 2 <= iv.end)
+        .map((w) => ({ word: w.text.trim(), start: w.start, end: w.end }))
+      found.push({
+        order,
+        u: {
+          recordingId,
+          speaker: speakerOfTier(tier.name),
+          start: iv.start,
+          end: iv.end,
+          text: label,
+          language: null,
+          spans: [],
+          words: inside,
+        },
+      })
+    }
+  })
+  found.sort((a, b) => a.u.start - b.u.start || a.order - b.order)
+  const utterances = found.map((f, i) => ({
+    id: `${recordingId}_${String(i + 1).padStart(4, '0')}`,
+    ...f.u,
+  }))
+  const codes = [...new Set(utterances.map((u) => u.speaker ?? ''))]
+  if (!options.audioPath)
+    notes.push(
+      'A TextGrid names no audio: the recording is assumed to be the same-named .wav file.',
+    )
+  return {
+    corpus: {
+      speakers: codes.map((code) => ({
+        code,
+        gender: null,
+        ageBand: null,
+        dialect: null,
+        firstLanguage: null,
+      })),
+      recordings: [
+        {
+          id: recordingId,
+          audioPath: options.audioPath ?? file.replace(/\.[^./\\]+$/, '') + '.wav',
+          durationSec: xmax,
+          speaker: codes.length === 1 ? (codes[0] ?? null) : null,
+        },
+      ],
+      utterances,
+    },
+    notes,
+  }
+}
