@@ -14,6 +14,7 @@ export default defineConfig({
           // worker_threads entries: heavy work never runs on the main thread
           'audio-worker': resolve(__dirname, 'src/main/workers/audio.ts'),
           'inference-worker': resolve(__dirname, 'src/main/workers/inference.ts'),
+          'train-worker': resolve(__dirname, 'src/main/workers/train.ts'),
         },
       },
     },

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import type {
+  AdaptationStatus,
   AppInfo,
   DoctorReport,
   ImportSummary,
@@ -21,12 +22,38 @@ import type {
   Recording,
   RevisionInfo,
   Spectrogram,
+  TrainSummary,
   Annotator,
   Utterance,
   UtteranceDetail,
 } from './domain'
-import { flagReasons } from './domain'
+import { acquisitionStrategies, flagReasons } from './domain'
 import type { ErrorInfo } from './errors'
+import type {
+  AnnotationImportSummary,
+  AuditEntry,
+  AuditReport,
+  ConsentRecord,
+  ExportSummary,
+  PurgeRecord,
+  RevisionHistoryEntry,
+  Speaker,
+  WithdrawalSummary,
+} from './domain'
+import { consentScopes, exportFormats, speakerGenders } from './domain'
+import type {
+  AdjudicationResult,
+  AdjudicationView,
+  AgreementReport,
+  LanguageTokens,
+  ProjectEvaluation,
+  ProjectReport,
+  ReviewQueuePage,
+  ReviewSettings,
+  ReviewVerdict,
+  UtteranceReviewHistory,
+} from './domain'
+import type { NormalizationRules } from './text/normalize'
 
 /** A call's spec: its input schema and, as a phantom type, its result. */
 export interface CallSpec<I extends z.ZodType, O> {
@@ -74,6 +101,29 @@ const spans = z
       .refine((s) => s.end > s.start, 'a span must cover at least one word'),
   )
   .max(1000)
+
+/** Speaker codes are pseudonyms that become file and tier names: no spaces or slashes. */
+const speakerCode = z
+  .string()
+  .trim()
+  .regex(/^[^\s/\\]{1,64}$/, 'a speaker code is 1–64 characters without spaces or slashes')
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional()
+const speakerFields = {
+  ageBand: optionalText(40),
+  gender: z.enum(speakerGenders).nullable().optional(),
+  dialect: optionalText(120),
+  firstLanguage: optionalText(40),
+  otherLanguages: z.array(z.string().trim().min(1).max(40)).max(50).optional(),
+  notes: z.string().max(4000).optional(),
+}
+/** ISO 8601 times as the store keeps them (a date alone means its midnight UTC). */
+const isoTime = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/,
+    'not a date such as 2026-03-01 or 2026-03-01T09:00:00Z',
+  )
+  .transform((t) => new Date(t.length === 10 ? `${t}T00:00:00Z` : t).toISOString())
 
 export const contract = {
   'app.info': call<AppInfo>()(
@@ -167,7 +217,9 @@ export const contract = {
   'queue.list': call<QueuePage>()(
     z
       .object({
-        order: z.enum(['confidence', 'file', 'duration', 'speaker']).default('confidence'),
+        order: z
+          .enum(['priority', 'confidence', 'file', 'duration', 'speaker'])
+          .default('confidence'),
         descending: z.boolean().default(false),
         filter: z
           .object({
@@ -182,6 +234,8 @@ export const contract = {
           .default({}),
         /** Also count the whole filtered queue (costs more than the page: ask once per snapshot). */
         counts: z.boolean().default(true),
+        /** Who is asking: blind double annotation shows each annotator only their own version. */
+        annotatorId: id.optional(),
         ...pageInput,
       })
       .strict(),
@@ -192,7 +246,7 @@ export const contract = {
     'What the queue can be filtered by, with counts (consented utterances only).',
   ),
   'utterance.get': call<UtteranceDetail>()(
-    z.object({ id }).strict(),
+    z.object({ id, annotatorId: id.optional() }).strict(),
     'One utterance for the editor: hypotheses, newest revision, speaker and consent.',
   ),
   'utterance.save': call<{ revision: RevisionInfo | null; status: Utterance['status'] }>()(
@@ -258,6 +312,276 @@ export const contract = {
       }),
     'A log-magnitude spectrogram of a window of a recording, computed in an audio worker.',
   ),
+  'train.start': call<{ jobId: string }>()(
+    z
+      .object({
+        /** The model to adapt (id, prefix or name); default: the one that labelled the project last. */
+        model: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    'Train an adapter and CTC head on the corrected utterances, as a background job; then rescore the rest.',
+  ),
+  'adaptation.status': call<AdaptationStatus>()(
+    z.object({}).strict(),
+    'Checkpoints with their dev-split scores (the learning curve), the queue strategy and automatic training.',
+  ),
+  'adaptation.update': call<AdaptationStatus>()(
+    z
+      .object({
+        strategy: z.enum(acquisitionStrategies).optional(),
+        autoTrainAfter: z.number().int().min(0).max(100_000).optional(),
+        pseudoLabels: z.boolean().optional(),
+      })
+      .strict(),
+    'Change how the queue ranks utterances and when training starts by itself.',
+  ),
+  'speaker.list': call<Speaker[]>()(
+    z.object({}).strict(),
+    'The speaker registry: metadata, counts, split and the state of each consent scope now.',
+  ),
+  'speaker.create': call<Speaker>()(
+    z.object({ by: id, ...speakerFields, code: speakerCode }).strict(),
+    'Register a speaker under a pseudonymous code (any profile).',
+  ),
+  'speaker.update': call<Speaker>()(
+    z.object({ by: id, id, ...speakerFields, code: speakerCode.optional() }).strict(),
+    "Edit a speaker's code or metadata (any profile); only the fields given change.",
+  ),
+  'speaker.merge': call<Speaker>()(
+    z.object({ by: id, sourceId: id, targetId: id }).strict(),
+    'Merge a duplicate speaker into another: recordings, utterances and consent move (lead only).',
+  ),
+  'speaker.assign': call<{ recordings: number; utterances: number }>()(
+    z
+      .object({
+        by: id,
+        speakerId: id,
+        recordingIds: z.array(id).max(10_000).default([]),
+        utteranceIds: z.array(id).max(100_000).default([]),
+      })
+      .strict(),
+    'Say who speaks in recordings (and all their utterances) or single utterances (lead only: it changes which consent applies).',
+  ),
+  'consent.list': call<ConsentRecord[]>()(
+    z.object({ speakerId: id.optional() }).strict(),
+    'Consent records, newest first, with their state now, evidence and who recorded them.',
+  ),
+  'consent.grant': call<ConsentRecord[]>()(
+    z
+      .object({
+        by: id,
+        speakerId: id,
+        scopes: z.array(z.enum(consentScopes)).min(1).max(5),
+        grantedAt: isoTime,
+        expiresAt: isoTime.nullable().default(null),
+        /** A scanned form or a recording of oral consent, copied into the project by its sha256. */
+        evidencePath: localPath.nullable().default(null),
+        evidenceNote: z.string().max(2000).default(''),
+      })
+      .strict(),
+    'Record consent to some scopes (lead only).',
+  ),
+  'consent.withdraw': call<WithdrawalSummary>()(
+    z.object({ by: id, speakerId: id, scope: z.enum([...consentScopes, 'all']) }).strict(),
+    'Withdraw one scope or all, at once: queue, training and exports drop the speaker; checkpoints trained on them are tainted (lead only).',
+  ),
+  'consent.purge': call<PurgeRecord>()(
+    z
+      .object({
+        by: id,
+        speakerId: id,
+        reason: z.string().max(2000).default(''),
+        /** Also purge recordings in which other speakers are heard. */
+        includeShared: z.boolean().default(false),
+      })
+      .strict(),
+    "Delete a speaker's audio (originals and caches) at their request, withdrawing all consent and keeping an audit record without the audio (lead only).",
+  ),
+  'consent.purges': call<PurgeRecord[]>()(z.object({}).strict(), 'The purge audit records.'),
+  'audit.verify': call<AuditReport>()(
+    z.object({}).strict(),
+    "Re-verify every utterance's revision hash chain; names each broken utterance and revision.",
+  ),
+  'audit.log': call<Page<AuditEntry>>()(
+    z
+      .object({
+        utteranceId: id.optional(),
+        includeDrafts: z.boolean().default(false),
+        ...pageInput,
+      })
+      .strict(),
+    'The revision history of the project: who or what wrote each label, from what, when.',
+  ),
+  'utterance.history': call<RevisionHistoryEntry[]>()(
+    z.object({ id }).strict(),
+    "An utterance's revisions with their sources, word diffs to their parents and chain checks.",
+  ),
+  'export.start': call<{ jobId: string }>()(
+    z
+      .object({
+        by: id,
+        /** The use the export is for: only speakers who consent to it are in it. */
+        use: z.enum(consentScopes),
+        /** A new or empty folder on the machine that runs the core. */
+        dir: localPath,
+        formats: z.array(z.enum(exportFormats)).min(1).max(9),
+        audio: z.enum(['wav', 'originals']).default('wav'),
+        statuses: z
+          .array(utteranceStatus)
+          .min(1)
+          .max(6)
+          .default(['new', 'pseudo', 'corrected', 'reviewed']),
+        sources: z
+          .array(z.enum(['annotator', 'import', 'model']))
+          .min(1)
+          .max(3)
+          .default(['annotator', 'import']),
+        languages: z.array(languageTag).max(200).default([]),
+        licence: z.string().trim().min(1).max(200).nullable().default(null),
+      })
+      .strict(),
+    'Export a consented dataset (formats, audio, datasheet, manifest) as a background job (lead only).',
+  ),
+  'annotation.import': call<{ jobId: string }>()(
+    z
+      .object({
+        /** .eaf, .TextGrid, Common Voice .tsv, CSV/TSV manifests, or Kaldi data folders. */
+        paths: z.array(localPath).min(1).max(10_000),
+        /** ELAN or Praat tiers to read (default: every top-level / interval tier). */
+        tiers: z.array(z.string().min(1).max(200)).max(200).optional(),
+      })
+      .strict(),
+    'Import existing annotation with its audio as a background job; each file whole or not at all.',
+  ),
+  'language.tokens': call<LanguageTokens>()(
+    z.union([
+      z.object({ utteranceId: id, annotatorId: id.optional() }).strict(),
+      z.object({ text: transcript, spans: spans.default([]) }).strict(),
+    ]),
+    "Each word with its script and language tag, and a language suggestion for untagged words (by script, else by the project's n-gram identifier); never applied.",
+  ),
+  'normalization.get': call<NormalizationRules>()(
+    z.object({}).strict(),
+    "The project's text normalisation rules (storing, searching, scoring).",
+  ),
+  'normalization.update': call<NormalizationRules>()(
+    // Without the stored schema's defaults: a rule left out stays as the project has it.
+    z
+      .object({
+        nukta: z.enum(['keep', 'unify', 'strip']).optional(),
+        joiners: z.enum(['keep', 'remove']).optional(),
+        arabicLetters: z.enum(['keep', 'persian', 'arabic']).optional(),
+        caseFold: z.boolean().optional(),
+        punctuation: z.enum(['remove', 'keep']).optional(),
+        numerals: z.enum(['keep', 'ascii']).optional(),
+      })
+      .strict(),
+    'Change normalisation rules; unnamed rules stay as they are.',
+  ),
+  'evaluate.project': call<ProjectEvaluation>()(
+    z.object({ model: z.string().min(1).max(200) }).strict(),
+    "A model's best hypotheses against the project's transcripts: WER, CER, MER, transliteration-normalised WER, PIER; per speaker, language, switch type and speaker group.",
+  ),
+  'review.settings': call<ReviewSettings>()(
+    z.object({}).strict(),
+    'Shares sent to double annotation and to review, and the agreement below which adjudication is needed.',
+  ),
+  'review.updateSettings': call<ReviewSettings>()(
+    z
+      .object({
+        doubleAnnotationShare: z.number().min(0).max(1).optional(),
+        reviewShare: z.number().min(0).max(1).optional(),
+        lowAgreementWer: z.number().min(0).max(10).optional(),
+        seed: z.number().int().min(0).max(1_000_000).optional(),
+      })
+      .strict(),
+    'Change the review settings.',
+  ),
+  'review.queue': call<ReviewQueuePage>()(
+    z
+      .object({
+        reasons: z
+          .array(z.enum(['flagged', 'low_agreement', 'sampled']))
+          .min(1)
+          .max(3)
+          .default(['flagged', 'low_agreement', 'sampled']),
+        ...pageInput,
+      })
+      .strict(),
+    'Utterances that need a reviewer: flagged, double annotations that disagree, and a deterministic sample of accepted work.',
+  ),
+  'review.history': call<UtteranceReviewHistory>()(
+    z.object({ id }).strict(),
+    'An utterance for the reviewer: every revision with its author, scripts, reviews and parents, and the hash chain checked.',
+  ),
+  'review.decide': call<{ review: ReviewVerdict; status: Utterance['status'] }>()(
+    z
+      .object({
+        revisionId: id,
+        reviewerId: id,
+        verdict: z.enum(['approve', 'reject']),
+        comment: z.string().max(4000).default(''),
+      })
+      .strict(),
+    'Approve (the utterance becomes reviewed) or reject (back to the annotators) its newest revision, with a comment.',
+  ),
+  'review.edit': call<{
+    revision: RevisionInfo
+    review: ReviewVerdict | null
+    status: Utterance['status']
+  }>()(
+    z
+      .object({
+        id,
+        reviewerId: id,
+        baseRevisionId: id.nullable(),
+        text: transcript,
+        spans: spans.default([]),
+        comment: z.string().max(4000).default(''),
+        approve: z.boolean().default(true),
+      })
+      .strict(),
+    "A reviewer's correction: a new revision with the reviewer as its source, approved unless told otherwise.",
+  ),
+  'agreement.summary': call<AgreementReport>()(
+    z.object({}).strict(),
+    'Transcript-level agreement of double annotations: WER and CER per annotator pair and language, and against adjudicated results.',
+  ),
+  'adjudication.get': call<AdjudicationView>()(
+    z.object({ id }).strict(),
+    "Both annotators' versions of a double-annotated utterance and the model's best hypothesis, as an aligned word diff.",
+  ),
+  'adjudication.resolve': call<AdjudicationResult>()(
+    z
+      .object({
+        id,
+        reviewerId: id,
+        aRevisionId: id,
+        bRevisionId: id,
+        /** Per column: a version's word, or the reviewer's own words; agreeing columns may be left out. */
+        choices: z
+          .array(
+            z.union([
+              z
+                .object({
+                  column: z.number().int().min(0).max(100_000),
+                  take: z.enum(['a', 'b', 'model', 'none']),
+                })
+                .strict(),
+              z.object({ column: z.number().int().min(0).max(100_000), text: transcript }).strict(),
+            ]),
+          )
+          .max(100_000)
+          .default([]),
+        comment: z.string().max(4000).default(''),
+      })
+      .strict(),
+    'Store the merge of the two versions as the approved revision, with both versions as its parents.',
+  ),
+  'report.project': call<{ report: ProjectReport; html: string }>()(
+    z.object({ model: z.string().min(1).max(200).optional() }).strict(),
+    'The project quality report: metrics, agreement, throughput, reviews and charts, as data and as self-contained HTML.',
+  ),
   'job.list': call<JobInfo[]>()(z.object({}).strict(), 'Background jobs of this session.'),
   'job.cancel': call<{ cancelled: boolean }>()(
     z.object({ jobId: z.string().min(1).max(64) }).strict(),
@@ -289,6 +613,12 @@ export interface EventMap {
     summary?: ImportSummary
     /** A labelling run's result. */
     labelled?: LabelSummary
+    /** A training run's result. */
+    trained?: TrainSummary
+    /** An export's result (absent when cancelled: nothing was written). */
+    exported?: ExportSummary
+    /** An annotation import's result. */
+    annotations?: AnnotationImportSummary
     error?: ErrorInfo
   }
   'project.changed': { projectId: string; what: ('recordings' | 'utterances')[] }

@@ -23,6 +23,7 @@ import { importModel } from '../../src/main/core/asr/model-store'
 import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
 import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
+import { adaptTimeBench, simulateBench } from './adaptation'
 import { workspaceBench } from './workspace'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
@@ -308,3 +309,5 @@ if (!only || only === 'waveform') await waveformBench()
 if (!only || only === 'asr') await asrBench()
 if (only === 'hour') await hourBench()
 if (!only || only === 'workspace') await workspaceBench(benchData)
+if (!only || only === 'adapt') await adaptTimeBench()
+if (!only || only === 'simulate') await simulateBench()

@@ -81,6 +81,8 @@ describe('the annotator workspace', () => {
     await createProfile(page, 'Amina')
     const rows = page.locator('[data-testid="queue-row"]')
     await rows.first().waitFor()
+    // The default order is "most useful first"; this test reads the confidence order.
+    await page.locator('[data-testid="queue-order"]').selectOption('confidence')
     const expected = query<{ id: number; confidence: number }>(
       `SELECT id, confidence FROM utterance WHERE merged_into IS NULL AND status IN ('new', 'pseudo')
        ORDER BY coalesce(confidence, 2), id LIMIT 8`,
@@ -346,4 +348,80 @@ describe('the annotator workspace', () => {
       .poll(() => page.locator('[data-testid="transcript"]').inputValue())
       .toMatch(/maneno yaliyohifadhiwa$/)
   })
+})
+
+describe('adapting the model from the UI', () => {
+  it('trains from the model screen, shows the checkpoint and its learning curve, and ranks the queue with reasons', async () => {
+    await page.goto('about:blank')
+    await page.goto(`${served.openUrl}#/model`)
+    await page.locator('[data-testid="model-active"]').waitFor()
+    expect(await page.locator('[data-testid="model-active"]').innerText()).toMatch(/base model/)
+    await page.locator('[data-testid="model-train"]').click()
+    const result = page.locator('[data-testid="job-result"][data-status="done"]').filter({
+      has: page.locator('[data-testid="job-trained"]'),
+    })
+    await result.waitFor({ timeout: 240_000 })
+    const checkpoint = query<{ id: number; status: string; metrics: string }>(
+      'SELECT id, status, metrics FROM checkpoint ORDER BY id DESC LIMIT 1',
+    )[0]!
+    const metrics = JSON.parse(checkpoint.metrics) as { dev: { cer: number } | null }
+    // The job's line says what happened to the dev split, in the words of the outcome.
+    const line = await result.locator('[data-testid="job-trained"]').innerText()
+    if (checkpoint.status === 'active')
+      expect(line).toMatch(new RegExp(`checkpoint ${checkpoint.id} is in use`))
+    else expect(line).toMatch(/worse on the dev split/)
+    await expect.poll(() => page.locator('[data-testid="model-checkpoint"]').count()).toBe(1)
+    if (metrics.dev) await page.locator('[data-testid="learning-curve"] svg').waitFor()
+    await page.screenshot({ path: join(artefacts, 'model-screen.png') })
+
+    // The queue, most useful first: the store's priorities, each row saying why.
+    await page.locator('[data-testid="nav-annotate"]').click()
+    const dialog = page.locator('[data-testid="annotator-dialog"]')
+    // A fresh page load asks who is annotating again.
+    if (
+      await dialog.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      const amina = page.locator('[data-testid="profile-Amina"]')
+      if (await amina.count()) await amina.click()
+      else await createProfile(page, 'Amina')
+      await dialog.waitFor({ state: 'detached' })
+    }
+    await page.locator('[data-testid="queue-order"]').selectOption('priority')
+    const expected = query<{ id: number }>(
+      `SELECT id FROM utterance WHERE merged_into IS NULL AND status IN ('new', 'pseudo')
+       ORDER BY coalesce(priority, 1e300), id LIMIT 5`,
+    ).map((r) => r.id)
+    const rows = page.locator('[data-testid="queue-row"]')
+    await expect
+      .poll(async () =>
+        (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))).slice(
+          0,
+          5,
+        ),
+      )
+      .toEqual(expected)
+    const why = page.locator('[data-testid="queue-why"]').first()
+    await expect.poll(() => why.innerText()).toMatch(/diverse pick|uncertain|group/)
+    await page.screenshot({ path: join(artefacts, 'queue-most-useful.png') })
+
+    // Another strategy re-ranks the queue at once, and the reason follows it.
+    await page.locator('[data-testid="nav-model"]').click()
+    await page.locator('[data-testid="model-strategy"]').selectOption('least_confidence')
+    await expect
+      .poll(
+        () =>
+          query<{ value: string }>("SELECT value FROM project_meta WHERE key = 'adaptation'")[0]
+            ?.value ?? '',
+      )
+      .toContain('"strategy":"least_confidence"')
+    await page.locator('[data-testid="nav-annotate"]').click()
+    await page.locator('[data-testid="queue-order"]').selectOption('confidence')
+    await page.locator('[data-testid="queue-order"]').selectOption('priority')
+    await expect
+      .poll(() => page.locator('[data-testid="queue-why"]').first().innerText())
+      .toMatch(/^uncertain \d+ %/)
+  }, 300_000)
 })

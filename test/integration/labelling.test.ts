@@ -113,11 +113,17 @@ describe.skipIf(!hasSpeech8)(
     })
 
     it('caches the encoder’s hidden states as float16 per utterance', () => {
-      const utteranceId = (
-        wb.project.db.prepare('SELECT id FROM utterance LIMIT 1').get() as { id: number }
-      ).id
+      const u = wb.project.db
+        .prepare('SELECT id, start_sec, end_sec FROM utterance LIMIT 1')
+        .get() as { id: number; start_sec: number; end_sec: number }
+      const ms = (s: number): number => Math.round(s * 1000)
       const bytes = readFileSync(
-        join(dataDir, 'projects/test/cache/hidden', modelId, `${utteranceId}.f16`),
+        join(
+          dataDir,
+          'projects/test/cache/hidden',
+          modelId,
+          `${u.id}_${ms(u.start_sec)}_${ms(u.end_sec)}.f16`,
+        ),
       )
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
       const frames = view.getUint32(0, true)

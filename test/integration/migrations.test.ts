@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/main/core/db/connection'
 import { latestSchemaVersion, schemaVersion } from '../../src/main/core/db/migrate'
 import { migrations } from '../../src/main/core/db/migrations'
-import { revisionHash, verifyChain } from '../../src/main/core/provenance/revisions'
+import { appendRevision, revisionHash, verifyChain } from '../../src/main/core/provenance/revisions'
 import { createDb, insertRows, migrateTo, readTable, tableNames, type Db } from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
@@ -380,6 +380,151 @@ describe('migration 6: workspace', () => {
     expect(() =>
       db.prepare("UPDATE utterance SET flag_reason = 'boring' WHERE id = 1").run(),
     ).toThrow(/CHECK/)
+  })
+})
+
+describe('migration 7: adaptation', () => {
+  it('adds splits, training runs (one running at a time), checkpoint vocabularies, acquisition and priorities', () => {
+    const db = fresh()
+    migrateTo(db, 6)
+    insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
+    insertRows(db, 'model', [
+      { sha256: sha('b'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    insertRows(db, 'checkpoint', [{ model_id: 1, path: '/c', sha256: sha('d'), created_at: now }])
+    migrateTo(db, 7)
+    expect(readTable(db, 'checkpoint')[0]).toMatchObject({ vocabulary: '[]', activated_at: null })
+    insertRows(db, 'speaker_split', [{ speaker_id: 1, split: 'dev', assigned_at: now }])
+    expect(() =>
+      insertRows(db, 'speaker_split', [{ speaker_id: 1, split: 'train', assigned_at: now }]),
+    ).toThrow(/UNIQUE|PRIMARY/)
+    const run = { model_id: 1, trigger: 'manual', status: 'running', started_at: now }
+    insertRows(db, 'train_run', [run])
+    // A second running training in the same project is refused by the store itself.
+    expect(() => insertRows(db, 'train_run', [run])).toThrow(/UNIQUE/)
+    insertRows(db, 'train_run', [{ ...run, status: 'done' }])
+    expect(() => insertRows(db, 'train_run', [{ ...run, status: 'paused' }])).toThrow(/CHECK/)
+    expect(tableNames(db)).toEqual(
+      expect.arrayContaining(['speaker_split', 'train_run', 'lineage_pseudo', 'acquisition']),
+    )
+  })
+})
+
+describe('migration 8: consent audit', () => {
+  it('adds consent evidence, withdrawal authors, purges and export runs, keeping existing rows', () => {
+    const db = fresh()
+    migrateTo(db, 7)
+    insertRows(db, 'annotator', [{ name: 'Lead', role: 'lead', created_at: now }])
+    insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
+    insertRows(db, 'consent', [
+      { speaker_id: 1, scope: 'annotation', granted_at: now, created_at: now },
+    ])
+    insertRows(db, 'recording', [
+      {
+        sha256: sha('a'),
+        original_name: 'a.wav',
+        source_path: '/a.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 1,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
+    ])
+    migrateTo(db, 8)
+    expect(readTable(db, 'consent')[0]).toMatchObject({ scope: 'annotation', withdrawn_by: null })
+    expect(readTable(db, 'recording')[0]).toMatchObject({ sha256: sha('a'), purged_at: null })
+    insertRows(db, 'consent_evidence', [
+      { sha256: sha('e'), original_name: 'form.pdf', byte_size: 3, stored_at: now },
+    ])
+    expect(() =>
+      insertRows(db, 'consent_evidence', [
+        { sha256: 'short', original_name: 'x', byte_size: 3, stored_at: now },
+      ]),
+    ).toThrow(/CHECK/)
+    insertRows(db, 'purge', [{ speaker_id: 1, purged_by: 1, purged_at: now }])
+    // A purge must name who did it: the audit record is useless without.
+    expect(() => insertRows(db, 'purge', [{ speaker_id: 1, purged_at: now }])).toThrow(/NOT NULL/)
+    const run = {
+      scope: 'research_release',
+      exported_by: 1,
+      directory: '/x',
+      speakers: 1,
+      utterances: 2,
+      manifest_sha256: sha('f'),
+      consent_snapshot: '{}',
+      created_at: now,
+    }
+    insertRows(db, 'export_run', [run])
+    expect(() => insertRows(db, 'export_run', [{ ...run, scope: 'anything' }])).toThrow(/CHECK/)
+    expect(tableNames(db)).toEqual(
+      expect.arrayContaining(['consent_evidence', 'purge', 'export_run']),
+    )
+  })
+})
+
+describe('migration 9: review', () => {
+  it('adds a second parent covered by the hash, and blind double annotation with its constraints', () => {
+    const db = fresh()
+    migrateTo(db, 8)
+    insertRows(db, 'annotator', [
+      { name: 'A', role: 'annotator', created_at: now },
+      { name: 'B', role: 'annotator', created_at: now },
+      { name: 'R', role: 'reviewer', created_at: now },
+    ])
+    insertRows(db, 'recording', [
+      {
+        sha256: sha('a'),
+        original_name: 'a.wav',
+        source_path: '/a.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 3,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
+    ])
+    insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 2, created_at: now }])
+    const a = appendRevision(db, {
+      utteranceId: 1,
+      text: 'mimi ni mwalimu',
+      source: { kind: 'annotator', annotatorId: 1 },
+      createdAt: now,
+    })
+    const b = appendRevision(db, {
+      utteranceId: 1,
+      text: 'mimi ni mwalimu wenu',
+      source: { kind: 'annotator', annotatorId: 2 },
+      createdAt: now,
+    })
+    migrateTo(db, 9)
+    // Revisions written before keep their hashes: the second parent is hashed only when set.
+    expect(verifyChain(db, 1)).toEqual({ ok: true })
+    expect(readTable(db, 'revision').map((r) => r.merge_parent_id)).toEqual([null, null])
+    const merged = appendRevision(db, {
+      utteranceId: 1,
+      text: 'mimi ni mwalimu wenu',
+      source: { kind: 'annotator', annotatorId: 3 },
+      mergeParentId: a.id,
+      createdAt: now,
+    })
+    expect(merged).toMatchObject({ parentId: b.id, mergeParentId: a.id })
+    expect(verifyChain(db, 1)).toEqual({ ok: true })
+    const row = { utterance_id: 1, first_annotator_id: 1, assigned_at: now }
+    expect(() => insertRows(db, 'double_annotation', [{ ...row, second_annotator_id: 1 }])).toThrow(
+      /CHECK/,
+    )
+    expect(() => insertRows(db, 'double_annotation', [{ ...row, agreement_wer: -1 }])).toThrow(
+      /CHECK/,
+    )
+    insertRows(db, 'double_annotation', [{ ...row, second_annotator_id: 2, agreement_wer: 0.25 }])
+    expect(() => insertRows(db, 'double_annotation', [row])).toThrow(/UNIQUE|PRIMARY/)
+    // Relinking the second parent behind the application's back breaks the chain there.
+    db.exec('DROP TRIGGER revision_is_append_only_update')
+    db.prepare('UPDATE revision SET merge_parent_id = NULL WHERE id = ?').run(merged.id)
+    expect(verifyChain(db, 1)).toEqual({ ok: false, revisionId: merged.id })
   })
 })
 

@@ -88,6 +88,7 @@ describe('the queue', () => {
       ['file', 'utterance_by_recording'],
       ['duration', 'utterance_queue_duration'],
       ['speaker', 'utterance_queue_speaker'],
+      ['priority', 'utterance_queue_priority'],
     ] as const) {
       const query = pageQuery(
         {

@@ -6,6 +6,7 @@ import { ensureDemoProject } from '../../src/main/core/project/demo'
 import { createProject, type OpenProject } from '../../src/main/core/project/projects'
 import { Workbench } from '../../src/main/core/workbench'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
+import { TrainWorkers } from '../../src/main/core/adapt/train-workers'
 import { audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
 import type { EventMap } from '../../src/shared/contract'
 import type { ImportSummary } from '../../src/shared/domain'
@@ -25,6 +26,7 @@ export function newWorkbench(
     project,
     audioWorkers,
     inferenceWorkers: new InferenceWorkers(workerFactory(appRoot, 'inference')),
+    trainWorkers: new TrainWorkers(workerFactory(appRoot, 'train')),
     vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
     version,
     host: 'http',
@@ -109,7 +111,7 @@ export async function importAndWait(workbench: Workbench, paths: string[]): Prom
 /** Runs any job through the contract and resolves with its job.finished event. */
 export async function runJob(
   workbench: Workbench,
-  method: 'import.start' | 'label.start',
+  method: 'import.start' | 'label.start' | 'train.start',
   input: unknown,
 ): Promise<EventMap['job.finished']> {
   const seen = new Map<string, EventMap['job.finished']>()

@@ -105,7 +105,7 @@ describe('forced alignment', () => {
 
 describe('float16 for the hidden-state cache', () => {
   it('encodes as IEEE 754 half precision', async () => {
-    const { toHalf } = await import('../../src/main/core/asr/transcribe')
+    const { toHalf } = await import('../../src/main/core/adapt/hidden-cache')
     expect([1, -2, 0.5, 65504, 0, 1e-9, 70000].map(toHalf)).toEqual([
       0x3c00, 0xc000, 0x3800, 0x7bff, 0, 0, 0x7c00,
     ])
@@ -113,5 +113,13 @@ describe('float16 for the hidden-state cache', () => {
     expect(toHalf(0.1)).toBe(0x2e66)
     // A mantissa that rounds up carries into the exponent: 2047.9 rounds to 2048 (0x6800)
     expect(toHalf(2047.9)).toBe(0x6800)
+  })
+
+  it('decodes back to within half precision, subnormals and infinities included', async () => {
+    const { toHalf, fromHalf } = await import('../../src/main/core/adapt/hidden-cache')
+    for (const v of [1, -2, 0.5, 65504, 0, 0.1, -3.14159, 1e-5, 6e-8])
+      expect(Math.abs(fromHalf(toHalf(v)) - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11 + 3e-8)
+    expect(fromHalf(0x7c00)).toBe(Number.POSITIVE_INFINITY)
+    expect(fromHalf(0x2e66)).toBe(0.0999755859375)
   })
 })

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import type { ImportSummary, JobInfo, JobKind, LabelSummary } from '../../shared/domain'
+import type {
+  AnnotationImportSummary,
+  ExportSummary,
+  ImportSummary,
+  JobInfo,
+  JobKind,
+  LabelSummary,
+  TrainSummary,
+} from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
 import type { EventBus } from './events'
 
@@ -9,7 +17,12 @@ export interface JobContext {
 }
 
 /** What a finished job reports, by kind. */
-export type JobOutcome = { summary: ImportSummary } | { labelled: LabelSummary }
+export type JobOutcome =
+  | { summary: ImportSummary }
+  | { labelled: LabelSummary }
+  | { trained: TrainSummary }
+  | { exported?: ExportSummary }
+  | { annotations: AnnotationImportSummary }
 
 interface RunningJob {
   info: JobInfo

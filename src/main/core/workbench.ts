@@ -5,6 +5,12 @@ import type { Peaks } from '../../shared/domain'
 import type { Result } from '../../shared/errors'
 import { SautiError } from '../../shared/errors'
 import type { InferenceWorkers } from './asr/inference-workers'
+import { recoverInterruptedRuns, trainCheckpoint } from './adapt/adaptation'
+import { updatePriorities } from './adapt/acquisition'
+import { adaptationSettings, updateAdaptationSettings } from './adapt/settings'
+import { simulateProject, type SimulationOptions, type SimulationReport } from './adapt/simulation'
+import { adaptationStatus, correctionsSinceLastRun, trainingRunning } from './adapt/status'
+import type { TrainWorkers } from './adapt/train-workers'
 import { createAnnotator, listAnnotators, setDefaultLanguage } from './annotate/annotators'
 import {
   mergeUtterances,
@@ -15,8 +21,10 @@ import {
 } from './annotate/editor'
 import { queueFacets, queuePage } from './annotate/queue'
 import { labelProject, latestInference } from './asr/labeller'
-import { findModel, importModel, listModels } from './asr/model-store'
+import { findModel, importModel, listModels, type RegisteredModel } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
+import { stewardshipCalls } from './consent/calls'
+import { assertNotPurged } from './consent/purge'
 import type { AudioWorkers } from './audio/audio-workers'
 import { expandImportPaths, importItems } from './audio/importer'
 import { decodePeaks, pickLevel } from './audio/peaks'
@@ -28,12 +36,15 @@ import { Jobs } from './jobs'
 import { originalPath, peaksPath } from './project/paths'
 import { listProjects, type OpenProject } from './project/projects'
 import { getRecording, listRecordings, listUtterances, projectSummary } from './project/queries'
+import { reviewCalls } from './review/calls'
 
 export interface WorkbenchOptions {
   dataDir: string
   project: OpenProject
   audioWorkers: AudioWorkers
   inferenceWorkers: InferenceWorkers
+  /** The training worker (adapters and CTC heads). */
+  trainWorkers: TrainWorkers
   /** Silero VAD v5 ONNX file (models/vad/silero_vad_v5.onnx). */
   vadModel: string
   /** Execution providers, threads and graph optimisation for inference. */
@@ -53,6 +64,7 @@ export class Workbench {
 
   constructor(private readonly options: WorkbenchOptions) {
     this.handlers = this.implement()
+    recoverInterruptedRuns(options.project.db)
   }
 
   get project(): OpenProject {
@@ -70,6 +82,7 @@ export class Workbench {
     format: ReturnType<typeof getRecording>['format']
   } {
     const recording = getRecording(this.project.db, recordingId)
+    assertNotPurged(this.project.db, recordingId)
     return {
       path: originalPath(this.project.paths, recording.sha256, recording.format),
       format: recording.format,
@@ -95,6 +108,88 @@ export class Workbench {
     return (started.value as { jobId: string }).jobId
   }
 
+  /** The model to adapt: the one named, else the one that labelled the project last. */
+  private async modelToAdapt(key: string | undefined): Promise<RegisteredModel> {
+    if (key) return findModel(this.options.dataDir, key)
+    const last = this.project.db
+      .prepare(
+        'SELECT m.sha256 FROM label_run r JOIN model m ON m.id = r.model_id ORDER BY r.id DESC LIMIT 1',
+      )
+      .get() as { sha256: string } | undefined
+    if (!last)
+      throw new SautiError(
+        'not_found',
+        'no model has labelled this project yet: label it first (sauti label --model …), or name the model to adapt.',
+      )
+    return findModel(this.options.dataDir, last.sha256.slice(0, 12))
+  }
+
+  /** Starts a training job; `auto` when enough corrections have come in since the last one. */
+  private async startTraining(trigger: 'manual' | 'auto', key?: string): Promise<string> {
+    const { db, paths, ref } = this.project
+    if (
+      trainingRunning(db) ||
+      this.jobs.list().some((j) => j.kind === 'train' && j.status === 'running')
+    )
+      throw new SautiError(
+        'conflict',
+        'a training is already running in this project; wait for it or cancel it.',
+      )
+    const model = await this.modelToAdapt(key)
+    const label = trigger === 'auto' ? 'Adapting the model (automatic)' : 'Adapting the model'
+    return this.jobs.start('train', label, async (job) => {
+      const trained = await trainCheckpoint(
+        {
+          db,
+          paths,
+          inference: this.options.inferenceWorkers,
+          training: this.options.trainWorkers,
+          model,
+          settings: this.options.sessionSettings,
+        },
+        {
+          trigger,
+          signal: job.signal,
+          onProgress: (done, total, current) => job.progress(done, total, current),
+        },
+      )
+      if (trained.rescored > 0)
+        this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
+      return { trained }
+    })
+  }
+
+  /** `sauti simulate` (simulation.ts): the loop with the project's transcripts as the oracle. */
+  async simulate(options: SimulationOptions & { model?: string }): Promise<SimulationReport> {
+    const { db, paths } = this.project
+    return simulateProject(
+      {
+        db,
+        paths,
+        inference: this.options.inferenceWorkers,
+        training: this.options.trainWorkers,
+        model: await this.modelToAdapt(options.model),
+        settings: this.options.sessionSettings,
+      },
+      options,
+    )
+  }
+
+  /** After a correction: train by itself once enough new ones have come in. */
+  private maybeTrain(): void {
+    const { db } = this.project
+    const settings = adaptationStatus(db)
+    if (settings.autoTrainAfter === 0 || settings.training) return
+    if (
+      this.jobs
+        .list()
+        .some((j) => (j.kind === 'train' || j.kind === 'label') && j.status === 'running')
+    )
+      return
+    if (correctionsSinceLastRun(db) < settings.autoTrainAfter) return
+    this.startTraining('auto').catch(() => undefined)
+  }
+
   /** Tells every window which utterances changed, so their queues and open editors catch up. */
   private changed(ids: number[]): void {
     this.events.emit('utterance.changed', { projectId: this.project.ref.id, ids })
@@ -104,6 +199,7 @@ export class Workbench {
     await this.jobs.cancelAll()
     await this.options.audioWorkers.close()
     await this.options.inferenceWorkers.close()
+    await this.options.trainWorkers.close()
     this.project.db.close()
   }
 
@@ -126,6 +222,7 @@ export class Workbench {
       'recording.get': async ({ id }) => getRecording(db, id),
       'recording.peaks': async ({ id, maxPeaks }): Promise<Peaks> => {
         const recording = getRecording(db, id)
+        assertNotPurged(db, id)
         let bytes: Buffer
         try {
           bytes = await readFile(peaksPath(paths, recording.sha256))
@@ -184,14 +281,17 @@ export class Workbench {
               settings: o.sessionSettings,
             },
           )
-          if (labelled.labelled > 0)
+          if (labelled.labelled > 0) {
+            updatePriorities(db, adaptationSettings(db).strategy)
             this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
+          }
           return { labelled }
         })
         return { jobId }
       },
       'recording.spectrogram': async ({ id, startSec, endSec, maxFrames }) => {
         const recording = getRecording(db, id)
+        assertNotPurged(db, id)
         return o.audioWorkers.spectrogram(join(paths.pcmDir, `${recording.sha256}.f32`), {
           recordingId: id,
           startSec,
@@ -205,12 +305,21 @@ export class Workbench {
         setDefaultLanguage(db, language)
         return projectSummary(db, ref)
       },
-      'queue.list': async (query) => queuePage(db, query),
+      'queue.list': async ({ annotatorId, ...query }) =>
+        queuePage(db, { ...query, viewer: annotatorId ?? null }),
       'queue.facets': async () => queueFacets(db),
-      'utterance.get': async ({ id }) => utteranceDetail(db, id),
+      'utterance.get': async ({ id, annotatorId }) =>
+        utteranceDetail(db, id, undefined, annotatorId ?? null),
       'utterance.save': async (input) => {
         const saved = saveUtterance(db, input)
         this.changed([input.id])
+        if (!input.draft) {
+          // Transcribed: it leaves the "most useful first" order.
+          db.prepare(
+            'UPDATE utterance SET priority = NULL, priority_reason = NULL WHERE id = ?',
+          ).run(input.id)
+          this.maybeTrain()
+        }
         return saved
       },
       'utterance.setBounds': async (input) => {
@@ -228,6 +337,26 @@ export class Workbench {
         this.changed([input.id, input.nextId])
         return merged
       },
+      'train.start': async ({ model }) => ({ jobId: await this.startTraining('manual', model) }),
+      'adaptation.status': async () => adaptationStatus(db),
+      'adaptation.update': async (patch) => {
+        const before = adaptationStatus(db).strategy
+        const next = updateAdaptationSettings(db, patch)
+        if (next.strategy !== before) {
+          updatePriorities(db, next.strategy)
+          this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
+        }
+        return adaptationStatus(db)
+      },
+      ...stewardshipCalls({
+        db,
+        paths,
+        projectId: ref.id,
+        jobs: this.jobs,
+        events: this.events,
+        audioWorkers: o.audioWorkers,
+      }),
+      ...reviewCalls({ db, project: ref, changed: (ids) => this.changed(ids) }),
       'job.list': async () => this.jobs.list(),
       'job.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     }

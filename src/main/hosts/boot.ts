@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { InferenceWorkers } from '../core/asr/inference-workers'
+import { TrainWorkers } from '../core/adapt/train-workers'
 import type { SessionSettings } from '../core/asr/providers'
 import { AudioWorkers, type AudioWorkerFactory } from '../core/audio/audio-workers'
 import type { WorkerFactory } from '../core/workers/pool'
@@ -44,7 +45,10 @@ export function appVersion(appRoot: string): string {
  * Workers run their built entry (out/main/<name>-worker.js); when this code itself runs from
  * TypeScript sources (tests), the worker runs from source through tsx.
  */
-export function workerFactory(appRoot: string, name: 'audio' | 'inference'): WorkerFactory {
+export function workerFactory(
+  appRoot: string,
+  name: 'audio' | 'inference' | 'train',
+): WorkerFactory {
   if (import.meta.url.endsWith('.ts')) {
     const bootstrap = join(appRoot, 'src/main/workers/ts-bootstrap.mjs')
     const entry = pathToFileURL(join(appRoot, `src/main/workers/${name}.ts`)).href
@@ -99,6 +103,7 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
     project,
     audioWorkers: workers,
     inferenceWorkers: new InferenceWorkers(workerFactory(options.appRoot, 'inference')),
+    trainWorkers: new TrainWorkers(workerFactory(options.appRoot, 'train')),
     sessionSettings: options.sessionSettings,
     vadModel: join(options.appRoot, 'models', 'vad', 'silero_vad_v5.onnx'),
     version: appVersion(options.appRoot),

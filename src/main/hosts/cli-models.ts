@@ -273,6 +273,21 @@ export function addModelCommands(program: Command): void {
                 `  ${r.key.padEnd(14)} ${String(r.utterances).padStart(5)} utt  WER ${pct(r.wer).padStart(7)}  CER ${pct(r.cer).padStart(7)}`,
               )
           }
+          // Code-switching scores (docs/metrics.md): PIER shows switched words getting worse
+          // even when WER improves.
+          const cs = e.codeSwitching
+          out(
+            `MER ${pct(cs.mer.rate)}, transliteration-normalised WER ${pct(cs.translitWer.rate)}, PIER ${cs.pier.rate === null ? '-' : pct(cs.pier.rate)} (${cs.pier.n} points of interest)`,
+          )
+          out('By speaker group:                     utt      WER      CER      MER     PIER')
+          for (const r of cs.byGroup)
+            out(
+              `  ${`${r.attribute}: ${r.value}`.padEnd(32)} ${String(r.utterances).padStart(5)} ${[r.wer.rate, r.cer.rate, r.mer.rate, r.pier.rate].map((x) => (x === null ? '-' : pct(x)).padStart(8)).join(' ')}`,
+            )
+          for (const r of cs.bySwitch)
+            out(
+              `  switch ${r.type.padEnd(12)} ${String(r.switches).padStart(4)} switches, error at the switch ${pct(r.errors.rate)}`,
+            )
           const q = e.confidence
           const fmt = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3))
           out(

@@ -121,7 +121,9 @@ export function printImport(summary: ImportSummary, json: boolean): void {
  * Starts a job through the contract (as the UI does), shows its progress, cancels it on Ctrl-C
  * (after the item in flight) and resolves with what it reports.
  */
-export async function runJob<M extends 'import.start' | 'label.start'>(
+export async function runJob<
+  M extends 'import.start' | 'label.start' | 'train.start' | 'export.start' | 'annotation.import',
+>(
   wb: Workbench,
   method: M,
   input: CallInput<M>,

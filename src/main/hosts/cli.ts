@@ -10,7 +10,13 @@ import { listProjects } from '../core/project/projects'
 import { runDoctor } from '../core/doctor'
 import { createLogger } from '../core/logger'
 import { appVersion, bootWorkbench, labelDemoOnFirstStart } from './boot'
+import { addAdaptCommands } from './cli-adapt'
+import { addAuditCommands } from './cli-audit'
+import { addConsentCommands } from './cli-consent'
+import { addExportCommands } from './cli-export'
 import { addModelCommands } from './cli-models'
+import { addReportCommands } from './cli-report'
+import { addReviewCommands } from './cli-review'
 import { startHttpHost } from './http'
 import {
   exitCodes,
@@ -151,6 +157,12 @@ export function buildProgram(): Command {
     })
 
   addModelCommands(program)
+  addAdaptCommands(program)
+  addConsentCommands(program)
+  addAuditCommands(program)
+  addExportCommands(program)
+  addReviewCommands(program)
+  addReportCommands(program)
 
   program
     .command('projects')

@@ -2,6 +2,7 @@
 import { parentPort, type MessagePort } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import { SautiError } from '../../shared/errors'
+import { rescore } from '../core/adapt/rescore'
 import { ModelRunner } from '../core/asr/transcribe'
 import { validateModel } from '../core/asr/validate'
 import { segmentsFromProbabilities, speechProbabilities } from '../core/asr/vad'
@@ -22,7 +23,7 @@ port.on('message', (request: InferenceRequest) => {
 let runner: { key: string; runner: ModelRunner } | null = null
 
 async function runnerFor(
-  request: Extract<InferenceRequest, { type: 'transcribe' }>,
+  request: Extract<InferenceRequest, { type: 'transcribe' | 'fitHead' }>,
 ): Promise<ModelRunner> {
   const key = `${request.modelDir}|${JSON.stringify(request.settings)}`
   if (runner?.key === key) return runner.runner
@@ -56,7 +57,9 @@ async function handle(request: InferenceRequest): Promise<InferenceReply> {
       ? request.dir
       : request.type === 'segment'
         ? request.pcmPath
-        : request.modelDir
+        : request.type === 'rescore'
+          ? request.checkpoint.path
+          : request.modelDir
   try {
     switch (request.type) {
       case 'validate':
@@ -79,6 +82,12 @@ async function handle(request: InferenceRequest): Promise<InferenceReply> {
           value: segmentsFromProbabilities(probs, request.durationSec, request.options),
         }
       }
+      case 'fitHead': {
+        const model = await runnerFor(request)
+        return { id: request.id, ok: true, value: await model.fitLinearHead(request.items) }
+      }
+      case 'rescore':
+        return { id: request.id, ok: true, value: await rescore(request) }
       case 'transcribe': {
         const model = await runnerFor(request)
         return {

@@ -11,6 +11,8 @@ import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision, type StoredRevision } from '../provenance/revisions'
+import { normalizeForStorage, projectRules } from '../language/rules'
+import { afterAnnotatorWrite, beforeAnnotatorWrite, visibleHeadId } from '../review/blind'
 import { annotationConsent } from './consent'
 
 interface UtteranceRow extends UtteranceBaseRow {
@@ -97,7 +99,17 @@ function toRevisionInfo(r: RevisionRow): RevisionInfo {
   }
 }
 
-export function headRevision(db: Db, utteranceId: number): RevisionInfo | null {
+/**
+ * The newest revision, as `viewerId` may see it: on an utterance in blind double annotation
+ * the other annotator's version is left out (docs/review.md).
+ */
+export function headRevision(
+  db: Db,
+  utteranceId: number,
+  viewerId: number | null = null,
+): RevisionInfo | null {
+  const visible = visibleHeadId(db, utteranceId, viewerId)
+  if (visible !== undefined) return visible === null ? null : revisionInfo(db, visible)
   const row = db
     .prepare(`${revisionSelect} WHERE v.utterance_id = ? ORDER BY v.id DESC LIMIT 1`)
     .get(utteranceId) as RevisionRow | undefined
@@ -160,10 +172,11 @@ export function utteranceDetail(
   db: Db,
   id: number,
   now = new Date().toISOString(),
+  viewerId: number | null = null,
 ): UtteranceDetail {
   const row = utteranceRow(db, id)
   requireConsent(db, row, now)
-  const head = headRevision(db, id)
+  const head = headRevision(db, id, viewerId)
   const hypotheses = currentHypotheses(db, row.hypothesis_id)
   const revisionCount = (
     db.prepare('SELECT count(*) AS n FROM revision WHERE utterance_id = ?').get(id) as { n: number }
@@ -224,8 +237,9 @@ function requireBase(
   db: Db,
   utteranceId: number,
   baseRevisionId: number | null,
+  viewerId: number,
 ): RevisionInfo | null {
-  const head = headRevision(db, utteranceId)
+  const head = headRevision(db, utteranceId, viewerId)
   if ((head?.id ?? null) !== baseRevisionId) {
     const who = head?.annotator ?? head?.sourceKind ?? 'someone'
     throw new SautiError(
@@ -261,7 +275,7 @@ export function saveUtterance(
 ): { revision: RevisionInfo | null; status: UtteranceStatus } {
   return db.transaction(() => {
     const row = editableRow(db, input.id, input.annotatorId, now)
-    const text = input.text.trim().replace(/\s+/gu, ' ')
+    const text = normalizeForStorage(input.text.trim().replace(/\s+/gu, ' '), projectRules(db))
     checkSpans(text, input.spans)
     if (input.hypothesisId !== null) {
       const ok = db
@@ -273,7 +287,8 @@ export function saveUtterance(
           `hypothesis ${input.hypothesisId} does not belong to utterance ${input.id}`,
         )
     }
-    const head = requireBase(db, input.id, input.baseRevisionId)
+    beforeAnnotatorWrite(db, input.id, input.annotatorId, now)
+    const head = requireBase(db, input.id, input.baseRevisionId, input.annotatorId)
     const changed = !head || head.text !== text || !sameSpans(head.spans, input.spans)
     const annotatorName = (
       db.prepare('SELECT name FROM annotator WHERE id = ?').get(input.annotatorId) as {
@@ -303,7 +318,10 @@ export function saveUtterance(
         createdAt: now,
       })
     let status = row.status
-    if (!input.draft) {
+    // Blind double annotation: the first of two versions leaves the status for the second.
+    const complete =
+      input.draft || input.status !== 'corrected' || afterAnnotatorWrite(db, input.id).complete
+    if (!input.draft && complete) {
       status = input.status
       db.prepare('UPDATE utterance SET status = ?, flag_reason = ? WHERE id = ?').run(
         status,
@@ -386,7 +404,7 @@ export function splitUtterance(
         'validation',
         `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
       )
-    const head = requireBase(db, row.id, input.baseRevisionId)
+    const head = requireBase(db, row.id, input.baseRevisionId, input.annotatorId)
     const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
     db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
       input.atSec,
@@ -412,7 +430,10 @@ export function splitUtterance(
       appendRevision(db, { utteranceId: right, text: rightText, source, createdAt: now })
     return right
   })()
-  return { left: utteranceDetail(db, input.id, now), right: utteranceDetail(db, rightId, now) }
+  return {
+    left: utteranceDetail(db, input.id, now, input.annotatorId),
+    right: utteranceDetail(db, rightId, now, input.annotatorId),
+  }
 }
 
 export function mergeUtterances(

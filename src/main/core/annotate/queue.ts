@@ -1,4 +1,5 @@
 import type {
+  PriorityReason,
   QueueFacets,
   QueueFilter,
   QueueItem,
@@ -7,6 +8,7 @@ import type {
 } from '../../../shared/domain'
 import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
+import { finishedByViewer, openDoubleJoin, visibleTo } from '../review/blind'
 import { consentedToAnnotation } from './consent'
 
 export interface QueueQuery {
@@ -17,6 +19,8 @@ export interface QueueQuery {
   limit: number
   /** Count the whole filtered queue too (the first page of a snapshot). */
   counts: boolean
+  /** The annotator asking: blind double annotation serves them their own version only. */
+  viewer?: number | null
 }
 
 /**
@@ -24,6 +28,7 @@ export interface QueueQuery {
  * index walk, not a sort. Utterances without a hypothesis rank after every labelled one.
  */
 const orders: Record<QueueOrder, string[]> = {
+  priority: ['coalesce(u.priority, 1e300)', 'u.id'],
   confidence: ['coalesce(u.confidence, 2)', 'u.id'],
   file: ['u.recording_id', 'u.start_sec'],
   duration: ['(u.end_sec - u.start_sec)', 'u.id'],
@@ -42,10 +47,21 @@ interface Where {
  * it takes the status or speaker index and sorts every utterance to do (100 ms a page at
  * 100,000 utterances, 260 ms half-way down).
  */
-function filterSql(filter: QueueFilter, now: string, ranking = false): Where {
+function filterSql(
+  filter: QueueFilter,
+  now: string,
+  ranking = false,
+  viewer: number | null = null,
+): Where {
   const col = (name: string): string => `${ranking ? '+' : ''}u.${name}`
   const clauses = ['u.merged_into IS NULL']
   const params: Record<string, unknown> = { now }
+  // A blind utterance whose version the viewer has finished is done for them, though its
+  // status waits for the second annotator (docs/review.md).
+  if (viewer !== null && filter.status?.length && !filter.status.includes('corrected')) {
+    clauses.push(`u.id NOT IN (${finishedByViewer})`)
+    params.viewer = viewer
+  }
   const list = (name: string, values: readonly unknown[]): string => {
     values.forEach((v, i) => (params[`${name}${i}`] = v))
     return values.map((_, i) => `:${name}${i}`).join(', ')
@@ -75,6 +91,8 @@ interface QueueRow extends UtteranceBaseRow {
   revision_text: string | null
   revision_draft: number | null
   hypothesis_text: string | null
+  priority: number | null
+  priority_reason: string | null
 }
 
 /**
@@ -88,20 +106,22 @@ export function pageQuery(
   const consented = `u.speaker_id IN (${consentedToAnnotation})`
   const direction = q.descending ? ' DESC' : ''
   const orderBy = orders[q.order].map((term) => term + direction).join(', ')
-  const ranked = filterSql(q.filter, now, true)
+  const ranked = filterSql(q.filter, now, true, q.viewer ?? null)
   return {
     sql: `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
                  u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
-                 h.text AS hypothesis_text
+                 h.text AS hypothesis_text, u.priority, u.priority_reason
           FROM (SELECT u.id FROM utterance u WHERE ${ranked.sql} AND +${consented}
                 ORDER BY ${orderBy} LIMIT :limit OFFSET :offset) page
           CROSS JOIN utterance u ON u.id = page.id
           JOIN recording r ON r.id = u.recording_id
           LEFT JOIN speaker s ON s.id = u.speaker_id
           LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
-          LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id)
+          ${openDoubleJoin('u', 'd')}
+          LEFT JOIN revision v ON v.id = (SELECT max(x.id) FROM revision x
+                                          WHERE x.utterance_id = u.id AND ${visibleTo('x', 'd')})
           ORDER BY ${orderBy}`,
-    params: { ...ranked.params, limit: q.limit, offset: q.offset },
+    params: { ...ranked.params, viewer: q.viewer ?? null, limit: q.limit, offset: q.offset },
   }
 }
 
@@ -116,7 +136,7 @@ export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString())
   const rows = db.prepare(page.sql).all(page.params) as QueueRow[]
   let counts: { total: number; without: number } | null = null
   if (q.counts) {
-    const where = filterSql(q.filter, now)
+    const where = filterSql(q.filter, now, false, q.viewer ?? null)
     counts = db
       .prepare(
         `SELECT count(*) FILTER (WHERE ${consented}) AS total,
@@ -134,6 +154,8 @@ export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString())
       confidence: r.confidence,
       text: r.revision_text ?? r.hypothesis_text,
       draft: r.revision_draft === 1,
+      priority: r.priority,
+      priorityReason: r.priority_reason ? (JSON.parse(r.priority_reason) as PriorityReason) : null,
     })),
   }
 }

@@ -11,47 +11,40 @@ import {
   normalisedCrossEntropy,
   type ScoredWord,
 } from '../../../shared/metrics/confidence-quality'
-import { characters, normalizeForScoring, words } from '../../../shared/text/normalize'
+import { normalize, normalizeChars, normalizeWords } from '../../../shared/text/normalize'
+import type { LanguageSpan } from '../../../shared/domain'
+import type { EvaluationGroupScore, ProjectEvaluation } from '../../../shared/domain'
 import type { Db } from '../db/connection'
 import { SautiError } from '../../../shared/errors'
+import { defaultLanguage } from '../annotate/annotators'
+import { projectRules } from '../language/rules'
+import { scoreWithMatrices, type MatrixUtterance } from '../language/scoring'
 
-export interface GroupScore {
-  key: string
-  utterances: number
-  wer: number
-  cer: number
-  words: ErrorCounts
-}
-
-export interface ProjectEvaluation {
-  model: string
-  utterances: number
-  /** Utterances with a reference but no hypothesis from this model (label them first). */
-  unlabelled: number
-  wer: number
-  cer: number
-  words: ErrorCounts
-  chars: ErrorCounts
-  bySpeaker: GroupScore[]
-  byLanguage: GroupScore[]
-  confidence: { words: number; aucRoc: number | null; ece: number | null; nce: number | null }
-  perUtterance: {
-    utteranceId: number
-    speaker: string | null
-    language: string | null
-    reference: string
-    hypothesis: string
-    wer: number
-  }[]
-}
+export type { ProjectEvaluation }
+export type GroupScore = EvaluationGroupScore
 
 interface Row {
   utterance_id: number
   speaker: string | null
   language: string | null
   reference: string
+  spans: string
   hypothesis: string | null
   word_confidences: string | null
+  dialect: string | null
+  gender: string | null
+  age_band: string | null
+  first_language: string | null
+}
+
+/** Speaker attributes the code-switching scores are broken down by (docs/metrics.md). */
+function speakerGroup(row: Row): Record<string, string> {
+  const group: Record<string, string> = {}
+  if (row.dialect) group.dialect = row.dialect
+  if (row.gender) group.gender = row.gender
+  if (row.age_band) group.ageBand = row.age_band
+  if (row.first_language) group.firstLanguage = row.first_language
+  return group
 }
 
 /**
@@ -70,7 +63,9 @@ export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
     )
   const rows = db
     .prepare(
-      `SELECT u.id AS utterance_id, s.code AS speaker, u.language, v.text AS reference, h.text AS hypothesis, h.word_confidences
+      `SELECT u.id AS utterance_id, s.code AS speaker, u.language, v.text AS reference, v.spans,
+              h.text AS hypothesis, h.word_confidences,
+              s.dialect, s.gender, s.age_band, s.first_language
        FROM utterance u
        JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND source_kind IN ('import', 'annotator') AND draft = 0)
        LEFT JOIN speaker s ON s.id = u.speaker_id
@@ -79,6 +74,10 @@ export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
        ORDER BY u.id`,
     )
     .all(model.id) as Row[]
+  // The project's rules, as search and the editor's stored text use them (docs/review.md).
+  const rules = projectRules(db)
+  const matrixDefault = defaultLanguage(db) ?? 'und'
+  const codeSwitched: MatrixUtterance[] = []
   let wordTotals = noErrors
   let charTotals = noErrors
   const groups = {
@@ -100,16 +99,24 @@ export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
       .split(/\s+/)
       .filter(Boolean)
       .flatMap((word, i) =>
-        normalizeForScoring(word)
+        normalize(word, rules)
           .split(' ')
           .filter(Boolean)
           .map((piece) => ({ word: piece, confidence: confidences[i] ?? null })),
       )
     const w = align(
-      words(row.reference),
+      normalizeWords(row.reference, rules),
       hypWords.map((x) => x.word),
     )
-    const c = align(characters(row.reference), characters(row.hypothesis))
+    const c = align(normalizeChars(row.reference, rules), normalizeChars(row.hypothesis, rules))
+    codeSwitched.push({
+      id: String(row.utterance_id),
+      reference: row.reference,
+      hypothesis: row.hypothesis,
+      spans: JSON.parse(row.spans) as LanguageSpan[],
+      group: speakerGroup(row),
+      matrix: row.language ?? matrixDefault,
+    })
     wordTotals = addCounts(wordTotals, w)
     charTotals = addCounts(charTotals, c)
     for (const [kind, key] of [
@@ -142,7 +149,7 @@ export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
   }
   const summarise = (
     m: Map<string, { n: number; words: ErrorCounts; chars: ErrorCounts }>,
-  ): GroupScore[] =>
+  ): EvaluationGroupScore[] =>
     [...m.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, g]) => ({
@@ -168,6 +175,25 @@ export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
       ece: expectedCalibrationError(scored),
       nce: normalisedCrossEntropy(scored),
     },
+    codeSwitching: codeSwitchingScores(codeSwitched, rules),
     perUtterance,
+  }
+}
+
+/** MER, transliteration-normalised WER and PIER, with their breakdowns (docs/metrics.md). */
+function codeSwitchingScores(
+  utterances: MatrixUtterance[],
+  rules: ReturnType<typeof projectRules>,
+): ProjectEvaluation['codeSwitching'] {
+  const r = scoreWithMatrices(utterances, { rules })
+  return {
+    wer: r.wer,
+    cer: r.cer,
+    mer: r.mer,
+    translitWer: r.translitWer,
+    pier: r.pier,
+    byLanguage: r.byLanguage,
+    bySwitch: r.bySwitch,
+    byGroup: r.byGroup,
   }
 }

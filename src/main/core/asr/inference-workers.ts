@@ -1,4 +1,6 @@
 import type { ModelReport } from '../../../shared/domain'
+import type { LinearHead } from '../adapt/linear-head'
+import type { RescoreRequest, RescoreResult } from '../adapt/rescore'
 import { WorkerPool, type WorkerFactory, type WorkerReply } from '../workers/pool'
 import type { SessionSettings } from './providers'
 import type { TranscribeBatchResult, TranscribeItem, TranscribeOptions } from './transcribe-options'
@@ -15,6 +17,15 @@ export type InferenceRequest =
       items: TranscribeItem[]
       options: TranscribeOptions
     }
+  | ({ id: number; type: 'rescore' } & RescoreRequest)
+  | {
+      id: number
+      type: 'fitHead'
+      modelDir: string
+      modelKey: string
+      settings: SessionSettings
+      items: TranscribeItem[]
+    }
   | {
       id: number
       type: 'segment'
@@ -23,7 +34,9 @@ export type InferenceRequest =
       durationSec: number
       options: VadOptions
     }
-export type InferenceReply = WorkerReply<ModelReport | TranscribeBatchResult | Segment[]>
+export type InferenceReply = WorkerReply<
+  ModelReport | TranscribeBatchResult | Segment[] | RescoreResult | LinearHead | null
+>
 
 /** A request as the pool takes it: the pool adds the id. */
 type RequestBody = InferenceRequest extends infer R
@@ -55,6 +68,27 @@ export class InferenceWorkers {
     return this.pool.request(
       { type: 'transcribe', modelDir, modelKey, settings, items, options } satisfies RequestBody,
       `utterances ${items.map((i) => i.utteranceId).join(', ')}`,
+    )
+  }
+
+  /** The model's own (linear) head, recovered from its outputs on these utterances. */
+  fitHead(
+    modelDir: string,
+    modelKey: string,
+    items: TranscribeItem[],
+    settings: SessionSettings = {},
+  ): Promise<LinearHead | null> {
+    return this.pool.request(
+      { type: 'fitHead', modelDir, modelKey, settings, items } satisfies RequestBody,
+      `${modelDir}: recovering its output layer`,
+    )
+  }
+
+  /** New hypotheses and acquisition scores from a checkpoint's head over cached hidden states. */
+  rescore(request: RescoreRequest): Promise<RescoreResult> {
+    return this.pool.request(
+      { type: 'rescore', ...request } satisfies RequestBody,
+      `rescoring ${request.items.length} utterances with checkpoint ${request.checkpoint.id}`,
     )
   }
 

@@ -6,6 +6,7 @@ import type {
   LabelSummary,
   ProviderAttempt,
 } from '../../../shared/domain'
+import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { Db } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
@@ -139,6 +140,77 @@ export function ensureModelRow(db: Db, model: RegisteredModel): number {
 }
 
 /**
+ * Stores a worker's results in one transaction: the N-best hypotheses (from the model's own
+ * head, or from a checkpoint's), the acquisition measures that rank the queue, and "pseudo" for
+ * utterances nobody has transcribed. Revisions are never touched.
+ */
+export function resultStore(
+  db: Db,
+  modelId: number,
+  checkpointId: number | null,
+): (results: UtteranceResult[]) => void {
+  const insert = db.prepare(
+    `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  // Only an utterance nobody has transcribed becomes "pseudo": one with a human or imported
+  // transcript keeps its status, and its revisions are never touched.
+  const markPseudo = db.prepare(
+    "UPDATE utterance SET status = 'pseudo' WHERE id = ? AND status = 'new' AND NOT EXISTS (SELECT 1 FROM revision WHERE utterance_id = utterance.id)",
+  )
+  const measure = db.prepare(
+    `INSERT INTO acquisition (utterance_id, model_id, checkpoint_id, least_confidence, entropy, margin, disagreement, embedding, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (utterance_id) DO UPDATE SET model_id = excluded.model_id, checkpoint_id = excluded.checkpoint_id,
+       least_confidence = excluded.least_confidence, entropy = excluded.entropy, margin = excluded.margin,
+       disagreement = excluded.disagreement, embedding = coalesce(excluded.embedding, acquisition.embedding),
+       updated_at = excluded.updated_at`,
+  )
+  return db.transaction((results: UtteranceResult[]) => {
+    const now = new Date().toISOString()
+    for (const r of results) {
+      for (const h of r.hypotheses) {
+        insert.run(
+          r.utteranceId,
+          modelId,
+          checkpointId,
+          h.rank,
+          h.text,
+          h.logProb,
+          h.confidence,
+          JSON.stringify(h.words.map((w) => w.confidence)),
+          JSON.stringify(
+            h.words.map((w) => ({
+              word: w.word,
+              start: w.startSec,
+              end: w.endSec,
+              score: w.alignmentScore,
+            })),
+          ),
+          now,
+        )
+      }
+      const a = r.acquisition
+      const embedding = a.embedding
+        ? Buffer.from(a.embedding.buffer, a.embedding.byteOffset, a.embedding.byteLength)
+        : null
+      measure.run(
+        r.utteranceId,
+        modelId,
+        checkpointId,
+        a.leastConfidence,
+        a.entropy,
+        a.margin,
+        a.disagreement,
+        embedding,
+        now,
+      )
+      markPseudo.run(r.utteranceId)
+    }
+  })
+}
+
+/**
  * Pseudo-labels every utterance that has no hypothesis from this model yet: inference,
  * N-best decoding, confidence and word times in the inference worker, then the hypotheses are
  * stored here, one transaction per request. Revisions are never touched: a human's transcript
@@ -180,7 +252,7 @@ export async function labelProject(
       : null
   const options: TranscribeOptions = {
     ...defaultTranscribeOptions,
-    hiddenDir: join(ctx.paths.root, 'cache', 'hidden'),
+    hiddenDir: hiddenCacheDir(ctx.paths),
     ...control.options,
     lm,
   }
@@ -197,41 +269,7 @@ export async function labelProject(
     workerMs: 0,
     totalMs: 0,
   }
-  const insert = db.prepare(
-    `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, created_at)
-     VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  // Only an utterance nobody has transcribed becomes "pseudo": one with a human or imported
-  // transcript keeps its status, and its revisions are never touched.
-  const markPseudo = db.prepare(
-    "UPDATE utterance SET status = 'pseudo' WHERE id = ? AND status = 'new' AND NOT EXISTS (SELECT 1 FROM revision WHERE utterance_id = utterance.id)",
-  )
-  const store = db.transaction((results: UtteranceResult[]) => {
-    const now = new Date().toISOString()
-    for (const r of results) {
-      for (const h of r.hypotheses) {
-        insert.run(
-          r.utteranceId,
-          modelId,
-          h.rank,
-          h.text,
-          h.logProb,
-          h.confidence,
-          JSON.stringify(h.words.map((w) => w.confidence)),
-          JSON.stringify(
-            h.words.map((w) => ({
-              word: w.word,
-              start: w.startSec,
-              end: w.endSec,
-              score: w.alignmentScore,
-            })),
-          ),
-          now,
-        )
-      }
-      markPseudo.run(r.utteranceId)
-    }
-  })
+  const store = resultStore(db, modelId, null)
   const size = control.requestSize ?? 16
   const started = performance.now()
   for (let i = 0; i < pending.length; i += size) {

@@ -26,6 +26,8 @@ export interface TranscribeOptions {
   maxBatch: number
   /** Shallow fusion with a word n-gram built from these sentences (docs/metrics.md). */
   lm: { key: string; sentences: string[]; weight: number; wordBonus: number } | null
+  /** Decode with an adapted checkpoint's head instead of the model's own (docs/training.md). */
+  checkpoint: { id: number; path: string; modelSha256: string } | null
 }
 
 export const defaultTranscribeOptions: TranscribeOptions = {
@@ -37,6 +39,7 @@ export const defaultTranscribeOptions: TranscribeOptions = {
   overlapSec: 2,
   maxBatch: 8,
   lm: null,
+  checkpoint: null,
 }
 
 export interface WordResult {
@@ -55,10 +58,28 @@ export interface HypothesisResult {
   words: WordResult[]
 }
 
+/**
+ * What active learning ranks by (docs/active-learning.md), measured when an utterance is
+ * labelled or rescored.
+ */
+export interface AcquisitionMeasures {
+  /** 1 − the best transcript's per-token probability: higher is less sure. */
+  leastConfidence: number
+  /** Mean normalised frame entropy in [0, 1]. */
+  entropy: number
+  /** log P(best) − log P(second best); null with a one-item list. */
+  margin: number | null
+  /** Committee disagreement (mean pairwise CER of bootstrap heads); null without a committee. */
+  disagreement: number | null
+  /** Mean-pooled encoder state (float32), for diversity; null without hidden states. */
+  embedding: Float32Array | null
+}
+
 export interface UtteranceResult {
   utteranceId: number
   frames: number
   hypotheses: HypothesisResult[]
+  acquisition: AcquisitionMeasures
   hiddenStatesFile: string | null
 }
 

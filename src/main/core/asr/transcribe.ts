@@ -1,11 +1,13 @@
-import { mkdir, open, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { open } from 'node:fs/promises'
+import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { forcedAlign, wordTimings } from './align'
-import { frameConfidences, utteranceConfidence, wordConfidences } from './confidence'
-import { logSoftmax, prefixBeamSearch, type Posteriors } from './ctc'
+import { AdaptedHead } from '../adapt/head-runtime'
+import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
+import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
+import { logSoftmax, type Posteriors } from './ctc'
+import { decodeUtterance, meanPool } from './decode-utterance'
 import { normalizeWaveform, probeAudio } from './features'
 import { readModelPackage, type ModelPackage } from './model-package'
 import type {
@@ -14,9 +16,7 @@ import type {
   TranscribeOptions,
   UtteranceResult,
 } from './transcribe-options'
-import { WordNgram } from './ngram'
 import { chooseSession, createCpuSession, type SessionSettings } from './providers'
-import { decodeTokens, encodeText } from './vocab'
 
 const SAMPLE_RATE = 16000
 
@@ -25,6 +25,9 @@ const SAMPLE_RATE = 16000
  * chosen (with CPU parity check) when it was opened.
  */
 export class ModelRunner {
+  /** The adapted checkpoint in use, if any: its head replaces the model's own. */
+  private head: AdaptedHead | null = null
+
   private constructor(
     readonly pkg: ModelPackage,
     private readonly session: ort.InferenceSession,
@@ -55,6 +58,49 @@ export class ModelRunner {
     return new ModelRunner(pkg, chosen.session, chosen.provider, chosen.attempts, modelKey)
   }
 
+  /** Loads (once) the checkpoint whose head decodes, or goes back to the model's own head. */
+  async useCheckpoint(checkpoint: TranscribeOptions['checkpoint']): Promise<void> {
+    if (!checkpoint) {
+      this.head = null
+      return
+    }
+    if (this.head?.file === checkpoint.path) return
+    if (!this.pkg.manifest.outputs.hiddenStates)
+      throw new SautiError(
+        'bad_input',
+        `${this.pkg.dir}: the model has no hidden_states output, so checkpoint ${checkpoint.id} cannot run on it.`,
+      )
+    this.head = await AdaptedHead.load(checkpoint.path, checkpoint.modelSha256)
+  }
+
+  /**
+   * The model's own head, recovered from its outputs on a few utterances (adapt/linear-head.ts),
+   * so an adapted head can start from it instead of from random weights.
+   */
+  async fitLinearHead(items: TranscribeItem[]): Promise<LinearHead | null> {
+    const { manifest } = this.pkg
+    if (!manifest.outputs.hiddenStates) return null
+    let fit: LinearHeadFit | null = null
+    for (const item of items) {
+      const signal = await readSpan(item)
+      if (signal.length < 1600) continue
+      const out = await this.session.run({
+        [manifest.input]: new ort.Tensor(
+          'float32',
+          manifest.normalize ? normalizeWaveform(signal) : signal,
+          [1, signal.length],
+        ),
+      })
+      const logits = out[manifest.outputs.logits]!
+      const hidden = out[manifest.outputs.hiddenStates]!
+      const [, frames, vocab] = logits.dims as [number, number, number]
+      const dim = (hidden.dims as number[])[2]!
+      fit ??= new LinearHeadFit(dim, vocab)
+      fit.add(hidden.data as Float32Array, logits.data as Float32Array, frames)
+    }
+    return fit?.solve() ?? null
+  }
+
   async release(): Promise<void> {
     await this.session.release()
   }
@@ -64,6 +110,7 @@ export class ModelRunner {
     options: TranscribeOptions,
   ): Promise<TranscribeBatchResult> {
     const started = performance.now()
+    await this.useCheckpoint(options.checkpoint)
     let inferenceMs = 0
     const audio = await Promise.all(items.map((item) => readSpan(item)))
     const results: UtteranceResult[] = []
@@ -196,67 +243,30 @@ export class ModelRunner {
     hidden: Frames | null,
     options: TranscribeOptions,
   ): Promise<UtteranceResult> {
-    const { vocabulary } = this.pkg
-    const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
-    const frameConfidence = frameConfidences(p, options.confidence)
-    const beams = prefixBeamSearch(p, {
-      ...(options.lm && vocabulary.wordDelimiter !== null
-        ? {
-            lm: {
-              model: languageModel(options.lm),
-              weight: options.lm.weight,
-              wordBonus: options.lm.wordBonus,
-              delimiter: vocabulary.wordDelimiter,
-              text: (t: number) => vocabulary.tokens[t] ?? '',
-            },
-          }
-        : {}),
-      blank: vocabulary.blank,
-      beamWidth: Math.max(options.beamWidth, options.nBest),
-      nBest: options.nBest,
-      tokenPruning: 10,
-      maxTokensPerFrame: Math.max(options.beamWidth, options.nBest),
-    })
-    const hypotheses = beams.map((beam, index) => {
-      const text = decodeTokens(beam.tokens, vocabulary)
-      const encoded = encodeText(text, vocabulary)
-      const alignment = forcedAlign(p, encoded.ids, vocabulary.blank)
-      const timings = wordTimings(alignment, encoded.words, encoded.wordOfToken, stride, p.frames)
-      const confidences = wordConfidences(
-        frameConfidence,
-        alignment.tokens,
-        encoded.wordOfToken,
-        encoded.words.length,
-      )
-      return {
-        rank: index + 1,
-        text,
-        logProb: beam.logProb,
-        confidence: utteranceConfidence(confidences),
-        words: timings.map((w, k) => ({
-          word: w.word,
-          startSec: item.startSec + w.startSec,
-          endSec: item.startSec + w.endSec,
-          confidence: confidences[k] ?? null,
-          alignmentScore: w.score,
-        })),
-      }
-    })
+    const own = this.head && hidden ? this.head.posteriors(hidden.data, hidden.frames) : p
+    const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
+    const decoded = decodeUtterance(vocabulary, item, own, options)
     let hiddenStatesFile: string | null = null
     if (options.hiddenDir && hidden) {
-      hiddenStatesFile = join(options.hiddenDir, this.modelKey, `${item.utteranceId}.f16`)
-      await writeHidden(hiddenStatesFile, hidden)
+      hiddenStatesFile = hiddenCacheFile(options.hiddenDir, this.modelKey, {
+        id: item.utteranceId,
+        startSec: item.startSec,
+        endSec: item.endSec,
+      })
+      await writeHiddenStates(hiddenStatesFile, hidden)
     }
-    return { utteranceId: item.utteranceId, frames: p.frames, hypotheses, hiddenStatesFile }
+    return {
+      utteranceId: item.utteranceId,
+      frames: own.frames,
+      hypotheses: decoded.hypotheses,
+      acquisition: {
+        ...decoded.acquisition,
+        disagreement: null,
+        embedding: hidden ? meanPool(hidden.data, hidden.frames, hidden.dim) : null,
+      },
+      hiddenStatesFile,
+    }
   }
-}
-
-/** The language model of the current labelling run, built once in the worker. */
-let cachedLm: { key: string; model: WordNgram } | null = null
-
-function languageModel(lm: NonNullable<TranscribeOptions['lm']>): WordNgram {
-  if (cachedLm?.key !== lm.key) cachedLm = { key: lm.key, model: WordNgram.build(lm.sentences) }
-  return cachedLm.model
 }
 
 interface Frames {
@@ -281,36 +291,4 @@ async function readSpan(item: TranscribeItem): Promise<Float32Array> {
   } finally {
     await handle.close()
   }
-}
-
-/** Layout: u32 frames, u32 dim, then frames × dim IEEE half floats, little-endian. */
-async function writeHidden(file: string, hidden: Frames): Promise<void> {
-  const bytes = new Uint8Array(8 + hidden.data.length * 2)
-  const view = new DataView(bytes.buffer)
-  view.setUint32(0, hidden.frames, true)
-  view.setUint32(4, hidden.dim, true)
-  for (let i = 0; i < hidden.data.length; i++)
-    view.setUint16(8 + i * 2, toHalf(hidden.data[i]!), true)
-  await mkdir(dirname(file), { recursive: true })
-  await writeFile(file, bytes)
-}
-
-const f32 = new Float32Array(1)
-const u32 = new Uint32Array(f32.buffer)
-
-/** float32 → IEEE 754 half (round to nearest; overflow to infinity). */
-export function toHalf(value: number): number {
-  f32[0] = value
-  const x = u32[0]!
-  const sign = (x >>> 16) & 0x8000
-  const exponent = ((x >>> 23) & 0xff) - 127 + 15
-  const mantissa = x & 0x7fffff
-  if (exponent >= 31) return sign | 0x7c00 | ((x & 0x7fffffff) > 0x7f800000 ? 0x200 : 0)
-  if (exponent <= 0) {
-    if (exponent < -10) return sign
-    const m = (mantissa | 0x800000) >> (1 - exponent)
-    return sign | ((m + 0x1000) >> 13)
-  }
-  // + not |: a mantissa that rounds up carries into the exponent.
-  return sign | ((exponent << 10) + ((mantissa + 0x1000) >> 13))
 }

@@ -1,14 +1,8 @@
+import { consentScopes, type ConsentScope, type SpeakerGender } from '../../../shared/domain'
 import type { Db } from '../db/connection'
 
-export const consentScopes = [
-  'annotation',
-  'model_training',
-  'research_release',
-  'public_release',
-  'commercial',
-] as const
-export type ConsentScope = (typeof consentScopes)[number]
-export type Gender = 'female' | 'male' | 'nonbinary' | 'unspecified'
+export { consentScopes, type ConsentScope }
+export type Gender = SpeakerGender
 
 export interface SpeakerInput {
   code: string
@@ -20,11 +14,16 @@ export interface SpeakerInput {
   notes?: string
 }
 
-/** Finds a speaker by pseudonymous code, creating it with the given metadata if new. */
+/**
+ * Finds a speaker by pseudonymous code, creating it with the given metadata if new. A code that
+ * was merged into another speaker resolves to that speaker, so a manifest written before the
+ * merge does not bring the duplicate back.
+ */
 export function ensureSpeaker(db: Db, input: SpeakerInput, now = new Date().toISOString()): number {
-  const existing = db.prepare('SELECT id FROM speaker WHERE code = ?').get(input.code) as
-    { id: number } | undefined
-  if (existing) return existing.id
+  const existing = db
+    .prepare('SELECT id, merged_into FROM speaker WHERE code = ?')
+    .get(input.code) as { id: number; merged_into: number | null } | undefined
+  if (existing) return resolveMerged(db, existing.id)
   const info = db
     .prepare(
       `INSERT INTO speaker (code, age_band, gender, dialect, first_language, other_languages, notes, created_at)
@@ -70,4 +69,17 @@ export function recordConsent(db: Db, input: ConsentInput, now = new Date().toIS
       now,
     )
   return Number(info.lastInsertRowid)
+}
+
+/** The speaker a (possibly merged) speaker now lives on: follows merged_into to its end. */
+export function resolveMerged(db: Db, speakerId: number): number {
+  const next = db.prepare('SELECT merged_into FROM speaker WHERE id = ?')
+  let id = speakerId
+  // Merges never form cycles (mergeSpeakers refuses them); the bound is a guard against bad data.
+  for (let hops = 0; hops < 100; hops++) {
+    const row = next.get(id) as { merged_into: number | null } | undefined
+    if (!row || row.merged_into === null) return id
+    id = row.merged_into
+  }
+  return id
 }

@@ -23,6 +23,8 @@ export interface NewRevision {
   hypothesisId?: number | null
   /** An autosave, not a decision: it leaves the utterance's status alone. */
   draft?: boolean
+  /** An adjudication's second parent: the other version it merges (schema 9). */
+  mergeParentId?: number | null
   createdAt?: string
 }
 
@@ -41,6 +43,8 @@ export interface StoredRevision {
   draft: boolean
   createdAt: string
   hash: string
+  /** The second parent of an adjudicated revision; null for every other revision. */
+  mergeParentId: number | null
 }
 
 const GENESIS = '0'.repeat(64)
@@ -52,7 +56,8 @@ const GENESIS = '0'.repeat(64)
  */
 export function revisionHash(
   parentHash: string | null,
-  r: Omit<StoredRevision, 'id' | 'hash' | 'parentId'>,
+  r: Omit<StoredRevision, 'id' | 'hash' | 'parentId' | 'mergeParentId'>,
+  mergeParentHash: string | null = null,
 ): string {
   const canonical = JSON.stringify([
     parentHash ?? GENESIS,
@@ -67,6 +72,8 @@ export function revisionHash(
     r.createdAt,
     // Added in schema 6; left out when unset so older revisions keep their hashes.
     ...(r.hypothesisId !== null || r.draft ? [r.hypothesisId, r.draft] : []),
+    // Schema 9: an adjudicated revision's second parent, by hash, so relinking it is detected.
+    ...(mergeParentHash !== null ? ['merge', mergeParentHash] : []),
   ])
   return createHash('sha256').update(canonical).digest('hex')
 }
@@ -90,12 +97,23 @@ export function appendRevision(db: Db, input: NewRevision): StoredRevision {
     draft: input.draft ?? false,
     createdAt: input.createdAt ?? new Date().toISOString(),
   }
-  const hash = revisionHash(parent?.hash ?? null, content)
+  const mergeParentId = input.mergeParentId ?? null
+  const mergeParent =
+    mergeParentId === null
+      ? null
+      : (db
+          .prepare('SELECT hash FROM revision WHERE id = ? AND utterance_id = ?')
+          .get(mergeParentId, input.utteranceId) as { hash: string } | undefined)
+  if (mergeParent === undefined)
+    throw new Error(`revision ${mergeParentId} is not a revision of utterance ${input.utteranceId}`)
+  const hash = revisionHash(parent?.hash ?? null, content, mergeParent?.hash ?? null)
+  // The column exists from schema 9; only merges (which need it) name it.
   const info = db
     .prepare(
       `INSERT INTO revision (utterance_id, parent_id, text, spans, source_kind, annotator_id, model_id,
-                             checkpoint_id, source_ref, hypothesis_id, draft, created_at, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             checkpoint_id, source_ref, hypothesis_id, draft, created_at, hash
+                             ${mergeParentId === null ? '' : ', merge_parent_id'})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${mergeParentId === null ? '' : ', ?'})`,
     )
     .run(
       content.utteranceId,
@@ -111,8 +129,15 @@ export function appendRevision(db: Db, input: NewRevision): StoredRevision {
       content.draft ? 1 : 0,
       content.createdAt,
       hash,
+      ...(mergeParentId === null ? [] : [mergeParentId]),
     )
-  return { id: Number(info.lastInsertRowid), parentId: parent?.id ?? null, hash, ...content }
+  return {
+    id: Number(info.lastInsertRowid),
+    parentId: parent?.id ?? null,
+    mergeParentId,
+    hash,
+    ...content,
+  }
 }
 
 interface RevisionRow {
@@ -130,6 +155,8 @@ interface RevisionRow {
   draft: number
   created_at: string
   hash: string
+  /** Absent before schema 9. */
+  merge_parent_id?: number | null
 }
 
 export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
@@ -151,6 +178,7 @@ export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
     draft: r.draft === 1,
     createdAt: r.created_at,
     hash: r.hash,
+    mergeParentId: r.merge_parent_id ?? null,
   }))
 }
 
@@ -161,11 +189,15 @@ export function verifyChain(
 ): { ok: true } | { ok: false; revisionId: number } {
   let parentHash: string | null = null
   let parentId: number | null = null
+  const earlier = new Map<number, string>()
   for (const r of revisionsOf(db, utteranceId)) {
-    if (r.parentId !== parentId || revisionHash(parentHash, r) !== r.hash)
+    // A second parent must be an earlier revision of the same utterance.
+    const mergeHash = r.mergeParentId === null ? null : (earlier.get(r.mergeParentId) ?? '')
+    if (r.parentId !== parentId || revisionHash(parentHash, r, mergeHash) !== r.hash)
       return { ok: false, revisionId: r.id }
     parentHash = r.hash
     parentId = r.id
+    earlier.set(r.id, r.hash)
   }
   return { ok: true }
 }

@@ -22,7 +22,8 @@ export const todoStatuses: UtteranceStatus[] = ['new', 'pseudo']
  */
 export const useQueueStore = defineStore('queue', () => {
   const client = useClient()
-  const order = ref<QueueOrder>('confidence')
+  // Most useful first: the project's active-learning strategy ranks the queue.
+  const order = ref<QueueOrder>('priority')
   const descending = ref(false)
   const filter = reactive<QueueFilter>({ status: [...todoStatuses] })
   const total = ref(0)

@@ -5,6 +5,9 @@ import { m003Models } from './003-models'
 import { m004Provenance } from './004-provenance'
 import { m005Runs } from './005-runs'
 import { m006Workspace } from './006-workspace'
+import { m007Adaptation } from './007-adaptation'
+import { m008ConsentAudit } from './008-consent-audit'
+import { m009Review } from './009-review'
 
 export interface Migration {
   version: number
@@ -20,4 +23,7 @@ export const migrations: readonly Migration[] = [
   m004Provenance,
   m005Runs,
   m006Workspace,
+  m007Adaptation,
+  m008ConsentAudit,
+  m009Review,
 ]

@@ -1,0 +1,501 @@
+import { existsSync } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { TrainSummary } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { InferenceWorkers } from '../asr/inference-workers'
+import { ensureModelRow, resultStore } from '../asr/labeller'
+import { readModelPackage } from '../asr/model-package'
+import type { RegisteredModel } from '../asr/model-store'
+import type { SessionSettings } from '../asr/providers'
+import { defaultTranscribeOptions, type TranscribeItem } from '../asr/transcribe-options'
+import type { Vocabulary } from '../asr/vocab'
+import type { Db } from '../db/connection'
+import { pcmPath, type ProjectPaths } from '../project/paths'
+import { scoreTranscripts } from '../../../shared/metrics/score'
+import { updatePriorities } from './acquisition'
+import {
+  assignSplits,
+  labelledUtterances,
+  labelledWithoutTrainingConsent,
+  trainingConsentSnapshot,
+  type LabelledUtterance,
+} from './dataset'
+import { hiddenCacheDir, hiddenCacheFile } from './hidden-cache'
+import { adaptationSettings } from './settings'
+import type { TrainExampleRef, TrainJobRequest } from './train-protocol'
+import type { TrainWorkers } from './train-workers'
+import { buildVocabulary, targetsOf, trainingText } from './vocabulary'
+
+export interface AdaptContext {
+  db: Db
+  paths: ProjectPaths
+  inference: InferenceWorkers
+  training: TrainWorkers
+  model: RegisteredModel
+  settings?: SessionSettings
+}
+
+export interface TrainControl {
+  trigger: 'manual' | 'auto' | 'simulation'
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number, label: string) => void
+  /** The fewest training utterances worth a run. */
+  minimumTrain?: number
+}
+
+export interface CheckpointRow {
+  id: number
+  parentId: number | null
+  path: string
+  vocabulary: Vocabulary
+  status: 'active' | 'inactive' | 'tainted'
+}
+
+/** The checkpoint the project's labelling and rescoring use for `modelId`, if any. */
+export function activeCheckpoint(db: Db, modelId: number): CheckpointRow | null {
+  const row = db
+    .prepare(
+      "SELECT id, parent_id, path, vocabulary, status FROM checkpoint WHERE model_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
+    )
+    .get(modelId) as
+    | { id: number; parent_id: number | null; path: string; vocabulary: string; status: 'active' }
+    | undefined
+  return row
+    ? {
+        id: row.id,
+        parentId: row.parent_id,
+        path: row.path,
+        vocabulary: JSON.parse(row.vocabulary) as Vocabulary,
+        status: row.status,
+      }
+    : null
+}
+
+/** Marks runs a crash left "running" as failed, so a new training can start. */
+export function recoverInterruptedRuns(db: Db): number {
+  return db
+    .prepare(
+      "UPDATE train_run SET status = 'failed', message = 'interrupted: Sauti stopped while it was training', finished_at = ? WHERE status = 'running'",
+    )
+    .run(new Date().toISOString()).changes
+}
+
+function startRun(db: Db, modelId: number, parentId: number | null, trigger: string): number {
+  try {
+    return Number(
+      db
+        .prepare(
+          "INSERT INTO train_run (model_id, parent_checkpoint_id, trigger, status, started_at) VALUES (?, ?, ?, 'running', ?)",
+        )
+        .run(modelId, parentId, trigger, new Date().toISOString()).lastInsertRowid,
+    )
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+      throw new SautiError(
+        'conflict',
+        'a training is already running in this project; wait for it or cancel it.',
+      )
+    throw error
+  }
+}
+
+function finishRun(
+  db: Db,
+  runId: number,
+  status: 'done' | 'cancelled' | 'failed',
+  message: string,
+  checkpointId: number | null = null,
+): void {
+  db.prepare(
+    'UPDATE train_run SET status = ?, message = ?, checkpoint_id = ?, finished_at = ? WHERE id = ?',
+  ).run(status, message, checkpointId, new Date().toISOString(), runId)
+}
+
+const item = (
+  u: { utteranceId: number; recordingSha256: string; startSec: number; endSec: number },
+  paths: ProjectPaths,
+): TranscribeItem => ({
+  utteranceId: u.utteranceId,
+  pcmPath: pcmPath(paths, u.recordingSha256),
+  startSec: u.startSec,
+  endSec: u.endSec,
+})
+
+/** Runs the encoder over utterances whose hidden states are not cached under their bounds. */
+export async function ensureHiddenStates(
+  ctx: AdaptContext,
+  utterances: LabelledUtterance[],
+): Promise<void> {
+  const dir = hiddenCacheDir(ctx.paths)
+  const missing = utterances.filter(
+    (u) =>
+      !existsSync(
+        hiddenCacheFile(dir, ctx.model.id, {
+          id: u.utteranceId,
+          startSec: u.startSec,
+          endSec: u.endSec,
+        }),
+      ),
+  )
+  for (let i = 0; i < missing.length; i += 16)
+    await ctx.inference.transcribe(
+      ctx.model.dir,
+      ctx.model.id,
+      missing.slice(i, i + 16).map((u) => item(u, ctx.paths)),
+      { ...defaultTranscribeOptions, hiddenDir: dir, nBest: 1, beamWidth: 1 },
+      ctx.settings,
+    )
+}
+
+/** The worker's view of labelled utterances: cache file, CTC targets and scoring text. */
+export function trainingRefs(
+  ctx: AdaptContext,
+  vocabulary: Vocabulary,
+): (list: LabelledUtterance[]) => TrainExampleRef[] {
+  return (list) =>
+    list.map((u) => ({
+      utteranceId: u.utteranceId,
+      file: hiddenCacheFile(hiddenCacheDir(ctx.paths), ctx.model.id, {
+        id: u.utteranceId,
+        startSec: u.startSec,
+        endSec: u.endSec,
+      }),
+      targets: targetsOf(u.text, vocabulary),
+      text: trainingText(u.text),
+    }))
+}
+
+/** The base model's dev scores from its stored best hypotheses (a first checkpoint's parent). */
+function baseDevScores(
+  db: Db,
+  modelId: number,
+  dev: LabelledUtterance[],
+): { utterances: number; cer: number; wer: number } | null {
+  if (dev.length === 0) return null
+  const stmt = db.prepare(
+    'SELECT text FROM hypothesis WHERE utterance_id = ? AND model_id = ? AND checkpoint_id IS NULL AND rank = 1 ORDER BY id DESC LIMIT 1',
+  )
+  const refs = new Map<string, string>()
+  const hyps = new Map<string, string>()
+  for (const u of dev) {
+    refs.set(String(u.utteranceId), trainingText(u.text))
+    const h = stmt.get(u.utteranceId, modelId) as { text: string } | undefined
+    hyps.set(String(u.utteranceId), h?.text ?? '')
+  }
+  const s = scoreTranscripts(refs, hyps)
+  return { utterances: dev.length, cer: s.cer, wer: s.wer }
+}
+
+/**
+ * The base model's own head, recovered by least squares from its outputs on a few utterances
+ * (linear-head.ts); null when the model has no hidden states or its head is not linear in them.
+ */
+export async function recoverBaseHead(
+  ctx: AdaptContext,
+  utterances: LabelledUtterance[],
+): Promise<TrainJobRequest['baseHead']> {
+  const fitted = await ctx.inference.fitHead(
+    ctx.model.dir,
+    ctx.model.id,
+    utterances.slice(0, 16).map((u) => item(u, ctx.paths)),
+    ctx.settings,
+  )
+  if (!fitted || fitted.relativeResidual >= 1e-3) return null
+  const vocabulary = (await readModelPackage(ctx.model.dir)).vocabulary
+  if (fitted.vocab !== vocabulary.tokens.length) return null
+  return {
+    tokens: vocabulary.tokens,
+    blank: vocabulary.blank,
+    weight: fitted.weight,
+    bias: fitted.bias,
+  }
+}
+
+const percent = (x: number): string => `${(x * 100).toFixed(1)} %`
+
+/**
+ * One round of adaptation: assign splits, gather what consent allows, train an adapter and head
+ * on top of the active checkpoint in the training worker, record the checkpoint with its lineage
+ * and consent snapshot, activate it only if it is no worse on the dev split than its parent,
+ * then rescore the utterances nobody has transcribed. A failure or a crash at any point leaves
+ * the store as it was, apart from the run's own row.
+ */
+export async function trainCheckpoint(
+  ctx: AdaptContext,
+  control: TrainControl,
+): Promise<TrainSummary> {
+  const { db } = ctx
+  const modelId = ensureModelRow(db, ctx.model)
+  const parent = activeCheckpoint(db, modelId)
+  const runId = startRun(db, modelId, parent?.id ?? null, control.trigger)
+  const settings = adaptationSettings(db)
+  const checkpointFile = join(ctx.paths.root, 'checkpoints', `run-${runId}.sauti-adapter`)
+  try {
+    const now = new Date().toISOString()
+    assignSplits(db, now)
+    const labelled = labelledUtterances(db, now)
+    const train = labelled.filter((u) => u.split === 'train')
+    const dev = labelled.filter((u) => u.split === 'dev')
+    const minimum = control.minimumTrain ?? 5
+    if (train.length < minimum)
+      throw new SautiError(
+        'bad_input',
+        `only ${train.length} transcribed utterances may train (at least ${minimum} are needed); transcribe more, or check the speakers' consent to model training.`,
+      )
+    control.onProgress?.(0, 100, 'Preparing features')
+    await ensureHiddenStates(ctx, [...train, ...dev])
+    const vocabulary = buildVocabulary(
+      parent?.vocabulary ?? null,
+      train.map((u) => u.text),
+    )
+    const refs = trainingRefs(ctx, vocabulary)
+    const dim = ctx.model.registration.report.hiddenSize
+    if (!dim)
+      throw new SautiError(
+        'bad_input',
+        `${ctx.model.dir}: the model has no hidden_states output, so it cannot be adapted.`,
+      )
+    const hyper = {
+      bottleneck: settings.bottleneck,
+      learningRate: settings.learningRate,
+      weightDecay: settings.weightDecay,
+      clipNorm: settings.clipNorm,
+      batchFrames: settings.batchFrames,
+      maxEpochs: settings.maxEpochs,
+      patience: settings.patience,
+      seed: settings.seed,
+    }
+    // A first checkpoint starts from the base model's own head where the tokens agree.
+    const baseHead = parent ? null : await recoverBaseHead(ctx, train)
+    await mkdir(join(ctx.paths.root, 'checkpoints'), { recursive: true })
+    const result = await ctx.training.train(
+      {
+        train: refs(train),
+        dev: refs(dev),
+        vocabulary,
+        parent: parent ? { path: parent.path, modelSha256: ctx.model.registration.sha256 } : null,
+        baseHead,
+        shape: { dim, bottleneck: settings.bottleneck, vocab: vocabulary.tokens.length },
+        hyper,
+        committee: settings.committee,
+        out: checkpointFile,
+        meta: {
+          format: 'sauti-checkpoint/1',
+          modelSha256: ctx.model.registration.sha256,
+          vocabulary,
+          hyperparameters: hyper,
+        },
+      },
+      control.signal,
+      (f) => control.onProgress?.(Math.round(f * 80), 100, 'Training'),
+    )
+    if (result.cancelled || control.signal?.aborted) {
+      await removeCheckpointFiles(checkpointFile, result.committee)
+      finishRun(db, runId, 'cancelled', 'cancelled before a checkpoint was made')
+      return summary(
+        runId,
+        null,
+        false,
+        'Training was cancelled; no checkpoint was made.',
+        train,
+        dev,
+        labelled,
+        result,
+      )
+    }
+    const parentDev = parent ? result.parentDev : baseDevScores(db, modelId, dev)
+    const worse = result.dev !== null && parentDev !== null && result.dev.cer > parentDev.cer
+    const humanSec = train
+      .filter((u) => u.source === 'annotator')
+      .reduce((s, u) => s + u.endSec - u.startSec, 0)
+    const createdAt = new Date().toISOString()
+    const checkpointId = db.transaction(() => {
+      const id = Number(
+        db
+          .prepare(
+            `INSERT INTO checkpoint (model_id, parent_id, path, sha256, hyperparameters, metrics, consent_snapshot, status, vocabulary, activated_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            modelId,
+            parent?.id ?? null,
+            checkpointFile,
+            result.sha256,
+            JSON.stringify({
+              ...hyper,
+              shape: { dim, bottleneck: settings.bottleneck, vocab: vocabulary.tokens.length },
+              committee: result.committee,
+            }),
+            JSON.stringify({
+              dev: result.dev,
+              parentDev,
+              trainUtterances: train.length,
+              trainSec: train.reduce((s, u) => s + u.endSec - u.startSec, 0),
+              correctedSec: humanSec,
+              skipped: result.skipped,
+              history: result.history,
+              bestEpoch: result.bestEpoch,
+              stoppedEarly: result.stoppedEarly,
+              trainMs: result.trainMs,
+              committeeMs: result.committeeMs,
+            }),
+            JSON.stringify(
+              trainingConsentSnapshot(
+                db,
+                train.map((u) => u.speakerId),
+                now,
+              ),
+            ),
+            worse ? 'inactive' : 'active',
+            JSON.stringify(vocabulary),
+            worse ? null : createdAt,
+            createdAt,
+          ).lastInsertRowid,
+      )
+      const lineage = db.prepare('INSERT INTO lineage (checkpoint_id, revision_id) VALUES (?, ?)')
+      for (const u of train) lineage.run(id, u.revisionId)
+      if (!worse)
+        db.prepare(
+          "UPDATE checkpoint SET status = 'inactive' WHERE model_id = ? AND status = 'active' AND id <> ?",
+        ).run(modelId, id)
+      return id
+    })()
+    const devText = result.dev
+      ? `dev CER ${percent(result.dev.cer)} (was ${parentDev ? percent(parentDev.cer) : 'not measured'})`
+      : 'no dev split yet, so it could not be compared with its parent'
+    const message = worse
+      ? `Checkpoint ${checkpointId} is worse on the dev split than its parent (${devText}): kept, not activated.`
+      : `Checkpoint ${checkpointId} is active: ${devText}.`
+    let rescored = 0
+    if (!worse) {
+      rescored = await rescoreUnlabelled(
+        ctx,
+        { id: checkpointId, path: checkpointFile, committee: result.committee },
+        modelId,
+        control,
+      )
+    }
+    finishRun(db, runId, 'done', message, checkpointId)
+    return {
+      ...summary(runId, checkpointId, !worse, message, train, dev, labelled, result),
+      parentDev,
+      rescored,
+    }
+  } catch (error) {
+    await removeCheckpointFiles(checkpointFile, [])
+    finishRun(db, runId, control.signal?.aborted ? 'cancelled' : 'failed', (error as Error).message)
+    throw error
+  }
+}
+
+function summary(
+  runId: number,
+  checkpointId: number | null,
+  activated: boolean,
+  message: string,
+  train: LabelledUtterance[],
+  dev: LabelledUtterance[],
+  labelled: LabelledUtterance[],
+  result: { dev: TrainSummary['dev']; trainMs: number; skipped: number[] },
+): TrainSummary {
+  return {
+    runId,
+    checkpointId,
+    activated,
+    message,
+    trainUtterances: train.length,
+    devUtterances: dev.length,
+    testUtterances: labelled.filter((u) => u.split === 'test').length,
+    correctedSec: train
+      .filter((u) => u.source === 'annotator')
+      .reduce((s, u) => s + u.endSec - u.startSec, 0),
+    dev: result.dev,
+    parentDev: null,
+    trainMs: result.trainMs,
+    skipped: result.skipped,
+    rescored: 0,
+  }
+}
+
+async function removeCheckpointFiles(file: string, committee: string[]): Promise<void> {
+  await Promise.all([file, ...committee].map((f) => rm(f, { force: true })))
+}
+
+/**
+ * New hypotheses, confidences and acquisition scores from a checkpoint for every utterance
+ * nobody has transcribed (from cached hidden states; the encoder runs only where none are
+ * cached), then the queue's priorities under the project's strategy.
+ */
+export async function rescoreUnlabelled(
+  ctx: AdaptContext,
+  checkpoint: { id: number; path: string; committee: string[] },
+  modelId: number,
+  control: Pick<TrainControl, 'signal' | 'onProgress'> = {},
+): Promise<number> {
+  const { db } = ctx
+  const pending = db
+    .prepare(
+      `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u JOIN recording r ON r.id = u.recording_id
+       WHERE u.merged_into IS NULL
+         AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = ?)
+       ORDER BY u.id`,
+    )
+    .all(checkpoint.id) as { id: number; start_sec: number; end_sec: number; sha256: string }[]
+  const store = resultStore(db, modelId, checkpoint.id)
+  const dir = hiddenCacheDir(ctx.paths)
+  const options = { ...defaultTranscribeOptions, hiddenDir: dir }
+  let done = 0
+  for (let i = 0; i < pending.length; i += 64) {
+    if (control.signal?.aborted) break
+    control.onProgress?.(80 + Math.round((20 * i) / pending.length), 100, 'Rescoring')
+    const items = pending.slice(i, i + 64).map((u) =>
+      item(
+        {
+          utteranceId: u.id,
+          recordingSha256: u.sha256,
+          startSec: u.start_sec,
+          endSec: u.end_sec,
+        },
+        ctx.paths,
+      ),
+    )
+    const out = await ctx.inference.rescore({
+      modelKey: ctx.model.id,
+      modelSha256: ctx.model.registration.sha256,
+      hiddenDir: dir,
+      checkpoint: { id: checkpoint.id, path: checkpoint.path },
+      committee: checkpoint.committee,
+      items,
+      options,
+    })
+    store(out.results)
+    done += out.results.length
+    const missing = new Set(out.missing)
+    if (missing.size) {
+      const batch = await ctx.inference.transcribe(
+        ctx.model.dir,
+        ctx.model.id,
+        items.filter((it) => missing.has(it.utteranceId)),
+        {
+          ...options,
+          checkpoint: {
+            id: checkpoint.id,
+            path: checkpoint.path,
+            modelSha256: ctx.model.registration.sha256,
+          },
+        },
+        ctx.settings,
+      )
+      store(batch.results)
+      done += batch.results.length
+    }
+  }
+  updatePriorities(db, adaptationSettings(db).strategy)
+  control.onProgress?.(100, 100, 'Rescored')
+  return done
+}
+
+/** Labelled utterances whose speakers' consent keeps them out of training (for the status line). */
+export { labelledWithoutTrainingConsent }

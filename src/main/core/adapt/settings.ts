@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { acquisitionStrategies, type AcquisitionStrategy } from '../../../shared/domain'
+import type { Db } from '../db/connection'
+
+export { acquisitionStrategies, type AcquisitionStrategy }
+
+/** A project's adaptation settings, kept in project_meta under "adaptation" (JSON). */
+export const adaptationSettingsSchema = z.object({
+  /** Train automatically after this many new corrections; 0 turns automatic training off. */
+  autoTrainAfter: z.number().int().min(0).max(100_000).default(25),
+  /** How the "most useful first" queue order ranks utterances (docs/active-learning.md). */
+  strategy: z.enum(acquisitionStrategies).default('hybrid'),
+  /** Let confident machine transcripts join training (off until the dev split supports it). */
+  pseudoLabels: z.boolean().default(false),
+  /** Bootstrap heads for committee disagreement (0: none). */
+  committee: z.number().int().min(0).max(8).default(3),
+  bottleneck: z.number().int().min(0).max(1024).default(64),
+  learningRate: z.number().positive().max(1).default(3e-3),
+  weightDecay: z.number().min(0).max(1).default(0.01),
+  clipNorm: z.number().positive().default(5),
+  batchFrames: z.number().int().min(100).max(100_000).default(2000),
+  maxEpochs: z.number().int().min(1).max(1000).default(40),
+  patience: z.number().int().min(1).max(100).default(5),
+  seed: z.number().int().min(0).default(1),
+})
+export type AdaptationSettings = z.infer<typeof adaptationSettingsSchema>
+
+export function adaptationSettings(db: Db): AdaptationSettings {
+  const row = db.prepare("SELECT value FROM project_meta WHERE key = 'adaptation'").get() as
+    { value: string } | undefined
+  const stored = row ? (JSON.parse(row.value) as unknown) : {}
+  const parsed = adaptationSettingsSchema.safeParse(stored)
+  return parsed.success ? parsed.data : adaptationSettingsSchema.parse({})
+}
+
+export function updateAdaptationSettings(
+  db: Db,
+  patch: Partial<AdaptationSettings>,
+): AdaptationSettings {
+  const next = adaptationSettingsSchema.parse({ ...adaptationSettings(db), ...patch })
+  db.prepare(
+    "INSERT INTO project_meta (key, value) VALUES ('adaptation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  ).run(JSON.stringify(next))
+  return next
+}

@@ -1,0 +1,175 @@
+import type { AcquisitionStrategy } from '../../../shared/domain'
+import { greedyDecode, prefixBeamSearch, type Posteriors } from '../asr/ctc'
+import { meanFrameEntropy, meanPool } from '../asr/decode-utterance'
+import type { Vocabulary } from '../asr/vocab'
+import { posteriors, type AdapterHeadParams, type AdapterHeadShape } from '../train/adapter-head'
+import { train } from '../train/trainer'
+import { rankPool, type PoolItem } from './acquisition'
+import { devScores, loadExamples, startingParams, type Loaded } from './train-job'
+import type { TrainExampleRef, TrainHyperparameters, TrainJobRequest } from './train-protocol'
+
+export interface SimulationExampleRef extends TrainExampleRef {
+  speakerId: number
+  durationSec: number
+}
+
+export interface SimulationRequest {
+  id: number
+  type: 'simulate'
+  /** The train split: what the simulated annotator may be asked to transcribe. */
+  pool: SimulationExampleRef[]
+  dev: TrainExampleRef[]
+  test: TrainExampleRef[]
+  vocabulary: Vocabulary
+  baseHead: TrainJobRequest['baseHead']
+  shape: AdapterHeadShape
+  hyper: TrainHyperparameters
+  strategies: AcquisitionStrategy[]
+  budgetSec: number
+  stepSec: number
+  seeds: number
+  stop: SharedArrayBuffer
+}
+
+export interface CurvePoint {
+  labelledSec: number
+  labelled: number
+  devCer: number
+  devWer: number
+  testCer: number
+  testWer: number
+}
+
+export interface SimulationCurve {
+  strategy: AcquisitionStrategy
+  seed: number
+  points: CurvePoint[]
+}
+
+export interface SimulationResult {
+  curves: SimulationCurve[]
+  cancelled: boolean
+  ms: number
+}
+
+interface PoolExample extends Loaded {
+  speakerId: number
+  durationSec: number
+  embedding: Float32Array
+}
+
+/** What the current head says about one pool utterance: the measures strategies rank by. */
+function measure(
+  params: AdapterHeadParams,
+  e: PoolExample,
+  vocabulary: Vocabulary,
+  withMargin: boolean,
+): PoolItem {
+  const p: Posteriors = posteriors(params, e.hidden, e.frames)
+  const best = greedyDecode(p, vocabulary.blank)
+  let margin: number | null = null
+  if (withMargin) {
+    const beams = prefixBeamSearch(p, {
+      blank: vocabulary.blank,
+      beamWidth: 4,
+      nBest: 2,
+      tokenPruning: 8,
+      maxTokensPerFrame: 4,
+    })
+    margin = beams[1] ? beams[0]!.logProb - beams[1].logProb : null
+  }
+  return {
+    id: e.utteranceId,
+    speakerId: e.speakerId,
+    durationSec: e.durationSec,
+    leastConfidence: 1 - Math.exp(best.logProb / (best.tokens.length + 1)),
+    entropy: meanFrameEntropy(p),
+    margin,
+    disagreement: null,
+    embedding: e.embedding,
+  }
+}
+
+/**
+ * The active-learning loop with an oracle, in the training worker: for each strategy and seed,
+ * start from the same first checkpoint (base head rows, fresh adapter), and repeatedly let the
+ * strategy pick `stepSec` of audio from the pool, "transcribe" it with the reference, train the
+ * child from its parent as the app does, and score dev and test. Random is the baseline.
+ */
+export async function runSimulation(
+  request: SimulationRequest,
+  progress: (fraction: number) => void,
+): Promise<SimulationResult> {
+  const started = performance.now()
+  const stopFlag = new Int32Array(request.stop)
+  const shouldStop = (): boolean => Atomics.load(stopFlag, 0) === 1
+  const loaded = await loadExamples(request.pool)
+  const pool: PoolExample[] = loaded.map((e, i) => ({
+    ...e,
+    speakerId: request.pool[i]!.speakerId,
+    durationSec: request.pool[i]!.durationSec,
+    embedding: meanPool(e.hidden, e.frames, request.shape.dim),
+  }))
+  const dev = await loadExamples(request.dev)
+  const test = await loadExamples(request.test)
+  const rounds = Math.ceil(request.budgetSec / request.stepSec)
+  const total = request.strategies.length * request.seeds * rounds
+  let done = 0
+  const curves: SimulationCurve[] = []
+  for (const strategy of request.strategies)
+    for (let seed = 1; seed <= request.seeds; seed++) {
+      if (shouldStop()) return { curves, cancelled: true, ms: performance.now() - started }
+      const hyper = { ...request.hyper, seed }
+      let params = startingParams({ ...request, hyper }, null)
+      const score = (): Omit<CurvePoint, 'labelledSec' | 'labelled'> => {
+        const d = devScores(params, request.vocabulary, dev)
+        const t = devScores(params, request.vocabulary, test)
+        return { devCer: d.cer, devWer: d.wer, testCer: t.cer, testWer: t.wer }
+      }
+      const labelled = new Set<number>()
+      let labelledSec = 0
+      const points: CurvePoint[] = [{ labelledSec: 0, labelled: 0, ...score() }]
+      for (let round = 1; round <= rounds && labelled.size < pool.length; round++) {
+        if (shouldStop()) return { curves, cancelled: true, ms: performance.now() - started }
+        const remaining = pool.filter((e) => !labelled.has(e.utteranceId))
+        const speakerCorrected = new Map<number, number>()
+        for (const e of pool)
+          if (labelled.has(e.utteranceId))
+            speakerCorrected.set(e.speakerId, (speakerCorrected.get(e.speakerId) ?? 0) + 1)
+        const items = remaining.map((e) =>
+          measure(params, e, request.vocabulary, strategy === 'margin'),
+        )
+        const ranked = rankPool(items, strategy, {
+          labelled: pool.filter((e) => labelled.has(e.utteranceId)).map((e) => e.embedding),
+          speakerCorrected,
+          corrected: labelled.size,
+          seed,
+        })
+        const target = Math.min(request.budgetSec, round * request.stepSec)
+        const byId = new Map(pool.map((e) => [e.utteranceId, e]))
+        for (const r of ranked) {
+          if (labelledSec >= target) break
+          labelled.add(r.id)
+          labelledSec += byId.get(r.id)!.durationSec
+        }
+        const trainSet = pool.filter((e) => labelled.has(e.utteranceId))
+        const result = train(params, trainSet, dev, {
+          learningRate: hyper.learningRate,
+          weightDecay: hyper.weightDecay,
+          clipNorm: hyper.clipNorm,
+          batchFrames: hyper.batchFrames,
+          maxEpochs: hyper.maxEpochs,
+          patience: hyper.patience,
+          seed,
+          blank: request.vocabulary.blank,
+          shouldStop,
+          evaluate: (p) => devScores(p, request.vocabulary, dev).cer,
+        })
+        params = result.params
+        points.push({ labelledSec, labelled: labelled.size, ...score() })
+        progress(++done / total)
+      }
+      curves.push({ strategy, seed, points })
+    }
+  return { curves, cancelled: false, ms: performance.now() - started }
+}

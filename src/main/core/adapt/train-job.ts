@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto'
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import { greedyDecode } from '../asr/ctc'
+import { decodeTokens, type Vocabulary } from '../asr/vocab'
+import { scoreTranscripts } from '../../../shared/metrics/score'
+import { posteriors, type AdapterHeadParams } from '../train/adapter-head'
+import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint-file'
+import { seededRandom } from '../train/random'
+import { train, type TrainExample } from '../train/trainer'
+import { readHiddenStates } from './hidden-cache'
+import type { DevScores, TrainExampleRef, TrainJobRequest, TrainJobResult } from './train-protocol'
+import { BLANK, inheritParams } from './vocabulary'
+
+export interface Loaded extends TrainExample {
+  utteranceId: number
+  text: string
+}
+
+export async function loadExamples(refs: TrainExampleRef[]): Promise<Loaded[]> {
+  const out: Loaded[] = []
+  for (const ref of refs) {
+    const h = await readHiddenStates(ref.file)
+    out.push({
+      utteranceId: ref.utteranceId,
+      hidden: h.data,
+      frames: h.frames,
+      targets: ref.targets,
+      text: ref.text,
+    })
+  }
+  return out
+}
+
+/** Greedy-decoded CER and WER of a head on examples (the dev split). */
+export function devScores(
+  params: AdapterHeadParams,
+  vocabulary: Vocabulary,
+  examples: Loaded[],
+): DevScores {
+  const refs = new Map<string, string>()
+  const hyps = new Map<string, string>()
+  for (const e of examples) {
+    const p = posteriors(params, e.hidden, e.frames)
+    refs.set(String(e.utteranceId), e.text)
+    hyps.set(
+      String(e.utteranceId),
+      decodeTokens(greedyDecode(p, vocabulary.blank).tokens, vocabulary),
+    )
+  }
+  const s = scoreTranscripts(refs, hyps)
+  return { utterances: examples.length, cer: s.cer, wer: s.wer }
+}
+
+/**
+ * Where training starts: the parent checkpoint's adapter and head, or (first checkpoint) a fresh
+ * adapter and the base model's own head rows for the tokens both vocabularies share.
+ */
+export function startingParams(
+  request: Pick<TrainJobRequest, 'baseHead' | 'shape' | 'vocabulary' | 'hyper'>,
+  parent: { params: AdapterHeadParams; vocabulary: Vocabulary } | null,
+): AdapterHeadParams {
+  const base = request.baseHead
+  return inheritParams(
+    parent ??
+      (base
+        ? {
+            params: {
+              shape: { dim: request.shape.dim, bottleneck: 0, vocab: base.tokens.length },
+              data: Float32Array.from([...base.weight, ...base.bias]),
+            },
+            // The base blank (whatever it is called: <pad>, <blank>) starts ours.
+            vocabulary: {
+              tokens: base.tokens.map((t, i) => (i === base.blank ? BLANK : t)),
+              blank: base.blank,
+              wordDelimiter: null,
+            },
+          }
+        : null),
+    request.shape,
+    request.vocabulary,
+    request.hyper.seed,
+  )
+}
+
+/**
+ * One training run, inside the training worker: load the cached hidden states, train the
+ * adapter and head (early stopping on dev CER), score parent and child on the same dev split,
+ * train the bootstrap committee, and write the checkpoint file(s) aside, renamed into place
+ * only when complete. The database is not touched here: the main thread records the result.
+ */
+export async function runTrainJob(
+  request: TrainJobRequest,
+  progress: (fraction: number) => void,
+): Promise<TrainJobResult> {
+  const stopFlag = new Int32Array(request.stop)
+  const shouldStop = (): boolean => Atomics.load(stopFlag, 0) === 1
+  const trainSet = await loadExamples(request.train)
+  const devSet = await loadExamples(request.dev)
+  const parent = request.parent
+    ? decodeCheckpoint(await readFile(request.parent.path), request.parent.path)
+    : null
+  const parentVocabulary = (parent?.meta as { vocabulary?: Vocabulary } | undefined)?.vocabulary
+  const init = startingParams(
+    request,
+    parent && parentVocabulary ? { params: parent.params, vocabulary: parentVocabulary } : null,
+  )
+  const parentDev =
+    parent && parentVocabulary && devSet.length
+      ? devScores(parent.params, parentVocabulary, devSet)
+      : null
+  const started = performance.now()
+  const share = request.committee > 0 ? 0.8 : 1
+  const result = train(init, trainSet, devSet, {
+    learningRate: request.hyper.learningRate,
+    weightDecay: request.hyper.weightDecay,
+    clipNorm: request.hyper.clipNorm,
+    batchFrames: request.hyper.batchFrames,
+    maxEpochs: request.hyper.maxEpochs,
+    patience: request.hyper.patience,
+    seed: request.hyper.seed,
+    blank: request.vocabulary.blank,
+    shouldStop,
+    evaluate: devSet.length
+      ? (params) => devScores(params, request.vocabulary, devSet).cer
+      : undefined,
+    onProgress: (p) => progress(share * ((p.epoch - 1 + p.step / Math.max(1, p.steps)) / p.epochs)),
+  })
+  const trainMs = performance.now() - started
+  const dev = devSet.length ? devScores(result.params, request.vocabulary, devSet) : null
+  const bytes = encodeCheckpoint(result.params, request.meta)
+  const committee: string[] = []
+  const committeeStarted = performance.now()
+  if (!result.cancelled) {
+    // Head-only heads on bootstrap resamples of the training set, over the adapted features'
+    // parent (the new adapter is shared): cheap, since the features are cached.
+    for (let k = 0; k < request.committee && !shouldStop(); k++) {
+      const random = seededRandom(request.hyper.seed * 1000 + k + 1)
+      const sample = trainSet.map(() => trainSet[Math.floor(random.next() * trainSet.length)]!)
+      const member = train(result.params, sample, [], {
+        learningRate: request.hyper.learningRate,
+        weightDecay: request.hyper.weightDecay,
+        clipNorm: request.hyper.clipNorm,
+        batchFrames: request.hyper.batchFrames,
+        maxEpochs: Math.max(2, Math.round(request.hyper.maxEpochs / 4)),
+        patience: request.hyper.patience,
+        seed: request.hyper.seed + k + 1,
+        blank: request.vocabulary.blank,
+        headOnly: true,
+        shouldStop,
+        onProgress: (p) =>
+          progress(
+            share +
+              ((1 - share) * (k + (p.epoch - 1 + p.step / Math.max(1, p.steps)) / p.epochs)) /
+                request.committee,
+          ),
+      })
+      const file = `${request.out}.committee-${k}`
+      await writeAside(file, encodeCheckpoint(member.params, request.meta))
+      committee.push(file)
+    }
+  }
+  if (!result.cancelled) await writeAside(request.out, bytes)
+  progress(1)
+  return {
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    stoppedEarly: result.stoppedEarly,
+    cancelled: result.cancelled || shouldStop(),
+    skipped: result.skipped.map((i) => trainSet[i]!.utteranceId),
+    dev,
+    parentDev,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    committee,
+    trainMs,
+    committeeMs: performance.now() - committeeStarted,
+  }
+}
+
+async function writeAside(file: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`
+  await writeFile(temporary, bytes)
+  await rename(temporary, file)
+}

@@ -1,0 +1,69 @@
+import type { Vocabulary } from '../asr/vocab'
+import type { AdapterHeadShape } from '../train/adapter-head'
+import type { CheckpointMeta } from './head-runtime'
+
+/** Training hyper-parameters (defaults and their measurement: docs/training.md). */
+export interface TrainHyperparameters {
+  bottleneck: number
+  learningRate: number
+  weightDecay: number
+  clipNorm: number
+  batchFrames: number
+  maxEpochs: number
+  patience: number
+  seed: number
+}
+
+export interface TrainExampleRef {
+  utteranceId: number
+  /** The hidden-state cache file (hidden-cache.ts). */
+  file: string
+  targets: number[]
+  /** The reference as the head should write it, for dev CER/WER. */
+  text: string
+}
+
+export interface TrainJobRequest {
+  id: number
+  type: 'train'
+  train: TrainExampleRef[]
+  dev: TrainExampleRef[]
+  vocabulary: Vocabulary
+  /** The checkpoint this one starts from (also scored on the same dev split), or null. */
+  parent: { path: string; modelSha256: string } | null
+  /**
+   * Without a parent: the base model's own head (recovered by least squares), whose rows start
+   * the new head's rows for the tokens both vocabularies share.
+   */
+  baseHead: { tokens: string[]; blank: number; weight: Float32Array; bias: Float32Array } | null
+  shape: AdapterHeadShape
+  hyper: TrainHyperparameters
+  /** How many head-only bootstrap heads to train for committee disagreement (0: none). */
+  committee: number
+  /** Where to write the checkpoint file (then the committee's, as `<out>.committee-<k>`). */
+  out: string
+  meta: CheckpointMeta
+  /** Int32Array over it: [0] set to 1 asks the worker to stop. */
+  stop: SharedArrayBuffer
+}
+
+export interface DevScores {
+  utterances: number
+  cer: number
+  wer: number
+}
+
+export interface TrainJobResult {
+  history: { epoch: number; trainLoss: number; devLoss: number | null; devMetric?: number | null }[]
+  bestEpoch: number
+  stoppedEarly: boolean
+  cancelled: boolean
+  /** Training utterances left out because their audio is too short for their transcript. */
+  skipped: number[]
+  dev: DevScores | null
+  parentDev: DevScores | null
+  sha256: string
+  committee: string[]
+  trainMs: number
+  committeeMs: number
+}

@@ -1,0 +1,62 @@
+import { WorkerPool, type WorkerFactory } from '../workers/pool'
+import type { SimulationRequest, SimulationResult } from './simulate'
+import type { TrainJobRequest, TrainJobResult } from './train-protocol'
+
+/** The training worker: one, since a project trains one checkpoint at a time. */
+export class TrainWorkers {
+  private readonly pool: WorkerPool
+
+  constructor(factory: WorkerFactory) {
+    // Long: a simulation trains hundreds of times (a hung worker is still caught, after 3 h).
+    this.pool = new WorkerPool('training', factory, 1, 'no checkpoint was made', 3 * 3600_000)
+  }
+
+  /**
+   * Trains in the worker. Aborting `signal` sets the shared stop flag; the worker stops at its
+   * next step and answers with `cancelled: true` (and writes no checkpoint).
+   */
+  train(
+    request: Omit<TrainJobRequest, 'id' | 'type' | 'stop'>,
+    signal?: AbortSignal,
+    onProgress?: (fraction: number) => void,
+  ): Promise<TrainJobResult> {
+    return this.withStop(signal, (stop) =>
+      this.pool.request<TrainJobResult>(
+        { ...request, type: 'train', stop },
+        'training',
+        onProgress,
+      ),
+    )
+  }
+
+  /** The active-learning simulation (simulate.ts), cancellable the same way. */
+  simulate(
+    request: Omit<SimulationRequest, 'id' | 'type' | 'stop'>,
+    signal?: AbortSignal,
+    onProgress?: (fraction: number) => void,
+  ): Promise<SimulationResult> {
+    return this.withStop(signal, (stop) =>
+      this.pool.request<SimulationResult>(
+        { ...request, type: 'simulate', stop },
+        'simulation',
+        onProgress,
+      ),
+    )
+  }
+
+  private withStop<T>(
+    signal: AbortSignal | undefined,
+    run: (stop: SharedArrayBuffer) => Promise<T>,
+  ): Promise<T> {
+    const stop = new SharedArrayBuffer(4)
+    const flag = new Int32Array(stop)
+    const onAbort = (): void => void Atomics.store(flag, 0, 1)
+    if (signal?.aborted) onAbort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    return run(stop).finally(() => signal?.removeEventListener('abort', onAbort))
+  }
+
+  close(): Promise<void> {
+    return this.pool.close()
+  }
+}

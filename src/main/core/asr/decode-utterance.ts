@@ -1,0 +1,119 @@
+import { forcedAlign, wordTimings } from './align'
+import { frameConfidences, utteranceConfidence, wordConfidences } from './confidence'
+import { prefixBeamSearch, type Posteriors } from './ctc'
+import { WordNgram } from './ngram'
+import type {
+  AcquisitionMeasures,
+  HypothesisResult,
+  TranscribeItem,
+  TranscribeOptions,
+} from './transcribe-options'
+import { decodeTokens, encodeText, type Vocabulary } from './vocab'
+
+/**
+ * From one utterance's log-posteriors to what is stored: the N-best list with word times and
+ * confidences, and the measures active learning ranks by. Shared by labelling (posteriors from
+ * the model's own head) and rescoring (posteriors from an adapted checkpoint's head).
+ */
+export function decodeUtterance(
+  vocabulary: Vocabulary,
+  item: TranscribeItem,
+  p: Posteriors,
+  options: TranscribeOptions,
+): {
+  hypotheses: HypothesisResult[]
+  acquisition: Omit<AcquisitionMeasures, 'embedding' | 'disagreement'>
+} {
+  const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
+  const frameConfidence = frameConfidences(p, options.confidence)
+  const beams = prefixBeamSearch(p, {
+    ...(options.lm && vocabulary.wordDelimiter !== null
+      ? {
+          lm: {
+            model: languageModel(options.lm),
+            weight: options.lm.weight,
+            wordBonus: options.lm.wordBonus,
+            delimiter: vocabulary.wordDelimiter,
+            text: (t: number) => vocabulary.tokens[t] ?? '',
+          },
+        }
+      : {}),
+    blank: vocabulary.blank,
+    beamWidth: Math.max(options.beamWidth, options.nBest),
+    nBest: options.nBest,
+    tokenPruning: 10,
+    maxTokensPerFrame: Math.max(options.beamWidth, options.nBest),
+  })
+  const hypotheses = beams.map((beam, index) => {
+    const text = decodeTokens(beam.tokens, vocabulary)
+    const encoded = encodeText(text, vocabulary)
+    const alignment = forcedAlign(p, encoded.ids, vocabulary.blank)
+    const timings = wordTimings(alignment, encoded.words, encoded.wordOfToken, stride, p.frames)
+    const confidences = wordConfidences(
+      frameConfidence,
+      alignment.tokens,
+      encoded.wordOfToken,
+      encoded.words.length,
+    )
+    return {
+      rank: index + 1,
+      text,
+      logProb: beam.logProb,
+      confidence: utteranceConfidence(confidences),
+      words: timings.map((w, k) => ({
+        word: w.word,
+        startSec: item.startSec + w.startSec,
+        endSec: item.startSec + w.endSec,
+        confidence: confidences[k] ?? null,
+        alignmentScore: w.score,
+      })),
+    }
+  })
+  const best = beams[0]
+  const second = beams[1]
+  return {
+    hypotheses,
+    acquisition: {
+      // 1 − P(best)^(1/(tokens + 1)): the per-token probability of the best transcript, so long
+      // utterances are not uncertain merely for being long.
+      leastConfidence: best ? 1 - Math.exp(best.logProb / (best.tokens.length + 1)) : 1,
+      entropy: meanFrameEntropy(p),
+      margin: best && second ? best.logProb - second.logProb : null,
+    },
+  }
+}
+
+/** Mean over frames of the posterior's entropy, divided by log V so it lies in [0, 1]. */
+export function meanFrameEntropy(p: Posteriors): number {
+  if (p.frames === 0 || p.vocab < 2) return 0
+  let total = 0
+  for (let t = 0; t < p.frames; t++) {
+    let h = 0
+    for (let v = 0; v < p.vocab; v++) {
+      const lp = p.logProbs[t * p.vocab + v]!
+      if (lp > -80) h -= Math.exp(lp) * lp
+    }
+    total += h
+  }
+  return total / p.frames / Math.log(p.vocab)
+}
+
+/** Mean of the frames' hidden states: the utterance's point for diversity sampling. */
+export function meanPool(
+  data: Float32Array | Float64Array,
+  frames: number,
+  dim: number,
+): Float32Array {
+  const out = new Float32Array(dim)
+  for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[d]! += data[t * dim + d]!
+  if (frames > 0) for (let d = 0; d < dim; d++) out[d]! /= frames
+  return out
+}
+
+/** The language model of the current labelling run, built once in the worker. */
+let cachedLm: { key: string; model: WordNgram } | null = null
+
+function languageModel(lm: NonNullable<TranscribeOptions['lm']>): WordNgram {
+  if (cachedLm?.key !== lm.key) cachedLm = { key: lm.key, model: WordNgram.build(lm.sentences) }
+  return cachedLm.model
+}

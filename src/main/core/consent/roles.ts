@@ -1,0 +1,36 @@
+import type { AnnotatorRole } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { Db } from '../db/connection'
+
+export interface Actor {
+  id: number
+  name: string
+  role: AnnotatorRole
+}
+
+/** The profile a call names as acting; an unknown id is refused rather than trusted. */
+export function actor(db: Db, annotatorId: number): Actor {
+  const row = db.prepare('SELECT id, name, role FROM annotator WHERE id = ?').get(annotatorId) as
+    Actor | undefined
+  if (!row)
+    throw new SautiError(
+      'forbidden',
+      `no annotator profile with id ${annotatorId}: choose your profile first.`,
+    )
+  return row
+}
+
+/**
+ * Consent decides what leaves the project, so only a lead may change it or export. The check is
+ * local (profiles are not accounts): it keeps annotators from doing it by mistake and records who
+ * did, which is what the audit trail needs.
+ */
+export function requireLead(db: Db, annotatorId: number, action: string): Actor {
+  const who = actor(db, annotatorId)
+  if (who.role !== 'lead')
+    throw new SautiError(
+      'forbidden',
+      `only a lead may ${action}; "${who.name}" is ${who.role === 'annotator' ? 'an' : 'a'} ${who.role}.`,
+    )
+  return who
+}

@@ -1,0 +1,114 @@
+import type { ExportFormat, Split } from '../../../shared/domain'
+import {
+  writeCommonVoice,
+  writeCsvManifest,
+  writeEaf,
+  writeHuggingFace,
+  writeKaldi,
+  writeNemo,
+  writeSrt,
+  writeTextGrid,
+  writeVtt,
+} from '../formats/corpus'
+import type { AudioMode, Corpus, ExportResult, OutFile } from '../formats/corpus/model'
+
+const splits: Split[] = ['train', 'dev', 'test']
+
+/**
+ * Kaldi speaker ids cannot hold every character a speaker code may ("SPK-SW-01" becomes
+ * "SPK_SW_01"), so each data directory gets `spk2code`, which Kaldi ignores and Sauti's importer
+ * reads, to bring the original codes back.
+ */
+function speakerCodes(dir: string, ids: Map<string, string>): OutFile[] {
+  const lines = [...ids]
+    .filter(([code, id]) => code !== id)
+    .map(([code, id]) => `${id} ${code}\n`)
+    .sort()
+  return lines.length ? [{ path: `${dir}/spk2code`, content: lines.join('') }] : []
+}
+
+/**
+ * Every chosen format's files. Dataset formats get one file (or folder) per split, so a recipe
+ * finds train, dev and test where it expects them; annotation and subtitle formats get one file
+ * per recording. Layout in docs/export.md.
+ */
+export function writeFormats(
+  formats: ExportFormat[],
+  corpusFor: (split: Split | 'all' | 'eaf') => Corpus,
+  add: (format: string, result: ExportResult) => ExportResult,
+): OutFile[] {
+  const files: OutFile[] = []
+  const per = (split: Split): Corpus | null => {
+    const c = corpusFor(split)
+    return c.utterances.length ? c : null
+  }
+  const wholeCorpus = corpusFor('all')
+  const mode: AudioMode = wholeCorpus.utterances.some((u) => u.segmentAudioPath)
+    ? 'segments'
+    : 'recordings'
+  for (const format of formats) {
+    if (
+      format === 'kaldi' ||
+      format === 'nemo' ||
+      format === 'huggingface' ||
+      format === 'commonvoice' ||
+      format === 'csv'
+    ) {
+      for (const split of splits) {
+        const corpus = per(split)
+        if (!corpus) continue
+        if (format === 'kaldi') {
+          const k = writeKaldi(corpus, { dir: `kaldi/${split}`, audio: mode })
+          add('Kaldi', k)
+          files.push(...k.files, ...speakerCodes(`kaldi/${split}`, k.ids.speakers))
+        } else if (format === 'nemo')
+          files.push(
+            ...add(
+              'NeMo',
+              writeNemo(corpus, { dir: 'nemo', name: `${split}_manifest.jsonl`, audio: mode }),
+            ).files,
+          )
+        else if (format === 'huggingface')
+          files.push(
+            ...add('Hugging Face', writeHuggingFace(corpus, { dir: `clips/${split}` })).files,
+          )
+        else if (format === 'commonvoice')
+          files.push(
+            ...add(
+              'Common Voice',
+              writeCommonVoice(corpus, { dir: '', name: `${split}.tsv`, clipsDir: 'clips' }),
+            ).files,
+          )
+        else
+          files.push(
+            ...add(
+              'CSV',
+              writeCsvManifest(corpus, { dir: 'csv', name: `${split}.csv`, audio: mode }),
+            ).files,
+          )
+      }
+      continue
+    }
+    if (format === 'eaf') {
+      const corpus = corpusFor('eaf')
+      if (corpus.utterances.length)
+        files.push(...add('ELAN', writeEaf(corpus, { dir: 'eaf' })).files)
+      const left = wholeCorpus.recordings.length - corpus.recordings.length
+      if (left > 0)
+        add('ELAN', {
+          files: [],
+          notes: [
+            {
+              kind: 'skipped',
+              message: `${left} recording(s) have no .eaf: ELAN links the whole recording, and other speakers without consent are heard in them`,
+            },
+          ],
+        })
+    } else if (format === 'textgrid')
+      files.push(...add('Praat', writeTextGrid(wholeCorpus, { dir: 'textgrid' })).files)
+    else if (format === 'vtt')
+      files.push(...add('WebVTT', writeVtt(wholeCorpus, { dir: 'vtt' })).files)
+    else files.push(...add('SRT', writeSrt(wholeCorpus, { dir: 'srt' })).files)
+  }
+  return files
+}

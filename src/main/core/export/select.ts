@@ -1,0 +1,270 @@
+import type {
+  ConsentScope,
+  RevisionSourceKind,
+  SpeakerGender,
+  Split,
+  UtteranceStatus,
+  WordTiming,
+} from '../../../shared/domain'
+import { consentedSpeakers } from '../annotate/consent'
+import type { Db } from '../db/connection'
+import type { LanguageSpan } from '../formats/corpus/model'
+
+/** Filters an export applies before consent: which utterances, labelled by whom. */
+export interface ExportFilter {
+  statuses: UtteranceStatus[]
+  /** Label sources kept: a person's revision, an import, or a model (its best hypothesis). */
+  sources: RevisionSourceKind[]
+  /** Only these languages (empty: all). */
+  languages: string[]
+}
+
+export interface SelectedUtterance {
+  id: number
+  recordingId: number
+  startSec: number
+  endSec: number
+  speakerId: number
+  language: string | null
+  text: string
+  spans: LanguageSpan[]
+  /** Word times, when the label is (or equals) the model's hypothesis that has them. */
+  words: { word: string; start: number; end: number }[]
+  source: RevisionSourceKind
+  split: Split | null
+}
+
+export interface SelectedRecording {
+  id: number
+  sha256: string
+  format: string
+  durationSec: number
+  licence: string | null
+  /** Every utterance heard in it is by a speaker who consented to this use (see docs/export.md). */
+  wholeConsented: boolean
+}
+
+export interface SelectedSpeaker {
+  id: number
+  code: string
+  gender: SpeakerGender | null
+  ageBand: string | null
+  dialect: string | null
+  firstLanguage: string | null
+}
+
+export interface Selection {
+  utterances: SelectedUtterance[]
+  recordings: Map<number, SelectedRecording>
+  speakers: Map<number, SelectedSpeaker>
+  /** Utterances that passed the filters but whose speaker lacks the consent (or is unknown). */
+  withoutConsent: number
+}
+
+interface Row {
+  id: number
+  recording_id: number
+  start_sec: number
+  end_sec: number
+  speaker_id: number | null
+  language: string | null
+  split: Split | null
+  revision_text: string | null
+  revision_spans: string | null
+  revision_source: RevisionSourceKind | null
+  hypothesis_text: string | null
+  hypothesis_times: string | null
+  consented: number
+}
+
+const wordsOf = (text: string): string[] => text.split(/\s+/).filter(Boolean)
+
+/** Spans that still fit their text (ordered, inside it, not overlapping); else none. */
+function validSpans(spans: LanguageSpan[], words: number): LanguageSpan[] {
+  let previous = 0
+  for (const s of spans) {
+    if (!(s.start >= previous && s.end > s.start && s.end <= words)) return []
+    previous = s.end
+  }
+  return spans
+}
+
+function wordTimes(text: string, json: string | null): SelectedUtterance['words'] {
+  if (!json) return []
+  const times = JSON.parse(json) as WordTiming[]
+  const words = wordsOf(text)
+  if (times.length !== words.length) return []
+  return words.map((word, i) => ({
+    word,
+    start: times[i]?.startSec ?? 0,
+    end: times[i]?.endSec ?? 0,
+  }))
+}
+
+/**
+ * What an export for `use` may contain at `now`: the newest non-draft label of every utterance
+ * that passes the filters, from speakers whose consent to `use` holds at `now`, in recordings
+ * whose audio has not been purged. Consent is decided in the same SQL as the selection (one
+ * snapshot), and nothing about a speaker without it (text, times, metadata) leaves this function:
+ * only the count of such utterances does.
+ */
+export function selectForExport(
+  db: Db,
+  use: ConsentScope,
+  filter: ExportFilter,
+  now: string,
+): Selection {
+  const consented = consentedSpeakers(use)
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, ss.split,
+              v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
+              h.text AS hypothesis_text, h.word_times AS hypothesis_times,
+              (u.speaker_id IS NOT NULL AND u.speaker_id IN (${consented})) AS consented
+       FROM utterance u
+       JOIN recording r ON r.id = u.recording_id
+       LEFT JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
+       LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
+       LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
+       WHERE u.merged_into IS NULL AND r.purged_at IS NULL
+         AND u.status IN (SELECT value FROM json_each(:statuses))
+         AND (:anyLanguage = 1 OR u.language IN (SELECT value FROM json_each(:languages)))
+       ORDER BY u.recording_id, u.start_sec, u.id`,
+    )
+    .all({
+      now,
+      statuses: JSON.stringify(filter.statuses),
+      anyLanguage: filter.languages.length === 0 ? 1 : 0,
+      languages: JSON.stringify(filter.languages),
+    }) as Row[]
+  const selection: Selection = {
+    utterances: [],
+    recordings: new Map(),
+    speakers: new Map(),
+    withoutConsent: 0,
+  }
+  for (const r of rows) {
+    const label =
+      r.revision_text !== null && r.revision_source !== null
+        ? { text: r.revision_text, source: r.revision_source, spans: r.revision_spans ?? '[]' }
+        : r.hypothesis_text !== null
+          ? { text: r.hypothesis_text, source: 'model' as const, spans: '[]' }
+          : null
+    if (!label || !filter.sources.includes(label.source)) continue
+    if (!r.consented || r.speaker_id === null) {
+      selection.withoutConsent++
+      continue
+    }
+    const sameAsHypothesis = label.text === r.hypothesis_text
+    selection.utterances.push({
+      id: r.id,
+      recordingId: r.recording_id,
+      startSec: r.start_sec,
+      endSec: r.end_sec,
+      speakerId: r.speaker_id,
+      language: r.language,
+      text: label.text,
+      spans: validSpans(JSON.parse(label.spans) as LanguageSpan[], wordsOf(label.text).length),
+      words: sameAsHypothesis ? wordTimes(label.text, r.hypothesis_times) : [],
+      source: label.source,
+      split: r.split,
+    })
+  }
+  const recordingIds = [...new Set(selection.utterances.map((u) => u.recordingId))]
+  const recording = db.prepare(
+    `SELECT r.id, r.sha256, r.format, r.duration_sec, r.licence,
+            NOT EXISTS (SELECT 1 FROM utterance o WHERE o.recording_id = r.id AND o.merged_into IS NULL
+                          AND (o.speaker_id IS NULL OR o.speaker_id NOT IN (${consented})))
+            AND (r.speaker_id IS NULL OR r.speaker_id IN (${consented})) AS whole
+     FROM recording r WHERE r.id = :id`,
+  )
+  for (const id of recordingIds) {
+    const r = recording.get({ id, now }) as {
+      id: number
+      sha256: string
+      format: string
+      duration_sec: number
+      licence: string | null
+      whole: number
+    }
+    selection.recordings.set(id, {
+      id,
+      sha256: r.sha256,
+      format: r.format,
+      durationSec: r.duration_sec,
+      licence: r.licence,
+      wholeConsented: r.whole === 1,
+    })
+  }
+  const speaker = db.prepare(
+    'SELECT id, code, gender, age_band, dialect, first_language FROM speaker WHERE id = ?',
+  )
+  for (const id of new Set(selection.utterances.map((u) => u.speakerId))) {
+    const s = speaker.get(id) as {
+      id: number
+      code: string
+      gender: SpeakerGender | null
+      age_band: string | null
+      dialect: string | null
+      first_language: string | null
+    }
+    selection.speakers.set(id, {
+      id,
+      code: s.code,
+      gender: s.gender,
+      ageBand: s.age_band,
+      dialect: s.dialect,
+      firstLanguage: s.first_language,
+    })
+  }
+  return selection
+}
+
+/** Leaves out utterances of the given recordings (audio modes that cannot include them). */
+export function withoutRecordings(selection: Selection, drop: Set<number>): Selection {
+  const utterances = selection.utterances.filter((u) => !drop.has(u.recordingId))
+  const speakerIds = new Set(utterances.map((u) => u.speakerId))
+  return {
+    utterances,
+    recordings: new Map([...selection.recordings].filter(([id]) => !drop.has(id))),
+    speakers: new Map([...selection.speakers].filter(([id]) => speakerIds.has(id))),
+    withoutConsent: selection.withoutConsent,
+  }
+}
+
+/** Which record allowed each exported speaker, for the export's manifest. */
+export function consentSnapshot(
+  db: Db,
+  use: ConsentScope,
+  speakerIds: number[],
+  now: string,
+): { at: string; scope: ConsentScope; speakers: Record<string, unknown>[] } {
+  const stmt = db.prepare(
+    `SELECT s.code, c.id, c.granted_at, c.expires_at, c.evidence_sha256, a.name AS recorded_by
+     FROM consent c JOIN speaker s ON s.id = c.speaker_id LEFT JOIN annotator a ON a.id = c.recorded_by
+     WHERE c.speaker_id = ? AND c.scope = ? AND c.withdrawn_at IS NULL
+       AND c.granted_at <= ? AND (c.expires_at IS NULL OR c.expires_at > ?)
+     ORDER BY c.granted_at DESC, c.id DESC LIMIT 1`,
+  )
+  const speakers = [...new Set(speakerIds)]
+    .sort((a, b) => a - b)
+    .map((id) => {
+      const c = stmt.get(id, use, now, now) as {
+        code: string
+        id: number
+        granted_at: string
+        expires_at: string | null
+        evidence_sha256: string | null
+        recorded_by: string | null
+      }
+      return {
+        code: c.code,
+        consentId: c.id,
+        grantedAt: c.granted_at,
+        expiresAt: c.expires_at,
+        evidenceSha256: c.evidence_sha256,
+        recordedBy: c.recorded_by,
+      }
+    })
+  return { at: now, scope: use, speakers }
+}

@@ -1,0 +1,52 @@
+import {
+  normalizationRulesSchema,
+  scoringDefaults,
+  type NormalizationRules,
+} from '../../../shared/text/normalize'
+import { unifyNukta } from '../../../shared/text/letter-variants'
+import type { Db } from '../db/connection'
+
+const KEY = 'normalization'
+
+/**
+ * The project's normalisation rules (docs/metrics.md), kept in project_meta as JSON and read
+ * through the shared schema: a missing rule takes its scoring default. A value that no longer
+ * parses (written by a newer Sauti) falls back to the defaults rather than breaking scoring.
+ */
+export function projectRules(db: Db): NormalizationRules {
+  const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(KEY) as
+    { value: string } | undefined
+  if (!row) return { ...scoringDefaults }
+  const parsed = normalizationRulesSchema.safeParse(JSON.parse(row.value))
+  return parsed.success ? parsed.data : { ...scoringDefaults }
+}
+
+export function updateProjectRules(db: Db, patch: Partial<NormalizationRules>): NormalizationRules {
+  const next = normalizationRulesSchema.parse({ ...projectRules(db), ...patch })
+  db.prepare(
+    'INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(KEY, JSON.stringify(next))
+  return next
+}
+
+/**
+ * What a transcript looks like when stored: the spelling is made canonical but nothing a
+ * reader would see as different is changed. NFC always (canonically equivalent text); a nukta
+ * typed after the vowel sign moved onto its consonant when the project unifies or strips nuktas
+ * (the same letter, spelled the way fonts and search expect); joiners at the edge of a word,
+ * where they join nothing, dropped when the project removes joiners. Stripping nuktas, joiners
+ * inside words (they shape Persian and Indic letters), Arabic letter forms, numerals, case and
+ * punctuation stay as the writer typed them and apply to search and scoring only
+ * (docs/review.md). Words are never added or removed, so language spans keep their indices.
+ */
+export function normalizeForStorage(text: string, rules: NormalizationRules): string {
+  let t = text.normalize('NFC')
+  if (rules.nukta !== 'keep') t = unifyNukta(t).normalize('NFC')
+  if (rules.joiners === 'remove') t = t.replace(/\S+/gu, dropEdgeJoiners)
+  return t
+}
+
+function dropEdgeJoiners(word: string): string {
+  const inner = word.replace(/^[\u200c\u200d]+|[\u200c\u200d]+$/gu, '')
+  return inner === '' ? word : inner
+}

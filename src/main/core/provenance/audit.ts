@@ -1,0 +1,166 @@
+import { diffWords } from 'diff'
+import type {
+  AuditEntry,
+  AuditReport,
+  LanguageSpan,
+  Page,
+  RevisionHistoryEntry,
+  RevisionSourceKind,
+  WordDiffPart,
+} from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { Db } from '../db/connection'
+import { revisionHash, revisionsOf, verifyChain } from './revisions'
+
+interface Row {
+  id: number
+  utterance_id: number
+  parent_id: number | null
+  text: string
+  spans: string
+  source_kind: RevisionSourceKind
+  annotator_id: number | null
+  model_id: number | null
+  checkpoint_id: number | null
+  source_ref: string
+  hypothesis_id: number | null
+  draft: number
+  created_at: string
+  hash: string
+}
+
+/**
+ * Re-verifies every utterance's hash chain (`verifyChain`, the same check the editor relies on)
+ * and names the first revision of each broken chain: a row edited, inserted or deleted behind
+ * the application's back. Spans that are no longer JSON are reported the same way.
+ */
+export function verifyProject(db: Db): AuditReport {
+  const report: AuditReport = { ok: true, utterances: 0, revisions: 0, broken: [] }
+  const counts = db
+    .prepare('SELECT utterance_id, count(*) AS n FROM revision GROUP BY utterance_id ORDER BY 1')
+    .all() as { utterance_id: number; n: number }[]
+  for (const { utterance_id: utteranceId, n } of counts) {
+    report.utterances++
+    report.revisions += n
+    let revisionId: number | null = null
+    try {
+      const result = verifyChain(db, utteranceId)
+      if (!result.ok) revisionId = result.revisionId
+    } catch {
+      revisionId = firstUnreadable(db, utteranceId)
+    }
+    if (revisionId !== null) {
+      report.ok = false
+      report.broken.push({
+        utteranceId,
+        revisionId,
+        reason:
+          'its content or its place in the chain does not match its hash (changed outside Sauti)',
+      })
+    }
+  }
+  return report
+}
+
+/** The first revision of an utterance whose stored spans no longer parse. */
+function firstUnreadable(db: Db, utteranceId: number): number {
+  const rows = db
+    .prepare('SELECT id, spans FROM revision WHERE utterance_id = ? ORDER BY id')
+    .all(utteranceId) as { id: number; spans: string }[]
+  for (const r of rows) {
+    try {
+      JSON.parse(r.spans)
+    } catch {
+      return r.id
+    }
+  }
+  return rows[0]?.id ?? 0
+}
+
+interface LogRow extends Row {
+  annotator: string | null
+  model: string | null
+}
+
+const logQuery = `
+  SELECT v.*, a.name AS annotator, m.name AS model FROM revision v
+  LEFT JOIN annotator a ON a.id = v.annotator_id
+  LEFT JOIN model m ON m.id = v.model_id`
+
+const entry = (r: LogRow): AuditEntry => ({
+  revisionId: r.id,
+  utteranceId: r.utterance_id,
+  parentId: r.parent_id,
+  createdAt: r.created_at,
+  text: r.text,
+  draft: r.draft === 1,
+  source: {
+    kind: r.source_kind,
+    annotator: r.annotator,
+    model: r.model,
+    checkpointId: r.checkpoint_id,
+    ref: r.source_ref,
+  },
+})
+
+/** The project's revision history, oldest first: who or what wrote each label, from what, when. */
+export function auditLog(
+  db: Db,
+  options: { offset: number; limit: number; utteranceId?: number; includeDrafts: boolean },
+): Page<AuditEntry> {
+  const where = `WHERE (:utterance IS NULL OR v.utterance_id = :utterance) AND (:drafts = 1 OR v.draft = 0)`
+  const params = {
+    utterance: options.utteranceId ?? null,
+    drafts: options.includeDrafts ? 1 : 0,
+  }
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM revision v ${where}`).get(params) as { n: number }
+  ).n
+  const rows = db
+    .prepare(`${logQuery} ${where} ORDER BY v.id LIMIT :limit OFFSET :offset`)
+    .all({ ...params, limit: options.limit, offset: options.offset }) as LogRow[]
+  return { total, offset: options.offset, items: rows.map(entry) }
+}
+
+/** Words added and removed from one text to the next, whitespace kept with its words. */
+export function wordDiff(before: string, after: string): WordDiffPart[] {
+  return diffWords(before, after).map((c) => ({
+    kind: c.added ? 'added' : c.removed ? 'removed' : 'same',
+    text: c.value,
+  }))
+}
+
+/**
+ * An utterance's revisions for the history view, oldest first, each with its source, a word
+ * diff to its parent and whether the chain still verifies up to it.
+ */
+export function utteranceHistory(db: Db, utteranceId: number): RevisionHistoryEntry[] {
+  if (!db.prepare('SELECT 1 FROM utterance WHERE id = ?').get(utteranceId))
+    throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
+  const rows = db
+    .prepare(`${logQuery} WHERE v.utterance_id = ? ORDER BY v.id`)
+    .all(utteranceId) as LogRow[]
+  const revisions = new Map(revisionsOf(db, utteranceId).map((r) => [r.id, r]))
+  const texts = new Map(rows.map((r) => [r.id, r.text]))
+  // The same walk as verifyChain, remembering where the chain stops holding.
+  const hashes = new Map<number, string>()
+  let intact = true
+  let parentHash: string | null = null
+  let previousId: number | null = null
+  return rows.map((r) => {
+    const s = revisions.get(r.id)!
+    const mergeHash = s.mergeParentId === null ? null : (hashes.get(s.mergeParentId) ?? '')
+    intact =
+      intact && s.parentId === previousId && revisionHash(parentHash, s, mergeHash) === s.hash
+    parentHash = s.hash
+    previousId = s.id
+    hashes.set(s.id, s.hash)
+    return {
+      ...entry(r),
+      spans: s.spans as LanguageSpan[],
+      hash: r.hash,
+      intact,
+      diff: wordDiff(r.parent_id === null ? '' : (texts.get(r.parent_id) ?? ''), r.text),
+    }
+  })
+}

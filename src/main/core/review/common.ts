@@ -1,0 +1,80 @@
+import type { LanguageSpan, ReviewVerdict } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { Db } from '../db/connection'
+
+/** Reviews are for reviewers and leads; profiles are local, so this guards against mistakes. */
+export function requireReviewer(db: Db, annotatorId: number): { id: number; name: string } {
+  const row = db.prepare('SELECT id, name, role FROM annotator WHERE id = ?').get(annotatorId) as
+    { id: number; name: string; role: string } | undefined
+  if (!row) throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
+  if (row.role === 'annotator')
+    throw new SautiError(
+      'forbidden',
+      `"${row.name}" is an annotator; reviewing needs a reviewer or lead profile`,
+    )
+  return { id: row.id, name: row.name }
+}
+
+export function insertReview(
+  db: Db,
+  input: { revisionId: number; reviewerId: number; verdict: 'approve' | 'reject'; comment: string },
+  now: string,
+): ReviewVerdict {
+  const id = Number(
+    db
+      .prepare(
+        'INSERT INTO review (revision_id, reviewer_id, verdict, comment, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(input.revisionId, input.reviewerId, input.verdict, input.comment, now).lastInsertRowid,
+  )
+  return reviewVerdicts(db, [input.revisionId]).find((r) => r.id === id)!
+}
+
+/** The reviews of some revisions, oldest first. */
+export function reviewVerdicts(db: Db, revisionIds: number[]): ReviewVerdict[] {
+  const rows = db
+    .prepare(
+      `SELECT r.id, r.revision_id, a.name AS reviewer, r.verdict, r.comment, r.created_at
+       FROM review r JOIN annotator a ON a.id = r.reviewer_id
+       WHERE r.revision_id IN (SELECT value FROM json_each(?)) ORDER BY r.id`,
+    )
+    .all(JSON.stringify(revisionIds)) as {
+    id: number
+    revision_id: number
+    reviewer: string
+    verdict: 'approve' | 'reject'
+    comment: string
+    created_at: string
+  }[]
+  return rows.map((r) => ({
+    id: r.id,
+    revisionId: r.revision_id,
+    reviewer: r.reviewer,
+    verdict: r.verdict,
+    comment: r.comment,
+    createdAt: r.created_at,
+  }))
+}
+
+/** Spans must lie inside the text and not overlap (as the annotator's editor requires). */
+export function checkSpans(text: string, spans: LanguageSpan[]): void {
+  const words = text.split(/\s+/u).filter(Boolean).length
+  const sorted = [...spans].sort((a, b) => a.start - b.start)
+  sorted.forEach((s, i) => {
+    if (s.end > words)
+      throw new SautiError(
+        'validation',
+        `a language span ends at word ${s.end}, but the text has ${words} words`,
+      )
+    const next = sorted[i + 1]
+    if (next && next.start < s.end)
+      throw new SautiError('validation', `language spans overlap at word ${next.start}`)
+  })
+}
+
+/** Back to the annotators: pseudo-labelled if a model has labelled it, else new. */
+export function reopenStatus(db: Db, utteranceId: number): 'new' | 'pseudo' {
+  const row = db.prepare('SELECT hypothesis_id FROM utterance WHERE id = ?').get(utteranceId) as
+    { hypothesis_id: number | null } | undefined
+  return row?.hypothesis_id ? 'pseudo' : 'new'
+}

@@ -1,0 +1,253 @@
+import type {
+  AnnotatorRole,
+  LanguageSpan,
+  ReviewRevision,
+  ReviewVerdict,
+  RevisionInfo,
+  UtteranceReviewHistory,
+  UtteranceStatus,
+} from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import { utteranceDetail } from '../annotate/editor'
+import type { Db } from '../db/connection'
+import { normalizeForStorage, projectRules } from '../language/rules'
+import { wordScripts } from '../language/tokens'
+import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
+import { openDouble } from './blind'
+import { checkSpans, insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
+
+interface UtteranceRow {
+  id: number
+  status: UtteranceStatus
+  flag_reason: UtteranceReviewHistory['flagReason']
+  language: string | null
+  merged_into: number | null
+  code: string | null
+  dialect: string | null
+  gender: string | null
+  age_band: string | null
+  first_language: string | null
+}
+
+function utteranceRow(db: Db, id: number): UtteranceRow {
+  const row = db
+    .prepare(
+      `SELECT u.id, u.status, u.flag_reason, u.language, u.merged_into, s.code, s.dialect, s.gender,
+              s.age_band, s.first_language
+       FROM utterance u LEFT JOIN speaker s ON s.id = u.speaker_id WHERE u.id = ?`,
+    )
+    .get(id) as UtteranceRow | undefined
+  if (!row) throw new SautiError('not_found', `no utterance with id ${id}`)
+  return row
+}
+
+/** Everything a reviewer sees of an utterance: every revision, who made it, its reviews, the chain. */
+export function utteranceHistory(
+  db: Db,
+  id: number,
+  now = new Date().toISOString(),
+): UtteranceReviewHistory {
+  // The annotator's read checks consent and that the utterance was not merged away.
+  utteranceDetail(db, id, now)
+  const row = utteranceRow(db, id)
+  const people = new Map(
+    (
+      db.prepare('SELECT id, name, role FROM annotator').all() as {
+        id: number
+        name: string
+        role: AnnotatorRole
+      }[]
+    ).map((a) => [a.id, a]),
+  )
+  const stored = revisionsOf(db, id)
+  const reviews = reviewVerdicts(
+    db,
+    stored.map((r) => r.id),
+  )
+  const revisions = stored.map((r): ReviewRevision => {
+    const who = r.annotatorId === null ? undefined : people.get(r.annotatorId)
+    return {
+      id: r.id,
+      text: r.text,
+      spans: r.spans,
+      sourceKind: r.sourceKind,
+      annotator: who?.name ?? null,
+      annotatorRole: who?.role ?? null,
+      hypothesisId: r.hypothesisId,
+      draft: r.draft,
+      createdAt: r.createdAt,
+      parentId: r.parentId,
+      mergeParentId: r.mergeParentId,
+      tokens: wordScripts(r.text),
+      reviews: reviews.filter((v) => v.revisionId === r.id),
+    }
+  })
+  const chain = verifyChain(db, id)
+  const double = db
+    .prepare(
+      `SELECT first_annotator_id, second_annotator_id, agreement_wer, adjudicated_revision_id
+       FROM double_annotation WHERE utterance_id = ?`,
+    )
+    .get(id) as
+    | {
+        first_annotator_id: number
+        second_annotator_id: number | null
+        agreement_wer: number | null
+        adjudicated_revision_id: number | null
+      }
+    | undefined
+  return {
+    utteranceId: id,
+    status: row.status,
+    flagReason: row.flag_reason,
+    language: row.language,
+    speaker: row.code
+      ? {
+          code: row.code,
+          dialect: row.dialect,
+          gender: row.gender,
+          ageBand: row.age_band,
+          firstLanguage: row.first_language,
+        }
+      : null,
+    revisions,
+    chain: chain.ok ? { ok: true, brokenAt: null } : { ok: false, brokenAt: chain.revisionId },
+    doubleAnnotation: double
+      ? {
+          annotators: [double.first_annotator_id, double.second_annotator_id]
+            .filter((a): a is number => a !== null)
+            .map((a) => people.get(a)?.name ?? String(a)),
+          agreementWer: double.agreement_wer,
+          adjudicatedRevisionId: double.adjudicated_revision_id,
+        }
+      : null,
+  }
+}
+
+/** An utterance still in blind double annotation is settled by adjudication, not by verdict. */
+function refuseOpenDouble(db: Db, utteranceId: number): void {
+  if (openDouble(db, utteranceId))
+    throw new SautiError(
+      'conflict',
+      `utterance ${utteranceId} is in double annotation: adjudicate its two versions instead`,
+    )
+}
+
+/**
+ * Approves or rejects the utterance's newest finished revision. Approval makes the utterance
+ * 'reviewed'; rejection sends it back to the annotators ('pseudo', or 'new' if no model has
+ * labelled it) with the comment in its history.
+ */
+export function decideRevision(
+  db: Db,
+  input: { revisionId: number; reviewerId: number; verdict: 'approve' | 'reject'; comment: string },
+  now = new Date().toISOString(),
+): { review: ReviewVerdict; status: UtteranceStatus } {
+  return db.transaction(() => {
+    requireReviewer(db, input.reviewerId)
+    const revision = db
+      .prepare('SELECT id, utterance_id, draft FROM revision WHERE id = ?')
+      .get(input.revisionId) as { id: number; utterance_id: number; draft: number } | undefined
+    if (!revision) throw new SautiError('not_found', `no revision with id ${input.revisionId}`)
+    if (revision.draft === 1)
+      throw new SautiError(
+        'validation',
+        `revision ${revision.id} is a draft, not a decision to review`,
+      )
+    utteranceDetail(db, revision.utterance_id, now)
+    refuseOpenDouble(db, revision.utterance_id)
+    const newest = db
+      .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ? AND draft = 0')
+      .get(revision.utterance_id) as { id: number }
+    if (newest.id !== revision.id)
+      throw new SautiError(
+        'conflict',
+        `revision ${revision.id} is no longer the newest of utterance ${revision.utterance_id} (${newest.id} is)`,
+      )
+    const review = insertReview(db, input, now)
+    const status: UtteranceStatus =
+      input.verdict === 'approve' ? 'reviewed' : reopenStatus(db, revision.utterance_id)
+    db.prepare('UPDATE utterance SET status = ?, flag_reason = NULL WHERE id = ?').run(
+      status,
+      revision.utterance_id,
+    )
+    return { review, status }
+  })()
+}
+
+/**
+ * A reviewer's correction: a new revision with the reviewer as its source, on top of the
+ * revision the reviewer saw (else "conflict"), approved at once unless `approve` is false.
+ */
+export function reviewerEdit(
+  db: Db,
+  input: {
+    id: number
+    reviewerId: number
+    baseRevisionId: number | null
+    text: string
+    spans: LanguageSpan[]
+    comment: string
+    approve: boolean
+  },
+  now = new Date().toISOString(),
+): { revision: RevisionInfo; review: ReviewVerdict | null; status: UtteranceStatus } {
+  return db.transaction(() => {
+    requireReviewer(db, input.reviewerId)
+    utteranceDetail(db, input.id, now)
+    refuseOpenDouble(db, input.id)
+    const head = db
+      .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?')
+      .get(input.id) as { id: number | null }
+    if (head.id !== input.baseRevisionId)
+      throw new SautiError(
+        'conflict',
+        `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
+      )
+    const text = normalizeForStorage(input.text.trim().replace(/\s+/gu, ' '), projectRules(db))
+    checkSpans(text, input.spans)
+    const stored = appendRevision(db, {
+      utteranceId: input.id,
+      text,
+      spans: input.spans,
+      source: { kind: 'annotator', annotatorId: input.reviewerId },
+      createdAt: now,
+    })
+    const review = input.approve
+      ? insertReview(
+          db,
+          {
+            revisionId: stored.id,
+            reviewerId: input.reviewerId,
+            verdict: 'approve',
+            comment: input.comment,
+          },
+          now,
+        )
+      : null
+    const status: UtteranceStatus = input.approve ? 'reviewed' : 'corrected'
+    db.prepare('UPDATE utterance SET status = ?, flag_reason = NULL WHERE id = ?').run(
+      status,
+      input.id,
+    )
+    const reviewer = db
+      .prepare('SELECT name FROM annotator WHERE id = ?')
+      .get(input.reviewerId) as {
+      name: string
+    }
+    return {
+      revision: {
+        id: stored.id,
+        text: stored.text,
+        spans: stored.spans,
+        sourceKind: stored.sourceKind,
+        annotator: reviewer.name,
+        hypothesisId: stored.hypothesisId,
+        draft: stored.draft,
+        createdAt: stored.createdAt,
+      },
+      review,
+      status,
+    }
+  })()
+}

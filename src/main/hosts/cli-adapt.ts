@@ -1,0 +1,265 @@
+import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import type { AdaptationStatus, CheckpointSummary } from '../../shared/domain'
+import { acquisitionStrategies } from '../../shared/domain'
+import { SautiError } from '../../shared/errors'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AcquisitionStrategy } from '../../shared/domain'
+import { learningCurveSpec } from '../../shared/charts/learning-curve'
+import { renderSvg } from '../core/adapt/charts'
+import type { SimulationReport } from '../core/adapt/simulation'
+import {
+  err,
+  globals,
+  out,
+  parseNumber,
+  parsePositive,
+  progressBar,
+  runJob,
+  withWorkbench,
+} from './cli-support'
+
+const pct = (x: number | undefined | null): string =>
+  x === undefined || x === null ? '-' : `${(x * 100).toFixed(1)} %`
+
+/** The learning curve as CSV: one row per checkpoint, against corrected minutes. */
+export function learningCurveCsv(checkpoints: CheckpointSummary[]): string {
+  const rows = [
+    'checkpoint,parent,status,created_at,train_utterances,train_minutes,corrected_minutes,dev_utterances,dev_cer,dev_wer,parent_dev_cer,parent_dev_wer',
+  ]
+  for (const c of checkpoints)
+    rows.push(
+      [
+        c.id,
+        c.parentId ?? '',
+        c.status,
+        c.createdAt,
+        c.trainUtterances,
+        (c.trainSec / 60).toFixed(3),
+        (c.correctedSec / 60).toFixed(3),
+        c.dev?.utterances ?? '',
+        c.dev?.cer.toFixed(4) ?? '',
+        c.dev?.wer.toFixed(4) ?? '',
+        c.parentDev?.cer.toFixed(4) ?? '',
+        c.parentDev?.wer.toFixed(4) ?? '',
+      ].join(','),
+    )
+  return rows.join('\n') + '\n'
+}
+
+/** simulation.csv (every point of every run), simulation.json (the report) and simulation.svg. */
+async function writeSimulation(dir: string, report: SimulationReport): Promise<void> {
+  await mkdir(dir, { recursive: true })
+  const rows = [
+    'strategy,seed,labelled_minutes,labelled_utterances,dev_wer,dev_cer,test_wer,test_cer',
+  ]
+  for (const c of report.result.curves)
+    for (const p of c.points)
+      rows.push(
+        [
+          c.strategy,
+          c.seed,
+          (p.labelledSec / 60).toFixed(3),
+          p.labelled,
+          p.devWer.toFixed(4),
+          p.devCer.toFixed(4),
+          p.testWer.toFixed(4),
+          p.testCer.toFixed(4),
+        ].join(','),
+      )
+  await writeFile(join(dir, 'simulation.csv'), rows.join('\n') + '\n')
+  await writeFile(join(dir, 'simulation.json'), JSON.stringify(report, null, 2))
+  const spec = learningCurveSpec(
+    report.summaries.map((s) => ({
+      name: s.strategy,
+      points: s.curve.map((p) => ({ minutes: p.minutes, value: p.devWer })),
+    })),
+    {
+      title: `Dev WER against labelled minutes (mean of ${report.options.seeds} seeds)`,
+      yTitle: 'dev WER',
+    },
+  )
+  await writeFile(join(dir, 'simulation.svg'), await renderSvg(spec))
+}
+
+/** The adaptation commands: train, checkpoints, simulate, strategy. */
+export function addAdaptCommands(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'adapt the model to the project: train an adapter and CTC head on the transcribed utterances, then rescore the rest',
+    )
+    .option('--model <id>', 'the model to adapt (default: the one that labelled the project last)')
+    .action(async (opts: { model?: string }, command: Command) => {
+      const g = globals(command)
+      const { trained } = await withWorkbench(g, false, (wb) =>
+        runJob(
+          wb,
+          'train.start',
+          opts.model ? { model: opts.model } : {},
+          progressBar(g.json, 'Training'),
+        ),
+      )
+      if (!trained) throw new SautiError('internal', 'training finished without a summary')
+      if (g.json) return out(JSON.stringify(trained))
+      out(trained.message)
+      out(
+        `Trained on ${trained.trainUtterances} utterance(s) (${(trained.correctedSec / 60).toFixed(1)} min corrected by people) in ${(trained.trainMs / 1000).toFixed(1)} s; dev ${trained.devUtterances}, test ${trained.testUtterances} (never trained on); ${trained.rescored} utterance(s) rescored.`,
+      )
+      if (trained.skipped.length)
+        err(
+          `left out (audio too short for the transcript): utterances ${trained.skipped.join(', ')}`,
+        )
+    })
+
+  program
+    .command('checkpoints')
+    .description('the checkpoints of the project with their dev-split scores: the learning curve')
+    .option('--csv <file>', 'write the learning curve as CSV')
+    .action(async (opts: { csv?: string }, command: Command) => {
+      const g = globals(command)
+      const status = await withWorkbench(g, false, async (wb) => {
+        const r = await wb.call('adaptation.status', {})
+        if (!r.ok) throw new SautiError(r.error.kind, r.error.message)
+        return r.value as AdaptationStatus
+      })
+      if (opts.csv) await writeFile(resolve(opts.csv), learningCurveCsv(status.checkpoints))
+      if (g.json) return out(JSON.stringify(status))
+      out(
+        `Queue strategy: ${status.strategy}; automatic training after ${status.autoTrainAfter || 'never'} new corrections (${status.newCorrections} so far).`,
+      )
+      if (status.checkpoints.length === 0)
+        return out('No checkpoints yet: `sauti train` makes the first.')
+      out('id  parent  status    corrected min  train utts  dev CER   dev WER   parent dev CER')
+      for (const c of status.checkpoints)
+        out(
+          [
+            String(c.id).padEnd(3),
+            String(c.parentId ?? '-').padEnd(7),
+            c.status.padEnd(9),
+            (c.correctedSec / 60).toFixed(1).padStart(13),
+            String(c.trainUtterances).padStart(10),
+            pct(c.dev?.cer).padStart(8),
+            pct(c.dev?.wer).padStart(9),
+            pct(c.parentDev?.cer).padStart(15),
+          ].join(' '),
+        )
+      for (const c of status.checkpoints.filter((x) => x.taintedReason))
+        err(`checkpoint ${c.id}: ${c.taintedReason}`)
+    })
+
+  program
+    .command('simulate')
+    .description(
+      "prove the selection works: run the loop with the project's transcripts as the oracle, for several strategies against random",
+    )
+    .option(
+      '--strategy <names>',
+      `comma-separated: ${acquisitionStrategies.join(', ')} (random is always run)`,
+      'hybrid',
+    )
+    .option(
+      '--budget <minutes>',
+      'labelled minutes to spend',
+      (v) => parseNumber(v, 'budget', 0.1, 10_000),
+      10,
+    )
+    .option(
+      '--step <minutes>',
+      'minutes labelled between trainings',
+      (v) => parseNumber(v, 'step', 0.05, 1000),
+      1,
+    )
+    .option('--seeds <n>', 'runs per strategy', (v) => parsePositive(v, 'seeds'), 3)
+    .option('--epochs <n>', 'most epochs per training', (v) => parsePositive(v, 'epochs'), 20)
+    .option('--model <id>', 'the model to adapt (default: the one that labelled the project last)')
+    .option('--out <dir>', 'write simulation.csv, simulation.json and simulation.svg here')
+    .action(
+      async (
+        opts: {
+          strategy: string
+          budget: number
+          step: number
+          seeds: number
+          epochs: number
+          model?: string
+          out?: string
+        },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        const strategies = opts.strategy.split(',').map((s) => s.trim())
+        const unknown = strategies.filter(
+          (s) => !(acquisitionStrategies as readonly string[]).includes(s),
+        )
+        if (unknown.length)
+          throw new SautiError(
+            'validation',
+            `unknown strategy ${unknown.join(', ')} (choose from ${acquisitionStrategies.join(', ')})`,
+          )
+        const bar = progressBar(g.json, 'Simulating')
+        const controller = new AbortController()
+        const cancel = (): void => controller.abort()
+        process.once('SIGINT', cancel)
+        const report = await withWorkbench(g, false, (wb) =>
+          wb.simulate({
+            strategies: strategies as AcquisitionStrategy[],
+            budgetMinutes: opts.budget,
+            stepMinutes: opts.step,
+            seeds: opts.seeds,
+            maxEpochs: opts.epochs,
+            ...(opts.model ? { model: opts.model } : {}),
+            signal: controller.signal,
+            onProgress: (d, t, l) => bar.update(d, t, l),
+          }),
+        ).finally(() => {
+          process.off('SIGINT', cancel)
+          bar.stop()
+        })
+        if (report.result.cancelled)
+          throw new SautiError('cancelled', 'the simulation was cancelled')
+        if (opts.out) await writeSimulation(resolve(opts.out), report)
+        if (g.json) return out(JSON.stringify({ ...report, result: undefined }))
+        out(
+          `Pool: ${report.poolUtterances} utterances (${report.poolMinutes.toFixed(1)} min); dev ${report.devUtterances}, test ${report.testUtterances}; ${opts.seeds} seed(s), ${opts.step} min steps to ${opts.budget} min, ${(report.result.ms / 1000).toFixed(0)} s.`,
+        )
+        out(
+          "strategy          final dev WER  final test WER  minutes to random's final  fraction  gain at budget",
+        )
+        for (const s of report.summaries)
+          out(
+            [
+              s.strategy.padEnd(17),
+              pct(s.finalDevWer).padStart(13),
+              pct(s.finalTestWer).padStart(15),
+              (s.minutesToRandomFinal === null
+                ? 'never'
+                : s.minutesToRandomFinal.toFixed(2)
+              ).padStart(26),
+              (s.fractionOfRandomBudget === null
+                ? '-'
+                : s.fractionOfRandomBudget.toFixed(2)
+              ).padStart(9),
+              pct(s.relativeGainAtBudget).padStart(15),
+            ].join(' '),
+          )
+      },
+    )
+
+  program
+    .command('strategy')
+    .description('how the "most useful first" queue order ranks utterances')
+    .argument('<name>', acquisitionStrategies.join(' | '))
+    .action(async (name: string, _opts: unknown, command: Command) => {
+      const g = globals(command)
+      const status = await withWorkbench(g, false, async (wb) => {
+        const r = await wb.call('adaptation.update', { strategy: name })
+        if (!r.ok) throw new SautiError(r.error.kind, r.error.message)
+        return r.value as AdaptationStatus
+      })
+      if (g.json) return out(JSON.stringify(status))
+      out(`Queue strategy: ${status.strategy}.`)
+    })
+}

@@ -1,0 +1,92 @@
+/**
+ * The learning curve as a Vega specification (https://vega.github.io/vega/docs/): error rate
+ * against labelled minutes, one line per series (strategies in a simulation, or dev CER and WER
+ * of a project's checkpoints). Plain JSON, so the CLI renders it to SVG in Node and the UI in the
+ * browser with the same library.
+ */
+export interface CurveSeries {
+  name: string
+  points: { minutes: number; value: number }[]
+}
+
+export function learningCurveSpec(
+  series: CurveSeries[],
+  options: { title: string; yTitle: string; width?: number; height?: number },
+): Record<string, unknown> {
+  const values = series.flatMap((s) =>
+    s.points.map((p) => ({ series: s.name, minutes: p.minutes, value: p.value })),
+  )
+  return {
+    $schema: 'https://vega.github.io/schema/vega/v6.json',
+    width: options.width ?? 560,
+    height: options.height ?? 300,
+    padding: 8,
+    title: { text: options.title, anchor: 'start' },
+    data: [{ name: 'points', values }],
+    scales: [
+      {
+        name: 'x',
+        type: 'linear',
+        domain: { data: 'points', field: 'minutes' },
+        range: 'width',
+        nice: true,
+        zero: true,
+      },
+      {
+        name: 'y',
+        type: 'linear',
+        domain: { data: 'points', field: 'value' },
+        range: 'height',
+        nice: true,
+        zero: true,
+      },
+      {
+        name: 'color',
+        type: 'ordinal',
+        domain: { data: 'points', field: 'series' },
+        range: 'category',
+      },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'labelled audio (minutes)', grid: true },
+      { orient: 'left', scale: 'y', title: options.yTitle, format: '.0%', grid: true },
+    ],
+    legends: [{ stroke: 'color', fill: 'color', title: null, orient: 'top-right' }],
+    marks: [
+      {
+        type: 'group',
+        from: { facet: { name: 'line', data: 'points', groupby: 'series' } },
+        marks: [
+          {
+            type: 'line',
+            from: { data: 'line' },
+            encode: {
+              enter: {
+                x: { scale: 'x', field: 'minutes' },
+                y: { scale: 'y', field: 'value' },
+                stroke: { scale: 'color', field: 'series' },
+                strokeWidth: { value: 2 },
+              },
+            },
+          },
+          {
+            type: 'symbol',
+            from: { data: 'line' },
+            encode: {
+              enter: {
+                x: { scale: 'x', field: 'minutes' },
+                y: { scale: 'y', field: 'value' },
+                fill: { scale: 'color', field: 'series' },
+                size: { value: 30 },
+                tooltip: {
+                  signal:
+                    "datum.series + ': ' + format(datum.value, '.1%') + ' at ' + format(datum.minutes, '.1f') + ' min'",
+                },
+              },
+            },
+          },
+        ],
+      },
+    ],
+  }
+}

@@ -1,0 +1,156 @@
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EventMap } from '../../src/shared/contract'
+import type { AnnotationImportSummary } from '../../src/shared/domain'
+import type { Workbench } from '../../src/main/core/workbench'
+import { snapshot } from '../support/db'
+import { demoDir } from '../support/fixtures'
+import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+
+/**
+ * Malformed annotation is refused with its position and changes nothing: no row in any table and
+ * no audio file in the project, even when the audio a file names was already decoded.
+ */
+let wb: Workbench
+let dispose: () => Promise<void>
+let work: string
+
+async function importAnnotation(paths: string[]): Promise<AnnotationImportSummary> {
+  const seen = new Map<string, EventMap['job.finished']>()
+  const off = wb.events.on('job.finished', (f) => seen.set(f.jobId, f))
+  try {
+    const r = await wb.call('annotation.import', { paths })
+    if (!r.ok) throw new Error(r.error.message)
+    const { jobId } = r.value as { jobId: string }
+    await wb.jobs.wait(jobId)
+    return seen.get(jobId)!.annotations!
+  } finally {
+    off()
+  }
+}
+
+/** Every table's rows and every stored audio or cache file. */
+function state(): unknown {
+  const p = wb.project.paths
+  const list = (d: string): string[] => (existsSync(d) ? readdirSync(d).sort() : [])
+  const files = [p.audioDir, p.pcmDir, p.peaksDir].map(list)
+  return { tables: snapshot(wb.project.db), files }
+}
+
+const eaf = (ref2: string): string => `<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2025-01-01T00:00:00Z" FORMAT="3.0" VERSION="3.0">
+  <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
+    <MEDIA_DESCRIPTOR MEDIA_URL="./sw-001.flac" MIME_TYPE="audio/flac" RELATIVE_MEDIA_URL="./sw-001.flac"/>
+  </HEADER>
+  <TIME_ORDER>
+    <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="100"/>
+    <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="900"/>
+  </TIME_ORDER>
+  <TIER LINGUISTIC_TYPE_REF="utterance" PARTICIPANT="SPK-A" TIER_ID="SPK-A">
+    <ANNOTATION>
+      <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="${ref2}">
+        <ANNOTATION_VALUE>Habari za asubuhi</ANNOTATION_VALUE>
+      </ALIGNABLE_ANNOTATION>
+    </ANNOTATION>
+  </TIER>
+  <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="utterance" TIME_ALIGNABLE="true"/>
+</ANNOTATION_DOCUMENT>
+`
+
+beforeAll(async () => {
+  ;({ workbench: wb, dispose } = await openTestWorkbench('annotation-import'))
+  work = mkdtempSync(join(tmpdir(), 'sauti-annotation-'))
+  for (const f of ['sw-001.flac', 'sw-002.flac'])
+    copyFileSync(join(demoDir, 'audio', f), join(work, f))
+  writeFileSync(join(work, 'not-audio.wav'), 'RIFF, but not really a WAV file at all')
+})
+
+afterAll(async () => {
+  await dispose()
+  rmSync(work, { recursive: true, force: true })
+  expectNoOpenWorkbenches()
+})
+
+describe('malformed annotation', () => {
+  const cases: [string, string, string, RegExp][] = [
+    [
+      'an EAF annotation naming a time slot that does not exist',
+      'broken.eaf',
+      eaf('ts9'),
+      /broken\.eaf, line 12, column \d+: .*ts9/,
+    ],
+    [
+      'an EAF with a broken tag',
+      'tag.eaf',
+      eaf('ts2').replace('</TIER>', '</TIR>'),
+      /tag\.eaf, line \d+, column \d+/,
+    ],
+    [
+      'a TextGrid without its xmax',
+      'sw-001.TextGrid',
+      'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0 \ntiers? <exists> \nsize = 0 \nitem []: \n',
+      /sw-001\.TextGrid, line 5, column \d+: expected xmax here/,
+    ],
+    [
+      'a CSV row that ends before it starts',
+      'rows.csv',
+      'path,start,end,speaker,text\nsw-001.flac,0,0.5,SPK-A,habari\nsw-002.flac,1.5,0.5,SPK-B,za asubuhi\n',
+      /rows\.csv, line 3, column \d+/,
+    ],
+    [
+      'a CSV whose second audio file is not audio (the first was already decoded)',
+      'audio.csv',
+      'path,start,end,speaker,text\nsw-001.flac,0,0.5,SPK-A,habari\nnot-audio.wav,0,0.5,SPK-B,za\n',
+      /audio\.csv: .*not-audio\.wav/,
+    ],
+  ]
+  for (const [what, name, content, message] of cases)
+    it(`refuses ${what} with its position and changes nothing`, async () => {
+      writeFileSync(join(work, name), content)
+      const before = state()
+      const summary = await importAnnotation([join(work, name)])
+      expect(summary.imported).toEqual([])
+      expect(summary.rejected).toHaveLength(1)
+      expect(summary.rejected[0]!.message).toMatch(message)
+      expect(state()).toEqual(before)
+    })
+})
+
+describe('well-formed annotation', () => {
+  it('imports recordings, speakers, utterances and import revisions; a second time changes nothing', async () => {
+    writeFileSync(join(work, 'good.eaf'), eaf('ts2'))
+    const summary = await importAnnotation([join(work, 'good.eaf')])
+    expect(summary.rejected).toEqual([])
+    expect(summary.imported).toEqual([
+      expect.objectContaining({
+        format: 'eaf',
+        recordings: 1,
+        utterances: 1,
+        speakers: 1,
+        revisions: 1,
+      }),
+    ])
+    const row = wb.project.db
+      .prepare(
+        `SELECT u.start_sec, u.end_sec, s.code, v.text, v.source_kind, v.source_ref FROM utterance u
+         JOIN speaker s ON s.id = u.speaker_id JOIN revision v ON v.utterance_id = u.id`,
+      )
+      .get()
+    expect(row).toEqual({
+      start_sec: 0.1,
+      end_sec: 0.9,
+      code: 'SPK-A',
+      text: 'Habari za asubuhi',
+      source_kind: 'import',
+      source_ref: `${join(work, 'good.eaf')}#good_a1`,
+    })
+    const before = state()
+    const again = await importAnnotation([join(work, 'good.eaf')])
+    expect(again.imported).toEqual([
+      expect.objectContaining({ recordings: 0, utterances: 0, revisions: 0 }),
+    ])
+    expect(state()).toEqual(before)
+  })
+})

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { appRoot } from './fixtures'
+
+export interface SyntheticSpeaker {
+  code: string
+  /** An espeak-ng voice variant, e.g. "sw+f3". */
+  voice: string
+  pitch: number
+  speed: number
+  /** sox effects after synthesis (noise is not a sox effect: see `noise`). */
+  effects?: string[]
+  /** Mix white noise at this amplitude (0..1) under the voice. */
+  noise?: number
+}
+
+/** Six Swahili voices (espeak-ng variants), each a "speaker". */
+export const swahiliSpeakers: SyntheticSpeaker[] = [
+  { code: 'SW-A', voice: 'sw+m1', pitch: 40, speed: 150 },
+  { code: 'SW-B', voice: 'sw+f2', pitch: 60, speed: 160 },
+  { code: 'SW-C', voice: 'sw+m3', pitch: 35, speed: 140 },
+  { code: 'SW-D', voice: 'sw+f4', pitch: 65, speed: 155 },
+  { code: 'SW-E', voice: 'sw+m2', pitch: 45, speed: 165 },
+  { code: 'SW-F', voice: 'sw+f1', pitch: 55, speed: 145 },
+]
+
+/** The committed Swahili sentences (test/fixtures/adaptation/sw-sentences.txt). */
+export function swahiliSentences(): string[] {
+  return readFileSync(join(appRoot, 'test/fixtures/adaptation/sw-sentences.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+}
+
+/**
+ * Speaks each sentence with espeak-ng (speakers taking turns), converts it to 16 kHz mono WAV
+ * with sox, and writes a manifest (path, transcript, speaker, language) beside the audio.
+ */
+export function synthesiseCorpus(
+  dir: string,
+  sentences: string[],
+  speakers: SyntheticSpeaker[],
+  language = 'sw',
+): string {
+  mkdirSync(dir, { recursive: true })
+  const lines = ['path\ttranscript\tspeaker\tlanguage']
+  sentences.forEach((sentence, i) => {
+    const s = speakers[i % speakers.length]!
+    const raw = join(dir, `raw-${i}.wav`)
+    const wav = `utt-${String(i).padStart(3, '0')}.wav`
+    execFileSync('espeak-ng', [
+      '-v',
+      s.voice,
+      '-p',
+      String(s.pitch),
+      '-s',
+      String(s.speed),
+      '-w',
+      raw,
+      sentence,
+    ])
+    execFileSync('sox', [
+      raw,
+      '-r',
+      '16000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      join(dir, wav),
+      ...(s.effects ?? []),
+    ])
+    if (s.noise) {
+      const clean = join(dir, `clean-${i}.wav`)
+      execFileSync('mv', [join(dir, wav), clean])
+      const noise = join(dir, `noise-${i}.wav`)
+      execFileSync('sox', [clean, noise, 'synth', 'whitenoise', 'vol', String(s.noise)])
+      execFileSync('sox', ['-m', clean, noise, join(dir, wav)])
+      execFileSync('rm', [clean, noise])
+    }
+    lines.push(`${wav}\t${sentence}\t${s.code}\t${language}`)
+  })
+  const manifest = join(dir, 'manifest.tsv')
+  writeFileSync(manifest, lines.join('\n') + '\n')
+  return manifest
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * `count` new prompts of 3–7 words drawn from the committed sentences' words (seeded): more
+ * varied text than the 72 sentences, with the same spelling.
+ */
+export function generatedSentences(count: number, seed = 1): string[] {
+  const vocabulary = [...new Set(swahiliSentences().flatMap((s) => s.split(/\s+/)))]
+  const random = mulberry32(seed)
+  return Array.from({ length: count }, () => {
+    const n = 3 + Math.floor(random() * 5)
+    return Array.from(
+      { length: n },
+      () => vocabulary[Math.floor(random() * vocabulary.length)]!,
+    ).join(' ')
+  })
+}
