@@ -259,11 +259,13 @@ export async function trainCheckpoint(
     const hyper = {
       bottleneck: settings.bottleneck,
       learningRate: settings.learningRate,
+      adapterLearningRate: settings.adapterLearningRate,
       weightDecay: settings.weightDecay,
       clipNorm: settings.clipNorm,
       batchFrames: settings.batchFrames,
       maxEpochs: settings.maxEpochs,
       patience: settings.patience,
+      headWarmupEpochs: settings.headWarmupEpochs,
       seed: settings.seed,
     }
     // A first checkpoint starts from the base model's own head where the tokens agree.

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { acquisitionStrategies, type AcquisitionStrategy } from '../../../shared/domain'
 import type { Db } from '../db/connection'
+import { DEFAULT_BOTTLENECK } from '../train/adapter-head'
+import { defaultTrainOptions } from '../train/trainer'
 
 export { acquisitionStrategies, type AcquisitionStrategy }
 
@@ -14,13 +16,20 @@ export const adaptationSettingsSchema = z.object({
   pseudoLabels: z.boolean().default(false),
   /** Bootstrap heads for committee disagreement (0: none). */
   committee: z.number().int().min(0).max(8).default(3),
-  bottleneck: z.number().int().min(0).max(1024).default(64),
-  learningRate: z.number().positive().max(1).default(3e-3),
-  weightDecay: z.number().min(0).max(1).default(0.01),
-  clipNorm: z.number().positive().default(5),
-  batchFrames: z.number().int().min(100).max(100_000).default(2000),
-  maxEpochs: z.number().int().min(1).max(1000).default(40),
-  patience: z.number().int().min(1).max(100).default(5),
+  // Defaults measured on held-out Swahili (docs/training.md), the trainer's own defaults.
+  bottleneck: z.number().int().min(0).max(1024).default(DEFAULT_BOTTLENECK),
+  learningRate: z.number().positive().max(1).default(defaultTrainOptions.learningRate),
+  adapterLearningRate: z
+    .number()
+    .positive()
+    .max(1)
+    .default(defaultTrainOptions.adapterLearningRate),
+  weightDecay: z.number().min(0).max(1).default(defaultTrainOptions.weightDecay),
+  clipNorm: z.number().positive().default(defaultTrainOptions.clipNorm),
+  batchFrames: z.number().int().min(100).max(100_000).default(defaultTrainOptions.batchFrames),
+  maxEpochs: z.number().int().min(1).max(1000).default(defaultTrainOptions.maxEpochs),
+  patience: z.number().int().min(1).max(100).default(defaultTrainOptions.patience),
+  headWarmupEpochs: z.number().int().min(0).max(100).default(defaultTrainOptions.headWarmupEpochs),
   seed: z.number().int().min(0).default(1),
 })
 export type AdaptationSettings = z.infer<typeof adaptationSettingsSchema>

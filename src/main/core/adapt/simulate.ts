@@ -155,6 +155,8 @@ export async function runSimulation(
         const trainSet = pool.filter((e) => labelled.has(e.utteranceId))
         const result = train(params, trainSet, dev, {
           learningRate: hyper.learningRate,
+          adapterLearningRate: hyper.adapterLearningRate,
+          headWarmupEpochs: hyper.headWarmupEpochs,
           weightDecay: hyper.weightDecay,
           clipNorm: hyper.clipNorm,
           batchFrames: hyper.batchFrames,

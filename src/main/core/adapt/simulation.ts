@@ -154,11 +154,13 @@ export async function simulateProject(
       hyper: {
         bottleneck: settings.bottleneck,
         learningRate: settings.learningRate,
+        adapterLearningRate: settings.adapterLearningRate,
         weightDecay: settings.weightDecay,
         clipNorm: settings.clipNorm,
         batchFrames: settings.batchFrames,
         maxEpochs: options.maxEpochs ?? Math.min(settings.maxEpochs, 20),
         patience: Math.min(settings.patience, 3),
+        headWarmupEpochs: settings.headWarmupEpochs,
         seed: 1,
       },
       strategies,

@@ -112,6 +112,8 @@ export async function runTrainJob(
   const share = request.committee > 0 ? 0.8 : 1
   const result = train(init, trainSet, devSet, {
     learningRate: request.hyper.learningRate,
+    adapterLearningRate: request.hyper.adapterLearningRate,
+    headWarmupEpochs: request.hyper.headWarmupEpochs,
     weightDecay: request.hyper.weightDecay,
     clipNorm: request.hyper.clipNorm,
     batchFrames: request.hyper.batchFrames,

@@ -6,11 +6,13 @@ import type { CheckpointMeta } from './head-runtime'
 export interface TrainHyperparameters {
   bottleneck: number
   learningRate: number
+  adapterLearningRate: number
   weightDecay: number
   clipNorm: number
   batchFrames: number
   maxEpochs: number
   patience: number
+  headWarmupEpochs: number
   seed: number
 }
 
