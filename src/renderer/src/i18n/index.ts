@@ -1,6 +1,15 @@
 import { createI18n } from 'vue-i18n'
-import en from './en.json'
-import sw from './sw.json'
+import baseEn from './en.json'
+import baseSw from './sw.json'
+import consentEn from './areas/consent.en.json'
+import consentSw from './areas/consent.sw.json'
+import reviewEn from './areas/review.en.json'
+import reviewSw from './areas/review.sw.json'
+
+// Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
+// own top-level key, so people working on different screens do not edit the same file.
+const en = { ...baseEn, ...consentEn, ...reviewEn }
+const sw = { ...baseSw, ...consentSw, ...reviewSw }
 
 export const uiLocales = ['en', 'sw'] as const
 export type UiLocale = (typeof uiLocales)[number]
