@@ -213,6 +213,10 @@ export interface TrainSummary {
   skipped: number[]
   /** Utterances given new hypotheses by the new checkpoint. */
   rescored: number
+  /** Machine transcripts it also trained on (off unless the project turns them on). */
+  pseudoLabels: number
+  /** The confidence they had to reach, chosen on the dev split for WER ≤ 10 %. */
+  pseudoLabelThreshold: number | null
 }
 
 /** A checkpoint, as the learning curve and the model panel show it. */

@@ -6,10 +6,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordConsent } from '../../src/main/core/consent/speakers'
 import { withdrawConsent } from '../../src/main/core/consent/withdraw'
+import { updateAdaptationSettings } from '../../src/main/core/adapt/settings'
 import type { EventMap } from '../../src/shared/contract'
 import type { AdaptationStatus, QueuePage, TrainSummary } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
-import { swahiliSentences, swahiliSpeakers, synthesiseCorpus } from '../support/synthetic-speech'
+import {
+  generatedSentences,
+  swahiliSentences,
+  swahiliSpeakers,
+  synthesiseCorpus,
+} from '../support/synthetic-speech'
 import {
   expectNoOpenWorkbenches,
   importAndWait,
@@ -22,7 +28,7 @@ import type { Workbench } from '../../src/main/core/workbench'
  * The loop on a language the starter model never saw in pre-training (Swahili, synthetic
  * speech from espeak-ng): 72 transcribed utterances from six voices, split by speaker into
  * train (4 speakers, 48 utterances), dev (1, 12) and test (1, 12), plus 8 untranscribed
- * utterances from a seventh voice that the new checkpoint rescores.
+ * utterances from a training speaker that each new checkpoint rescores (the pool).
  */
 let wb: Workbench
 let dispose: () => Promise<void>
@@ -57,8 +63,9 @@ beforeAll(async () => {
   const sentences = swahiliSentences()
   expect(sentences).toHaveLength(72)
   const labelled = synthesiseCorpus(join(audioDir, 'labelled'), sentences, swahiliSpeakers)
-  const unlabelled = synthesiseCorpus(join(audioDir, 'unlabelled'), sentences.slice(0, 8), [
-    { code: 'SW-G', voice: 'sw+m4', pitch: 50, speed: 150 },
+  // Eight new prompts from a training-split speaker (SW-B), never transcribed: the pool.
+  const unlabelled = synthesiseCorpus(join(audioDir, 'unlabelled'), generatedSentences(8, 7), [
+    swahiliSpeakers[1]!,
   ])
   // The pool: no transcripts (a manifest with only paths and speakers).
   const manifest = readFileSync(unlabelled, 'utf8')
@@ -156,7 +163,8 @@ describe('adaptation on a held-out language', () => {
   })
 
   it('rescores the untranscribed utterances with the new checkpoint and ranks them with reasons', async () => {
-    expect(first.rescored).toBe(8)
+    // The 8 untranscribed, and the 12 dev utterances (their confidences choose pseudo-label thresholds).
+    expect(first.rescored).toBe(20)
     const page = await call<QueuePage>('queue.list', {
       order: 'priority',
       filter: { status: ['new', 'pseudo'] },
@@ -164,7 +172,19 @@ describe('adaptation on a held-out language', () => {
     // The 8 untranscribed utterances first, in priority order; transcribed ones have none.
     expect(page.items.slice(0, 8).map((i) => i.priority)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     expect(page.items.slice(8).every((i) => i.priority === null)).toBe(true)
-    expect(page.items.slice(0, 8).every((i) => i.speakerCode === 'SW-G')).toBe(true)
+    const untranscribed = (
+      db()
+        .prepare(
+          'SELECT id FROM utterance u WHERE NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id) ORDER BY id',
+        )
+        .all() as { id: number }[]
+    ).map((r) => r.id)
+    expect(
+      page.items
+        .slice(0, 8)
+        .map((i) => i.id)
+        .sort((a, b) => a - b),
+    ).toEqual(untranscribed)
     // No human corrections yet: the default strategy starts diverse.
     expect(page.items[0]!.priorityReason).toMatchObject({ strategy: 'hybrid', phase: 'diverse' })
     const current = db()
@@ -279,4 +299,101 @@ describe('adaptation on a held-out language', () => {
     expect(values).toEqual([...values].sort((a, b) => b - a))
     expect(sauti('strategy', 'cleverest').status).toBe(2)
   }, 120_000)
+
+  it('lets confident machine transcripts of training speakers join training when asked, recorded as machine-made', async () => {
+    await call('adaptation.update', { pseudoLabels: true })
+    updateAdaptationSettings(db(), { pseudoLabelMinDev: 10 })
+    const third = await train()
+    const rows = db()
+      .prepare(
+        `SELECT h.confidence, ss.split, u.id FROM lineage_pseudo p JOIN hypothesis h ON h.id = p.hypothesis_id
+         JOIN utterance u ON u.id = h.utterance_id JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
+         WHERE p.checkpoint_id = ?`,
+      )
+      .all(third.checkpointId) as { confidence: number; split: string; id: number }[]
+    expect(rows).toHaveLength(third.pseudoLabels)
+    if (third.pseudoLabels > 0) {
+      // Only at or above the threshold chosen on dev, only from training speakers, never transcribed.
+      expect(rows.every((r) => r.confidence >= third.pseudoLabelThreshold!)).toBe(true)
+      expect(new Set(rows.map((r) => r.split))).toEqual(new Set(['train']))
+      expect(third.message).toMatch(/machine transcripts/)
+    }
+    // Human revisions in its lineage are still exactly the consented training ones (36).
+    expect(
+      (
+        db()
+          .prepare('SELECT count(*) AS n FROM lineage WHERE checkpoint_id = ?')
+          .get(third.checkpointId) as { n: number }
+      ).n,
+    ).toBe(36)
+    console.log(
+      `pseudo-labels: ${third.pseudoLabels} at confidence ≥ ${third.pseudoLabelThreshold}`,
+    )
+  }, 300_000)
+
+  it('labels newly imported audio with the active checkpoint, not the base head', async () => {
+    const active = (
+      db().prepare("SELECT id FROM checkpoint WHERE status = 'active'").get() as { id: number }
+    ).id
+    const more = synthesiseCorpus(join(audioDir, 'more'), generatedSentences(1, 99), [
+      swahiliSpeakers[3]!,
+    ])
+    expect((await importAndWait(wb, [more])).imported).toBe(1)
+    const model = (
+      db().prepare('SELECT sha256 FROM model').get() as { sha256: string }
+    ).sha256.slice(0, 12)
+    const finished = await runJob(wb, 'label.start', { model })
+    expect(finished.labelled).toMatchObject({ labelled: 1 })
+    const h = db()
+      .prepare(
+        'SELECT h.checkpoint_id, h.text FROM utterance u JOIN hypothesis h ON h.id = u.hypothesis_id ORDER BY u.id DESC LIMIT 1',
+      )
+      .get() as { checkpoint_id: number; text: string }
+    expect(h.checkpoint_id).toBe(active)
+    expect(h.text).toMatch(/^[a-z' ]+$/)
+  }, 120_000)
+
+  it('adapts by itself after the configured number of new corrections', async () => {
+    await call('adaptation.update', { autoTrainAfter: 2, pseudoLabels: false })
+    const annotator = await call<{ id: number }>('annotator.create', {
+      name: 'Amina',
+      role: 'annotator',
+    })
+    const before = (db().prepare('SELECT count(*) AS n FROM train_run').get() as { n: number }).n
+    const pool = db()
+      .prepare("SELECT id FROM utterance WHERE status = 'pseudo' ORDER BY id LIMIT 2")
+      .all() as { id: number }[]
+    const finishedTraining = new Promise<EventMap['job.finished']>((resolve) => {
+      const off = wb.events.on('job.finished', (f) => {
+        if (f.kind !== 'train') return
+        off()
+        resolve(f)
+      })
+    })
+    await call('utterance.save', {
+      id: pool[0]!.id,
+      annotatorId: annotator.id,
+      baseRevisionId: null,
+      text: 'habari ya asubuhi',
+    })
+    // One correction is not enough.
+    const jobs = await call<{ kind: string; status: string }[]>('job.list', {})
+    expect(jobs.some((j) => j.kind === 'train' && j.status === 'running')).toBe(false)
+    await call('utterance.save', {
+      id: pool[1]!.id,
+      annotatorId: annotator.id,
+      baseRevisionId: null,
+      text: 'mama anapika chakula',
+    })
+    const finished = await finishedTraining
+    expect(finished.status).toBe('done')
+    const run = db().prepare('SELECT trigger FROM train_run ORDER BY id DESC LIMIT 1').get() as {
+      trigger: string
+    }
+    expect(run.trigger).toBe('auto')
+    expect((db().prepare('SELECT count(*) AS n FROM train_run').get() as { n: number }).n).toBe(
+      before + 1,
+    )
+    expect((await call<AdaptationStatus>('adaptation.status', {})).newCorrections).toBe(0)
+  }, 300_000)
 })

@@ -5,7 +5,7 @@ import type { Peaks } from '../../shared/domain'
 import type { Result } from '../../shared/errors'
 import { SautiError } from '../../shared/errors'
 import type { InferenceWorkers } from './asr/inference-workers'
-import { recoverInterruptedRuns, trainCheckpoint } from './adapt/adaptation'
+import { activeCheckpoint, recoverInterruptedRuns, trainCheckpoint } from './adapt/adaptation'
 import { updatePriorities } from './adapt/acquisition'
 import { adaptationSettings, updateAdaptationSettings } from './adapt/settings'
 import { simulateProject, type SimulationOptions, type SimulationReport } from './adapt/simulation'
@@ -20,7 +20,7 @@ import {
   utteranceDetail,
 } from './annotate/editor'
 import { queueFacets, queuePage } from './annotate/queue'
-import { labelProject, latestInference } from './asr/labeller'
+import { ensureModelRow, labelProject, latestInference } from './asr/labeller'
 import { findModel, importModel, listModels, type RegisteredModel } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
 import { stewardshipCalls } from './consent/calls'
@@ -271,9 +271,12 @@ export class Workbench {
       'label.start': async ({ model: key, nBest, beamWidth, lm }) => {
         const model = await findModel(o.dataDir, key)
         const jobId = this.jobs.start('label', `Label with ${model.manifest.name}`, async (job) => {
+          // New utterances get the adapted checkpoint's hypotheses once the project has one.
+          const checkpoint = activeCheckpoint(db, ensureModelRow(db, model))
           const labelled = await labelProject(
             { db, paths, workers: o.inferenceWorkers, model, vadModel: o.vadModel },
             {
+              checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
               signal: job.signal,
               onProgress: (done, total, label) => job.progress(done, total, label),
               options: { nBest, beamWidth },

@@ -15,6 +15,12 @@ import { pcmPath, type ProjectPaths } from '../project/paths'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import { updatePriorities } from './acquisition'
 import {
+  choosePseudoLabelThreshold,
+  pseudoLabelCandidates,
+  type PseudoLabel,
+  type PseudoLabelThreshold,
+} from './pseudo-labels'
+import {
   assignSplits,
   labelledUtterances,
   labelledWithoutTrainingConsent,
@@ -43,6 +49,9 @@ export interface TrainControl {
   /** The fewest training utterances worth a run. */
   minimumTrain?: number
 }
+
+/** An utterance's place in its recording's 16 kHz copy: what the encoder needs. */
+type SpanOf = Pick<LabelledUtterance, 'utteranceId' | 'recordingSha256' | 'startSec' | 'endSec'>
 
 export interface CheckpointRow {
   id: number
@@ -123,10 +132,7 @@ const item = (
 })
 
 /** Runs the encoder over utterances whose hidden states are not cached under their bounds. */
-export async function ensureHiddenStates(
-  ctx: AdaptContext,
-  utterances: LabelledUtterance[],
-): Promise<void> {
+export async function ensureHiddenStates(ctx: AdaptContext, utterances: SpanOf[]): Promise<void> {
   const dir = hiddenCacheDir(ctx.paths)
   const missing = utterances.filter(
     (u) =>
@@ -152,7 +158,7 @@ export async function ensureHiddenStates(
 export function trainingRefs(
   ctx: AdaptContext,
   vocabulary: Vocabulary,
-): (list: LabelledUtterance[]) => TrainExampleRef[] {
+): (list: (SpanOf & { text: string })[]) => TrainExampleRef[] {
   return (list) =>
     list.map((u) => ({
       utteranceId: u.utteranceId,
@@ -243,8 +249,16 @@ export async function trainCheckpoint(
         'bad_input',
         `only ${train.length} transcribed utterances may train (at least ${minimum} are needed); transcribe more, or check the speakers' consent to model training.`,
       )
+    // Confident machine transcripts join training only when asked for and when the dev split
+    // can vouch for them (pseudo-labels.ts).
+    let threshold: PseudoLabelThreshold | null = null
+    let pseudo: PseudoLabel[] = []
+    if (settings.pseudoLabels && parent) {
+      threshold = choosePseudoLabelThreshold(db, parent.id, dev, settings.pseudoLabelMinDev)
+      if (threshold) pseudo = pseudoLabelCandidates(db, parent.id, threshold.confidence, now)
+    }
     control.onProgress?.(0, 100, 'Preparing features')
-    await ensureHiddenStates(ctx, [...train, ...dev])
+    await ensureHiddenStates(ctx, [...train, ...dev, ...pseudo])
     const vocabulary = buildVocabulary(
       parent?.vocabulary ?? null,
       train.map((u) => u.text),
@@ -273,7 +287,7 @@ export async function trainCheckpoint(
     await mkdir(join(ctx.paths.root, 'checkpoints'), { recursive: true })
     const result = await ctx.training.train(
       {
-        train: refs(train),
+        train: [...refs(train), ...refs(pseudo)],
         dev: refs(dev),
         vocabulary,
         parent: parent ? { path: parent.path, modelSha256: ctx.model.registration.sha256 } : null,
@@ -336,6 +350,7 @@ export async function trainCheckpoint(
               trainSec: train.reduce((s, u) => s + u.endSec - u.startSec, 0),
               correctedSec: humanSec,
               skipped: result.skipped,
+              pseudoLabels: { count: pseudo.length, threshold },
               history: result.history,
               bestEpoch: result.bestEpoch,
               stoppedEarly: result.stoppedEarly,
@@ -357,6 +372,10 @@ export async function trainCheckpoint(
       )
       const lineage = db.prepare('INSERT INTO lineage (checkpoint_id, revision_id) VALUES (?, ?)')
       for (const u of train) lineage.run(id, u.revisionId)
+      const machine = db.prepare(
+        'INSERT INTO lineage_pseudo (checkpoint_id, hypothesis_id) VALUES (?, ?)',
+      )
+      for (const p of pseudo) machine.run(id, p.hypothesisId)
       if (!worse)
         db.prepare(
           "UPDATE checkpoint SET status = 'inactive' WHERE model_id = ? AND status = 'active' AND id <> ?",
@@ -366,9 +385,12 @@ export async function trainCheckpoint(
     const devText = result.dev
       ? `dev CER ${percent(result.dev.cer)} (was ${parentDev ? percent(parentDev.cer) : 'not measured'})`
       : 'no dev split yet, so it could not be compared with its parent'
+    const machineText = pseudo.length
+      ? ` It also trained on ${pseudo.length} machine transcripts at least ${percent(threshold!.confidence)} confident (dev WER ${percent(threshold!.devWer)} at that threshold).`
+      : ''
     const message = worse
-      ? `Checkpoint ${checkpointId} is worse on the dev split than its parent (${devText}): kept, not activated.`
-      : `Checkpoint ${checkpointId} is active: ${devText}.`
+      ? `Checkpoint ${checkpointId} is worse on the dev split than its parent (${devText}): kept, not activated.${machineText}`
+      : `Checkpoint ${checkpointId} is active: ${devText}.${machineText}`
     let rescored = 0
     if (!worse) {
       rescored = await rescoreUnlabelled(
@@ -383,6 +405,8 @@ export async function trainCheckpoint(
       ...summary(runId, checkpointId, !worse, message, train, dev, labelled, result),
       parentDev,
       rescored,
+      pseudoLabels: pseudo.length,
+      pseudoLabelThreshold: threshold?.confidence ?? null,
     }
   } catch (error) {
     await removeCheckpointFiles(checkpointFile, [])
@@ -417,6 +441,8 @@ function summary(
     trainMs: result.trainMs,
     skipped: result.skipped,
     rescored: 0,
+    pseudoLabels: 0,
+    pseudoLabelThreshold: null,
   }
 }
 
@@ -440,7 +466,7 @@ export async function rescoreUnlabelled(
     .prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u JOIN recording r ON r.id = u.recording_id
        WHERE u.merged_into IS NULL
-         AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+         AND (u.split = 'dev' OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import')))
          AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = ?)
        ORDER BY u.id`,
     )

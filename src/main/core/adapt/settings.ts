@@ -14,6 +14,8 @@ export const adaptationSettingsSchema = z.object({
   strategy: z.enum(acquisitionStrategies).default('hybrid'),
   /** Let confident machine transcripts join training (off until the dev split supports it). */
   pseudoLabels: z.boolean().default(false),
+  /** Transcribed dev utterances needed before pseudo-labels are trusted. */
+  pseudoLabelMinDev: z.number().int().min(5).max(100_000).default(20),
   /** Bootstrap heads for committee disagreement (0: none). */
   committee: z.number().int().min(0).max(8).default(3),
   // Defaults measured on held-out Swahili (docs/training.md), the trainer's own defaults.

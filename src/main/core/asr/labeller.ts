@@ -110,6 +110,11 @@ export async function languageModelSentences(db: Db, textFiles: string[]): Promi
 
 export interface LabelControl {
   lm?: LanguageModelRequest
+  /**
+   * The project's active adapted checkpoint for this model: its adapter and head decode instead
+   * of the model's own, and its hypotheses are stored under it (docs/training.md).
+   */
+  checkpoint?: { id: number; path: string } | null
   signal?: AbortSignal
   onProgress?: (done: number, total: number, label: string) => void
   options?: Partial<TranscribeOptions>
@@ -224,21 +229,31 @@ export async function labelProject(
   const startedAt = new Date().toISOString()
   const segmented = await segmentRecordings(ctx, control)
   const modelId = ensureModelRow(db, ctx.model)
+  const checkpointId = control.checkpoint?.id ?? null
   const pending = db
     .prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256
        FROM utterance u JOIN recording r ON r.id = u.recording_id
        WHERE u.merged_into IS NULL
-         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL)
+         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model AND h.checkpoint_id IS :checkpoint)
+         -- With a checkpoint: what nobody has transcribed, and anything the model never saw.
+         AND (:checkpoint IS NULL
+              OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+              OR NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model))
        ORDER BY u.recording_id, u.start_sec`,
     )
-    .all(modelId) as { id: number; start_sec: number; end_sec: number; sha256: string }[]
+    .all({ model: modelId, checkpoint: checkpointId }) as {
+    id: number
+    start_sec: number
+    end_sec: number
+    sha256: string
+  }[]
   const already = (
     db
       .prepare(
-        'SELECT count(DISTINCT utterance_id) AS n FROM hypothesis WHERE model_id = ? AND checkpoint_id IS NULL',
+        'SELECT count(DISTINCT utterance_id) AS n FROM hypothesis WHERE model_id = ? AND checkpoint_id IS ?',
       )
-      .get(modelId) as { n: number }
+      .get(modelId, checkpointId) as { n: number }
   ).n
   const lmSentences = control.lm ? await languageModelSentences(db, control.lm.textFiles) : null
   const lm =
@@ -255,6 +270,9 @@ export async function labelProject(
     hiddenDir: hiddenCacheDir(ctx.paths),
     ...control.options,
     lm,
+    checkpoint: control.checkpoint
+      ? { ...control.checkpoint, modelSha256: ctx.model.registration.sha256 }
+      : null,
   }
   const summary: LabelSummary = {
     modelId: ctx.model.id,
@@ -269,7 +287,7 @@ export async function labelProject(
     workerMs: 0,
     totalMs: 0,
   }
-  const store = resultStore(db, modelId, null)
+  const store = resultStore(db, modelId, checkpointId)
   const size = control.requestSize ?? 16
   const started = performance.now()
   for (let i = 0; i < pending.length; i += size) {
