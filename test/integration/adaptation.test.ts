@@ -326,9 +326,6 @@ describe('adaptation on a held-out language', () => {
           .get(third.checkpointId) as { n: number }
       ).n,
     ).toBe(36)
-    console.log(
-      `pseudo-labels: ${third.pseudoLabels} at confidence ≥ ${third.pseudoLabelThreshold}`,
-    )
   }, 300_000)
 
   it('labels newly imported audio with the active checkpoint, not the base head', async () => {
