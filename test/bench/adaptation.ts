@@ -160,7 +160,7 @@ export async function simulateBench(): Promise<void> {
         `${s.strategy.padEnd(17)} final dev WER ${pct(s.finalDevWer)}, test WER ${pct(s.finalTestWer)}; reaches random's final dev WER at ${s.minutesToRandomFinal === null ? 'never' : `${s.minutesToRandomFinal.toFixed(2)} min`} (fraction ${s.fractionOfRandomBudget?.toFixed(2) ?? '-'}); gain at budget ${pct(s.relativeGainAtBudget)}`,
       )
       console.log(
-        `  curve: ${s.curve.map((p) => `${p.minutes.toFixed(1)}m ${pct(p.devWer)}`).join(', ')}`,
+        `  dev WER / CER: ${s.curve.map((p) => `${p.minutes.toFixed(1)}m ${pct(p.devWer)} / ${pct(p.devCer)}`).join(', ')}`,
       )
     }
   } finally {
