@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordConsent } from '../../src/main/core/consent/speakers'
 import { withdrawConsent } from '../../src/main/core/consent/withdraw'
 import { updateAdaptationSettings } from '../../src/main/core/adapt/settings'
+import { recoverInterruptedRuns } from '../../src/main/core/adapt/adaptation'
 import type { EventMap } from '../../src/shared/contract'
 import type { AdaptationStatus, QueuePage, TrainSummary } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
@@ -392,5 +393,120 @@ describe('adaptation on a held-out language', () => {
       before + 1,
     )
     expect((await call<AdaptationStatus>('adaptation.status', {})).newCorrections).toBe(0)
+  }, 300_000)
+
+  it('a training process killed mid-run leaves the store intact: the run is failed on reopening, nothing half-written stays, and training works again', async () => {
+    const dataDir = join(wb.project.paths.root, '..', '..')
+    const checkpointsBefore = (
+      db().prepare('SELECT count(*) AS n FROM checkpoint').get() as { n: number }
+    ).n
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(appRoot, 'src/main/hosts/cli.ts'),
+        '--data-dir',
+        dataDir,
+        '--project',
+        'adapt',
+        'train',
+      ],
+      { cwd: appRoot, stdio: 'ignore' },
+    )
+    // Wait until its run is under way, give it a moment inside training, then kill it outright.
+    const deadline = Date.now() + 60_000
+    while (!db().prepare("SELECT 1 FROM train_run WHERE status = 'running'").get()) {
+      if (Date.now() > deadline) throw new Error('the training process never started its run')
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await new Promise((r) => setTimeout(r, 1500))
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+    expect(db().pragma('integrity_check', { simple: true })).toBe('ok')
+    // What the next start of the project does:
+    expect(recoverInterruptedRuns(db(), wb.project.paths)).toBe(1)
+    const run = db()
+      .prepare('SELECT status, message FROM train_run ORDER BY id DESC LIMIT 1')
+      .get() as {
+      status: string
+      message: string
+    }
+    expect(run).toMatchObject({ status: 'failed' })
+    expect(run.message).toMatch(/interrupted/)
+    expect((db().prepare('SELECT count(*) AS n FROM checkpoint').get() as { n: number }).n).toBe(
+      checkpointsBefore,
+    )
+    const files = readdirSync(join(wb.project.paths.root, 'checkpoints'))
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([])
+    // Every file left is a checkpoint the store knows.
+    const known = new Set(
+      (db().prepare('SELECT path FROM checkpoint').all() as { path: string }[]).map((r) => r.path),
+    )
+    for (const f of files.filter((f) => !f.includes('.committee-')))
+      expect(known.has(join(wb.project.paths.root, 'checkpoints', f)), f).toBe(true)
+    const again = await train()
+    expect(again.checkpointId).toBe(checkpointsBefore + 1)
+  }, 300_000)
+
+  it('simulates the loop with an oracle on the command line and writes the curves', () => {
+    const dataDir = join(wb.project.paths.root, '..', '..')
+    const out = join(audioDir, 'simulation')
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(appRoot, 'src/main/hosts/cli.ts'),
+        '--data-dir',
+        dataDir,
+        '--project',
+        'adapt',
+        '--json',
+        'simulate',
+        '--strategy',
+        'hybrid,cost',
+        '--budget',
+        '0.4',
+        '--step',
+        '0.2',
+        '--seeds',
+        '1',
+        '--epochs',
+        '3',
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8', cwd: appRoot, timeout: 240_000 },
+    )
+    expect(run.status, run.stderr).toBe(0)
+    const report = JSON.parse(run.stdout) as {
+      summaries: {
+        strategy: string
+        curve: { minutes: number; devWer: number }[]
+        fractionOfRandomBudget: number | null
+        relativeGainAtBudget: number
+      }[]
+    }
+    expect(report.summaries.map((s) => s.strategy)).toEqual(['random', 'hybrid', 'cost'])
+    for (const s of report.summaries) {
+      // From nothing labelled to the budget, in steps.
+      expect(s.curve[0]!.minutes).toBe(0)
+      expect(s.curve.at(-1)!.minutes).toBeGreaterThanOrEqual(0.4)
+      expect(s.curve.length).toBe(3)
+    }
+    // Random reaches its own final WER by its budget at the latest, and gains nothing on itself.
+    const random = report.summaries[0]!
+    expect(random.fractionOfRandomBudget).not.toBeNull()
+    expect(random.fractionOfRandomBudget!).toBeLessThanOrEqual(1)
+    expect(random.relativeGainAtBudget).toBe(0)
+    const csv = readFileSync(join(out, 'simulation.csv'), 'utf8').trim().split('\n')
+    expect(csv[0]).toBe(
+      'strategy,seed,labelled_minutes,labelled_utterances,dev_wer,dev_cer,test_wer,test_cer',
+    )
+    expect(csv).toHaveLength(1 + 3 * 3)
+    expect(readFileSync(join(out, 'simulation.svg'), 'utf8')).toMatch(
+      /^<svg[^>]*>.*hybrid.*<\/svg>$/s,
+    )
   }, 300_000)
 })

@@ -64,7 +64,7 @@ export class Workbench {
 
   constructor(private readonly options: WorkbenchOptions) {
     this.handlers = this.implement()
-    recoverInterruptedRuns(options.project.db)
+    recoverInterruptedRuns(options.project.db, options.project.paths)
   }
 
   get project(): OpenProject {

@@ -7,7 +7,7 @@ import { SautiError } from '../../shared/errors'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AcquisitionStrategy } from '../../shared/domain'
-import { learningCurveSpec } from '../../shared/charts/learning-curve'
+import { checkpointCurves, learningCurveSpec } from '../../shared/charts/learning-curve'
 import { renderSvg } from '../core/adapt/charts'
 import type { SimulationReport } from '../core/adapt/simulation'
 import {
@@ -47,6 +47,16 @@ export function learningCurveCsv(checkpoints: CheckpointSummary[]): string {
       ].join(','),
     )
   return rows.join('\n') + '\n'
+}
+
+/** The Model screen's chart, as SVG: dev CER and WER against transcribed minutes trained on. */
+async function learningCurveSvg(checkpoints: CheckpointSummary[]): Promise<string> {
+  return renderSvg(
+    learningCurveSpec(checkpointCurves(checkpoints), {
+      title: 'Dev error rate against transcribed minutes trained on',
+      yTitle: 'error rate',
+    }),
+  )
 }
 
 /** simulation.csv (every point of every run), simulation.json (the report) and simulation.svg. */
@@ -118,7 +128,8 @@ export function addAdaptCommands(program: Command): void {
     .command('checkpoints')
     .description('the checkpoints of the project with their dev-split scores: the learning curve')
     .option('--csv <file>', 'write the learning curve as CSV')
-    .action(async (opts: { csv?: string }, command: Command) => {
+    .option('--svg <file>', 'draw the learning curve as SVG')
+    .action(async (opts: { csv?: string; svg?: string }, command: Command) => {
       const g = globals(command)
       const status = await withWorkbench(g, false, async (wb) => {
         const r = await wb.call('adaptation.status', {})
@@ -126,6 +137,7 @@ export function addAdaptCommands(program: Command): void {
         return r.value as AdaptationStatus
       })
       if (opts.csv) await writeFile(resolve(opts.csv), learningCurveCsv(status.checkpoints))
+      if (opts.svg) await writeFile(resolve(opts.svg), await learningCurveSvg(status.checkpoints))
       if (g.json) return out(JSON.stringify(status))
       out(
         `Queue strategy: ${status.strategy}; automatic training after ${status.autoTrainAfter || 'never'} new corrections (${status.newCorrections} so far).`,

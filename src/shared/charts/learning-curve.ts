@@ -4,6 +4,8 @@
  * of a project's checkpoints). Plain JSON, so the CLI renders it to SVG in Node and the UI in the
  * browser with the same library.
  */
+import type { CheckpointSummary } from '../domain'
+
 export interface CurveSeries {
   name: string
   points: { minutes: number; value: number }[]
@@ -89,4 +91,23 @@ export function learningCurveSpec(
       },
     ],
   }
+}
+
+/**
+ * A project's checkpoints as curves: dev CER and WER against the transcribed minutes each
+ * trained on; the first point is the base model (the first checkpoint's parent).
+ */
+export function checkpointCurves(checkpoints: CheckpointSummary[]): CurveSeries[] {
+  const scored = checkpoints.filter((c) => c.dev !== null)
+  const first = scored[0]
+  const points = [
+    ...(first?.parentDev
+      ? [{ minutes: 0, cer: first.parentDev.cer, wer: first.parentDev.wer }]
+      : []),
+    ...scored.map((c) => ({ minutes: c.trainSec / 60, cer: c.dev!.cer, wer: c.dev!.wer })),
+  ]
+  return [
+    { name: 'dev CER', points: points.map((p) => ({ minutes: p.minutes, value: p.cer })) },
+    { name: 'dev WER', points: points.map((p) => ({ minutes: p.minutes, value: p.wer })) },
+  ]
 }

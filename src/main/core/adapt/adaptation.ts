@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainSummary } from '../../../shared/domain'
@@ -81,13 +81,21 @@ export function activeCheckpoint(db: Db, modelId: number): CheckpointRow | null 
     : null
 }
 
-/** Marks runs a crash left "running" as failed, so a new training can start. */
-export function recoverInterruptedRuns(db: Db): number {
-  return db
+/**
+ * Marks runs a crash left "running" as failed, so a new training can start, and removes the
+ * half-written files they left (checkpoints are written aside as `*.tmp` and renamed when whole).
+ */
+export function recoverInterruptedRuns(db: Db, paths?: ProjectPaths): number {
+  const changed = db
     .prepare(
       "UPDATE train_run SET status = 'failed', message = 'interrupted: Sauti stopped while it was training', finished_at = ? WHERE status = 'running'",
     )
     .run(new Date().toISOString()).changes
+  const dir = paths ? join(paths.root, 'checkpoints') : null
+  if (dir && existsSync(dir))
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.tmp')))
+      rmSync(join(dir, name), { force: true })
+  return changed
 }
 
 function startRun(db: Db, modelId: number, parentId: number | null, trigger: string): number {
@@ -218,6 +226,18 @@ export async function recoverBaseHead(
   }
 }
 
+/**
+ * A new checkpoint replaces its parent only if it is no worse on the same dev split (CER; ties
+ * go to the newer one, which has seen more data). Without a dev split there is nothing to
+ * compare, and the newer one is used.
+ */
+export function shouldActivate(
+  dev: { cer: number } | null,
+  parentDev: { cer: number } | null,
+): boolean {
+  return dev === null || parentDev === null || dev.cer <= parentDev.cer
+}
+
 const percent = (x: number): string => `${(x * 100).toFixed(1)} %`
 
 /**
@@ -321,7 +341,7 @@ export async function trainCheckpoint(
       )
     }
     const parentDev = parent ? result.parentDev : baseDevScores(db, modelId, dev)
-    const worse = result.dev !== null && parentDev !== null && result.dev.cer > parentDev.cer
+    const worse = !shouldActivate(result.dev, parentDev)
     const humanSec = train
       .filter((u) => u.source === 'annotator')
       .reduce((s, u) => s + u.endSec - u.startSec, 0)
