@@ -481,6 +481,14 @@ describe('purging audio on request', () => {
     const e = await exportTo(dir, 'annotation')
     expect(exportText(dir)).not.toContain(code.sw3)
     expect(e.speakers).toBe(2)
+    // Nor is any of it served for annotation, though the speaker consents again.
+    const queue = await call<{ items: { recordingId: number }[] }>('queue.list', {
+      order: 'file',
+      filter: {},
+      limit: 500,
+    })
+    const purged = new Set(purge.recordings.map((r) => r.id))
+    expect(queue.items.some((i) => purged.has(i.recordingId))).toBe(false)
     const verify = await call<{ ok: boolean }>('audit.verify', {})
     expect(verify.ok).toBe(true)
   })

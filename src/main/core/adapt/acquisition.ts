@@ -240,6 +240,7 @@ export function readPool(db: Db): PoolItem[] {
       `SELECT u.id, u.speaker_id, u.end_sec - u.start_sec AS duration, a.least_confidence, a.entropy, a.margin, a.disagreement, a.embedding
        FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id
        WHERE u.merged_into IS NULL AND u.status NOT IN ('flagged', 'skipped')
+         AND NOT EXISTS (SELECT 1 FROM recording r WHERE r.id = u.recording_id AND r.purged_at IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
        ORDER BY u.id`,
     )

@@ -485,7 +485,7 @@ export async function rescoreUnlabelled(
   const pending = db
     .prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u JOIN recording r ON r.id = u.recording_id
-       WHERE u.merged_into IS NULL
+       WHERE u.merged_into IS NULL AND r.purged_at IS NULL
          AND (u.split = 'dev' OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import')))
          AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = ?)
        ORDER BY u.id`,

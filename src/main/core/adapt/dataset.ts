@@ -92,7 +92,7 @@ export function labelledUtterances(db: Db, now = new Date().toISOString()): Labe
     .prepare(
       `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, v.id AS revision_id, v.text, v.source_kind, ss.split
        FROM utterance u
-       JOIN recording r ON r.id = u.recording_id
+       JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
        JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
        JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
        WHERE u.merged_into IS NULL AND u.status NOT IN ('flagged', 'skipped')

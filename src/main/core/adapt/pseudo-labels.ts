@@ -92,7 +92,7 @@ export function pseudoLabelCandidates(
       `SELECT u.id, h.id AS hypothesis_id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, h.text
        FROM utterance u
        JOIN hypothesis h ON h.id = u.hypothesis_id
-       JOIN recording r ON r.id = u.recording_id
+       JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
        JOIN speaker_split ss ON ss.speaker_id = u.speaker_id AND ss.split = 'train'
        WHERE u.merged_into IS NULL AND u.status IN ('new', 'pseudo')
          AND h.checkpoint_id = :checkpoint AND h.confidence >= :threshold AND h.text <> ''

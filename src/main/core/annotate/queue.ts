@@ -54,7 +54,11 @@ function filterSql(
   viewer: number | null = null,
 ): Where {
   const col = (name: string): string => `${ranking ? '+' : ''}u.${name}`
-  const clauses = ['u.merged_into IS NULL']
+  // A purged recording's audio is gone (docs/consent.md): nothing of it can be annotated.
+  const clauses = [
+    'u.merged_into IS NULL',
+    'NOT EXISTS (SELECT 1 FROM recording pr WHERE pr.id = u.recording_id AND pr.purged_at IS NOT NULL)',
+  ]
   const params: Record<string, unknown> = { now }
   // A blind utterance whose version the viewer has finished is done for them, though its
   // status waits for the second annotator (docs/review.md).

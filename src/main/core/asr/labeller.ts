@@ -234,7 +234,7 @@ export async function labelProject(
     .prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256
        FROM utterance u JOIN recording r ON r.id = u.recording_id
-       WHERE u.merged_into IS NULL
+       WHERE u.merged_into IS NULL AND r.purged_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model AND h.checkpoint_id IS :checkpoint)
          -- With a checkpoint: what nobody has transcribed, and anything the model never saw.
          AND (:checkpoint IS NULL
