@@ -28,7 +28,7 @@ import {
   type LabelledUtterance,
 } from './dataset'
 import { hiddenCacheDir, hiddenCacheFile } from './hidden-cache'
-import { adaptationSettings } from './settings'
+import { adaptationSettings, hyperparameters } from './settings'
 import type { TrainExampleRef, TrainJobRequest } from './train-protocol'
 import type { TrainWorkers } from './train-workers'
 import { buildVocabulary, targetsOf, trainingText } from './vocabulary'
@@ -290,18 +290,7 @@ export async function trainCheckpoint(
         'bad_input',
         `${ctx.model.dir}: the model has no hidden_states output, so it cannot be adapted.`,
       )
-    const hyper = {
-      bottleneck: settings.bottleneck,
-      learningRate: settings.learningRate,
-      adapterLearningRate: settings.adapterLearningRate,
-      weightDecay: settings.weightDecay,
-      clipNorm: settings.clipNorm,
-      batchFrames: settings.batchFrames,
-      maxEpochs: settings.maxEpochs,
-      patience: settings.patience,
-      headWarmupEpochs: settings.headWarmupEpochs,
-      seed: settings.seed,
-    }
+    const hyper = hyperparameters(settings)
     // A first checkpoint starts from the base model's own head where the tokens agree.
     const baseHead = parent ? null : await recoverBaseHead(ctx, train)
     await mkdir(join(ctx.paths.root, 'checkpoints'), { recursive: true })
@@ -320,7 +309,7 @@ export async function trainCheckpoint(
           format: 'sauti-checkpoint/1',
           modelSha256: ctx.model.registration.sha256,
           vocabulary,
-          hyperparameters: hyper,
+          hyperparameters: { ...hyper },
         },
       },
       control.signal,

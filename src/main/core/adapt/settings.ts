@@ -3,6 +3,7 @@ import { acquisitionStrategies, type AcquisitionStrategy } from '../../../shared
 import type { Db } from '../db/connection'
 import { DEFAULT_BOTTLENECK } from '../train/adapter-head'
 import { defaultTrainOptions } from '../train/trainer'
+import type { TrainHyperparameters } from './train-protocol'
 
 export { acquisitionStrategies, type AcquisitionStrategy }
 
@@ -53,4 +54,24 @@ export function updateAdaptationSettings(
     "INSERT INTO project_meta (key, value) VALUES ('adaptation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(JSON.stringify(next))
   return next
+}
+
+/** The training worker's hyper-parameters from the project's settings. */
+export function hyperparameters(
+  settings: AdaptationSettings,
+  overrides: Partial<TrainHyperparameters> = {},
+): TrainHyperparameters {
+  return {
+    bottleneck: settings.bottleneck,
+    learningRate: settings.learningRate,
+    adapterLearningRate: settings.adapterLearningRate,
+    weightDecay: settings.weightDecay,
+    clipNorm: settings.clipNorm,
+    batchFrames: settings.batchFrames,
+    maxEpochs: settings.maxEpochs,
+    patience: settings.patience,
+    headWarmupEpochs: settings.headWarmupEpochs,
+    seed: settings.seed,
+    ...overrides,
+  }
 }

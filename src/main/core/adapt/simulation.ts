@@ -2,7 +2,7 @@ import type { AcquisitionStrategy } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { ensureHiddenStates, recoverBaseHead, trainingRefs, type AdaptContext } from './adaptation'
 import { assignSplits, labelledUtterances } from './dataset'
-import { adaptationSettings } from './settings'
+import { adaptationSettings, hyperparameters } from './settings'
 import type { CurvePoint, SimulationResult } from './simulate'
 import { buildVocabulary } from './vocabulary'
 
@@ -151,18 +151,12 @@ export async function simulateProject(
       vocabulary,
       baseHead: await recoverBaseHead(ctx, pool),
       shape: { dim, bottleneck: settings.bottleneck, vocab: vocabulary.tokens.length },
-      hyper: {
-        bottleneck: settings.bottleneck,
-        learningRate: settings.learningRate,
-        adapterLearningRate: settings.adapterLearningRate,
-        weightDecay: settings.weightDecay,
-        clipNorm: settings.clipNorm,
-        batchFrames: settings.batchFrames,
+      hyper: hyperparameters(settings, {
         maxEpochs: options.maxEpochs ?? Math.min(settings.maxEpochs, 20),
         patience: Math.min(settings.patience, 3),
-        headWarmupEpochs: settings.headWarmupEpochs,
         seed: 1,
-      },
+      }),
+
       strategies,
       budgetSec: options.budgetMinutes * 60,
       stepSec: options.stepMinutes * 60,

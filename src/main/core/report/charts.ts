@@ -155,14 +155,3 @@ export function heatmapSpec(
     ],
   }
 }
-
-/** Renders a spec to an SVG string in Node (no canvas; Vega estimates text widths). */
-export async function renderSvg(spec: VegaSpec): Promise<string> {
-  const vega = await import('vega')
-  const view = new vega.View(vega.parse(spec as never), { renderer: 'none' })
-  try {
-    return await view.toSVG()
-  } finally {
-    view.finalize()
-  }
-}
