@@ -40,7 +40,7 @@ import type {
   Speaker,
   WithdrawalSummary,
 } from './domain'
-import { consentScopes, exportFormats, speakerGenders } from './domain'
+import { consentScopes, exportAudios, exportFormats, speakerGenders } from './domain'
 import type {
   AdjudicationResult,
   AdjudicationView,
@@ -425,7 +425,7 @@ export const contract = {
         /** A new or empty folder on the machine that runs the core. */
         dir: localPath,
         formats: z.array(z.enum(exportFormats)).min(1).max(9),
-        audio: z.enum(['wav', 'originals']).default('wav'),
+        audio: z.enum(exportAudios).default('wav'),
         statuses: z
           .array(utteranceStatus)
           .min(1)

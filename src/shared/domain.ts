@@ -545,8 +545,9 @@ export const exportFormats = [
   'srt',
 ] as const
 export type ExportFormat = (typeof exportFormats)[number]
-/** 16 kHz 16-bit WAV per utterance, or the recordings' original files. */
-export type ExportAudio = 'wav' | 'originals'
+/** 16 kHz 16-bit mono WAV or FLAC per utterance, or the recordings' original files. */
+export const exportAudios = ['wav', 'flac', 'originals'] as const
+export type ExportAudio = (typeof exportAudios)[number]
 
 export interface ExportSummary {
   exportRunId: number

@@ -20,7 +20,11 @@ export function addExportCommands(program: Command): void {
     .argument('<dir>', 'a new or empty folder')
     .requiredOption('--use <scope>', `what the data is for: ${consentScopes.join(' | ')}`)
     .requiredOption('--formats <list>', `comma-separated: ${exportFormats.join(', ')}`)
-    .option('--audio <mode>', 'wav (16 kHz segments) | originals', 'wav')
+    .option(
+      '--audio <mode>',
+      'wav | flac (16 kHz 16-bit mono segments, FLAC lossless and smaller) | originals',
+      'wav',
+    )
     .option('--statuses <list>', 'utterance statuses to include', 'new,pseudo,corrected,reviewed')
     .option('--sources <list>', 'label sources: annotator, import, model', 'annotator,import')
     .option('--languages <list>', 'only these languages')

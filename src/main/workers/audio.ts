@@ -1,7 +1,11 @@
-/** Audio worker: hashing, decoding, resampling, peaks and spectrograms, off the main thread. */
+/**
+ * Audio worker: hashing, decoding, resampling, peaks, spectrograms and FLAC encoding, off the
+ * main thread.
+ */
 import { join } from 'node:path'
 import { parentPort, type MessagePort } from 'node:worker_threads'
 import { SautiError } from '../../shared/errors'
+import { encodeFlacSpan } from '../core/audio/flac-encode'
 import { hashFile, prepareAudio } from '../core/audio/prepare'
 import { computeSpectrogram } from '../core/audio/spectrogram'
 import type { AudioRequest, AudioResponse } from '../core/audio/worker-protocol'
@@ -23,6 +27,8 @@ async function handle(request: AudioRequest): Promise<AudioResponse> {
         ok: true,
         value: await computeSpectrogram(request.pcmPath, request.window),
       }
+    if (request.type === 'encodeFlac')
+      return { id: request.id, ok: true, value: await encodeFlacSpan(request.span) }
     const { audioDir, pcmDir, peaksDir } = request.dirs
     let last = 0
     const value = await prepareAudio(
@@ -53,6 +59,7 @@ async function handle(request: AudioRequest): Promise<AudioResponse> {
 }
 
 function subjectOf(request: AudioRequest): string {
+  if (request.type === 'encodeFlac') return request.span.out
   return request.type === 'spectrogram'
     ? `recording ${request.window.recordingId} (${request.pcmPath})`
     : request.path

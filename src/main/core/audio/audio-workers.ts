@@ -1,17 +1,25 @@
 import type { Spectrogram } from '../../../shared/domain'
 import type { ProjectPaths } from '../project/paths'
 import { WorkerPool, type WorkerFactory } from '../workers/pool'
+import type { EncodedFlac, FlacSpan } from './flac-encode'
 import type { PreparedAudio } from './prepare'
 import type { SpectrogramWindow } from './spectrogram'
 import type { AudioRequestBody } from './worker-protocol'
 
 export type AudioWorkerFactory = WorkerFactory
 
-/** Audio workers: hashing, decoding, peaks, resampling and spectrograms off the main thread. */
+/**
+ * Audio workers: hashing, decoding, peaks, resampling, spectrograms and FLAC encoding off the
+ * main thread.
+ */
 export class AudioWorkers {
   private readonly pool: WorkerPool
 
-  constructor(factory: AudioWorkerFactory, size = 1) {
+  constructor(
+    factory: AudioWorkerFactory,
+    /** How many workers run at once: callers with many requests keep about this many in flight. */
+    readonly size = 1,
+  ) {
     this.pool = new WorkerPool('audio', factory, size, 'the file was not imported')
   }
 
@@ -42,6 +50,15 @@ export class AudioWorkers {
       { type: 'spectrogram', pcmPath, window } satisfies AudioRequestBody,
       `recording ${window.recordingId}`,
     )
+  }
+
+  /**
+   * Writes samples [from, to) of a 16 kHz cache file as a new 16 kHz 16-bit mono FLAC file
+   * (`encodeFlacSpan`). A missing cache file is a `not_found` error; a failed write a `store`
+   * error whose details carry the errno code (ENOSPC for a full disk).
+   */
+  encodeFlac(span: FlacSpan): Promise<EncodedFlac> {
+    return this.pool.request({ type: 'encodeFlac', span } satisfies AudioRequestBody, span.out)
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Spectrogram } from '../../../shared/domain'
 import type { WorkerReply } from '../workers/pool'
+import type { EncodedFlac, FlacSpan } from './flac-encode'
 import type { PreparedAudio } from './prepare'
 import type { SpectrogramWindow } from './spectrogram'
 
@@ -13,9 +14,10 @@ export type AudioRequest =
       dirs: { audioDir: string; pcmDir: string; peaksDir: string }
     }
   | { id: number; type: 'spectrogram'; pcmPath: string; window: SpectrogramWindow }
+  | { id: number; type: 'encodeFlac'; span: FlacSpan }
 
 export type AudioResponse = WorkerReply<
-  { sha256: string; byteSize: number } | PreparedAudio | Spectrogram
+  { sha256: string; byteSize: number } | PreparedAudio | Spectrogram | EncodedFlac
 >
 
 /** A request as the pool takes it: the pool adds the id. */

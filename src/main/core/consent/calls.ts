@@ -106,10 +106,14 @@ export function stewardshipCalls(ctx: StewardshipContext): {
         'export',
         `Export for ${request.use} to ${request.dir}`,
         async (job) => {
-          const exported = await runExport({ db, paths, projectId: ctx.projectId }, request, {
-            signal: job.signal,
-            onProgress: (done, total, label) => job.progress(done, total, label),
-          })
+          const exported = await runExport(
+            { db, paths, projectId: ctx.projectId, workers: ctx.audioWorkers },
+            request,
+            {
+              signal: job.signal,
+              onProgress: (done, total, label) => job.progress(done, total, label),
+            },
+          )
           return exported ? { exported } : {}
         },
       )

@@ -1,4 +1,4 @@
-import type { ExportFormat, Split } from '../../../shared/domain'
+import type { ExportAudio, ExportFormat, Split } from '../../../shared/domain'
 import {
   writeCommonVoice,
   writeCsvManifest,
@@ -28,6 +28,18 @@ function speakerCodes(dir: string, ids: Map<string, string>): OutFile[] {
 }
 
 /**
+ * Kaldi reads only WAV from wav.scp, but a line may be a command whose output is a WAV: Kaldi's
+ * own recipes for FLAC corpora (LibriSpeech) write `flac -c -d -s <file> |`, and ESPnet's
+ * `format_wav_scp.sh` runs such commands too. So with FLAC segments every wav.scp line becomes
+ * that command (the paths stay relative to the export root; `flac` must be installed).
+ */
+function flacPipes(wavScp: string): string {
+  return wavScp.replace(/^(\S+) (\S+\.flac)$/gm, '$1 flac -c -d -s $2 |')
+}
+/** The Kaldi writer's advice for non-WAV audio, which the FLAC commands above already follow. */
+const notWavAdvice = /^some audio is not WAV/
+
+/**
  * Every chosen format's files. Dataset formats get one file (or folder) per split, so a recipe
  * finds train, dev and test where it expects them; annotation and subtitle formats get one file
  * per recording. Layout in docs/export.md.
@@ -36,6 +48,7 @@ export function writeFormats(
   formats: ExportFormat[],
   corpusFor: (split: Split | 'all' | 'eaf') => Corpus,
   add: (format: string, result: ExportResult) => ExportResult,
+  audio: ExportAudio = 'wav',
 ): OutFile[] {
   const files: OutFile[] = []
   const per = (split: Split): Corpus | null => {
@@ -46,6 +59,7 @@ export function writeFormats(
   const mode: AudioMode = wholeCorpus.utterances.some((u) => u.segmentAudioPath)
     ? 'segments'
     : 'recordings'
+  let piped = false
   for (const format of formats) {
     if (
       format === 'kaldi' ||
@@ -59,6 +73,15 @@ export function writeFormats(
         if (!corpus) continue
         if (format === 'kaldi') {
           const k = writeKaldi(corpus, { dir: `kaldi/${split}`, audio: mode })
+          if (audio === 'flac') {
+            piped = true
+            k.notes = k.notes.filter((n) => !(n.kind === 'info' && notWavAdvice.test(n.message)))
+            k.files = k.files.map((f) =>
+              f.path.endsWith('/wav.scp') && typeof f.content === 'string'
+                ? { ...f, content: flacPipes(f.content) }
+                : f,
+            )
+          }
           add('Kaldi', k)
           files.push(...k.files, ...speakerCodes(`kaldi/${split}`, k.ids.speakers))
         } else if (format === 'nemo')
@@ -110,5 +133,16 @@ export function writeFormats(
       files.push(...add('WebVTT', writeVtt(wholeCorpus, { dir: 'vtt' })).files)
     else files.push(...add('SRT', writeSrt(wholeCorpus, { dir: 'srt' })).files)
   }
+  if (piped)
+    add('Kaldi', {
+      files: [],
+      notes: [
+        {
+          kind: 'info',
+          message:
+            'wav.scp lines are "flac -c -d -s <file> |" commands (Kaldi reads only WAV): install flac and run recipes from the export root',
+        },
+      ],
+    })
   return files
 }

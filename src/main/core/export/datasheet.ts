@@ -15,6 +15,13 @@ export interface DatasheetInput {
   notes: string[]
 }
 
+/** What the audio files of each `audio` choice are, for the datasheet's readers. */
+const audioDescriptions: Record<ExportAudio, string> = {
+  wav: '16 kHz 16-bit mono WAV, one file per utterance in clips/<split>/ (whole recordings for ELAN in recordings/)',
+  flac: '16 kHz 16-bit mono FLAC (lossless), one file per utterance in clips/<split>/ (whole recordings for ELAN in recordings/)',
+  originals: "the recordings' original files, whole, in recordings/",
+}
+
 interface Tally {
   value: string
   utterances: number
@@ -75,6 +82,7 @@ export function datasheet(db: Db, selection: Selection, input: DatasheetInput) {
     filters: input.filter,
     formats: input.formats,
     audio: input.audio,
+    audioFiles: audioDescriptions[input.audio],
     totals: {
       utterances: total,
       hours: Math.round(hours * 1e6) / 1e6,
@@ -146,6 +154,7 @@ export function datasheetMarkdown(d: Datasheet): string {
     '',
     `${d.totals.utterances} utterances, ${d.totals.hours.toFixed(3)} hours, ${d.totals.speakers} speakers, ${d.totals.recordings} recordings.`,
     `Statuses: ${d.filters.statuses.join(', ')}; label sources: ${d.filters.sources.join(', ')}; formats: ${d.formats.join(', ')}; audio: ${d.audio}.`,
+    `Audio files: ${d.audioFiles}.`,
     '',
     ...table('language', d.byLanguage),
     ...table('dialect', d.byDialect),

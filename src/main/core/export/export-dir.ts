@@ -160,6 +160,26 @@ export class ExportDir {
     this.files.set(path, 44 + samples * 2)
   }
 
+  /**
+   * A file another thread writes (a FLAC segment, encoded by an audio worker): `produce` gets the
+   * absolute path, creates the file there and resolves with its size. A full disk there fails
+   * with this export path, as `write` does.
+   */
+  async writeBy(path: string, produce: (file: string) => Promise<number>): Promise<void> {
+    const file = this.place(path)
+    let bytes: number
+    try {
+      await mkdir(dirname(file), { recursive: true })
+      bytes = await produce(file)
+    } catch (error) {
+      const code = error instanceof SautiError ? error.details?.code : undefined
+      throw typeof code === 'string' && error instanceof SautiError && error.kind === 'store'
+        ? writeError(Object.assign(new Error(error.message), { code }), path)
+        : writeError(error, path)
+    }
+    this.files.set(path, bytes)
+  }
+
   /** Every file written so far with its sha256, read back from the disk, in path order. */
   async inventory(): Promise<WrittenFile[]> {
     const out: WrittenFile[] = []

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { assignSplits } from '../adapt/dataset'
+import type { AudioWorkers } from '../audio/audio-workers'
 import { requireLead } from '../consent/roles'
 import type { Db } from '../db/connection'
 import type { Corpus, ExportNote, ExportResult } from '../formats/corpus/model'
@@ -38,6 +39,8 @@ export interface ExportContext {
   db: Db
   paths: ProjectPaths
   projectId: string
+  /** FLAC segments are encoded here, never on the main thread. */
+  workers: AudioWorkers
 }
 
 export interface ExportControl {
@@ -50,6 +53,8 @@ export const recordingKey = (id: number): string => `rec${pad(id)}`
 export const utteranceKey = (id: number): string => `utt${pad(id)}`
 /** Dataset formats that need one audio file per utterance. */
 const segmentOnly: ExportFormat[] = ['huggingface', 'commonvoice']
+/** The extension of 16 kHz segments and whole recordings cut from the cache (not originals). */
+const cutExtension = (audio: ExportAudio): 'wav' | 'flac' => (audio === 'flac' ? 'flac' : 'wav')
 
 /**
  * Exports what the chosen use may contain (docs/export.md): selects by consent, status and label
@@ -69,7 +74,7 @@ export async function runExport(
   if (request.audio === 'originals' && formats.some((f) => segmentOnly.includes(f)))
     throw new SautiError(
       'validation',
-      `${formats.filter((f) => segmentOnly.includes(f)).join(' and ')} need one audio file per utterance: export with WAV segments.`,
+      `${formats.filter((f) => segmentOnly.includes(f)).join(' and ')} need one audio file per utterance: export with WAV or FLAC segments.`,
     )
   const now = new Date().toISOString()
   const notes: string[] = []
@@ -83,7 +88,7 @@ export async function runExport(
       const before = selection.utterances.length
       selection = withoutRecordings(selection, shared)
       notes.push(
-        `${before - selection.utterances.length} utterance(s) of ${shared.size} recording(s) left out: those recordings also hold speech of speakers without consent to ${request.use}, and "originals" copies whole files (export WAV segments to include them).`,
+        `${before - selection.utterances.length} utterance(s) of ${shared.size} recording(s) left out: those recordings also hold speech of speakers without consent to ${request.use}, and "originals" copies whole files (export WAV or FLAC segments to include them).`,
       )
     }
   }
@@ -100,7 +105,7 @@ export async function runExport(
 
   const out = await ExportDir.create(request.dir, paths.root)
   try {
-    const written = await writeAudio(out, selection, request, paths, formats, control)
+    const written = await writeAudio(out, selection, request, ctx, formats, control)
     if (written === null) {
       await out.discard()
       return null
@@ -114,6 +119,7 @@ export async function runExport(
       formats,
       (split) => corpusOf(selection, request.audio, split, written.eaf),
       add,
+      request.audio,
     )
     for (const f of files) {
       if (control.signal?.aborted) {
@@ -226,60 +232,96 @@ export async function runExport(
 }
 
 /**
- * Writes the export's audio: per utterance a 16 kHz WAV under clips/<split>/ (plus, for ELAN,
- * the whole recording when everyone heard in it consented), or the original files. Returns the
- * recordings ELAN may link, or null when cancelled.
+ * Writes the export's audio: per utterance a 16 kHz WAV or FLAC under clips/<split>/ (plus, for
+ * ELAN, the whole recording in the same format when everyone heard in it consented), or the
+ * original files. FLAC is encoded by the audio workers, a few files in flight at once. Returns
+ * the recordings ELAN may link, or null when cancelled.
  */
 async function writeAudio(
   out: ExportDir,
   selection: Selection,
   request: ExportRequest,
-  paths: ProjectPaths,
+  { paths, workers }: ExportContext,
   formats: ExportFormat[],
   control: ExportControl,
 ): Promise<{ eaf: Set<number> } | null> {
   const recordings = [...selection.recordings.values()]
-  const whole =
-    request.audio === 'originals'
-      ? recordings
-      : formats.includes('eaf')
-        ? recordings.filter((r) => r.wholeConsented)
-        : []
-  const total = (request.audio === 'wav' ? selection.utterances.length : 0) + whole.length + 1
+  const cut = request.audio !== 'originals'
+  const ext = cutExtension(request.audio)
+  const whole = !cut
+    ? recordings
+    : formats.includes('eaf')
+      ? recordings.filter((r) => r.wholeConsented)
+      : []
+  const total = (cut ? selection.utterances.length : 0) + whole.length + 1
   let done = 0
   const step = (label: string): boolean => {
     control.onProgress?.(done++, total, label)
     return !control.signal?.aborted
   }
-  for (const r of whole) {
-    if (!step(`recording ${r.id}`)) return null
-    if (request.audio === 'originals')
-      await out.copy(
-        `recordings/${recordingKey(r.id)}.${r.format}`,
-        originalPath(paths, r.sha256, r.format as AudioFormat),
-      )
-    else
-      await out.writeWav(
-        `recordings/${recordingKey(r.id)}.wav`,
-        pcmPath(paths, r.sha256),
-        0,
-        Math.round(r.durationSec * 16000),
-      )
+  // Every write is awaited before returning or throwing, so none lands after a discard.
+  const inFlight = new Set<Promise<void>>()
+  let failed: { error: unknown } | null = null
+  const settle = async (): Promise<void> => {
+    await Promise.allSettled(inFlight)
+    if (failed) throw failed.error
   }
-  if (request.audio === 'wav')
-    for (const u of selection.utterances) {
-      if (!step(`utterance ${u.id}`)) return null
-      const end = Math.min(
-        u.endSec,
-        selection.recordings.get(u.recordingId)?.durationSec ?? u.endSec,
+  const span = async (path: string, sha256: string, from: number, to: number): Promise<void> => {
+    const pcmFile = pcmPath(paths, sha256)
+    if (request.audio !== 'flac') return out.writeWav(path, pcmFile, from, to)
+    while (inFlight.size > workers.size) await Promise.race(inFlight)
+    if (failed) return
+    const write = out
+      .writeBy(
+        path,
+        async (file) => (await workers.encodeFlac({ pcmPath: pcmFile, from, to, out: file })).bytes,
       )
-      await out.writeWav(
-        `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.wav`,
-        pcmPath(paths, selection.recordings.get(u.recordingId)?.sha256 ?? ''),
-        Math.round(u.startSec * 16000),
-        Math.round(end * 16000),
-      )
+      .catch((error: unknown) => {
+        failed ??= { error }
+      })
+      .finally(() => inFlight.delete(write))
+    inFlight.add(write)
+  }
+  try {
+    for (const r of whole) {
+      if (!step(`recording ${r.id}`) || failed) {
+        await settle()
+        return null
+      }
+      if (!cut)
+        await out.copy(
+          `recordings/${recordingKey(r.id)}.${r.format}`,
+          originalPath(paths, r.sha256, r.format as AudioFormat),
+        )
+      else
+        await span(
+          `recordings/${recordingKey(r.id)}.${ext}`,
+          r.sha256,
+          0,
+          Math.round(r.durationSec * 16000),
+        )
     }
+    if (cut)
+      for (const u of selection.utterances) {
+        if (!step(`utterance ${u.id}`) || failed) {
+          await settle()
+          return null
+        }
+        const end = Math.min(
+          u.endSec,
+          selection.recordings.get(u.recordingId)?.durationSec ?? u.endSec,
+        )
+        await span(
+          `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.${ext}`,
+          selection.recordings.get(u.recordingId)?.sha256 ?? '',
+          Math.round(u.startSec * 16000),
+          Math.round(end * 16000),
+        )
+      }
+  } finally {
+    await Promise.allSettled(inFlight)
+  }
+  await settle()
   return { eaf: new Set(whole.map((r) => r.id)) }
 }
 
@@ -318,7 +360,7 @@ function corpusOf(
         )
         return {
           id: recordingKey(r.id),
-          audioPath: `recordings/${recordingKey(r.id)}.${audio === 'originals' ? r.format : 'wav'}`,
+          audioPath: `recordings/${recordingKey(r.id)}.${audio === 'originals' ? r.format : cutExtension(audio)}`,
           durationSec: r.durationSec,
           speaker: speakers.size === 1 ? code([...speakers][0]!) : null,
         }
@@ -333,8 +375,10 @@ function corpusOf(
       language: u.language,
       spans: u.spans,
       words: u.words,
-      ...(audio === 'wav'
-        ? { segmentAudioPath: `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.wav` }
+      ...(audio !== 'originals'
+        ? {
+            segmentAudioPath: `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.${cutExtension(audio)}`,
+          }
         : {}),
     })),
   }
