@@ -149,7 +149,14 @@ export function decideRevision(
       .prepare('SELECT id, utterance_id, draft FROM revision WHERE id = ?')
       .get(input.revisionId) as { id: number; utterance_id: number; draft: number } | undefined
     if (!revision) throw new SautiError('not_found', `no revision with id ${input.revisionId}`)
-    if (revision.draft === 1)
+    // Flagging stores the annotator's text as a draft (it is not a transcript decision), so for
+    // a flagged utterance the newest revision, draft or not, is the decision under review.
+    const flagged =
+      (
+        db.prepare('SELECT status FROM utterance WHERE id = ?').get(revision.utterance_id) as
+          { status: UtteranceStatus } | undefined
+      )?.status === 'flagged'
+    if (revision.draft === 1 && !flagged)
       throw new SautiError(
         'validation',
         `revision ${revision.id} is a draft, not a decision to review`,
@@ -157,7 +164,9 @@ export function decideRevision(
     utteranceDetail(db, revision.utterance_id, now)
     refuseOpenDouble(db, revision.utterance_id)
     const newest = db
-      .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ? AND draft = 0')
+      .prepare(
+        `SELECT max(id) AS id FROM revision WHERE utterance_id = ?${flagged ? '' : ' AND draft = 0'}`,
+      )
       .get(revision.utterance_id) as { id: number }
     if (newest.id !== revision.id)
       throw new SautiError(

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type {
   FlagReason,
   LanguageSpan,
@@ -91,13 +91,19 @@ export const useEditorStore = defineStore('editor', () => {
   function fetchDetail(id: number): Promise<UtteranceDetail> {
     const ahead = prefetched.get(id)
     prefetched.delete(id)
-    return ahead ?? client.call('utterance.get', { id })
+    return ahead ?? getDetail(id)
+  }
+
+  /** The utterance as the current profile may see it (blind double annotation hides the other's version). */
+  function getDetail(id: number): Promise<UtteranceDetail> {
+    const who = annotator.current
+    return client.call('utterance.get', who ? { id, annotatorId: who.id } : { id })
   }
 
   function prefetch(id: number | undefined): void {
     if (id === undefined || prefetched.has(id) || id === detail.value?.utterance.id) return
     prefetched.clear()
-    const task = client.call('utterance.get', { id })
+    const task = getDetail(id)
     task.catch(() => prefetched.delete(id))
     prefetched.set(id, task)
   }
@@ -124,7 +130,7 @@ export const useEditorStore = defineStore('editor', () => {
   async function refresh(): Promise<void> {
     if (!detail.value) return
     prefetched.delete(detail.value.utterance.id)
-    show(await client.call('utterance.get', { id: detail.value.utterance.id }))
+    show(await getDetail(detail.value.utterance.id))
   }
 
   function change(next: EditorState, typing: boolean): void {
@@ -260,12 +266,26 @@ export const useEditorStore = defineStore('editor', () => {
   async function checkRemote(): Promise<void> {
     const open = detail.value
     if (!open || dirty.value) return
-    const fresh = await client.call('utterance.get', { id: open.utterance.id })
+    const fresh = await getDetail(open.utterance.id)
     if (detail.value?.utterance.id !== open.utterance.id || dirty.value) return
     if ((fresh.head?.id ?? null) === baseRevisionId.value) return
     show(fresh)
     remoteNotice.value = fresh.head?.annotator ?? fresh.head?.sourceKind ?? null
   }
+
+  // Another profile chosen: what it may see of a blind utterance differs, so read it again.
+  let lastProfile: number | undefined
+  watch(
+    () => annotator.current?.id,
+    (now) => {
+      if (now === undefined) return
+      prefetched.clear()
+      if (lastProfile !== undefined && now !== lastProfile && detail.value)
+        void refresh().catch((caught: unknown) => (loadError.value = toCallError(caught)))
+      lastProfile = now
+    },
+    { immediate: true },
+  )
 
   /** Keep this window's text: save it on top of the other window's revision. */
   async function keepMine(): Promise<void> {

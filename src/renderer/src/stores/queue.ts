@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, shallowRef, triggerRef } from 'vue'
+import { computed, reactive, ref, shallowRef, triggerRef, watch } from 'vue'
 import type {
   QueueFacets,
   QueueFilter,
@@ -10,6 +10,7 @@ import type {
 import type { CallError } from '../api/client'
 import { toCallError } from '../api/client'
 import { useClient } from '../composables/useClient'
+import { useAnnotatorStore } from './annotator'
 
 export const PAGE_SIZE = 100
 /** The default queue is the work still to do. */
@@ -22,6 +23,7 @@ export const todoStatuses: UtteranceStatus[] = ['new', 'pseudo']
  */
 export const useQueueStore = defineStore('queue', () => {
   const client = useClient()
+  const annotator = useAnnotatorStore()
   // Most useful first: the project's active-learning strategy ranks the queue.
   const order = ref<QueueOrder>('priority')
   const descending = ref(false)
@@ -44,6 +46,8 @@ export const useQueueStore = defineStore('queue', () => {
       limit: PAGE_SIZE,
       // The counts belong to the snapshot: its first page brings them.
       counts: offset === 0,
+      // Blind double annotation: each annotator sees only their own version in the list.
+      ...(annotator.current ? { annotatorId: annotator.current.id } : {}),
     }
   }
 
@@ -117,6 +121,18 @@ export const useQueueStore = defineStore('queue', () => {
       }
     }
   }
+
+  // Another profile sees other versions of blind utterances: a new snapshot for them.
+  let lastProfile: number | undefined
+  watch(
+    () => annotator.current?.id,
+    (now) => {
+      if (now === undefined) return
+      if (lastProfile !== undefined && now !== lastProfile) void reload()
+      lastProfile = now
+    },
+    { immediate: true },
+  )
 
   return {
     order,
