@@ -138,4 +138,28 @@ describe('provenance', () => {
     const json = JSON.parse(sauti('--json', 'audit', 'verify').stdout) as { broken: unknown[] }
     expect(json.broken).toEqual([expect.objectContaining({ utteranceId, revisionId: target.id })])
   })
+
+  it('`sauti audit verify` also sees a newest revision deleted in SQLite (the chain left is valid)', () => {
+    const other = wb.project.db
+      .prepare(
+        'SELECT id FROM utterance WHERE id <> ? AND revision_head IS NOT NULL ORDER BY id LIMIT 1',
+      )
+      .get(utteranceId) as { id: number }
+    const newest = wb.project.db
+      .prepare('SELECT id FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 1')
+      .get(other.id) as { id: number }
+    const raw = new Database(wb.project.paths.db)
+    const trigger = (
+      raw
+        .prepare("SELECT sql FROM sqlite_master WHERE name = 'revision_is_append_only_delete'")
+        .get() as { sql: string }
+    ).sql
+    raw.exec('DROP TRIGGER revision_is_append_only_delete')
+    raw.prepare('DELETE FROM revision WHERE id = ?').run(newest.id)
+    raw.exec(trigger)
+    raw.close()
+    const broken = sauti('audit', 'verify')
+    expect(broken.status).toBe(4)
+    expect(broken.stderr).toMatch(new RegExp(`utterance ${other.id}: .*newest revision is missing`))
+  })
 })

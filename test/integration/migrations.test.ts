@@ -528,6 +528,47 @@ describe('migration 9: review', () => {
   })
 })
 
+describe('migration 10: revision head', () => {
+  it('records each utterance’s newest revision hash, from the old rows and on every insert', () => {
+    const db = fresh()
+    migrateTo(db, 9)
+    insertRows(db, 'recording', [
+      {
+        sha256: sha('c'),
+        original_name: 'a.wav',
+        source_path: '/a.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 5,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
+    ])
+    insertRows(db, 'utterance', [
+      { recording_id: 1, start_sec: 0, end_sec: 2, created_at: now },
+      { recording_id: 1, start_sec: 2, end_sec: 4, created_at: now },
+    ])
+    insertRows(db, 'revision', [
+      { utterance_id: 1, text: 'a', source_kind: 'import', created_at: now, hash: sha('1') },
+    ])
+    migrateTo(db, 10)
+    expect(readTable(db, 'utterance').map((u) => u.revision_head)).toEqual([sha('1'), null])
+    insertRows(db, 'revision', [
+      {
+        utterance_id: 1,
+        parent_id: 1,
+        text: 'b',
+        source_kind: 'import',
+        created_at: now,
+        hash: sha('2'),
+      },
+      { utterance_id: 2, text: 'c', source_kind: 'import', created_at: now, hash: sha('3') },
+    ])
+    expect(readTable(db, 'utterance').map((u) => u.revision_head)).toEqual([sha('2'), sha('3')])
+  })
+})
+
 describe('a database from a newer Sauti', () => {
   it('is refused with a clear message and left untouched', () => {
     const made = createDb()

@@ -5,29 +5,11 @@ import type {
   LanguageSpan,
   Page,
   RevisionHistoryEntry,
-  RevisionSourceKind,
   WordDiffPart,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
-import { revisionHash, revisionsOf, verifyChain } from './revisions'
-
-interface Row {
-  id: number
-  utterance_id: number
-  parent_id: number | null
-  text: string
-  spans: string
-  source_kind: RevisionSourceKind
-  annotator_id: number | null
-  model_id: number | null
-  checkpoint_id: number | null
-  source_ref: string
-  hypothesis_id: number | null
-  draft: number
-  created_at: string
-  hash: string
-}
+import { revisionHash, revisionsOf, verifyChain, type RevisionRow } from './revisions'
 
 /**
  * Re-verifies every utterance's hash chain (`verifyChain`, the same check the editor relies on)
@@ -36,27 +18,36 @@ interface Row {
  */
 export function verifyProject(db: Db): AuditReport {
   const report: AuditReport = { ok: true, utterances: 0, revisions: 0, broken: [] }
-  const counts = db
-    .prepare('SELECT utterance_id, count(*) AS n FROM revision GROUP BY utterance_id ORDER BY 1')
-    .all() as { utterance_id: number; n: number }[]
-  for (const { utterance_id: utteranceId, n } of counts) {
+  // Every utterance with revisions, or one that had some (its recorded head says so).
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.revision_head AS head, count(v.id) AS n, max(v.id) AS last
+       FROM utterance u LEFT JOIN revision v ON v.utterance_id = u.id
+       GROUP BY u.id HAVING count(v.id) > 0 OR u.revision_head IS NOT NULL ORDER BY u.id`,
+    )
+    .all() as { id: number; head: string | null; n: number; last: number | null }[]
+  const hashOf = db.prepare('SELECT hash FROM revision WHERE id = ?')
+  for (const { id: utteranceId, head, n, last } of rows) {
     report.utterances++
     report.revisions += n
     let revisionId: number | null = null
+    let reason =
+      'its content or its place in the chain does not match its hash (changed outside Sauti)'
     try {
       const result = verifyChain(db, utteranceId)
       if (!result.ok) revisionId = result.revisionId
     } catch {
       revisionId = firstUnreadable(db, utteranceId)
     }
+    const newest = last === null ? null : (hashOf.get(last) as { hash: string }).hash
+    if (revisionId === null && head !== null && newest !== head) {
+      // A valid chain that ends early: its newest revisions were deleted.
+      revisionId = last ?? 0
+      reason = `its newest revision is missing: the chain ends ${last === null ? 'before it starts' : `at revision ${last}`} but the utterance recorded a later one (deleted outside Sauti)`
+    }
     if (revisionId !== null) {
       report.ok = false
-      report.broken.push({
-        utteranceId,
-        revisionId,
-        reason:
-          'its content or its place in the chain does not match its hash (changed outside Sauti)',
-      })
+      report.broken.push({ utteranceId, revisionId, reason })
     }
   }
   return report
@@ -77,7 +68,7 @@ function firstUnreadable(db: Db, utteranceId: number): number {
   return rows[0]?.id ?? 0
 }
 
-interface LogRow extends Row {
+interface LogRow extends RevisionRow {
   annotator: string | null
   model: string | null
 }

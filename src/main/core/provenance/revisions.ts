@@ -140,7 +140,8 @@ export function appendRevision(db: Db, input: NewRevision): StoredRevision {
   }
 }
 
-interface RevisionRow {
+/** A revision row as SQLite returns it. */
+export interface RevisionRow {
   id: number
   utterance_id: number
   parent_id: number | null

@@ -4,7 +4,7 @@ import { evaluateProject } from '../asr/evaluate-project'
 import type { Db } from '../db/connection'
 import { agreementReport } from '../review/agreement'
 import { renderSvg } from '../adapt/charts'
-import { groupedBarSpec, heatmapSpec } from './charts'
+import { groupedBarSpec, heatmapSpec } from '../../../shared/charts/report-charts'
 import { learningCurve, reviewCounts, switchConfusion, throughput } from './data'
 import { renderReportHtml, type ReportCharts } from './html'
 

@@ -8,6 +8,7 @@ import { m006Workspace } from './006-workspace'
 import { m007Adaptation } from './007-adaptation'
 import { m008ConsentAudit } from './008-consent-audit'
 import { m009Review } from './009-review'
+import { m010RevisionHead } from './010-revision-head'
 
 export interface Migration {
   version: number
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   m007Adaptation,
   m008ConsentAudit,
   m009Review,
+  m010RevisionHead,
 ]
