@@ -147,8 +147,9 @@ export async function simulateBench(): Promise<void> {
   try {
     const report = await wb.simulate({
       strategies: ['hybrid', 'least_confidence', 'diversity'],
-      budgetMinutes: 3,
-      stepMinutes: 0.5,
+      // SAUTI_SIM_BUDGET / SAUTI_SIM_STEP (minutes) change the defaults for a longer run.
+      budgetMinutes: Number(process.env.SAUTI_SIM_BUDGET ?? 3),
+      stepMinutes: Number(process.env.SAUTI_SIM_STEP ?? 0.5),
       seeds: 3,
       maxEpochs: 15,
     })
