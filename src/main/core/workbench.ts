@@ -6,7 +6,7 @@ import type { Result } from '../../shared/errors'
 import { SautiError } from '../../shared/errors'
 import type { InferenceWorkers } from './asr/inference-workers'
 import { activeCheckpoint, recoverInterruptedRuns, trainCheckpoint } from './adapt/adaptation'
-import { updatePriorities } from './adapt/acquisition'
+import { reprioritise } from './adapt/acquisition'
 import { adaptationSettings, updateAdaptationSettings } from './adapt/settings'
 import { simulateProject, type SimulationOptions, type SimulationReport } from './adapt/simulation'
 import { adaptationStatus, correctionsSinceLastRun, trainingRunning } from './adapt/status'
@@ -146,6 +146,7 @@ export class Workbench {
           training: this.options.trainWorkers,
           model,
           settings: this.options.sessionSettings,
+          dbOptions: this.options.db,
         },
         {
           trigger,
@@ -170,6 +171,7 @@ export class Workbench {
         training: this.options.trainWorkers,
         model: await this.modelToAdapt(options.model),
         settings: this.options.sessionSettings,
+        dbOptions: this.options.db,
       },
       options,
     )
@@ -285,7 +287,13 @@ export class Workbench {
             },
           )
           if (labelled.labelled > 0) {
-            updatePriorities(db, adaptationSettings(db).strategy)
+            await reprioritise(
+              o.trainWorkers,
+              db,
+              paths.db,
+              o.db ?? {},
+              adaptationSettings(db).strategy,
+            )
             this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
           }
           return { labelled }
@@ -346,7 +354,7 @@ export class Workbench {
         const before = adaptationStatus(db).strategy
         const next = updateAdaptationSettings(db, patch)
         if (next.strategy !== before) {
-          updatePriorities(db, next.strategy)
+          await reprioritise(o.trainWorkers, db, paths.db, o.db ?? {}, next.strategy)
           this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
         }
         return adaptationStatus(db)

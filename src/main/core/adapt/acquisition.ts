@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection'
+import type { Db, OpenDatabaseOptions } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 
 /** One utterance of the pool (nobody has transcribed it) with what its scoring measured. */
@@ -272,10 +272,11 @@ function toFloats(b: Buffer | null): Float32Array | null {
 }
 
 /**
- * Recomputes every pool utterance's priority (its position under the strategy) and reason;
- * transcribed utterances have none. One transaction.
+ * The project's pool ranked under a strategy, read from the store. Heavy for a large project
+ * (k-center over every utterance's embedding), so it runs in the training worker on a read-only
+ * connection (`rank` request); the main thread only writes the result.
  */
-export function updatePriorities(db: Db, strategy: AcquisitionStrategy): number {
+export function rankProject(db: Db, strategy: AcquisitionStrategy): Ranked[] {
   const pool = readPool(db)
   const labelledRows = db
     .prepare(
@@ -287,14 +288,22 @@ export function updatePriorities(db: Db, strategy: AcquisitionStrategy): number 
   for (const r of labelledRows)
     if (r.speaker_id !== null)
       speakerCorrected.set(r.speaker_id, (speakerCorrected.get(r.speaker_id) ?? 0) + 1)
-  const ranked = rankPool(pool, strategy, {
+  return rankPool(pool, strategy, {
     labelled: labelledRows
       .map((r) => toFloats(r.embedding))
       .filter((e): e is Float32Array => e !== null),
     speakerCorrected,
     corrected: labelledRows.length,
   })
-  const set = db.prepare('UPDATE utterance SET priority = ?, priority_reason = ? WHERE id = ?')
+}
+
+/** Stores a ranking as every pool utterance's priority and reason, in one transaction. */
+export function writePriorities(db: Db, ranked: Ranked[]): number {
+  // Ranked on a snapshot: what was transcribed since then keeps no priority.
+  const set = db.prepare(
+    `UPDATE utterance SET priority = ?, priority_reason = ? WHERE id = ?
+       AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = utterance.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))`,
+  )
   db.transaction(() => {
     db.prepare(
       'UPDATE utterance SET priority = NULL, priority_reason = NULL WHERE priority IS NOT NULL',
@@ -302,4 +311,17 @@ export function updatePriorities(db: Db, strategy: AcquisitionStrategy): number 
     ranked.forEach((r, position) => set.run(position + 1, JSON.stringify(r.reason), r.id))
   })()
   return ranked.length
+}
+
+/** Ranks the pool in the training worker and stores the priorities here. */
+export async function reprioritise(
+  workers: {
+    rank(dbPath: string, db: OpenDatabaseOptions, strategy: AcquisitionStrategy): Promise<Ranked[]>
+  },
+  db: Db,
+  dbPath: string,
+  dbOptions: OpenDatabaseOptions,
+  strategy: AcquisitionStrategy,
+): Promise<number> {
+  return writePriorities(db, await workers.rank(dbPath, dbOptions, strategy))
 }

@@ -10,10 +10,10 @@ import type { RegisteredModel } from '../asr/model-store'
 import type { SessionSettings } from '../asr/providers'
 import { defaultTranscribeOptions, type TranscribeItem } from '../asr/transcribe-options'
 import type { Vocabulary } from '../asr/vocab'
-import type { Db } from '../db/connection'
+import type { Db, OpenDatabaseOptions } from '../db/connection'
 import { pcmPath, type ProjectPaths } from '../project/paths'
 import { scoreTranscripts } from '../../../shared/metrics/score'
-import { updatePriorities } from './acquisition'
+import { reprioritise } from './acquisition'
 import {
   choosePseudoLabelThreshold,
   pseudoLabelCandidates,
@@ -40,6 +40,8 @@ export interface AdaptContext {
   training: TrainWorkers
   model: RegisteredModel
   settings?: SessionSettings
+  /** How the project database is opened (the Electron host's better-sqlite3 build). */
+  dbOptions?: OpenDatabaseOptions
 }
 
 export interface TrainControl {
@@ -529,7 +531,13 @@ export async function rescoreUnlabelled(
       done += batch.results.length
     }
   }
-  updatePriorities(db, adaptationSettings(db).strategy)
+  await reprioritise(
+    ctx.training,
+    db,
+    ctx.paths.db,
+    ctx.dbOptions ?? {},
+    adaptationSettings(db).strategy,
+  )
   control.onProgress?.(100, 100, 'Rescored')
   return done
 }

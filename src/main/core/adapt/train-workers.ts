@@ -1,4 +1,7 @@
+import type { AcquisitionStrategy } from '../../../shared/domain'
+import type { OpenDatabaseOptions } from '../db/connection'
 import { WorkerPool, type WorkerFactory } from '../workers/pool'
+import type { Ranked } from './acquisition'
 import type { SimulationRequest, SimulationResult } from './simulate'
 import type { TrainJobRequest, TrainJobResult } from './train-protocol'
 
@@ -42,6 +45,11 @@ export class TrainWorkers {
         onProgress,
       ),
     )
+  }
+
+  /** The pool ranked under a strategy, computed in the worker from the project file. */
+  rank(dbPath: string, db: OpenDatabaseOptions, strategy: AcquisitionStrategy): Promise<Ranked[]> {
+    return this.pool.request<Ranked[]>({ type: 'rank', dbPath, db, strategy }, 'ranking the queue')
   }
 
   private withStop<T>(
