@@ -3,17 +3,18 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { InferenceWorkers } from '../asr/inference-workers'
-import { ensureModelRow, resultStore } from '../asr/labeller'
-import { readModelPackage } from '../asr/model-package'
-import type { RegisteredModel } from '../asr/model-store'
-import type { SessionSettings } from '../asr/providers'
-import { defaultTranscribeOptions, type TranscribeItem } from '../asr/transcribe-options'
+import { ensureModelRow } from '../asr/labeller'
 import type { Vocabulary } from '../asr/vocab'
-import type { Db, OpenDatabaseOptions } from '../db/connection'
-import { pcmPath, type ProjectPaths } from '../project/paths'
+import type { Db } from '../db/connection'
+import type { ProjectPaths } from '../project/paths'
 import { scoreTranscripts } from '../../../shared/metrics/score'
-import { reprioritise } from './acquisition'
+import {
+  ensureHiddenStates,
+  recoverBaseHead,
+  rescoreUnlabelled,
+  trainingRefs,
+  type AdaptContext,
+} from './features'
 import {
   choosePseudoLabelThreshold,
   pseudoLabelCandidates,
@@ -27,22 +28,8 @@ import {
   trainingConsentSnapshot,
   type LabelledUtterance,
 } from './dataset'
-import { hiddenCacheDir, hiddenCacheFile } from './hidden-cache'
 import { adaptationSettings, hyperparameters } from './settings'
-import type { TrainExampleRef, TrainJobRequest } from './train-protocol'
-import type { TrainWorkers } from './train-workers'
-import { buildVocabulary, targetsOf, trainingText } from './vocabulary'
-
-export interface AdaptContext {
-  db: Db
-  paths: ProjectPaths
-  inference: InferenceWorkers
-  training: TrainWorkers
-  model: RegisteredModel
-  settings?: SessionSettings
-  /** How the project database is opened (the Electron host's better-sqlite3 build). */
-  dbOptions?: OpenDatabaseOptions
-}
+import { buildVocabulary, trainingText } from './vocabulary'
 
 export interface TrainControl {
   trigger: 'manual' | 'auto' | 'simulation'
@@ -51,9 +38,6 @@ export interface TrainControl {
   /** The fewest training utterances worth a run. */
   minimumTrain?: number
 }
-
-/** An utterance's place in its recording's 16 kHz copy: what the encoder needs. */
-type SpanOf = Pick<LabelledUtterance, 'utteranceId' | 'recordingSha256' | 'startSec' | 'endSec'>
 
 export interface CheckpointRow {
   id: number
@@ -131,57 +115,6 @@ function finishRun(
   ).run(status, message, checkpointId, new Date().toISOString(), runId)
 }
 
-const item = (
-  u: { utteranceId: number; recordingSha256: string; startSec: number; endSec: number },
-  paths: ProjectPaths,
-): TranscribeItem => ({
-  utteranceId: u.utteranceId,
-  pcmPath: pcmPath(paths, u.recordingSha256),
-  startSec: u.startSec,
-  endSec: u.endSec,
-})
-
-/** Runs the encoder over utterances whose hidden states are not cached under their bounds. */
-export async function ensureHiddenStates(ctx: AdaptContext, utterances: SpanOf[]): Promise<void> {
-  const dir = hiddenCacheDir(ctx.paths)
-  const missing = utterances.filter(
-    (u) =>
-      !existsSync(
-        hiddenCacheFile(dir, ctx.model.id, {
-          id: u.utteranceId,
-          startSec: u.startSec,
-          endSec: u.endSec,
-        }),
-      ),
-  )
-  for (let i = 0; i < missing.length; i += 16)
-    await ctx.inference.transcribe(
-      ctx.model.dir,
-      ctx.model.id,
-      missing.slice(i, i + 16).map((u) => item(u, ctx.paths)),
-      { ...defaultTranscribeOptions, hiddenDir: dir, nBest: 1, beamWidth: 1 },
-      ctx.settings,
-    )
-}
-
-/** The worker's view of labelled utterances: cache file, CTC targets and scoring text. */
-export function trainingRefs(
-  ctx: AdaptContext,
-  vocabulary: Vocabulary,
-): (list: (SpanOf & { text: string })[]) => TrainExampleRef[] {
-  return (list) =>
-    list.map((u) => ({
-      utteranceId: u.utteranceId,
-      file: hiddenCacheFile(hiddenCacheDir(ctx.paths), ctx.model.id, {
-        id: u.utteranceId,
-        startSec: u.startSec,
-        endSec: u.endSec,
-      }),
-      targets: targetsOf(u.text, vocabulary),
-      text: trainingText(u.text),
-    }))
-}
-
 /** The base model's dev scores from its stored best hypotheses (a first checkpoint's parent). */
 function baseDevScores(
   db: Db,
@@ -201,31 +134,6 @@ function baseDevScores(
   }
   const s = scoreTranscripts(refs, hyps)
   return { utterances: dev.length, cer: s.cer, wer: s.wer }
-}
-
-/**
- * The base model's own head, recovered by least squares from its outputs on a few utterances
- * (linear-head.ts); null when the model has no hidden states or its head is not linear in them.
- */
-export async function recoverBaseHead(
-  ctx: AdaptContext,
-  utterances: LabelledUtterance[],
-): Promise<TrainJobRequest['baseHead']> {
-  const fitted = await ctx.inference.fitHead(
-    ctx.model.dir,
-    ctx.model.id,
-    utterances.slice(0, 16).map((u) => item(u, ctx.paths)),
-    ctx.settings,
-  )
-  if (!fitted || fitted.relativeResidual >= 1e-3) return null
-  const vocabulary = (await readModelPackage(ctx.model.dir)).vocabulary
-  if (fitted.vocab !== vocabulary.tokens.length) return null
-  return {
-    tokens: vocabulary.tokens,
-    blank: vocabulary.blank,
-    weight: fitted.weight,
-    bias: fitted.bias,
-  }
 }
 
 /**
@@ -459,87 +367,6 @@ function summary(
 
 async function removeCheckpointFiles(file: string, committee: string[]): Promise<void> {
   await Promise.all([file, ...committee].map((f) => rm(f, { force: true })))
-}
-
-/**
- * New hypotheses, confidences and acquisition scores from a checkpoint for every utterance
- * nobody has transcribed (from cached hidden states; the encoder runs only where none are
- * cached), then the queue's priorities under the project's strategy.
- */
-export async function rescoreUnlabelled(
-  ctx: AdaptContext,
-  checkpoint: { id: number; path: string; committee: string[] },
-  modelId: number,
-  control: Pick<TrainControl, 'signal' | 'onProgress'> = {},
-): Promise<number> {
-  const { db } = ctx
-  const pending = db
-    .prepare(
-      `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u JOIN recording r ON r.id = u.recording_id
-       WHERE u.merged_into IS NULL AND r.purged_at IS NULL
-         AND (u.split = 'dev' OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import')))
-         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = ?)
-       ORDER BY u.id`,
-    )
-    .all(checkpoint.id) as { id: number; start_sec: number; end_sec: number; sha256: string }[]
-  const store = resultStore(db, modelId, checkpoint.id)
-  const dir = hiddenCacheDir(ctx.paths)
-  const options = { ...defaultTranscribeOptions, hiddenDir: dir }
-  let done = 0
-  for (let i = 0; i < pending.length; i += 64) {
-    if (control.signal?.aborted) break
-    control.onProgress?.(80 + Math.round((20 * i) / pending.length), 100, 'Rescoring')
-    const items = pending.slice(i, i + 64).map((u) =>
-      item(
-        {
-          utteranceId: u.id,
-          recordingSha256: u.sha256,
-          startSec: u.start_sec,
-          endSec: u.end_sec,
-        },
-        ctx.paths,
-      ),
-    )
-    const out = await ctx.inference.rescore({
-      modelKey: ctx.model.id,
-      modelSha256: ctx.model.registration.sha256,
-      hiddenDir: dir,
-      checkpoint: { id: checkpoint.id, path: checkpoint.path },
-      committee: checkpoint.committee,
-      items,
-      options,
-    })
-    store(out.results)
-    done += out.results.length
-    const missing = new Set(out.missing)
-    if (missing.size) {
-      const batch = await ctx.inference.transcribe(
-        ctx.model.dir,
-        ctx.model.id,
-        items.filter((it) => missing.has(it.utteranceId)),
-        {
-          ...options,
-          checkpoint: {
-            id: checkpoint.id,
-            path: checkpoint.path,
-            modelSha256: ctx.model.registration.sha256,
-          },
-        },
-        ctx.settings,
-      )
-      store(batch.results)
-      done += batch.results.length
-    }
-  }
-  await reprioritise(
-    ctx.training,
-    db,
-    ctx.paths.db,
-    ctx.dbOptions ?? {},
-    adaptationSettings(db).strategy,
-  )
-  control.onProgress?.(100, 100, 'Rescored')
-  return done
 }
 
 /** Labelled utterances whose speakers' consent keeps them out of training (for the status line). */

@@ -1,6 +1,6 @@
 import type { AcquisitionStrategy } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { ensureHiddenStates, recoverBaseHead, trainingRefs, type AdaptContext } from './adaptation'
+import { ensureHiddenStates, recoverBaseHead, trainingRefs, type AdaptContext } from './features'
 import { assignSplits, labelledUtterances } from './dataset'
 import { adaptationSettings, hyperparameters } from './settings'
 import type { CurvePoint, SimulationResult } from './simulate'
