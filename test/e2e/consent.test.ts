@@ -9,11 +9,10 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appRoot } from '../support/fixtures'
-import { launchChromium, startServe, type Served } from '../support/serve'
+import { type Served, launchChromium, projectQuery, startServe } from '../support/serve'
 
 /**
  * The project lead's screens on the demo project, in a real Chromium against `sauti serve`:
@@ -31,15 +30,7 @@ let served: Served
 let browser: Browser
 let page: Page
 
-/** Reads the project database the way `sqlite3` would, beside the running server (WAL). */
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = projectQuery(dbPath)
 
 /** A call as a script would make it, to see what the server itself answers. */
 async function api(method: string, body: unknown): Promise<{ status: number; json: unknown }> {

@@ -1,12 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inSample } from '../../src/main/core/review/sample'
 import { appRoot } from '../support/fixtures'
-import { launchChromium, startServe, type Served } from '../support/serve'
+import {
+  type Served,
+  launchChromium,
+  projectQuery,
+  startServe,
+  waitForLabels,
+} from '../support/serve'
 
 /**
  * The reviewer's screens on the demo project as `sauti serve` gives it (labelled by the starter
@@ -23,34 +28,10 @@ let served: Served
 let browser: Browser
 let page: Page
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = projectQuery(dbPath)
 
 const profileId = (name: string): number =>
   query<{ id: number }>('SELECT id FROM annotator WHERE name = ?', name)[0]!.id
-
-async function waitForLabels(s: Served): Promise<void> {
-  const deadline = Date.now() + 180_000
-  for (;;) {
-    const r = await fetch(`${s.url}/api/job.list`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
-      body: '{}',
-    })
-    const jobs = ((await r.json()) as { value: { kind: string; status: string }[] }).value
-    if (jobs.some((j) => j.kind === 'label' && j.status === 'done')) return
-    if (jobs.some((j) => j.kind === 'label' && j.status === 'failed'))
-      throw new Error('labelling the demo failed')
-    if (Date.now() > deadline) throw new Error('the demo was not labelled in time')
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
 
 /** Chooses a profile in the profile dialog, creating it when it does not exist yet. */
 async function useProfile(

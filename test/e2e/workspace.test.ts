@@ -1,11 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appRoot } from '../support/fixtures'
-import { launchChromium, startServe, type Served } from '../support/serve'
+import {
+  type Served,
+  launchChromium,
+  projectQuery,
+  startServe,
+  waitForLabels,
+} from '../support/serve'
 
 /**
  * The annotator workspace on the demo project as a new user gets it: `sauti serve` labels the
@@ -20,32 +25,7 @@ let served: Served
 let browser: Browser
 let page: Page
 
-/** Reads the project database the way `sqlite3` would, beside the running server (WAL). */
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
-}
-
-async function waitForLabels(s: Served): Promise<void> {
-  const deadline = Date.now() + 180_000
-  for (;;) {
-    const r = await fetch(`${s.url}/api/job.list`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
-      body: '{}',
-    })
-    const jobs = ((await r.json()) as { value: { kind: string; status: string }[] }).value
-    if (jobs.some((j) => j.kind === 'label' && j.status === 'done')) return
-    if (jobs.some((j) => j.kind === 'label' && j.status === 'failed'))
-      throw new Error('labelling the demo failed')
-    if (Date.now() > deadline) throw new Error('the demo was not labelled in time')
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
+const query = projectQuery(dbPath)
 
 async function createProfile(p: Page, name: string): Promise<void> {
   const dialog = p.locator('[data-testid="annotator-dialog"]')

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { chromium, type Browser } from 'playwright-core'
 import { appRoot } from './fixtures'
 
@@ -72,4 +73,34 @@ export function launchChromium(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   })
+}
+
+/** Reads a served project's database the way `sqlite3` would, beside the running server (WAL). */
+export function projectQuery(dbPath: string): <T>(sql: string, ...params: unknown[]) => T[] {
+  return <T>(sql: string, ...params: unknown[]): T[] => {
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+    try {
+      return db.prepare(sql).all(...params) as T[]
+    } finally {
+      db.close()
+    }
+  }
+}
+
+/** Waits until the demo's first-start labelling job (started by `sauti serve`) is done. */
+export async function waitForLabels(s: Served): Promise<void> {
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    const r = await fetch(`${s.url}/api/job.list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+      body: '{}',
+    })
+    const jobs = ((await r.json()) as { value: { kind: string; status: string }[] }).value
+    if (jobs.some((j) => j.kind === 'label' && j.status === 'done')) return
+    if (jobs.some((j) => j.kind === 'label' && j.status === 'failed'))
+      throw new Error('labelling the demo failed')
+    if (Date.now() > deadline) throw new Error('the demo was not labelled in time')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
 }

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, shallowRef, triggerRef, watch } from 'vue'
+import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type {
   QueueFacets,
   QueueFilter,
@@ -7,9 +7,8 @@ import type {
   QueueOrder,
   UtteranceStatus,
 } from '../../../shared/domain'
-import type { CallError } from '../api/client'
-import { toCallError } from '../api/client'
 import { useClient } from '../composables/useClient'
+import { usePagedSnapshot } from '../composables/usePagedSnapshot'
 import { useAnnotatorStore } from './annotator'
 
 export const PAGE_SIZE = 100
@@ -28,14 +27,8 @@ export const useQueueStore = defineStore('queue', () => {
   const order = ref<QueueOrder>('priority')
   const descending = ref(false)
   const filter = reactive<QueueFilter>({ status: [...todoStatuses] })
-  const total = ref(0)
   const withoutConsent = ref(0)
-  const pages = shallowRef(new Map<number, QueueItem[]>())
-  const error = shallowRef<CallError | null>(null)
   const facets = shallowRef<QueueFacets | null>(null)
-  const loading = ref(false)
-  let generation = 0
-  const inFlight = new Map<number, Promise<void>>()
 
   function query(offset: number) {
     return {
@@ -51,75 +44,20 @@ export const useQueueStore = defineStore('queue', () => {
     }
   }
 
-  async function fetchPage(index: number): Promise<void> {
-    if (pages.value.has(index)) return
-    const running = inFlight.get(index)
-    if (running) return running
-    const ticket = generation
-    const task = (async () => {
-      try {
-        const page = await client.call('queue.list', query(index * PAGE_SIZE))
-        if (ticket !== generation) return
-        if (page.total !== null) total.value = page.total
-        if (page.withoutConsent !== null) withoutConsent.value = page.withoutConsent
-        pages.value.set(index, page.items)
-        triggerRef(pages)
-        error.value = null
-      } catch (caught) {
-        if (ticket === generation) error.value = toCallError(caught)
-      } finally {
-        inFlight.delete(index)
-      }
-    })()
-    inFlight.set(index, task)
-    return task
-  }
-
-  /** A new snapshot: the first page, and the counts. */
-  async function reload(): Promise<void> {
-    generation++
-    inFlight.clear()
-    pages.value = new Map()
-    loading.value = true
-    try {
-      await fetchPage(0)
-    } finally {
-      loading.value = false
-    }
-  }
+  const list = usePagedSnapshot<QueueItem>(
+    PAGE_SIZE,
+    async (offset) => {
+      const page = await client.call('queue.list', query(offset))
+      if (page.withoutConsent !== null) withoutConsent.value = page.withoutConsent
+      return page
+    },
+    (item) => item.id,
+  )
+  const { total, pages, error, loading, reload, fetchPage, fetchItem, itemAt, indexOf, patch } =
+    list
 
   async function loadFacets(): Promise<void> {
     facets.value = await client.call('queue.facets', {})
-  }
-
-  function itemAt(index: number): QueueItem | undefined {
-    return pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE]
-  }
-
-  /** The item at an index, fetching its page first if need be. */
-  async function fetchItem(index: number): Promise<QueueItem | undefined> {
-    if (index < 0 || index >= total.value) return undefined
-    await fetchPage(Math.floor(index / PAGE_SIZE))
-    return itemAt(index)
-  }
-
-  function indexOf(id: number): number {
-    for (const [page, items] of pages.value) {
-      const i = items.findIndex((item) => item.id === id)
-      if (i >= 0) return page * PAGE_SIZE + i
-    }
-    return -1
-  }
-
-  /** Updates a row after this window saved it (the snapshot keeps its place). */
-  function patch(id: number, changes: Partial<QueueItem>): void {
-    for (const items of pages.value.values()) {
-      const i = items.findIndex((item) => item.id === id)
-      if (i >= 0) {
-        items[i] = { ...items[i]!, ...changes }
-        triggerRef(pages)
-      }
-    }
   }
 
   // Another profile sees other versions of blind utterances: a new snapshot for them.

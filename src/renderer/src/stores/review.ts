@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef, triggerRef } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type {
   AdjudicationResult,
   AdjudicationView,
@@ -13,6 +13,7 @@ import type {
 import type { CallError } from '../api/client'
 import { toCallError } from '../api/client'
 import { useClient } from '../composables/useClient'
+import { usePagedSnapshot } from '../composables/usePagedSnapshot'
 import { useAnnotatorStore } from './annotator'
 
 export const REVIEW_PAGE_SIZE = 100
@@ -31,12 +32,13 @@ export const useReviewStore = defineStore('review', () => {
   const client = useClient()
   const annotator = useAnnotatorStore()
 
-  const total = ref(0)
-  const pages = shallowRef(new Map<number, ReviewQueueItem[]>())
-  const queueError = shallowRef<CallError | null>(null)
-  const loading = ref(false)
-  let generation = 0
-  const inFlight = new Map<number, Promise<void>>()
+  const list = usePagedSnapshot<ReviewQueueItem>(
+    REVIEW_PAGE_SIZE,
+    (offset, limit) => client.call('review.queue', { offset, limit }),
+    (item) => item.utteranceId,
+  )
+  const { total, pages, loading, reload, fetchPage, fetchItem, itemAt, indexOf } = list
+  const queueError = list.error
 
   const currentId = ref<number | null>(null)
   const history = shallowRef<UtteranceReviewHistory | null>(null)
@@ -55,62 +57,6 @@ export const useReviewStore = defineStore('review', () => {
     annotator.current && annotator.current.role !== 'annotator' ? annotator.current : null,
   )
   const isLead = computed(() => annotator.current?.role === 'lead')
-
-  async function fetchPage(index: number): Promise<void> {
-    if (pages.value.has(index)) return
-    const running = inFlight.get(index)
-    if (running) return running
-    const ticket = generation
-    const task = (async () => {
-      try {
-        const page = await client.call('review.queue', {
-          offset: index * REVIEW_PAGE_SIZE,
-          limit: REVIEW_PAGE_SIZE,
-        })
-        if (ticket !== generation) return
-        total.value = page.total
-        pages.value.set(index, page.items)
-        triggerRef(pages)
-        queueError.value = null
-      } catch (caught) {
-        if (ticket === generation) queueError.value = toCallError(caught)
-      } finally {
-        inFlight.delete(index)
-      }
-    })()
-    inFlight.set(index, task)
-    return task
-  }
-
-  async function reload(): Promise<void> {
-    generation++
-    inFlight.clear()
-    pages.value = new Map()
-    loading.value = true
-    try {
-      await fetchPage(0)
-    } finally {
-      loading.value = false
-    }
-  }
-
-  function itemAt(index: number): ReviewQueueItem | undefined {
-    return pages.value.get(Math.floor(index / REVIEW_PAGE_SIZE))?.[index % REVIEW_PAGE_SIZE]
-  }
-
-  async function fetchItem(index: number): Promise<ReviewQueueItem | undefined> {
-    if (index < 0 || index >= total.value) return undefined
-    await fetchPage(Math.floor(index / REVIEW_PAGE_SIZE))
-    return itemAt(index)
-  }
-
-  function indexOf(id: number): number {
-    for (const [page, items] of pages.value) {
-      const i = items.findIndex((item) => item.utteranceId === id)
-      if (i >= 0) return page * REVIEW_PAGE_SIZE + i
-    }
-    return -1
-  }
 
   /** Blind versions still open: settled by adjudication, not by a verdict. */
   const needsAdjudication = computed(() => {
