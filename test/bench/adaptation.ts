@@ -6,20 +6,25 @@
  *   cores) against a head-only update on the same data (goal < 10 s), in the training worker.
  * - simulate: the active-learning loop with an oracle, three seeds: the labelled minutes the
  *   default strategy needs to reach random sampling's final dev WER, as a fraction (goal ≤ 0.6),
- *   and its dev WER at the same budget (goal ≥ 10 % relative better than random).
+ *   and its dev WER at the same budget (goal ≥ 10 % relative better than random), on field
+ *   recordings (English turns and non-speech among the Swahili) and on clean read speech.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { updateAdaptationSettings } from '../../src/main/core/adapt/settings'
+import { createAnnotator } from '../../src/main/core/annotate/annotators'
+import { saveUtterance } from '../../src/main/core/annotate/editor'
 import { recordConsent } from '../../src/main/core/consent/speakers'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { TrainSummary } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
 import {
+  generatedEnglish,
   generatedSentences,
   swahiliSentences,
   synthesiseCorpus,
+  synthesiseNonSpeech,
   type SyntheticSpeaker,
 } from '../support/synthetic-speech'
 import { importAndWait, openTestWorkbench, runJob } from '../support/workbench'
@@ -31,12 +36,15 @@ function section(title: string): void {
 /** A project of synthetic speakers, imported with transcripts, consented, labelled by the starter. */
 async function corpusProject(
   plan: { speaker: SyntheticSpeaker; sentences: string[] }[],
+  extra: (dir: string) => string[] = () => [],
 ): Promise<{ wb: Workbench; dispose: () => Promise<void> }> {
   const { workbench: wb, dispose: close } = await openTestWorkbench('bench-adapt')
   const audio = mkdtempSync(join(tmpdir(), 'sauti-bench-sw-'))
-  const manifests = plan.map(({ speaker, sentences }) =>
-    synthesiseCorpus(join(audio, speaker.code), sentences, [speaker]),
-  )
+  const manifests = plan
+    .map(({ speaker, sentences }) =>
+      synthesiseCorpus(join(audio, speaker.code), sentences, [speaker]),
+    )
+    .concat(extra(audio))
   await importAndWait(wb, manifests)
   const db = wb.project.db
   for (const { id } of db.prepare('SELECT id FROM speaker').all() as { id: number }[]) {
@@ -114,12 +122,17 @@ export async function adaptTimeBench(): Promise<void> {
 const pct = (x: number | undefined | null): string =>
   x === undefined || x === null ? '-' : `${(x * 100).toFixed(1)} %`
 
-export async function simulateBench(): Promise<void> {
-  section(
-    'Active learning with an oracle: minutes to reach random sampling’s final dev WER (3 seeds)',
-  )
-  // Realistic imbalance: two speakers recorded at length in one quiet room, a dozen others with
-  // a few utterances each in varied conditions (noise, band-limited phone, reverberation).
+/**
+ * The simulation's corpus: 14 synthetic Swahili speakers, unbalanced as community recordings
+ * are (two recorded at length in one quiet room, a dozen with a few utterances each in varied
+ * conditions). `field` adds what VAD segments of field recordings also hold, in every speaker's
+ * share: English turns (another language) and clips without speech (music, clatter, hum), which
+ * the oracle annotator flags instead of transcribing; `clean` is transcribed read speech only.
+ */
+async function simulationCorpus(kind: 'clean' | 'field'): Promise<{
+  wb: Workbench
+  dispose: () => Promise<void>
+}> {
   const conditions: Pick<SyntheticSpeaker, 'effects' | 'noise'>[] = [
     {},
     { noise: 0.02 },
@@ -131,7 +144,6 @@ export async function simulateBench(): Promise<void> {
   let next = 1
   const plan = voices.map((v, k) => {
     const many = k < 2
-    const sentences = generatedSentences(many ? 70 : 12, 100 + k)
     return {
       speaker: {
         code: `SW-${String(k + 1).padStart(2, '0')}`,
@@ -140,10 +152,58 @@ export async function simulateBench(): Promise<void> {
         speed: 130 + ((k * 11) % 50),
         ...(many ? {} : conditions[next++ % conditions.length]),
       },
-      sentences,
+      sentences: generatedSentences(many ? 70 : 12, 100 + k),
     }
   })
-  const { wb, dispose } = await corpusProject(plan)
+  if (kind === 'clean') return corpusProject(plan)
+  const extra = (dir: string): string[] =>
+    plan.flatMap(({ speaker, sentences }, k) => {
+      const n = Math.max(2, Math.round(sentences.length / 6))
+      return [
+        synthesiseCorpus(
+          join(dir, `${speaker.code}-en`),
+          generatedEnglish(n, 200 + k),
+          [{ ...speaker, voice: speaker.voice.replace(/^sw/, 'en') }],
+          'en',
+          { transcribed: false },
+        ),
+        synthesiseNonSpeech(join(dir, `${speaker.code}-nonspeech`), n, speaker.code, 300 + k),
+      ]
+    })
+  const project = await corpusProject(plan, extra)
+  flagUntranscribed(project.wb)
+  return project
+}
+
+/** The oracle annotator's other decision: what has no transcript is flagged, through the editor. */
+function flagUntranscribed(wb: Workbench): void {
+  const db = wb.project.db
+  const annotator = createAnnotator(db, { name: 'oracle', role: 'annotator', languages: ['sw'] })
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.language, (SELECT max(id) FROM revision v WHERE v.utterance_id = u.id) AS head
+       FROM utterance u WHERE NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.source_kind = 'import')`,
+    )
+    .all() as { id: number; language: string | null; head: number | null }[]
+  for (const r of rows)
+    saveUtterance(db, {
+      id: r.id,
+      annotatorId: annotator.id,
+      baseRevisionId: r.head,
+      hypothesisId: null,
+      text: '',
+      spans: [],
+      draft: false,
+      status: 'flagged',
+      flagReason: r.language === 'en' ? 'other_language' : 'noise',
+    })
+}
+
+export async function simulateBench(kind: 'clean' | 'field'): Promise<void> {
+  section(
+    `Active learning with an oracle, ${kind === 'field' ? 'field recordings (English turns and non-speech among the Swahili)' : 'clean read speech'}: minutes to reach random sampling’s final dev WER (3 seeds)`,
+  )
+  const { wb, dispose } = await simulationCorpus(kind)
   try {
     const report = await wb.simulate({
       strategies: ['hybrid', 'least_confidence', 'diversity'],
@@ -154,11 +214,11 @@ export async function simulateBench(): Promise<void> {
       maxEpochs: 15,
     })
     console.log(
-      `pool ${report.poolUtterances} utterances (${report.poolMinutes.toFixed(1)} min), dev ${report.devUtterances}, test ${report.testUtterances}; ${(report.result.ms / 1000).toFixed(0)} s`,
+      `pool ${report.poolUtterances} utterances (${report.poolMinutes.toFixed(1)} min; flagged by the annotator: ${report.poolFlagged}, ${report.poolFlaggedMinutes.toFixed(1)} min), dev ${report.devUtterances}, test ${report.testUtterances}; ${(report.result.ms / 1000).toFixed(0)} s`,
     )
     for (const s of report.summaries) {
       console.log(
-        `${s.strategy.padEnd(17)} final dev WER ${pct(s.finalDevWer)}, test WER ${pct(s.finalTestWer)}; reaches random's final dev WER at ${s.minutesToRandomFinal === null ? 'never' : `${s.minutesToRandomFinal.toFixed(2)} min`} (fraction ${s.fractionOfRandomBudget?.toFixed(2) ?? '-'}); gain at budget ${pct(s.relativeGainAtBudget)}`,
+        `${s.strategy.padEnd(17)} final dev WER ${pct(s.finalDevWer)}, test WER ${pct(s.finalTestWer)}; reaches random's final dev WER at ${s.minutesToRandomFinal === null ? 'never' : `${s.minutesToRandomFinal.toFixed(2)} min`} (fraction ${s.fractionOfRandomBudget?.toFixed(2) ?? '-'}); gain at budget ${pct(s.relativeGainAtBudget)}; minutes spent on flagged clips ${s.curve.at(-1)!.flaggedMinutes.toFixed(2)}`,
       )
       console.log(
         `  dev WER / CER: ${s.curve.map((p) => `${p.minutes.toFixed(1)}m ${pct(p.devWer)} / ${pct(p.devCer)}`).join(', ')}`,

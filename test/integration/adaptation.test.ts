@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAnnotator } from '../../src/main/core/annotate/annotators'
+import { saveUtterance } from '../../src/main/core/annotate/editor'
+import { rankProject } from '../../src/main/core/adapt/acquisition'
 import { recordConsent } from '../../src/main/core/consent/speakers'
 import { withdrawConsent } from '../../src/main/core/consent/withdraw'
 import { updateAdaptationSettings } from '../../src/main/core/adapt/settings'
@@ -65,20 +68,14 @@ beforeAll(async () => {
   expect(sentences).toHaveLength(72)
   const labelled = synthesiseCorpus(join(audioDir, 'labelled'), sentences, swahiliSpeakers)
   // Eight new prompts from a training-split speaker (SW-B), never transcribed: the pool.
-  const unlabelled = synthesiseCorpus(join(audioDir, 'unlabelled'), generatedSentences(8, 7), [
-    swahiliSpeakers[1]!,
-  ])
-  // The pool: no transcripts (a manifest with only paths and speakers).
-  const manifest = readFileSync(unlabelled, 'utf8')
-    .split('\n')
-    .map((line) =>
-      line
-        .split('\t')
-        .filter((_, i) => i !== 1)
-        .join('\t'),
-    )
-    .join('\n')
-  await import('node:fs').then((fs) => fs.writeFileSync(unlabelled, manifest))
+  // The pool: no transcripts.
+  const unlabelled = synthesiseCorpus(
+    join(audioDir, 'unlabelled'),
+    generatedSentences(8, 7),
+    [swahiliSpeakers[1]!],
+    'sw',
+    { transcribed: false },
+  )
   expect((await importAndWait(wb, [labelled])).imported).toBe(72)
   expect((await importAndWait(wb, [unlabelled])).imported).toBe(8)
   const speakers = db().prepare('SELECT id FROM speaker').all() as { id: number }[]
@@ -449,7 +446,34 @@ describe('adaptation on a held-out language', () => {
     expect(again.checkpointId).toBe(checkpointsBefore + 1)
   }, 300_000)
 
-  it('simulates the loop with an oracle on the command line and writes the curves', () => {
+  it('simulates the loop with an oracle on the command line and writes the curves; flagged clips cost time and train nothing', () => {
+    // The annotator flags two of the pool's utterances (another language, noise) instead of
+    // transcribing them: ranking puts neither in the queue, and the simulation's annotator
+    // spends their length on them when a strategy picks them.
+    const annotator = createAnnotator(db(), { name: 'flagger', role: 'annotator', languages: [] })
+    const pool = rankProject(db(), 'hybrid').map((r) => r.id)
+    const flagged = pool.slice(0, 2)
+    flagged.forEach((id, k) =>
+      saveUtterance(db(), {
+        id,
+        annotatorId: annotator.id,
+        baseRevisionId: (
+          db().prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?').get(id) as {
+            id: number | null
+          }
+        ).id,
+        hypothesisId: null,
+        text: '',
+        spans: [],
+        draft: false,
+        status: 'flagged',
+        flagReason: k === 0 ? 'other_language' : 'noise',
+      }),
+    )
+    const ranked = rankProject(db(), 'hybrid')
+    expect(ranked.map((r) => r.id).sort((a, b) => a - b)).toEqual(
+      pool.filter((id) => !flagged.includes(id)).sort((a, b) => a - b),
+    )
     const dataDir = join(wb.project.paths.root, '..', '..')
     const out = join(audioDir, 'simulation')
     const run = spawnSync(
@@ -481,19 +505,24 @@ describe('adaptation on a held-out language', () => {
     )
     expect(run.status, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout) as {
+      poolFlagged: number
+      poolFlaggedMinutes: number
       summaries: {
         strategy: string
-        curve: { minutes: number; devWer: number }[]
+        curve: { minutes: number; flaggedMinutes: number; devWer: number }[]
         fractionOfRandomBudget: number | null
         relativeGainAtBudget: number
       }[]
     }
     expect(report.summaries.map((s) => s.strategy)).toEqual(['random', 'hybrid', 'cost'])
+    expect(report.poolFlagged).toBe(2)
+    expect(report.poolFlaggedMinutes).toBeGreaterThan(0)
     for (const s of report.summaries) {
       // From nothing labelled to the budget, in steps.
       expect(s.curve[0]!.minutes).toBe(0)
       expect(s.curve.at(-1)!.minutes).toBeGreaterThanOrEqual(0.4)
       expect(s.curve.length).toBe(3)
+      expect(s.curve.at(-1)!.flaggedMinutes).toBeLessThanOrEqual(report.poolFlaggedMinutes + 1e-9)
     }
     // Random reaches its own final WER by its budget at the latest, and gains nothing on itself.
     const random = report.summaries[0]!
@@ -502,7 +531,7 @@ describe('adaptation on a held-out language', () => {
     expect(random.relativeGainAtBudget).toBe(0)
     const csv = readFileSync(join(out, 'simulation.csv'), 'utf8').trim().split('\n')
     expect(csv[0]).toBe(
-      'strategy,seed,labelled_minutes,labelled_utterances,dev_wer,dev_cer,test_wer,test_cer',
+      'strategy,seed,labelled_minutes,labelled_utterances,flagged_minutes,dev_wer,dev_cer,test_wer,test_cer',
     )
     expect(csv).toHaveLength(1 + 3 * 3)
     expect(readFileSync(join(out, 'simulation.svg'), 'utf8')).toMatch(

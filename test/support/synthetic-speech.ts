@@ -42,7 +42,9 @@ export function synthesiseCorpus(
   sentences: string[],
   speakers: SyntheticSpeaker[],
   language = 'sw',
+  options: { transcribed?: boolean } = {},
 ): string {
+  const transcribed = options.transcribed ?? true
   mkdirSync(dir, { recursive: true })
   const lines = ['path\ttranscript\tspeaker\tlanguage']
   sentences.forEach((sentence, i) => {
@@ -79,7 +81,7 @@ export function synthesiseCorpus(
       execFileSync('sox', ['-m', clean, noise, join(dir, wav)])
       execFileSync('rm', [clean, noise])
     }
-    lines.push(`${wav}\t${sentence}\t${s.code}\t${language}`)
+    lines.push(`${wav}\t${transcribed ? sentence : ''}\t${s.code}\t${language}`)
   })
   const manifest = join(dir, 'manifest.tsv')
   writeFileSync(manifest, lines.join('\n') + '\n')
@@ -112,4 +114,92 @@ export function generatedSentences(count: number, seed = 1): string[] {
       () => vocabulary[Math.floor(random() * vocabulary.length)]!,
     ).join(' ')
   })
+}
+
+/** What a voice-activity detector lets through in field recordings besides speech. */
+export type NonSpeech = 'music' | 'clatter' | 'hum'
+
+/**
+ * `count` clips without speech, as VAD segments of field recordings often are: music (a few
+ * sine chords with tremolo), clatter (short noise bursts) and mains hum under room noise;
+ * 1.5–4.5 s each, seeded. The manifest has no transcripts: an annotator would flag them.
+ */
+export function synthesiseNonSpeech(dir: string, count: number, speaker: string, seed = 1): string {
+  mkdirSync(dir, { recursive: true })
+  const random = mulberry32(seed)
+  const kinds: NonSpeech[] = ['music', 'clatter', 'hum']
+  const lines = ['path\ttranscript\tspeaker\tlanguage']
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i % kinds.length]!
+    const seconds = (1.5 + 3 * random()).toFixed(2)
+    const wav = `nonspeech-${String(i).padStart(3, '0')}.wav`
+    const base = 110 * 2 ** Math.floor(random() * 3)
+    const synth: Record<NonSpeech, string[]> = {
+      music: [
+        'synth',
+        seconds,
+        'sine',
+        String(base),
+        'sine',
+        String(base * 1.25),
+        'sine',
+        String(base * 1.5),
+        'tremolo',
+        String(2 + 4 * random()),
+        '60',
+        'vol',
+        '0.3',
+      ],
+      clatter: [
+        'synth',
+        seconds,
+        'whitenoise',
+        'tremolo',
+        String(3 + 6 * random()),
+        '100',
+        'vol',
+        '0.25',
+      ],
+      hum: [
+        'synth',
+        seconds,
+        'brownnoise',
+        'sine',
+        String(50 + 10 * Math.floor(random() * 2)),
+        'vol',
+        '0.1',
+      ],
+    }
+    execFileSync('sox', [
+      '-n',
+      '-r',
+      '16000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      join(dir, wav),
+      ...synth[kind],
+    ])
+    lines.push(`${wav}\t\t${speaker}\t`)
+  }
+  const manifest = join(dir, 'manifest.tsv')
+  writeFileSync(manifest, lines.join('\n') + '\n')
+  return manifest
+}
+
+const englishWords =
+  'the people of this town have been waiting for rain since last year and now we need water for our children school market road money work family farm price government'.split(
+    ' ',
+  )
+
+/** `count` English prompts of 3–7 words (seeded): the other language of a Swahili recording. */
+export function generatedEnglish(count: number, seed = 1): string[] {
+  const random = mulberry32(seed)
+  return Array.from({ length: count }, () =>
+    Array.from(
+      { length: 3 + Math.floor(random() * 5) },
+      () => englishWords[Math.floor(random() * englishWords.length)]!,
+    ).join(' '),
+  )
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { shouldActivate } from '../../src/main/core/adapt/adaptation'
-import { COLD_START, kCenter, rankPool, type PoolItem } from '../../src/main/core/adapt/acquisition'
+import { FLAG_NEIGHBOURS } from '../../src/shared/domain'
+import {
+  COLD_START,
+  flaggedNeighbours,
+  kCenter,
+  rankPool,
+  type PoolItem,
+} from '../../src/main/core/adapt/acquisition'
 
 const item = (id: number, over: Partial<PoolItem> = {}): PoolItem => ({
   id,
@@ -109,6 +116,60 @@ describe('acquisition strategies', () => {
     })
     expect(busy.map((r) => r.id)).toHaveLength(5)
     expect(busy.find((r) => r.id === 2)!.reason.speakerCorrected).toBe(30)
+  })
+})
+
+describe('learning from flags', () => {
+  it('counts flagged utterances among the nearest reviewed ones', () => {
+    const transcribed = [at(0, 0), at(0, 1), at(1, 0)]
+    const flagged = [at(10, 10), at(10, 11), at(11, 10)]
+    expect(flaggedNeighbours(at(10, 10.5), transcribed, flagged, 3)).toBe(3)
+    expect(flaggedNeighbours(at(0, 0.5), transcribed, flagged, 3)).toBe(0)
+    // Only three are transcribed, so its 5 nearest take in 2 flagged ones, however far.
+    expect(flaggedNeighbours(at(1, 1), transcribed, flagged, 5)).toBe(2)
+    // Nothing flagged yet, or no embedding: no evidence either way.
+    expect(flaggedNeighbours(at(10, 10), transcribed, [], 3)).toBe(0)
+    expect(flaggedNeighbours(null, transcribed, flagged, 3)).toBe(0)
+  })
+
+  it('hybrid sends what looks like flagged clips to the end, however uncertain, and says why', () => {
+    // Speech near the origin; "music" far away, where the annotator flagged everything so far.
+    const speech = Array.from({ length: 12 }, (_, i) =>
+      item(i + 1, { embedding: at(i % 4, Math.floor(i / 4)), leastConfidence: 0.3 + i / 100 }),
+    )
+    const music = Array.from({ length: 4 }, (_, i) =>
+      item(100 + i, { embedding: at(40 + i, 40), leastConfidence: 0.99 }),
+    )
+    const reviewed = {
+      ...context,
+      corrected: COLD_START,
+      labelled: [at(0.5, 0.5), at(2.5, 1.5), at(1, 2)],
+      flagged: Array.from({ length: FLAG_NEIGHBOURS }, (_, i) => at(40.5 + i / 2, 40.5)),
+    }
+    const ranked = rankPool([...music, ...speech], 'hybrid', reviewed)
+    expect(ranked.slice(0, 12).every((r) => r.id <= 12)).toBe(true)
+    expect(
+      ranked
+        .slice(12)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([100, 101, 102, 103])
+    expect(ranked.at(-1)!.reason.nearFlagged).toBe(FLAG_NEIGHBOURS)
+    // Without the flags, the music's uncertainty puts it among the first picks.
+    const unaware = rankPool([...music, ...speech], 'hybrid', { ...reviewed, flagged: [] })
+    expect(unaware.slice(0, 4).some((r) => r.id >= 100)).toBe(true)
+    expect(unaware.every((r) => r.reason.nearFlagged === undefined)).toBe(true)
+  })
+
+  it('counts flagged clips as covered when picking diverse utterances', () => {
+    const pool = [item(1, { embedding: at(0, 0) }), item(2, { embedding: at(30, 0) })]
+    const cold = rankPool(pool, 'hybrid', {
+      ...context,
+      corrected: 1,
+      labelled: [],
+      flagged: [at(30, 1)],
+    })
+    expect(cold[0]!.id).toBe(1)
   })
 })
 

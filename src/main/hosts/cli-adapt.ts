@@ -63,7 +63,7 @@ async function learningCurveSvg(checkpoints: CheckpointSummary[]): Promise<strin
 async function writeSimulation(dir: string, report: SimulationReport): Promise<void> {
   await mkdir(dir, { recursive: true })
   const rows = [
-    'strategy,seed,labelled_minutes,labelled_utterances,dev_wer,dev_cer,test_wer,test_cer',
+    'strategy,seed,labelled_minutes,labelled_utterances,flagged_minutes,dev_wer,dev_cer,test_wer,test_cer',
   ]
   for (const c of report.result.curves)
     for (const p of c.points)
@@ -73,6 +73,7 @@ async function writeSimulation(dir: string, report: SimulationReport): Promise<v
           c.seed,
           (p.labelledSec / 60).toFixed(3),
           p.labelled,
+          (p.flaggedSec / 60).toFixed(3),
           p.devWer.toFixed(4),
           p.devCer.toFixed(4),
           p.testWer.toFixed(4),
@@ -235,10 +236,10 @@ export function addAdaptCommands(program: Command): void {
         if (opts.out) await writeSimulation(resolve(opts.out), report)
         if (g.json) return out(JSON.stringify({ ...report, result: undefined }))
         out(
-          `Pool: ${report.poolUtterances} utterances (${report.poolMinutes.toFixed(1)} min); dev ${report.devUtterances}, test ${report.testUtterances}; ${opts.seeds} seed(s), ${opts.step} min steps to ${opts.budget} min, ${(report.result.ms / 1000).toFixed(0)} s.`,
+          `Pool: ${report.poolUtterances} utterances (${report.poolMinutes.toFixed(1)} min, of which ${report.poolFlagged} flagged: ${report.poolFlaggedMinutes.toFixed(1)} min); dev ${report.devUtterances}, test ${report.testUtterances}; ${opts.seeds} seed(s), ${opts.step} min steps to ${opts.budget} min, ${(report.result.ms / 1000).toFixed(0)} s.`,
         )
         out(
-          "strategy          final dev WER  final test WER  minutes to random's final  fraction  gain at budget",
+          "strategy          final dev WER  final test WER  minutes to random's final  fraction  gain at budget  flagged min",
         )
         for (const s of report.summaries)
           out(
@@ -255,6 +256,7 @@ export function addAdaptCommands(program: Command): void {
                 : s.fractionOfRandomBudget.toFixed(2)
               ).padStart(9),
               pct(s.relativeGainAtBudget).padStart(15),
+              s.curve.at(-1)!.flaggedMinutes.toFixed(2).padStart(12),
             ].join(' '),
           )
       },

@@ -1,5 +1,9 @@
 import type { Db, OpenDatabaseOptions } from '../db/connection'
-import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
+import {
+  FLAG_NEIGHBOURS,
+  type AcquisitionStrategy,
+  type PriorityReason,
+} from '../../../shared/domain'
 
 /** One utterance of the pool (nobody has transcribed it) with what its scoring measured. */
 export interface PoolItem {
@@ -72,6 +76,30 @@ export function kCenter(
   return picks
 }
 
+/**
+ * Of the `k` reviewed utterances nearest to `embedding` (transcribed and flagged together), how
+ * many were flagged. Zero when nothing was flagged or the item has no embedding.
+ */
+export function flaggedNeighbours(
+  embedding: Float32Array | null,
+  transcribed: Float32Array[],
+  flagged: Float32Array[],
+  k = FLAG_NEIGHBOURS,
+): number {
+  if (!embedding || flagged.length === 0) return 0
+  const near: { d: number; flagged: boolean }[] = []
+  const consider = (e: Float32Array, isFlagged: boolean): void => {
+    const d = squaredDistance(embedding, e)
+    if (near.length === k && d >= near[k - 1]!.d) return
+    near.push({ d, flagged: isFlagged })
+    near.sort((a, b) => a.d - b.d)
+    if (near.length > k) near.pop()
+  }
+  for (const e of transcribed) consider(e, false)
+  for (const e of flagged) consider(e, true)
+  return near.filter((n) => n.flagged).length
+}
+
 /** A deterministic pseudo-random order (splitmix-style hash of the id and a seed). */
 function hashOrder(id: number, seed: number): number {
   let x = (id * 0x9e3779b1 + seed * 0x85ebca77) >>> 0
@@ -80,20 +108,24 @@ function hashOrder(id: number, seed: number): number {
   return (x ^ (x >>> 16)) >>> 0
 }
 
-/**
- * Orders the pool under a strategy, most useful first (docs/active-learning.md).
- * `speakerCorrected` counts each speaker's corrected utterances; `labelled` holds the
- * embeddings of utterances already transcribed (diversity measures distance from them).
- */
+/** What a ranking knows of the work done so far. */
+export interface RankContext {
+  /** Embeddings of the utterances already transcribed (diversity measures distance from them). */
+  labelled: Float32Array[]
+  /** Embeddings of the utterances annotators flagged instead (noise, another language…). */
+  flagged?: Float32Array[]
+  /** Each speaker's transcribed utterances. */
+  speakerCorrected: Map<number, number>
+  /** Utterances reviewed so far, transcribed or flagged: below COLD_START, hybrid is cold. */
+  corrected: number
+  seed?: number
+}
+
+/** Orders the pool under a strategy, most useful first (docs/active-learning.md). */
 export function rankPool(
   pool: PoolItem[],
   strategy: AcquisitionStrategy,
-  context: {
-    labelled: Float32Array[]
-    speakerCorrected: Map<number, number>
-    corrected: number
-    seed?: number
-  },
+  context: RankContext,
 ): Ranked[] {
   const by = (
     measure: PriorityReason['measure'],
@@ -132,7 +164,7 @@ export function rankPool(
     case 'file':
       return pool.map((p) => ({ id: p.id, reason: { strategy, measure: 'none', value: null } }))
     case 'diversity':
-      return diversity(pool, context.labelled, strategy)
+      return diversity(pool, [...context.labelled, ...(context.flagged ?? [])], strategy)
     case 'hybrid':
       return hybrid(pool, context)
   }
@@ -168,23 +200,33 @@ function diversity(
 }
 
 /**
- * The default. Cold (fewer than COLD_START corrections): diverse picks first, so the first
+ * The default. Cold (fewer than COLD_START reviewed): diverse picks first, so the first
  * corrections cover the recordings' range of voices and conditions. After: the pool is cut into
  * clusters (k-center on the encoder's mean states, k = √n up to 32) and the clusters take turns,
- * each offering its most uncertain utterance, speakers with fewer corrections first.
+ * each offering its most uncertain utterance, speakers with fewer corrections first. What looks
+ * like the utterances annotators flagged (most of its FLAG_NEIGHBOURS nearest reviewed ones were
+ * flagged) goes last: the queue learns from flags what is not worth anyone's time.
  */
-function hybrid(
-  pool: PoolItem[],
-  context: { labelled: Float32Array[]; speakerCorrected: Map<number, number>; corrected: number },
-): Ranked[] {
+function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
+  const flagged = context.flagged ?? []
   if (context.corrected < COLD_START)
-    return diversity(pool, context.labelled, 'hybrid', COLD_START - context.corrected)
-  const embedded = pool.filter((p) => p.embedding)
+    return diversity(
+      pool,
+      [...context.labelled, ...flagged],
+      'hybrid',
+      COLD_START - context.corrected,
+    )
+  const nearFlagged = new Map(
+    pool.map((p) => [p.id, flaggedNeighbours(p.embedding, context.labelled, flagged)]),
+  )
+  const likelyFlagged = (p: PoolItem): boolean => 2 * nearFlagged.get(p.id)! > FLAG_NEIGHBOURS
+  const candidates = pool.filter((p) => !likelyFlagged(p))
+  const embedded = candidates.filter((p) => p.embedding)
   const k = Math.max(1, Math.min(32, Math.round(Math.sqrt(embedded.length))))
   const centers = kCenter(embedded, [], k).map((c) => embedded[c.index]!.embedding!)
   const clusters: PoolItem[][] = centers.map(() => [])
   const loose: PoolItem[] = []
-  for (const p of pool) {
+  for (const p of candidates) {
     if (!p.embedding || centers.length === 0) {
       loose.push(p)
       continue
@@ -197,16 +239,21 @@ function hybrid(
   }
   const corrected = (p: PoolItem): number =>
     p.speakerId === null ? 0 : (context.speakerCorrected.get(p.speakerId) ?? 0)
-  // Within a cluster: uncertainty, discounted for speakers who already have many corrections.
+  // Within a cluster: uncertainty, discounted for speakers who already have many corrections
+  // and for a likeness to flagged utterances.
   const mean = Math.max(
     1,
     [...context.speakerCorrected.values()].reduce((a, b) => a + b, 0) /
       Math.max(1, context.speakerCorrected.size),
   )
-  const weight = (p: PoolItem): number => uncertainty(p) / (1 + corrected(p) / mean)
+  const weight = (p: PoolItem): number =>
+    ((uncertainty(p) / (1 + corrected(p) / mean)) * (FLAG_NEIGHBOURS - nearFlagged.get(p.id)!)) /
+    FLAG_NEIGHBOURS
+  const flagNote = (p: PoolItem): { nearFlagged?: number } =>
+    nearFlagged.get(p.id)! > 0 ? { nearFlagged: nearFlagged.get(p.id)! } : {}
   for (const c of clusters) c.sort((a, b) => weight(b) - weight(a) || a.id - b.id)
   const out: Ranked[] = []
-  for (let round = 0; out.length < pool.length - loose.length; round++)
+  for (let round = 0; out.length < candidates.length - loose.length; round++)
     clusters.forEach((c, index) => {
       const p = c[round]
       if (!p) return
@@ -221,16 +268,23 @@ function hybrid(
           rankInCluster: round + 1,
           speakerCorrected: corrected(p),
           phase: 'uncertain',
+          ...flagNote(p),
         },
       })
     })
-  loose.sort((a, b) => uncertainty(b) - uncertainty(a) || a.id - b.id)
-  for (const p of loose)
-    out.push({
-      id: p.id,
-      reason: { strategy: 'hybrid', measure: 'least_confidence', value: p.leastConfidence },
-    })
-  return out
+  const tail = (list: PoolItem[]): Ranked[] =>
+    list
+      .sort((a, b) => weight(b) - weight(a) || uncertainty(b) - uncertainty(a) || a.id - b.id)
+      .map((p) => ({
+        id: p.id,
+        reason: {
+          strategy: 'hybrid',
+          measure: 'least_confidence',
+          value: p.leastConfidence,
+          ...flagNote(p),
+        },
+      }))
+  return [...out, ...tail(loose), ...tail(pool.filter(likelyFlagged))]
 }
 
 /** The pool as stored: every utterance not merged that nobody has transcribed. */
@@ -284,16 +338,24 @@ export function rankProject(db: Db, strategy: AcquisitionStrategy): Ranked[] {
        WHERE u.merged_into IS NULL AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind = 'annotator')`,
     )
     .all() as { embedding: Buffer | null; speaker_id: number | null }[]
+  // Flagged by an annotator as not worth transcribing (noise, another language, overlap…).
+  const flaggedRows = db
+    .prepare(
+      `SELECT a.embedding FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id
+       WHERE u.merged_into IS NULL AND u.status = 'flagged'`,
+    )
+    .all() as { embedding: Buffer | null }[]
   const speakerCorrected = new Map<number, number>()
   for (const r of labelledRows)
     if (r.speaker_id !== null)
       speakerCorrected.set(r.speaker_id, (speakerCorrected.get(r.speaker_id) ?? 0) + 1)
+  const embeddings = (rows: { embedding: Buffer | null }[]): Float32Array[] =>
+    rows.map((r) => toFloats(r.embedding)).filter((e): e is Float32Array => e !== null)
   return rankPool(pool, strategy, {
-    labelled: labelledRows
-      .map((r) => toFloats(r.embedding))
-      .filter((e): e is Float32Array => e !== null),
+    labelled: embeddings(labelledRows),
+    flagged: embeddings(flaggedRows),
     speakerCorrected,
-    corrected: labelledRows.length,
+    corrected: labelledRows.length + flaggedRows.length,
   })
 }
 

@@ -124,6 +124,50 @@ export function labelledUtterances(db: Db, now = new Date().toISOString()): Labe
   }))
 }
 
+/**
+ * Utterances an annotator flagged instead of transcribing (noise, another language, overlap,
+ * unintelligible), from speakers with a split whose model-training consent holds. Training never
+ * uses them; the simulation counts the time spent listening to them (simulation.ts).
+ */
+export function flaggedUtterances(
+  db: Db,
+  now = new Date().toISOString(),
+): (Pick<
+  LabelledUtterance,
+  'utteranceId' | 'speakerId' | 'recordingSha256' | 'startSec' | 'endSec' | 'split'
+> & {
+  reason: string | null
+})[] {
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, u.flag_reason, ss.split
+       FROM utterance u
+       JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
+       JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
+       WHERE u.merged_into IS NULL AND u.status = 'flagged'
+         AND u.speaker_id IN (${consentedSpeakers('model_training')})
+       ORDER BY u.id`,
+    )
+    .all({ now }) as {
+    id: number
+    speaker_id: number
+    sha256: string
+    start_sec: number
+    end_sec: number
+    flag_reason: string | null
+    split: Split
+  }[]
+  return rows.map((r) => ({
+    utteranceId: r.id,
+    speakerId: r.speaker_id,
+    recordingSha256: r.sha256,
+    startSec: r.start_sec,
+    endSec: r.end_sec,
+    split: r.split,
+    reason: r.flag_reason,
+  }))
+}
+
 /** Labelled utterances that training leaves out because their speaker's consent does not cover it. */
 export function labelledWithoutTrainingConsent(db: Db, now = new Date().toISOString()): number {
   return (

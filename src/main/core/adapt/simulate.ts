@@ -11,6 +11,8 @@ import type { TrainExampleRef, TrainHyperparameters, TrainJobRequest } from './t
 export interface SimulationExampleRef extends TrainExampleRef {
   speakerId: number
   durationSec: number
+  /** The annotator flagged it (noise, another language…): it costs its length, trains nothing. */
+  flagged?: boolean
 }
 
 export interface SimulationRequest {
@@ -34,6 +36,8 @@ export interface SimulationRequest {
 export interface CurvePoint {
   labelledSec: number
   labelled: number
+  /** Of labelledSec, the seconds spent on utterances the annotator flagged. */
+  flaggedSec: number
   devCer: number
   devWer: number
   testCer: number
@@ -55,6 +59,7 @@ export interface SimulationResult {
 interface PoolExample extends Loaded {
   speakerId: number
   durationSec: number
+  flagged: boolean
   embedding: Float32Array
 }
 
@@ -108,6 +113,7 @@ export async function runSimulation(
     ...e,
     speakerId: request.pool[i]!.speakerId,
     durationSec: request.pool[i]!.durationSec,
+    flagged: request.pool[i]!.flagged === true,
     embedding: meanPool(e.hidden, e.frames, request.shape.dim),
   }))
   const dev = await loadExamples(request.dev)
@@ -121,26 +127,29 @@ export async function runSimulation(
       if (shouldStop()) return { curves, cancelled: true, ms: performance.now() - started }
       const hyper = { ...request.hyper, seed }
       let params = startingParams({ ...request, hyper }, null)
-      const score = (): Omit<CurvePoint, 'labelledSec' | 'labelled'> => {
+      const score = (): Omit<CurvePoint, 'labelledSec' | 'labelled' | 'flaggedSec'> => {
         const d = devScores(params, request.vocabulary, dev)
         const t = devScores(params, request.vocabulary, test)
         return { devCer: d.cer, devWer: d.wer, testCer: t.cer, testWer: t.wer }
       }
       const labelled = new Set<number>()
       let labelledSec = 0
-      const points: CurvePoint[] = [{ labelledSec: 0, labelled: 0, ...score() }]
+      let flaggedSec = 0
+      const points: CurvePoint[] = [{ labelledSec: 0, labelled: 0, flaggedSec: 0, ...score() }]
       for (let round = 1; round <= rounds && labelled.size < pool.length; round++) {
         if (shouldStop()) return { curves, cancelled: true, ms: performance.now() - started }
         const remaining = pool.filter((e) => !labelled.has(e.utteranceId))
         const speakerCorrected = new Map<number, number>()
         for (const e of pool)
-          if (labelled.has(e.utteranceId))
+          if (labelled.has(e.utteranceId) && !e.flagged)
             speakerCorrected.set(e.speakerId, (speakerCorrected.get(e.speakerId) ?? 0) + 1)
+        const reviewed = pool.filter((e) => labelled.has(e.utteranceId))
         const items = remaining.map((e) =>
           measure(params, e, request.vocabulary, strategy === 'margin'),
         )
         const ranked = rankPool(items, strategy, {
-          labelled: pool.filter((e) => labelled.has(e.utteranceId)).map((e) => e.embedding),
+          labelled: reviewed.filter((e) => !e.flagged).map((e) => e.embedding),
+          flagged: reviewed.filter((e) => e.flagged).map((e) => e.embedding),
           speakerCorrected,
           corrected: labelled.size,
           seed,
@@ -149,26 +158,32 @@ export async function runSimulation(
         const byId = new Map(pool.map((e) => [e.utteranceId, e]))
         for (const r of ranked) {
           if (labelledSec >= target) break
+          const e = byId.get(r.id)!
           labelled.add(r.id)
-          labelledSec += byId.get(r.id)!.durationSec
+          labelledSec += e.durationSec
+          if (e.flagged) flaggedSec += e.durationSec
         }
-        const trainSet = pool.filter((e) => labelled.has(e.utteranceId))
-        const result = train(params, trainSet, dev, {
-          learningRate: hyper.learningRate,
-          adapterLearningRate: hyper.adapterLearningRate,
-          headWarmupEpochs: hyper.headWarmupEpochs,
-          weightDecay: hyper.weightDecay,
-          clipNorm: hyper.clipNorm,
-          batchFrames: hyper.batchFrames,
-          maxEpochs: hyper.maxEpochs,
-          patience: hyper.patience,
-          seed,
-          blank: request.vocabulary.blank,
-          shouldStop,
-          evaluate: (p) => devScores(p, request.vocabulary, dev).cer,
-        })
+        const trainSet = pool.filter((e) => labelled.has(e.utteranceId) && !e.flagged)
+        // Everything picked so far was flagged: nothing to learn from yet.
+        const result =
+          trainSet.length === 0
+            ? { params }
+            : train(params, trainSet, dev, {
+                learningRate: hyper.learningRate,
+                adapterLearningRate: hyper.adapterLearningRate,
+                headWarmupEpochs: hyper.headWarmupEpochs,
+                weightDecay: hyper.weightDecay,
+                clipNorm: hyper.clipNorm,
+                batchFrames: hyper.batchFrames,
+                maxEpochs: hyper.maxEpochs,
+                patience: hyper.patience,
+                seed,
+                blank: request.vocabulary.blank,
+                shouldStop,
+                evaluate: (p) => devScores(p, request.vocabulary, dev).cer,
+              })
         params = result.params
-        points.push({ labelledSec, labelled: labelled.size, ...score() })
+        points.push({ labelledSec, labelled: labelled.size, flaggedSec, ...score() })
         progress(++done / total)
       }
       curves.push({ strategy, seed, points })

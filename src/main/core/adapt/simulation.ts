@@ -1,7 +1,7 @@
 import type { AcquisitionStrategy } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { ensureHiddenStates, recoverBaseHead, trainingRefs, type AdaptContext } from './features'
-import { assignSplits, labelledUtterances } from './dataset'
+import { assignSplits, flaggedUtterances, labelledUtterances } from './dataset'
 import { adaptationSettings, hyperparameters } from './settings'
 import type { CurvePoint, SimulationResult } from './simulate'
 import { buildVocabulary } from './vocabulary'
@@ -21,7 +21,15 @@ export interface SimulationOptions {
 export interface StrategySummary {
   strategy: AcquisitionStrategy
   /** Mean over seeds, per step: labelled minutes and dev/test error rates. */
-  curve: { minutes: number; devWer: number; devCer: number; testWer: number; testCer: number }[]
+  curve: {
+    minutes: number
+    /** Of those minutes, the ones spent on utterances the annotator flagged. */
+    flaggedMinutes: number
+    devWer: number
+    devCer: number
+    testWer: number
+    testCer: number
+  }[]
   finalDevWer: number
   finalTestWer: number
   /** Labelled minutes this strategy needs to reach random's final dev WER (null: never). */
@@ -36,6 +44,9 @@ export interface SimulationReport {
   options: Omit<SimulationOptions, 'signal' | 'onProgress'>
   poolUtterances: number
   poolMinutes: number
+  /** Of the pool, what annotators flagged instead of transcribing: listening time, no labels. */
+  poolFlagged: number
+  poolFlaggedMinutes: number
   devUtterances: number
   testUtterances: number
   summaries: StrategySummary[]
@@ -49,6 +60,7 @@ function meanCurve(points: CurvePoint[][]): StrategySummary['curve'] {
     points.reduce((s, p) => s + f(p[i]!), 0) / points.length
   return Array.from({ length }, (_, i) => ({
     minutes: mean((p) => p.labelledSec, i) / 60,
+    flaggedMinutes: mean((p) => p.flaggedSec, i) / 60,
     devWer: mean((p) => p.devWer, i),
     devCer: mean((p) => p.devCer, i),
     testWer: mean((p) => p.testWer, i),
@@ -114,6 +126,9 @@ export async function simulateProject(
   assignSplits(db, now)
   const labelled = labelledUtterances(db, now)
   const pool = labelled.filter((u) => u.split === 'train')
+  // Flagged utterances of the pool cost the simulated annotator their length and teach nothing.
+  const flagged = flaggedUtterances(db, now).filter((u) => u.split === 'train')
+  const flaggedSec = flagged.reduce((s, u) => s + u.endSec - u.startSec, 0)
   const dev = labelled.filter((u) => u.split === 'dev')
   const test = labelled.filter((u) => u.split === 'test')
   const poolSec = pool.reduce((s, u) => s + u.endSec - u.startSec, 0)
@@ -128,7 +143,7 @@ export async function simulateProject(
       `the budget (${options.budgetMinutes} min) is more than the transcribed training pool (${(poolSec / 60).toFixed(1)} min).`,
     )
   options.onProgress?.(0, 100, 'Preparing features')
-  await ensureHiddenStates(ctx, labelled)
+  await ensureHiddenStates(ctx, [...labelled, ...flagged])
   const dim = ctx.model.registration.report.hiddenSize
   if (!dim)
     throw new SautiError('bad_input', `${ctx.model.dir}: the model has no hidden_states output.`)
@@ -141,11 +156,19 @@ export async function simulateProject(
   const strategies = [...new Set<AcquisitionStrategy>(['random', ...options.strategies])]
   const result = await ctx.training.simulate(
     {
-      pool: refs(pool).map((r, i) => ({
-        ...r,
-        speakerId: pool[i]!.speakerId,
-        durationSec: pool[i]!.endSec - pool[i]!.startSec,
-      })),
+      pool: [
+        ...refs(pool).map((r, i) => ({
+          ...r,
+          speakerId: pool[i]!.speakerId,
+          durationSec: pool[i]!.endSec - pool[i]!.startSec,
+        })),
+        ...refs(flagged.map((u) => ({ ...u, text: '' }))).map((r, i) => ({
+          ...r,
+          speakerId: flagged[i]!.speakerId,
+          durationSec: flagged[i]!.endSec - flagged[i]!.startSec,
+          flagged: true,
+        })),
+      ],
       dev: refs(dev),
       test: refs(test),
       vocabulary,
@@ -174,8 +197,10 @@ export async function simulateProject(
   }
   return {
     options: kept,
-    poolUtterances: pool.length,
-    poolMinutes: poolSec / 60,
+    poolUtterances: pool.length + flagged.length,
+    poolMinutes: (poolSec + flaggedSec) / 60,
+    poolFlagged: flagged.length,
+    poolFlaggedMinutes: flaggedSec / 60,
     devUtterances: dev.length,
     testUtterances: test.length,
     summaries: summarise(result),

@@ -1,4 +1,4 @@
-import type { PriorityReason } from '../../../shared/domain'
+import { FLAG_NEIGHBOURS, type PriorityReason } from '../../../shared/domain'
 
 type Translate = (key: string, values?: Record<string, unknown>) => string
 
@@ -28,5 +28,7 @@ export function describeReason(reason: PriorityReason, t: Translate): string {
   ]
   if (reason.speakerCorrected !== undefined && reason.speakerCorrected > 0)
     parts.push(t('workspace.why.speakerCorrected', { n: reason.speakerCorrected }))
+  if (reason.nearFlagged !== undefined && reason.nearFlagged > 0)
+    parts.push(t('workspace.why.nearFlagged', { n: reason.nearFlagged, k: FLAG_NEIGHBOURS }))
   return parts.join('; ')
 }
