@@ -251,13 +251,6 @@ export const acquisitionStrategies = [
 ] as const
 export type AcquisitionStrategy = (typeof acquisitionStrategies)[number]
 
-/**
- * How many of its nearest reviewed utterances (transcribed or flagged) decide whether a pool
- * utterance looks like what annotators flag (noise, another language…): the hybrid strategy
- * sends one whose neighbours are mostly flagged to the end of the queue.
- */
-export const FLAG_NEIGHBOURS = 5
-
 /** Why an utterance sits where it does in the "most useful first" order. */
 export interface PriorityReason {
   strategy: AcquisitionStrategy
@@ -267,6 +260,7 @@ export interface PriorityReason {
     | 'margin'
     | 'disagreement'
     | 'distance'
+    | 'typicality'
     | 'per_second'
     | 'random'
     | 'none'
@@ -275,8 +269,10 @@ export interface PriorityReason {
   clusters?: number
   rankInCluster?: number
   speakerCorrected?: number
-  /** How many of its nearest reviewed utterances annotators flagged (hybrid; 0 left out). */
+  /** Hybrid: of the reviewed utterances in its cluster, how many were flagged (0: left out)… */
   nearFlagged?: number
+  /** …of how many reviewed there. */
+  nearReviewed?: number
   phase?: 'diverse' | 'uncertain'
 }
 

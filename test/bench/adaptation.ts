@@ -17,7 +17,7 @@ import { createAnnotator } from '../../src/main/core/annotate/annotators'
 import { saveUtterance } from '../../src/main/core/annotate/editor'
 import { recordConsent } from '../../src/main/core/consent/speakers'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { TrainSummary } from '../../src/shared/domain'
+import type { AcquisitionStrategy, TrainSummary } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
 import {
   generatedEnglish,
@@ -129,7 +129,7 @@ const pct = (x: number | undefined | null): string =>
  * share: English turns (another language) and clips without speech (music, clatter, hum), which
  * the oracle annotator flags instead of transcribing; `clean` is transcribed read speech only.
  */
-async function simulationCorpus(kind: 'clean' | 'field'): Promise<{
+export async function simulationCorpus(kind: 'clean' | 'field'): Promise<{
   wb: Workbench
   dispose: () => Promise<void>
 }> {
@@ -206,7 +206,10 @@ export async function simulateBench(kind: 'clean' | 'field'): Promise<void> {
   const { wb, dispose } = await simulationCorpus(kind)
   try {
     const report = await wb.simulate({
-      strategies: ['hybrid', 'least_confidence', 'diversity'],
+      // SAUTI_SIM_STRATEGIES (comma-separated) runs fewer for a quick look; random always runs.
+      strategies: (process.env.SAUTI_SIM_STRATEGIES ?? 'hybrid,least_confidence,diversity').split(
+        ',',
+      ) as AcquisitionStrategy[],
       // SAUTI_SIM_BUDGET / SAUTI_SIM_STEP (minutes) change the defaults for a longer run.
       budgetMinutes: Number(process.env.SAUTI_SIM_BUDGET ?? 3),
       stepMinutes: Number(process.env.SAUTI_SIM_STEP ?? 0.5),

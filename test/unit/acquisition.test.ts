@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { shouldActivate } from '../../src/main/core/adapt/adaptation'
-import { FLAG_NEIGHBOURS } from '../../src/shared/domain'
 import {
   COLD_START,
-  flaggedNeighbours,
   kCenter,
+  kMeans,
   rankPool,
   type PoolItem,
 } from '../../src/main/core/adapt/acquisition'
@@ -119,57 +118,68 @@ describe('acquisition strategies', () => {
   })
 })
 
-describe('learning from flags', () => {
-  it('counts flagged utterances among the nearest reviewed ones', () => {
-    const transcribed = [at(0, 0), at(0, 1), at(1, 0)]
-    const flagged = [at(10, 10), at(10, 11), at(11, 10)]
-    expect(flaggedNeighbours(at(10, 10.5), transcribed, flagged, 3)).toBe(3)
-    expect(flaggedNeighbours(at(0, 0.5), transcribed, flagged, 3)).toBe(0)
-    // Only three are transcribed, so its 5 nearest take in 2 flagged ones, however far.
-    expect(flaggedNeighbours(at(1, 1), transcribed, flagged, 5)).toBe(2)
-    // Nothing flagged yet, or no embedding: no evidence either way.
-    expect(flaggedNeighbours(at(10, 10), transcribed, [], 3)).toBe(0)
-    expect(flaggedNeighbours(null, transcribed, flagged, 3)).toBe(0)
+describe('the default strategy with flags and a cold start', () => {
+  it('k-means finds the groups k-center seeds', () => {
+    const pool = [at(0, 0), at(0, 1), at(1, 0), at(20, 20), at(21, 20), at(20, 21)].map((e, i) =>
+      item(i + 1, { embedding: e }),
+    )
+    const { assignment, centroids } = kMeans(pool, 2)
+    expect(new Set(assignment.slice(0, 3)).size).toBe(1)
+    expect(new Set(assignment.slice(3)).size).toBe(1)
+    expect(assignment[0]).not.toBe(assignment[3])
+    // The centroids are the groups' means.
+    const near = centroids.find((c) => c[0]! < 10)!
+    expect(near[0]).toBeCloseTo(1 / 3, 5)
+    expect(near[1]).toBeCloseTo(1 / 3, 5)
   })
 
-  it('hybrid sends what looks like flagged clips to the end, however uncertain, and says why', () => {
-    // Speech near the origin; "music" far away, where the annotator flagged everything so far.
-    const speech = Array.from({ length: 12 }, (_, i) =>
-      item(i + 1, { embedding: at(i % 4, Math.floor(i / 4)), leastConfidence: 0.3 + i / 100 }),
-    )
-    const music = Array.from({ length: 4 }, (_, i) =>
-      item(100 + i, { embedding: at(40 + i, 40), leastConfidence: 0.99 }),
-    )
-    const reviewed = {
-      ...context,
-      corrected: COLD_START,
-      labelled: [at(0.5, 0.5), at(2.5, 1.5), at(1, 2)],
-      flagged: Array.from({ length: FLAG_NEIGHBOURS }, (_, i) => at(40.5 + i / 2, 40.5)),
-    }
-    const ranked = rankPool([...music, ...speech], 'hybrid', reviewed)
-    expect(ranked.slice(0, 12).every((r) => r.id <= 12)).toBe(true)
-    expect(
-      ranked
-        .slice(12)
-        .map((r) => r.id)
-        .sort(),
-    ).toEqual([100, 101, 102, 103])
-    expect(ranked.at(-1)!.reason.nearFlagged).toBe(FLAG_NEIGHBOURS)
-    // Without the flags, the music's uncertainty puts it among the first picks.
-    const unaware = rankPool([...music, ...speech], 'hybrid', { ...reviewed, flagged: [] })
-    expect(unaware.slice(0, 4).some((r) => r.id >= 100)).toBe(true)
-    expect(unaware.every((r) => r.reason.nearFlagged === undefined)).toBe(true)
-  })
+  // Speech: a group of six voices around (0, 0) and one of four around (10, 0); one music clip.
+  const speech = [
+    ...[at(0, 0), at(0.4, 0), at(-0.4, 0), at(0, 0.4), at(0, -0.4), at(0.2, 0.2)],
+    ...[at(10, 0), at(10.5, 0), at(9.5, 0), at(10, 0.5)],
+  ].map((e, i) => item(i + 1, { embedding: e, leastConfidence: 0.3 + i / 100 }))
+  const music = item(99, { embedding: at(100, 100), leastConfidence: 0.99 })
 
-  it('counts flagged clips as covered when picking diverse utterances', () => {
-    const pool = [item(1, { embedding: at(0, 0) }), item(2, { embedding: at(30, 0) })]
-    const cold = rankPool(pool, 'hybrid', {
+  it('while cold, picks the most typical utterance of each group, the largest first, not outliers', () => {
+    const cold = rankPool([music, ...speech], 'hybrid', { ...context, corrected: 0 })
+    // √11 ≈ 3 groups: the larger voice group's centre first, the other's next, the outlier last
+    // of the three (farthest-first would have taken it first).
+    expect(cold.slice(0, 3).map((r) => r.id)).toEqual([1, 7, 99])
+    expect(cold[0]!.reason).toMatchObject({
+      strategy: 'hybrid',
+      measure: 'typicality',
+      phase: 'diverse',
+    })
+    expect(cold.map((r) => r.id).sort((a, b) => a - b)).toEqual([...speech.map((p) => p.id), 99])
+    // A group already covered by a transcribed utterance waits for the uncovered ones.
+    const covered = rankPool([music, ...speech], 'hybrid', {
       ...context,
       corrected: 1,
-      labelled: [],
-      flagged: [at(30, 1)],
+      labelled: [at(0.1, 0)],
     })
-    expect(cold[0]!.id).toBe(1)
+    expect(covered[0]!.id).toBe(7)
+  })
+
+  it('sends a group whose reviewed utterances were mostly flagged to the end, however uncertain, and says why', () => {
+    const warm = { ...context, corrected: COLD_START, labelled: [at(0.1, 0), at(10, 0.1)] }
+    // Without flags, the music's uncertainty puts it among the first turn of picks.
+    const unaware = rankPool([music, ...speech], 'hybrid', warm)
+    expect(unaware.slice(0, 3).map((r) => r.id)).toContain(99)
+    const ranked = rankPool([music, ...speech], 'hybrid', { ...warm, flagged: [at(99, 99)] })
+    expect(ranked.at(-1)).toMatchObject({ id: 99, reason: { nearFlagged: 1, nearReviewed: 1 } })
+    expect(ranked.slice(0, 10).every((r) => r.id <= 10)).toBe(true)
+    // One flag among several transcriptions in a group only discounts it.
+    const mixed = rankPool([music, ...speech], 'hybrid', { ...warm, flagged: [at(0.2, 0)] })
+    const first = mixed.find((r) => r.id <= 6)!
+    expect(first.reason).toMatchObject({ nearFlagged: 1, nearReviewed: 2, phase: 'uncertain' })
+    // While cold, too: once a clip like the music is flagged, the voices come first.
+    const cold = rankPool([music, ...speech], 'hybrid', {
+      ...context,
+      corrected: 1,
+      flagged: [at(99, 99)],
+    })
+    expect(cold.slice(0, 2).map((r) => r.id)).toEqual([1, 7])
+    expect(cold.at(-1)!.id).toBe(99)
   })
 })
 

@@ -1,9 +1,5 @@
 import type { Db, OpenDatabaseOptions } from '../db/connection'
-import {
-  FLAG_NEIGHBOURS,
-  type AcquisitionStrategy,
-  type PriorityReason,
-} from '../../../shared/domain'
+import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 
 /** One utterance of the pool (nobody has transcribed it) with what its scoring measured. */
 export interface PoolItem {
@@ -74,30 +70,6 @@ export function kCenter(
         nearest[i] = Math.min(nearest[i]!, squaredDistance(items[i]!.embedding!, center))
   }
   return picks
-}
-
-/**
- * Of the `k` reviewed utterances nearest to `embedding` (transcribed and flagged together), how
- * many were flagged. Zero when nothing was flagged or the item has no embedding.
- */
-export function flaggedNeighbours(
-  embedding: Float32Array | null,
-  transcribed: Float32Array[],
-  flagged: Float32Array[],
-  k = FLAG_NEIGHBOURS,
-): number {
-  if (!embedding || flagged.length === 0) return 0
-  const near: { d: number; flagged: boolean }[] = []
-  const consider = (e: Float32Array, isFlagged: boolean): void => {
-    const d = squaredDistance(embedding, e)
-    if (near.length === k && d >= near[k - 1]!.d) return
-    near.push({ d, flagged: isFlagged })
-    near.sort((a, b) => a.d - b.d)
-    if (near.length > k) near.pop()
-  }
-  for (const e of transcribed) consider(e, false)
-  for (const e of flagged) consider(e, true)
-  return near.filter((n) => n.flagged).length
 }
 
 /** A deterministic pseudo-random order (splitmix-style hash of the id and a seed). */
@@ -200,91 +172,188 @@ function diversity(
 }
 
 /**
- * The default. Cold (fewer than COLD_START reviewed): diverse picks first, so the first
- * corrections cover the recordings' range of voices and conditions. After: the pool is cut into
- * clusters (k-center on the encoder's mean states, k = √n up to 32) and the clusters take turns,
- * each offering its most uncertain utterance, speakers with fewer corrections first. What looks
- * like the utterances annotators flagged (most of its FLAG_NEIGHBOURS nearest reviewed ones were
- * flagged) goes last: the queue learns from flags what is not worth anyone's time.
+ * Lloyd's k-means on the items' embeddings, seeded by k-center: each item's cluster (−1 without
+ * an embedding) and the centroids.
+ */
+export function kMeans(
+  items: PoolItem[],
+  k: number,
+  iterations = 8,
+): { assignment: Int32Array; centroids: Float32Array[] } {
+  const assignment = new Int32Array(items.length).fill(-1)
+  let centroids = kCenter(items, [], k).map((c) => Float32Array.from(items[c.index]!.embedding!))
+  for (let it = 0; it < iterations && centroids.length > 0; it++) {
+    let moved = false
+    items.forEach((p, i) => {
+      if (!p.embedding) return
+      const c = nearestCentroid(p.embedding, centroids)
+      if (c !== assignment[i]) moved = true
+      assignment[i] = c
+    })
+    if (!moved) break
+    const dim = centroids[0]!.length
+    const sums = centroids.map(() => new Float64Array(dim))
+    const counts = new Int32Array(centroids.length)
+    items.forEach((p, i) => {
+      const c = assignment[i]!
+      if (c < 0) return
+      counts[c]!++
+      for (let d = 0; d < dim; d++) sums[c]![d]! += p.embedding![d]!
+    })
+    centroids = centroids.map((old, c) =>
+      counts[c] ? Float32Array.from(sums[c]!, (v) => v / counts[c]!) : old,
+    )
+  }
+  return { assignment, centroids }
+}
+
+/** The index of the centroid nearest to `e`. */
+function nearestCentroid(e: Float32Array, centroids: Float32Array[]): number {
+  let best = 0
+  for (let c = 1; c < centroids.length; c++)
+    if (squaredDistance(e, centroids[c]!) < squaredDistance(e, centroids[best]!)) best = c
+  return best
+}
+
+/**
+ * Each member's typicality rank within its cluster: members sorted by their mean distance to
+ * their 20 nearest fellow members, the most typical (densest) first.
+ */
+function byTypicality(members: number[], embedded: PoolItem[]): number[] {
+  const spread = new Map<number, number>()
+  for (const i of members) {
+    const d = members
+      .filter((j) => j !== i)
+      .map((j) => Math.sqrt(squaredDistance(embedded[i]!.embedding!, embedded[j]!.embedding!)))
+      .sort((a, b) => a - b)
+      .slice(0, 20)
+    spread.set(i, d.length ? d.reduce((a, b) => a + b, 0) / d.length : 0)
+  }
+  return [...members].sort((a, b) => spread.get(a)! - spread.get(b)! || a - b)
+}
+
+/**
+ * The default (docs/active-learning.md). The pool is cut into k-means clusters of the encoder's
+ * mean states (k = √n, at most 32), and what is already reviewed is placed in them.
+ *
+ * - A cluster where most reviewed utterances were flagged (noise, another language) goes last,
+ *   whatever its uncertainty: the queue learns from flags what is not worth anyone's time.
+ * - Cold (fewer than COLD_START reviewed): TypiClust (Hacohen et al., 2022: with few labels,
+ *   typical examples teach more than outliers or uncertain ones). Each pick takes the cluster
+ *   least covered so far (the larger first) and its most typical utterance, so the first
+ *   corrections cover the recordings' main voices and conditions, not their oddities.
+ * - After: the clusters take turns, each offering its most uncertain utterance, discounted for
+ *   speakers who already have many corrections and by the cluster's share of flagged reviews.
  */
 function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
   const flagged = context.flagged ?? []
-  if (context.corrected < COLD_START)
-    return diversity(
-      pool,
-      [...context.labelled, ...flagged],
-      'hybrid',
-      COLD_START - context.corrected,
-    )
-  const nearFlagged = new Map(
-    pool.map((p) => [p.id, flaggedNeighbours(p.embedding, context.labelled, flagged)]),
-  )
-  const likelyFlagged = (p: PoolItem): boolean => 2 * nearFlagged.get(p.id)! > FLAG_NEIGHBOURS
-  const candidates = pool.filter((p) => !likelyFlagged(p))
-  const embedded = candidates.filter((p) => p.embedding)
+  const embedded = pool.filter((p) => p.embedding)
+  const loose = pool.filter((p) => !p.embedding)
   const k = Math.max(1, Math.min(32, Math.round(Math.sqrt(embedded.length))))
-  const centers = kCenter(embedded, [], k).map((c) => embedded[c.index]!.embedding!)
-  const clusters: PoolItem[][] = centers.map(() => [])
-  const loose: PoolItem[] = []
-  for (const p of candidates) {
-    if (!p.embedding || centers.length === 0) {
-      loose.push(p)
-      continue
+  const { assignment, centroids } =
+    embedded.length > 0 ? kMeans(embedded, k) : { assignment: new Int32Array(), centroids: [] }
+  const members: number[][] = centroids.map(() => [])
+  assignment.forEach((c, i) => members[c]!.push(i))
+  const reviewed = new Int32Array(centroids.length)
+  const flaggedIn = new Int32Array(centroids.length)
+  if (centroids.length > 0) {
+    for (const e of context.labelled) reviewed[nearestCentroid(e, centroids)]!++
+    for (const e of flagged) {
+      const c = nearestCentroid(e, centroids)
+      reviewed[c]!++
+      flaggedIn[c]!++
     }
-    let best = 0
-    for (let c = 1; c < centers.length; c++)
-      if (squaredDistance(p.embedding, centers[c]!) < squaredDistance(p.embedding, centers[best]!))
-        best = c
-    clusters[best]!.push(p)
   }
+  const mostlyFlagged = (c: number): boolean => 2 * flaggedIn[c]! > reviewed[c]!
+  const flagShare = (c: number): number => (reviewed[c]! ? flaggedIn[c]! / reviewed[c]! : 0)
+  const flagNote = (c: number): { nearFlagged?: number; nearReviewed?: number } =>
+    flaggedIn[c]! > 0 ? { nearFlagged: flaggedIn[c]!, nearReviewed: reviewed[c]! } : {}
   const corrected = (p: PoolItem): number =>
     p.speakerId === null ? 0 : (context.speakerCorrected.get(p.speakerId) ?? 0)
-  // Within a cluster: uncertainty, discounted for speakers who already have many corrections
-  // and for a likeness to flagged utterances.
   const mean = Math.max(
     1,
     [...context.speakerCorrected.values()].reduce((a, b) => a + b, 0) /
       Math.max(1, context.speakerCorrected.size),
   )
-  const weight = (p: PoolItem): number =>
-    ((uncertainty(p) / (1 + corrected(p) / mean)) * (FLAG_NEIGHBOURS - nearFlagged.get(p.id)!)) /
-    FLAG_NEIGHBOURS
-  const flagNote = (p: PoolItem): { nearFlagged?: number } =>
-    nearFlagged.get(p.id)! > 0 ? { nearFlagged: nearFlagged.get(p.id)! } : {}
-  for (const c of clusters) c.sort((a, b) => weight(b) - weight(a) || a.id - b.id)
+  const weight = (i: number): number =>
+    (uncertainty(embedded[i]!) / (1 + corrected(embedded[i]!) / mean)) *
+    (1 - flagShare(assignment[i]!))
+  const open = members.map((_, c) => c).filter((c) => !mostlyFlagged(c))
   const out: Ranked[] = []
-  for (let round = 0; out.length < candidates.length - loose.length; round++)
-    clusters.forEach((c, index) => {
-      const p = c[round]
-      if (!p) return
-      out.push({
-        id: p.id,
-        reason: {
-          strategy: 'hybrid',
-          measure: 'least_confidence',
-          value: p.leastConfidence,
-          cluster: index + 1,
-          clusters: clusters.length,
-          rankInCluster: round + 1,
-          speakerCorrected: corrected(p),
-          phase: 'uncertain',
-          ...flagNote(p),
-        },
+  const placed = new Set<number>()
+  const place = (i: number, reason: PriorityReason): void => {
+    placed.add(i)
+    out.push({ id: embedded[i]!.id, reason })
+  }
+  if (context.corrected < COLD_START) {
+    const typical = members.map((m) => byTypicality(m, embedded))
+    const taken = new Int32Array(centroids.length)
+    for (let n = 0; n < COLD_START - context.corrected; n++) {
+      let best = -1
+      const load = (c: number): number => reviewed[c]! + taken[c]!
+      const left = (c: number): number => typical[c]!.length - taken[c]!
+      for (const c of open)
+        if (
+          left(c) > 0 &&
+          (best < 0 || load(c) < load(best) || (load(c) === load(best) && left(c) > left(best)))
+        )
+          best = c
+      if (best < 0) break
+      place(typical[best]![taken[best]!++]!, {
+        strategy: 'hybrid',
+        measure: 'typicality',
+        value: null,
+        cluster: best + 1,
+        clusters: centroids.length,
+        phase: 'diverse',
+        ...flagNote(best),
+      })
+    }
+  }
+  // Clusters take turns, each offering its most valuable utterance not yet placed.
+  const queues = open.map((c) =>
+    members[c]!.filter((i) => !placed.has(i)).sort((a, b) => weight(b) - weight(a) || a - b),
+  )
+  for (let round = 0; queues.some((q) => q.length > round); round++)
+    queues.forEach((q, index) => {
+      const i = q[round]
+      if (i === undefined) return
+      const c = open[index]!
+      place(i, {
+        strategy: 'hybrid',
+        measure: 'least_confidence',
+        value: embedded[i]!.leastConfidence,
+        cluster: c + 1,
+        clusters: centroids.length,
+        rankInCluster: round + 1,
+        speakerCorrected: corrected(embedded[i]!),
+        phase: 'uncertain',
+        ...flagNote(c),
       })
     })
-  const tail = (list: PoolItem[]): Ranked[] =>
-    list
-      .sort((a, b) => weight(b) - weight(a) || uncertainty(b) - uncertainty(a) || a.id - b.id)
-      .map((p) => ({
-        id: p.id,
-        reason: {
-          strategy: 'hybrid',
-          measure: 'least_confidence',
-          value: p.leastConfidence,
-          ...flagNote(p),
-        },
-      }))
-  return [...out, ...tail(loose), ...tail(pool.filter(likelyFlagged))]
+  // Then what has no embedding, and last the clusters that are mostly flagged.
+  for (const p of [...loose].sort((a, b) => uncertainty(b) - uncertainty(a) || a.id - b.id))
+    out.push({
+      id: p.id,
+      reason: { strategy: 'hybrid', measure: 'least_confidence', value: p.leastConfidence },
+    })
+  const rest = embedded
+    .map((_, i) => i)
+    .filter((i) => !placed.has(i))
+    .sort((a, b) => uncertainty(embedded[b]!) - uncertainty(embedded[a]!) || a - b)
+  for (const i of rest)
+    out.push({
+      id: embedded[i]!.id,
+      reason: {
+        strategy: 'hybrid',
+        measure: 'least_confidence',
+        value: embedded[i]!.leastConfidence,
+        cluster: assignment[i]! + 1,
+        clusters: centroids.length,
+        ...flagNote(assignment[i]!),
+      },
+    })
+  return out
 }
 
 /** The pool as stored: every utterance not merged that nobody has transcribed. */

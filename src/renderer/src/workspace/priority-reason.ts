@@ -1,4 +1,4 @@
-import { FLAG_NEIGHBOURS, type PriorityReason } from '../../../shared/domain'
+import type { PriorityReason } from '../../../shared/domain'
 
 type Translate = (key: string, values?: Record<string, unknown>) => string
 
@@ -10,6 +10,8 @@ const percent = (v: number | null): string => (v === null ? '–' : `${Math.roun
  */
 export function describeReason(reason: PriorityReason, t: Translate): string {
   if (reason.phase === 'diverse' && reason.measure === 'distance') return t('workspace.why.diverse')
+  if (reason.measure === 'typicality')
+    return t('workspace.why.typical', { cluster: reason.cluster, clusters: reason.clusters })
   const value =
     reason.measure === 'margin' || reason.measure === 'distance' || reason.measure === 'per_second'
       ? reason.value === null
@@ -29,6 +31,6 @@ export function describeReason(reason: PriorityReason, t: Translate): string {
   if (reason.speakerCorrected !== undefined && reason.speakerCorrected > 0)
     parts.push(t('workspace.why.speakerCorrected', { n: reason.speakerCorrected }))
   if (reason.nearFlagged !== undefined && reason.nearFlagged > 0)
-    parts.push(t('workspace.why.nearFlagged', { n: reason.nearFlagged, k: FLAG_NEIGHBOURS }))
+    parts.push(t('workspace.why.nearFlagged', { n: reason.nearFlagged, k: reason.nearReviewed }))
   return parts.join('; ')
 }
