@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { rankPool, type PoolItem } from '../../src/main/core/adapt/acquisition'
 import { updateAdaptationSettings } from '../../src/main/core/adapt/settings'
 import { createAnnotator } from '../../src/main/core/annotate/annotators'
 import { saveUtterance } from '../../src/main/core/annotate/editor'
@@ -230,4 +231,58 @@ export async function simulateBench(kind: 'clean' | 'field'): Promise<void> {
   } finally {
     await dispose()
   }
+}
+
+/**
+ * Ranking a large pool (`npm run bench -- rank`): the hybrid strategy's k-means, typicality and
+ * turns over 20,000 utterances with 192-float embeddings, cold and warm, against random order
+ * (the baseline, measured in the same run). It runs in the training worker after every training.
+ */
+export function rankBench(): void {
+  section('Ranking 20,000 utterances (hybrid, cold and warm) against random order')
+  let state = 7
+  const random = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    return state / 2 ** 32
+  }
+  const dim = 192
+  const modes = Array.from({ length: 40 }, () => Float32Array.from({ length: dim }, random))
+  const pool: PoolItem[] = Array.from({ length: 20_000 }, (_, i) => {
+    const mode = modes[i % modes.length]!
+    return {
+      id: i + 1,
+      speakerId: (i % 300) + 1,
+      durationSec: 1 + 9 * random(),
+      leastConfidence: random(),
+      entropy: random(),
+      margin: random(),
+      disagreement: null,
+      embedding: Float32Array.from(mode, (v) => v + 0.2 * (random() - 0.5)),
+    }
+  })
+  const reviewed = pool.slice(0, 500).map((p) => p.embedding!)
+  const time = (label: string, run: () => unknown): number => {
+    const started = performance.now()
+    run()
+    const ms = performance.now() - started
+    console.log(`${label.padEnd(34)} ${(ms / 1000).toFixed(2)} s`)
+    return ms
+  }
+  const base = time('random (baseline)', () =>
+    rankPool(pool, 'random', { labelled: [], speakerCorrected: new Map(), corrected: 0 }),
+  )
+  const cold = time('hybrid, cold (typical picks)', () =>
+    rankPool(pool, 'hybrid', { labelled: [], speakerCorrected: new Map(), corrected: 0 }),
+  )
+  const warm = time('hybrid, warm (500 reviewed, 50 flagged)', () =>
+    rankPool(pool, 'hybrid', {
+      labelled: reviewed.slice(50),
+      flagged: reviewed.slice(0, 50),
+      speakerCorrected: new Map([[1, 40]]),
+      corrected: 500,
+    }),
+  )
+  console.log(
+    `hybrid / random: cold ${(cold / base).toFixed(0)}×, warm ${(warm / base).toFixed(0)}× (goal: a few seconds at most; it runs off the main thread)`,
+  )
 }

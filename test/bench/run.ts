@@ -23,7 +23,7 @@ import { importModel } from '../../src/main/core/asr/model-store'
 import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
 import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
-import { adaptTimeBench, simulateBench } from './adaptation'
+import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
 import { workspaceBench } from './workspace'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
@@ -310,5 +310,6 @@ if (!only || only === 'asr') await asrBench()
 if (only === 'hour') await hourBench()
 if (!only || only === 'workspace') await workspaceBench(benchData)
 if (!only || only === 'adapt') await adaptTimeBench()
+if (!only || only === 'rank') rankBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')

@@ -171,32 +171,40 @@ function diversity(
   return [...first, ...rest]
 }
 
+/** Items k-means fits its centroids on; the rest are only assigned (a large pool costs one pass). */
+const KMEANS_SAMPLE = 4096
+
 /**
- * Lloyd's k-means on the items' embeddings, seeded by k-center: each item's cluster (−1 without
- * an embedding) and the centroids.
+ * Lloyd's k-means on the items' embeddings, seeded by k-center and fitted on an evenly spaced
+ * sample of at most KMEANS_SAMPLE items: each item's cluster (−1 without an embedding) and the
+ * centroids.
  */
 export function kMeans(
   items: PoolItem[],
   k: number,
   iterations = 8,
 ): { assignment: Int32Array; centroids: Float32Array[] } {
-  const assignment = new Int32Array(items.length).fill(-1)
-  let centroids = kCenter(items, [], k).map((c) => Float32Array.from(items[c.index]!.embedding!))
+  const embedded = items.map((p, i) => (p.embedding ? i : -1)).filter((i) => i >= 0)
+  const stride = Math.max(1, embedded.length / KMEANS_SAMPLE)
+  const sample: number[] = []
+  for (let x = 0; Math.floor(x) < embedded.length; x += stride)
+    sample.push(embedded[Math.floor(x)]!)
+  const fit = sample.map((i) => items[i]!)
+  let centroids = kCenter(fit, [], k).map((c) => Float32Array.from(fit[c.index]!.embedding!))
+  const part = new Int32Array(fit.length).fill(-1)
   for (let it = 0; it < iterations && centroids.length > 0; it++) {
     let moved = false
-    items.forEach((p, i) => {
-      if (!p.embedding) return
-      const c = nearestCentroid(p.embedding, centroids)
-      if (c !== assignment[i]) moved = true
-      assignment[i] = c
+    fit.forEach((p, i) => {
+      const c = nearestCentroid(p.embedding!, centroids)
+      if (c !== part[i]) moved = true
+      part[i] = c
     })
     if (!moved) break
     const dim = centroids[0]!.length
     const sums = centroids.map(() => new Float64Array(dim))
     const counts = new Int32Array(centroids.length)
-    items.forEach((p, i) => {
-      const c = assignment[i]!
-      if (c < 0) return
+    fit.forEach((p, i) => {
+      const c = part[i]!
       counts[c]!++
       for (let d = 0; d < dim; d++) sums[c]![d]! += p.embedding![d]!
     })
@@ -204,6 +212,9 @@ export function kMeans(
       counts[c] ? Float32Array.from(sums[c]!, (v) => v / counts[c]!) : old,
     )
   }
+  const assignment = new Int32Array(items.length).fill(-1)
+  if (centroids.length > 0)
+    for (const i of embedded) assignment[i] = nearestCentroid(items[i]!.embedding!, centroids)
   return { assignment, centroids }
 }
 
@@ -216,20 +227,37 @@ function nearestCentroid(e: Float32Array, centroids: Float32Array[]): number {
 }
 
 /**
- * Each member's typicality rank within its cluster: members sorted by their mean distance to
- * their 20 nearest fellow members, the most typical (densest) first.
+ * A cluster's members, the most typical (densest) first: by mean distance to their 20 nearest
+ * fellow members. In a large cluster, an evenly spaced sample of 256 members is ranked (each
+ * against the sample) and the others follow; the cold start takes a few from each at most.
  */
 function byTypicality(members: number[], embedded: PoolItem[]): number[] {
+  const stride = Math.max(1, members.length / 256)
+  const sample: number[] = []
+  for (let x = 0; Math.floor(x) < members.length; x += stride) sample.push(members[Math.floor(x)]!)
   const spread = new Map<number, number>()
-  for (const i of members) {
-    const d = members
-      .filter((j) => j !== i)
-      .map((j) => Math.sqrt(squaredDistance(embedded[i]!.embedding!, embedded[j]!.embedding!)))
-      .sort((a, b) => a - b)
-      .slice(0, 20)
-    spread.set(i, d.length ? d.reduce((a, b) => a + b, 0) / d.length : 0)
+  const nearest = new Float64Array(20)
+  for (const i of sample) {
+    let n = 0
+    for (const j of sample) {
+      if (j === i) continue
+      const d = Math.sqrt(squaredDistance(embedded[i]!.embedding!, embedded[j]!.embedding!))
+      // Keep the 20 smallest, sorted (insertion into a short array).
+      if (n < nearest.length) n++
+      else if (d >= nearest[n - 1]!) continue
+      let k = n - 1
+      while (k > 0 && nearest[k - 1]! > d) {
+        nearest[k] = nearest[k - 1]!
+        k--
+      }
+      nearest[k] = d
+    }
+    let sum = 0
+    for (let k = 0; k < n; k++) sum += nearest[k]!
+    spread.set(i, n ? sum / n : 0)
   }
-  return [...members].sort((a, b) => spread.get(a)! - spread.get(b)! || a - b)
+  const ranked = [...sample].sort((a, b) => spread.get(a)! - spread.get(b)! || a - b)
+  return [...ranked, ...members.filter((i) => !spread.has(i))]
 }
 
 /**
@@ -286,12 +314,17 @@ function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
     out.push({ id: embedded[i]!.id, reason })
   }
   if (context.corrected < COLD_START) {
-    const typical = members.map((m) => byTypicality(m, embedded))
+    // Typicality only where picks are taken (a cluster's order is worked out on first use).
+    const orders = new Map<number, number[]>()
+    const typical = (c: number): number[] => {
+      if (!orders.has(c)) orders.set(c, byTypicality(members[c]!, embedded))
+      return orders.get(c)!
+    }
     const taken = new Int32Array(centroids.length)
     for (let n = 0; n < COLD_START - context.corrected; n++) {
       let best = -1
       const load = (c: number): number => reviewed[c]! + taken[c]!
-      const left = (c: number): number => typical[c]!.length - taken[c]!
+      const left = (c: number): number => members[c]!.length - taken[c]!
       for (const c of open)
         if (
           left(c) > 0 &&
@@ -299,7 +332,7 @@ function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
         )
           best = c
       if (best < 0) break
-      place(typical[best]![taken[best]!++]!, {
+      place(typical(best)[taken[best]!++]!, {
         strategy: 'hybrid',
         measure: 'typicality',
         value: null,
