@@ -273,6 +273,8 @@ export interface PriorityReason {
   nearFlagged?: number
   /** …of how many reviewed there. */
   nearReviewed?: number
+  /** Hybrid: the reviewed utterance most like it in its cluster was flagged (so it waits). */
+  likeFlagged?: boolean
   phase?: 'diverse' | 'uncertain'
 }
 

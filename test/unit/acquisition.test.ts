@@ -172,6 +172,16 @@ describe('the default strategy with flags and a cold start', () => {
     const mixed = rankPool([music, ...speech], 'hybrid', { ...warm, flagged: [at(0.2, 0)] })
     const first = mixed.find((r) => r.id <= 6)!
     expect(first.reason).toMatchObject({ nearFlagged: 1, nearReviewed: 2, phase: 'uncertain' })
+    // …and what is nearer the flagged one than anything transcribed in the group waits at the
+    // end: (0.4, 0) and (0.2, 0.2) are nearest the flag at (0.2, 0).
+    const waiting = mixed.filter((r) => r.reason.likeFlagged).map((r) => r.id)
+    expect(waiting.sort()).toEqual([2, 6])
+    expect(
+      mixed
+        .slice(-2)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([2, 6])
     // While cold, too: once a clip like the music is flagged, the voices come first.
     const cold = rankPool([music, ...speech], 'hybrid', {
       ...context,

@@ -284,15 +284,32 @@ function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
   assignment.forEach((c, i) => members[c]!.push(i))
   const reviewed = new Int32Array(centroids.length)
   const flaggedIn = new Int32Array(centroids.length)
-  if (centroids.length > 0) {
-    for (const e of context.labelled) reviewed[nearestCentroid(e, centroids)]!++
-    for (const e of flagged) {
-      const c = nearestCentroid(e, centroids)
-      reviewed[c]!++
-      flaggedIn[c]!++
-    }
-  }
+  const reviewedBy: { e: Float32Array; flagged: boolean }[][] = centroids.map(() => [])
+  if (centroids.length > 0)
+    for (const [list, isFlagged] of [
+      [context.labelled, false],
+      [flagged, true],
+    ] as const)
+      for (const e of list) {
+        const c = nearestCentroid(e, centroids)
+        reviewed[c]!++
+        if (isFlagged) flaggedIn[c]!++
+        reviewedBy[c]!.push({ e, flagged: isFlagged })
+      }
   const mostlyFlagged = (c: number): boolean => 2 * flaggedIn[c]! > reviewed[c]!
+  // In a mixed cluster (English turns among Swahili voices): the utterance whose nearest
+  // reviewed one in its cluster was flagged.
+  const likeFlagged = new Set<number>()
+  embedded.forEach((p, i) => {
+    const c = assignment[i]!
+    if (flaggedIn[c] === 0 || mostlyFlagged(c)) return
+    let best: { d: number; flagged: boolean } | null = null
+    for (const r of reviewedBy[c]!) {
+      const d = squaredDistance(p.embedding!, r.e)
+      if (!best || d < best.d) best = { d, flagged: r.flagged }
+    }
+    if (best?.flagged) likeFlagged.add(i)
+  })
   const flagShare = (c: number): number => (reviewed[c]! ? flaggedIn[c]! / reviewed[c]! : 0)
   const flagNote = (c: number): { nearFlagged?: number; nearReviewed?: number } =>
     flaggedIn[c]! > 0 ? { nearFlagged: flaggedIn[c]!, nearReviewed: reviewed[c]! } : {}
@@ -308,7 +325,9 @@ function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
     (1 - flagShare(assignment[i]!))
   const open = members.map((_, c) => c).filter((c) => !mostlyFlagged(c))
   const out: Ranked[] = []
+  // What looks flagged is placed last (below), never among the picks.
   const placed = new Set<number>()
+  const held = (i: number): boolean => placed.has(i) || likeFlagged.has(i)
   const place = (i: number, reason: PriorityReason): void => {
     placed.add(i)
     out.push({ id: embedded[i]!.id, reason })
@@ -317,14 +336,18 @@ function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
     // Typicality only where picks are taken (a cluster's order is worked out on first use).
     const orders = new Map<number, number[]>()
     const typical = (c: number): number[] => {
-      if (!orders.has(c)) orders.set(c, byTypicality(members[c]!, embedded))
+      if (!orders.has(c))
+        orders.set(
+          c,
+          byTypicality(members[c]!, embedded).filter((i) => !likeFlagged.has(i)),
+        )
       return orders.get(c)!
     }
     const taken = new Int32Array(centroids.length)
     for (let n = 0; n < COLD_START - context.corrected; n++) {
       let best = -1
       const load = (c: number): number => reviewed[c]! + taken[c]!
-      const left = (c: number): number => members[c]!.length - taken[c]!
+      const left = (c: number): number => typical(c).length - taken[c]!
       for (const c of open)
         if (
           left(c) > 0 &&
@@ -345,7 +368,7 @@ function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
   }
   // Clusters take turns, each offering its most valuable utterance not yet placed.
   const queues = open.map((c) =>
-    members[c]!.filter((i) => !placed.has(i)).sort((a, b) => weight(b) - weight(a) || a - b),
+    members[c]!.filter((i) => !held(i)).sort((a, b) => weight(b) - weight(a) || a - b),
   )
   for (let round = 0; queues.some((q) => q.length > round); round++)
     queues.forEach((q, index) => {
@@ -384,6 +407,7 @@ function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
         cluster: assignment[i]! + 1,
         clusters: centroids.length,
         ...flagNote(assignment[i]!),
+        ...(likeFlagged.has(i) ? { likeFlagged: true } : {}),
       },
     })
   return out

@@ -32,5 +32,6 @@ export function describeReason(reason: PriorityReason, t: Translate): string {
     parts.push(t('workspace.why.speakerCorrected', { n: reason.speakerCorrected }))
   if (reason.nearFlagged !== undefined && reason.nearFlagged > 0)
     parts.push(t('workspace.why.nearFlagged', { n: reason.nearFlagged, k: reason.nearReviewed }))
+  if (reason.likeFlagged) parts.push(t('workspace.why.likeFlagged'))
   return parts.join('; ')
 }
