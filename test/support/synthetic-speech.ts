@@ -63,6 +63,7 @@ export function synthesiseCorpus(
       sentence,
     ])
     execFileSync('sox', [
+      '-R',
       raw,
       '-r',
       '16000',
@@ -77,8 +78,31 @@ export function synthesiseCorpus(
       const clean = join(dir, `clean-${i}.wav`)
       execFileSync('mv', [join(dir, wav), clean])
       const noise = join(dir, `noise-${i}.wav`)
-      execFileSync('sox', [clean, noise, 'synth', 'whitenoise', 'vol', String(s.noise)])
-      execFileSync('sox', ['-m', clean, noise, join(dir, wav)])
+      // White noise of the clip's length from a seeded generator: sox's own would differ on
+      // every run (and be the same clip after clip under -R).
+      const samples = Number(execFileSync('soxi', ['-s', clean], { encoding: 'utf8' }).trim())
+      const random = mulberry32(hashSeed(`${s.code}/${i}`))
+      const pcm = new Int16Array(samples)
+      for (let k = 0; k < samples; k++) pcm[k] = Math.round((2 * random() - 1) * s.noise * 32767)
+      const raw = join(dir, `noise-${i}.raw`)
+      writeFileSync(raw, new Uint8Array(pcm.buffer))
+      execFileSync('sox', [
+        '-R',
+        '-t',
+        'raw',
+        '-r',
+        '16000',
+        '-e',
+        'signed',
+        '-b',
+        '16',
+        '-c',
+        '1',
+        raw,
+        noise,
+      ])
+      execFileSync('rm', [raw])
+      execFileSync('sox', ['-R', '-m', clean, noise, join(dir, wav)])
       execFileSync('rm', [clean, noise])
     }
     lines.push(`${wav}\t${transcribed ? sentence : ''}\t${s.code}\t${language}`)
@@ -86,6 +110,13 @@ export function synthesiseCorpus(
   const manifest = join(dir, 'manifest.tsv')
   writeFileSync(manifest, lines.join('\n') + '\n')
   return manifest
+}
+
+/** A 32-bit seed from a string (FNV-1a). */
+function hashSeed(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */
@@ -171,6 +202,7 @@ export function synthesiseNonSpeech(dir: string, count: number, speaker: string,
       ],
     }
     execFileSync('sox', [
+      '-R',
       '-n',
       '-r',
       '16000',
