@@ -142,6 +142,8 @@ export async function simulationCorpus(kind: 'clean' | 'field'): Promise<{
     { noise: 0.05 },
     { effects: ['tempo', '1.15'] },
   ]
+  // SAUTI_SIM_CORPUS_SEED draws other prompts (and clips) for another corpus of the same design.
+  const corpusSeed = 1000 * Number(process.env.SAUTI_SIM_CORPUS_SEED ?? 0)
   let next = 1
   const plan = voices.map((v, k) => {
     const many = k < 2
@@ -153,7 +155,7 @@ export async function simulationCorpus(kind: 'clean' | 'field'): Promise<{
         speed: 130 + ((k * 11) % 50),
         ...(many ? {} : conditions[next++ % conditions.length]),
       },
-      sentences: generatedSentences(many ? 70 : 12, 100 + k),
+      sentences: generatedSentences(many ? 70 : 12, 100 + k + corpusSeed),
     }
   })
   if (kind === 'clean') return corpusProject(plan)
@@ -163,12 +165,17 @@ export async function simulationCorpus(kind: 'clean' | 'field'): Promise<{
       return [
         synthesiseCorpus(
           join(dir, `${speaker.code}-en`),
-          generatedEnglish(n, 200 + k),
+          generatedEnglish(n, 200 + k + corpusSeed),
           [{ ...speaker, voice: speaker.voice.replace(/^sw/, 'en') }],
           'en',
           { transcribed: false },
         ),
-        synthesiseNonSpeech(join(dir, `${speaker.code}-nonspeech`), n, speaker.code, 300 + k),
+        synthesiseNonSpeech(
+          join(dir, `${speaker.code}-nonspeech`),
+          n,
+          speaker.code,
+          300 + k + corpusSeed,
+        ),
       ]
     })
   const project = await corpusProject(plan, extra)
