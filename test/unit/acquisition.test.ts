@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { shouldActivate } from '../../src/main/core/adapt/adaptation'
-import {
-  COLD_START,
-  kCenter,
-  kMeans,
-  rankPool,
-  type PoolItem,
-} from '../../src/main/core/adapt/acquisition'
+import { rankPool, type PoolItem } from '../../src/main/core/adapt/acquisition'
+import { kCenter, kMeans } from '../../src/main/core/adapt/clusters'
+import { COLD_START } from '../../src/main/core/adapt/hybrid'
 
 const item = (id: number, over: Partial<PoolItem> = {}): PoolItem => ({
   id,
