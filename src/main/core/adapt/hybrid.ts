@@ -152,8 +152,6 @@ export function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
         strategy: 'hybrid',
         measure: 'least_confidence',
         value: embedded[i]!.leastConfidence,
-        cluster: assignment[i]! + 1,
-        clusters: centroids.length,
         ...flagNote(assignment[i]!),
         ...(likeFlagged.has(i) ? { likeFlagged: true } : {}),
       },
