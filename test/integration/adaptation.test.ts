@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAnnotator } from '../../src/main/core/annotate/annotators'
-import { saveUtterance } from '../../src/main/core/annotate/editor'
 import { rankProject } from '../../src/main/core/adapt/acquisition'
 import { recordConsent } from '../../src/main/core/consent/speakers'
 import { withdrawConsent } from '../../src/main/core/consent/withdraw'
@@ -446,15 +445,17 @@ describe('adaptation on a held-out language', () => {
     expect(again.checkpointId).toBe(checkpointsBefore + 1)
   }, 300_000)
 
-  it('simulates the loop with an oracle on the command line and writes the curves; flagged clips cost time and train nothing', () => {
+  it('ranks again when the annotator flags; simulates the loop with an oracle on the command line and writes the curves; flagged clips cost time and train nothing', async () => {
     // The annotator flags two of the pool's utterances (another language, noise) instead of
-    // transcribing them: ranking puts neither in the queue, and the simulation's annotator
-    // spends their length on them when a strategy picks them.
+    // transcribing them, in the editor: the queue is ranked again at once, without them and
+    // with the flags counted in its reasons, and the simulation's annotator spends their length
+    // on them when a strategy picks them.
+    await call('adaptation.update', { strategy: 'hybrid' })
     const annotator = createAnnotator(db(), { name: 'flagger', role: 'annotator', languages: [] })
     const pool = rankProject(db(), 'hybrid').map((r) => r.id)
     const flagged = pool.slice(0, 2)
-    flagged.forEach((id, k) =>
-      saveUtterance(db(), {
+    for (const [k, id] of flagged.entries())
+      await call('utterance.save', {
         id,
         annotatorId: annotator.id,
         baseRevisionId: (
@@ -468,12 +469,25 @@ describe('adaptation on a held-out language', () => {
         draft: false,
         status: 'flagged',
         flagReason: k === 0 ? 'other_language' : 'noise',
-      }),
-    )
-    const ranked = rankProject(db(), 'hybrid')
-    expect(ranked.map((r) => r.id).sort((a, b) => a - b)).toEqual(
-      pool.filter((id) => !flagged.includes(id)).sort((a, b) => a - b),
-    )
+      })
+    const stored = (): { id: number; priority: number; reason: { nearFlagged?: number } }[] =>
+      (
+        db()
+          .prepare(
+            'SELECT id, priority, priority_reason FROM utterance WHERE priority IS NOT NULL ORDER BY priority',
+          )
+          .all() as { id: number; priority: number; priority_reason: string }[]
+      ).map((r) => ({ id: r.id, priority: r.priority, reason: JSON.parse(r.priority_reason) }))
+    const rest = pool.filter((id) => !flagged.includes(id))
+    await expect
+      .poll(() => stored().some((r) => (r.reason.nearFlagged ?? 0) > 0), { timeout: 30_000 })
+      .toBe(true)
+    expect(stored().map((r) => r.priority)).toEqual(rest.map((_, i) => i + 1))
+    expect(
+      stored()
+        .map((r) => r.id)
+        .sort((a, b) => a - b),
+    ).toEqual([...rest].sort((a, b) => a - b))
     const dataDir = join(wb.project.paths.root, '..', '..')
     const out = join(audioDir, 'simulation')
     const run = spawnSync(

@@ -161,7 +161,9 @@ describe('the default strategy with flags and a cold start', () => {
     // Without flags, the music's uncertainty puts it among the first turn of picks.
     const unaware = rankPool([music, ...speech], 'hybrid', warm)
     expect(unaware.slice(0, 3).map((r) => r.id)).toContain(99)
-    const ranked = rankPool([music, ...speech], 'hybrid', { ...warm, flagged: [at(99, 99)] })
+    // A clip like it was flagged (and nothing there transcribed): it waits at the end.
+    const clips = [at(99, 99)]
+    const ranked = rankPool([music, ...speech], 'hybrid', { ...warm, flagged: clips })
     expect(ranked.at(-1)).toMatchObject({ id: 99, reason: { nearFlagged: 1, nearReviewed: 1 } })
     expect(ranked.slice(0, 10).every((r) => r.id <= 10)).toBe(true)
     // One flag among several transcriptions in a group only discounts it.
@@ -178,11 +180,11 @@ describe('the default strategy with flags and a cold start', () => {
         .map((r) => r.id)
         .sort(),
     ).toEqual([2, 6])
-    // While cold, too: once a clip like the music is flagged, the voices come first.
+    // While cold, too: once a clip like the music was flagged, the voices come first.
     const cold = rankPool([music, ...speech], 'hybrid', {
       ...context,
       corrected: 1,
-      flagged: [at(99, 99)],
+      flagged: clips,
     })
     expect(cold.slice(0, 2).map((r) => r.id)).toEqual([1, 7])
     expect(cold.at(-1)!.id).toBe(99)

@@ -192,12 +192,50 @@ export class Workbench {
     this.startTraining('auto').catch(() => undefined)
   }
 
+  /** A ranking started by a flag, and whether another flag came in while it ran. */
+  private flagRanking: Promise<void> | null = null
+  private flaggedSinceRanking = false
+
+  /**
+   * After a flag: rank the queue again in the training worker, so that what looks like the
+   * flagged utterances waits (hybrid.ts) without waiting for the next training. Flags that come
+   * in while a ranking runs are taken by one more ranking after it. A running training or
+   * labelling ranks when it finishes anyway.
+   */
+  private rerankAfterFlag(): void {
+    this.flaggedSinceRanking = true
+    if (this.flagRanking) return
+    if (
+      this.jobs
+        .list()
+        .some((j) => (j.kind === 'train' || j.kind === 'label') && j.status === 'running')
+    )
+      return
+    this.flaggedSinceRanking = false
+    const { db, paths, ref } = this.project
+    this.flagRanking = reprioritise(
+      this.options.trainWorkers,
+      db,
+      paths.db,
+      this.options.db ?? {},
+      adaptationSettings(db).strategy,
+    )
+      .then(() => this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] }))
+      .catch(() => undefined)
+      .finally(() => {
+        this.flagRanking = null
+        if (this.flaggedSinceRanking && db.open) this.rerankAfterFlag()
+      })
+  }
+
   /** Tells every window which utterances changed, so their queues and open editors catch up. */
   private changed(ids: number[]): void {
     this.events.emit('utterance.changed', { projectId: this.project.ref.id, ids })
   }
 
   async close(): Promise<void> {
+    this.flaggedSinceRanking = false
+    await this.flagRanking
     await this.jobs.cancelAll()
     await this.options.audioWorkers.close()
     await this.options.inferenceWorkers.close()
@@ -330,6 +368,7 @@ export class Workbench {
             'UPDATE utterance SET priority = NULL, priority_reason = NULL WHERE id = ?',
           ).run(input.id)
           this.maybeTrain()
+          if (saved.status === 'flagged') this.rerankAfterFlag()
         }
         return saved
       },

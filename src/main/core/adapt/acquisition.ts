@@ -173,11 +173,12 @@ export function rankProject(db: Db, strategy: AcquisitionStrategy): Ranked[] {
        WHERE u.merged_into IS NULL AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind = 'annotator')`,
     )
     .all() as { embedding: Buffer | null; speaker_id: number | null }[]
-  // Flagged by an annotator as not worth transcribing (noise, another language, overlap…).
+  // Flagged by an annotator as a kind of audio not worth transcribing: noise, another language.
+  // (Overlap and unintelligible are about one utterance, and say nothing of those like it.)
   const flaggedRows = db
     .prepare(
       `SELECT a.embedding FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id
-       WHERE u.merged_into IS NULL AND u.status = 'flagged'`,
+       WHERE u.merged_into IS NULL AND u.status = 'flagged' AND u.flag_reason IN ('noise', 'other_language')`,
     )
     .all() as { embedding: Buffer | null }[]
   const speakerCorrected = new Map<number, number>()

@@ -12,8 +12,11 @@ export const uncertainty = (p: PoolItem): number => p.leastConfidence ?? 1
  * The default (docs/active-learning.md). The pool is cut into k-means clusters of the encoder's
  * mean states (k = √n, at most 32), and what is already reviewed is placed in them.
  *
- * - A cluster where most reviewed utterances were flagged (noise, another language) goes last,
- *   whatever its uncertainty: the queue learns from flags what is not worth anyone's time.
+ * - A cluster where most reviewed utterances were flagged as noise or another language goes
+ *   last, whatever its uncertainty: the queue learns from flags what is not worth anyone's time.
+ *   In a cluster with both flags and transcriptions, what is nearest a flagged one waits at the
+ *   end too. (Overlap and unintelligible flags are about one utterance, not a kind of audio:
+ *   rankProject does not count them.)
  * - Cold (fewer than COLD_START reviewed): TypiClust (Hacohen et al., 2022: with few labels,
  *   typical examples teach more than outliers or uncertain ones). Each pick takes the cluster
  *   least covered so far (the larger first) and its most typical utterance, so the first
@@ -45,12 +48,12 @@ export function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
         reviewedBy[c]!.push({ e, flagged: isFlagged })
       }
   const mostlyFlagged = (c: number): boolean => 2 * flaggedIn[c]! > reviewed[c]!
-  // In a mixed cluster (English turns among Swahili voices): the utterance whose nearest
-  // reviewed one in its cluster was flagged.
+  // In a mixed cluster (English turns among Swahili voices, both flags and transcriptions in
+  // it): the utterance whose nearest reviewed one in its cluster was flagged.
   const likeFlagged = new Set<number>()
   embedded.forEach((p, i) => {
     const c = assignment[i]!
-    if (flaggedIn[c] === 0 || mostlyFlagged(c)) return
+    if (flaggedIn[c] === 0 || flaggedIn[c] === reviewed[c] || mostlyFlagged(c)) return
     let best: { d: number; flagged: boolean } | null = null
     for (const r of reviewedBy[c]!) {
       const d = squaredDistance(p.embedding!, r.e)
