@@ -177,19 +177,34 @@ export class Workbench {
     )
   }
 
+  /** Whether a training or labelling job runs (each ranks the queue when it finishes). */
+  private trainingOrLabelling(): boolean {
+    return this.jobs
+      .list()
+      .some((j) => (j.kind === 'train' || j.kind === 'label') && j.status === 'running')
+  }
+
   /** After a correction: train by itself once enough new ones have come in. */
   private maybeTrain(): void {
     const { db } = this.project
     const settings = adaptationStatus(db)
     if (settings.autoTrainAfter === 0 || settings.training) return
-    if (
-      this.jobs
-        .list()
-        .some((j) => (j.kind === 'train' || j.kind === 'label') && j.status === 'running')
-    )
-      return
+    if (this.trainingOrLabelling()) return
     if (correctionsSinceLastRun(db) < settings.autoTrainAfter) return
     this.startTraining('auto').catch(() => undefined)
+  }
+
+  /** Ranks the queue under the project's strategy (in the training worker) and tells the windows. */
+  private async rerank(): Promise<void> {
+    const { db, paths, ref } = this.project
+    await reprioritise(
+      this.options.trainWorkers,
+      db,
+      paths.db,
+      this.options.db ?? {},
+      adaptationSettings(db).strategy,
+    )
+    this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
   }
 
   /** A ranking started by a flag, and whether another flag came in while it ran. */
@@ -205,22 +220,10 @@ export class Workbench {
   private rerankAfterFlag(): void {
     this.flaggedSinceRanking = true
     if (this.flagRanking) return
-    if (
-      this.jobs
-        .list()
-        .some((j) => (j.kind === 'train' || j.kind === 'label') && j.status === 'running')
-    )
-      return
+    if (this.trainingOrLabelling()) return
     this.flaggedSinceRanking = false
-    const { db, paths, ref } = this.project
-    this.flagRanking = reprioritise(
-      this.options.trainWorkers,
-      db,
-      paths.db,
-      this.options.db ?? {},
-      adaptationSettings(db).strategy,
-    )
-      .then(() => this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] }))
+    const { db } = this.project
+    this.flagRanking = this.rerank()
       .catch(() => undefined)
       .finally(() => {
         this.flagRanking = null
@@ -325,14 +328,7 @@ export class Workbench {
             },
           )
           if (labelled.labelled > 0) {
-            await reprioritise(
-              o.trainWorkers,
-              db,
-              paths.db,
-              o.db ?? {},
-              adaptationSettings(db).strategy,
-            )
-            this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
+            await this.rerank()
           }
           return { labelled }
         })
@@ -393,8 +389,7 @@ export class Workbench {
         const before = adaptationStatus(db).strategy
         const next = updateAdaptationSettings(db, patch)
         if (next.strategy !== before) {
-          await reprioritise(o.trainWorkers, db, paths.db, o.db ?? {}, next.strategy)
-          this.events.emit('project.changed', { projectId: ref.id, what: ['utterances'] })
+          await this.rerank()
         }
         return adaptationStatus(db)
       },

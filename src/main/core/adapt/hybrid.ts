@@ -53,7 +53,7 @@ export function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
   const likeFlagged = new Set<number>()
   embedded.forEach((p, i) => {
     const c = assignment[i]!
-    if (flaggedIn[c] === 0 || flaggedIn[c] === reviewed[c] || mostlyFlagged(c)) return
+    if (flaggedIn[c] === 0 || mostlyFlagged(c)) return
     let best: { d: number; flagged: boolean } | null = null
     for (const r of reviewedBy[c]!) {
       const d = squaredDistance(p.embedding!, r.e)
