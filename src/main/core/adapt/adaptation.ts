@@ -5,6 +5,7 @@ import type { TrainSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { ensureModelRow } from '../asr/labeller'
 import type { Vocabulary } from '../asr/vocab'
+import { consentSnapshot } from '../consent/policy'
 import type { Db } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
 import { scoreTranscripts } from '../../../shared/metrics/score'
@@ -25,7 +26,6 @@ import {
   assignSplits,
   labelledUtterances,
   labelledWithoutTrainingConsent,
-  trainingConsentSnapshot,
   type LabelledUtterance,
 } from './dataset'
 import { adaptationSettings, hyperparameters } from './settings'
@@ -277,8 +277,9 @@ export async function trainCheckpoint(
               committeeMs: result.committeeMs,
             }),
             JSON.stringify(
-              trainingConsentSnapshot(
+              consentSnapshot(
                 db,
+                'model_training',
                 train.map((u) => u.speakerId),
                 now,
               ),

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection'
-import { consentedSpeakers } from '../annotate/consent'
+import { consentedSpeakers } from '../consent/policy'
 
 export type Split = 'train' | 'dev' | 'test'
 
@@ -21,6 +21,7 @@ export function assignSplits(
    */
   only?: { speakerIds: number[] },
 ): { speakerId: number; split: Split }[] {
+  const training = consentedSpeakers('model_training', now)
   const counts: Record<Split, number> = { train: 0, dev: 0, test: 0 }
   for (const row of db
     .prepare('SELECT split, count(*) AS n FROM speaker_split GROUP BY split')
@@ -38,13 +39,13 @@ export function assignSplits(
         .prepare(
           `SELECT s.id FROM speaker s
        WHERE s.id NOT IN (SELECT speaker_id FROM speaker_split)
-         AND s.id IN (${consentedSpeakers('model_training')})
+         AND s.id IN (${training.sql})
          AND EXISTS (SELECT 1 FROM utterance u JOIN revision v ON v.utterance_id = u.id
                      WHERE u.speaker_id = s.id AND u.merged_into IS NULL AND v.draft = 0
                        AND v.source_kind IN ('annotator', 'import'))
        ORDER BY s.id`,
         )
-        .all({ now }) as { id: number }[])
+        .all(training.params) as { id: number }[])
   const insert = db.prepare(
     'INSERT INTO speaker_split (speaker_id, split, assigned_at) VALUES (?, ?, ?)',
   )
@@ -88,6 +89,7 @@ export interface LabelledUtterance {
  * and who have a split. Flagged, skipped and merged utterances are left out.
  */
 export function labelledUtterances(db: Db, now = new Date().toISOString()): LabelledUtterance[] {
+  const training = consentedSpeakers('model_training', now)
   const rows = db
     .prepare(
       `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, v.id AS revision_id, v.text, v.source_kind, ss.split
@@ -97,10 +99,10 @@ export function labelledUtterances(db: Db, now = new Date().toISOString()): Labe
        JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
        WHERE u.merged_into IS NULL AND u.status NOT IN ('flagged', 'skipped')
          AND v.source_kind IN ('annotator', 'import')
-         AND u.speaker_id IN (${consentedSpeakers('model_training')})
+         AND u.speaker_id IN (${training.sql})
        ORDER BY u.id`,
     )
-    .all({ now }) as {
+    .all(training.params) as {
     id: number
     speaker_id: number
     sha256: string
@@ -138,6 +140,7 @@ export function flaggedUtterances(
 > & {
   reason: string | null
 })[] {
+  const training = consentedSpeakers('model_training', now)
   const rows = db
     .prepare(
       `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, u.flag_reason, ss.split
@@ -145,10 +148,10 @@ export function flaggedUtterances(
        JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
        JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
        WHERE u.merged_into IS NULL AND u.status = 'flagged'
-         AND u.speaker_id IN (${consentedSpeakers('model_training')})
+         AND u.speaker_id IN (${training.sql})
        ORDER BY u.id`,
     )
-    .all({ now }) as {
+    .all(training.params) as {
     id: number
     speaker_id: number
     sha256: string
@@ -170,45 +173,15 @@ export function flaggedUtterances(
 
 /** Labelled utterances that training leaves out because their speaker's consent does not cover it. */
 export function labelledWithoutTrainingConsent(db: Db, now = new Date().toISOString()): number {
+  const training = consentedSpeakers('model_training', now)
   return (
     db
       .prepare(
         `SELECT count(*) AS n FROM utterance u
          WHERE u.merged_into IS NULL
            AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
-           AND (u.speaker_id IS NULL OR u.speaker_id NOT IN (${consentedSpeakers('model_training')}))`,
+           AND (u.speaker_id IS NULL OR u.speaker_id NOT IN (${training.sql}))`,
       )
-      .get({ now }) as { n: number }
+      .get(training.params) as { n: number }
   ).n
-}
-
-/**
- * The consent each training speaker had when a checkpoint was made: which record allowed it,
- * granted when and until when. Stored with the checkpoint.
- */
-export function trainingConsentSnapshot(
-  db: Db,
-  speakerIds: number[],
-  now: string,
-): { at: string; scope: 'model_training'; speakers: Record<string, unknown>[] } {
-  const stmt = db.prepare(
-    `SELECT s.code, c.id, c.granted_at, c.expires_at FROM consent c JOIN speaker s ON s.id = c.speaker_id
-     WHERE c.speaker_id = ? AND c.scope = 'model_training' AND c.withdrawn_at IS NULL
-       AND c.granted_at <= ? AND (c.expires_at IS NULL OR c.expires_at > ?)
-     ORDER BY c.granted_at DESC LIMIT 1`,
-  )
-  const speakers = [...new Set(speakerIds)]
-    .sort((a, b) => a - b)
-    .map((id) => {
-      const c = stmt.get(id, now, now) as
-        { code: string; id: number; granted_at: string; expires_at: string | null } | undefined
-      return {
-        speakerId: id,
-        code: c?.code ?? null,
-        consentId: c?.id ?? null,
-        grantedAt: c?.granted_at ?? null,
-        expiresAt: c?.expires_at ?? null,
-      }
-    })
-  return { at: now, scope: 'model_training', speakers }
 }

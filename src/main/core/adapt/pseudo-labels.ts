@@ -1,6 +1,6 @@
 import { align } from '../../../shared/metrics/errors'
 import { words } from '../../../shared/text/normalize'
-import { consentedSpeakers } from '../annotate/consent'
+import { consentedSpeakers } from '../consent/policy'
 import type { Db } from '../db/connection'
 import type { LabelledUtterance } from './dataset'
 import { trainingText } from './vocabulary'
@@ -87,6 +87,7 @@ export function pseudoLabelCandidates(
   threshold: number,
   now: string,
 ): PseudoLabel[] {
+  const training = consentedSpeakers('model_training', now)
   const rows = db
     .prepare(
       `SELECT u.id, h.id AS hypothesis_id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, h.text
@@ -97,10 +98,10 @@ export function pseudoLabelCandidates(
        WHERE u.merged_into IS NULL AND u.status IN ('new', 'pseudo')
          AND h.checkpoint_id = :checkpoint AND h.confidence >= :threshold AND h.text <> ''
          AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
-         AND u.speaker_id IN (${consentedSpeakers('model_training')})
+         AND u.speaker_id IN (${training.sql})
        ORDER BY u.id`,
     )
-    .all({ checkpoint: checkpointId, threshold, now }) as {
+    .all({ checkpoint: checkpointId, threshold, ...training.params }) as {
     id: number
     hypothesis_id: number
     speaker_id: number

@@ -8,12 +8,12 @@ import type {
   WordTiming,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { speakerConsent } from '../consent/policy'
 import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision, type StoredRevision } from '../provenance/revisions'
 import { normalizeForStorage, projectRules } from '../language/rules'
 import { afterAnnotatorWrite, beforeAnnotatorWrite, visibleHeadId } from '../review/blind'
-import { annotationConsent } from './consent'
 
 interface UtteranceRow extends UtteranceBaseRow {
   duration_sec: number
@@ -48,7 +48,8 @@ function utteranceRow(db: Db, id: number): UtteranceRow {
 
 /** Only speakers who consented to annotation are served to annotators. */
 function requireConsent(db: Db, row: UtteranceRow, now: string): void {
-  const state = row.speaker_id === null ? 'none' : annotationConsent(db, row.speaker_id, now)
+  const state =
+    row.speaker_id === null ? 'none' : speakerConsent(db, row.speaker_id, now).annotation
   if (state === 'granted') return
   const who = row.speaker_code ? `speaker ${row.speaker_code}` : 'its speaker (unknown)'
   throw new SautiError(
@@ -197,7 +198,10 @@ export function utteranceDetail(
     speaker:
       row.speaker_id === null || row.speaker_code === null
         ? null
-        : { code: row.speaker_code, annotationConsent: annotationConsent(db, row.speaker_id, now) },
+        : {
+            code: row.speaker_code,
+            annotationConsent: speakerConsent(db, row.speaker_id, now).annotation,
+          },
     hypotheses,
     head,
     revisionCount,

@@ -9,7 +9,7 @@ import type {
 import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { finishedByViewer, openDoubleJoin, visibleTo } from '../review/blind'
-import { consentedToAnnotation } from './consent'
+import { consentedSpeakers } from '../consent/policy'
 
 export interface QueueQuery {
   order: QueueOrder
@@ -47,19 +47,14 @@ interface Where {
  * it takes the status or speaker index and sorts every utterance to do (100 ms a page at
  * 100,000 utterances, 260 ms half-way down).
  */
-function filterSql(
-  filter: QueueFilter,
-  now: string,
-  ranking = false,
-  viewer: number | null = null,
-): Where {
+function filterSql(filter: QueueFilter, ranking = false, viewer: number | null = null): Where {
   const col = (name: string): string => `${ranking ? '+' : ''}u.${name}`
   // A purged recording's audio is gone (docs/consent.md): nothing of it can be annotated.
   const clauses = [
     'u.merged_into IS NULL',
     'NOT EXISTS (SELECT 1 FROM recording pr WHERE pr.id = u.recording_id AND pr.purged_at IS NOT NULL)',
   ]
-  const params: Record<string, unknown> = { now }
+  const params: Record<string, unknown> = {}
   // A blind utterance whose version the viewer has finished is done for them, though its
   // status waits for the second annotator (docs/review.md).
   if (viewer !== null && filter.status?.length && !filter.status.includes('corrected')) {
@@ -107,15 +102,15 @@ export function pageQuery(
   q: QueueQuery,
   now: string,
 ): { sql: string; params: Record<string, unknown> } {
-  const consented = `u.speaker_id IN (${consentedToAnnotation})`
+  const consent = consentedSpeakers('annotation', now)
   const direction = q.descending ? ' DESC' : ''
   const orderBy = orders[q.order].map((term) => term + direction).join(', ')
-  const ranked = filterSql(q.filter, now, true, q.viewer ?? null)
+  const ranked = filterSql(q.filter, true, q.viewer ?? null)
   return {
     sql: `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
                  u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
                  h.text AS hypothesis_text, u.priority, u.priority_reason
-          FROM (SELECT u.id FROM utterance u WHERE ${ranked.sql} AND +${consented}
+          FROM (SELECT u.id FROM utterance u WHERE ${ranked.sql} AND +u.speaker_id IN (${consent.sql})
                 ORDER BY ${orderBy} LIMIT :limit OFFSET :offset) page
           CROSS JOIN utterance u ON u.id = page.id
           JOIN recording r ON r.id = u.recording_id
@@ -125,7 +120,13 @@ export function pageQuery(
           LEFT JOIN revision v ON v.id = (SELECT max(x.id) FROM revision x
                                           WHERE x.utterance_id = u.id AND ${visibleTo('x', 'd')})
           ORDER BY ${orderBy}`,
-    params: { ...ranked.params, viewer: q.viewer ?? null, limit: q.limit, offset: q.offset },
+    params: {
+      ...ranked.params,
+      ...consent.params,
+      viewer: q.viewer ?? null,
+      limit: q.limit,
+      offset: q.offset,
+    },
   }
 }
 
@@ -135,19 +136,20 @@ export function pageQuery(
  * the whole filtered queue costs more than the page; the list asks for it once per snapshot.
  */
 export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString()): QueuePage {
-  const consented = `u.speaker_id IN (${consentedToAnnotation})`
+  const consent = consentedSpeakers('annotation', now)
+  const consented = `u.speaker_id IN (${consent.sql})`
   const page = pageQuery(q, now)
   const rows = db.prepare(page.sql).all(page.params) as QueueRow[]
   let counts: { total: number; without: number } | null = null
   if (q.counts) {
-    const where = filterSql(q.filter, now, false, q.viewer ?? null)
+    const where = filterSql(q.filter, false, q.viewer ?? null)
     counts = db
       .prepare(
         `SELECT count(*) FILTER (WHERE ${consented}) AS total,
-                count(*) FILTER (WHERE u.speaker_id IS NULL OR u.speaker_id NOT IN (${consentedToAnnotation})) AS without
+                count(*) FILTER (WHERE u.speaker_id IS NULL OR u.speaker_id NOT IN (${consent.sql})) AS without
          FROM utterance u WHERE ${where.sql}`,
       )
-      .get(where.params) as { total: number; without: number }
+      .get({ ...where.params, ...consent.params }) as { total: number; without: number }
   }
   return {
     total: counts?.total ?? null,
@@ -166,24 +168,25 @@ export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString())
 
 /** The values the queue can be filtered by, counted over consented, unmerged utterances. */
 export function queueFacets(db: Db, now = new Date().toISOString()): QueueFacets {
-  const base = `FROM utterance u WHERE u.merged_into IS NULL AND u.speaker_id IN (${consentedToAnnotation})`
+  const consent = consentedSpeakers('annotation', now)
+  const base = `FROM utterance u WHERE u.merged_into IS NULL AND u.speaker_id IN (${consent.sql})`
   const statuses = db
     .prepare(
       `SELECT u.status AS status, count(*) AS count ${base} GROUP BY u.status ORDER BY u.status`,
     )
-    .all({ now }) as QueueFacets['statuses']
+    .all(consent.params) as QueueFacets['statuses']
   const speakers = db
     .prepare(
       `SELECT s.code AS code, count(*) AS count FROM utterance u JOIN speaker s ON s.id = u.speaker_id
-       WHERE u.merged_into IS NULL AND u.speaker_id IN (${consentedToAnnotation})
+       WHERE u.merged_into IS NULL AND u.speaker_id IN (${consent.sql})
        GROUP BY s.code ORDER BY s.code`,
     )
-    .all({ now }) as QueueFacets['speakers']
+    .all(consent.params) as QueueFacets['speakers']
   const languages = db
     .prepare(
       `SELECT u.language AS language, count(*) AS count ${base} AND u.language IS NOT NULL
        GROUP BY u.language ORDER BY u.language`,
     )
-    .all({ now }) as QueueFacets['languages']
+    .all(consent.params) as QueueFacets['languages']
   return { statuses, speakers, languages }
 }

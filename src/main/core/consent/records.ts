@@ -3,6 +3,7 @@ import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
 import { storeEvidence } from './evidence'
+import { recordState } from './policy'
 import { getSpeaker } from './registry'
 import { requireLead } from './roles'
 import { recordConsent } from './speakers'
@@ -23,12 +24,6 @@ interface RecordRow {
   recorded_by: string | null
   withdrawn_by: string | null
   created_at: string
-}
-
-function stateOf(r: RecordRow, now: string): ConsentRecord['state'] {
-  if (r.withdrawn_at !== null) return 'withdrawn'
-  if (r.expires_at !== null && r.expires_at <= now) return 'expired'
-  return r.granted_at <= now ? 'valid' : 'pending'
 }
 
 /** Consent records, newest first; of one speaker when given. */
@@ -55,7 +50,7 @@ export function listConsent(
     speakerId: r.speaker_id,
     speakerCode: r.code,
     scope: r.scope,
-    state: stateOf(r, now),
+    state: recordState(r, now),
     grantedAt: r.granted_at,
     expiresAt: r.expires_at,
     withdrawnAt: r.withdrawn_at,

@@ -1,13 +1,7 @@
-import type {
-  ConsentScope,
-  ConsentState,
-  Speaker,
-  SpeakerGender,
-  Split,
-} from '../../../shared/domain'
-import { consentScopes } from '../../../shared/domain'
+import type { Speaker, SpeakerGender, Split } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
+import { speakerConsent, speakersConsent, type ConsentStates } from './policy'
 import { ensureSpeaker } from './speakers'
 
 interface SpeakerRow {
@@ -29,28 +23,6 @@ interface SpeakerRow {
   purged: number
 }
 
-interface ConsentRow {
-  speaker_id: number
-  scope: ConsentScope
-  granted_at: string
-  expires_at: string | null
-  withdrawn_at: string | null
-}
-
-/**
- * A scope's state from its records: granted while any record holds now; otherwise withdrawn if
- * one was withdrawn, expired if one ran out, none if there is no record (or only future ones).
- */
-export function scopeState(records: ConsentRow[], now: string): ConsentState {
-  if (records.length === 0) return 'none'
-  const holds = (r: ConsentRow): boolean =>
-    r.withdrawn_at === null && r.granted_at <= now && (r.expires_at === null || r.expires_at > now)
-  if (records.some(holds)) return 'granted'
-  if (records.some((r) => r.withdrawn_at !== null)) return 'withdrawn'
-  if (records.some((r) => r.expires_at !== null && r.expires_at <= now)) return 'expired'
-  return 'none'
-}
-
 const speakerQuery = `
   SELECT s.id, s.code, s.age_band, s.gender, s.dialect, s.first_language, s.other_languages,
          s.notes, s.merged_into, s.created_at, ss.split,
@@ -67,16 +39,7 @@ const speakerQuery = `
             OR r.id IN (SELECT recording_id FROM utterance WHERE speaker_id = s.id))) AS purged
   FROM speaker s LEFT JOIN speaker_split ss ON ss.speaker_id = s.id`
 
-function toSpeaker(row: SpeakerRow, records: ConsentRow[], now: string): Speaker {
-  const consent = Object.fromEntries(
-    consentScopes.map((scope) => [
-      scope,
-      scopeState(
-        records.filter((r) => r.scope === scope),
-        now,
-      ),
-    ]),
-  ) as Record<ConsentScope, ConsentState>
+function toSpeaker(row: SpeakerRow, consent: ConsentStates): Speaker {
   return {
     id: row.id,
     code: row.code,
@@ -103,27 +66,14 @@ export function listSpeakers(db: Db, now = new Date().toISOString()): Speaker[] 
   const rows = db
     .prepare(`${speakerQuery} ORDER BY s.merged_into IS NOT NULL, s.code`)
     .all() as SpeakerRow[]
-  const records = db
-    .prepare('SELECT speaker_id, scope, granted_at, expires_at, withdrawn_at FROM consent')
-    .all() as ConsentRow[]
-  return rows.map((r) =>
-    toSpeaker(
-      r,
-      records.filter((c) => c.speaker_id === r.id),
-      now,
-    ),
-  )
+  const consentOf = speakersConsent(db, now)
+  return rows.map((r) => toSpeaker(r, consentOf(r.id)))
 }
 
 export function getSpeaker(db: Db, id: number, now = new Date().toISOString()): Speaker {
   const row = db.prepare(`${speakerQuery} WHERE s.id = ?`).get(id) as SpeakerRow | undefined
   if (!row) throw new SautiError('not_found', `no speaker with id ${id}`)
-  const records = db
-    .prepare(
-      'SELECT speaker_id, scope, granted_at, expires_at, withdrawn_at FROM consent WHERE speaker_id = ?',
-    )
-    .all(id) as ConsentRow[]
-  return toSpeaker(row, records, now)
+  return toSpeaker(row, speakerConsent(db, id, now))
 }
 
 export interface SpeakerFields {

@@ -1,7 +1,7 @@
 import type { ConsentScope, ExportAudio, ExportFormat } from '../../../shared/domain'
 import { consentScopes } from '../../../shared/domain'
 import type { Db } from '../db/connection'
-import { scopeState } from '../consent/registry'
+import { speakerConsent } from '../consent/policy'
 import type { ExportFilter, Selection } from './select'
 
 export interface DatasheetInput {
@@ -52,21 +52,12 @@ function tally(
  */
 export function datasheet(db: Db, selection: Selection, input: DatasheetInput) {
   const speakerOf = (u: Selection['utterances'][number]) => selection.speakers.get(u.speakerId)
-  const consentOf = db.prepare(
-    'SELECT speaker_id, scope, granted_at, expires_at, withdrawn_at FROM consent WHERE speaker_id = ?',
-  )
   const scopesHeld = new Map<number, ConsentScope[]>()
   for (const id of selection.speakers.keys()) {
-    const records = consentOf.all(id) as Parameters<typeof scopeState>[0]
+    const consent = speakerConsent(db, id, input.createdAt)
     scopesHeld.set(
       id,
-      consentScopes.filter(
-        (scope) =>
-          scopeState(
-            records.filter((r) => r.scope === scope),
-            input.createdAt,
-          ) === 'granted',
-      ),
+      consentScopes.filter((scope) => consent[scope] === 'granted'),
     )
   }
   const sources = { human: 0, model: 0, import: 0 }

@@ -10,6 +10,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { assignSplits } from '../adapt/dataset'
 import type { AudioWorkers } from '../audio/audio-workers'
+import { consentSnapshot } from '../consent/policy'
 import { requireLead } from '../consent/roles'
 import type { Db } from '../db/connection'
 import type { Corpus, ExportNote, ExportResult } from '../formats/corpus/model'
@@ -17,13 +18,7 @@ import { originalPath, pcmPath, type ProjectPaths } from '../project/paths'
 import { writeFormats } from './corpus-files'
 import { datasheet, datasheetMarkdown } from './datasheet'
 import { ExportDir } from './export-dir'
-import {
-  consentSnapshot,
-  selectForExport,
-  withoutRecordings,
-  type ExportFilter,
-  type Selection,
-} from './select'
+import { selectForExport, withoutRecordings, type ExportFilter, type Selection } from './select'
 
 export interface ExportRequest extends ExportFilter {
   /** The acting profile; must be a lead. */

@@ -6,7 +6,7 @@ import type {
   UtteranceStatus,
   WordTiming,
 } from '../../../shared/domain'
-import { consentedSpeakers } from '../annotate/consent'
+import { consentedSpeakers } from '../consent/policy'
 import type { Db } from '../db/connection'
 import type { LanguageSpan } from '../formats/corpus/model'
 
@@ -114,7 +114,8 @@ export function selectForExport(
   filter: ExportFilter,
   now: string,
 ): Selection {
-  const consented = consentedSpeakers(use)
+  const consent = consentedSpeakers(use, now)
+  const consented = consent.sql
   const rows = db
     .prepare(
       `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, ss.split,
@@ -132,7 +133,7 @@ export function selectForExport(
        ORDER BY u.recording_id, u.start_sec, u.id`,
     )
     .all({
-      now,
+      ...consent.params,
       statuses: JSON.stringify(filter.statuses),
       anyLanguage: filter.languages.length === 0 ? 1 : 0,
       languages: JSON.stringify(filter.languages),
@@ -179,7 +180,7 @@ export function selectForExport(
      FROM recording r WHERE r.id = :id`,
   )
   for (const id of recordingIds) {
-    const r = recording.get({ id, now }) as {
+    const r = recording.get({ id, ...consent.params }) as {
       id: number
       sha256: string
       format: string
@@ -230,41 +231,4 @@ export function withoutRecordings(selection: Selection, drop: Set<number>): Sele
     speakers: new Map([...selection.speakers].filter(([id]) => speakerIds.has(id))),
     withoutConsent: selection.withoutConsent,
   }
-}
-
-/** Which record allowed each exported speaker, for the export's manifest. */
-export function consentSnapshot(
-  db: Db,
-  use: ConsentScope,
-  speakerIds: number[],
-  now: string,
-): { at: string; scope: ConsentScope; speakers: Record<string, unknown>[] } {
-  const stmt = db.prepare(
-    `SELECT s.code, c.id, c.granted_at, c.expires_at, c.evidence_sha256, a.name AS recorded_by
-     FROM consent c JOIN speaker s ON s.id = c.speaker_id LEFT JOIN annotator a ON a.id = c.recorded_by
-     WHERE c.speaker_id = ? AND c.scope = ? AND c.withdrawn_at IS NULL
-       AND c.granted_at <= ? AND (c.expires_at IS NULL OR c.expires_at > ?)
-     ORDER BY c.granted_at DESC, c.id DESC LIMIT 1`,
-  )
-  const speakers = [...new Set(speakerIds)]
-    .sort((a, b) => a - b)
-    .map((id) => {
-      const c = stmt.get(id, use, now, now) as {
-        code: string
-        id: number
-        granted_at: string
-        expires_at: string | null
-        evidence_sha256: string | null
-        recorded_by: string | null
-      }
-      return {
-        code: c.code,
-        consentId: c.id,
-        grantedAt: c.granted_at,
-        expiresAt: c.expires_at,
-        evidenceSha256: c.evidence_sha256,
-        recordedBy: c.recorded_by,
-      }
-    })
-  return { at: now, scope: use, speakers }
 }

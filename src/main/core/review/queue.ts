@@ -1,5 +1,5 @@
 import type { ReviewQueueItem, ReviewQueuePage, ReviewReason } from '../../../shared/domain'
-import { consentedToAnnotation } from '../annotate/consent'
+import { consentedSpeakers } from '../consent/policy'
 import type { Db } from '../db/connection'
 import { inSampleSql, sampleThreshold } from './sample'
 import { reviewSettings } from './settings'
@@ -23,7 +23,8 @@ export function reviewQueueSql(
   now: string,
 ): { sql: string; params: Record<string, unknown> } {
   const settings = reviewSettings(db)
-  const consented = `+u.speaker_id IN (${consentedToAnnotation})`
+  const consent = consentedSpeakers('annotation', now)
+  const consented = `+u.speaker_id IN (${consent.sql})`
   const disagreeing = `SELECT d.utterance_id FROM double_annotation d
     WHERE d.adjudicated_revision_id IS NULL AND d.agreement_wer > :lowAgreement`
   const parts: string[] = []
@@ -44,7 +45,7 @@ export function reviewQueueSql(
   return {
     sql: parts.join('\nUNION ALL\n'),
     params: {
-      now,
+      ...consent.params,
       lowAgreement: settings.lowAgreementWer,
       seed: settings.seed,
       threshold: sampleThreshold(settings.reviewShare),
