@@ -36,6 +36,13 @@ export class Jobs {
 
   constructor(private readonly events: EventBus) {}
 
+  /** Whether a job of one of these kinds is running (one training, one labelling at a time). */
+  running(...kinds: JobKind[]): boolean {
+    return [...this.jobs.values()].some(
+      (j) => kinds.includes(j.info.kind) && j.info.status === 'running',
+    )
+  }
+
   start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<JobOutcome>): string {
     const id = randomUUID()
     const controller = new AbortController()

@@ -195,6 +195,16 @@ export function rankProject(db: Db, strategy: AcquisitionStrategy): Ranked[] {
   })
 }
 
+/**
+ * A decided utterance leaves the "most useful first" order. Called inside the decision's own
+ * transaction, so no window ever reads it decided and still ranked.
+ */
+export function leaveRanking(db: Db, utteranceId: number): void {
+  db.prepare('UPDATE utterance SET priority = NULL, priority_reason = NULL WHERE id = ?').run(
+    utteranceId,
+  )
+}
+
 /** Stores a ranking as every pool utterance's priority and reason, in one transaction. */
 export function writePriorities(db: Db, ranked: Ranked[]): number {
   // Ranked on a snapshot: what was transcribed since then keeps no priority.

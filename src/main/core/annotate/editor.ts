@@ -8,6 +8,7 @@ import type {
   WordTiming,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { leaveRanking } from '../adapt/acquisition'
 import { speakerConsent } from '../consent/policy'
 import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
@@ -325,6 +326,8 @@ export function saveUtterance(
     // Blind double annotation: the first of two versions leaves the status for the second.
     const complete =
       input.draft || input.status !== 'corrected' || afterAnnotatorWrite(db, input.id).complete
+    // Decided (even as the first of two blind versions): it leaves the "most useful first" order.
+    if (!input.draft) leaveRanking(db, input.id)
     if (!input.draft && complete) {
       status = input.status
       db.prepare('UPDATE utterance SET status = ?, flag_reason = ? WHERE id = ?').run(

@@ -1,13 +1,4 @@
-import type { CallResult, ParsedInput } from '../../../shared/contract'
-import type { AudioWorkers } from '../audio/audio-workers'
-import { importAnnotations } from '../corpus-import/import-annotations'
-import type { Db } from '../db/connection'
-import type { EventBus } from '../events'
-import { ExportDir } from '../export/export-dir'
-import { runExport } from '../export/run-export'
-import type { Jobs } from '../jobs'
-import type { ProjectPaths } from '../project/paths'
-import { auditLog, utteranceHistory, verifyProject } from '../provenance/audit'
+import type { CallContext, CallTable } from '../call-context'
 import { purgeSpeakerAudio, listPurges } from './purge'
 import { grantConsent, listConsent, withdraw } from './records'
 import {
@@ -30,32 +21,14 @@ type Calls =
   | 'consent.withdraw'
   | 'consent.purge'
   | 'consent.purges'
-  | 'audit.verify'
-  | 'audit.log'
-  | 'utterance.history'
-  | 'export.start'
-  | 'annotation.import'
-
-export interface StewardshipContext {
-  db: Db
-  paths: ProjectPaths
-  projectId: string
-  jobs: Jobs
-  events: EventBus
-  audioWorkers: AudioWorkers
-}
 
 /**
- * The contract calls for speakers, consent, provenance, export and annotation import, kept
- * beside their services so the workbench only spreads them into its table. Role checks live in
- * the services (so a script calling them directly is checked too).
+ * The speaker registry and consent records. Role checks live in the services (so a script
+ * calling them directly is checked too).
  */
-export function stewardshipCalls(ctx: StewardshipContext): {
-  [M in Calls]: (input: ParsedInput<M>) => Promise<CallResult<M>>
-} {
-  const { db, paths, jobs, events } = ctx
-  const changed = (what: ('recordings' | 'utterances')[]): void =>
-    events.emit('project.changed', { projectId: ctx.projectId, what })
+export function consentCalls(ctx: CallContext): CallTable<Calls> {
+  const { db, paths } = ctx
+  const changed = ctx.projectChanged
   return {
     'speaker.list': async () => listSpeakers(db),
     'speaker.create': async ({ by, ...fields }) => {
@@ -95,49 +68,5 @@ export function stewardshipCalls(ctx: StewardshipContext): {
       return record
     },
     'consent.purges': async () => listPurges(db),
-    'audit.verify': async () => verifyProject(db),
-    'audit.log': async (input) => auditLog(db, input),
-    'utterance.history': async ({ id }) => utteranceHistory(db, id),
-    'export.start': async (request) => {
-      // Refused before the job starts, so the caller hears it at once.
-      requireLead(db, request.by, 'export')
-      await ExportDir.check(request.dir, paths.root)
-      const jobId = jobs.start(
-        'export',
-        `Export for ${request.use} to ${request.dir}`,
-        async (job) => {
-          const exported = await runExport(
-            { db, paths, projectId: ctx.projectId, workers: ctx.audioWorkers },
-            request,
-            {
-              signal: job.signal,
-              onProgress: (done, total, label) => job.progress(done, total, label),
-            },
-          )
-          return exported ? { exported } : {}
-        },
-      )
-      return { jobId }
-    },
-    'annotation.import': async ({ paths: inputs, tiers }) => {
-      const label =
-        inputs.length === 1
-          ? `Import annotation ${inputs[0]}`
-          : `Import ${inputs.length} annotation files`
-      const jobId = jobs.start('annotation-import', label, async (job) => {
-        const annotations = await importAnnotations(
-          { db, paths, workers: ctx.audioWorkers },
-          inputs,
-          tiers ? { tiers } : {},
-          {
-            signal: job.signal,
-            onProgress: (done, total, current) => job.progress(done, total, current),
-          },
-        )
-        if (annotations.imported.length) changed(['recordings', 'utterances'])
-        return { annotations }
-      })
-      return { jobId }
-    },
   }
 }

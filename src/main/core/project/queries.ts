@@ -165,3 +165,8 @@ export function listUtterances(
     items: rows.map((r) => ({ ...utteranceFields(r), text: r.text, textSource: r.source_kind })),
   }
 }
+
+/** Whether any model has labelled anything in the project yet. */
+export function hasHypotheses(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM hypothesis LIMIT 1').get() !== undefined
+}

@@ -136,13 +136,13 @@ function refuseOpenDouble(db: Db, utteranceId: number): void {
 /**
  * Approves or rejects the utterance's newest finished revision. Approval makes the utterance
  * 'reviewed'; rejection sends it back to the annotators ('pseudo', or 'new' if no model has
- * labelled it) with the comment in its history.
+ * labelled it) with the comment in its history. Also says which utterance the revision is of.
  */
 export function decideRevision(
   db: Db,
   input: { revisionId: number; reviewerId: number; verdict: 'approve' | 'reject'; comment: string },
   now = new Date().toISOString(),
-): { review: ReviewVerdict; status: UtteranceStatus } {
+): { review: ReviewVerdict; status: UtteranceStatus; utteranceId: number } {
   return db.transaction(() => {
     requireReviewer(db, input.reviewerId)
     const revision = db
@@ -180,7 +180,7 @@ export function decideRevision(
       status,
       revision.utterance_id,
     )
-    return { review, status }
+    return { review, status, utteranceId: revision.utterance_id }
   })()
 }
 

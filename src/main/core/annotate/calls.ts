@@ -1,0 +1,64 @@
+import type { CallContext, CallTable } from '../call-context'
+import { createAnnotator, listAnnotators } from './annotators'
+import {
+  mergeUtterances,
+  saveUtterance,
+  setBounds,
+  splitUtterance,
+  utteranceDetail,
+} from './editor'
+import { queueFacets, queuePage } from './queue'
+
+type Calls =
+  | 'annotator.list'
+  | 'annotator.create'
+  | 'queue.list'
+  | 'queue.facets'
+  | 'utterance.get'
+  | 'utterance.save'
+  | 'utterance.setBounds'
+  | 'utterance.split'
+  | 'utterance.merge'
+
+/**
+ * The annotator's calls: profiles, the queue, the editor's reads and writes. A final save is
+ * published as a domain event once committed; what follows it (training, re-ranking) lives in
+ * the rooms that subscribe.
+ */
+export function annotateCalls(ctx: CallContext): CallTable<Calls> {
+  const { db, domain } = ctx
+  return {
+    'annotator.list': async () => listAnnotators(db),
+    'annotator.create': async (input) => createAnnotator(db, input),
+    'queue.list': async ({ annotatorId, ...query }) =>
+      queuePage(db, { ...query, viewer: annotatorId ?? null }),
+    'queue.facets': async () => queueFacets(db),
+    'utterance.get': async ({ id, annotatorId }) =>
+      utteranceDetail(db, id, undefined, annotatorId ?? null),
+    'utterance.save': async (input) => {
+      const saved = saveUtterance(db, input)
+      ctx.changed([input.id])
+      if (!input.draft) {
+        const { id: utteranceId, annotatorId: actorId } = input
+        await domain.publish('utterance.saved', { utteranceId, actorId, status: saved.status })
+        if (saved.status === 'flagged') await domain.publish('utterance.flagged', { utteranceId })
+      }
+      return saved
+    },
+    'utterance.setBounds': async (input) => {
+      const detail = setBounds(db, input)
+      ctx.changed([input.id])
+      return detail
+    },
+    'utterance.split': async (input) => {
+      const halves = splitUtterance(db, input)
+      ctx.changed([halves.left.utterance.id, halves.right.utterance.id])
+      return halves
+    },
+    'utterance.merge': async (input) => {
+      const merged = mergeUtterances(db, input)
+      ctx.changed([input.id, input.nextId])
+      return merged
+    },
+  }
+}

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Peaks, Recording } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { CallContext, CallTable } from '../call-context'
+import { assertNotPurged } from '../consent/purge'
+import type { Db } from '../db/connection'
+import { originalPath, peaksPath, type ProjectPaths } from '../project/paths'
+import { getRecording } from '../project/queries'
+import { expandImportPaths, importItems } from './importer'
+import { decodePeaks, pickLevel } from './peaks'
+
+type Calls = 'import.start' | 'recording.peaks' | 'recording.spectrogram'
+
+/** A recording whose audio is still in the project (not purged at a speaker's request). */
+function audible(db: Db, id: number): Recording {
+  const recording = getRecording(db, id)
+  assertNotPurged(db, id)
+  return recording
+}
+
+/** The stored original of a recording, for the hosts' media streaming. */
+export function mediaFile(
+  db: Db,
+  paths: ProjectPaths,
+  recordingId: number,
+): { path: string; format: Recording['format'] } {
+  const recording = audible(db, recordingId)
+  return {
+    path: originalPath(paths, recording.sha256, recording.format),
+    format: recording.format,
+  }
+}
+
+/** Importing audio, and what the editor draws of it: peaks and spectrograms. */
+export function audioCalls(ctx: CallContext): CallTable<Calls> {
+  const { db, paths, jobs } = ctx
+  return {
+    'import.start': async ({ paths: inputs }) => {
+      const label = inputs.length === 1 ? `Import ${inputs[0]}` : `Import ${inputs.length} paths`
+      const jobId = jobs.start('import', label, async (job) => {
+        const { items, rejected } = await expandImportPaths(inputs)
+        const summary = await importItems({ db, paths, workers: ctx.audioWorkers }, items, {
+          signal: job.signal,
+          onProgress: job.progress,
+        })
+        summary.rejected.unshift(...rejected)
+        if (summary.imported > 0) ctx.projectChanged(['recordings', 'utterances'])
+        return { summary }
+      })
+      return { jobId }
+    },
+    'recording.peaks': async ({ id, maxPeaks }): Promise<Peaks> => {
+      const recording = audible(db, id)
+      let bytes: Buffer
+      try {
+        bytes = await readFile(peaksPath(paths, recording.sha256))
+      } catch {
+        throw new SautiError(
+          'not_found',
+          `the waveform peaks of recording ${id} are missing from the cache; re-import the file`,
+        )
+      }
+      const level = pickLevel(decodePeaks(new Uint8Array(bytes)), maxPeaks)
+      return {
+        recordingId: id,
+        durationSec: recording.durationSec,
+        peaksPerSecond: level.peaksPerSecond,
+        data: Array.from(level.data, (v) => Math.round((v / 65535) * 1e4) / 1e4),
+      }
+    },
+    'recording.spectrogram': async ({ id, startSec, endSec, maxFrames }) => {
+      const recording = audible(db, id)
+      return ctx.audioWorkers.spectrogram(join(paths.pcmDir, `${recording.sha256}.f32`), {
+        recordingId: id,
+        startSec,
+        endSec,
+        maxFrames,
+      })
+    },
+  }
+}

@@ -1,0 +1,26 @@
+import type { CallContext, CallTable } from '../call-context'
+import { importAnnotations } from './import-annotations'
+
+/** Importing existing annotation (ELAN, Praat, Common Voice, CSV, Kaldi) with its audio. */
+export function corpusImportCalls(ctx: CallContext): CallTable<'annotation.import'> {
+  const { db, paths } = ctx
+  return {
+    'annotation.import': async ({ paths: inputs, tiers }) => {
+      const label =
+        inputs.length === 1
+          ? `Import annotation ${inputs[0]}`
+          : `Import ${inputs.length} annotation files`
+      const jobId = ctx.jobs.start('annotation-import', label, async (job) => {
+        const annotations = await importAnnotations(
+          { db, paths, workers: ctx.audioWorkers },
+          inputs,
+          tiers ? { tiers } : {},
+          { signal: job.signal, onProgress: job.progress },
+        )
+        if (annotations.imported.length) ctx.projectChanged(['recordings', 'utterances'])
+        return { annotations }
+      })
+      return { jobId }
+    },
+  }
+}

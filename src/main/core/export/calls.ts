@@ -1,0 +1,29 @@
+import type { CallContext, CallTable } from '../call-context'
+import { requireLead } from '../consent/roles'
+import { ExportDir } from './export-dir'
+import { runExport } from './run-export'
+
+/** Exporting a consented dataset (docs/export.md). */
+export function exportCalls(ctx: CallContext): CallTable<'export.start'> {
+  const { db, paths } = ctx
+  return {
+    'export.start': async (request) => {
+      // Refused before the job starts, so the caller hears it at once.
+      requireLead(db, request.by, 'export')
+      await ExportDir.check(request.dir, paths.root)
+      const jobId = ctx.jobs.start(
+        'export',
+        `Export for ${request.use} to ${request.dir}`,
+        async (job) => {
+          const exported = await runExport(
+            { db, paths, projectId: ctx.project.id, workers: ctx.audioWorkers },
+            request,
+            { signal: job.signal, onProgress: job.progress },
+          )
+          return exported ? { exported } : {}
+        },
+      )
+      return { jobId }
+    },
+  }
+}

@@ -1,0 +1,21 @@
+import type { CallContext, CallTable } from '../call-context'
+import { projectRules, updateProjectRules } from './rules'
+import { languageTokens } from './tokens'
+
+type Calls = 'language.tokens' | 'normalization.get' | 'normalization.update'
+
+/** Scripts and language tags of words, and the project's text normalisation rules. */
+export function languageCalls(ctx: CallContext): CallTable<Calls> {
+  const { db } = ctx
+  return {
+    'language.tokens': async (input) =>
+      languageTokens(
+        db,
+        'utteranceId' in input
+          ? { utteranceId: input.utteranceId, viewerId: input.annotatorId ?? null }
+          : { text: input.text, spans: input.spans },
+      ),
+    'normalization.get': async () => projectRules(db),
+    'normalization.update': async (patch) => updateProjectRules(db, patch),
+  }
+}
