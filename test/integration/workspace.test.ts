@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pageQuery } from '../../src/main/core/annotate/queue'
+import { saveUtterance } from '../../src/main/core/annotate/save'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { Method } from '../../src/shared/contract'
@@ -276,6 +277,29 @@ describe('the editor', () => {
     expect(texts.map((t) => t.text)).toEqual(['from the other window'])
   })
 
+  it('takes a decided utterance out of the "most useful first" order in the save itself', async () => {
+    const detail = await labelled()
+    db()
+      .prepare('UPDATE utterance SET priority = 1, priority_reason = ? WHERE id = ?')
+      .run(JSON.stringify({ kind: 'uncertain' }), detail.utterance.id)
+    // The service alone, without the call around it: the ranking goes in the same transaction.
+    saveUtterance(db(), {
+      id: detail.utterance.id,
+      annotatorId: annotator.id,
+      baseRevisionId: detail.head?.id ?? null,
+      hypothesisId: null,
+      text: 'imeamuliwa',
+      spans: [],
+      draft: false,
+      status: 'corrected',
+    })
+    expect(
+      db()
+        .prepare('SELECT priority, priority_reason FROM utterance WHERE id = ?')
+        .get(detail.utterance.id),
+    ).toEqual({ priority: null, priority_reason: null })
+  })
+
   it('flags with a reason and skips; spans beyond the text are refused', async () => {
     const detail = await labelled()
     const base = { id: detail.utterance.id, annotatorId: annotator.id, baseRevisionId: null }
@@ -345,6 +369,33 @@ describe('boundaries', () => {
     expect(queue.items.some((i) => i.id === right.utterance.id)).toBe(false)
     // The merged-away utterance keeps its revision history.
     expect(verifyChain(db(), right.utterance.id)).toEqual({ ok: true })
+  })
+
+  it('stores split and merged text as a save stores it: one space, canonical Unicode', async () => {
+    const segments = await longSegments()
+    const last = segments[segments.length - 1]!
+    const { startSec, endSec } = last.utterance
+    // "é" typed as e + combining acute (NFD), as some keyboards and pastes deliver it.
+    const { left, right } = await ok<{ left: UtteranceDetail; right: UtteranceDetail }>(
+      'utterance.split',
+      {
+        id: last.utterance.id,
+        annotatorId: annotator.id,
+        baseRevisionId: last.head?.id ?? null,
+        atSec: (startSec + endSec) / 2,
+        leftText: ' cafe\u0301   ya ',
+        rightText: 'chai\u0301\tmoto',
+      },
+    )
+    expect(left.utterance.text).toBe('caf\u00e9 ya')
+    expect(right.utterance.text).toBe('cha\u00ed moto')
+    const merged = await ok<UtteranceDetail>('utterance.merge', {
+      id: left.utterance.id,
+      nextId: right.utterance.id,
+      annotatorId: annotator.id,
+      text: 'cafe\u0301 ya  chai\u0301 moto',
+    })
+    expect(merged.utterance.text).toBe('caf\u00e9 ya cha\u00ed moto')
   })
 
   it('moves an edge, and refuses an edge over the neighbour', async () => {

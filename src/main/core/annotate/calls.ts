@@ -1,12 +1,8 @@
 import type { CallContext, CallTable } from '../call-context'
 import { createAnnotator, listAnnotators } from './annotators'
-import {
-  mergeUtterances,
-  saveUtterance,
-  setBounds,
-  splitUtterance,
-  utteranceDetail,
-} from './editor'
+import { utteranceDetail } from './editor'
+import { saveUtterance } from './save'
+import { mergeUtterances, setBounds, splitUtterance } from './structure'
 import { queueFacets, queuePage } from './queue'
 
 type Calls =

@@ -4,19 +4,20 @@ import type {
   LanguageSpan,
   RevisionInfo,
   UtteranceDetail,
-  UtteranceStatus,
   WordTiming,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { leaveRanking } from '../adapt/acquisition'
 import { speakerConsent } from '../consent/policy'
 import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
-import { appendRevision, type StoredRevision } from '../provenance/revisions'
-import { normalizeForStorage, projectRules } from '../language/rules'
-import { afterAnnotatorWrite, beforeAnnotatorWrite, visibleHeadId } from '../review/blind'
+import { visibleHeadId } from '../review/blind'
 
-interface UtteranceRow extends UtteranceBaseRow {
+/*
+ * What the editor reads of an utterance, and the guard every annotator's write passes first
+ * (save.ts, structure.ts): the utterance exists, its speaker consented, the writer has a profile.
+ */
+
+export interface UtteranceRow extends UtteranceBaseRow {
   duration_sec: number
   speaker_id: number | null
   confidence: number | null
@@ -25,7 +26,7 @@ interface UtteranceRow extends UtteranceBaseRow {
   merged_into: number | null
 }
 
-function utteranceRow(db: Db, id: number): UtteranceRow {
+export function utteranceRow(db: Db, id: number): UtteranceRow {
   const row = db
     .prepare(
       `SELECT u.id, u.recording_id, r.original_name, r.duration_sec, u.start_sec, u.end_sec, u.speaker_id,
@@ -60,17 +61,27 @@ function requireConsent(db: Db, row: UtteranceRow, now: string): void {
   )
 }
 
-function requireAnnotator(db: Db, annotatorId: number): void {
-  if (!db.prepare('SELECT 1 FROM annotator WHERE id = ?').get(annotatorId))
-    throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
+/** The writer's profile name; refused when there is no such profile. */
+function annotatorName(db: Db, annotatorId: number): string {
+  const row = db.prepare('SELECT name FROM annotator WHERE id = ?').get(annotatorId) as
+    { name: string } | undefined
+  if (!row) throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
+  return row.name
 }
 
-/** An utterance an annotator may change: it exists, is not merged away, and its speaker consented. */
-function editableRow(db: Db, id: number, annotatorId: number, now: string): UtteranceRow {
+/**
+ * An utterance an annotator may change: it exists, is not merged away, its speaker consented,
+ * and the writer has a profile (whose name comes back with the row).
+ */
+export function editableRow(
+  db: Db,
+  id: number,
+  annotatorId: number,
+  now: string,
+): { row: UtteranceRow; annotator: string } {
   const row = utteranceRow(db, id)
   requireConsent(db, row, now)
-  requireAnnotator(db, annotatorId)
-  return row
+  return { row, annotator: annotatorName(db, annotatorId) }
 }
 
 interface RevisionRow {
@@ -118,7 +129,7 @@ export function headRevision(
   return row ? toRevisionInfo(row) : null
 }
 
-function revisionInfo(db: Db, id: number): RevisionInfo {
+export function revisionInfo(db: Db, id: number): RevisionInfo {
   return toRevisionInfo(db.prepare(`${revisionSelect} WHERE v.id = ?`).get(id) as RevisionRow)
 }
 
@@ -158,7 +169,11 @@ function currentHypotheses(db: Db, hypothesisId: number | null): Hypothesis[] {
   }))
 }
 
-function neighbour(db: Db, row: UtteranceRow, direction: 'previous' | 'next'): number | null {
+export function neighbour(
+  db: Db,
+  row: UtteranceRow,
+  direction: 'previous' | 'next',
+): number | null {
   const sql =
     direction === 'next'
       ? `SELECT id FROM utterance WHERE recording_id = ? AND merged_into IS NULL AND start_sec > ?
@@ -211,268 +226,21 @@ export function utteranceDetail(
   }
 }
 
-export function wordsOf(text: string): string[] {
-  return text.split(/\s+/u).filter(Boolean)
-}
-
-function checkSpans(text: string, spans: LanguageSpan[]): void {
-  const words = wordsOf(text).length
-  const sorted = [...spans].sort((a, b) => a.start - b.start)
-  sorted.forEach((s, i) => {
-    if (s.end > words)
-      throw new SautiError(
-        'validation',
-        `a language span ends at word ${s.end}, but the text has ${words} words`,
-      )
-    const next = sorted[i + 1]
-    if (next && next.start < s.end)
-      throw new SautiError('validation', `language spans overlap at word ${next.start}`)
-  })
-}
-
-function sameSpans(a: LanguageSpan[], b: LanguageSpan[]): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
-}
-
 /**
- * Refuses a write made on top of a revision that is no longer the newest: another window (or
- * person) saved in between, and silently writing over them would lose their work.
+ * Refuses a write made on top of a revision that is no longer the newest the writer sees:
+ * another window (or person) saved in between, and silently writing over them would lose their
+ * work.
  */
-function requireBase(
-  db: Db,
+export function requireBase(
   utteranceId: number,
   baseRevisionId: number | null,
-  viewerId: number,
-): RevisionInfo | null {
-  const head = headRevision(db, utteranceId, viewerId)
-  if ((head?.id ?? null) !== baseRevisionId) {
-    const who = head?.annotator ?? head?.sourceKind ?? 'someone'
-    throw new SautiError(
-      'conflict',
-      `utterance ${utteranceId} was saved elsewhere (by ${who}) since this editor opened it`,
-      { head },
-    )
-  }
-  return head
-}
-
-export interface SaveInput {
-  id: number
-  annotatorId: number
-  baseRevisionId: number | null
-  hypothesisId: number | null
-  text: string
-  spans: LanguageSpan[]
-  draft: boolean
-  status: 'corrected' | 'skipped' | 'flagged'
-  flagReason?: FlagReason
-}
-
-/**
- * Saves the editor in one transaction. A draft (autosave) appends a revision when the text or
- * spans changed and leaves the status alone; a final save also sets the status, and appends a
- * revision unless the newest one is already this annotator's identical decision.
- */
-export function saveUtterance(
-  db: Db,
-  input: SaveInput,
-  now = new Date().toISOString(),
-): { revision: RevisionInfo | null; status: UtteranceStatus } {
-  return db.transaction(() => {
-    const row = editableRow(db, input.id, input.annotatorId, now)
-    const text = normalizeForStorage(input.text.trim().replace(/\s+/gu, ' '), projectRules(db))
-    checkSpans(text, input.spans)
-    if (input.hypothesisId !== null) {
-      const ok = db
-        .prepare('SELECT 1 FROM hypothesis WHERE id = ? AND utterance_id = ?')
-        .get(input.hypothesisId, input.id)
-      if (!ok)
-        throw new SautiError(
-          'validation',
-          `hypothesis ${input.hypothesisId} does not belong to utterance ${input.id}`,
-        )
-    }
-    beforeAnnotatorWrite(db, input.id, input.annotatorId, now)
-    const head = requireBase(db, input.id, input.baseRevisionId, input.annotatorId)
-    const changed = !head || head.text !== text || !sameSpans(head.spans, input.spans)
-    const annotatorName = (
-      db.prepare('SELECT name FROM annotator WHERE id = ?').get(input.annotatorId) as {
-        name: string
-      }
-    ).name
-    const decided =
-      head !== null &&
-      !head.draft &&
-      head.sourceKind === 'annotator' &&
-      head.annotator === annotatorName &&
-      !changed
-    let stored: StoredRevision | null = null
-    const append = input.draft
-      ? changed
-      : input.status === 'corrected'
-        ? !decided
-        : changed && (text !== '' || head !== null)
-    if (append)
-      stored = appendRevision(db, {
-        utteranceId: input.id,
-        text,
-        spans: input.spans,
-        source: { kind: 'annotator', annotatorId: input.annotatorId },
-        hypothesisId: input.hypothesisId,
-        draft: input.draft || input.status !== 'corrected',
-        createdAt: now,
-      })
-    let status = row.status
-    // Blind double annotation: the first of two versions leaves the status for the second.
-    const complete =
-      input.draft || input.status !== 'corrected' || afterAnnotatorWrite(db, input.id).complete
-    // Decided (even as the first of two blind versions): it leaves the "most useful first" order.
-    if (!input.draft) leaveRanking(db, input.id)
-    if (!input.draft && complete) {
-      status = input.status
-      db.prepare('UPDATE utterance SET status = ?, flag_reason = ? WHERE id = ?').run(
-        status,
-        input.status === 'flagged' ? (input.flagReason ?? null) : null,
-        input.id,
-      )
-    }
-    return { revision: stored ? revisionInfo(db, stored.id) : null, status }
-  })()
-}
-
-/** The edges an utterance may take: inside its recording, not over its neighbours. */
-function checkBounds(
-  db: Db,
-  row: UtteranceRow,
-  startSec: number,
-  endSec: number,
-  ignore: number[],
-) {
-  if (endSec > row.duration_sec + 1e-6)
-    throw new SautiError(
-      'validation',
-      `the utterance would end at ${endSec.toFixed(2)} s, after the recording (${row.duration_sec.toFixed(2)} s)`,
-    )
-  const overlap = db
-    .prepare(
-      `SELECT id, start_sec, end_sec FROM utterance
-       WHERE recording_id = ? AND merged_into IS NULL AND id NOT IN (SELECT value FROM json_each(?))
-         AND start_sec < ? AND end_sec > ? LIMIT 1`,
-    )
-    .get(row.recording_id, JSON.stringify(ignore), endSec - 1e-6, startSec + 1e-6) as
-    { id: number; start_sec: number; end_sec: number } | undefined
-  if (overlap)
-    throw new SautiError(
-      'conflict',
-      `the utterance would overlap utterance ${overlap.id} (${overlap.start_sec.toFixed(2)}–${overlap.end_sec.toFixed(2)} s)`,
-    )
-}
-
-/** Its hypotheses described other audio: they stay as history but no longer rank or show. */
-const setHypothesesAside =
-  'UPDATE utterance SET hypothesis_id = NULL, confidence = NULL WHERE id = ?'
-
-export function setBounds(
-  db: Db,
-  input: { id: number; annotatorId: number; startSec: number; endSec: number },
-  now = new Date().toISOString(),
-): UtteranceDetail {
-  db.transaction(() => {
-    const row = editableRow(db, input.id, input.annotatorId, now)
-    checkBounds(db, row, input.startSec, input.endSec, [row.id])
-    db.prepare('UPDATE utterance SET start_sec = ?, end_sec = ? WHERE id = ?').run(
-      input.startSec,
-      input.endSec,
-      input.id,
-    )
-    db.prepare(setHypothesesAside).run(input.id)
-  })()
-  return utteranceDetail(db, input.id, now)
-}
-
-const humanStatuses: UtteranceStatus[] = ['corrected', 'reviewed']
-
-export function splitUtterance(
-  db: Db,
-  input: {
-    id: number
-    annotatorId: number
-    baseRevisionId: number | null
-    atSec: number
-    leftText: string
-    rightText: string
-  },
-  now = new Date().toISOString(),
-): { left: UtteranceDetail; right: UtteranceDetail } {
-  const rightId = db.transaction(() => {
-    const row = editableRow(db, input.id, input.annotatorId, now)
-    if (input.atSec < row.start_sec + 0.05 || input.atSec > row.end_sec - 0.05)
-      throw new SautiError(
-        'validation',
-        `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
-      )
-    const head = requireBase(db, row.id, input.baseRevisionId, input.annotatorId)
-    const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
-    db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
-      input.atSec,
-      status,
-      row.id,
-    )
-    db.prepare(setHypothesesAside).run(row.id)
-    const right = Number(
-      db
-        .prepare(
-          `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(row.recording_id, input.atSec, row.end_sec, row.speaker_id, row.language, status, now)
-        .lastInsertRowid,
-    )
-    const source = { kind: 'annotator' as const, annotatorId: input.annotatorId }
-    const left = input.leftText.trim().replace(/\s+/gu, ' ')
-    const rightText = input.rightText.trim().replace(/\s+/gu, ' ')
-    if (head !== null || left !== '')
-      appendRevision(db, { utteranceId: row.id, text: left, source, createdAt: now })
-    if (head !== null || rightText !== '')
-      appendRevision(db, { utteranceId: right, text: rightText, source, createdAt: now })
-    return right
-  })()
-  return {
-    left: utteranceDetail(db, input.id, now, input.annotatorId),
-    right: utteranceDetail(db, rightId, now, input.annotatorId),
-  }
-}
-
-export function mergeUtterances(
-  db: Db,
-  input: { id: number; nextId: number; annotatorId: number; text: string },
-  now = new Date().toISOString(),
-): UtteranceDetail {
-  db.transaction(() => {
-    const row = editableRow(db, input.id, input.annotatorId, now)
-    const next = utteranceRow(db, input.nextId)
-    if (neighbour(db, row, 'next') !== next.id)
-      throw new SautiError(
-        'validation',
-        `utterance ${next.id} is not the one right after utterance ${row.id} in the same recording`,
-      )
-    const status: UtteranceStatus =
-      humanStatuses.includes(row.status) && humanStatuses.includes(next.status)
-        ? 'corrected'
-        : 'new'
-    db.prepare('UPDATE utterance SET merged_into = ? WHERE id = ?').run(row.id, next.id)
-    db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
-      next.end_sec,
-      status,
-      row.id,
-    )
-    db.prepare(setHypothesesAside).run(row.id)
-    appendRevision(db, {
-      utteranceId: row.id,
-      text: input.text.trim().replace(/\s+/gu, ' '),
-      source: { kind: 'annotator', annotatorId: input.annotatorId },
-      createdAt: now,
-    })
-  })()
-  return utteranceDetail(db, input.id, now)
+  head: RevisionInfo | null,
+): void {
+  if ((head?.id ?? null) === baseRevisionId) return
+  const who = head?.annotator ?? head?.sourceKind ?? 'someone'
+  throw new SautiError(
+    'conflict',
+    `utterance ${utteranceId} was saved elsewhere (by ${who}) since this editor opened it`,
+    { head },
+  )
 }

@@ -75,8 +75,11 @@ export function visibleHeadId(
   utteranceId: number,
   viewerId: number | null,
 ): number | null | undefined {
-  const double = openDouble(db, utteranceId)
-  if (!double) return undefined
+  return openDouble(db, utteranceId) ? newestVisible(db, utteranceId, viewerId) : undefined
+}
+
+/** The newest revision of a blind utterance that `viewerId` may see. */
+function newestVisible(db: Db, utteranceId: number, viewerId: number | null): number | null {
   const row = db
     .prepare(
       `SELECT max(x.id) AS id FROM revision x JOIN double_annotation d ON d.utterance_id = x.utterance_id
@@ -86,17 +89,45 @@ export function visibleHeadId(
   return row.id
 }
 
+function newestRevision(db: Db, utteranceId: number): number | null {
+  return (
+    db.prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?').get(utteranceId) as {
+      id: number | null
+    }
+  ).id
+}
+
 /**
- * Before an annotator writes: a sampled utterance that no annotator has finished yet becomes
- * blind, with the newest revision as both annotators' base; the next other annotator to write
- * becomes the second. Call inside the write's transaction.
+ * Where an annotator's write lands: the revision this writer sees as the newest (their own
+ * version's base on a blind utterance; the newest revision on any other) and the open double
+ * annotation the write is a version of.
  */
-export function beforeAnnotatorWrite(
+export interface WriteSlot {
+  utteranceId: number
+  headId: number | null
+  double: OpenDouble | null
+}
+
+/**
+ * Before an annotator writes, inside the write's transaction: a sampled utterance that no
+ * annotator has finished yet becomes blind, with the newest revision as both annotators' base;
+ * the next other annotator to write becomes the second. Returns the slot the write goes in.
+ */
+export function claimSlot(
   db: Db,
   utteranceId: number,
   annotatorId: number,
   now: string,
-): void {
+): WriteSlot {
+  assignAnnotators(db, utteranceId, annotatorId, now)
+  const double = openDouble(db, utteranceId)
+  const headId = double
+    ? newestVisible(db, utteranceId, annotatorId)
+    : newestRevision(db, utteranceId)
+  return { utteranceId, headId, double }
+}
+
+function assignAnnotators(db: Db, utteranceId: number, annotatorId: number, now: string): void {
   const existing = db
     .prepare(
       'SELECT first_annotator_id, second_annotator_id FROM double_annotation WHERE utterance_id = ?',
@@ -118,12 +149,9 @@ export function beforeAnnotatorWrite(
     )
     .get(utteranceId)
   if (finished) return
-  const base = db
-    .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?')
-    .get(utteranceId) as { id: number | null }
   db.prepare(
     'INSERT INTO double_annotation (utterance_id, base_revision_id, first_annotator_id, assigned_at) VALUES (?, ?, ?, ?)',
-  ).run(utteranceId, base.id, annotatorId, now)
+  ).run(utteranceId, newestRevision(db, utteranceId), annotatorId, now)
 }
 
 export interface BlindVersion {
@@ -205,18 +233,17 @@ export function versionAgreement(
 }
 
 /**
- * After an annotator's write on a blind utterance: stores the pair's agreement once both
- * versions are in (and again whenever either changes, until adjudicated). Returns whether the write completes
- * the utterance; the first version alone leaves its status as it was, so it stays in the
- * other annotators' queues.
+ * After an annotator's write, inside its transaction: on a blind utterance, stores the pair's
+ * agreement once both versions are in (and again whenever either changes, until adjudicated).
+ * Returns whether the write completes the utterance; the first version alone leaves its status
+ * as it was, so it stays in the other annotators' queues.
  */
-export function afterAnnotatorWrite(db: Db, utteranceId: number): { complete: boolean } {
-  const double = openDouble(db, utteranceId)
+export function recordVersion(db: Db, slot: WriteSlot): { complete: boolean } {
+  const double = slot.double
   if (!double) return { complete: true }
-  const versions = blindVersions(db, double)
-  const [a, b] = versions
+  const [a, b] = blindVersions(db, double)
   if (!a || !b) return { complete: false }
-  const agreement = versionAgreement(db, utteranceId, [a, b])
+  const agreement = versionAgreement(db, slot.utteranceId, [a, b])
   // Versions that agree within the project's threshold settle the utterance by themselves: the
   // newer one stands as the result (no merge revision) and the utterance is ordinary again.
   const settled = agreement.wer <= reviewSettings(db).lowAgreementWer
@@ -227,7 +254,7 @@ export function afterAnnotatorWrite(db: Db, utteranceId: number): { complete: bo
     finite(agreement.wer),
     finite(agreement.cer),
     settled ? Math.max(a.revisionId, b.revisionId) : null,
-    utteranceId,
+    slot.utteranceId,
   )
   return { complete: true }
 }

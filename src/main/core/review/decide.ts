@@ -10,11 +10,11 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { utteranceDetail } from '../annotate/editor'
 import type { Db } from '../db/connection'
-import { normalizeForStorage, projectRules } from '../language/rules'
+import { checkSpans, storedTranscript } from '../language/transcript'
 import { wordScripts } from '../language/tokens'
 import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
 import { openDouble } from './blind'
-import { checkSpans, insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
+import { insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
 
 interface UtteranceRow {
   id: number
@@ -213,7 +213,7 @@ export function reviewerEdit(
         'conflict',
         `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
       )
-    const text = normalizeForStorage(input.text.trim().replace(/\s+/gu, ' '), projectRules(db))
+    const text = storedTranscript(db, input.text)
     checkSpans(text, input.spans)
     const stored = appendRevision(db, {
       utteranceId: input.id,

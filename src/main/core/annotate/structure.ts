@@ -1,0 +1,161 @@
+import type { UtteranceDetail, UtteranceStatus } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { Db } from '../db/connection'
+import { storedTranscript } from '../language/transcript'
+import { appendRevision } from '../provenance/revisions'
+import {
+  editableRow,
+  headRevision,
+  neighbour,
+  requireBase,
+  utteranceDetail,
+  utteranceRow,
+  type UtteranceRow,
+} from './editor'
+
+/** The edges an utterance may take: inside its recording, not over its neighbours. */
+function checkBounds(
+  db: Db,
+  row: UtteranceRow,
+  startSec: number,
+  endSec: number,
+  ignore: number[],
+): void {
+  if (endSec > row.duration_sec + 1e-6)
+    throw new SautiError(
+      'validation',
+      `the utterance would end at ${endSec.toFixed(2)} s, after the recording (${row.duration_sec.toFixed(2)} s)`,
+    )
+  const overlap = db
+    .prepare(
+      `SELECT id, start_sec, end_sec FROM utterance
+       WHERE recording_id = ? AND merged_into IS NULL AND id NOT IN (SELECT value FROM json_each(?))
+         AND start_sec < ? AND end_sec > ? LIMIT 1`,
+    )
+    .get(row.recording_id, JSON.stringify(ignore), endSec - 1e-6, startSec + 1e-6) as
+    { id: number; start_sec: number; end_sec: number } | undefined
+  if (overlap)
+    throw new SautiError(
+      'conflict',
+      `the utterance would overlap utterance ${overlap.id} (${overlap.start_sec.toFixed(2)}–${overlap.end_sec.toFixed(2)} s)`,
+    )
+}
+
+/** Its hypotheses described other audio: they stay as history but no longer rank or show. */
+const setHypothesesAside =
+  'UPDATE utterance SET hypothesis_id = NULL, confidence = NULL WHERE id = ?'
+
+/** Moves an utterance's edges within its recording. */
+export function setBounds(
+  db: Db,
+  input: { id: number; annotatorId: number; startSec: number; endSec: number },
+  now = new Date().toISOString(),
+): UtteranceDetail {
+  db.transaction(() => {
+    const { row } = editableRow(db, input.id, input.annotatorId, now)
+    checkBounds(db, row, input.startSec, input.endSec, [row.id])
+    db.prepare('UPDATE utterance SET start_sec = ?, end_sec = ? WHERE id = ?').run(
+      input.startSec,
+      input.endSec,
+      input.id,
+    )
+    db.prepare(setHypothesesAside).run(input.id)
+  })()
+  return utteranceDetail(db, input.id, now)
+}
+
+const humanStatuses: UtteranceStatus[] = ['corrected', 'reviewed']
+
+/**
+ * Cuts an utterance in two at `atSec`; each half keeps its share of the text, stored as a save
+ * stores text. A human status stays human ('corrected'); anything else starts again as new.
+ */
+export function splitUtterance(
+  db: Db,
+  input: {
+    id: number
+    annotatorId: number
+    baseRevisionId: number | null
+    atSec: number
+    leftText: string
+    rightText: string
+  },
+  now = new Date().toISOString(),
+): { left: UtteranceDetail; right: UtteranceDetail } {
+  const rightId = db.transaction(() => {
+    const { row } = editableRow(db, input.id, input.annotatorId, now)
+    if (input.atSec < row.start_sec + 0.05 || input.atSec > row.end_sec - 0.05)
+      throw new SautiError(
+        'validation',
+        `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
+      )
+    const head = headRevision(db, row.id, input.annotatorId)
+    requireBase(row.id, input.baseRevisionId, head)
+    const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
+    db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
+      input.atSec,
+      status,
+      row.id,
+    )
+    db.prepare(setHypothesesAside).run(row.id)
+    const right = Number(
+      db
+        .prepare(
+          `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(row.recording_id, input.atSec, row.end_sec, row.speaker_id, row.language, status, now)
+        .lastInsertRowid,
+    )
+    const source = { kind: 'annotator' as const, annotatorId: input.annotatorId }
+    const left = storedTranscript(db, input.leftText)
+    const rightText = storedTranscript(db, input.rightText)
+    if (head !== null || left !== '')
+      appendRevision(db, { utteranceId: row.id, text: left, source, createdAt: now })
+    if (head !== null || rightText !== '')
+      appendRevision(db, { utteranceId: right, text: rightText, source, createdAt: now })
+    return right
+  })()
+  return {
+    left: utteranceDetail(db, input.id, now, input.annotatorId),
+    right: utteranceDetail(db, rightId, now, input.annotatorId),
+  }
+}
+
+/**
+ * Joins an utterance with the next one of its recording. The next one's row stays (merged_into)
+ * with its history; the text is stored as a save stores text.
+ */
+export function mergeUtterances(
+  db: Db,
+  input: { id: number; nextId: number; annotatorId: number; text: string },
+  now = new Date().toISOString(),
+): UtteranceDetail {
+  db.transaction(() => {
+    const { row } = editableRow(db, input.id, input.annotatorId, now)
+    const next = utteranceRow(db, input.nextId)
+    if (neighbour(db, row, 'next') !== next.id)
+      throw new SautiError(
+        'validation',
+        `utterance ${next.id} is not the one right after utterance ${row.id} in the same recording`,
+      )
+    const status: UtteranceStatus =
+      humanStatuses.includes(row.status) && humanStatuses.includes(next.status)
+        ? 'corrected'
+        : 'new'
+    db.prepare('UPDATE utterance SET merged_into = ? WHERE id = ?').run(row.id, next.id)
+    db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
+      next.end_sec,
+      status,
+      row.id,
+    )
+    db.prepare(setHypothesesAside).run(row.id)
+    appendRevision(db, {
+      utteranceId: row.id,
+      text: storedTranscript(db, input.text),
+      source: { kind: 'annotator', annotatorId: input.annotatorId },
+      createdAt: now,
+    })
+  })()
+  return utteranceDetail(db, input.id, now)
+}
