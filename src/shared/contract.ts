@@ -71,6 +71,11 @@ function call<O>() {
 }
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+/*
+ * `actorId` is the one name for the person making a call (an annotator profile's id), in every
+ * call that carries one: the writer of a save, the lead who records consent or exports, the
+ * reviewer who decides, the viewer of a blind utterance. The core checks what that profile may do.
+ */
 const pageInput = {
   offset: z.number().int().min(0).max(10_000_000).default(0),
   limit: z.number().int().min(1).max(1000).default(100),
@@ -235,7 +240,7 @@ export const contract = {
         /** Also count the whole filtered queue (costs more than the page: ask once per snapshot). */
         counts: z.boolean().default(true),
         /** Who is asking: blind double annotation shows each annotator only their own version. */
-        annotatorId: id.optional(),
+        actorId: id.optional(),
         ...pageInput,
       })
       .strict(),
@@ -246,14 +251,14 @@ export const contract = {
     'What the queue can be filtered by, with counts (consented utterances only).',
   ),
   'utterance.get': call<UtteranceDetail>()(
-    z.object({ id, annotatorId: id.optional() }).strict(),
+    z.object({ id, actorId: id.optional() }).strict(),
     'One utterance for the editor: hypotheses, newest revision, speaker and consent.',
   ),
   'utterance.save': call<{ revision: RevisionInfo | null; status: Utterance['status'] }>()(
     z
       .object({
         id,
-        annotatorId: id,
+        actorId: id,
         /** The newest revision the editor started from; another one means someone else saved. */
         baseRevisionId: id.nullable(),
         /** The hypothesis the text started from (an N-best pick), for provenance. */
@@ -275,7 +280,7 @@ export const contract = {
   ),
   'utterance.setBounds': call<UtteranceDetail>()(
     z
-      .object({ id, annotatorId: id, startSec: seconds, endSec: seconds })
+      .object({ id, actorId: id, startSec: seconds, endSec: seconds })
       .strict()
       .refine((b) => b.endSec - b.startSec >= 0.05, 'an utterance must last at least 50 ms'),
     "Move an utterance's edges. Its hypotheses no longer describe its audio and are set aside.",
@@ -284,7 +289,7 @@ export const contract = {
     z
       .object({
         id,
-        annotatorId: id,
+        actorId: id,
         baseRevisionId: id.nullable(),
         atSec: seconds,
         leftText: transcript,
@@ -294,7 +299,7 @@ export const contract = {
     'Split an utterance in two at a time inside it; each half keeps its share of the text.',
   ),
   'utterance.merge': call<UtteranceDetail>()(
-    z.object({ id, nextId: id, annotatorId: id, text: transcript }).strict(),
+    z.object({ id, nextId: id, actorId: id, text: transcript }).strict(),
     'Merge an utterance with the next one of the same recording.',
   ),
   'recording.spectrogram': call<Spectrogram>()(
@@ -340,21 +345,21 @@ export const contract = {
     'The speaker registry: metadata, counts, split and the state of each consent scope now.',
   ),
   'speaker.create': call<Speaker>()(
-    z.object({ by: id, ...speakerFields, code: speakerCode }).strict(),
+    z.object({ actorId: id, ...speakerFields, code: speakerCode }).strict(),
     'Register a speaker under a pseudonymous code (any profile).',
   ),
   'speaker.update': call<Speaker>()(
-    z.object({ by: id, id, ...speakerFields, code: speakerCode.optional() }).strict(),
+    z.object({ actorId: id, id, ...speakerFields, code: speakerCode.optional() }).strict(),
     "Edit a speaker's code or metadata (any profile); only the fields given change.",
   ),
   'speaker.merge': call<Speaker>()(
-    z.object({ by: id, sourceId: id, targetId: id }).strict(),
+    z.object({ actorId: id, sourceId: id, targetId: id }).strict(),
     'Merge a duplicate speaker into another: recordings, utterances and consent move (lead only).',
   ),
   'speaker.assign': call<{ recordings: number; utterances: number }>()(
     z
       .object({
-        by: id,
+        actorId: id,
         speakerId: id,
         recordingIds: z.array(id).max(10_000).default([]),
         utteranceIds: z.array(id).max(100_000).default([]),
@@ -369,7 +374,7 @@ export const contract = {
   'consent.grant': call<ConsentRecord[]>()(
     z
       .object({
-        by: id,
+        actorId: id,
         speakerId: id,
         scopes: z.array(z.enum(consentScopes)).min(1).max(5),
         grantedAt: isoTime,
@@ -382,13 +387,13 @@ export const contract = {
     'Record consent to some scopes (lead only).',
   ),
   'consent.withdraw': call<WithdrawalSummary>()(
-    z.object({ by: id, speakerId: id, scope: z.enum([...consentScopes, 'all']) }).strict(),
+    z.object({ actorId: id, speakerId: id, scope: z.enum([...consentScopes, 'all']) }).strict(),
     'Withdraw one scope or all, at once: queue, training and exports drop the speaker; checkpoints trained on them are tainted (lead only).',
   ),
   'consent.purge': call<PurgeRecord>()(
     z
       .object({
-        by: id,
+        actorId: id,
         speakerId: id,
         reason: z.string().max(2000).default(''),
         /** Also purge recordings in which other speakers are heard. */
@@ -419,7 +424,7 @@ export const contract = {
   'export.start': call<{ jobId: string }>()(
     z
       .object({
-        by: id,
+        actorId: id,
         /** The use the export is for: only speakers who consent to it are in it. */
         use: z.enum(consentScopes),
         /** A new or empty folder on the machine that runs the core. */
@@ -455,7 +460,7 @@ export const contract = {
   ),
   'language.tokens': call<LanguageTokens>()(
     z.union([
-      z.object({ utteranceId: id, annotatorId: id.optional() }).strict(),
+      z.object({ utteranceId: id, actorId: id.optional() }).strict(),
       z.object({ text: transcript, spans: spans.default([]) }).strict(),
     ]),
     "Each word with its script and language tag, and a language suggestion for untagged words (by script, else by the project's n-gram identifier); never applied.",
@@ -518,7 +523,7 @@ export const contract = {
     z
       .object({
         revisionId: id,
-        reviewerId: id,
+        actorId: id,
         verdict: z.enum(['approve', 'reject']),
         comment: z.string().max(4000).default(''),
       })
@@ -533,7 +538,7 @@ export const contract = {
     z
       .object({
         id,
-        reviewerId: id,
+        actorId: id,
         baseRevisionId: id.nullable(),
         text: transcript,
         spans: spans.default([]),
@@ -555,7 +560,7 @@ export const contract = {
     z
       .object({
         id,
-        reviewerId: id,
+        actorId: id,
         aRevisionId: id,
         bRevisionId: id,
         /** Per column: a version's word, or the reviewer's own words; agreeing columns may be left out. */

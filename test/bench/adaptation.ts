@@ -196,7 +196,7 @@ function flagUntranscribed(wb: Workbench): void {
   for (const r of rows)
     saveUtterance(db, {
       id: r.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: r.head,
       hypothesisId: null,
       text: '',

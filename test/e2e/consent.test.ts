@@ -320,7 +320,7 @@ describe('speakers, consent, export and history', () => {
     ).toHaveLength(0)
     // A script naming that profile is refused the same way.
     const baraka = query<{ id: number }>("SELECT id FROM annotator WHERE name = 'Baraka'")[0]!.id
-    const attempt = await api('consent.withdraw', { by: baraka, speakerId: spk, scope: 'all' })
+    const attempt = await api('consent.withdraw', { actorId: baraka, speakerId: spk, scope: 'all' })
     expect(attempt.status).toBe(403)
     expect(attempt.json).toMatchObject({ ok: false, error: { kind: 'forbidden' } })
     expect(

@@ -366,7 +366,7 @@ describe('adaptation on a held-out language', () => {
     })
     await call('utterance.save', {
       id: pool[0]!.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: null,
       text: 'habari ya asubuhi',
     })
@@ -375,7 +375,7 @@ describe('adaptation on a held-out language', () => {
     expect(jobs.some((j) => j.kind === 'train' && j.status === 'running')).toBe(false)
     await call('utterance.save', {
       id: pool[1]!.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: null,
       text: 'mama anapika chakula',
     })
@@ -457,7 +457,7 @@ describe('adaptation on a held-out language', () => {
     for (const [k, id] of flagged.entries())
       await call('utterance.save', {
         id,
-        annotatorId: annotator.id,
+        actorId: annotator.id,
         baseRevisionId: (
           db().prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?').get(id) as {
             id: number | null

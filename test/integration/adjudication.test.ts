@@ -92,7 +92,7 @@ function seed(): void {
 }
 
 const detail = (id: number, who: Annotator) =>
-  ok<UtteranceDetail>('utterance.get', { id, annotatorId: who.id })
+  ok<UtteranceDetail>('utterance.get', { id, actorId: who.id })
 
 async function save(
   who: Annotator,
@@ -103,7 +103,7 @@ async function save(
   const d = await detail(id, who)
   return ok('utterance.save', {
     id,
-    annotatorId: who.id,
+    actorId: who.id,
     baseRevisionId: d.head?.id ?? null,
     text,
     spans,
@@ -114,7 +114,7 @@ const todo = (who?: Annotator) =>
   ok<QueuePage>('queue.list', {
     order: 'file',
     filter: { status: ['new', 'pseudo'] },
-    ...(who ? { annotatorId: who.id } : {}),
+    ...(who ? { actorId: who.id } : {}),
   })
 
 let aminaRevision: number
@@ -147,7 +147,7 @@ describe('blind double annotation', () => {
       expect(queue.items.find((i) => i.id === 1)).toMatchObject({ text: hypothesis })
     const tokens = await ok<LanguageTokens>('language.tokens', {
       utteranceId: 1,
-      annotatorId: baraka.id,
+      actorId: baraka.id,
     })
     expect(tokens.text).toBe(hypothesis)
     // Done for Amina, who sees her own version.
@@ -247,7 +247,7 @@ describe('adjudication', () => {
   it('refuses to decide for the reviewer where the versions differ', async () => {
     const error = await refused('adjudication.resolve', {
       id: 1,
-      reviewerId: rehema.id,
+      actorId: rehema.id,
       aRevisionId: aminaRevision,
       bRevisionId: barakaRevision,
       choices: [{ column: 2, take: 'a' }],
@@ -256,7 +256,7 @@ describe('adjudication', () => {
     expect(error.message).toMatch(/still open: 3$/)
     const annotator = await refused('adjudication.resolve', {
       id: 1,
-      reviewerId: amina.id,
+      actorId: amina.id,
       aRevisionId: aminaRevision,
       bRevisionId: barakaRevision,
       choices: [],
@@ -267,7 +267,7 @@ describe('adjudication', () => {
   it('stores the per-word choices and edits as the approved revision with both parents', async () => {
     result = await ok<AdjudicationResult>('adjudication.resolve', {
       id: 1,
-      reviewerId: rehema.id,
+      actorId: rehema.id,
       aRevisionId: aminaRevision,
       bRevisionId: barakaRevision,
       choices: [

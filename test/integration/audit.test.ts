@@ -57,7 +57,7 @@ beforeAll(async () => {
   lead = await call<Annotator>('annotator.create', { name: 'Amina', role: 'lead' })
   for (const s of await call<Speaker[]>('speaker.list', {}))
     await call('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: s.id,
       scopes: ['annotation'],
       grantedAt: '2026-01-01',
@@ -68,7 +68,7 @@ beforeAll(async () => {
   utteranceId = row.u
   await call('utterance.save', {
     id: utteranceId,
-    annotatorId: lead.id,
+    actorId: lead.id,
     baseRevisionId: row.id,
     text: 'Habari za jioni, mama. Umeamkaje leo?',
   })

@@ -65,7 +65,7 @@ async function exportTo(dir: string, use = 'research_release'): Promise<ExportSu
     })
   })
   await call('export.start', {
-    by: lead.id,
+    actorId: lead.id,
     use,
     dir,
     formats: [
@@ -121,7 +121,7 @@ beforeAll(async () => {
   annotator = await call<Annotator>('annotator.create', { name: 'Baraka', role: 'annotator' })
   const grant = async (c: string, scopes: string[], grantedAt: string, expiresAt?: string) =>
     call<ConsentRecord[]>('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: await speakerId(c),
       scopes,
       grantedAt,
@@ -146,14 +146,17 @@ describe('roles', () => {
     const attempts: [string, unknown][] = [
       [
         'consent.grant',
-        { by: annotator.id, speakerId: sw3, scopes: ['commercial'], grantedAt: '2026-02-01' },
+        { actorId: annotator.id, speakerId: sw3, scopes: ['commercial'], grantedAt: '2026-02-01' },
       ],
-      ['consent.withdraw', { by: annotator.id, speakerId: sw3, scope: 'all' }],
-      ['consent.purge', { by: annotator.id, speakerId: sw3 }],
-      ['speaker.merge', { by: annotator.id, sourceId: sw3, targetId: await speakerId(code.sw1) }],
+      ['consent.withdraw', { actorId: annotator.id, speakerId: sw3, scope: 'all' }],
+      ['consent.purge', { actorId: annotator.id, speakerId: sw3 }],
+      [
+        'speaker.merge',
+        { actorId: annotator.id, sourceId: sw3, targetId: await speakerId(code.sw1) },
+      ],
       [
         'export.start',
-        { by: annotator.id, use: 'annotation', dir: join(work, 'x'), formats: ['csv'] },
+        { actorId: annotator.id, use: 'annotation', dir: join(work, 'x'), formats: ['csv'] },
       ],
     ]
     const before = await call<ConsentRecord[]>('consent.list', {})
@@ -166,7 +169,7 @@ describe('roles', () => {
     expect(existsSync(join(work, 'x'))).toBe(false)
     // An unknown profile id is refused too, not trusted.
     expect(
-      (await failure('consent.withdraw', { by: 999, speakerId: sw3, scope: 'all' })).kind,
+      (await failure('consent.withdraw', { actorId: 999, speakerId: sw3, scope: 'all' })).kind,
     ).toBe('forbidden')
   })
 })
@@ -189,7 +192,7 @@ describe('consent records', () => {
     const form = join(work, 'consent-form.txt')
     writeFileSync(form, 'I agree that my recordings may be used for research. — SW-01')
     const [record] = await call<ConsentRecord[]>('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: await speakerId(code.sw1),
       scopes: ['model_training'],
       grantedAt: '2026-01-02',
@@ -203,7 +206,7 @@ describe('consent records', () => {
     })
     expect(readFileSync(join(wb.project.paths.root, 'evidence', sha), 'utf8')).toContain('I agree')
     const folder = await failure('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: await speakerId(code.sw1),
       scopes: ['commercial'],
       grantedAt: '2026-01-02',
@@ -212,7 +215,7 @@ describe('consent records', () => {
     expect(folder).toMatchObject({ kind: 'bad_input' })
     expect(folder.message).toMatch(/regular file, not a folder/)
     const device = await failure('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: await speakerId(code.sw1),
       scopes: ['commercial'],
       grantedAt: '2026-01-02',
@@ -304,7 +307,7 @@ describe('a research export', () => {
   it('after a withdrawal, leaves the speaker out of the next export', async () => {
     const splitsBefore = wb.project.db.prepare('SELECT * FROM speaker_split ORDER BY 1').all()
     await call('consent.withdraw', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: await speakerId(code.sw2),
       scope: 'research_release',
     })
@@ -328,7 +331,7 @@ describe('a research export', () => {
 
   it('refuses a folder that is not empty, and leaves nothing behind when it fails', async () => {
     const e = await failure('export.start', {
-      by: lead.id,
+      actorId: lead.id,
       use: 'research_release',
       dir: join(work, 'research-1'),
       formats: ['csv'],
@@ -337,7 +340,7 @@ describe('a research export', () => {
     expect(e.message).toMatch(/not empty/)
     // Hugging Face needs one file per utterance: refused as a job failure, with no folder left.
     const started = await call<{ jobId: string }>('export.start', {
-      by: lead.id,
+      actorId: lead.id,
       use: 'research_release',
       dir: join(work, 'refused'),
       formats: ['huggingface'],
@@ -350,7 +353,7 @@ describe('a research export', () => {
   it('cancelled, leaves neither the folder nor a temporary one', async () => {
     const dir = join(work, 'cancelled')
     const { jobId } = await call<{ jobId: string }>('export.start', {
-      by: lead.id,
+      actorId: lead.id,
       use: 'annotation',
       dir,
       formats: ['kaldi', 'eaf'],
@@ -364,12 +367,12 @@ describe('a research export', () => {
 describe('the speaker registry', () => {
   it('creates, edits, assigns and merges a duplicate back, with its consent', async () => {
     const dup = await call<Speaker>('speaker.create', {
-      by: annotator.id,
+      actorId: annotator.id,
       code: 'SW-01-dup',
       gender: 'female',
     })
     const edited = await call<Speaker>('speaker.update', {
-      by: annotator.id,
+      actorId: annotator.id,
       id: dup.id,
       dialect: 'Kiunguja',
     })
@@ -381,7 +384,7 @@ describe('the speaker registry', () => {
     expect(
       (
         await failure('speaker.assign', {
-          by: annotator.id,
+          actorId: annotator.id,
           speakerId: dup.id,
           utteranceIds: [utterance.id],
         })
@@ -389,7 +392,7 @@ describe('the speaker registry', () => {
     ).toBe('forbidden')
     expect(
       await call('speaker.assign', {
-        by: lead.id,
+        actorId: lead.id,
         speakerId: dup.id,
         utteranceIds: [utterance.id],
       }),
@@ -398,13 +401,13 @@ describe('the speaker registry', () => {
       utterances: 1,
     })
     await call('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: dup.id,
       scopes: ['commercial'],
       grantedAt: '2026-01-05',
     })
     const merged = await call<Speaker>('speaker.merge', {
-      by: lead.id,
+      actorId: lead.id,
       sourceId: dup.id,
       targetId: sw1,
     })
@@ -417,7 +420,7 @@ describe('the speaker registry', () => {
     })
     // A manifest naming the old code lands on the speaker it was merged into.
     expect(ensureSpeaker(wb.project.db, { code: 'SW-01-dup' })).toBe(sw1)
-    expect((await failure('speaker.create', { by: annotator.id, code: code.sw1 })).kind).toBe(
+    expect((await failure('speaker.create', { actorId: annotator.id, code: code.sw1 })).kind).toBe(
       'conflict',
     )
   })
@@ -444,7 +447,7 @@ describe('purging audio on request', () => {
       ]),
     )
     purge = await call<PurgeRecord>('consent.purge', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: sw3,
       reason: 'asked on 2026-03-01',
     })
@@ -472,7 +475,7 @@ describe('purging audio on request', () => {
     ).toMatch(/purged/)
     // Even with consent granted again, a purged recording has no audio to export.
     await call('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: purge.speakerId,
       scopes: ['annotation'],
       grantedAt: '2026-03-02',

@@ -56,7 +56,7 @@ async function exportTo(dir: string, audio: 'wav' | 'flac'): Promise<ExportSumma
   const off = wb.events.on('job.finished', (f) => seen.set(f.jobId, f))
   try {
     const { jobId } = await call<{ jobId: string }>('export.start', {
-      by: lead.id,
+      actorId: lead.id,
       use: 'research_release',
       dir,
       formats,
@@ -130,7 +130,7 @@ beforeAll(async () => {
   lead = await call<Annotator>('annotator.create', { name: 'Lead', role: 'lead' })
   for (const s of await call<Speaker[]>('speaker.list', {}))
     await call('consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: s.id,
       scopes: ['research_release'],
       grantedAt: '2026-01-01',

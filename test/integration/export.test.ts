@@ -82,7 +82,7 @@ async function exportTo(
   audio: 'wav' | 'originals',
 ): Promise<ExportSummary> {
   const f = await job(wb, 'export.start', {
-    by: lead.id,
+    actorId: lead.id,
     use: 'research_release',
     dir,
     formats,
@@ -132,7 +132,7 @@ beforeAll(async () => {
   lead = await call<Annotator>(wb, 'annotator.create', { name: 'Lead', role: 'lead' })
   for (const s of await call<Speaker[]>(wb, 'speaker.list', {}))
     await call(wb, 'consent.grant', {
-      by: lead.id,
+      actorId: lead.id,
       speakerId: s.id,
       scopes: ['annotation', 'research_release'],
       grantedAt: '2026-01-01',
@@ -146,7 +146,7 @@ beforeAll(async () => {
     .get(u.id) as { id: number }
   await call(wb, 'utterance.save', {
     id: u.id,
-    annotatorId: lead.id,
+    actorId: lead.id,
     baseRevisionId: head.id,
     text: 'Habari za "asubuhi", mama <&> leo?',
   })

@@ -120,7 +120,7 @@ async function seed(): Promise<void> {
   db().prepare("UPDATE utterance SET status = 'corrected' WHERE id IN (1, 2, 3)").run()
   await ok('review.decide', {
     revisionId: 1,
-    reviewerId: zawadi.id,
+    actorId: zawadi.id,
     verdict: 'approve',
     comment: '<script>alert(1)</script>',
   })
@@ -129,10 +129,10 @@ async function seed(): Promise<void> {
     [amina, 'asante sana'],
     [baraka, 'asante sanaa'],
   ] as const) {
-    const d = await ok<UtteranceDetail>('utterance.get', { id: 4, annotatorId: who.id })
+    const d = await ok<UtteranceDetail>('utterance.get', { id: 4, actorId: who.id })
     await ok('utterance.save', {
       id: 4,
-      annotatorId: who.id,
+      actorId: who.id,
       baseRevisionId: d.head?.id ?? null,
       text,
     })

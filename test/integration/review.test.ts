@@ -90,10 +90,10 @@ async function save(
   text: string,
   status: 'corrected' | 'flagged' = 'corrected',
 ): Promise<{ revision: RevisionInfo | null; status: UtteranceStatus }> {
-  const detail = await ok<UtteranceDetail>('utterance.get', { id, annotatorId: annotator.id })
+  const detail = await ok<UtteranceDetail>('utterance.get', { id, actorId: annotator.id })
   return ok('utterance.save', {
     id,
-    annotatorId: annotator.id,
+    actorId: annotator.id,
     baseRevisionId: detail.head?.id ?? null,
     text,
     status,
@@ -171,7 +171,7 @@ describe('review decisions', () => {
     const first = (await ok<ReviewQueuePage>('review.queue', { reasons: ['sampled'] })).items[0]!
     const decided = await ok<{ review: ReviewVerdict; status: UtteranceStatus }>('review.decide', {
       revisionId: first.revisionId,
-      reviewerId: rehema.id,
+      actorId: rehema.id,
       verdict: 'approve',
       comment: 'clean',
     })
@@ -196,7 +196,7 @@ describe('review decisions', () => {
     const next = (await ok<ReviewQueuePage>('review.queue', { reasons: ['sampled'] })).items[0]!
     const decided = await ok<{ status: UtteranceStatus }>('review.decide', {
       revisionId: next.revisionId,
-      reviewerId: rehema.id,
+      actorId: rehema.id,
       verdict: 'reject',
       comment: '"mwalimu" is not said',
     })
@@ -216,7 +216,7 @@ describe('review decisions', () => {
       (
         await refused('review.decide', {
           revisionId: head.id,
-          reviewerId: amina.id,
+          actorId: amina.id,
           verdict: 'approve',
         })
       ).kind,
@@ -224,7 +224,7 @@ describe('review decisions', () => {
     const blind = (await ok<UtteranceReviewHistory>('review.history', { id: 12 })).revisions.at(-1)!
     const error = await refused('review.decide', {
       revisionId: blind.id,
-      reviewerId: rehema.id,
+      actorId: rehema.id,
       verdict: 'approve',
     })
     expect(error).toMatchObject({ kind: 'conflict' })
@@ -237,7 +237,7 @@ describe('review decisions', () => {
       'review.edit',
       {
         id: 11,
-        reviewerId: rehema.id,
+        actorId: rehema.id,
         baseRevisionId: before.revisions.at(-1)?.id ?? null,
         text: 'habari ya asubuhi  office',
         spans: [{ start: 3, end: 4, lang: 'en' }],
@@ -264,7 +264,7 @@ describe('review decisions', () => {
       (
         await refused('review.edit', {
           id: 11,
-          reviewerId: rehema.id,
+          actorId: rehema.id,
           baseRevisionId: before.revisions.at(-1)?.id ?? null,
           text: 'x',
         })
@@ -296,10 +296,10 @@ describe('language and normalisation', () => {
   it('gives each word its script and tag, and suggests languages for untagged words', async () => {
     // Tagged revisions teach the identifier: English words in spans, Swahili around them.
     for (let id = 4; id <= 8; id++) {
-      const detail = await ok<UtteranceDetail>('utterance.get', { id, annotatorId: amina.id })
+      const detail = await ok<UtteranceDetail>('utterance.get', { id, actorId: amina.id })
       await ok('utterance.save', {
         id,
-        annotatorId: amina.id,
+        actorId: amina.id,
         baseRevisionId: detail.head?.id ?? null,
         text: 'habari ya leo meeting office computer asubuhi नमस्ते',
         spans: [
@@ -328,17 +328,17 @@ describe('language and normalisation', () => {
       languages: ['en', 'hi', 'sw'],
     })
     // Cached: one more tagged revision does not retrain it.
-    const ten = await ok<UtteranceDetail>('utterance.get', { id: 10, annotatorId: amina.id })
+    const ten = await ok<UtteranceDetail>('utterance.get', { id: 10, actorId: amina.id })
     await ok('utterance.save', {
       id: 10,
-      annotatorId: amina.id,
+      actorId: amina.id,
       baseRevisionId: ten.head!.id,
       text: 'office',
       spans: [{ start: 0, end: 1, lang: 'en' }],
     })
     const again = await ok<LanguageTokens>('language.tokens', {
       utteranceId: 10,
-      annotatorId: amina.id,
+      actorId: amina.id,
     })
     expect(again.identifier).toEqual(tokens.identifier)
     expect(again.tokens).toMatchObject([{ token: 'office', script: 'Latin', lang: 'en' }])

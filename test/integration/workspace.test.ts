@@ -203,7 +203,7 @@ describe('the editor', () => {
     const pick = detail.hypotheses[1]!
     const draft = await ok<{ revision: RevisionInfo; status: UtteranceStatus }>('utterance.save', {
       id: detail.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: detail.head?.id ?? null,
       hypothesisId: pick.id,
       text: `${pick.text} hii`,
@@ -214,7 +214,7 @@ describe('the editor', () => {
     // Nothing changed since: a second autosave appends nothing.
     const same = await ok<{ revision: RevisionInfo | null }>('utterance.save', {
       id: detail.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: draft.revision.id,
       hypothesisId: pick.id,
       text: `${pick.text}   hii `,
@@ -224,7 +224,7 @@ describe('the editor', () => {
     const text = 'habari yako my friend'
     const final = await ok<{ revision: RevisionInfo; status: UtteranceStatus }>('utterance.save', {
       id: detail.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: draft.revision.id,
       hypothesisId: pick.id,
       text,
@@ -258,13 +258,13 @@ describe('the editor', () => {
     const other = await ok<Annotator>('annotator.create', { name: 'Baraka' })
     const first = await ok<{ revision: RevisionInfo }>('utterance.save', {
       id: detail.utterance.id,
-      annotatorId: other.id,
+      actorId: other.id,
       baseRevisionId: detail.head?.id ?? null,
       text: 'from the other window',
     })
     const error = await refused('utterance.save', {
       id: detail.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: detail.head?.id ?? null,
       text: 'from this window',
     })
@@ -285,7 +285,7 @@ describe('the editor', () => {
     // The service alone, without the call around it: the ranking goes in the same transaction.
     saveUtterance(db(), {
       id: detail.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       baseRevisionId: detail.head?.id ?? null,
       hypothesisId: null,
       text: 'imeamuliwa',
@@ -302,7 +302,7 @@ describe('the editor', () => {
 
   it('flags with a reason and skips; spans beyond the text are refused', async () => {
     const detail = await labelled()
-    const base = { id: detail.utterance.id, annotatorId: annotator.id, baseRevisionId: null }
+    const base = { id: detail.utterance.id, actorId: annotator.id, baseRevisionId: null }
     expect((await refused('utterance.save', { ...base, text: 'x', status: 'flagged' })).kind).toBe(
       'validation',
     )
@@ -342,7 +342,7 @@ describe('boundaries', () => {
       'utterance.split',
       {
         id: first!.utterance.id,
-        annotatorId: annotator.id,
+        actorId: annotator.id,
         baseRevisionId: first!.head?.id ?? null,
         atSec: at,
         leftText: 'mwanzo',
@@ -359,7 +359,7 @@ describe('boundaries', () => {
     const merged = await ok<UtteranceDetail>('utterance.merge', {
       id: left.utterance.id,
       nextId: right.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       text: 'mwanzo mwisho',
     })
     expect(merged.utterance).toMatchObject({ startSec, endSec, text: 'mwanzo mwisho' })
@@ -380,7 +380,7 @@ describe('boundaries', () => {
       'utterance.split',
       {
         id: last.utterance.id,
-        annotatorId: annotator.id,
+        actorId: annotator.id,
         baseRevisionId: last.head?.id ?? null,
         atSec: (startSec + endSec) / 2,
         leftText: ' cafe\u0301   ya ',
@@ -392,7 +392,7 @@ describe('boundaries', () => {
     const merged = await ok<UtteranceDetail>('utterance.merge', {
       id: left.utterance.id,
       nextId: right.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       text: 'cafe\u0301 ya  chai\u0301 moto',
     })
     expect(merged.utterance.text).toBe('caf\u00e9 ya cha\u00ed moto')
@@ -402,14 +402,14 @@ describe('boundaries', () => {
     const [first, second] = await longSegments()
     const moved = await ok<UtteranceDetail>('utterance.setBounds', {
       id: second!.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       startSec: second!.utterance.startSec - 0.05,
       endSec: second!.utterance.endSec,
     })
     expect(moved.utterance.startSec).toBeCloseTo(second!.utterance.startSec - 0.05, 6)
     const overlap = await refused('utterance.setBounds', {
       id: second!.utterance.id,
-      annotatorId: annotator.id,
+      actorId: annotator.id,
       startSec: first!.utterance.startSec + 0.1,
       endSec: second!.utterance.endSec,
     })

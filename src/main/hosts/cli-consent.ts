@@ -113,7 +113,7 @@ export function addConsentCommands(program: Command): void {
     const g = globals(command)
     const s = await withWorkbench(g, true, async (wb) =>
       callOrThrow(wb, 'speaker.create', {
-        by: await profileId(wb, o.as),
+        actorId: await profileId(wb, o.as),
         code,
         ...speakerFields(o),
       }),
@@ -130,7 +130,7 @@ export function addConsentCommands(program: Command): void {
     const g = globals(command)
     const s = await withWorkbench(g, false, async (wb) =>
       callOrThrow(wb, 'speaker.update', {
-        by: await profileId(wb, o.as),
+        actorId: await profileId(wb, o.as),
         id: await speakerId(wb, key),
         ...(o.code ? { code: o.code } : {}),
         ...speakerFields(o),
@@ -148,7 +148,7 @@ export function addConsentCommands(program: Command): void {
       const g = globals(command)
       const s = await withWorkbench(g, false, async (wb) =>
         callOrThrow(wb, 'speaker.merge', {
-          by: await profileId(wb, o.as),
+          actorId: await profileId(wb, o.as),
           sourceId: await speakerId(wb, from),
           targetId: await speakerId(wb, into),
         }),
@@ -175,7 +175,7 @@ export function addConsentCommands(program: Command): void {
         const g = globals(command)
         const r = await withWorkbench(g, false, async (wb) =>
           callOrThrow(wb, 'speaker.assign', {
-            by: await profileId(wb, o.as),
+            actorId: await profileId(wb, o.as),
             speakerId: await speakerId(wb, key),
             recordingIds: ids(o.recordings),
             utteranceIds: ids(o.utterances),
@@ -251,7 +251,7 @@ export function addConsentCommands(program: Command): void {
         const g = globals(command)
         const records = await withWorkbench(g, false, async (wb) =>
           callOrThrow(wb, 'consent.grant', {
-            by: await profileId(wb, o.as),
+            actorId: await profileId(wb, o.as),
             speakerId: await speakerId(wb, key),
             scopes: list(o.scopes) as ConsentScope[],
             grantedAt: o.granted,
@@ -277,7 +277,7 @@ export function addConsentCommands(program: Command): void {
       const g = globals(command)
       const w = await withWorkbench(g, false, async (wb) =>
         callOrThrow(wb, 'consent.withdraw', {
-          by: await profileId(wb, o.as),
+          actorId: await profileId(wb, o.as),
           speakerId: await speakerId(wb, key),
           scope: o.scope as ConsentScope | 'all',
         }),
@@ -303,7 +303,7 @@ export function addConsentCommands(program: Command): void {
         const g = globals(command)
         const p = await withWorkbench(g, false, async (wb) =>
           callOrThrow(wb, 'consent.purge', {
-            by: await profileId(wb, o.as),
+            actorId: await profileId(wb, o.as),
             speakerId: await speakerId(wb, key),
             reason: o.reason,
             includeShared: !!o.includeShared,

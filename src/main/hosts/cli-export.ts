@@ -51,7 +51,7 @@ export function addExportCommands(program: Command): void {
             wb,
             'export.start',
             {
-              by: await profileId(wb, o.as),
+              actorId: await profileId(wb, o.as),
               use: o.use,
               dir: resolve(dir),
               formats: list(o.formats),

@@ -85,7 +85,7 @@ export function addReviewCommands(program: Command): void {
           const r = await withWorkbench(g, false, (wb) =>
             call(wb, 'review.decide', {
               revisionId,
-              reviewerId: opts.reviewer,
+              actorId: opts.reviewer,
               verdict,
               comment: opts.comment,
             }),

@@ -26,16 +26,15 @@ export function annotateCalls(ctx: CallContext): CallTable<Calls> {
   return {
     'annotator.list': async () => listAnnotators(db),
     'annotator.create': async (input) => createAnnotator(db, input),
-    'queue.list': async ({ annotatorId, ...query }) =>
-      queuePage(db, { ...query, viewer: annotatorId ?? null }),
+    'queue.list': async ({ actorId, ...query }) =>
+      queuePage(db, { ...query, viewer: actorId ?? null }),
     'queue.facets': async () => queueFacets(db),
-    'utterance.get': async ({ id, annotatorId }) =>
-      utteranceDetail(db, id, undefined, annotatorId ?? null),
+    'utterance.get': async ({ id, actorId }) => utteranceDetail(db, id, undefined, actorId ?? null),
     'utterance.save': async (input) => {
       const saved = saveUtterance(db, input)
       ctx.changed([input.id])
       if (!input.draft) {
-        const { id: utteranceId, annotatorId: actorId } = input
+        const { id: utteranceId, actorId } = input
         await domain.publish('utterance.saved', { utteranceId, actorId, status: saved.status })
         if (saved.status === 'flagged') await domain.publish('utterance.flagged', { utteranceId })
       }

@@ -14,7 +14,7 @@ import { editableRow, requireBase, revisionInfo } from './editor'
 
 export interface SaveInput {
   id: number
-  annotatorId: number
+  actorId: number
   baseRevisionId: number | null
   hypothesisId: number | null
   text: string
@@ -74,12 +74,12 @@ export function saveUtterance(
   now = new Date().toISOString(),
 ): { revision: RevisionInfo | null; status: UtteranceStatus } {
   return db.transaction(() => {
-    const { row, annotator } = editableRow(db, input.id, input.annotatorId, now)
+    const { row, annotator } = editableRow(db, input.id, input.actorId, now)
     const text = storedTranscript(db, input.text)
     checkSpans(text, input.spans)
     requireOwnHypothesis(db, input)
 
-    const slot = claimSlot(db, input.id, input.annotatorId, now)
+    const slot = claimSlot(db, input.id, input.actorId, now)
     const head = slot.headId === null ? null : revisionInfo(db, slot.headId)
     requireBase(input.id, input.baseRevisionId, head)
 
@@ -88,7 +88,7 @@ export function saveUtterance(
           utteranceId: input.id,
           text,
           spans: input.spans,
-          source: { kind: 'annotator', annotatorId: input.annotatorId },
+          source: { kind: 'annotator', annotatorId: input.actorId },
           hypothesisId: input.hypothesisId,
           draft: input.draft || input.status !== 'corrected',
           createdAt: now,

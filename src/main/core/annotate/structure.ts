@@ -48,11 +48,11 @@ const setHypothesesAside =
 /** Moves an utterance's edges within its recording. */
 export function setBounds(
   db: Db,
-  input: { id: number; annotatorId: number; startSec: number; endSec: number },
+  input: { id: number; actorId: number; startSec: number; endSec: number },
   now = new Date().toISOString(),
 ): UtteranceDetail {
   db.transaction(() => {
-    const { row } = editableRow(db, input.id, input.annotatorId, now)
+    const { row } = editableRow(db, input.id, input.actorId, now)
     checkBounds(db, row, input.startSec, input.endSec, [row.id])
     db.prepare('UPDATE utterance SET start_sec = ?, end_sec = ? WHERE id = ?').run(
       input.startSec,
@@ -74,7 +74,7 @@ export function splitUtterance(
   db: Db,
   input: {
     id: number
-    annotatorId: number
+    actorId: number
     baseRevisionId: number | null
     atSec: number
     leftText: string
@@ -83,13 +83,13 @@ export function splitUtterance(
   now = new Date().toISOString(),
 ): { left: UtteranceDetail; right: UtteranceDetail } {
   const rightId = db.transaction(() => {
-    const { row } = editableRow(db, input.id, input.annotatorId, now)
+    const { row } = editableRow(db, input.id, input.actorId, now)
     if (input.atSec < row.start_sec + 0.05 || input.atSec > row.end_sec - 0.05)
       throw new SautiError(
         'validation',
         `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
       )
-    const head = headRevision(db, row.id, input.annotatorId)
+    const head = headRevision(db, row.id, input.actorId)
     requireBase(row.id, input.baseRevisionId, head)
     const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
     db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
@@ -107,7 +107,7 @@ export function splitUtterance(
         .run(row.recording_id, input.atSec, row.end_sec, row.speaker_id, row.language, status, now)
         .lastInsertRowid,
     )
-    const source = { kind: 'annotator' as const, annotatorId: input.annotatorId }
+    const source = { kind: 'annotator' as const, annotatorId: input.actorId }
     const left = storedTranscript(db, input.leftText)
     const rightText = storedTranscript(db, input.rightText)
     if (head !== null || left !== '')
@@ -117,8 +117,8 @@ export function splitUtterance(
     return right
   })()
   return {
-    left: utteranceDetail(db, input.id, now, input.annotatorId),
-    right: utteranceDetail(db, rightId, now, input.annotatorId),
+    left: utteranceDetail(db, input.id, now, input.actorId),
+    right: utteranceDetail(db, rightId, now, input.actorId),
   }
 }
 
@@ -128,11 +128,11 @@ export function splitUtterance(
  */
 export function mergeUtterances(
   db: Db,
-  input: { id: number; nextId: number; annotatorId: number; text: string },
+  input: { id: number; nextId: number; actorId: number; text: string },
   now = new Date().toISOString(),
 ): UtteranceDetail {
   db.transaction(() => {
-    const { row } = editableRow(db, input.id, input.annotatorId, now)
+    const { row } = editableRow(db, input.id, input.actorId, now)
     const next = utteranceRow(db, input.nextId)
     if (neighbour(db, row, 'next') !== next.id)
       throw new SautiError(
@@ -153,7 +153,7 @@ export function mergeUtterances(
     appendRevision(db, {
       utteranceId: row.id,
       text: storedTranscript(db, input.text),
-      source: { kind: 'annotator', annotatorId: input.annotatorId },
+      source: { kind: 'annotator', annotatorId: input.actorId },
       createdAt: now,
     })
   })()

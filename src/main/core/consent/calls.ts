@@ -31,22 +31,22 @@ export function consentCalls(ctx: CallContext): CallTable<Calls> {
   const changed = ctx.projectChanged
   return {
     'speaker.list': async () => listSpeakers(db),
-    'speaker.create': async ({ by, ...fields }) => {
-      actor(db, by)
+    'speaker.create': async ({ actorId, ...fields }) => {
+      actor(db, actorId)
       return createSpeaker(db, fields)
     },
-    'speaker.update': async ({ by, id, ...fields }) => {
-      actor(db, by)
+    'speaker.update': async ({ actorId, id, ...fields }) => {
+      actor(db, actorId)
       return updateSpeaker(db, id, fields)
     },
-    'speaker.merge': async ({ by, sourceId, targetId }) => {
-      requireLead(db, by, 'merge speakers')
+    'speaker.merge': async ({ actorId, sourceId, targetId }) => {
+      requireLead(db, actorId, 'merge speakers')
       const merged = mergeSpeakers(db, sourceId, targetId)
       changed(['recordings', 'utterances'])
       return merged
     },
-    'speaker.assign': async ({ by, speakerId, recordingIds, utteranceIds }) => {
-      requireLead(db, by, 'assign speakers')
+    'speaker.assign': async ({ actorId, speakerId, recordingIds, utteranceIds }) => {
+      requireLead(db, actorId, 'assign speakers')
       const assigned = assignSpeaker(db, speakerId, { recordingIds, utteranceIds })
       changed(['recordings', 'utterances'])
       return assigned

@@ -54,10 +54,10 @@ async function audioFiles(paths: ProjectPaths, r: RecordingRow, utteranceIds: nu
 export async function purgeSpeakerAudio(
   db: Db,
   paths: ProjectPaths,
-  input: { by: number; speakerId: number; reason: string; includeShared: boolean },
+  input: { actorId: number; speakerId: number; reason: string; includeShared: boolean },
   now = new Date().toISOString(),
 ): Promise<PurgeRecord> {
-  const lead = requireLead(db, input.by, "purge a speaker's audio")
+  const lead = requireLead(db, input.actorId, "purge a speaker's audio")
   const speaker = getSpeaker(db, input.speakerId)
   const recordings = db
     .prepare(

@@ -70,7 +70,7 @@ export function listConsent(
 }
 
 export interface GrantInput {
-  by: number
+  actorId: number
   speakerId: number
   scopes: ConsentScope[]
   grantedAt: string
@@ -89,7 +89,7 @@ export async function grantConsent(
   input: GrantInput,
   now = new Date().toISOString(),
 ): Promise<ConsentRecord[]> {
-  const lead = requireLead(db, input.by, 'record consent')
+  const lead = requireLead(db, input.actorId, 'record consent')
   const speaker = getSpeaker(db, input.speakerId)
   if (speaker.mergedInto !== null)
     throw new SautiError(
@@ -124,10 +124,10 @@ export async function grantConsent(
 /** Withdraws one scope or all, at once, recording who did it (docs/consent.md). */
 export function withdraw(
   db: Db,
-  input: { by: number; speakerId: number; scope: ConsentScope | 'all' },
+  input: { actorId: number; speakerId: number; scope: ConsentScope | 'all' },
   now = new Date().toISOString(),
 ): WithdrawalSummary {
-  const lead = requireLead(db, input.by, 'withdraw consent')
+  const lead = requireLead(db, input.actorId, 'withdraw consent')
   getSpeaker(db, input.speakerId)
   const result = withdrawConsent(db, input.speakerId, input.scope, now, lead.id)
   return {

@@ -9,7 +9,7 @@ export function exportCalls(ctx: CallContext): CallTable<'export.start'> {
   return {
     'export.start': async (request) => {
       // Refused before the job starts, so the caller hears it at once.
-      requireLead(db, request.by, 'export')
+      requireLead(db, request.actorId, 'export')
       await ExportDir.check(request.dir, paths.root)
       const jobId = ctx.jobs.start(
         'export',

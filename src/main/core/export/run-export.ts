@@ -22,7 +22,7 @@ import { selectForExport, withoutRecordings, type ExportFilter, type Selection }
 
 export interface ExportRequest extends ExportFilter {
   /** The acting profile; must be a lead. */
-  by: number
+  actorId: number
   use: ConsentScope
   dir: string
   formats: ExportFormat[]
@@ -64,7 +64,7 @@ export async function runExport(
   control: ExportControl = {},
 ): Promise<ExportSummary | null> {
   const { db, paths } = ctx
-  requireLead(db, request.by, 'export')
+  requireLead(db, request.actorId, 'export')
   const formats = [...new Set(request.formats)]
   if (request.audio === 'originals' && formats.some((f) => segmentOnly.includes(f)))
     throw new SautiError(
@@ -191,7 +191,7 @@ export async function runExport(
         )
         .run(
           request.use,
-          request.by,
+          request.actorId,
           out.target,
           JSON.stringify({
             formats,

@@ -12,7 +12,7 @@ export function languageCalls(ctx: CallContext): CallTable<Calls> {
       languageTokens(
         db,
         'utteranceId' in input
-          ? { utteranceId: input.utteranceId, viewerId: input.annotatorId ?? null }
+          ? { utteranceId: input.utteranceId, viewerId: input.actorId ?? null }
           : { text: input.text, spans: input.spans },
       ),
     'normalization.get': async () => projectRules(db),

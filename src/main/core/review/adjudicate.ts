@@ -170,7 +170,7 @@ export function resolveAdjudication(
   db: Db,
   input: {
     utteranceId: number
-    reviewerId: number
+    actorId: number
     aRevisionId: number
     bRevisionId: number
     choices: ColumnChoice[]
@@ -179,7 +179,7 @@ export function resolveAdjudication(
   now = new Date().toISOString(),
 ): AdjudicationResult {
   return db.transaction(() => {
-    requireReviewer(db, input.reviewerId)
+    requireReviewer(db, input.actorId)
     const view = adjudicationView(db, input.utteranceId, now)
     if (view.a.revisionId !== input.aRevisionId || view.b.revisionId !== input.bRevisionId)
       throw new SautiError(
@@ -200,7 +200,7 @@ export function resolveAdjudication(
       utteranceId: input.utteranceId,
       text,
       spans,
-      source: { kind: 'annotator', annotatorId: input.reviewerId },
+      source: { kind: 'annotator', annotatorId: input.actorId },
       mergeParentId,
       createdAt: now,
     })
@@ -208,7 +208,7 @@ export function resolveAdjudication(
       db,
       {
         revisionId: stored.id,
-        reviewerId: input.reviewerId,
+        actorId: input.actorId,
         verdict: 'approve',
         comment: input.comment,
       },

@@ -17,7 +17,7 @@ export function requireReviewer(db: Db, annotatorId: number): { id: number; name
 
 export function insertReview(
   db: Db,
-  input: { revisionId: number; reviewerId: number; verdict: 'approve' | 'reject'; comment: string },
+  input: { revisionId: number; actorId: number; verdict: 'approve' | 'reject'; comment: string },
   now: string,
 ): ReviewVerdict {
   const id = Number(
@@ -25,7 +25,7 @@ export function insertReview(
       .prepare(
         'INSERT INTO review (revision_id, reviewer_id, verdict, comment, created_at) VALUES (?, ?, ?, ?, ?)',
       )
-      .run(input.revisionId, input.reviewerId, input.verdict, input.comment, now).lastInsertRowid,
+      .run(input.revisionId, input.actorId, input.verdict, input.comment, now).lastInsertRowid,
   )
   return reviewVerdicts(db, [input.revisionId]).find((r) => r.id === id)!
 }

@@ -140,11 +140,11 @@ function refuseOpenDouble(db: Db, utteranceId: number): void {
  */
 export function decideRevision(
   db: Db,
-  input: { revisionId: number; reviewerId: number; verdict: 'approve' | 'reject'; comment: string },
+  input: { revisionId: number; actorId: number; verdict: 'approve' | 'reject'; comment: string },
   now = new Date().toISOString(),
 ): { review: ReviewVerdict; status: UtteranceStatus; utteranceId: number } {
   return db.transaction(() => {
-    requireReviewer(db, input.reviewerId)
+    requireReviewer(db, input.actorId)
     const revision = db
       .prepare('SELECT id, utterance_id, draft FROM revision WHERE id = ?')
       .get(input.revisionId) as { id: number; utterance_id: number; draft: number } | undefined
@@ -192,7 +192,7 @@ export function reviewerEdit(
   db: Db,
   input: {
     id: number
-    reviewerId: number
+    actorId: number
     baseRevisionId: number | null
     text: string
     spans: LanguageSpan[]
@@ -202,7 +202,7 @@ export function reviewerEdit(
   now = new Date().toISOString(),
 ): { revision: RevisionInfo; review: ReviewVerdict | null; status: UtteranceStatus } {
   return db.transaction(() => {
-    requireReviewer(db, input.reviewerId)
+    requireReviewer(db, input.actorId)
     utteranceDetail(db, input.id, now)
     refuseOpenDouble(db, input.id)
     const head = db
@@ -219,7 +219,7 @@ export function reviewerEdit(
       utteranceId: input.id,
       text,
       spans: input.spans,
-      source: { kind: 'annotator', annotatorId: input.reviewerId },
+      source: { kind: 'annotator', annotatorId: input.actorId },
       createdAt: now,
     })
     const review = input.approve
@@ -227,7 +227,7 @@ export function reviewerEdit(
           db,
           {
             revisionId: stored.id,
-            reviewerId: input.reviewerId,
+            actorId: input.actorId,
             verdict: 'approve',
             comment: input.comment,
           },
@@ -239,9 +239,7 @@ export function reviewerEdit(
       status,
       input.id,
     )
-    const reviewer = db
-      .prepare('SELECT name FROM annotator WHERE id = ?')
-      .get(input.reviewerId) as {
+    const reviewer = db.prepare('SELECT name FROM annotator WHERE id = ?').get(input.actorId) as {
       name: string
     }
     return {

@@ -97,7 +97,7 @@ export const useEditorStore = defineStore('editor', () => {
   /** The utterance as the current profile may see it (blind double annotation hides the other's version). */
   function getDetail(id: number): Promise<UtteranceDetail> {
     const who = annotator.current
-    return client.call('utterance.get', who ? { id, annotatorId: who.id } : { id })
+    return client.call('utterance.get', who ? { id, actorId: who.id } : { id })
   }
 
   function prefetch(id: number | undefined): void {
@@ -203,7 +203,7 @@ export const useEditorStore = defineStore('editor', () => {
       try {
         const saved = await client.call('utterance.save', {
           id: current.utterance.id,
-          annotatorId: who.id,
+          actorId: who.id,
           baseRevisionId: baseRevisionId.value,
           hypothesisId: snapshot.hypothesisId,
           text: snapshot.text,

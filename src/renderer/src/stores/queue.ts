@@ -40,7 +40,7 @@ export const useQueueStore = defineStore('queue', () => {
       // The counts belong to the snapshot: its first page brings them.
       counts: offset === 0,
       // Blind double annotation: each annotator sees only their own version in the list.
-      ...(annotator.current ? { annotatorId: annotator.current.id } : {}),
+      ...(annotator.current ? { actorId: annotator.current.id } : {}),
     }
   }
 

@@ -88,7 +88,7 @@ export const useReviewStore = defineStore('review', () => {
       const who = annotator.current
       const [h, d] = await Promise.all([
         client.call('review.history', { id }),
-        client.call('utterance.get', who ? { id, annotatorId: who.id } : { id }),
+        client.call('utterance.get', who ? { id, actorId: who.id } : { id }),
       ])
       if (ticket !== openTicket) return false
       const double = h.doubleAnnotation
@@ -133,7 +133,7 @@ export const useReviewStore = defineStore('review', () => {
     if (!revision) throw new Error('there is no finished revision to review')
     await client.call('review.decide', {
       revisionId: revision.id,
-      reviewerId: who(),
+      actorId: who(),
       verdict,
       comment,
     })
@@ -144,7 +144,7 @@ export const useReviewStore = defineStore('review', () => {
     if (!h) return
     await client.call('review.edit', {
       id: h.utteranceId,
-      reviewerId: who(),
+      actorId: who(),
       baseRevisionId: headRevision.value?.id ?? null,
       text,
       spans,
@@ -158,7 +158,7 @@ export const useReviewStore = defineStore('review', () => {
     if (!view) throw new Error('no adjudication is open')
     const result = await client.call('adjudication.resolve', {
       id: view.utteranceId,
-      reviewerId: who(),
+      actorId: who(),
       aRevisionId: view.a.revisionId,
       bRevisionId: view.b.revisionId,
       choices,

@@ -13,13 +13,13 @@ import { useClient } from '../composables/useClient'
 import { useAnnotatorStore } from './annotator'
 import { useJobsStore } from './jobs'
 
-export type SpeakerFields = Omit<CallInput<'speaker.create'>, 'by'>
-export type GrantInput = Omit<CallInput<'consent.grant'>, 'by' | 'speakerId'>
-export type ExportInput = Omit<CallInput<'export.start'>, 'by'>
+export type SpeakerFields = Omit<CallInput<'speaker.create'>, 'actorId'>
+export type GrantInput = Omit<CallInput<'consent.grant'>, 'actorId' | 'speakerId'>
+export type ExportInput = Omit<CallInput<'export.start'>, 'actorId'>
 
 /**
  * The speaker registry and the selected speaker's consent records. Every change names the
- * profile in use as `by`; the core decides whether that profile may make it (a lead for consent,
+ * profile in use as `actorId`; the core decides whether that profile may make it (a lead for consent,
  * merges, assignments and exports), so a refusal comes back as a `forbidden` CallError.
  */
 export const useSpeakersStore = defineStore('speakers', () => {
@@ -87,20 +87,20 @@ export const useSpeakersStore = defineStore('speakers', () => {
   }
 
   async function create(fields: SpeakerFields): Promise<Speaker> {
-    const speaker = await client.call('speaker.create', { by: by(), ...fields })
+    const speaker = await client.call('speaker.create', { actorId: by(), ...fields })
     await load()
     await select(speaker.id)
     return speaker
   }
 
   async function update(id: number, fields: Partial<SpeakerFields>): Promise<Speaker> {
-    const speaker = await client.call('speaker.update', { by: by(), id, ...fields })
+    const speaker = await client.call('speaker.update', { actorId: by(), id, ...fields })
     await load()
     return speaker
   }
 
   async function merge(sourceId: number, targetId: number): Promise<Speaker> {
-    const target = await client.call('speaker.merge', { by: by(), sourceId, targetId })
+    const target = await client.call('speaker.merge', { actorId: by(), sourceId, targetId })
     await load()
     await select(target.id)
     return target
@@ -110,13 +110,13 @@ export const useSpeakersStore = defineStore('speakers', () => {
     speakerId: number,
     recordingIds: number[],
   ): Promise<{ recordings: number; utterances: number }> {
-    const result = await client.call('speaker.assign', { by: by(), speakerId, recordingIds })
+    const result = await client.call('speaker.assign', { actorId: by(), speakerId, recordingIds })
     await load()
     return result
   }
 
   async function grant(speakerId: number, input: GrantInput): Promise<ConsentRecord[]> {
-    const granted = await client.call('consent.grant', { by: by(), speakerId, ...input })
+    const granted = await client.call('consent.grant', { actorId: by(), speakerId, ...input })
     await load()
     return granted
   }
@@ -125,7 +125,7 @@ export const useSpeakersStore = defineStore('speakers', () => {
     speakerId: number,
     scope: ConsentScope | 'all',
   ): Promise<WithdrawalSummary> {
-    const summary = await client.call('consent.withdraw', { by: by(), speakerId, scope })
+    const summary = await client.call('consent.withdraw', { actorId: by(), speakerId, scope })
     await load()
     return summary
   }
@@ -136,7 +136,7 @@ export const useSpeakersStore = defineStore('speakers', () => {
     includeShared: boolean,
   ): Promise<PurgeRecord> {
     const record = await client.call('consent.purge', {
-      by: by(),
+      actorId: by(),
       speakerId,
       reason,
       includeShared,
@@ -147,7 +147,7 @@ export const useSpeakersStore = defineStore('speakers', () => {
 
   /** Starts an export job and shows it in the status bar at once. */
   async function startExport(input: ExportInput): Promise<string> {
-    const { jobId } = await client.call('export.start', { by: by(), ...input })
+    const { jobId } = await client.call('export.start', { actorId: by(), ...input })
     jobs.track(jobId, 'export', input.dir)
     return jobId
   }

@@ -60,7 +60,7 @@ export function useStructureEdits(options: {
     await guarded(async () => {
       await client.call('utterance.setBounds', {
         id: t.d.utterance.id,
-        annotatorId: t.who.id,
+        actorId: t.who.id,
         startSec,
         endSec,
       })
@@ -77,7 +77,7 @@ export function useStructureEdits(options: {
     await guarded(async () => {
       await client.call('utterance.split', {
         id: t.d.utterance.id,
-        annotatorId: t.who.id,
+        actorId: t.who.id,
         baseRevisionId: editor.baseRevisionId,
         atSec: at,
         leftText,
@@ -99,7 +99,7 @@ export function useStructureEdits(options: {
       await client.call('utterance.merge', {
         id: t.d.utterance.id,
         nextId: next.utterance.id,
-        annotatorId: t.who.id,
+        actorId: t.who.id,
         text: `${editor.state.text} ${nextText}`.trim(),
       })
       await reshow(t.d.recording.id)
