@@ -227,16 +227,18 @@ export function utteranceDetail(
 }
 
 /**
- * Refuses a write made on top of a revision that is no longer the newest the writer sees:
- * another window (or person) saved in between, and silently writing over them would lose their
- * work.
+ * The revision a write sits on, `headId` (the newest the writer sees), refusing a write made on
+ * top of another one: another window (or person) saved in between, and silently writing over
+ * them would lose their work.
  */
 export function requireBase(
+  db: Db,
   utteranceId: number,
   baseRevisionId: number | null,
-  head: RevisionInfo | null,
-): void {
-  if ((head?.id ?? null) === baseRevisionId) return
+  headId: number | null,
+): RevisionInfo | null {
+  const head = headId === null ? null : revisionInfo(db, headId)
+  if (headId === baseRevisionId) return head
   const who = head?.annotator ?? head?.sourceKind ?? 'someone'
   throw new SautiError(
     'conflict',

@@ -7,7 +7,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { leaveRanking } from '../adapt/acquisition'
 import type { Db } from '../db/connection'
-import { checkSpans, storedTranscript } from '../language/transcript'
+import { storedTranscript } from '../language/rules'
 import { appendRevision } from '../provenance/revisions'
 import { claimSlot, recordVersion } from '../review/blind'
 import { editableRow, requireBase, revisionInfo } from './editor'
@@ -75,13 +75,11 @@ export function saveUtterance(
 ): { revision: RevisionInfo | null; status: UtteranceStatus } {
   return db.transaction(() => {
     const { row, annotator } = editableRow(db, input.id, input.actorId, now)
-    const text = storedTranscript(db, input.text)
-    checkSpans(text, input.spans)
+    const text = storedTranscript(db, input.text, input.spans)
     requireOwnHypothesis(db, input)
 
     const slot = claimSlot(db, input.id, input.actorId, now)
-    const head = slot.headId === null ? null : revisionInfo(db, slot.headId)
-    requireBase(input.id, input.baseRevisionId, head)
+    const head = requireBase(db, input.id, input.baseRevisionId, slot.headId)
 
     const stored = appends(input, text, head, annotator)
       ? appendRevision(db, {

@@ -1,7 +1,7 @@
 import type { UtteranceDetail, UtteranceStatus } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
-import { storedTranscript } from '../language/transcript'
+import { storedTranscript } from '../language/rules'
 import { appendRevision } from '../provenance/revisions'
 import {
   editableRow,
@@ -89,8 +89,8 @@ export function splitUtterance(
         'validation',
         `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
       )
-    const head = headRevision(db, row.id, input.actorId)
-    requireBase(row.id, input.baseRevisionId, head)
+    const seen = headRevision(db, row.id, input.actorId)
+    const head = requireBase(db, row.id, input.baseRevisionId, seen?.id ?? null)
     const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
     db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
       input.atSec,

@@ -3,6 +3,8 @@ import {
   scoringDefaults,
   type NormalizationRules,
 } from '../../../shared/text/normalize'
+import type { LanguageSpan } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
 import { unifyNukta } from '../../../shared/text/letter-variants'
 import type { Db } from '../db/connection'
 
@@ -49,4 +51,27 @@ export function normalizeForStorage(text: string, rules: NormalizationRules): st
 function dropEdgeJoiners(word: string): string {
   const inner = word.replace(/^[\u200c\u200d]+|[\u200c\u200d]+$/gu, '')
   return inner === '' ? word : inner
+}
+
+/**
+ * A transcript as a person's write stores it: trimmed, runs of white space as one space, the
+ * project's storage normalisation (above), and its language spans checked against its words
+ * (inside the text, not overlapping). Every write of typed text goes through this (save, split,
+ * merge, a reviewer's edit), so the same words are stored the same way.
+ */
+export function storedTranscript(db: Db, typed: string, spans: LanguageSpan[] = []): string {
+  const text = normalizeForStorage(typed.trim().replace(/\s+/gu, ' '), projectRules(db))
+  const words = text.split(' ').filter(Boolean).length
+  const sorted = [...spans].sort((a, b) => a.start - b.start)
+  sorted.forEach((s, i) => {
+    if (s.end > words)
+      throw new SautiError(
+        'validation',
+        `a language span ends at word ${s.end}, but the text has ${words} words`,
+      )
+    const next = sorted[i + 1]
+    if (next && next.start < s.end)
+      throw new SautiError('validation', `language spans overlap at word ${next.start}`)
+  })
+  return text
 }

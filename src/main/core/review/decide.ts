@@ -10,7 +10,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { utteranceDetail } from '../annotate/editor'
 import type { Db } from '../db/connection'
-import { checkSpans, storedTranscript } from '../language/transcript'
+import { storedTranscript } from '../language/rules'
 import { wordScripts } from '../language/tokens'
 import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
 import { openDouble } from './blind'
@@ -213,8 +213,7 @@ export function reviewerEdit(
         'conflict',
         `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
       )
-    const text = storedTranscript(db, input.text)
-    checkSpans(text, input.spans)
+    const text = storedTranscript(db, input.text, input.spans)
     const stored = appendRevision(db, {
       utteranceId: input.id,
       text,
