@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { saveUtterance } from '../../src/main/core/annotate/editor'
 import { pageQuery } from '../../src/main/core/annotate/queue'
-import { saveUtterance } from '../../src/main/core/annotate/save'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { Method } from '../../src/shared/contract'

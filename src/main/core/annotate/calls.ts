@@ -1,7 +1,6 @@
 import type { CallContext, CallTable } from '../call-context'
 import { createAnnotator, listAnnotators } from './annotators'
-import { utteranceDetail } from './editor'
-import { saveUtterance } from './save'
+import { saveUtterance, utteranceDetail } from './editor'
 import { mergeUtterances, setBounds, splitUtterance } from './structure'
 import { queueFacets, queuePage } from './queue'
 
