@@ -83,46 +83,75 @@ export interface LabelledUtterance {
   split: Split
 }
 
+/** The columns every row of the training pool has: its audio, its speaker, their split. */
+interface PoolRow {
+  id: number
+  speaker_id: number
+  sha256: string
+  start_sec: number
+  end_sec: number
+  split: Split
+}
+
+/**
+ * The training pool's rows with `columns` more, `where` they hold: utterances (alias `u`) of
+ * speakers with a split whose model-training consent holds at `now`, in recordings whose audio
+ * is still here, the newest non-draft revision joined as `v` when `withRevision`.
+ */
+function poolRows<R>(
+  db: Db,
+  now: string,
+  columns: string,
+  where: string,
+  withRevision = false,
+): (PoolRow & R)[] {
+  const training = consentedSpeakers('model_training', now)
+  return db
+    .prepare(
+      `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, ss.split, ${columns}
+       FROM utterance u
+       JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
+       JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
+       ${withRevision ? 'JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)' : ''}
+       WHERE u.merged_into IS NULL AND ${where} AND u.speaker_id IN (${training.sql})
+       ORDER BY u.id`,
+    )
+    .all(training.params) as (PoolRow & R)[]
+}
+
+function poolFields(
+  r: PoolRow,
+): Pick<
+  LabelledUtterance,
+  'utteranceId' | 'speakerId' | 'recordingSha256' | 'startSec' | 'endSec' | 'split'
+> {
+  return {
+    utteranceId: r.id,
+    speakerId: r.speaker_id,
+    recordingSha256: r.sha256,
+    startSec: r.start_sec,
+    endSec: r.end_sec,
+    split: r.split,
+  }
+}
+
 /**
  * What training may use at `now`: each utterance's newest transcript written by a person or
  * imported (never a model's, never a draft), from speakers whose model-training consent holds
  * and who have a split. Flagged, skipped and merged utterances are left out.
  */
 export function labelledUtterances(db: Db, now = new Date().toISOString()): LabelledUtterance[] {
-  const training = consentedSpeakers('model_training', now)
-  const rows = db
-    .prepare(
-      `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, v.id AS revision_id, v.text, v.source_kind, ss.split
-       FROM utterance u
-       JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
-       JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
-       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
-       WHERE u.merged_into IS NULL AND u.status NOT IN ('flagged', 'skipped')
-         AND v.source_kind IN ('annotator', 'import')
-         AND u.speaker_id IN (${training.sql})
-       ORDER BY u.id`,
-    )
-    .all(training.params) as {
-    id: number
-    speaker_id: number
-    sha256: string
-    start_sec: number
-    end_sec: number
-    revision_id: number
-    text: string
-    source_kind: 'annotator' | 'import'
-    split: Split
-  }[]
-  return rows.map((r) => ({
-    utteranceId: r.id,
-    speakerId: r.speaker_id,
-    recordingSha256: r.sha256,
-    startSec: r.start_sec,
-    endSec: r.end_sec,
+  return poolRows<{ revision_id: number; text: string; source_kind: 'annotator' | 'import' }>(
+    db,
+    now,
+    'v.id AS revision_id, v.text, v.source_kind',
+    "u.status NOT IN ('flagged', 'skipped') AND v.source_kind IN ('annotator', 'import')",
+    true,
+  ).map((r) => ({
+    ...poolFields(r),
     revisionId: r.revision_id,
     text: r.text,
     source: r.source_kind,
-    split: r.split,
   }))
 }
 
@@ -134,41 +163,13 @@ export function labelledUtterances(db: Db, now = new Date().toISOString()): Labe
 export function flaggedUtterances(
   db: Db,
   now = new Date().toISOString(),
-): (Pick<
-  LabelledUtterance,
-  'utteranceId' | 'speakerId' | 'recordingSha256' | 'startSec' | 'endSec' | 'split'
-> & {
-  reason: string | null
-})[] {
-  const training = consentedSpeakers('model_training', now)
-  const rows = db
-    .prepare(
-      `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, u.flag_reason, ss.split
-       FROM utterance u
-       JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
-       JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
-       WHERE u.merged_into IS NULL AND u.status = 'flagged'
-         AND u.speaker_id IN (${training.sql})
-       ORDER BY u.id`,
-    )
-    .all(training.params) as {
-    id: number
-    speaker_id: number
-    sha256: string
-    start_sec: number
-    end_sec: number
-    flag_reason: string | null
-    split: Split
-  }[]
-  return rows.map((r) => ({
-    utteranceId: r.id,
-    speakerId: r.speaker_id,
-    recordingSha256: r.sha256,
-    startSec: r.start_sec,
-    endSec: r.end_sec,
-    split: r.split,
-    reason: r.flag_reason,
-  }))
+): (ReturnType<typeof poolFields> & { reason: string | null })[] {
+  return poolRows<{ flag_reason: string | null }>(
+    db,
+    now,
+    'u.flag_reason',
+    "u.status = 'flagged'",
+  ).map((r) => ({ ...poolFields(r), reason: r.flag_reason }))
 }
 
 /** Labelled utterances that training leaves out because their speaker's consent does not cover it. */
