@@ -5,9 +5,10 @@ import type {
   RevisionInfo,
   UtteranceDetail,
   UtteranceStatus,
-  WordTiming,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { checkLanguageSpans } from '../../../shared/text/language-spans'
+import { parseWordTimes } from '../../../shared/word-time'
 import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision, type StoredRevision } from '../provenance/revisions'
@@ -149,9 +150,7 @@ function currentHypotheses(db: Db, hypothesisId: number | null): Hypothesis[] {
     text: r.text,
     confidence: r.confidence,
     wordConfidences: JSON.parse(r.word_confidences) as number[],
-    wordTimes: (JSON.parse(r.word_times) as { start: number; end: number }[]).map(
-      (t): WordTiming => ({ startSec: t.start, endSec: t.end }),
-    ),
+    wordTimes: parseWordTimes(r.word_times),
     modelName: r.model_name,
   }))
 }
@@ -206,25 +205,6 @@ export function utteranceDetail(
   }
 }
 
-export function wordsOf(text: string): string[] {
-  return text.split(/\s+/u).filter(Boolean)
-}
-
-function checkSpans(text: string, spans: LanguageSpan[]): void {
-  const words = wordsOf(text).length
-  const sorted = [...spans].sort((a, b) => a.start - b.start)
-  sorted.forEach((s, i) => {
-    if (s.end > words)
-      throw new SautiError(
-        'validation',
-        `a language span ends at word ${s.end}, but the text has ${words} words`,
-      )
-    const next = sorted[i + 1]
-    if (next && next.start < s.end)
-      throw new SautiError('validation', `language spans overlap at word ${next.start}`)
-  })
-}
-
 function sameSpans(a: LanguageSpan[], b: LanguageSpan[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
@@ -276,7 +256,7 @@ export function saveUtterance(
   return db.transaction(() => {
     const row = editableRow(db, input.id, input.annotatorId, now)
     const text = normalizeForStorage(input.text.trim().replace(/\s+/gu, ' '), projectRules(db))
-    checkSpans(text, input.spans)
+    checkLanguageSpans(text, input.spans)
     if (input.hypothesisId !== null) {
       const ok = db
         .prepare('SELECT 1 FROM hypothesis WHERE id = ? AND utterance_id = ?')

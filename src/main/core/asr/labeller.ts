@@ -6,6 +6,7 @@ import type {
   LabelSummary,
   ProviderAttempt,
 } from '../../../shared/domain'
+import { serialiseWordTimes } from '../../../shared/word-time'
 import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { Db } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
@@ -183,15 +184,8 @@ export function resultStore(
           h.text,
           h.logProb,
           h.confidence,
-          JSON.stringify(h.words.map((w) => w.confidence)),
-          JSON.stringify(
-            h.words.map((w) => ({
-              word: w.word,
-              start: w.startSec,
-              end: w.endSec,
-              score: w.alignmentScore,
-            })),
-          ),
+          JSON.stringify(h.words.map((w) => w.confidence ?? null)),
+          serialiseWordTimes(h.words),
           now,
         )
       }

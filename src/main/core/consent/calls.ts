@@ -7,7 +7,7 @@ import { ExportDir } from '../export/export-dir'
 import { runExport } from '../export/run-export'
 import type { Jobs } from '../jobs'
 import type { ProjectPaths } from '../project/paths'
-import { auditLog, utteranceHistory, verifyProject } from '../provenance/audit'
+import { auditLog, revisionHistory, verifyProject } from '../provenance/audit'
 import { purgeSpeakerAudio, listPurges } from './purge'
 import { grantConsent, listConsent, withdraw } from './records'
 import {
@@ -97,7 +97,7 @@ export function stewardshipCalls(ctx: StewardshipContext): {
     'consent.purges': async () => listPurges(db),
     'audit.verify': async () => verifyProject(db),
     'audit.log': async (input) => auditLog(db, input),
-    'utterance.history': async ({ id }) => utteranceHistory(db, id),
+    'utterance.history': async ({ id }) => revisionHistory(db, id),
     'export.start': async (request) => {
       // Refused before the job starts, so the caller hears it at once.
       requireLead(db, request.by, 'export')

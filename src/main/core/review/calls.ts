@@ -7,7 +7,7 @@ import { projectRules, updateProjectRules } from '../language/rules'
 import { projectReport } from '../report/build'
 import { adjudicationView, resolveAdjudication } from './adjudicate'
 import { agreementReport } from './agreement'
-import { decideRevision, reviewerEdit, utteranceHistory } from './decide'
+import { decideRevision, reviewHistory, reviewerEdit } from './decide'
 import { reviewQueue } from './queue'
 import { reviewSettings, updateReviewSettings } from './settings'
 
@@ -54,7 +54,7 @@ export function reviewCalls(ctx: {
     'review.settings': async () => reviewSettings(db),
     'review.updateSettings': async (patch) => updateReviewSettings(db, patch),
     'review.queue': async (query) => reviewQueue(db, query),
-    'review.history': async ({ id }) => utteranceHistory(db, id),
+    'review.history': async ({ id }) => reviewHistory(db, id),
     'review.decide': async (input) => {
       const decided = decideRevision(db, input)
       const row = db

@@ -1,4 +1,4 @@
-import type { LanguageSpan, ReviewVerdict } from '../../../shared/domain'
+import type { ReviewVerdict } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { Db } from '../db/connection'
 
@@ -54,22 +54,6 @@ export function reviewVerdicts(db: Db, revisionIds: number[]): ReviewVerdict[] {
     comment: r.comment,
     createdAt: r.created_at,
   }))
-}
-
-/** Spans must lie inside the text and not overlap (as the annotator's editor requires). */
-export function checkSpans(text: string, spans: LanguageSpan[]): void {
-  const words = text.split(/\s+/u).filter(Boolean).length
-  const sorted = [...spans].sort((a, b) => a.start - b.start)
-  sorted.forEach((s, i) => {
-    if (s.end > words)
-      throw new SautiError(
-        'validation',
-        `a language span ends at word ${s.end}, but the text has ${words} words`,
-      )
-    const next = sorted[i + 1]
-    if (next && next.start < s.end)
-      throw new SautiError('validation', `language spans overlap at word ${next.start}`)
-  })
 }
 
 /** Back to the annotators: pseudo-labelled if a model has labelled it, else new. */

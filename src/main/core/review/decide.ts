@@ -8,13 +8,14 @@ import type {
   UtteranceStatus,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { checkLanguageSpans } from '../../../shared/text/language-spans'
 import { utteranceDetail } from '../annotate/editor'
 import type { Db } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
 import { wordScripts } from '../language/tokens'
 import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
 import { openDouble } from './blind'
-import { checkSpans, insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
+import { insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
 
 interface UtteranceRow {
   id: number
@@ -42,7 +43,7 @@ function utteranceRow(db: Db, id: number): UtteranceRow {
 }
 
 /** Everything a reviewer sees of an utterance: every revision, who made it, its reviews, the chain. */
-export function utteranceHistory(
+export function reviewHistory(
   db: Db,
   id: number,
   now = new Date().toISOString(),
@@ -214,7 +215,7 @@ export function reviewerEdit(
         `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
       )
     const text = normalizeForStorage(input.text.trim().replace(/\s+/gu, ' '), projectRules(db))
-    checkSpans(text, input.spans)
+    checkLanguageSpans(text, input.spans)
     const stored = appendRevision(db, {
       utteranceId: input.id,
       text,
