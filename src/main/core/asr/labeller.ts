@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/domain'
 import { serialiseWordTimes } from '../../../shared/word-time'
 import { hiddenCacheDir } from '../adapt/hidden-cache'
-import type { Db } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
@@ -352,7 +352,7 @@ export async function labelProject(
 }
 
 /** Where the project's latest labelling run ran, and why not elsewhere; null before the first. */
-export function latestInference(db: Db): InferenceStatus | null {
+export function latestInference(db: ReadDb): InferenceStatus | null {
   const run = db
     .prepare(
       `SELECT m.name, r.provider, r.provider_attempts, r.finished_at FROM label_run r JOIN model m ON m.id = r.model_id

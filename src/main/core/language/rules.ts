@@ -4,7 +4,7 @@ import {
   type NormalizationRules,
 } from '../../../shared/text/normalize'
 import { unifyNukta } from '../../../shared/text/letter-variants'
-import type { Db } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 
 const KEY = 'normalization'
 
@@ -13,7 +13,7 @@ const KEY = 'normalization'
  * through the shared schema: a missing rule takes its scoring default. A value that no longer
  * parses (written by a newer Sauti) falls back to the defaults rather than breaking scoring.
  */
-export function projectRules(db: Db): NormalizationRules {
+export function projectRules(db: ReadDb): NormalizationRules {
   const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(KEY) as
     { value: string } | undefined
   if (!row) return { ...scoringDefaults }
