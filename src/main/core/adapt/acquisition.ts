@@ -1,4 +1,4 @@
-import type { WriteDb, OpenDatabaseOptions, ReadDb } from '../db/connection'
+import type { Db, OpenDatabaseOptions, ReadDb } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 import { kCenter } from './clusters'
 import { hybrid, uncertainty } from './hybrid'
@@ -196,7 +196,7 @@ export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[]
 }
 
 /** Stores a ranking as every pool utterance's priority and reason, in one transaction. */
-export function writePriorities(db: WriteDb, ranked: Ranked[]): number {
+export function writePriorities(db: Db, ranked: Ranked[]): number {
   // Ranked on a snapshot: what was transcribed since then keeps no priority.
   const set = db.prepare(
     `UPDATE utterance SET priority = ?, priority_reason = ? WHERE id = ?
@@ -216,7 +216,7 @@ export async function reprioritise(
   workers: {
     rank(dbPath: string, db: OpenDatabaseOptions, strategy: AcquisitionStrategy): Promise<Ranked[]>
   },
-  db: WriteDb,
+  db: Db,
   dbPath: string,
   dbOptions: OpenDatabaseOptions,
   strategy: AcquisitionStrategy,

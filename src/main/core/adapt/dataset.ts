@@ -1,4 +1,4 @@
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 import { consentedSpeakers } from '../annotate/consent'
 
 export type Split = 'train' | 'dev' | 'test'
@@ -13,7 +13,7 @@ export const splitTargets: Record<Split, number> = { train: 0.7, dev: 0.15, test
  * consent to model training are assigned; utterance.split mirrors the speaker's split.
  */
 export function assignSplits(
-  db: WriteDb,
+  db: Db,
   now = new Date().toISOString(),
   /**
    * Exports name the speakers they contain (already filtered by the export's own consent scope),
@@ -87,10 +87,7 @@ export interface LabelledUtterance {
  * imported (never a model's, never a draft), from speakers whose model-training consent holds
  * and who have a split. Flagged, skipped and merged utterances are left out.
  */
-export function labelledUtterances(
-  db: WriteDb,
-  now = new Date().toISOString(),
-): LabelledUtterance[] {
+export function labelledUtterances(db: Db, now = new Date().toISOString()): LabelledUtterance[] {
   const rows = db
     .prepare(
       `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, v.id AS revision_id, v.text, v.source_kind, ss.split
@@ -133,7 +130,7 @@ export function labelledUtterances(
  * uses them; the simulation counts the time spent listening to them (simulation.ts).
  */
 export function flaggedUtterances(
-  db: WriteDb,
+  db: Db,
   now = new Date().toISOString(),
 ): (Pick<
   LabelledUtterance,
@@ -172,10 +169,7 @@ export function flaggedUtterances(
 }
 
 /** Labelled utterances that training leaves out because their speaker's consent does not cover it. */
-export function labelledWithoutTrainingConsent(
-  db: WriteDb,
-  now = new Date().toISOString(),
-): number {
+export function labelledWithoutTrainingConsent(db: Db, now = new Date().toISOString()): number {
   return (
     db
       .prepare(
@@ -193,7 +187,7 @@ export function labelledWithoutTrainingConsent(
  * granted when and until when. Stored with the checkpoint.
  */
 export function trainingConsentSnapshot(
-  db: WriteDb,
+  db: Db,
   speakerIds: number[],
   now: string,
 ): { at: string; scope: 'model_training'; speakers: Record<string, unknown>[] } {

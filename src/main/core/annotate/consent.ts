@@ -1,6 +1,6 @@
 import type { ConsentState } from '../../../shared/domain'
 import { consentScopes, type ConsentScope } from '../consent/speakers'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 
 /**
  * Speakers whose consent to `scope` holds at `now`: granted, not yet expired, not withdrawn.
@@ -19,7 +19,7 @@ export function consentedSpeakers(scope: ConsentScope): string {
 export const consentedToAnnotation = consentedSpeakers('annotation')
 
 /** What the consent records of one speaker say about annotation at `now`. */
-export function annotationConsent(db: WriteDb, speakerId: number, now: string): ConsentState {
+export function annotationConsent(db: Db, speakerId: number, now: string): ConsentState {
   const rows = db
     .prepare(
       `SELECT granted_at, expires_at, withdrawn_at FROM consent

@@ -9,7 +9,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { checkLanguageSpans } from '../../../shared/text/language-spans'
 import { parseWordTimes } from '../../../shared/word-time'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision, type StoredRevision } from '../provenance/revisions'
 import { normalizeForStorage, projectRules } from '../language/rules'
@@ -25,7 +25,7 @@ interface UtteranceRow extends UtteranceBaseRow {
   merged_into: number | null
 }
 
-function utteranceRow(db: WriteDb, id: number): UtteranceRow {
+function utteranceRow(db: Db, id: number): UtteranceRow {
   const row = db
     .prepare(
       `SELECT u.id, u.recording_id, r.original_name, r.duration_sec, u.start_sec, u.end_sec, u.speaker_id,
@@ -48,7 +48,7 @@ function utteranceRow(db: WriteDb, id: number): UtteranceRow {
 }
 
 /** Only speakers who consented to annotation are served to annotators. */
-function requireConsent(db: WriteDb, row: UtteranceRow, now: string): void {
+function requireConsent(db: Db, row: UtteranceRow, now: string): void {
   const state = row.speaker_id === null ? 'none' : annotationConsent(db, row.speaker_id, now)
   if (state === 'granted') return
   const who = row.speaker_code ? `speaker ${row.speaker_code}` : 'its speaker (unknown)'
@@ -59,13 +59,13 @@ function requireConsent(db: WriteDb, row: UtteranceRow, now: string): void {
   )
 }
 
-function requireAnnotator(db: WriteDb, annotatorId: number): void {
+function requireAnnotator(db: Db, annotatorId: number): void {
   if (!db.prepare('SELECT 1 FROM annotator WHERE id = ?').get(annotatorId))
     throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
 }
 
 /** An utterance an annotator may change: it exists, is not merged away, and its speaker consented. */
-function editableRow(db: WriteDb, id: number, annotatorId: number, now: string): UtteranceRow {
+function editableRow(db: Db, id: number, annotatorId: number, now: string): UtteranceRow {
   const row = utteranceRow(db, id)
   requireConsent(db, row, now)
   requireAnnotator(db, annotatorId)
@@ -105,7 +105,7 @@ function toRevisionInfo(r: RevisionRow): RevisionInfo {
  * the other annotator's version is left out (docs/review.md).
  */
 export function headRevision(
-  db: WriteDb,
+  db: Db,
   utteranceId: number,
   viewerId: number | null = null,
 ): RevisionInfo | null {
@@ -117,7 +117,7 @@ export function headRevision(
   return row ? toRevisionInfo(row) : null
 }
 
-function revisionInfo(db: WriteDb, id: number): RevisionInfo {
+function revisionInfo(db: Db, id: number): RevisionInfo {
   return toRevisionInfo(db.prepare(`${revisionSelect} WHERE v.id = ?`).get(id) as RevisionRow)
 }
 
@@ -132,7 +132,7 @@ interface HypothesisRow {
 }
 
 /** The N-best of the model that made the utterance's current best hypothesis. */
-function currentHypotheses(db: WriteDb, hypothesisId: number | null): Hypothesis[] {
+function currentHypotheses(db: Db, hypothesisId: number | null): Hypothesis[] {
   if (hypothesisId === null) return []
   const rows = db
     .prepare(
@@ -155,7 +155,7 @@ function currentHypotheses(db: WriteDb, hypothesisId: number | null): Hypothesis
   }))
 }
 
-function neighbour(db: WriteDb, row: UtteranceRow, direction: 'previous' | 'next'): number | null {
+function neighbour(db: Db, row: UtteranceRow, direction: 'previous' | 'next'): number | null {
   const sql =
     direction === 'next'
       ? `SELECT id FROM utterance WHERE recording_id = ? AND merged_into IS NULL AND start_sec > ?
@@ -168,7 +168,7 @@ function neighbour(db: WriteDb, row: UtteranceRow, direction: 'previous' | 'next
 
 /** Everything the editor shows for one utterance. Refused when its speaker has not consented. */
 export function utteranceDetail(
-  db: WriteDb,
+  db: Db,
   id: number,
   now = new Date().toISOString(),
   viewerId: number | null = null,
@@ -214,7 +214,7 @@ function sameSpans(a: LanguageSpan[], b: LanguageSpan[]): boolean {
  * person) saved in between, and silently writing over them would lose their work.
  */
 function requireBase(
-  db: WriteDb,
+  db: Db,
   utteranceId: number,
   baseRevisionId: number | null,
   viewerId: number,
@@ -249,7 +249,7 @@ export interface SaveInput {
  * revision unless the newest one is already this annotator's identical decision.
  */
 export function saveUtterance(
-  db: WriteDb,
+  db: Db,
   input: SaveInput,
   now = new Date().toISOString(),
 ): { revision: RevisionInfo | null; status: UtteranceStatus } {
@@ -315,7 +315,7 @@ export function saveUtterance(
 
 /** The edges an utterance may take: inside its recording, not over its neighbours. */
 function checkBounds(
-  db: WriteDb,
+  db: Db,
   row: UtteranceRow,
   startSec: number,
   endSec: number,
@@ -346,7 +346,7 @@ const setHypothesesAside =
   'UPDATE utterance SET hypothesis_id = NULL, confidence = NULL WHERE id = ?'
 
 export function setBounds(
-  db: WriteDb,
+  db: Db,
   input: { id: number; annotatorId: number; startSec: number; endSec: number },
   now = new Date().toISOString(),
 ): UtteranceDetail {
@@ -366,7 +366,7 @@ export function setBounds(
 const humanStatuses: UtteranceStatus[] = ['corrected', 'reviewed']
 
 export function splitUtterance(
-  db: WriteDb,
+  db: Db,
   input: {
     id: number
     annotatorId: number
@@ -417,7 +417,7 @@ export function splitUtterance(
 }
 
 export function mergeUtterances(
-  db: WriteDb,
+  db: Db,
   input: { id: number; nextId: number; annotatorId: number; text: string },
   now = new Date().toISOString(),
 ): UtteranceDetail {

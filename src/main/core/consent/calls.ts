@@ -1,7 +1,7 @@
 import type { CallResult, ParsedInput } from '../../../shared/contract'
 import type { AudioWorkers } from '../audio/audio-workers'
 import { importAnnotations } from '../corpus-import/import-annotations'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 import type { EventBus } from '../events'
 import { ExportDir } from '../export/export-dir'
 import { runExport } from '../export/run-export'
@@ -37,7 +37,7 @@ type Calls =
   | 'annotation.import'
 
 export interface StewardshipContext {
-  db: WriteDb
+  db: Db
   paths: ProjectPaths
   projectId: string
   jobs: Jobs

@@ -1,6 +1,6 @@
 import type { ConsentRecord, ConsentScope, WithdrawalSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
 import { storeEvidence } from './evidence'
 import { getSpeaker } from './registry'
@@ -33,7 +33,7 @@ function stateOf(r: RecordRow, now: string): ConsentRecord['state'] {
 
 /** Consent records, newest first; of one speaker when given. */
 export function listConsent(
-  db: WriteDb,
+  db: Db,
   speakerId: number | null,
   now = new Date().toISOString(),
 ): ConsentRecord[] {
@@ -89,7 +89,7 @@ export interface GrantInput {
  * which is copied into the project first (so a record never names evidence the project lacks).
  */
 export async function grantConsent(
-  db: WriteDb,
+  db: Db,
   paths: ProjectPaths,
   input: GrantInput,
   now = new Date().toISOString(),
@@ -128,7 +128,7 @@ export async function grantConsent(
 
 /** Withdraws one scope or all, at once, recording who did it (docs/consent.md). */
 export function withdraw(
-  db: WriteDb,
+  db: Db,
   input: { by: number; speakerId: number; scope: ConsentScope | 'all' },
   now = new Date().toISOString(),
 ): WithdrawalSummary {

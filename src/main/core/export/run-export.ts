@@ -11,7 +11,7 @@ import { SautiError } from '../../../shared/errors'
 import { assignSplits } from '../adapt/dataset'
 import type { AudioWorkers } from '../audio/audio-workers'
 import { requireLead } from '../consent/roles'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 import type { Corpus, ExportNote, ExportResult } from '../formats/corpus/model'
 import { originalPath, pcmPath, type ProjectPaths } from '../project/paths'
 import { writeFormats } from './corpus-files'
@@ -36,7 +36,7 @@ export interface ExportRequest extends ExportFilter {
 }
 
 export interface ExportContext {
-  db: WriteDb
+  db: Db
   paths: ProjectPaths
   projectId: string
   /** FLAC segments are encoded here, never on the main thread. */

@@ -9,7 +9,7 @@ import type {
 import { typedWords } from '../../../shared/text/language-spans'
 import { parseWordTimes, type WordTime } from '../../../shared/word-time'
 import { consentedSpeakers } from '../annotate/consent'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 
 /** Filters an export applies before consent: which utterances, labelled by whom. */
 export interface ExportFilter {
@@ -104,7 +104,7 @@ function wordTimes(text: string, json: string | null): WordTime[] {
  * only the count of such utterances does.
  */
 export function selectForExport(
-  db: WriteDb,
+  db: Db,
   use: ConsentScope,
   filter: ExportFilter,
   now: string,
@@ -229,7 +229,7 @@ export function withoutRecordings(selection: Selection, drop: Set<number>): Sele
 
 /** Which record allowed each exported speaker, for the export's manifest. */
 export function consentSnapshot(
-  db: WriteDb,
+  db: Db,
   use: ConsentScope,
   speakerIds: number[],
   now: string,

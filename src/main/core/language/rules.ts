@@ -4,7 +4,7 @@ import {
   type NormalizationRules,
 } from '../../../shared/text/normalize'
 import { unifyNukta } from '../../../shared/text/letter-variants'
-import type { WriteDb, ReadDb } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 
 const KEY = 'normalization'
 
@@ -21,10 +21,7 @@ export function projectRules(db: ReadDb): NormalizationRules {
   return parsed.success ? parsed.data : { ...scoringDefaults }
 }
 
-export function updateProjectRules(
-  db: WriteDb,
-  patch: Partial<NormalizationRules>,
-): NormalizationRules {
+export function updateProjectRules(db: Db, patch: Partial<NormalizationRules>): NormalizationRules {
   const next = normalizationRulesSchema.parse({ ...projectRules(db), ...patch })
   db.prepare(
     'INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',

@@ -1,6 +1,6 @@
 import type { LanguageSpan } from '../../../shared/domain'
 import { defaultLanguage } from '../annotate/annotators'
-import type { WriteDb, ReadDb } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
 import { scoreWithMatrices } from '../language/scoring'
 import { inSample } from './sample'
@@ -20,7 +20,7 @@ export interface OpenDouble {
   secondAnnotatorId: number | null
 }
 
-export function openDouble(db: WriteDb, utteranceId: number): OpenDouble | null {
+export function openDouble(db: Db, utteranceId: number): OpenDouble | null {
   const row = db
     .prepare(
       `SELECT utterance_id, base_revision_id, first_annotator_id, second_annotator_id
@@ -71,7 +71,7 @@ export const finishedByViewer = `
 
 /** The newest revision `viewerId` may see; undefined when the utterance is not blind. */
 export function visibleHeadId(
-  db: WriteDb,
+  db: Db,
   utteranceId: number,
   viewerId: number | null,
 ): number | null | undefined {
@@ -92,7 +92,7 @@ export function visibleHeadId(
  * becomes the second. Call inside the write's transaction.
  */
 export function beforeAnnotatorWrite(
-  db: WriteDb,
+  db: Db,
   utteranceId: number,
   annotatorId: number,
   now: string,
@@ -181,7 +181,7 @@ export function matrixOf(db: ReadDb, utteranceId: number): string {
  * figures always read the same way round), under the project's rules.
  */
 export function versionAgreement(
-  db: WriteDb,
+  db: Db,
   utteranceId: number,
   pair: [BlindVersion, BlindVersion],
 ): { wer: number; cer: number } {
@@ -210,7 +210,7 @@ export function versionAgreement(
  * the utterance; the first version alone leaves its status as it was, so it stays in the
  * other annotators' queues.
  */
-export function afterAnnotatorWrite(db: WriteDb, utteranceId: number): { complete: boolean } {
+export function afterAnnotatorWrite(db: Db, utteranceId: number): { complete: boolean } {
   const double = openDouble(db, utteranceId)
   if (!double) return { complete: true }
   const versions = blindVersions(db, double)

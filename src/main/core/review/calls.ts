@@ -1,7 +1,7 @@
 import type { CallResult, ParsedInput } from '../../../shared/contract'
 import type { ProjectRef } from '../../../shared/domain'
 import { evaluateProject } from '../asr/evaluate-project'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 import { languageTokens } from '../language/tokens'
 import { projectRules, updateProjectRules } from '../language/rules'
 import { projectReport } from '../report/build'
@@ -33,7 +33,7 @@ type Calls =
  * reviewer touched.
  */
 export function reviewCalls(ctx: {
-  db: WriteDb
+  db: Db
   project: ProjectRef
   changed: (ids: number[]) => void
 }): {

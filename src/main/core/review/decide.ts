@@ -10,7 +10,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { checkLanguageSpans } from '../../../shared/text/language-spans'
 import { utteranceDetail } from '../annotate/editor'
-import type { WriteDb } from '../db/connection'
+import type { Db } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
 import { wordScripts } from '../language/tokens'
 import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
@@ -30,7 +30,7 @@ interface UtteranceRow {
   first_language: string | null
 }
 
-function utteranceRow(db: WriteDb, id: number): UtteranceRow {
+function utteranceRow(db: Db, id: number): UtteranceRow {
   const row = db
     .prepare(
       `SELECT u.id, u.status, u.flag_reason, u.language, u.merged_into, s.code, s.dialect, s.gender,
@@ -44,7 +44,7 @@ function utteranceRow(db: WriteDb, id: number): UtteranceRow {
 
 /** Everything a reviewer sees of an utterance: every revision, who made it, its reviews, the chain. */
 export function reviewHistory(
-  db: WriteDb,
+  db: Db,
   id: number,
   now = new Date().toISOString(),
 ): UtteranceReviewHistory {
@@ -126,7 +126,7 @@ export function reviewHistory(
 }
 
 /** An utterance still in blind double annotation is settled by adjudication, not by verdict. */
-function refuseOpenDouble(db: WriteDb, utteranceId: number): void {
+function refuseOpenDouble(db: Db, utteranceId: number): void {
   if (openDouble(db, utteranceId))
     throw new SautiError(
       'conflict',
@@ -140,7 +140,7 @@ function refuseOpenDouble(db: WriteDb, utteranceId: number): void {
  * labelled it) with the comment in its history.
  */
 export function decideRevision(
-  db: WriteDb,
+  db: Db,
   input: { revisionId: number; reviewerId: number; verdict: 'approve' | 'reject'; comment: string },
   now = new Date().toISOString(),
 ): { review: ReviewVerdict; status: UtteranceStatus } {
@@ -190,7 +190,7 @@ export function decideRevision(
  * revision the reviewer saw (else "conflict"), approved at once unless `approve` is false.
  */
 export function reviewerEdit(
-  db: WriteDb,
+  db: Db,
   input: {
     id: number
     reviewerId: number
