@@ -1,4 +1,5 @@
 /** Domain types shared by the core, the hosts and the renderer. Plain data only. */
+import type { WordTime } from './word-time'
 
 export type UtteranceStatus = 'new' | 'pseudo' | 'corrected' | 'reviewed' | 'flagged' | 'skipped'
 export type Split = 'train' | 'dev' | 'test'
@@ -358,11 +359,6 @@ export interface LanguageSpan {
   lang: string
 }
 
-export interface WordTiming {
-  startSec: number
-  endSec: number
-}
-
 export interface Hypothesis {
   id: number
   rank: number
@@ -371,7 +367,7 @@ export interface Hypothesis {
   /** One per word of `text`, in [0, 1]. */
   wordConfidences: number[]
   /** One per word of `text`, in seconds from the start of the recording. */
-  wordTimes: WordTiming[]
+  wordTimes: WordTime[]
   modelName: string
 }
 

@@ -14,7 +14,7 @@ import type { Page, Recording, Utterance } from '../../src/shared/domain'
 import { MODEL_SAMPLE_RATE } from '../../src/main/core/audio/prepare'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
 import { snapshot } from '../support/db'
-import { formatFixtures, hasSpeech8, speech8, speech8Missing } from '../support/fixtures'
+import { formatFixtures, requireSpeech8, skipWithoutSpeech8, speech8 } from '../support/fixtures'
 import { expectNoOpenWorkbenches, importAndWait, openTestWorkbench } from '../support/workbench'
 import type { Workbench } from '../../src/main/core/workbench'
 
@@ -59,9 +59,11 @@ function storedFiles(): string[] {
     .sort()
 }
 
-describe.skipIf(!hasSpeech8)(
-  `importing the 8-language fixture manifest (${hasSpeech8 ? 'present' : speech8Missing})`,
+describe.skipIf(skipWithoutSpeech8('importing the 8-language fixture manifest'))(
+  'importing the 8-language fixture manifest (needs ../shared/fixtures)',
   () => {
+    beforeAll(requireSpeech8)
+
     it('stores all 8 clips with their transcripts, speakers and languages', async () => {
       const summary = await importAndWait(wb, [join(speech8, 'manifest.tsv')])
       expect(summary).toMatchObject({ imported: 8, duplicates: 0, rejected: [], revisions: 8 })

@@ -7,7 +7,7 @@ import { importModel } from '../../src/main/core/asr/model-store'
 import type { Workbench } from '../../src/main/core/workbench'
 import { workerFactory } from '../../src/main/hosts/boot'
 import { readTable } from '../support/db'
-import { appRoot, hasSpeech8, speech8, speech8Missing } from '../support/fixtures'
+import { appRoot, requireSpeech8, skipWithoutSpeech8, speech8 } from '../support/fixtures'
 import {
   expectNoOpenWorkbenches,
   importAndWait,
@@ -45,9 +45,11 @@ interface HypothesisRow {
   word_times: string
 }
 
-describe.skipIf(!hasSpeech8)(
-  `pseudo-labelling a project (${hasSpeech8 ? 'fixtures present' : speech8Missing})`,
+describe.skipIf(skipWithoutSpeech8('pseudo-labelling a project'))(
+  'pseudo-labelling a project (needs ../shared/fixtures)',
   () => {
+    beforeAll(requireSpeech8)
+
     it('stores N-best hypotheses with confidences and word times, and leaves transcripts alone', async () => {
       await importAndWait(wb, [join(speech8, 'manifest.tsv')])
       const db = wb.project.db

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import type { ModelReport } from '../../src/shared/domain'
-import { appRoot, hasSpeech8, speech8, speech8Missing } from '../support/fixtures'
+import { appRoot, requireSpeech8, skipWithoutSpeech8, speech8 } from '../support/fixtures'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sauti-starter-'))
 const starter = join(appRoot, 'models/starter')
@@ -41,9 +41,10 @@ describe('the shipped starter model (models/starter)', () => {
     expect(report.bytes).toBeLessThan(20e6)
   })
 
-  it.skipIf(!hasSpeech8)(
-    `labels a real fixture clip with phones (${hasSpeech8 ? 'fixtures present' : speech8Missing})`,
+  it.skipIf(skipWithoutSpeech8('the starter model labelling a fixture clip'))(
+    'labels a real fixture clip with phones (needs ../shared/fixtures)',
     () => {
+      requireSpeech8()
       expect(sauti('--project', 'starter', 'import', join(speech8, 'test_pt.wav')).status).toBe(0)
       const run = sauti(
         '--project',

@@ -191,8 +191,8 @@ describe('the editor', () => {
     expect(best.wordTimes).toHaveLength(words.length)
     // Word times are in recording time, inside the utterance.
     for (const t of best.wordTimes) {
-      expect(t.startSec).toBeGreaterThanOrEqual(detail.utterance.startSec - 0.05)
-      expect(t.endSec).toBeLessThanOrEqual(detail.utterance.endSec + 0.05)
+      expect(t.start).toBeGreaterThanOrEqual(detail.utterance.startSec - 0.05)
+      expect(t.end).toBeLessThanOrEqual(detail.utterance.endSec + 0.05)
     }
     expect(detail.utterance.confidence).toBe(best.confidence)
     expect(detail.speaker?.annotationConsent).toBe('granted')

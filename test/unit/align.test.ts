@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { forcedAlign, wordTimings } from '../../src/main/core/asr/align'
+import { forcedAlign, alignWords } from '../../src/main/core/asr/align'
 import type { Posteriors } from '../../src/main/core/asr/ctc'
 import { encodeText, type Vocabulary } from '../../src/main/core/asr/vocab'
 
@@ -42,13 +42,13 @@ describe('forced alignment', () => {
     const text = encodeText('ab ca', vocab)
     const alignment = forcedAlign(p, text.ids, vocab.blank)
     expect(alignment.feasible).toBe(true)
-    const words = wordTimings(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
+    const words = alignWords(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
     expect(words.map((w) => [w.word, w.frames])).toEqual([
       ['ab', [5, 15]],
       ['ca', [20, 30]],
     ])
-    expect(words[0]!.startSec).toBeCloseTo(0.1, 10)
-    expect(words[1]!.endSec).toBeCloseTo(0.6, 10)
+    expect(words[0]!.start).toBeCloseTo(0.1, 10)
+    expect(words[1]!.end).toBeCloseTo(0.6, 10)
     expect(words.every((w) => w.score > 0.85)).toBe(true)
   })
 
@@ -56,7 +56,7 @@ describe('forced alignment', () => {
     const p = scripted([...repeat('a', 10), ...repeat('<blank>', 10)])
     const text = encodeText('cn', vocab)
     const alignment = forcedAlign(p, text.ids, vocab.blank)
-    const [word] = wordTimings(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
+    const [word] = alignWords(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
     expect(word!.score).toBeLessThan(0.1)
   })
 
@@ -65,12 +65,12 @@ describe('forced alignment', () => {
     const text = encodeText('abc abc abc', vocab)
     const alignment = forcedAlign(p, text.ids, vocab.blank)
     expect(alignment.feasible).toBe(false)
-    const words = wordTimings(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
+    const words = alignWords(alignment, text.words, text.wordOfToken, STRIDE, p.frames)
     expect(words).toHaveLength(3)
     for (const [i, w] of words.entries()) {
       expect(w.score).toBe(0)
-      expect(w.startSec).toBeGreaterThanOrEqual(i === 0 ? 0 : words[i - 1]!.endSec)
-      expect(w.endSec).toBeLessThanOrEqual(3 * STRIDE + 1e-9)
+      expect(w.start).toBeGreaterThanOrEqual(i === 0 ? 0 : words[i - 1]!.end)
+      expect(w.end).toBeLessThanOrEqual(3 * STRIDE + 1e-9)
     }
   })
 
@@ -79,7 +79,7 @@ describe('forced alignment', () => {
     const p = scripted(script)
     const text = encodeText('a ऑफिस b', vocab)
     expect(text.unknown.map((u) => u.word)).toEqual([1, 1, 1, 1])
-    const words = wordTimings(
+    const words = alignWords(
       forcedAlign(p, text.ids, vocab.blank),
       text.words,
       text.wordOfToken,

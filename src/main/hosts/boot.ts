@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads'
 import { InferenceWorkers } from '../core/asr/inference-workers'
 import { TrainWorkers } from '../core/adapt/train-workers'
 import type { SessionSettings } from '../core/asr/providers'
-import { AudioWorkers, type AudioWorkerFactory } from '../core/audio/audio-workers'
+import { AudioWorkers } from '../core/audio/audio-workers'
 import type { WorkerFactory } from '../core/workers/pool'
 import type { ImportControl } from '../core/audio/importer'
 import type { OpenDatabaseOptions } from '../core/db/connection'
@@ -58,7 +58,7 @@ export function workerFactory(
   return () => new Worker(entry)
 }
 
-export const audioWorkerFactory = (appRoot: string): AudioWorkerFactory =>
+export const audioWorkerFactory = (appRoot: string): WorkerFactory =>
   workerFactory(appRoot, 'audio')
 
 export function audioWorkerCount(): number {

@@ -195,11 +195,11 @@ function transliterationMatch(mode: 'cross-script' | 'always'): Match {
 function countUtterance(u: EvaluatedUtterance, o: CodeSwitchOptions, same: Match): Counts {
   const rules = o.rules ?? scoringDefaults
   const matrix = o.matrixLanguage
-  const wordsOf = (text: string): string[] => normalizeWords(text, rules)
-  const unitsOf = (text: string): string[] => wordsOf(text).flatMap(mixedUnits)
-  const refWords = tokensWithLanguage(u.reference, u.spans ?? [], matrix, wordsOf)
+  const normalised = (text: string): string[] => normalizeWords(text, rules)
+  const unitsOf = (text: string): string[] => normalised(text).flatMap(mixedUnits)
+  const refWords = tokensWithLanguage(u.reference, u.spans ?? [], matrix, normalised)
   const refUnits = tokensWithLanguage(u.reference, u.spans ?? [], matrix, unitsOf)
-  const hypWords = wordsOf(u.hypothesis)
+  const hypWords = normalised(u.hypothesis)
   const w = align(tokens(refWords), hypWords)
   const t = align(tokens(refWords), hypWords, same)
   const m = align(tokens(refUnits), unitsOf(u.hypothesis))

@@ -1,4 +1,5 @@
 import type { LanguageSpan } from '../domain'
+import { SautiError } from '../errors'
 
 /**
  * Language spans index the words of the text as typed (split at whitespace, as the editor
@@ -43,6 +44,23 @@ export function tokensWithLanguage(
   )
 }
 
-function typedWords(text: string): string[] {
+/** The words of a transcript as typed (split at whitespace): what language spans index. */
+export function typedWords(text: string): string[] {
   return text.split(/\s+/u).filter(Boolean)
+}
+
+/** Spans must lie inside the text and not overlap (as the annotator's editor requires). */
+export function checkLanguageSpans(text: string, spans: readonly LanguageSpan[]): void {
+  const words = typedWords(text).length
+  const sorted = [...spans].sort((a, b) => a.start - b.start)
+  sorted.forEach((s, i) => {
+    if (s.end > words)
+      throw new SautiError(
+        'validation',
+        `a language span ends at word ${s.end}, but the text has ${words} words`,
+      )
+    const next = sorted[i + 1]
+    if (next && next.start < s.end)
+      throw new SautiError('validation', `language spans overlap at word ${next.start}`)
+  })
 }

@@ -26,10 +26,10 @@ const hypothesis: Hypothesis = {
   confidence: 0.5,
   wordConfidences: [0.9, 0.8, 0.2, 0.6],
   wordTimes: [
-    { startSec: 1.0, endSec: 1.3 },
-    { startSec: 1.3, endSec: 1.5 },
-    { startSec: 1.5, endSec: 2.0 },
-    { startSec: 2.0, endSec: 2.6 },
+    { word: 'bei', start: 1.0, end: 1.3 },
+    { word: 'ya', start: 1.3, end: 1.5 },
+    { word: 'nyanya', start: 1.5, end: 2.0 },
+    { word: 'imepanda', start: 2.0, end: 2.6 },
   ],
   modelName: 'm',
 }
@@ -38,7 +38,7 @@ describe('word shading', () => {
   it('keeps the model’s confidence and times on the words the annotator kept, and none on typed ones', () => {
     const words = shadeWords('bei ya nyanya sana imepanda', hypothesis, [])
     expect(words.map((w) => w.confidence)).toEqual([0.9, 0.8, 0.2, null, 0.6])
-    expect(words[4]!.time).toEqual({ startSec: 2.0, endSec: 2.6 })
+    expect(words[4]!.time).toEqual({ word: 'imepanda', start: 2.0, end: 2.6 })
     expect(words[3]!.time).toBeNull()
     // A changed word is the annotator's, not the model's.
     expect(shadeWords('bei ya nyanya imeshuka', hypothesis, [])[3]!.confidence).toBeNull()

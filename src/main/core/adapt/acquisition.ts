@@ -1,4 +1,4 @@
-import type { Db, OpenDatabaseOptions } from '../db/connection'
+import type { Db, OpenDatabaseOptions, ReadDb } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 import { kCenter } from './clusters'
 import { hybrid, uncertainty } from './hybrid'
@@ -123,7 +123,7 @@ function diversity(
 }
 
 /** The pool as stored: every utterance not merged that nobody has transcribed. */
-export function readPool(db: Db): PoolItem[] {
+export function readPool(db: ReadDb): PoolItem[] {
   const rows = db
     .prepare(
       `SELECT u.id, u.speaker_id, u.end_sec - u.start_sec AS duration, a.least_confidence, a.entropy, a.margin, a.disagreement, a.embedding
@@ -165,7 +165,7 @@ function toFloats(b: Buffer | null): Float32Array | null {
  * (k-center over every utterance's embedding), so it runs in the training worker on a read-only
  * connection (`rank` request); the main thread only writes the result.
  */
-export function rankProject(db: Db, strategy: AcquisitionStrategy): Ranked[] {
+export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[] {
   const pool = readPool(db)
   const labelledRows = db
     .prepare(

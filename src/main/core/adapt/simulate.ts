@@ -16,8 +16,6 @@ export interface SimulationExampleRef extends TrainExampleRef {
 }
 
 export interface SimulationRequest {
-  id: number
-  type: 'simulate'
   /** The train split: what the simulated annotator may be asked to transcribe. */
   pool: SimulationExampleRef[]
   dev: TrainExampleRef[]

@@ -1,6 +1,25 @@
+import type { AcquisitionStrategy } from '../../../shared/domain'
 import type { Vocabulary } from '../asr/vocab'
+import type { OpenDatabaseOptions } from '../db/connection'
 import type { AdapterHeadShape } from '../train/adapter-head'
+import type { Call } from '../workers/protocol'
+import type { Ranked } from './acquisition'
 import type { CheckpointMeta } from './head-runtime'
+import type { SimulationRequest, SimulationResult } from './simulate'
+
+/** The training worker's calls (workers/train.ts answers them). */
+export interface TrainProtocol {
+  train: Call<TrainJobRequest, TrainJobResult>
+  simulate: Call<SimulationRequest, SimulationResult>
+  rank: Call<RankRequest, Ranked[]>
+}
+
+/** Ranks the project's pool for the queue (acquisition.ts), on a read-only connection. */
+export interface RankRequest {
+  dbPath: string
+  db: OpenDatabaseOptions
+  strategy: AcquisitionStrategy
+}
 
 /** Training hyper-parameters (defaults and their measurement: docs/training.md). */
 export interface TrainHyperparameters {
@@ -26,8 +45,6 @@ export interface TrainExampleRef {
 }
 
 export interface TrainJobRequest {
-  id: number
-  type: 'train'
   train: TrainExampleRef[]
   dev: TrainExampleRef[]
   vocabulary: Vocabulary

@@ -3,15 +3,18 @@ import type { OpenDatabaseOptions } from '../db/connection'
 import { WorkerPool, type WorkerFactory } from '../workers/pool'
 import type { Ranked } from './acquisition'
 import type { SimulationRequest, SimulationResult } from './simulate'
-import type { TrainJobRequest, TrainJobResult } from './train-protocol'
+import type { TrainJobRequest, TrainJobResult, TrainProtocol } from './train-protocol'
+
+/** Long: a simulation trains hundreds of times (a hung worker is still caught, after 3 h). */
+const trainingTimeoutMs = 3 * 3600_000
 
 /** The training worker: one, since a project trains one checkpoint at a time. */
 export class TrainWorkers {
-  private readonly pool: WorkerPool
+  private readonly pool: WorkerPool<TrainProtocol>
 
   constructor(factory: WorkerFactory) {
-    // Long: a simulation trains hundreds of times (a hung worker is still caught, after 3 h).
-    this.pool = new WorkerPool('training', factory, 1, 'no checkpoint was made', 3 * 3600_000)
+    // Ranking keeps the pool's usual limit: a hung ranking should not hold training for hours.
+    this.pool = new WorkerPool({ name: 'training', factory, consequence: 'no checkpoint was made' })
   }
 
   /**
@@ -19,37 +22,37 @@ export class TrainWorkers {
    * next step and answers with `cancelled: true` (and writes no checkpoint).
    */
   train(
-    request: Omit<TrainJobRequest, 'id' | 'type' | 'stop'>,
+    request: Omit<TrainJobRequest, 'stop'>,
     signal?: AbortSignal,
     onProgress?: (fraction: number) => void,
   ): Promise<TrainJobResult> {
     return this.withStop(signal, (stop) =>
-      this.pool.request<TrainJobResult>(
-        { ...request, type: 'train', stop },
-        'training',
-        onProgress,
+      this.pool.request(
+        'train',
+        { ...request, stop },
+        { subject: 'training', onProgress, timeoutMs: trainingTimeoutMs },
       ),
     )
   }
 
   /** The active-learning simulation (simulate.ts), cancellable the same way. */
   simulate(
-    request: Omit<SimulationRequest, 'id' | 'type' | 'stop'>,
+    request: Omit<SimulationRequest, 'stop'>,
     signal?: AbortSignal,
     onProgress?: (fraction: number) => void,
   ): Promise<SimulationResult> {
     return this.withStop(signal, (stop) =>
-      this.pool.request<SimulationResult>(
-        { ...request, type: 'simulate', stop },
-        'simulation',
-        onProgress,
+      this.pool.request(
+        'simulate',
+        { ...request, stop },
+        { subject: 'simulation', onProgress, timeoutMs: trainingTimeoutMs },
       ),
     )
   }
 
   /** The pool ranked under a strategy, computed in the worker from the project file. */
   rank(dbPath: string, db: OpenDatabaseOptions, strategy: AcquisitionStrategy): Promise<Ranked[]> {
-    return this.pool.request<Ranked[]>({ type: 'rank', dbPath, db, strategy }, 'ranking the queue')
+    return this.pool.request('rank', { dbPath, db, strategy }, { subject: 'ranking the queue' })
   }
 
   private withStop<T>(

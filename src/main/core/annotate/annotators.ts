@@ -1,6 +1,6 @@
 import type { Annotator, AnnotatorRole } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 
 interface AnnotatorRow {
   id: number
@@ -42,7 +42,7 @@ export function createAnnotator(
 
 const DEFAULT_LANGUAGE = 'default_language'
 
-export function defaultLanguage(db: Db): string | null {
+export function defaultLanguage(db: ReadDb): string | null {
   const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(DEFAULT_LANGUAGE) as
     { value: string } | undefined
   return row?.value ?? null

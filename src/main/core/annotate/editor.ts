@@ -5,9 +5,9 @@ import type {
   RevisionInfo,
   UtteranceDetail,
   UtteranceStatus,
-  WordTiming,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { parseWordTimes } from '../../../shared/word-time'
 import { leaveRanking } from '../adapt/acquisition'
 import { speakerConsent } from '../consent/policy'
 import type { Db } from '../db/connection'
@@ -167,9 +167,7 @@ function currentHypotheses(db: Db, hypothesisId: number | null): Hypothesis[] {
     text: r.text,
     confidence: r.confidence,
     wordConfidences: JSON.parse(r.word_confidences) as number[],
-    wordTimes: (JSON.parse(r.word_times) as { start: number; end: number }[]).map(
-      (t): WordTiming => ({ startSec: t.start, endSec: t.end }),
-    ),
+    wordTimes: parseWordTimes(r.word_times),
     modelName: r.model_name,
   }))
 }

@@ -1,3 +1,4 @@
+import type { WordTime } from '../../../shared/word-time'
 import type { Posteriors } from './ctc'
 
 /** Where one target token sits: frames [start, end) along the best path, and their log-probability. */
@@ -98,28 +99,27 @@ function spreadEvenly(count: number, frames: number): AlignedToken[] {
   })
 }
 
-export interface WordTiming {
-  word: string
-  startSec: number
-  endSec: number
-  /** Geometric-mean probability of the word's frames on the path, in [0, 1]; 0 when not aligned. */
+/** A word placed by forced alignment: its time, how well it was placed, and its frames. */
+export interface AlignedWord extends WordTime {
   score: number
-  /** Frames [start, end) the word's tokens occupy. */
+  /** Frames [start, end) the word's tokens occupy, counted from the utterance's start. */
   frames: [number, number]
 }
 
 /**
- * Word start and end times from a token alignment. A word the model cannot spell (no token
- * aligned) gets the gap between its neighbours and a score of 0, so every word has ordered,
- * non-overlapping times inside the audio.
+ * Word start and end times from a token alignment, in seconds from `offsetSec` (where the
+ * utterance starts in its recording). A word the model cannot spell (no token aligned) gets the
+ * gap between its neighbours and a score of 0, so every word has ordered, non-overlapping times
+ * inside the audio.
  */
-export function wordTimings(
+export function alignWords(
   alignment: ForcedAlignment,
   words: readonly string[],
   wordOfToken: readonly number[],
   frameStrideSec: number,
   frames: number,
-): WordTiming[] {
+  offsetSec = 0,
+): AlignedWord[] {
   const spans: ({ start: number; end: number; logProb: number; count: number } | null)[] =
     words.map(() => null)
   alignment.tokens.forEach((token, i) => {
@@ -134,15 +134,15 @@ export function wordTimings(
       span.count += count
     }
   })
-  const result: WordTiming[] = []
+  const result: AlignedWord[] = []
   for (let w = 0; w < words.length; w++) {
     const span = spans[w]
     if (span) {
       const score = alignment.feasible && span.count > 0 ? Math.exp(span.logProb / span.count) : 0
       result.push({
         word: words[w]!,
-        startSec: span.start * frameStrideSec,
-        endSec: span.end * frameStrideSec,
+        start: offsetSec + span.start * frameStrideSec,
+        end: offsetSec + span.end * frameStrideSec,
         score,
         frames: [span.start, span.end],
       })
@@ -154,8 +154,8 @@ export function wordTimings(
     const to = Math.max(from, nextSpan ? nextSpan.start : frames)
     result.push({
       word: words[w]!,
-      startSec: from * frameStrideSec,
-      endSec: to * frameStrideSec,
+      start: offsetSec + from * frameStrideSec,
+      end: offsetSec + to * frameStrideSec,
       score: 0,
       frames: [from, to],
     })

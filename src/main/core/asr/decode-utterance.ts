@@ -1,4 +1,5 @@
-import { forcedAlign, wordTimings } from './align'
+import type { WordTime } from '../../../shared/word-time'
+import { alignWords, forcedAlign } from './align'
 import { frameConfidences, utteranceConfidence, wordConfidences } from './confidence'
 import { prefixBeamSearch, type Posteriors } from './ctc'
 import { WordNgram } from './ngram'
@@ -48,7 +49,14 @@ export function decodeUtterance(
     const text = decodeTokens(beam.tokens, vocabulary)
     const encoded = encodeText(text, vocabulary)
     const alignment = forcedAlign(p, encoded.ids, vocabulary.blank)
-    const timings = wordTimings(alignment, encoded.words, encoded.wordOfToken, stride, p.frames)
+    const aligned = alignWords(
+      alignment,
+      encoded.words,
+      encoded.wordOfToken,
+      stride,
+      p.frames,
+      item.startSec,
+    )
     const confidences = wordConfidences(
       frameConfidence,
       alignment.tokens,
@@ -60,12 +68,12 @@ export function decodeUtterance(
       text,
       logProb: beam.logProb,
       confidence: utteranceConfidence(confidences),
-      words: timings.map((w, k) => ({
+      words: aligned.map((w, k): WordTime => ({
         word: w.word,
-        startSec: item.startSec + w.startSec,
-        endSec: item.startSec + w.endSec,
+        start: w.start,
+        end: w.end,
+        score: w.score,
         confidence: confidences[k] ?? null,
-        alignmentScore: w.score,
       })),
     }
   })

@@ -14,7 +14,7 @@ import {
 import { normalize, normalizeChars, normalizeWords } from '../../../shared/text/normalize'
 import type { LanguageSpan } from '../../../shared/domain'
 import type { EvaluationGroupScore, ProjectEvaluation } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { ReadDb } from '../db/connection'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
 import { projectRules } from '../language/rules'
@@ -52,7 +52,7 @@ function speakerGroup(row: Row): Record<string, string> {
  * utterance's newest human or imported revision (never a model's). WER and CER overall, per
  * speaker and per language; and how well word confidence predicts a wrong word.
  */
-export function evaluateProject(db: Db, modelName: string): ProjectEvaluation {
+export function evaluateProject(db: ReadDb, modelName: string): ProjectEvaluation {
   const model = db
     .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
     .get(modelName, `${modelName}%`) as { id: number; name: string } | undefined

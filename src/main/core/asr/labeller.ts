@@ -6,8 +6,9 @@ import type {
   LabelSummary,
   ProviderAttempt,
 } from '../../../shared/domain'
+import { serialiseWordTimes } from '../../../shared/word-time'
 import { hiddenCacheDir } from '../adapt/hidden-cache'
-import type { Db } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
@@ -183,15 +184,8 @@ export function resultStore(
           h.text,
           h.logProb,
           h.confidence,
-          JSON.stringify(h.words.map((w) => w.confidence)),
-          JSON.stringify(
-            h.words.map((w) => ({
-              word: w.word,
-              start: w.startSec,
-              end: w.endSec,
-              score: w.alignmentScore,
-            })),
-          ),
+          JSON.stringify(h.words.map((w) => w.confidence ?? null)),
+          serialiseWordTimes(h.words),
           now,
         )
       }
@@ -358,7 +352,7 @@ export async function labelProject(
 }
 
 /** Where the project's latest labelling run ran, and why not elsewhere; null before the first. */
-export function latestInference(db: Db): InferenceStatus | null {
+export function latestInference(db: ReadDb): InferenceStatus | null {
   const run = db
     .prepare(
       `SELECT m.name, r.provider, r.provider_attempts, r.finished_at FROM label_run r JOIN model m ON m.id = r.model_id

@@ -1,4 +1,5 @@
 import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
+import type { WordTime } from '../../../shared/word-time'
 import { defaultConfidence, type ConfidenceMethod } from './confidence'
 
 /**
@@ -42,20 +43,13 @@ export const defaultTranscribeOptions: TranscribeOptions = {
   checkpoint: null,
 }
 
-export interface WordResult {
-  word: string
-  startSec: number
-  endSec: number
-  confidence: number | null
-  alignmentScore: number
-}
-
 export interface HypothesisResult {
   rank: number
   text: string
   logProb: number
   confidence: number | null
-  words: WordResult[]
+  /** Each word with its time, alignment score and confidence. */
+  words: WordTime[]
 }
 
 /**

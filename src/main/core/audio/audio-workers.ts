@@ -1,30 +1,33 @@
 import type { Spectrogram } from '../../../shared/domain'
 import type { ProjectPaths } from '../project/paths'
 import { WorkerPool, type WorkerFactory } from '../workers/pool'
+import type { AudioProtocol } from './audio-protocol'
 import type { EncodedFlac, FlacSpan } from './flac-encode'
 import type { PreparedAudio } from './prepare'
 import type { SpectrogramWindow } from './spectrogram'
-import type { AudioRequestBody } from './worker-protocol'
-
-export type AudioWorkerFactory = WorkerFactory
 
 /**
  * Audio workers: hashing, decoding, peaks, resampling, spectrograms and FLAC encoding off the
  * main thread.
  */
 export class AudioWorkers {
-  private readonly pool: WorkerPool
+  private readonly pool: WorkerPool<AudioProtocol>
 
   constructor(
-    factory: AudioWorkerFactory,
+    factory: WorkerFactory,
     /** How many workers run at once: callers with many requests keep about this many in flight. */
     readonly size = 1,
   ) {
-    this.pool = new WorkerPool('audio', factory, size, 'the file was not imported')
+    this.pool = new WorkerPool({
+      name: 'audio',
+      factory,
+      size,
+      consequence: 'the file was not imported',
+    })
   }
 
   hash(path: string): Promise<{ sha256: string; byteSize: number }> {
-    return this.pool.request({ type: 'hash', path } satisfies AudioRequestBody, path)
+    return this.pool.request('hash', { path }, { subject: path })
   }
 
   prepare(
@@ -33,11 +36,7 @@ export class AudioWorkers {
     onProgress?: (fraction: number) => void,
   ): Promise<PreparedAudio> {
     const dirs = { audioDir: paths.audioDir, pcmDir: paths.pcmDir, peaksDir: paths.peaksDir }
-    return this.pool.request(
-      { type: 'prepare', path, dirs } satisfies AudioRequestBody,
-      path,
-      onProgress,
-    )
+    return this.pool.request('prepare', { path, dirs }, { subject: path, onProgress })
   }
 
   /**
@@ -47,8 +46,9 @@ export class AudioWorkers {
    */
   spectrogram(pcmPath: string, window: SpectrogramWindow): Promise<Spectrogram> {
     return this.pool.request(
-      { type: 'spectrogram', pcmPath, window } satisfies AudioRequestBody,
-      `recording ${window.recordingId}`,
+      'spectrogram',
+      { pcmPath, window },
+      { subject: `recording ${window.recordingId}` },
     )
   }
 
@@ -58,7 +58,7 @@ export class AudioWorkers {
    * error whose details carry the errno code (ENOSPC for a full disk).
    */
   encodeFlac(span: FlacSpan): Promise<EncodedFlac> {
-    return this.pool.request({ type: 'encodeFlac', span } satisfies AudioRequestBody, span.out)
+    return this.pool.request('encodeFlac', { span }, { subject: span.out })
   }
 
   close(): Promise<void> {

@@ -1,8 +1,6 @@
-import type Database from 'better-sqlite3'
 import { SautiError } from '../../../shared/errors'
+import type { ReadDb, WriteDb } from './connection'
 import { migrations, type Migration } from './migrations'
-
-type Db = Database.Database
 
 /** The newest schema version this build of Sauti knows. */
 export const latestSchemaVersion: number = checkRegistry(migrations)
@@ -18,7 +16,7 @@ function checkRegistry(list: readonly Migration[]): number {
   return list.length
 }
 
-export function schemaVersion(db: Db): number {
+export function schemaVersion(db: ReadDb): number {
   return db.pragma('user_version', { simple: true }) as number
 }
 
@@ -27,7 +25,7 @@ export function schemaVersion(db: Db): number {
  * `user_version`, so a crash leaves the database at a whole version. Refuses a database
  * written by a newer Sauti instead of guessing at its schema.
  */
-export function migrate(db: Db, file: string, target: number = latestSchemaVersion): void {
+export function migrate(db: WriteDb, file: string, target: number = latestSchemaVersion): void {
   const current = schemaVersion(db)
   if (current > latestSchemaVersion) {
     throw new SautiError(

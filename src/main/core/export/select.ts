@@ -1,14 +1,15 @@
 import type {
   ConsentScope,
+  LanguageSpan,
   RevisionSourceKind,
   SpeakerGender,
   Split,
   UtteranceStatus,
-  WordTiming,
 } from '../../../shared/domain'
+import { typedWords } from '../../../shared/text/language-spans'
+import { parseWordTimes, type WordTime } from '../../../shared/word-time'
 import { consentedSpeakers } from '../consent/policy'
 import type { Db } from '../db/connection'
-import type { LanguageSpan } from '../formats/corpus/model'
 
 /** Filters an export applies before consent: which utterances, labelled by whom. */
 export interface ExportFilter {
@@ -29,7 +30,7 @@ export interface SelectedUtterance {
   text: string
   spans: LanguageSpan[]
   /** Word times, when the label is (or equals) the model's hypothesis that has them. */
-  words: { word: string; start: number; end: number }[]
+  words: WordTime[]
   source: RevisionSourceKind
   split: Split | null
 }
@@ -77,8 +78,6 @@ interface Row {
   consented: number
 }
 
-const wordsOf = (text: string): string[] => text.split(/\s+/).filter(Boolean)
-
 /** Spans that still fit their text (ordered, inside it, not overlapping); else none. */
 function validSpans(spans: LanguageSpan[], words: number): LanguageSpan[] {
   let previous = 0
@@ -89,16 +88,12 @@ function validSpans(spans: LanguageSpan[], words: number): LanguageSpan[] {
   return spans
 }
 
-function wordTimes(text: string, json: string | null): SelectedUtterance['words'] {
-  if (!json) return []
-  const times = JSON.parse(json) as WordTiming[]
-  const words = wordsOf(text)
+/** The hypothesis's word times, when they still match the label's words one for one. */
+function wordTimes(text: string, json: string | null): WordTime[] {
+  const times = parseWordTimes(json)
+  const words = typedWords(text)
   if (times.length !== words.length) return []
-  return words.map((word, i) => ({
-    word,
-    start: times[i]?.startSec ?? 0,
-    end: times[i]?.endSec ?? 0,
-  }))
+  return words.map((word, i) => ({ word, start: times[i]!.start, end: times[i]!.end }))
 }
 
 /**
@@ -165,7 +160,7 @@ export function selectForExport(
       speakerId: r.speaker_id,
       language: r.language,
       text: label.text,
-      spans: validSpans(JSON.parse(label.spans) as LanguageSpan[], wordsOf(label.text).length),
+      spans: validSpans(JSON.parse(label.spans) as LanguageSpan[], typedWords(label.text).length),
       words: sameAsHypothesis ? wordTimes(label.text, r.hypothesis_times) : [],
       source: label.source,
       split: r.split,

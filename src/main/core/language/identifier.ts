@@ -4,7 +4,7 @@ import { tokensWithLanguage } from '../../../shared/text/language-spans'
 import { normalizeWords } from '../../../shared/text/normalize'
 import { SCRIPTS, tokenScript, type Script } from '../../../shared/text/script'
 import { defaultLanguage } from '../annotate/annotators'
-import type { Db } from '../db/connection'
+import type { ReadDb, WriteDb } from '../db/connection'
 import { projectRules } from './rules'
 
 const KEY = 'language_id'
@@ -36,7 +36,7 @@ interface Cached {
  * because an annotator who tagged some words of a transcript vouched for the rest too.
  */
 function taggedRevisions(
-  db: Db,
+  db: ReadDb,
 ): { id: number; text: string; spans: string; language: string | null }[] {
   return db
     .prepare(
@@ -48,7 +48,7 @@ function taggedRevisions(
     .all() as { id: number; text: string; spans: string; language: string | null }[]
 }
 
-function newTaggedSince(db: Db, revisionId: number): number {
+function newTaggedSince(db: ReadDb, revisionId: number): number {
   return (
     db
       .prepare(
@@ -60,7 +60,7 @@ function newTaggedSince(db: Db, revisionId: number): number {
 }
 
 /** Trains a fresh identifier on the project's tagged revisions, with each language's scripts. */
-export function trainIdentifier(db: Db, now = new Date().toISOString()): TrainedIdentifier {
+export function trainIdentifier(db: ReadDb, now = new Date().toISOString()): TrainedIdentifier {
   const rules = projectRules(db)
   const fallback = defaultLanguage(db)
   const revisions = taggedRevisions(db)
@@ -99,11 +99,13 @@ export function trainIdentifier(db: Db, now = new Date().toISOString()): Trained
 }
 
 /**
- * The project's identifier, from its cache in project_meta; retrained (and cached) when there
- * is none yet or RETRAIN_AFTER tagged revisions have arrived since. Null before anything is
- * tagged.
+ * The project's identifier, from its cache in project_meta while fresh; trained anew when there
+ * is none yet or RETRAIN_AFTER tagged revisions have arrived since (`retrained`, not cached
+ * here). Null before anything is tagged.
  */
-export function projectIdentifier(db: Db): TrainedIdentifier | null {
+export function readIdentifier(
+  db: ReadDb,
+): { trained: TrainedIdentifier; retrained: boolean } | null {
   const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(KEY) as
     { value: string } | undefined
   const cached = row ? (JSON.parse(row.value) as Cached) : null
@@ -111,14 +113,24 @@ export function projectIdentifier(db: Db): TrainedIdentifier | null {
     const model = languageIdModelSchema.safeParse(cached.model)
     if (model.success && newTaggedSince(db, cached.lastRevisionId) < RETRAIN_AFTER)
       return {
-        identifier: LanguageIdentifier.fromJSON(model.data),
-        trainedOnRevisions: cached.trainedOnRevisions,
-        lastRevisionId: cached.lastRevisionId,
-        trainedAt: cached.trainedAt,
-        languages: Object.keys(model.data.counts).sort(),
+        trained: {
+          identifier: LanguageIdentifier.fromJSON(model.data),
+          trainedOnRevisions: cached.trainedOnRevisions,
+          lastRevisionId: cached.lastRevisionId,
+          trainedAt: cached.trainedAt,
+          languages: Object.keys(model.data.counts).sort(),
+        },
+        retrained: false,
       }
   } else if (newTaggedSince(db, 0) === 0) return null
-  const trained = trainIdentifier(db)
+  return { trained: trainIdentifier(db), retrained: true }
+}
+
+/** The project's identifier (`readIdentifier`), caching it when it was trained anew. */
+export function projectIdentifier(db: WriteDb): TrainedIdentifier | null {
+  const found = readIdentifier(db)
+  if (!found?.retrained) return found?.trained ?? null
+  const { trained } = found
   const value: Cached = {
     trainedOnRevisions: trained.trainedOnRevisions,
     lastRevisionId: trained.lastRevisionId,

@@ -4,9 +4,9 @@ import {
   type NormalizationRules,
 } from '../../../shared/text/normalize'
 import type { LanguageSpan } from '../../../shared/domain'
-import { SautiError } from '../../../shared/errors'
+import { checkLanguageSpans } from '../../../shared/text/language-spans'
 import { unifyNukta } from '../../../shared/text/letter-variants'
-import type { Db } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 
 const KEY = 'normalization'
 
@@ -15,7 +15,7 @@ const KEY = 'normalization'
  * through the shared schema: a missing rule takes its scoring default. A value that no longer
  * parses (written by a newer Sauti) falls back to the defaults rather than breaking scoring.
  */
-export function projectRules(db: Db): NormalizationRules {
+export function projectRules(db: ReadDb): NormalizationRules {
   const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(KEY) as
     { value: string } | undefined
   if (!row) return { ...scoringDefaults }
@@ -61,17 +61,6 @@ function dropEdgeJoiners(word: string): string {
  */
 export function storedTranscript(db: Db, typed: string, spans: LanguageSpan[] = []): string {
   const text = normalizeForStorage(typed.trim().replace(/\s+/gu, ' '), projectRules(db))
-  const words = text.split(' ').filter(Boolean).length
-  const sorted = [...spans].sort((a, b) => a.start - b.start)
-  sorted.forEach((s, i) => {
-    if (s.end > words)
-      throw new SautiError(
-        'validation',
-        `a language span ends at word ${s.end}, but the text has ${words} words`,
-      )
-    const next = sorted[i + 1]
-    if (next && next.start < s.end)
-      throw new SautiError('validation', `language spans overlap at word ${next.start}`)
-  })
+  checkLanguageSpans(text, spans)
   return text
 }

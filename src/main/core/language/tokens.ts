@@ -1,16 +1,11 @@
 import type { LanguageSpan, LanguageTokens, TokenInfo } from '../../../shared/domain'
-import { wordLanguages } from '../../../shared/text/language-spans'
+import { typedWords, wordLanguages } from '../../../shared/text/language-spans'
 import { normalizeWords } from '../../../shared/text/normalize'
 import { tokenScript } from '../../../shared/text/script'
 import { utteranceDetail } from '../annotate/editor'
 import type { Db } from '../db/connection'
 import { projectIdentifier } from './identifier'
 import { projectRules } from './rules'
-
-/** The typed words of a transcript, as language spans index them. */
-export function typedWords(text: string): string[] {
-  return text.split(/\s+/u).filter(Boolean)
-}
 
 /** Each word's script, for the reviewer's history. */
 export function wordScripts(text: string): { token: string; script: string }[] {

@@ -3,7 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ProjectRef } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { openDatabase, type Db, type OpenDatabaseOptions } from '../db/connection'
+import { openDatabase, type Db, type OpenDatabaseOptions, type ReadDb } from '../db/connection'
 import { isValidProjectId, projectPaths, type ProjectPaths } from './paths'
 
 export interface OpenProject {
@@ -12,7 +12,7 @@ export interface OpenProject {
   db: Db
 }
 
-function readMeta(db: Db, key: string): string | undefined {
+function readMeta(db: ReadDb, key: string): string | undefined {
   return (
     db.prepare('SELECT value FROM project_meta WHERE key = ?').get(key) as
       { value: string } | undefined
@@ -92,7 +92,7 @@ export async function listProjects(
     if (!entry.isDirectory() || !isValidProjectId(entry.name)) continue
     const paths = projectPaths(dataDir, entry.name)
     if (!existsSync(paths.db)) continue
-    let db: Db | undefined
+    let db: ReadDb | undefined
     try {
       db = openDatabase(paths.db, { ...options, inspectOnly: true })
       refs.push({

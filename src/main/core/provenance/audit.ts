@@ -125,7 +125,7 @@ export function wordDiff(before: string, after: string): WordDiffPart[] {
  * An utterance's revisions for the history view, oldest first, each with its source, a word
  * diff to its parent and whether the chain still verifies up to it.
  */
-export function utteranceHistory(db: Db, utteranceId: number): RevisionHistoryEntry[] {
+export function revisionHistory(db: Db, utteranceId: number): RevisionHistoryEntry[] {
   if (!db.prepare('SELECT 1 FROM utterance WHERE id = ?').get(utteranceId))
     throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
   const rows = db

@@ -1,5 +1,5 @@
 import type { CallContext, CallTable } from '../call-context'
-import { auditLog, utteranceHistory, verifyProject } from './audit'
+import { auditLog, revisionHistory, verifyProject } from './audit'
 
 type Calls = 'audit.verify' | 'audit.log' | 'utterance.history'
 
@@ -9,6 +9,6 @@ export function provenanceCalls(ctx: CallContext): CallTable<Calls> {
   return {
     'audit.verify': async () => verifyProject(db),
     'audit.log': async (input) => auditLog(db, input),
-    'utterance.history': async ({ id }) => utteranceHistory(db, id),
+    'utterance.history': async ({ id }) => revisionHistory(db, id),
   }
 }

@@ -1,7 +1,7 @@
 import type { ProjectRef, ProjectReport } from '../../../shared/domain'
 import { learningCurveSpec } from '../../../shared/charts/learning-curve'
 import { evaluateProject } from '../asr/evaluate-project'
-import type { Db } from '../db/connection'
+import type { ReadDb } from '../db/connection'
 import { agreementReport } from '../review/agreement'
 import { renderSvg } from '../adapt/charts'
 import { groupedBarSpec, heatmapSpec } from '../../../shared/charts/report-charts'
@@ -9,7 +9,7 @@ import { learningCurve, reviewCounts, switchConfusion, throughput } from './data
 import { renderReportHtml, type ReportCharts } from './html'
 
 /** The model a report scores by default: the one that labelled the project last. */
-function lastModel(db: Db): { id: number; name: string } | null {
+function lastModel(db: ReadDb): { id: number; name: string } | null {
   return (
     (db
       .prepare(
@@ -21,7 +21,7 @@ function lastModel(db: Db): { id: number; name: string } | null {
 
 /** The per-project quality report's data (docs/reports.md). */
 export function buildReport(
-  db: Db,
+  db: ReadDb,
   project: ProjectRef,
   options: { model?: string } = {},
   now = new Date().toISOString(),
@@ -138,7 +138,7 @@ export async function renderCharts(report: ProjectReport): Promise<ReportCharts>
 
 /** The report as data and as one self-contained HTML page. */
 export async function projectReport(
-  db: Db,
+  db: ReadDb,
   project: ProjectRef,
   options: { model?: string } = {},
 ): Promise<{ report: ProjectReport; html: string }> {

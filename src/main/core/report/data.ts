@@ -3,15 +3,15 @@ import { align } from '../../../shared/metrics/errors'
 import { tokensWithLanguage } from '../../../shared/text/language-spans'
 import { normalizeWords } from '../../../shared/text/normalize'
 import { defaultLanguage } from '../annotate/annotators'
-import type { Db } from '../db/connection'
-import { projectIdentifier } from '../language/identifier'
+import type { ReadDb } from '../db/connection'
+import { readIdentifier } from '../language/identifier'
 import { projectRules } from '../language/rules'
 
 /**
  * Utterances and audio minutes each annotator finished per UTC day: an utterance counts once a
  * day for each person who saved a finished revision of it (drafts, imports and models do not).
  */
-export function throughput(db: Db): ThroughputRow[] {
+export function throughput(db: ReadDb): ThroughputRow[] {
   const rows = db
     .prepare(
       `SELECT a.name AS annotator, w.day, count(*) AS utterances,
@@ -31,7 +31,7 @@ export function throughput(db: Db): ThroughputRow[] {
   }))
 }
 
-export function reviewCounts(db: Db): ProjectReport['reviews'] {
+export function reviewCounts(db: ReadDb): ProjectReport['reviews'] {
   return db
     .prepare(
       `SELECT a.name AS reviewer, count(*) FILTER (WHERE r.verdict = 'approve') AS approved,
@@ -42,7 +42,7 @@ export function reviewCounts(db: Db): ProjectReport['reviews'] {
 }
 
 /** Checkpoints' dev scores against corrected minutes (metrics JSON: {dev: {cer, wer}, correctedSec}). */
-export function learningCurve(db: Db): ProjectReport['learningCurve'] {
+export function learningCurve(db: ReadDb): ProjectReport['learningCurve'] {
   const rows = db.prepare('SELECT id, created_at, metrics FROM checkpoint ORDER BY id').all() as {
     id: number
     created_at: string
@@ -70,10 +70,11 @@ export function learningCurve(db: Db): ProjectReport['learningCurve'] {
  * language identifier (script, else n-grams; "unknown" when it cannot tell); a deleted word is
  * "(deleted)".
  */
-export function switchConfusion(db: Db, modelId: number): ProjectReport['switchConfusion'] {
+export function switchConfusion(db: ReadDb, modelId: number): ProjectReport['switchConfusion'] {
   const rules = projectRules(db)
   const matrixDefault = defaultLanguage(db) ?? 'und'
-  const identifier = projectIdentifier(db)?.identifier ?? null
+  // A report only reads: an identifier trained for it is not cached.
+  const identifier = readIdentifier(db)?.trained.identifier ?? null
   const rows = db
     .prepare(
       `SELECT u.language, v.text AS reference, v.spans, h.text AS hypothesis FROM utterance u

@@ -11,7 +11,7 @@ import { normalize, type NormalizationRules } from '../../../shared/text/normali
 import { utteranceDetail } from '../annotate/editor'
 import type { Db } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
-import { typedWords } from '../language/tokens'
+import { typedWords } from '../../../shared/text/language-spans'
 import { appendRevision } from '../provenance/revisions'
 import { blindVersions, openDouble, versionAgreement, type BlindVersion } from './blind'
 import { insertReview, requireReviewer } from './common'

@@ -1,5 +1,5 @@
 import type { AgreementReport, LanguageSpan } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
 import { scoreWithMatrices, type MatrixUtterance } from '../language/scoring'
 import { blindVersions, matrixOf, type BlindVersion } from './blind'
@@ -21,7 +21,7 @@ interface Pair {
 }
 
 /** Every double annotation with both versions in; adjudicated ones with the versions adjudicated. */
-function pairs(db: Db): { pairs: Pair[]; waiting: number } {
+function pairs(db: ReadDb): { pairs: Pair[]; waiting: number } {
   const rows = db
     .prepare(
       `SELECT utterance_id, base_revision_id, first_annotator_id, second_annotator_id, adjudicated_revision_id
@@ -80,7 +80,7 @@ function pairs(db: Db): { pairs: Pair[]; waiting: number } {
  * pair always reads the same way round), per language of the reference's words; and each
  * annotator's versions against the adjudicated result, once there is one.
  */
-export function agreementReport(db: Db): AgreementReport {
+export function agreementReport(db: ReadDb): AgreementReport {
   const rules = projectRules(db)
   const { pairs: all, waiting } = pairs(db)
   const byPair = new Map<string, { ref: string; other: string; list: Pair[] }>()

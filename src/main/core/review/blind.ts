@@ -1,6 +1,6 @@
 import type { LanguageSpan } from '../../../shared/domain'
 import { defaultLanguage } from '../annotate/annotators'
-import type { Db } from '../db/connection'
+import type { Db, ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
 import { scoreWithMatrices } from '../language/scoring'
 import { inSample } from './sample'
@@ -167,7 +167,7 @@ export interface BlindVersion {
  * adjudicated utterance: the versions that were adjudicated), first annotator first.
  */
 export function blindVersions(
-  db: Db,
+  db: ReadDb,
   double: OpenDouble,
   before = Number.MAX_SAFE_INTEGER,
 ): BlindVersion[] {
@@ -198,7 +198,7 @@ export function blindVersions(
 }
 
 /** The matrix language of an utterance: its own, else the project's default. */
-export function matrixOf(db: Db, utteranceId: number): string {
+export function matrixOf(db: ReadDb, utteranceId: number): string {
   const row = db.prepare('SELECT language FROM utterance WHERE id = ?').get(utteranceId) as
     { language: string | null } | undefined
   return row?.language ?? defaultLanguage(db) ?? 'und'

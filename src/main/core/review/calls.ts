@@ -1,7 +1,7 @@
 import type { CallContext, CallTable } from '../call-context'
 import { adjudicationView, resolveAdjudication } from './adjudicate'
 import { agreementReport } from './agreement'
-import { decideRevision, reviewerEdit, utteranceHistory } from './decide'
+import { decideRevision, reviewHistory, reviewerEdit } from './decide'
 import { reviewQueue } from './queue'
 import { reviewSettings, updateReviewSettings } from './settings'
 
@@ -23,7 +23,7 @@ export function reviewCalls(ctx: CallContext): CallTable<Calls> {
     'review.settings': async () => reviewSettings(db),
     'review.updateSettings': async (patch) => updateReviewSettings(db, patch),
     'review.queue': async (query) => reviewQueue(db, query),
-    'review.history': async ({ id }) => utteranceHistory(db, id),
+    'review.history': async ({ id }) => reviewHistory(db, id),
     'review.decide': async (input) => {
       const { utteranceId, ...decided } = decideRevision(db, input)
       changed([utteranceId])

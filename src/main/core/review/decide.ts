@@ -42,7 +42,7 @@ function utteranceRow(db: Db, id: number): UtteranceRow {
 }
 
 /** Everything a reviewer sees of an utterance: every revision, who made it, its reviews, the chain. */
-export function utteranceHistory(
+export function reviewHistory(
   db: Db,
   id: number,
   now = new Date().toISOString(),

@@ -4,7 +4,8 @@
  * words they tag through edits. Pure functions, unit-tested.
  */
 import { diffArrays } from 'diff'
-import type { Hypothesis, LanguageSpan, WordTiming } from '../../../shared/domain'
+import type { Hypothesis, LanguageSpan } from '../../../shared/domain'
+import type { WordTime } from '../../../shared/word-time'
 
 export interface Word {
   text: string
@@ -63,7 +64,7 @@ export function keptWords(before: string[], after: string[]): (number | null)[] 
 export interface ShadedWord extends Word {
   /** The model's confidence in this word, or null when the annotator typed it. */
   confidence: number | null
-  time: WordTiming | null
+  time: WordTime | null
   lang: string | null
 }
 
@@ -155,9 +156,7 @@ export function wordDiff(current: string, alternative: string): DiffPart[] {
 
 /** Splits the text at a time in the recording using the word times it carries. */
 export function splitTextAt(words: ShadedWord[], atSec: number): [string, string] {
-  let cut = words.findIndex(
-    (w) => w.time !== null && (w.time.startSec + w.time.endSec) / 2 >= atSec,
-  )
+  let cut = words.findIndex((w) => w.time !== null && (w.time.start + w.time.end) / 2 >= atSec)
   if (cut < 0) cut = words.length
   const left = words.slice(0, cut).map((w) => w.text)
   const right = words.slice(cut).map((w) => w.text)

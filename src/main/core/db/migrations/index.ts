@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { WriteDb } from '../connection'
 import { m001People } from './001-people'
 import { m002Audio } from './002-audio'
 import { m003Models } from './003-models'
@@ -13,7 +13,7 @@ import { m010RevisionHead } from './010-revision-head'
 export interface Migration {
   version: number
   name: string
-  up(db: Database.Database): void
+  up(db: WriteDb): void
 }
 
 /** Numbered migrations, applied in order. Never edit one that has shipped: add the next. */

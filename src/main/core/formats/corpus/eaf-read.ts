@@ -1,10 +1,12 @@
+import type { LanguageSpan } from '../../../../shared/domain'
+import { typedWords } from '../../../../shared/text/language-spans'
+import type { WordTime } from '../../../../shared/word-time'
 import { eafProperty, eafTypes, estimateWordTimes } from './eaf-common'
 import { parseEaf, type EafAnnotation, type EafTier } from './eaf-parse'
 import { annotationTimes, slotTimes, type UnalignedSlots } from './eaf-times'
 import { badInput, decodeText } from './errors'
 import { speakerOfTier } from './layout'
-import type { CorpusUtterance, CorpusWord, ImportResult, LanguageSpan } from './model'
-import { wordsOf } from './text'
+import type { CorpusUtterance, ImportResult } from './model'
 
 export interface EafReadOptions {
   /** Tiers whose annotations become utterances. Default: the top-level tiers. */
@@ -42,8 +44,8 @@ function containing(parents: Timed[], t: number): Timed | undefined {
 }
 
 /** Language spans of one utterance from the language tier's intervals, as word ranges. */
-function spansOf(u: Timed, text: string, words: CorpusWord[], langs: Timed[]): LanguageSpan[] {
-  const tokens = wordsOf(text)
+function spansOf(u: Timed, text: string, words: WordTime[], langs: Timed[]): LanguageSpan[] {
+  const tokens = typedWords(text)
   const bounds =
     words.length === tokens.length && words.length > 0
       ? words.map((w): [number, number] => [w.start * 1000, w.end * 1000])
@@ -125,7 +127,7 @@ export function readEaf(
   chosen.forEach((tier, order) => {
     const parents = timed(tier)
     const children = doc.tiers.filter((t) => t.parent === tier.id)
-    const words = new Map<string, CorpusWord[]>()
+    const words = new Map<string, WordTime[]>()
     const langs = new Map<string, Timed[]>()
     for (const child of children) {
       const kind =

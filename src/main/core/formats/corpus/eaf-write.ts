@@ -1,3 +1,4 @@
+import { typedWords } from '../../../../shared/text/language-spans'
 import { byRecording, checkCorpus, type CheckedUtterance } from './check'
 import {
   eafConstraints,
@@ -10,15 +11,7 @@ import {
 } from './eaf-common'
 import { overlapTierName, stackTiers, tidyWords, type Span } from './layout'
 import type { Corpus, CorpusRecording, ExportNote, ExportResult, OutFile } from './model'
-import {
-  joinPath,
-  relativePath,
-  safeFileName,
-  uniqueNames,
-  wordsOf,
-  xmlAttr,
-  xmlText,
-} from './text'
+import { joinPath, relativePath, safeFileName, uniqueNames, xmlAttr, xmlText } from './text'
 import { toMs } from './time'
 
 export interface EafOptions {
@@ -140,7 +133,7 @@ class Document {
           recordingId: u.recordingId,
           message: `${tidy.dropped} word(s) had no time left inside the utterance`,
         })
-      const tokens = wordsOf(u.text)
+      const tokens = typedWords(u.text)
       const timed =
         u.words.length === tokens.length && u.words.length > 0
           ? u.words.map((w): [number, number] => [

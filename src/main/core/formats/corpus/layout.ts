@@ -1,4 +1,4 @@
-import type { CorpusWord } from './model'
+import type { WordTime } from '../../../../shared/word-time'
 
 /** An interval in whole time units (ms for ELAN, µs for Praat). */
 export interface Span<T> {
@@ -41,7 +41,7 @@ export function speakerOfTier(name: string): string {
  * A word left with no length is dropped; the caller reports how many.
  */
 export function tidyWords(
-  words: CorpusWord[],
+  words: WordTime[],
   start: number,
   end: number,
   units: (sec: number) => number,

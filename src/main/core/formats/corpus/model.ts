@@ -3,6 +3,8 @@
  * imports of Kaldi, NeMo, Hugging Face, Common Voice, CSV, ELAN, Praat and subtitle files share
  * one set of rules (see docs/export-formats.md). Times are seconds, absolute in the recording.
  */
+import type { LanguageSpan } from '../../../../shared/domain'
+import type { WordTime } from '../../../../shared/word-time'
 
 export type SpeakerGender = 'female' | 'male' | 'nonbinary' | 'unspecified'
 
@@ -29,19 +31,6 @@ export interface CorpusRecording {
   sampleRate?: number
 }
 
-export interface CorpusWord {
-  word: string
-  start: number
-  end: number
-}
-
-/** Word indices [start, end) of the utterance's whitespace-separated words, tagged with a language. */
-export interface LanguageSpan {
-  start: number
-  end: number
-  lang: string
-}
-
 export interface CorpusUtterance {
   /** Stable key, e.g. "utt0042". */
   id: string
@@ -57,7 +46,7 @@ export interface CorpusUtterance {
   language: string | null
   spans: LanguageSpan[]
   /** One per word of `text` when known, else empty. */
-  words: CorpusWord[]
+  words: WordTime[]
   /** When audio is exported as one file per utterance: that file, relative to the export root. */
   segmentAudioPath?: string
   /**

@@ -1,6 +1,7 @@
 import { byRecording, checkCorpus, type CheckedCorpus, type CheckedUtterance } from './check'
 import type { Corpus, ExportNote, ExportResult, OutFile } from './model'
-import { joinPath, oneLine, safeFileName, uniqueNames, wordsOf } from './text'
+import { typedWords } from '../../../../shared/text/language-spans'
+import { joinPath, oneLine, safeFileName, uniqueNames } from './text'
 import { clock, toMs } from './time'
 
 export interface SubtitleOptions {
@@ -51,7 +52,7 @@ const vttEscape = (s: string): string =>
 function vttText(cue: Cue): string {
   const spans = cue.u.spans
   if (spans.length === 0) return vttEscape(cue.text)
-  const words = wordsOf(cue.text).map(vttEscape)
+  const words = typedWords(cue.text).map(vttEscape)
   for (const s of spans) {
     if (s.start >= words.length) continue
     const last = Math.min(s.end, words.length) - 1

@@ -1,10 +1,5 @@
 /** Text helpers shared by the writers. */
 
-/** The words of a transcript as the editor counts them (language spans index these). */
-export function wordsOf(text: string): string[] {
-  return text.match(/\S+/gu) ?? []
-}
-
 /**
  * The transcript on one line with single spaces: line-based formats (Kaldi `text`, TSV) cannot
  * hold tabs or newlines, and Kaldi refuses Unicode whitespace other than space, tab and newline

@@ -1,6 +1,7 @@
+import type { WordTime } from '../../../../shared/word-time'
 import { badInput, decodeText, LineIndex, type Position } from './errors'
 import { speakerOfTier } from './layout'
-import type { CorpusUtterance, CorpusWord, ImportResult } from './model'
+import type { CorpusUtterance, ImportResult } from './model'
 import { TokenReader, tokenize } from './textgrid-tokens'
 import { wordTierSuffix } from './textgrid-write'
 
@@ -138,7 +139,7 @@ export function readTextGrid(
     for (const iv of tier.intervals) {
       const label = iv.text.trim()
       if (!label || iv.end <= iv.start) continue
-      const inside: CorpusWord[] = words
+      const inside: WordTime[] = words
         .filter((w) => (w.start + w.end) / 2 >= iv.start && (w.start + w.end) / 2 <= iv.end)
         .map((w) => ({ word: w.text.trim(), start: w.start, end: w.end }))
       found.push({
