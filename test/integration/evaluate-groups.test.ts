@@ -7,7 +7,7 @@ import { ensureSpeaker } from '../../src/main/core/consent/speakers'
 import { createProject } from '../../src/main/core/project/projects'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { LanguageSpan, ProjectEvaluation } from '../../src/shared/domain'
-import { insertRows, type Db } from '../support/db'
+import { insertRows, type WriteDb } from '../support/db'
 import { appRoot } from '../support/fixtures'
 
 const now = '2026-03-01T10:00:00.000Z'
@@ -75,7 +75,7 @@ const utterances: {
   },
 ]
 
-function seed(db: Db): void {
+function seed(db: WriteDb): void {
   insertRows(db, 'recording', [
     {
       sha256: 'a'.repeat(64),

@@ -3,13 +3,13 @@ import { evaluateProject } from '../../src/main/core/asr/evaluate-project'
 import { ensureSpeaker } from '../../src/main/core/consent/speakers'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
-import { createDb, insertRows, migrateTo, type Db } from '../support/db'
+import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
 
 let cleanup: (() => void) | undefined
 afterEach(() => cleanup?.())
 const now = new Date().toISOString()
 
-function project(): Db {
+function project(): WriteDb {
   const made = createDb()
   cleanup = made.cleanup
   migrateTo(made.db, latestSchemaVersion)
@@ -33,7 +33,7 @@ function project(): Db {
   return made.db
 }
 
-function utterance(db: Db, speaker: string, language: string, start: number): number {
+function utterance(db: WriteDb, speaker: string, language: string, start: number): number {
   const speakerId = ensureSpeaker(db, { code: speaker })
   insertRows(db, 'utterance', [
     {
@@ -48,7 +48,7 @@ function utterance(db: Db, speaker: string, language: string, start: number): nu
   return (db.prepare('SELECT max(id) AS id FROM utterance').get() as { id: number }).id
 }
 
-function hypothesis(db: Db, utteranceId: number, text: string, confidences: number[]): void {
+function hypothesis(db: WriteDb, utteranceId: number, text: string, confidences: number[]): void {
   insertRows(db, 'hypothesis', [
     {
       utterance_id: utteranceId,

@@ -5,13 +5,13 @@ import { openDatabase } from '../../src/main/core/db/connection'
 import { latestSchemaVersion, schemaVersion } from '../../src/main/core/db/migrate'
 import { migrations } from '../../src/main/core/db/migrations'
 import { appendRevision, revisionHash, verifyChain } from '../../src/main/core/provenance/revisions'
-import { createDb, insertRows, migrateTo, readTable, tableNames, type Db } from '../support/db'
+import { createDb, insertRows, migrateTo, readTable, tableNames, type WriteDb } from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
 let cleanup: (() => void) | undefined
 afterEach(() => cleanup?.())
 
-function fresh(): Db {
+function fresh(): WriteDb {
   const made = createDb()
   cleanup = made.cleanup
   return made.db
@@ -142,7 +142,7 @@ describe('migration 3: models', () => {
 })
 
 describe('migration 4: provenance', () => {
-  function withUtterance(): Db {
+  function withUtterance(): WriteDb {
     const db = fresh()
     migrateTo(db, 3)
     insertRows(db, 'recording', [

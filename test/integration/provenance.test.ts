@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { appendRevision, revisionsOf, verifyChain } from '../../src/main/core/provenance/revisions'
-import { createDb, insertRows, migrateTo, type Db } from '../support/db'
+import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 
 let cleanup: (() => void) | undefined
 afterEach(() => cleanup?.())
 
-function project(): Db {
+function project(): WriteDb {
   const made = createDb()
   cleanup = made.cleanup
   migrateTo(made.db, latestSchemaVersion)

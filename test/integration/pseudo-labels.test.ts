@@ -6,7 +6,7 @@ import {
 } from '../../src/main/core/adapt/pseudo-labels'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
-import { createDb, insertRows, migrateTo, type Db } from '../support/db'
+import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 const sha = (c: string): string => c.repeat(64)
@@ -18,7 +18,7 @@ afterEach(() => cleanup?.())
  * 20 transcribed dev utterances whose checkpoint hypotheses get worse as confidence falls, and
  * untranscribed utterances from every speaker.
  */
-function project(): Db {
+function project(): WriteDb {
   const made = createDb()
   cleanup = made.cleanup
   const db = made.db

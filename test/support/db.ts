@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import type { ReadDb, WriteDb } from '../../src/main/core/db/connection'
+
+export type { ReadDb, WriteDb }
 import { migrate } from '../../src/main/core/db/migrate'
 
-export type Db = Database.Database
-
 /** A real SQLite file in a fresh temporary folder, at schema version 0. */
-export function createDb(): { db: Db; file: string; cleanup: () => void } {
+export function createDb(): { db: WriteDb; file: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'sauti-db-'))
   const file = join(dir, 'project.sqlite')
   const db = new Database(file)
@@ -23,11 +24,11 @@ export function createDb(): { db: Db; file: string; cleanup: () => void } {
   }
 }
 
-export function migrateTo(db: Db, version: number): void {
+export function migrateTo(db: WriteDb, version: number): void {
   migrate(db, 'test.sqlite', version)
 }
 
-export function insertRows(db: Db, table: string, rows: Record<string, unknown>[]): void {
+export function insertRows(db: WriteDb, table: string, rows: Record<string, unknown>[]): void {
   for (const row of rows) {
     const keys = Object.keys(row)
     // Test helper: table and column names come from the test itself, values are bound.
@@ -37,11 +38,11 @@ export function insertRows(db: Db, table: string, rows: Record<string, unknown>[
   }
 }
 
-export function readTable(db: Db, table: string): Record<string, unknown>[] {
+export function readTable(db: ReadDb, table: string): Record<string, unknown>[] {
   return db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all() as Record<string, unknown>[]
 }
 
-export function tableNames(db: Db): string[] {
+export function tableNames(db: ReadDb): string[] {
   return (
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
       name: string
@@ -50,6 +51,6 @@ export function tableNames(db: Db): string[] {
 }
 
 /** Every row of every table: compare before and after to prove nothing changed. */
-export function snapshot(db: Db): Record<string, Record<string, unknown>[]> {
+export function snapshot(db: ReadDb): Record<string, Record<string, unknown>[]> {
   return Object.fromEntries(tableNames(db).map((t) => [t, readTable(db, t)]))
 }

@@ -10,14 +10,14 @@ import {
 } from '../../src/main/core/consent/policy'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { consentScopes, type ConsentScope } from '../../src/shared/domain'
-import { createDb, insertRows, migrateTo, type Db } from '../support/db'
+import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
 
 /**
  * The consent rule exists twice on purpose: as SQL for queries and as JavaScript for records
  * already read. Both must say the same thing about the same rows, at every edge.
  */
 describe('the consent policy: the SQL fragment and its JavaScript twin', () => {
-  let db: Db
+  let db: WriteDb
   let cleanup: () => void
   const t = (day: number): string => new Date(Date.UTC(2026, 0, day)).toISOString()
 

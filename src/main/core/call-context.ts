@@ -4,7 +4,7 @@ import type { InferenceWorkers } from './asr/inference-workers'
 import type { SessionSettings } from './asr/providers'
 import type { TrainWorkers } from './adapt/train-workers'
 import type { AudioWorkers } from './audio/audio-workers'
-import type { Db, OpenDatabaseOptions } from './db/connection'
+import type { WriteDb, OpenDatabaseOptions } from './db/connection'
 import type { DomainEvents } from './domain-events'
 import type { EventBus } from './events'
 import type { Jobs } from './jobs'
@@ -20,7 +20,7 @@ export type CallTable<M extends Method> = {
  * buses. The workbench builds it once and hands it to each room (docs/ARCHITECTURE.md).
  */
 export interface CallContext {
-  db: Db
+  db: WriteDb
   paths: ProjectPaths
   project: ProjectRef
   /** The data folder: registered models, the other projects. */

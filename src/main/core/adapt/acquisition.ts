@@ -1,4 +1,4 @@
-import type { Db, OpenDatabaseOptions, ReadDb } from '../db/connection'
+import type { WriteDb, OpenDatabaseOptions, ReadDb } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 import { kCenter } from './clusters'
 import { hybrid, uncertainty } from './hybrid'
@@ -199,14 +199,14 @@ export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[]
  * A decided utterance leaves the "most useful first" order. Called inside the decision's own
  * transaction, so no window ever reads it decided and still ranked.
  */
-export function leaveRanking(db: Db, utteranceId: number): void {
+export function leaveRanking(db: WriteDb, utteranceId: number): void {
   db.prepare('UPDATE utterance SET priority = NULL, priority_reason = NULL WHERE id = ?').run(
     utteranceId,
   )
 }
 
 /** Stores a ranking as every pool utterance's priority and reason, in one transaction. */
-export function writePriorities(db: Db, ranked: Ranked[]): number {
+export function writePriorities(db: WriteDb, ranked: Ranked[]): number {
   // Ranked on a snapshot: what was transcribed since then keeps no priority.
   const set = db.prepare(
     `UPDATE utterance SET priority = ?, priority_reason = ? WHERE id = ?
@@ -226,7 +226,7 @@ export async function reprioritise(
   workers: {
     rank(dbPath: string, db: OpenDatabaseOptions, strategy: AcquisitionStrategy): Promise<Ranked[]>
   },
-  db: Db,
+  db: WriteDb,
   dbPath: string,
   dbOptions: OpenDatabaseOptions,
   strategy: AcquisitionStrategy,

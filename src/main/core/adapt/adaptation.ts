@@ -6,7 +6,7 @@ import { SautiError } from '../../../shared/errors'
 import { ensureModelRow } from '../asr/labeller'
 import type { Vocabulary } from '../asr/vocab'
 import { consentSnapshot } from '../consent/policy'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import {
@@ -48,7 +48,7 @@ export interface CheckpointRow {
 }
 
 /** The checkpoint the project's labelling and rescoring use for `modelId`, if any. */
-export function activeCheckpoint(db: Db, modelId: number): CheckpointRow | null {
+export function activeCheckpoint(db: WriteDb, modelId: number): CheckpointRow | null {
   const row = db
     .prepare(
       "SELECT id, parent_id, path, vocabulary, status FROM checkpoint WHERE model_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
@@ -71,7 +71,7 @@ export function activeCheckpoint(db: Db, modelId: number): CheckpointRow | null 
  * Marks runs a crash left "running" as failed, so a new training can start, and removes the
  * half-written files they left (checkpoints are written aside as `*.tmp` and renamed when whole).
  */
-export function recoverInterruptedRuns(db: Db, paths?: ProjectPaths): number {
+export function recoverInterruptedRuns(db: WriteDb, paths?: ProjectPaths): number {
   const changed = db
     .prepare(
       "UPDATE train_run SET status = 'failed', message = 'interrupted: Sauti stopped while it was training', finished_at = ? WHERE status = 'running'",
@@ -84,7 +84,7 @@ export function recoverInterruptedRuns(db: Db, paths?: ProjectPaths): number {
   return changed
 }
 
-function startRun(db: Db, modelId: number, parentId: number | null, trigger: string): number {
+function startRun(db: WriteDb, modelId: number, parentId: number | null, trigger: string): number {
   try {
     return Number(
       db
@@ -104,7 +104,7 @@ function startRun(db: Db, modelId: number, parentId: number | null, trigger: str
 }
 
 function finishRun(
-  db: Db,
+  db: WriteDb,
   runId: number,
   status: 'done' | 'cancelled' | 'failed',
   message: string,
@@ -117,7 +117,7 @@ function finishRun(
 
 /** The base model's dev scores from its stored best hypotheses (a first checkpoint's parent). */
 function baseDevScores(
-  db: Db,
+  db: WriteDb,
   modelId: number,
   dev: LabelledUtterance[],
 ): { utterances: number; cer: number; wer: number } | null {

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { consentedSpeakers } from '../consent/policy'
 
 export type Split = 'train' | 'dev' | 'test'
@@ -13,7 +13,7 @@ export const splitTargets: Record<Split, number> = { train: 0.7, dev: 0.15, test
  * consent to model training are assigned; utterance.split mirrors the speaker's split.
  */
 export function assignSplits(
-  db: Db,
+  db: WriteDb,
   now = new Date().toISOString(),
   /**
    * Exports name the speakers they contain (already filtered by the export's own consent scope),
@@ -99,7 +99,7 @@ interface PoolRow {
  * is still here, the newest non-draft revision joined as `v` when `withRevision`.
  */
 function poolRows<R>(
-  db: Db,
+  db: WriteDb,
   now: string,
   columns: string,
   where: string,
@@ -140,7 +140,10 @@ function poolFields(
  * imported (never a model's, never a draft), from speakers whose model-training consent holds
  * and who have a split. Flagged, skipped and merged utterances are left out.
  */
-export function labelledUtterances(db: Db, now = new Date().toISOString()): LabelledUtterance[] {
+export function labelledUtterances(
+  db: WriteDb,
+  now = new Date().toISOString(),
+): LabelledUtterance[] {
   return poolRows<{ revision_id: number; text: string; source_kind: 'annotator' | 'import' }>(
     db,
     now,
@@ -161,7 +164,7 @@ export function labelledUtterances(db: Db, now = new Date().toISOString()): Labe
  * uses them; the simulation counts the time spent listening to them (simulation.ts).
  */
 export function flaggedUtterances(
-  db: Db,
+  db: WriteDb,
   now = new Date().toISOString(),
 ): (ReturnType<typeof poolFields> & { reason: string | null })[] {
   return poolRows<{ flag_reason: string | null }>(
@@ -173,7 +176,10 @@ export function flaggedUtterances(
 }
 
 /** Labelled utterances that training leaves out because their speaker's consent does not cover it. */
-export function labelledWithoutTrainingConsent(db: Db, now = new Date().toISOString()): number {
+export function labelledWithoutTrainingConsent(
+  db: WriteDb,
+  now = new Date().toISOString(),
+): number {
   const training = consentedSpeakers('model_training', now)
   return (
     db

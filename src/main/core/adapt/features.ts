@@ -6,7 +6,7 @@ import type { RegisteredModel } from '../asr/model-store'
 import type { SessionSettings } from '../asr/providers'
 import { defaultTranscribeOptions, type TranscribeItem } from '../asr/transcribe-options'
 import type { Vocabulary } from '../asr/vocab'
-import type { Db, OpenDatabaseOptions } from '../db/connection'
+import type { WriteDb, OpenDatabaseOptions } from '../db/connection'
 import { pcmPath, type ProjectPaths } from '../project/paths'
 import { reprioritise } from './acquisition'
 import type { LabelledUtterance } from './dataset'
@@ -23,7 +23,7 @@ import { targetsOf, trainingText } from './vocabulary'
  */
 
 export interface AdaptContext {
-  db: Db
+  db: WriteDb
   paths: ProjectPaths
   inference: InferenceWorkers
   training: TrainWorkers

@@ -1,7 +1,7 @@
 import { align } from '../../../shared/metrics/errors'
 import { words } from '../../../shared/text/normalize'
 import { consentedSpeakers } from '../consent/policy'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { LabelledUtterance } from './dataset'
 import { trainingText } from './vocabulary'
 
@@ -23,7 +23,7 @@ export interface PseudoLabelThreshold {
  * split is too small to say or no threshold reaches it.
  */
 export function choosePseudoLabelThreshold(
-  db: Db,
+  db: WriteDb,
   checkpointId: number,
   dev: LabelledUtterance[],
   minimumDev = 20,
@@ -82,7 +82,7 @@ export interface PseudoLabel {
  * from training-split speakers who consent to model training (never dev or test speakers).
  */
 export function pseudoLabelCandidates(
-  db: Db,
+  db: WriteDb,
   checkpointId: number,
   threshold: number,
   now: string,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { acquisitionStrategies, type AcquisitionStrategy } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { DEFAULT_BOTTLENECK } from '../train/adapter-head'
 import { defaultTrainOptions } from '../train/trainer'
 import type { TrainHyperparameters } from './train-protocol'
@@ -37,7 +37,7 @@ export const adaptationSettingsSchema = z.object({
 })
 export type AdaptationSettings = z.infer<typeof adaptationSettingsSchema>
 
-export function adaptationSettings(db: Db): AdaptationSettings {
+export function adaptationSettings(db: WriteDb): AdaptationSettings {
   const row = db.prepare("SELECT value FROM project_meta WHERE key = 'adaptation'").get() as
     { value: string } | undefined
   const stored = row ? (JSON.parse(row.value) as unknown) : {}
@@ -46,7 +46,7 @@ export function adaptationSettings(db: Db): AdaptationSettings {
 }
 
 export function updateAdaptationSettings(
-  db: Db,
+  db: WriteDb,
   patch: Partial<AdaptationSettings>,
 ): AdaptationSettings {
   const next = adaptationSettingsSchema.parse({ ...adaptationSettings(db), ...patch })

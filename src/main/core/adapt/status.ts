@@ -1,10 +1,10 @@
 import type { AdaptationStatus, CheckpointSummary, DevScores } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { labelledWithoutTrainingConsent } from './dataset'
 import { adaptationSettings } from './settings'
 
 /** Every checkpoint of the project, oldest first: the learning curve's points. */
-export function listCheckpoints(db: Db): CheckpointSummary[] {
+export function listCheckpoints(db: WriteDb): CheckpointSummary[] {
   const rows = db
     .prepare(
       'SELECT id, parent_id, status, tainted_reason, created_at, metrics, consent_snapshot FROM checkpoint ORDER BY id',
@@ -44,7 +44,7 @@ export function listCheckpoints(db: Db): CheckpointSummary[] {
 }
 
 /** Human corrections saved since the last training run started (or ever, before the first). */
-export function correctionsSinceLastRun(db: Db): number {
+export function correctionsSinceLastRun(db: WriteDb): number {
   return (
     db
       .prepare(
@@ -56,11 +56,11 @@ export function correctionsSinceLastRun(db: Db): number {
   ).n
 }
 
-export function trainingRunning(db: Db): boolean {
+export function trainingRunning(db: WriteDb): boolean {
   return db.prepare("SELECT 1 FROM train_run WHERE status = 'running'").get() !== undefined
 }
 
-export function adaptationStatus(db: Db, now = new Date().toISOString()): AdaptationStatus {
+export function adaptationStatus(db: WriteDb, now = new Date().toISOString()): AdaptationStatus {
   const settings = adaptationSettings(db)
   const checkpoints = listCheckpoints(db)
   return {

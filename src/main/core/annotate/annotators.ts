@@ -1,6 +1,6 @@
 import type { Annotator, AnnotatorRole } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db, ReadDb } from '../db/connection'
+import type { WriteDb, ReadDb } from '../db/connection'
 
 interface AnnotatorRow {
   id: number
@@ -16,7 +16,7 @@ const toAnnotator = (r: AnnotatorRow): Annotator => ({
   languages: JSON.parse(r.languages) as string[],
 })
 
-export function listAnnotators(db: Db): Annotator[] {
+export function listAnnotators(db: WriteDb): Annotator[] {
   return (
     db
       .prepare('SELECT id, name, role, languages FROM annotator ORDER BY name')
@@ -25,7 +25,7 @@ export function listAnnotators(db: Db): Annotator[] {
 }
 
 export function createAnnotator(
-  db: Db,
+  db: WriteDb,
   input: { name: string; role: AnnotatorRole; languages: string[] },
   now = new Date().toISOString(),
 ): Annotator {
@@ -48,7 +48,7 @@ export function defaultLanguage(db: ReadDb): string | null {
   return row?.value ?? null
 }
 
-export function setDefaultLanguage(db: Db, language: string | null): void {
+export function setDefaultLanguage(db: WriteDb, language: string | null): void {
   if (language === null) db.prepare('DELETE FROM project_meta WHERE key = ?').run(DEFAULT_LANGUAGE)
   else
     db.prepare(

@@ -10,7 +10,7 @@ import { SautiError } from '../../../shared/errors'
 import { parseWordTimes } from '../../../shared/word-time'
 import { leaveRanking } from '../adapt/acquisition'
 import { speakerConsent } from '../consent/policy'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision } from '../provenance/revisions'
@@ -31,7 +31,7 @@ export interface UtteranceRow extends UtteranceBaseRow {
   merged_into: number | null
 }
 
-export function utteranceRow(db: Db, id: number): UtteranceRow {
+export function utteranceRow(db: WriteDb, id: number): UtteranceRow {
   const row = db
     .prepare(
       `SELECT u.id, u.recording_id, r.original_name, r.duration_sec, u.start_sec, u.end_sec, u.speaker_id,
@@ -54,7 +54,7 @@ export function utteranceRow(db: Db, id: number): UtteranceRow {
 }
 
 /** Only speakers who consented to annotation are served to annotators. */
-function requireConsent(db: Db, row: UtteranceRow, now: string): void {
+function requireConsent(db: WriteDb, row: UtteranceRow, now: string): void {
   const state =
     row.speaker_id === null ? 'none' : speakerConsent(db, row.speaker_id, now).annotation
   if (state === 'granted') return
@@ -67,7 +67,7 @@ function requireConsent(db: Db, row: UtteranceRow, now: string): void {
 }
 
 /** The writer's profile name; refused when there is no such profile. */
-function annotatorName(db: Db, annotatorId: number): string {
+function annotatorName(db: WriteDb, annotatorId: number): string {
   const row = db.prepare('SELECT name FROM annotator WHERE id = ?').get(annotatorId) as
     { name: string } | undefined
   if (!row) throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
@@ -79,7 +79,7 @@ function annotatorName(db: Db, annotatorId: number): string {
  * and the writer has a profile (whose name comes back with the row).
  */
 export function editableRow(
-  db: Db,
+  db: WriteDb,
   id: number,
   annotatorId: number,
   now: string,
@@ -122,7 +122,7 @@ function toRevisionInfo(r: RevisionRow): RevisionInfo {
  * the other annotator's version is left out (docs/review.md).
  */
 export function headRevision(
-  db: Db,
+  db: WriteDb,
   utteranceId: number,
   viewerId: number | null = null,
 ): RevisionInfo | null {
@@ -134,7 +134,7 @@ export function headRevision(
   return row ? toRevisionInfo(row) : null
 }
 
-function revisionInfo(db: Db, id: number): RevisionInfo {
+function revisionInfo(db: WriteDb, id: number): RevisionInfo {
   return toRevisionInfo(db.prepare(`${revisionSelect} WHERE v.id = ?`).get(id) as RevisionRow)
 }
 
@@ -149,7 +149,7 @@ interface HypothesisRow {
 }
 
 /** The N-best of the model that made the utterance's current best hypothesis. */
-function currentHypotheses(db: Db, hypothesisId: number | null): Hypothesis[] {
+function currentHypotheses(db: WriteDb, hypothesisId: number | null): Hypothesis[] {
   if (hypothesisId === null) return []
   const rows = db
     .prepare(
@@ -173,7 +173,7 @@ function currentHypotheses(db: Db, hypothesisId: number | null): Hypothesis[] {
 }
 
 export function neighbour(
-  db: Db,
+  db: WriteDb,
   row: UtteranceRow,
   direction: 'previous' | 'next',
 ): number | null {
@@ -189,7 +189,7 @@ export function neighbour(
 
 /** Everything the editor shows for one utterance. Refused when its speaker has not consented. */
 export function utteranceDetail(
-  db: Db,
+  db: WriteDb,
   id: number,
   now = new Date().toISOString(),
   viewerId: number | null = null,
@@ -235,7 +235,7 @@ export function utteranceDetail(
  * them would lose their work.
  */
 export function requireBase(
-  db: Db,
+  db: WriteDb,
   utteranceId: number,
   baseRevisionId: number | null,
   headId: number | null,
@@ -262,7 +262,7 @@ export interface SaveInput {
   flagReason?: FlagReason
 }
 
-function requireOwnHypothesis(db: Db, input: SaveInput): void {
+function requireOwnHypothesis(db: WriteDb, input: SaveInput): void {
   if (input.hypothesisId === null) return
   if (
     !db
@@ -307,7 +307,7 @@ function appends(
  * the utterance out of the "most useful first" order.
  */
 export function saveUtterance(
-  db: Db,
+  db: WriteDb,
   input: SaveInput,
   now = new Date().toISOString(),
 ): { revision: RevisionInfo | null; status: UtteranceStatus } {

@@ -6,7 +6,7 @@ import type {
   QueueOrder,
   QueuePage,
 } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { finishedByViewer, openDoubleJoin, visibleTo } from '../review/blind'
 import { consentedSpeakers } from '../consent/policy'
@@ -135,7 +135,7 @@ export function pageQuery(
  * index walk, and only those rows are joined with their recording, speaker and texts. Counting
  * the whole filtered queue costs more than the page; the list asks for it once per snapshot.
  */
-export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString()): QueuePage {
+export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOString()): QueuePage {
   const consent = consentedSpeakers('annotation', now)
   const consented = `u.speaker_id IN (${consent.sql})`
   const page = pageQuery(q, now)
@@ -167,7 +167,7 @@ export function queuePage(db: Db, q: QueueQuery, now = new Date().toISOString())
 }
 
 /** The values the queue can be filtered by, counted over consented, unmerged utterances. */
-export function queueFacets(db: Db, now = new Date().toISOString()): QueueFacets {
+export function queueFacets(db: WriteDb, now = new Date().toISOString()): QueueFacets {
   const consent = consentedSpeakers('annotation', now)
   const base = `FROM utterance u WHERE u.merged_into IS NULL AND u.speaker_id IN (${consent.sql})`
   const statuses = db

@@ -1,6 +1,6 @@
 import type { UtteranceDetail, UtteranceStatus } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { appendRevision } from '../provenance/revisions'
 import {
@@ -15,7 +15,7 @@ import {
 
 /** The edges an utterance may take: inside its recording, not over its neighbours. */
 function checkBounds(
-  db: Db,
+  db: WriteDb,
   row: UtteranceRow,
   startSec: number,
   endSec: number,
@@ -47,7 +47,7 @@ const setHypothesesAside =
 
 /** Moves an utterance's edges within its recording. */
 export function setBounds(
-  db: Db,
+  db: WriteDb,
   input: { id: number; actorId: number; startSec: number; endSec: number },
   now = new Date().toISOString(),
 ): UtteranceDetail {
@@ -71,7 +71,7 @@ const humanStatuses: UtteranceStatus[] = ['corrected', 'reviewed']
  * stores text. A human status stays human ('corrected'); anything else starts again as new.
  */
 export function splitUtterance(
-  db: Db,
+  db: WriteDb,
   input: {
     id: number
     actorId: number
@@ -127,7 +127,7 @@ export function splitUtterance(
  * with its history; the text is stored as a save stores text.
  */
 export function mergeUtterances(
-  db: Db,
+  db: WriteDb,
   input: { id: number; nextId: number; actorId: number; text: string },
   now = new Date().toISOString(),
 ): UtteranceDetail {

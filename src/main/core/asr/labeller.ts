@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/domain'
 import { serialiseWordTimes } from '../../../shared/word-time'
 import { hiddenCacheDir } from '../adapt/hidden-cache'
-import type { Db, ReadDb } from '../db/connection'
+import type { WriteDb, ReadDb } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
@@ -22,7 +22,7 @@ import {
 } from './transcribe-options'
 
 export interface LabelContext {
-  db: Db
+  db: WriteDb
   paths: ProjectPaths
   workers: InferenceWorkers
   model: RegisteredModel
@@ -93,7 +93,7 @@ export interface LanguageModelRequest {
  * The sentences of a labelling run's language model: the project's own transcripts (the newest
  * human or imported revision of each utterance) and every line of the user's text files.
  */
-export async function languageModelSentences(db: Db, textFiles: string[]): Promise<string[]> {
+export async function languageModelSentences(db: WriteDb, textFiles: string[]): Promise<string[]> {
   const sentences = (
     db
       .prepare(
@@ -125,7 +125,7 @@ export interface LabelControl {
 }
 
 /** The project's row for a registered model (hypotheses point at it). */
-export function ensureModelRow(db: Db, model: RegisteredModel): number {
+export function ensureModelRow(db: WriteDb, model: RegisteredModel): number {
   const found = db
     .prepare('SELECT id FROM model WHERE sha256 = ?')
     .get(model.registration.sha256) as { id: number } | undefined
@@ -151,7 +151,7 @@ export function ensureModelRow(db: Db, model: RegisteredModel): number {
  * utterances nobody has transcribed. Revisions are never touched.
  */
 export function resultStore(
-  db: Db,
+  db: WriteDb,
   modelId: number,
   checkpointId: number | null,
 ): (results: UtteranceResult[]) => void {

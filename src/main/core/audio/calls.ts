@@ -4,7 +4,7 @@ import type { Peaks, Recording } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { CallContext, CallTable } from '../call-context'
 import { assertNotPurged } from '../consent/purge'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { originalPath, peaksPath, type ProjectPaths } from '../project/paths'
 import { getRecording } from '../project/queries'
 import { expandImportPaths, importItems } from './importer'
@@ -13,7 +13,7 @@ import { decodePeaks, pickLevel } from './peaks'
 type Calls = 'import.start' | 'recording.peaks' | 'recording.spectrogram'
 
 /** A recording whose audio is still in the project (not purged at a speaker's request). */
-function audible(db: Db, id: number): Recording {
+function audible(db: WriteDb, id: number): Recording {
   const recording = getRecording(db, id)
   assertNotPurged(db, id)
   return recording
@@ -21,7 +21,7 @@ function audible(db: Db, id: number): Recording {
 
 /** The stored original of a recording, for the hosts' media streaming. */
 export function mediaFile(
-  db: Db,
+  db: WriteDb,
   paths: ProjectPaths,
   recordingId: number,
 ): { path: string; format: Recording['format'] } {

@@ -3,7 +3,7 @@ import { basename, extname, join, resolve } from 'node:path'
 import type { ImportSummary, RejectedFile } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { ensureSpeaker } from '../consent/speakers'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { readManifest } from '../formats/manifest'
 import type { ProjectPaths } from '../project/paths'
 import { appendRevision } from '../provenance/revisions'
@@ -89,7 +89,7 @@ async function walkAudio(dir: string): Promise<string[]> {
 }
 
 export interface ImportContext {
-  db: Db
+  db: WriteDb
   paths: ProjectPaths
   workers: AudioWorkers
 }
@@ -154,7 +154,7 @@ export async function importItems(
 }
 
 function commitRecording(
-  db: Db,
+  db: WriteDb,
   item: ImportItem,
   audio: PreparedAudio,
 ): { recordingId: number; revisions: number } {

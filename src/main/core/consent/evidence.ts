@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
 
 /** A scanned form or a recording of oral consent is rarely more; anything larger is a mistake. */
@@ -28,7 +28,7 @@ export interface StoredEvidence {
  * copy is written aside and renamed, so a failed copy leaves nothing.
  */
 export async function storeEvidence(
-  db: Db,
+  db: WriteDb,
   paths: ProjectPaths,
   file: string,
   now = new Date().toISOString(),

@@ -1,6 +1,6 @@
 import type { ConsentRecord, ConsentScope, ConsentState } from '../../../shared/domain'
 import { consentScopes } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 
 /*
  * The consent rule, the project's promise to speakers, written once (docs/consent.md): a record
@@ -95,13 +95,13 @@ function statesOf(records: ScopedTimes[], at: string): ConsentStates {
 const recordTimes = 'SELECT speaker_id, scope, granted_at, expires_at, withdrawn_at FROM consent'
 
 /** Every scope's state for one speaker at `at`. */
-export function speakerConsent(db: Db, speakerId: number, at: string): ConsentStates {
+export function speakerConsent(db: WriteDb, speakerId: number, at: string): ConsentStates {
   const records = db.prepare(`${recordTimes} WHERE speaker_id = ?`).all(speakerId) as ScopedTimes[]
   return statesOf(records, at)
 }
 
 /** Every scope's state for every speaker with a record at `at` (speakers without one: none). */
-export function speakersConsent(db: Db, at: string): (speakerId: number) => ConsentStates {
+export function speakersConsent(db: WriteDb, at: string): (speakerId: number) => ConsentStates {
   const bySpeaker = new Map<number, ScopedTimes[]>()
   for (const r of db.prepare(recordTimes).all() as ScopedTimes[])
     bySpeaker.set(r.speaker_id, [...(bySpeaker.get(r.speaker_id) ?? []), r])
@@ -130,7 +130,7 @@ export interface ConsentSnapshot {
  * stored with every checkpoint (model_training) and every export's manifest.
  */
 export function consentSnapshot(
-  db: Db,
+  db: WriteDb,
   scope: ConsentScope,
   speakerIds: number[],
   at: string,

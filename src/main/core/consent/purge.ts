@@ -4,7 +4,7 @@ import { readdir, rm, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import type { AudioFormat, PurgeRecord } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { originalPath, peaksPath, pcmPath, type ProjectPaths } from '../project/paths'
 import { getSpeaker } from './registry'
 import { requireLead } from './roles'
@@ -52,7 +52,7 @@ async function audioFiles(paths: ProjectPaths, r: RecordingRow, utteranceIds: nu
  * `includeShared`: deleting them would take others' data, which a lead must decide.
  */
 export async function purgeSpeakerAudio(
-  db: Db,
+  db: WriteDb,
   paths: ProjectPaths,
   input: { actorId: number; speakerId: number; reason: string; includeShared: boolean },
   now = new Date().toISOString(),
@@ -140,7 +140,7 @@ interface PurgeRow {
 }
 
 /** The purge audit records, newest first (or one of them). */
-export function listPurges(db: Db, id: number | null = null): PurgeRecord[] {
+export function listPurges(db: WriteDb, id: number | null = null): PurgeRecord[] {
   const rows = db
     .prepare(
       `SELECT p.id, p.speaker_id, s.code, a.name AS purged_by, p.purged_at, p.reason, p.recordings, p.files
@@ -162,7 +162,7 @@ export function listPurges(db: Db, id: number | null = null): PurgeRecord[] {
 }
 
 /** Refuses work on a recording whose audio was purged, with a message that says so. */
-export function assertNotPurged(db: Db, recordingId: number): void {
+export function assertNotPurged(db: WriteDb, recordingId: number): void {
   const row = db.prepare('SELECT purged_at FROM recording WHERE id = ?').get(recordingId) as
     { purged_at: string | null } | undefined
   if (row?.purged_at)

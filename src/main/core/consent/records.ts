@@ -1,6 +1,6 @@
 import type { ConsentRecord, ConsentScope, WithdrawalSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { ProjectPaths } from '../project/paths'
 import { storeEvidence } from './evidence'
 import { recordState } from './policy'
@@ -28,7 +28,7 @@ interface RecordRow {
 
 /** Consent records, newest first; of one speaker when given. */
 export function listConsent(
-  db: Db,
+  db: WriteDb,
   speakerId: number | null,
   now = new Date().toISOString(),
 ): ConsentRecord[] {
@@ -84,7 +84,7 @@ export interface GrantInput {
  * which is copied into the project first (so a record never names evidence the project lacks).
  */
 export async function grantConsent(
-  db: Db,
+  db: WriteDb,
   paths: ProjectPaths,
   input: GrantInput,
   now = new Date().toISOString(),
@@ -123,7 +123,7 @@ export async function grantConsent(
 
 /** Withdraws one scope or all, at once, recording who did it (docs/consent.md). */
 export function withdraw(
-  db: Db,
+  db: WriteDb,
   input: { actorId: number; speakerId: number; scope: ConsentScope | 'all' },
   now = new Date().toISOString(),
 ): WithdrawalSummary {

@@ -1,6 +1,6 @@
 import type { Speaker, SpeakerGender, Split } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { speakerConsent, speakersConsent, type ConsentStates } from './policy'
 import { ensureSpeaker } from './speakers'
 
@@ -62,7 +62,7 @@ function toSpeaker(row: SpeakerRow, consent: ConsentStates): Speaker {
 }
 
 /** The registry: every speaker (merged duplicates last, marked) with counts and consent now. */
-export function listSpeakers(db: Db, now = new Date().toISOString()): Speaker[] {
+export function listSpeakers(db: WriteDb, now = new Date().toISOString()): Speaker[] {
   const rows = db
     .prepare(`${speakerQuery} ORDER BY s.merged_into IS NOT NULL, s.code`)
     .all() as SpeakerRow[]
@@ -70,7 +70,7 @@ export function listSpeakers(db: Db, now = new Date().toISOString()): Speaker[] 
   return rows.map((r) => toSpeaker(r, consentOf(r.id)))
 }
 
-export function getSpeaker(db: Db, id: number, now = new Date().toISOString()): Speaker {
+export function getSpeaker(db: WriteDb, id: number, now = new Date().toISOString()): Speaker {
   const row = db.prepare(`${speakerQuery} WHERE s.id = ?`).get(id) as SpeakerRow | undefined
   if (!row) throw new SautiError('not_found', `no speaker with id ${id}`)
   return toSpeaker(row, speakerConsent(db, id, now))
@@ -86,17 +86,17 @@ export interface SpeakerFields {
   notes?: string
 }
 
-const codeTaken = (db: Db, code: string, except = 0): boolean =>
+const codeTaken = (db: WriteDb, code: string, except = 0): boolean =>
   !!db.prepare('SELECT 1 FROM speaker WHERE code = ? AND id <> ?').get(code, except)
 
-export function createSpeaker(db: Db, fields: SpeakerFields & { code: string }): Speaker {
+export function createSpeaker(db: WriteDb, fields: SpeakerFields & { code: string }): Speaker {
   if (codeTaken(db, fields.code))
     throw new SautiError('conflict', `a speaker with the code "${fields.code}" exists already`)
   return getSpeaker(db, ensureSpeaker(db, fields))
 }
 
 /** Changes a speaker's metadata; only the fields given. */
-export function updateSpeaker(db: Db, id: number, fields: SpeakerFields): Speaker {
+export function updateSpeaker(db: WriteDb, id: number, fields: SpeakerFields): Speaker {
   const current = getSpeaker(db, id)
   if (current.mergedInto !== null)
     throw new SautiError(
@@ -122,7 +122,7 @@ export function updateSpeaker(db: Db, id: number, fields: SpeakerFields): Speake
 }
 
 /** Keeps utterance.split the mirror of the speaker's split (training and export read it). */
-function mirrorSplit(db: Db, speakerId: number): void {
+function mirrorSplit(db: WriteDb, speakerId: number): void {
   db.prepare(
     `UPDATE utterance SET split = (SELECT split FROM speaker_split WHERE speaker_id = ?)
      WHERE speaker_id = ?`,
@@ -135,7 +135,7 @@ function mirrorSplit(db: Db, speakerId: number): void {
  * audit trail still resolve. The target keeps its split; it inherits the source's only when it
  * has none, so a dev or test speaker never becomes a training one by a merge.
  */
-export function mergeSpeakers(db: Db, sourceId: number, targetId: number): Speaker {
+export function mergeSpeakers(db: WriteDb, sourceId: number, targetId: number): Speaker {
   if (sourceId === targetId)
     throw new SautiError('validation', 'a speaker cannot merge into itself')
   const source = getSpeaker(db, sourceId)
@@ -167,7 +167,7 @@ export function mergeSpeakers(db: Db, sourceId: number, targetId: number): Speak
  * Returns how many rows changed. Utterances follow the speaker's split.
  */
 export function assignSpeaker(
-  db: Db,
+  db: WriteDb,
   speakerId: number,
   target: { recordingIds: number[]; utteranceIds: number[] },
 ): { recordings: number; utterances: number } {

@@ -1,6 +1,6 @@
 import type { AnnotatorRole } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 
 export interface Actor {
   id: number
@@ -9,7 +9,7 @@ export interface Actor {
 }
 
 /** The profile a call names as acting; an unknown id is refused rather than trusted. */
-export function actor(db: Db, annotatorId: number): Actor {
+export function actor(db: WriteDb, annotatorId: number): Actor {
   const row = db.prepare('SELECT id, name, role FROM annotator WHERE id = ?').get(annotatorId) as
     Actor | undefined
   if (!row)
@@ -25,7 +25,7 @@ export function actor(db: Db, annotatorId: number): Actor {
  * local (profiles are not accounts): it keeps annotators from doing it by mistake and records who
  * did, which is what the audit trail needs.
  */
-export function requireLead(db: Db, annotatorId: number, action: string): Actor {
+export function requireLead(db: WriteDb, annotatorId: number, action: string): Actor {
   const who = actor(db, annotatorId)
   if (who.role !== 'lead')
     throw new SautiError(

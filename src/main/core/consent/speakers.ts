@@ -1,5 +1,5 @@
 import { consentScopes, type ConsentScope, type SpeakerGender } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 
 export { consentScopes, type ConsentScope }
 export type Gender = SpeakerGender
@@ -19,7 +19,11 @@ export interface SpeakerInput {
  * was merged into another speaker resolves to that speaker, so a manifest written before the
  * merge does not bring the duplicate back.
  */
-export function ensureSpeaker(db: Db, input: SpeakerInput, now = new Date().toISOString()): number {
+export function ensureSpeaker(
+  db: WriteDb,
+  input: SpeakerInput,
+  now = new Date().toISOString(),
+): number {
   const existing = db
     .prepare('SELECT id, merged_into FROM speaker WHERE code = ?')
     .get(input.code) as { id: number; merged_into: number | null } | undefined
@@ -52,7 +56,11 @@ export interface ConsentInput {
   recordedBy?: number | null
 }
 
-export function recordConsent(db: Db, input: ConsentInput, now = new Date().toISOString()): number {
+export function recordConsent(
+  db: WriteDb,
+  input: ConsentInput,
+  now = new Date().toISOString(),
+): number {
   const info = db
     .prepare(
       `INSERT INTO consent (speaker_id, scope, granted_at, expires_at, evidence_sha256, evidence_note, recorded_by, created_at)
@@ -72,7 +80,7 @@ export function recordConsent(db: Db, input: ConsentInput, now = new Date().toIS
 }
 
 /** The speaker a (possibly merged) speaker now lives on: follows merged_into to its end. */
-export function resolveMerged(db: Db, speakerId: number): number {
+export function resolveMerged(db: WriteDb, speakerId: number): number {
   const next = db.prepare('SELECT merged_into FROM speaker WHERE id = ?')
   let id = speakerId
   // Merges never form cycles (mergeSpeakers refuses them); the bound is a guard against bad data.

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { ConsentScope } from './speakers'
 
 export interface Withdrawal {
@@ -17,7 +17,7 @@ export interface Withdrawal {
  * training leaves the speaker out. Annotation: the queue's consent gate drops them at once.
  */
 export function withdrawConsent(
-  db: Db,
+  db: WriteDb,
   speakerId: number,
   scope: ConsentScope | 'all',
   now = new Date().toISOString(),

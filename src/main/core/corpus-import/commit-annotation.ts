@@ -4,14 +4,14 @@ import { SautiError } from '../../../shared/errors'
 import type { AudioWorkers } from '../audio/audio-workers'
 import type { PreparedAudio } from '../audio/prepare'
 import { ensureSpeaker } from '../consent/speakers'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { CorpusUtterance } from '../formats/corpus/model'
 import type { ProjectPaths } from '../project/paths'
 import { appendRevision } from '../provenance/revisions'
 import type { ReadAnnotation } from './read-annotation'
 
 export interface AnnotationContext {
-  db: Db
+  db: WriteDb
   paths: ProjectPaths
   workers: AudioWorkers
 }
@@ -97,7 +97,11 @@ export async function commitAnnotation(
   }
 }
 
-function writeRows(db: Db, read: ReadAnnotation, audio: Map<string, Audio>): CommittedAnnotation {
+function writeRows(
+  db: WriteDb,
+  read: ReadAnnotation,
+  audio: Map<string, Audio>,
+): CommittedAnnotation {
   const now = new Date().toISOString()
   const notes: string[] = [...read.notes]
   const audioOf = (recordingId: string): Audio => {

@@ -36,8 +36,6 @@ export interface ReadDb {
 /** A project database with everything better-sqlite3 offers, writes included. */
 export type WriteDb = Database.Database
 
-export type Db = WriteDb
-
 export interface OpenDatabaseOptions {
   /**
    * Path of a better-sqlite3 addon built for another ABI. The Electron host passes its own

@@ -1,6 +1,6 @@
 import type { ConsentScope, ExportAudio, ExportFormat } from '../../../shared/domain'
 import { consentScopes } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { speakerConsent } from '../consent/policy'
 import type { ExportFilter, Selection } from './select'
 
@@ -50,7 +50,7 @@ function tally(
  * its counts can never include a speaker the export left out. Modelled on "Datasheets for
  * Datasets" (Gebru et al.): composition, consent, provenance of labels, licence.
  */
-export function datasheet(db: Db, selection: Selection, input: DatasheetInput) {
+export function datasheet(db: WriteDb, selection: Selection, input: DatasheetInput) {
   const speakerOf = (u: Selection['utterances'][number]) => selection.speakers.get(u.speakerId)
   const scopesHeld = new Map<number, ConsentScope[]>()
   for (const id of selection.speakers.keys()) {

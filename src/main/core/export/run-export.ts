@@ -12,7 +12,7 @@ import { assignSplits } from '../adapt/dataset'
 import type { AudioWorkers } from '../audio/audio-workers'
 import { consentSnapshot } from '../consent/policy'
 import { requireLead } from '../consent/roles'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { Corpus, ExportNote, ExportResult } from '../formats/corpus/model'
 import { originalPath, pcmPath, type ProjectPaths } from '../project/paths'
 import { writeFormats } from './corpus-files'
@@ -31,7 +31,7 @@ export interface ExportRequest extends ExportFilter {
 }
 
 export interface ExportContext {
-  db: Db
+  db: WriteDb
   paths: ProjectPaths
   projectId: string
   /** FLAC segments are encoded here, never on the main thread. */

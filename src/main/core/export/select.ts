@@ -9,7 +9,7 @@ import type {
 import { typedWords } from '../../../shared/text/language-spans'
 import { parseWordTimes, type WordTime } from '../../../shared/word-time'
 import { consentedSpeakers } from '../consent/policy'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 
 /** Filters an export applies before consent: which utterances, labelled by whom. */
 export interface ExportFilter {
@@ -104,7 +104,7 @@ function wordTimes(text: string, json: string | null): WordTime[] {
  * only the count of such utterances does.
  */
 export function selectForExport(
-  db: Db,
+  db: WriteDb,
   use: ConsentScope,
   filter: ExportFilter,
   now: string,

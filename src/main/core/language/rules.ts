@@ -6,7 +6,7 @@ import {
 import type { LanguageSpan } from '../../../shared/domain'
 import { checkLanguageSpans } from '../../../shared/text/language-spans'
 import { unifyNukta } from '../../../shared/text/letter-variants'
-import type { Db, ReadDb } from '../db/connection'
+import type { WriteDb, ReadDb } from '../db/connection'
 
 const KEY = 'normalization'
 
@@ -23,7 +23,10 @@ export function projectRules(db: ReadDb): NormalizationRules {
   return parsed.success ? parsed.data : { ...scoringDefaults }
 }
 
-export function updateProjectRules(db: Db, patch: Partial<NormalizationRules>): NormalizationRules {
+export function updateProjectRules(
+  db: WriteDb,
+  patch: Partial<NormalizationRules>,
+): NormalizationRules {
   const next = normalizationRulesSchema.parse({ ...projectRules(db), ...patch })
   db.prepare(
     'INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -59,7 +62,7 @@ function dropEdgeJoiners(word: string): string {
  * (inside the text, not overlapping). Every write of typed text goes through this (save, split,
  * merge, a reviewer's edit), so the same words are stored the same way.
  */
-export function storedTranscript(db: Db, typed: string, spans: LanguageSpan[] = []): string {
+export function storedTranscript(db: WriteDb, typed: string, spans: LanguageSpan[] = []): string {
   const text = normalizeForStorage(typed.trim().replace(/\s+/gu, ' '), projectRules(db))
   checkLanguageSpans(text, spans)
   return text

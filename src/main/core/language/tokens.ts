@@ -3,7 +3,7 @@ import { typedWords, wordLanguages } from '../../../shared/text/language-spans'
 import { normalizeWords } from '../../../shared/text/normalize'
 import { tokenScript } from '../../../shared/text/script'
 import { utteranceDetail } from '../annotate/editor'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { projectIdentifier } from './identifier'
 import { projectRules } from './rules'
 
@@ -20,7 +20,7 @@ export type TokensInput =
  * language suggestion (docs/review.md): by script where only one of the project's languages
  * is written in it, else by the project's n-gram identifier. Returned, never applied.
  */
-export function languageTokens(db: Db, input: TokensInput): LanguageTokens {
+export function languageTokens(db: WriteDb, input: TokensInput): LanguageTokens {
   let text: string
   let spans: LanguageSpan[]
   if ('utteranceId' in input) {

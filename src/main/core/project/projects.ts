@@ -3,13 +3,13 @@ import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ProjectRef } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { openDatabase, type Db, type OpenDatabaseOptions, type ReadDb } from '../db/connection'
+import { openDatabase, type WriteDb, type OpenDatabaseOptions, type ReadDb } from '../db/connection'
 import { isValidProjectId, projectPaths, type ProjectPaths } from './paths'
 
 export interface OpenProject {
   ref: ProjectRef
   paths: ProjectPaths
-  db: Db
+  db: WriteDb
 }
 
 function readMeta(db: ReadDb, key: string): string | undefined {

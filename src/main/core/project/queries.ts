@@ -1,7 +1,7 @@
 import type { Page, ProjectRef, ProjectSummary, Recording, Utterance } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 
 interface RecordingRow {
   id: number
@@ -39,7 +39,7 @@ function toRecording(r: RecordingRow): Recording {
   }
 }
 
-export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
+export function projectSummary(db: WriteDb, ref: ProjectRef): ProjectSummary {
   const counts = db
     .prepare(
       `SELECT (SELECT count(*) FROM recording) AS recordings,
@@ -87,7 +87,7 @@ export function projectSummary(db: Db, ref: ProjectRef): ProjectSummary {
   }
 }
 
-export function listRecordings(db: Db, offset: number, limit: number): Page<Recording> {
+export function listRecordings(db: WriteDb, offset: number, limit: number): Page<Recording> {
   const total = (db.prepare('SELECT count(*) AS n FROM recording').get() as { n: number }).n
   const rows = db
     .prepare(`${recordingSelect} ORDER BY r.id LIMIT ? OFFSET ?`)
@@ -95,7 +95,7 @@ export function listRecordings(db: Db, offset: number, limit: number): Page<Reco
   return { total, offset, items: rows.map(toRecording) }
 }
 
-export function getRecording(db: Db, id: number): Recording {
+export function getRecording(db: WriteDb, id: number): Recording {
   const row = db.prepare(`${recordingSelect} WHERE r.id = ?`).get(id) as RecordingRow | undefined
   if (!row) throw new SautiError('not_found', `no recording with id ${id}`)
   return toRecording(row)
@@ -133,7 +133,7 @@ export function utteranceFields(r: UtteranceBaseRow): Omit<Utterance, 'text' | '
 }
 
 export function listUtterances(
-  db: Db,
+  db: WriteDb,
   recordingId: number | undefined,
   offset: number,
   limit: number,
@@ -167,6 +167,6 @@ export function listUtterances(
 }
 
 /** Whether any model has labelled anything in the project yet. */
-export function hasHypotheses(db: Db): boolean {
+export function hasHypotheses(db: WriteDb): boolean {
   return db.prepare('SELECT 1 FROM hypothesis LIMIT 1').get() !== undefined
 }

@@ -8,7 +8,7 @@ import type {
   WordDiffPart,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { revisionHash, revisionsOf, verifyChain, type RevisionRow } from './revisions'
 
 /**
@@ -16,7 +16,7 @@ import { revisionHash, revisionsOf, verifyChain, type RevisionRow } from './revi
  * and names the first revision of each broken chain: a row edited, inserted or deleted behind
  * the application's back. Spans that are no longer JSON are reported the same way.
  */
-export function verifyProject(db: Db): AuditReport {
+export function verifyProject(db: WriteDb): AuditReport {
   const report: AuditReport = { ok: true, utterances: 0, revisions: 0, broken: [] }
   // Every utterance with revisions, or one that had some (its recorded head says so).
   const rows = db
@@ -54,7 +54,7 @@ export function verifyProject(db: Db): AuditReport {
 }
 
 /** The first revision of an utterance whose stored spans no longer parse. */
-function firstUnreadable(db: Db, utteranceId: number): number {
+function firstUnreadable(db: WriteDb, utteranceId: number): number {
   const rows = db
     .prepare('SELECT id, spans FROM revision WHERE utterance_id = ? ORDER BY id')
     .all(utteranceId) as { id: number; spans: string }[]
@@ -96,7 +96,7 @@ const entry = (r: LogRow): AuditEntry => ({
 
 /** The project's revision history, oldest first: who or what wrote each label, from what, when. */
 export function auditLog(
-  db: Db,
+  db: WriteDb,
   options: { offset: number; limit: number; utteranceId?: number; includeDrafts: boolean },
 ): Page<AuditEntry> {
   const where = `WHERE (:utterance IS NULL OR v.utterance_id = :utterance) AND (:drafts = 1 OR v.draft = 0)`
@@ -125,7 +125,7 @@ export function wordDiff(before: string, after: string): WordDiffPart[] {
  * An utterance's revisions for the history view, oldest first, each with its source, a word
  * diff to its parent and whether the chain still verifies up to it.
  */
-export function revisionHistory(db: Db, utteranceId: number): RevisionHistoryEntry[] {
+export function revisionHistory(db: WriteDb, utteranceId: number): RevisionHistoryEntry[] {
   if (!db.prepare('SELECT 1 FROM utterance WHERE id = ?').get(utteranceId))
     throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
   const rows = db

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import type { RevisionSourceKind } from '../../../shared/domain'
 
 /** A language-tagged span of tokens: [start, end) word indices. */
@@ -79,7 +79,7 @@ export function revisionHash(
 }
 
 /** Appends a revision on top of the utterance's newest one. Call inside a transaction. */
-export function appendRevision(db: Db, input: NewRevision): StoredRevision {
+export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision {
   const parent = db
     .prepare('SELECT id, hash FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 1')
     .get(input.utteranceId) as { id: number; hash: string } | undefined
@@ -160,7 +160,7 @@ export interface RevisionRow {
   merge_parent_id?: number | null
 }
 
-export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
+export function revisionsOf(db: WriteDb, utteranceId: number): StoredRevision[] {
   const rows = db
     .prepare('SELECT * FROM revision WHERE utterance_id = ? ORDER BY id')
     .all(utteranceId) as RevisionRow[]
@@ -185,7 +185,7 @@ export function revisionsOf(db: Db, utteranceId: number): StoredRevision[] {
 
 /** Recomputes an utterance's chain; returns the first revision whose stored hash is wrong. */
 export function verifyChain(
-  db: Db,
+  db: WriteDb,
   utteranceId: number,
 ): { ok: true } | { ok: false; revisionId: number } {
   let parentHash: string | null = null

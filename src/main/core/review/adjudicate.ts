@@ -9,7 +9,7 @@ import { align } from '../../../shared/metrics/errors'
 import { wordLanguages } from '../../../shared/text/language-spans'
 import { normalize, type NormalizationRules } from '../../../shared/text/normalize'
 import { utteranceDetail } from '../annotate/editor'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
 import { typedWords } from '../../../shared/text/language-spans'
 import { appendRevision } from '../provenance/revisions'
@@ -20,7 +20,7 @@ import { insertReview, requireReviewer } from './common'
 export type ColumnChoice =
   { column: number; take: 'a' | 'b' | 'model' | 'none' } | { column: number; text: string }
 
-function versionsToAdjudicate(db: Db, utteranceId: number): [BlindVersion, BlindVersion] {
+function versionsToAdjudicate(db: WriteDb, utteranceId: number): [BlindVersion, BlindVersion] {
   const double = openDouble(db, utteranceId)
   if (!double)
     throw new SautiError(
@@ -88,7 +88,7 @@ export function alignVersions(
 }
 
 export function adjudicationView(
-  db: Db,
+  db: WriteDb,
   utteranceId: number,
   now = new Date().toISOString(),
 ): AdjudicationView {
@@ -167,7 +167,7 @@ function spansOf(langs: (string | null)[]): LanguageSpan[] {
  * view was read, or when anything was written after the two versions.
  */
 export function resolveAdjudication(
-  db: Db,
+  db: WriteDb,
   input: {
     utteranceId: number
     actorId: number

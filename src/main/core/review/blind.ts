@@ -1,6 +1,6 @@
 import type { LanguageSpan } from '../../../shared/domain'
 import { defaultLanguage } from '../annotate/annotators'
-import type { Db, ReadDb } from '../db/connection'
+import type { WriteDb, ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
 import { scoreWithMatrices } from '../language/scoring'
 import { inSample } from './sample'
@@ -20,7 +20,7 @@ export interface OpenDouble {
   secondAnnotatorId: number | null
 }
 
-export function openDouble(db: Db, utteranceId: number): OpenDouble | null {
+export function openDouble(db: WriteDb, utteranceId: number): OpenDouble | null {
   const row = db
     .prepare(
       `SELECT utterance_id, base_revision_id, first_annotator_id, second_annotator_id
@@ -71,7 +71,7 @@ export const finishedByViewer = `
 
 /** The newest revision `viewerId` may see; undefined when the utterance is not blind. */
 export function visibleHeadId(
-  db: Db,
+  db: WriteDb,
   utteranceId: number,
   viewerId: number | null,
 ): number | null | undefined {
@@ -79,7 +79,7 @@ export function visibleHeadId(
 }
 
 /** The newest revision of a blind utterance that `viewerId` may see. */
-function newestVisible(db: Db, utteranceId: number, viewerId: number | null): number | null {
+function newestVisible(db: WriteDb, utteranceId: number, viewerId: number | null): number | null {
   const row = db
     .prepare(
       `SELECT max(x.id) AS id FROM revision x JOIN double_annotation d ON d.utterance_id = x.utterance_id
@@ -89,7 +89,7 @@ function newestVisible(db: Db, utteranceId: number, viewerId: number | null): nu
   return row.id
 }
 
-function newestRevision(db: Db, utteranceId: number): number | null {
+function newestRevision(db: WriteDb, utteranceId: number): number | null {
   return (
     db.prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?').get(utteranceId) as {
       id: number | null
@@ -114,7 +114,7 @@ export interface WriteSlot {
  * the next other annotator to write becomes the second. Returns the slot the write goes in.
  */
 export function claimSlot(
-  db: Db,
+  db: WriteDb,
   utteranceId: number,
   annotatorId: number,
   now: string,
@@ -127,7 +127,12 @@ export function claimSlot(
   return { utteranceId, headId, double }
 }
 
-function assignAnnotators(db: Db, utteranceId: number, annotatorId: number, now: string): void {
+function assignAnnotators(
+  db: WriteDb,
+  utteranceId: number,
+  annotatorId: number,
+  now: string,
+): void {
   const existing = db
     .prepare(
       'SELECT first_annotator_id, second_annotator_id FROM double_annotation WHERE utterance_id = ?',
@@ -209,7 +214,7 @@ export function matrixOf(db: ReadDb, utteranceId: number): string {
  * figures always read the same way round), under the project's rules.
  */
 export function versionAgreement(
-  db: Db,
+  db: WriteDb,
   utteranceId: number,
   pair: [BlindVersion, BlindVersion],
 ): { wer: number; cer: number } {
@@ -238,7 +243,7 @@ export function versionAgreement(
  * Returns whether the write completes the utterance; the first version alone leaves its status
  * as it was, so it stays in the other annotators' queues.
  */
-export function recordVersion(db: Db, slot: WriteSlot): { complete: boolean } {
+export function recordVersion(db: WriteDb, slot: WriteSlot): { complete: boolean } {
   const double = slot.double
   if (!double) return { complete: true }
   const [a, b] = blindVersions(db, double)

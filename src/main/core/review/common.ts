@@ -1,9 +1,9 @@
 import type { ReviewVerdict } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 
 /** Reviews are for reviewers and leads; profiles are local, so this guards against mistakes. */
-export function requireReviewer(db: Db, annotatorId: number): { id: number; name: string } {
+export function requireReviewer(db: WriteDb, annotatorId: number): { id: number; name: string } {
   const row = db.prepare('SELECT id, name, role FROM annotator WHERE id = ?').get(annotatorId) as
     { id: number; name: string; role: string } | undefined
   if (!row) throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
@@ -16,7 +16,7 @@ export function requireReviewer(db: Db, annotatorId: number): { id: number; name
 }
 
 export function insertReview(
-  db: Db,
+  db: WriteDb,
   input: { revisionId: number; actorId: number; verdict: 'approve' | 'reject'; comment: string },
   now: string,
 ): ReviewVerdict {
@@ -31,7 +31,7 @@ export function insertReview(
 }
 
 /** The reviews of some revisions, oldest first. */
-export function reviewVerdicts(db: Db, revisionIds: number[]): ReviewVerdict[] {
+export function reviewVerdicts(db: WriteDb, revisionIds: number[]): ReviewVerdict[] {
   const rows = db
     .prepare(
       `SELECT r.id, r.revision_id, a.name AS reviewer, r.verdict, r.comment, r.created_at
@@ -57,7 +57,7 @@ export function reviewVerdicts(db: Db, revisionIds: number[]): ReviewVerdict[] {
 }
 
 /** Back to the annotators: pseudo-labelled if a model has labelled it, else new. */
-export function reopenStatus(db: Db, utteranceId: number): 'new' | 'pseudo' {
+export function reopenStatus(db: WriteDb, utteranceId: number): 'new' | 'pseudo' {
   const row = db.prepare('SELECT hypothesis_id FROM utterance WHERE id = ?').get(utteranceId) as
     { hypothesis_id: number | null } | undefined
   return row?.hypothesis_id ? 'pseudo' : 'new'

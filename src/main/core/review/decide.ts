@@ -9,7 +9,7 @@ import type {
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { utteranceDetail } from '../annotate/editor'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { wordScripts } from '../language/tokens'
 import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
@@ -29,7 +29,7 @@ interface UtteranceRow {
   first_language: string | null
 }
 
-function utteranceRow(db: Db, id: number): UtteranceRow {
+function utteranceRow(db: WriteDb, id: number): UtteranceRow {
   const row = db
     .prepare(
       `SELECT u.id, u.status, u.flag_reason, u.language, u.merged_into, s.code, s.dialect, s.gender,
@@ -43,7 +43,7 @@ function utteranceRow(db: Db, id: number): UtteranceRow {
 
 /** Everything a reviewer sees of an utterance: every revision, who made it, its reviews, the chain. */
 export function reviewHistory(
-  db: Db,
+  db: WriteDb,
   id: number,
   now = new Date().toISOString(),
 ): UtteranceReviewHistory {
@@ -125,7 +125,7 @@ export function reviewHistory(
 }
 
 /** An utterance still in blind double annotation is settled by adjudication, not by verdict. */
-function refuseOpenDouble(db: Db, utteranceId: number): void {
+function refuseOpenDouble(db: WriteDb, utteranceId: number): void {
   if (openDouble(db, utteranceId))
     throw new SautiError(
       'conflict',
@@ -139,7 +139,7 @@ function refuseOpenDouble(db: Db, utteranceId: number): void {
  * labelled it) with the comment in its history. Also says which utterance the revision is of.
  */
 export function decideRevision(
-  db: Db,
+  db: WriteDb,
   input: { revisionId: number; actorId: number; verdict: 'approve' | 'reject'; comment: string },
   now = new Date().toISOString(),
 ): { review: ReviewVerdict; status: UtteranceStatus; utteranceId: number } {
@@ -189,7 +189,7 @@ export function decideRevision(
  * revision the reviewer saw (else "conflict"), approved at once unless `approve` is false.
  */
 export function reviewerEdit(
-  db: Db,
+  db: WriteDb,
   input: {
     id: number
     actorId: number

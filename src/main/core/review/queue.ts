@@ -1,6 +1,6 @@
 import type { ReviewQueueItem, ReviewQueuePage, ReviewReason } from '../../../shared/domain'
 import { consentedSpeakers } from '../consent/policy'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 import { inSampleSql, sampleThreshold } from './sample'
 import { reviewSettings } from './settings'
 
@@ -18,7 +18,7 @@ export interface ReviewQueueQuery {
  * project holds; the union, which is small, is then sorted. Exported for the query-plan test.
  */
 export function reviewQueueSql(
-  db: Db,
+  db: WriteDb,
   reasons: readonly ReviewReason[],
   now: string,
 ): { sql: string; params: Record<string, unknown> } {
@@ -70,7 +70,7 @@ interface ItemRow {
 }
 
 export function reviewQueue(
-  db: Db,
+  db: WriteDb,
   q: ReviewQueueQuery,
   now = new Date().toISOString(),
 ): ReviewQueuePage {

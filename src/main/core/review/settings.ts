@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { ReviewSettings } from '../../../shared/domain'
-import type { Db } from '../db/connection'
+import type { WriteDb } from '../db/connection'
 
 const KEY = 'review'
 
@@ -14,14 +14,14 @@ export const reviewSettingsSchema = z
   })
   .strict()
 
-export function reviewSettings(db: Db): ReviewSettings {
+export function reviewSettings(db: WriteDb): ReviewSettings {
   const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(KEY) as
     { value: string } | undefined
   const parsed = reviewSettingsSchema.safeParse(row ? JSON.parse(row.value) : {})
   return parsed.success ? parsed.data : reviewSettingsSchema.parse({})
 }
 
-export function updateReviewSettings(db: Db, patch: Partial<ReviewSettings>): ReviewSettings {
+export function updateReviewSettings(db: WriteDb, patch: Partial<ReviewSettings>): ReviewSettings {
   const next = reviewSettingsSchema.parse({ ...reviewSettings(db), ...patch })
   db.prepare(
     'INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
