@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Hypothesis } from '../../../src/shared/domain'
-import { EditHistory } from '../../../src/renderer/src/workspace/history'
+import { EditHistory } from '../../../src/renderer/src/transcript/edit-history'
 import {
   actionFor,
   alternativeFor,
@@ -8,7 +8,7 @@ import {
   defaultBindings,
   loadBindings,
   saveBindings,
-} from '../../../src/renderer/src/workspace/keymap'
+} from '../../../src/renderer/src/composables/keymap'
 import {
   remapSpans,
   shadeWords,
@@ -17,7 +17,7 @@ import {
   wordDiff,
   wordsInSelection,
   splitWords,
-} from '../../../src/renderer/src/workspace/text-model'
+} from '../../../src/renderer/src/transcript/text-model'
 
 const hypothesis: Hypothesis = {
   id: 7,

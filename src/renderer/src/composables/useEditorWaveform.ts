@@ -81,7 +81,7 @@ export function prefetchRecording(client: SautiClient, recordingId: number, atSe
  * The editor's waveform: the whole recording (peaks fine enough to zoom to one word) streamed
  * from an `<audio>` element, the current utterance as a region with draggable edges, its
  * neighbours as plain regions, a minimap for long files, zoom, speed and loop (the timeline is
- * WaveTimeline, drawn for the visible window only).
+ * AnnotateTimeline, drawn for the visible window only).
  * Moving to another utterance of the same recording only moves the region and the view.
  */
 export function useEditorWaveform(options: EditorWaveformOptions) {

@@ -1,4 +1,4 @@
-import { comboOf, hasModifier, type Combo } from '../../workspace/keymap'
+import { comboOf, hasModifier, type Combo } from '../../composables/keymap'
 
 /**
  * The reviewer's actions and their default keys, with the workspace's rules: bindings with Ctrl

@@ -1,11 +1,11 @@
 import type { ComputedRef } from 'vue'
 import { ref } from 'vue'
 import { toCallError } from '../api/client'
-import type { EditorSegment, useEditorWaveform } from '../composables/useEditorWaveform'
-import { useClient } from '../composables/useClient'
+import type { EditorSegment, useEditorWaveform } from './useEditorWaveform'
+import { useClient } from './useClient'
 import { useAnnotatorStore } from '../stores/annotator'
 import { useEditorStore } from '../stores/editor'
-import { splitTextAt, type ShadedWord } from './text-model'
+import { splitTextAt, type ShadedWord } from '../transcript/text-model'
 
 /**
  * Changing an utterance's audio: moving its edges, splitting it at the playhead (the text cut
