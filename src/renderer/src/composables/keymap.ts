@@ -1,66 +1,46 @@
+import type { Ref } from 'vue'
+import { onMounted, ref } from 'vue'
+import { useSubscriptions } from './subscriptions'
+
 /**
- * Every workspace action with its default key. Bindings with Ctrl, Alt or Meta also work while
- * typing in the transcript; plain keys only when the text field does not have focus, so typing
- * never triggers an action by accident. Users may rebind any action (kept in localStorage).
+ * Keyboard shortcuts, one mechanism for every screen: a screen defines its map (actions, default
+ * keys, what its help lists) with `defineKeymap`, and `useKeymap` binds it. Bindings with Ctrl,
+ * Alt or Meta also work while typing; plain keys only outside text fields, so typing never
+ * triggers an action by accident. Users may rebind any action (kept in localStorage per map).
  */
-export const actions = [
-  'saveNext',
-  'acceptNext',
-  'skipNext',
-  'flag',
-  'playPause',
-  'replay',
-  'loop',
-  'slower',
-  'faster',
-  'playWord',
-  'tagLanguage',
-  'acceptSuggestions',
-  'undo',
-  'redo',
-  'nextUtterance',
-  'previousUtterance',
-  'split',
-  'mergeNext',
-  'zoomIn',
-  'zoomOut',
-  'spectrogram',
-  'history',
-  'focusText',
-  'focusQueue',
-  'help',
-] as const
-export type Action = (typeof actions)[number]
 
 /** A key combination as stored and shown: modifiers in a fixed order, then the key. */
 export type Combo = string
 
-export const defaultBindings: Record<Action, Combo> = {
-  saveNext: 'Ctrl+Enter',
-  acceptNext: 'Ctrl+Shift+Enter',
-  skipNext: 'Alt+S',
-  flag: 'Alt+F',
-  playPause: 'Ctrl+Space',
-  replay: 'Alt+R',
-  loop: 'Alt+L',
-  slower: 'Alt+,',
-  faster: 'Alt+.',
-  playWord: 'Alt+W',
-  tagLanguage: 'Alt+T',
-  acceptSuggestions: 'Alt+G',
-  undo: 'Ctrl+Z',
-  redo: 'Ctrl+Shift+Z',
-  nextUtterance: 'Alt+ArrowDown',
-  previousUtterance: 'Alt+ArrowUp',
-  split: 'Alt+X',
-  mergeNext: 'Alt+M',
-  zoomIn: 'Alt+=',
-  zoomOut: 'Alt+-',
-  spectrogram: 'Alt+K',
-  history: 'Alt+H',
-  focusText: 'Enter',
-  focusQueue: 'Alt+Q',
-  help: '?',
+export interface KeymapHelp<A extends string> {
+  /** Message keys of the help overlay's title and introduction. */
+  title: string
+  intro: string
+  /** The message key naming what an action does. */
+  label: (action: A) => string
+  /** Keys that cannot be changed (list navigation and the like): [keys, message key]. */
+  fixed: readonly (readonly [keys: string, message: string])[]
+}
+
+export interface Keymap<A extends string> {
+  /** Where the user's changes are kept. */
+  storageKey: string
+  /** Every action, in the order the help lists them. */
+  actions: readonly A[]
+  defaults: Readonly<Record<A, Combo>>
+  /** Actions that leave a focused button, select or link its own meaning (Enter, mostly). */
+  nativeOnControls: readonly A[]
+  help: KeymapHelp<A>
+}
+
+/** A screen's map; its actions are the keys of `defaults`, in their order. Every map has help. */
+export function defineKeymap<A extends string>(keymap: {
+  storageKey: string
+  defaults: Record<A, Combo> & { help: Combo }
+  nativeOnControls: readonly NoInfer<A>[]
+  help: KeymapHelp<NoInfer<A>>
+}): Keymap<A> {
+  return { ...keymap, actions: Object.keys(keymap.defaults) as A[] }
 }
 
 /** Keys that are not layout characters are named by `event.code`-independent `event.key`. */
@@ -92,15 +72,30 @@ export function hasModifier(combo: Combo): boolean {
   return /^(Ctrl|Alt)\+/.test(combo)
 }
 
-const STORAGE_KEY = 'sauti.keybindings'
+/** Text fields where plain keys are typing, not shortcuts. */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null
+  return (
+    !!el &&
+    (el.tagName === 'TEXTAREA' ||
+      (el.tagName === 'INPUT' &&
+        !['checkbox', 'range', 'radio', 'button', 'submit'].includes(
+          (el as HTMLInputElement).type,
+        )) ||
+      el.isContentEditable)
+  )
+}
 
-export function loadBindings(
+export function loadBindings<A extends string>(
+  keymap: Keymap<A>,
   storage: Pick<Storage, 'getItem'> = localStorage,
-): Record<Action, Combo> {
-  const bindings = { ...defaultBindings }
+): Record<A, Combo> {
+  const bindings: Record<A, Combo> = { ...keymap.defaults }
   try {
-    const saved = JSON.parse(storage.getItem(STORAGE_KEY) ?? '{}') as Partial<Record<Action, Combo>>
-    for (const action of actions) {
+    const saved = JSON.parse(storage.getItem(keymap.storageKey) ?? '{}') as Partial<
+      Record<A, Combo>
+    >
+    for (const action of keymap.actions) {
       const combo = saved[action]
       if (typeof combo === 'string' && combo) bindings[action] = combo
     }
@@ -110,33 +105,79 @@ export function loadBindings(
   return bindings
 }
 
-export function saveBindings(
-  bindings: Record<Action, Combo>,
+/** Keeps only what differs from the defaults, so a changed default reaches every user. */
+export function saveBindings<A extends string>(
+  keymap: Keymap<A>,
+  bindings: Record<A, Combo>,
   storage: Pick<Storage, 'setItem'> = localStorage,
 ): void {
   const changed = Object.fromEntries(
-    actions.filter((a) => bindings[a] !== defaultBindings[a]).map((a) => [a, bindings[a]]),
+    keymap.actions.filter((a) => bindings[a] !== keymap.defaults[a]).map((a) => [a, bindings[a]]),
   )
-  storage.setItem(STORAGE_KEY, JSON.stringify(changed))
+  storage.setItem(keymap.storageKey, JSON.stringify(changed))
 }
 
 /** The action an event triggers, honouring "plain keys never fire while typing". */
-export function actionFor(
+export function actionFor<A extends string>(
+  keymap: Keymap<A>,
   event: KeyboardEvent,
-  bindings: Record<Action, Combo>,
+  bindings: Record<A, Combo>,
   typing: boolean,
-): Action | null {
+): A | null {
   const combo = comboOf(event)
   if (!combo) return null
   if (typing && !hasModifier(combo)) return null
-  return actions.find((a) => bindings[a] === combo) ?? null
+  return keymap.actions.find((a) => bindings[a] === combo) ?? null
 }
 
-/** Number keys pick N-best alternatives: plain 1–9 outside the field, Alt+1–9 anywhere. */
-export function alternativeFor(event: KeyboardEvent, typing: boolean): number | null {
-  const combo = comboOf(event)
-  const match = /^(Alt\+)?([1-9])$/.exec(combo)
-  if (!match) return null
-  if (typing && !match[1]) return null
-  return Number(match[2])
+export interface KeymapHandler<A extends string> {
+  /** No shortcut fires while this holds (a dialog or menu has the keyboard). */
+  paused: () => boolean
+  /** Keys outside the map get the first look; true when the key is theirs. */
+  before?: (event: KeyboardEvent, typing: boolean) => boolean
+  /** Runs an action; false when it does not apply now (the key then keeps its meaning). */
+  run: (action: A) => boolean
+}
+
+export interface KeymapBinding<A extends string> {
+  bindings: Ref<Record<A, Combo>>
+  rebind(action: A, combo: Combo): void
+}
+
+/**
+ * Binds a screen's map to the window while the screen is mounted: the user's bindings, F1 for
+ * the help from anywhere (also while typing), and changes kept for the next visit.
+ */
+export function useKeymap<A extends string>(
+  keymap: Keymap<A | 'help'>,
+  handler: KeymapHandler<A | 'help'>,
+): KeymapBinding<A | 'help'> {
+  const bindings = ref(loadBindings(keymap)) as Ref<Record<A | 'help', Combo>>
+
+  function rebind(action: A | 'help', combo: Combo): void {
+    bindings.value = { ...bindings.value, [action]: combo }
+    saveBindings(keymap, bindings.value)
+  }
+
+  function onKey(event: KeyboardEvent): void {
+    if (event.defaultPrevented || handler.paused()) return
+    const typing = isTyping(event.target)
+    if (handler.before?.(event, typing)) return
+    const action = event.key === 'F1' ? 'help' : actionFor(keymap, event, bindings.value, typing)
+    if (!action) return
+    const el = event.target as HTMLElement | null
+    if (
+      keymap.nativeOnControls.includes(action) &&
+      el &&
+      ['BUTTON', 'SELECT', 'A'].includes(el.tagName)
+    )
+      return
+    if (!handler.run(action)) return
+    event.preventDefault()
+    event.stopPropagation()
+  }
+
+  const subscriptions = useSubscriptions()
+  onMounted(() => subscriptions.listen(window, 'keydown', onKey))
+  return { bindings, rebind }
 }
