@@ -1,5 +1,5 @@
 import type { InjectionKey, Ref } from 'vue'
-import { inject, shallowRef } from 'vue'
+import { inject, shallowRef, watch } from 'vue'
 
 /** The screens, in the order the header lists them. */
 export const screens = ['annotate', 'recordings', 'model', 'speakers', 'review'] as const
@@ -67,4 +67,37 @@ export function useRouter(): Router {
   const router = inject(routerKey)
   if (!router) throw new Error('useRouter() needs a router provided with app.provide(routerKey, …)')
   return router
+}
+
+export interface UtteranceRoute {
+  /** Records the utterance the screen opened (null: none). */
+  select(utteranceId: number | null): void
+  /** Opens the utterance the address names, else the first one there is. */
+  openFirst(first: () => Promise<number | undefined>): Promise<void>
+}
+
+/**
+ * A screen's open utterance in the address (#/annotate/<id>, #/review/<id>): a link or
+ * back/forward to another one opens it, and a reload comes back to it.
+ */
+export function useUtteranceRoute(
+  screen: Screen,
+  current: () => number | null,
+  open: (utteranceId: number) => Promise<void>,
+): UtteranceRoute {
+  const router = useRouter()
+  watch(
+    () => router.route.value,
+    (route) => {
+      const wanted = route.utteranceId
+      if (route.screen === screen && wanted !== null && wanted !== current()) void open(wanted)
+    },
+  )
+  return {
+    select: (utteranceId) => router.select(screen, utteranceId),
+    openFirst: async (first) => {
+      const id = router.route.value.utteranceId ?? (await first())
+      if (id !== undefined) await open(id)
+    },
+  }
 }
