@@ -1,7 +1,16 @@
 /** Domain types shared by the core, the hosts and the renderer. Plain data only. */
 import type { WordTime } from './word-time'
 
-export type UtteranceStatus = 'new' | 'pseudo' | 'corrected' | 'reviewed' | 'flagged' | 'skipped'
+/** Where an utterance stands in the annotation workflow, in the order the UI lists them. */
+export const utteranceStatuses = [
+  'new',
+  'pseudo',
+  'corrected',
+  'reviewed',
+  'flagged',
+  'skipped',
+] as const
+export type UtteranceStatus = (typeof utteranceStatuses)[number]
 export type Split = 'train' | 'dev' | 'test'
 export type RevisionSourceKind = 'import' | 'annotator' | 'model'
 
@@ -305,7 +314,8 @@ export interface ModelSummary {
 export const flagReasons = ['noise', 'other_language', 'overlap', 'unintelligible'] as const
 export type FlagReason = (typeof flagReasons)[number]
 
-export type AnnotatorRole = 'annotator' | 'reviewer' | 'lead'
+export const annotatorRoles = ['annotator', 'reviewer', 'lead'] as const
+export type AnnotatorRole = (typeof annotatorRoles)[number]
 
 export interface Annotator {
   id: number
@@ -315,7 +325,8 @@ export interface Annotator {
 }
 
 /** The orders the queue can be served in; each is backed by an index. */
-export type QueueOrder = 'priority' | 'confidence' | 'file' | 'duration' | 'speaker'
+export const queueOrders = ['priority', 'confidence', 'file', 'duration', 'speaker'] as const
+export type QueueOrder = (typeof queueOrders)[number]
 
 export interface QueueFilter {
   status?: UtteranceStatus[]
@@ -549,6 +560,14 @@ export const exportFormats = [
 ] as const
 export type ExportFormat = (typeof exportFormats)[number]
 /** 16 kHz 16-bit mono WAV or FLAC per utterance, or the recordings' original files. */
+/** What an export takes unless told otherwise: everything not set aside (flagged, skipped). */
+export const defaultExportStatuses: readonly UtteranceStatus[] = [
+  'new',
+  'pseudo',
+  'corrected',
+  'reviewed',
+]
+
 export const exportAudios = ['wav', 'flac', 'originals'] as const
 export type ExportAudio = (typeof exportAudios)[number]
 

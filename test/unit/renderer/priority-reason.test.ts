@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createI18n } from 'vue-i18n'
 import en from '../../../src/renderer/src/i18n/en.json'
 import sw from '../../../src/renderer/src/i18n/sw.json'
-import { describeReason } from '../../../src/renderer/src/workspace/priority-reason'
+import { describeReason } from '../../../src/renderer/src/format/priority-reason'
 
 /** The queue's "why here", in the messages the workbench ships (vue-i18n, as the renderer). */
 function words(locale: 'en' | 'sw') {

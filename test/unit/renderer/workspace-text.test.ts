@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { Hypothesis } from '../../../src/shared/domain'
-import { EditHistory } from '../../../src/renderer/src/workspace/history'
+import { EditHistory } from '../../../src/renderer/src/transcript/edit-history'
+import {
+  alternativeFor,
+  annotateKeymap,
+} from '../../../src/renderer/src/components/annotate/annotate-keymap'
 import {
   actionFor,
-  alternativeFor,
   comboOf,
-  defaultBindings,
   loadBindings,
   saveBindings,
-} from '../../../src/renderer/src/workspace/keymap'
+} from '../../../src/renderer/src/composables/keymap'
 import {
   remapSpans,
   shadeWords,
@@ -17,7 +19,7 @@ import {
   wordDiff,
   wordsInSelection,
   splitWords,
-} from '../../../src/renderer/src/workspace/text-model'
+} from '../../../src/renderer/src/transcript/text-model'
 
 const hypothesis: Hypothesis = {
   id: 7,
@@ -148,10 +150,11 @@ describe('shortcuts', () => {
   })
 
   it('never fires plain keys while typing, but does fire modified ones', () => {
-    const b = defaultBindings
-    expect(actionFor(key({ key: '?', shiftKey: true }), b, false)).toBe('help')
-    expect(actionFor(key({ key: '?', shiftKey: true }), b, true)).toBeNull()
-    expect(actionFor(key({ key: 'Enter', ctrlKey: true }), b, true)).toBe('saveNext')
+    const map = annotateKeymap
+    const b = map.defaults
+    expect(actionFor(map, key({ key: '?', shiftKey: true }), b, false)).toBe('help')
+    expect(actionFor(map, key({ key: '?', shiftKey: true }), b, true)).toBeNull()
+    expect(actionFor(map, key({ key: 'Enter', ctrlKey: true }), b, true)).toBe('saveNext')
     expect(alternativeFor(key({ key: '3', code: 'Digit3' }), false)).toBe(3)
     expect(alternativeFor(key({ key: '3', code: 'Digit3' }), true)).toBeNull()
     expect(alternativeFor(key({ key: '£', code: 'Digit3', altKey: true }), true)).toBe(3)
@@ -163,10 +166,10 @@ describe('shortcuts', () => {
       getItem: (k: string) => store.get(k) ?? null,
       setItem: (k: string, v: string) => void store.set(k, v),
     }
-    saveBindings({ ...defaultBindings, skipNext: 'Alt+J' }, storage)
+    saveBindings(annotateKeymap, { ...annotateKeymap.defaults, skipNext: 'Alt+J' }, storage)
     expect(JSON.parse(store.get('sauti.keybindings')!)).toEqual({ skipNext: 'Alt+J' })
-    expect(loadBindings(storage).skipNext).toBe('Alt+J')
+    expect(loadBindings(annotateKeymap, storage).skipNext).toBe('Alt+J')
     store.set('sauti.keybindings', '{not json')
-    expect(loadBindings(storage)).toEqual(defaultBindings)
+    expect(loadBindings(annotateKeymap, storage)).toEqual(annotateKeymap.defaults)
   })
 })

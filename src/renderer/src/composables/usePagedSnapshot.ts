@@ -2,6 +2,16 @@ import { ref, shallowRef, triggerRef } from 'vue'
 import type { CallError } from '../api/client'
 import { toCallError } from '../api/client'
 
+/** What a list view needs of a paged snapshot (a store that wraps one passes it on). */
+export interface PagedList<T> {
+  readonly total: number
+  readonly empty: boolean
+  itemAt(index: number): T | undefined
+  fetchPage(page: number): Promise<void>
+  fetchItem(index: number): Promise<T | undefined>
+  indexOf(id: number): number
+}
+
 /**
  * A long list ranked by the store, held as a snapshot of pages fetched as they come into view
  * (the annotation queue, the review queue). A page is fetched once; a new snapshot (`reload`)

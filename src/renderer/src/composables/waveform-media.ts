@@ -1,4 +1,5 @@
-/** What both waveform views share: how peaks are budgeted and how audio is streamed. */
+/** Media elements as the waveform player uses them: streamed, hidden, and released with care. */
+import type { Subscriptions } from './subscriptions'
 
 /**
  * Peaks per request for a whole-recording overview: a few per screen pixel is enough to draw
@@ -21,20 +22,10 @@ export function describeMediaError(error: MediaError | null): string {
 }
 
 /**
- * A hidden `<audio preload="metadata">` streaming one recording with Range requests, so a long
- * file opens with one small request instead of a download and a decode.
+ * A hidden `<audio>` streaming one recording with Range requests, so a long file opens with one
+ * small request instead of a download and a decode; `auto` fetches ahead.
  */
-export function createMediaElement(
-  url: string,
-  host: HTMLElement,
-  onError: (message: string) => void,
-): HTMLAudioElement {
-  const element = takePreloadedMedia(url) ?? detachedMedia(url, 'metadata')
-  adoptMediaElement(element, host, onError)
-  return element
-}
-
-function detachedMedia(url: string, preload: 'metadata' | 'auto'): HTMLAudioElement {
+export function detachedMedia(url: string, preload: 'metadata' | 'auto'): HTMLAudioElement {
   const element = document.createElement('audio')
   element.preload = preload
   element.hidden = true
@@ -42,45 +33,17 @@ function detachedMedia(url: string, preload: 'metadata' | 'auto'): HTMLAudioElem
   return element
 }
 
-/** Puts a (possibly preloaded) element in the page as the player's audio. */
-export function adoptMediaElement(
+/** Puts a (possibly preloaded) element in the page as a player's audio, reporting its errors. */
+export function adoptMedia(
   element: HTMLAudioElement,
   host: HTMLElement,
+  subscriptions: Subscriptions,
   onError: (message: string) => void,
 ): void {
   element.dataset.testid = 'audio'
-  element.addEventListener('error', () => onError(describeMediaError(element.error)))
+  subscriptions.listen(element, 'error', () => onError(describeMediaError(element.error)))
   if (element.error) onError(describeMediaError(element.error))
   host.appendChild(element)
-}
-
-/**
- * Audio of the recordings the annotator will probably open next, already asking the server for
- * their first bytes: a media element spends a few hundred milliseconds on a new file before it
- * can seek, which "save and next" should not wait for.
- */
-const preloaded = new Map<string, HTMLAudioElement>()
-const PRELOAD_LIMIT = 2
-
-export function preloadMedia(url: string, atSec = 0): void {
-  if (preloaded.has(url)) return
-  const element = detachedMedia(url, 'auto')
-  // Seek ahead as well, so the audio at the utterance is buffered when it is opened.
-  if (atSec > 0)
-    element.addEventListener('loadedmetadata', () => (element.currentTime = atSec), { once: true })
-  preloaded.set(url, element)
-  while (preloaded.size > PRELOAD_LIMIT) {
-    const [oldest, element] = preloaded.entries().next().value!
-    preloaded.delete(oldest)
-    releaseMediaElement(element)
-  }
-}
-
-/** The preloaded element for a URL, if any; it is the caller's from now on. */
-export function takePreloadedMedia(url: string): HTMLAudioElement | undefined {
-  const element = preloaded.get(url)
-  preloaded.delete(url)
-  return element
 }
 
 /** Stops an element's download and removes it (wavesurfer leaves a media element it was given alone). */

@@ -10,8 +10,8 @@ import type { CallError } from '../api/client'
 import { toCallError } from '../api/client'
 import { mark } from '../composables/marks'
 import { useClient } from '../composables/useClient'
-import { EditHistory, type EditorState } from '../workspace/history'
-import { remapSpans, splitWords, tagWords } from '../workspace/text-model'
+import { EditHistory, type EditorState } from '../transcript/edit-history'
+import { remapSpans, splitWords, tagWords } from '../transcript/text-model'
 import { useAnnotatorStore } from './annotator'
 
 /** Autosave waits for a pause in typing, but never lets more than a second of work go unsaved. */

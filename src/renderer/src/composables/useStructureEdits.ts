@@ -1,11 +1,13 @@
 import type { ComputedRef } from 'vue'
 import { ref } from 'vue'
 import { toCallError } from '../api/client'
-import type { EditorSegment, useEditorWaveform } from '../composables/useEditorWaveform'
-import { useClient } from '../composables/useClient'
+import type { Waveform } from './useWaveform'
+import type { UtteranceSegment } from './waveform-view'
+import { utteranceRegions } from './waveform-view'
+import { useClient } from './useClient'
 import { useAnnotatorStore } from '../stores/annotator'
 import { useEditorStore } from '../stores/editor'
-import { splitTextAt, type ShadedWord } from './text-model'
+import { splitTextAt, type ShadedWord } from '../transcript/text-model'
 
 /**
  * Changing an utterance's audio: moving its edges, splitting it at the playhead (the text cut
@@ -13,7 +15,7 @@ import { splitTextAt, type ShadedWord } from './text-model'
  * its recording's regions; errors are shown, never thrown at the keyboard handler.
  */
 export function useStructureEdits(options: {
-  wave: ReturnType<typeof useEditorWaveform>
+  wave: Waveform
   shaded: ComputedRef<ShadedWord[]>
   /** Utterances appeared or went (split, merge): the queue should take a new snapshot. */
   onChanged: () => void
@@ -22,7 +24,7 @@ export function useStructureEdits(options: {
   const editor = useEditorStore()
   const annotator = useAnnotatorStore()
   const { wave } = options
-  const neighbours = ref<EditorSegment[]>([])
+  const neighbours = ref<UtteranceSegment[]>([])
   const actionError = ref<string | null>(null)
 
   async function loadNeighbours(recordingId: number): Promise<void> {
@@ -44,7 +46,7 @@ export function useStructureEdits(options: {
     await editor.refresh()
     await loadNeighbours(recordingId)
     const d = editor.detail
-    if (d) wave.show(d.recording.id, d.utterance, neighbours.value)
+    if (d) wave.show(d.recording.id, d.utterance, utteranceRegions(d.utterance, neighbours.value))
   }
 
   /** What a structural edit needs: the open utterance and who is editing. */
