@@ -8,7 +8,9 @@ const path = require('path')
 const here = __dirname
 const repo = path.resolve(here, '..', '..', '..')
 const ort = require(path.join(repo, 'node_modules', 'onnxruntime-node'))
-const refDir = path.join(here, '.data', 'onnx_check')
+const refDir =
+  process.env.REF_DIR ||
+  path.join(process.env.SAUTI_RECIPE_DATA || path.join(here, '.data'), 'onnx_check')
 const TOL = 1e-4
 
 function readF32(file) {

@@ -1,49 +1,91 @@
-"""Loading the cached corpus, splits, vocabularies and length-bucketed batches."""
+"""Loading the real and synthetic corpora, their splits, vocabularies and batches."""
+import glob
 import json
 import os
+import subprocess
+from multiprocessing import Pool
 
 import numpy as np
 
+import texts
 import textutil as T
-from langs import CHAR_LANGS, HELD_OUT, TRAIN_LANGS
+from langs import CHAR_LANGS, DATA, HELD_OUT, LANGS
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".data")
-N_TEST = 20          # per pre-training language: held-out synthetic sentences for PER
-N_ADAPT = 50         # per held-out language: utterances for the transfer probe
+MAX_TRAIN_SECONDS = 20.0   # longer real prompts (IVR demo texts run to 60 s) are not trained on
+N_SYNTH_TEST = 10          # per training language: held-out synthetic sentences (phone error)
+N_HELD_OUT_TEST = 100      # per held-out language: test utterances for the transfer curves
 
 
-def load_lang(lang):
-    d = np.load(os.path.join(DATA, f"{lang}.npz"))
+def _load_npz(path):
+    d = np.load(path)
     offs = np.concatenate([[0], np.cumsum(d["lens"])])
     audio = d["audio"]
     meta = json.loads(str(d["meta"]))
+    return [dict(m, audio=audio[offs[i]:offs[i + 1]]) for i, m in enumerate(meta)]
+
+
+def _phonemise(job):
+    lang, text = job
+    out = subprocess.run(["espeak-ng", "-q", "-v", LANGS[lang][0], "--ipa", "--sep=_", text],
+                         capture_output=True, text=True, timeout=60).stdout
+    return T.ipa_to_phones(out)
+
+
+def real_phones(utts):
+    """espeak-ng's phonemisation of each real transcript, cached (it takes a minute)."""
+    cache = os.path.join(DATA, "real", "phones.json")
+    known = json.load(open(cache, encoding="utf-8")) if os.path.exists(cache) else {}
+    todo = sorted({(u["lang"], u["norm"]) for u in utts if f"{u['lang']}\t{u['norm']}" not in known})
+    if todo:
+        with Pool(2) as pool:
+            for (lang, norm), ph in zip(todo, pool.map(_phonemise, todo, chunksize=16)):
+                known[f"{lang}\t{norm}"] = ph
+        with open(cache + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(known, f, ensure_ascii=False)
+        os.replace(cache + ".tmp", cache)
+    return known
+
+
+def _finish(u, source):
+    u["source"] = source
+    u["chars"] = texts.chars(u["norm"]) if u["lang"] in CHAR_LANGS else None
+    u["phone_seq"] = T.phones_with_delims(u["phones"]) if u.get("phones") else None
+    return u
+
+
+def load_real():
+    """{split: [utterance]} over both real corpora; utterances without usable text dropped."""
     utts = []
-    for i, m in enumerate(meta):
-        utts.append(dict(lang=lang, i=i, text=m["text"], words=m["phones"],
-                         phones=T.phones_with_delims(m["phones"]),
-                         chars=T.text_to_chars(m["text"]),
-                         audio=audio[offs[i]:offs[i + 1]]))
-    return utts
+    for path in sorted(glob.glob(os.path.join(DATA, "real", "*.npz"))):
+        utts += [u for u in _load_npz(path) if u["norm"]]
+    phones = real_phones(utts)
+    out = {}
+    for u in utts:
+        u["phones"] = phones[f"{u['lang']}\t{u['norm']}"]
+        out.setdefault(u["split"], []).append(_finish(u, f"real:{u['set']}"))
+    return out
 
 
-def splits():
-    """train / test per pre-training language; adapt / test per held-out language.
-    Prompts were sampled independently per index, so the first N are as random as any."""
-    train, test, heldout = [], {}, {}
-    for lang in TRAIN_LANGS:
-        u = load_lang(lang)
-        test[lang] = u[:N_TEST]
-        train += u[N_TEST:]
-    for lang in HELD_OUT:
-        u = load_lang(lang)
-        heldout[lang] = dict(adapt=u[:N_ADAPT], test=u[N_ADAPT:])
-    return train, test, heldout
+def load_synth():
+    """(train, test by language, held-out by language). The first N_SYNTH_TEST of each
+    language's espeak-ng set are its synthetic test sentences."""
+    train, test, held = [], {}, {}
+    for path in sorted(glob.glob(os.path.join(DATA, "synth", "*.npz"))):
+        name = os.path.basename(path)[:-4]
+        lang = name.split("-")[0]
+        utts = [_finish(dict(u, lang=lang), f"synth:{u['voice'].split(':')[0]}") for u in _load_npz(path)]
+        if lang in HELD_OUT:
+            held[lang] = dict(test=utts[:N_HELD_OUT_TEST], adapt=utts[N_HELD_OUT_TEST:])
+        elif name.endswith("-espeak"):
+            test[lang] = utts[:N_SYNTH_TEST]
+            train += utts[N_SYNTH_TEST:]
+        else:
+            train += utts
+    return train, test, held
 
 
-def make_vocabs(train):
-    phones = T.build_vocab([u["phones"] for u in train], min_count=2)
-    chars = T.build_vocab([u["chars"] for u in train if u["lang"] in CHAR_LANGS], min_count=2)
-    return phones, chars
+def trainable(u):
+    return len(u["audio"]) <= MAX_TRAIN_SECONDS * 16000 and (u["chars"] or u["phone_seq"])
 
 
 def batches(utts, max_samples, rng):

@@ -16,11 +16,12 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import textutil as T  # noqa: E402
-from langs import CHAR_LANGS, HELD_OUT, LANGS, TRAIN_LANGS  # noqa: E402
+from langs import CHAR_LANGS, DATA, HELD_OUT, LANGS, TRAIN_LANGS  # noqa: E402
 from model import FRAME_STRIDE_S, SR, StarterEncoder, count_params  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUTPUTS = ["hidden_states", "logits", "logits_chars"]
+OUTPUTS = ["hidden_states", "logits", "logits_phones"]
+VERSION = "0.2.0"
 
 
 class Exported(torch.nn.Module):
@@ -36,8 +37,7 @@ class Exported(torch.nn.Module):
 
 def load(ckpt):
     ck = torch.load(ckpt, map_location="cpu")
-    cfg = dict(ck["cfg"])
-    m = StarterEncoder(cfg.pop("n_phones"), cfg.pop("n_chars"), **cfg)
+    m = StarterEncoder(**ck["cfg"])
     m.load_state_dict(ck["model"])
     m.eval()
     return m, ck
@@ -53,8 +53,10 @@ def sha256(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", default=os.path.join(HERE, ".data", "run", "last.pt"))
+    ap.add_argument("--ckpt", default=os.path.join(DATA, "run-v2", "last.pt"))
     ap.add_argument("--out", default=os.path.dirname(HERE))
+    ap.add_argument("--ref-dir", default=os.path.join(DATA, "onnx_check"),
+                    help="where the reference tensors for check_onnx.cjs go")
     a = ap.parse_args()
     m, ck = load(a.ckpt)
     wrapped = Exported(m).eval()
@@ -72,9 +74,12 @@ def main():
 
     # HF/wav2vec2-style vocab files ({token: id}) so the same loader reads big models.
     with open(os.path.join(a.out, "vocab.json"), "w", encoding="utf-8") as f:
-        json.dump({t: i for i, t in enumerate(ck["pvocab"])}, f, ensure_ascii=False, indent=0)
-    with open(os.path.join(a.out, "vocab-chars.json"), "w", encoding="utf-8") as f:
         json.dump({t: i for i, t in enumerate(ck["cvocab"])}, f, ensure_ascii=False, indent=0)
+    with open(os.path.join(a.out, "vocab-phones.json"), "w", encoding="utf-8") as f:
+        json.dump({t: i for i, t in enumerate(ck["pvocab"])}, f, ensure_ascii=False, indent=0)
+    stale = os.path.join(a.out, "vocab-chars.json")   # v1's name for the character head
+    if os.path.exists(stale):
+        os.remove(stale)
 
     def lang_entry(code):
         voice, srcs, fam, script = LANGS[code]
@@ -82,9 +87,11 @@ def main():
 
     manifest = {
         "name": "sauti-starter-multilingual-ctc",
-        "version": "0.1.0",
-        "architecture": "log-mel (in-graph) + conv subsampling + %d-layer transformer, d=%d"
-                        % (m.cfg["layers"], m.cfg["d"]),
+        "version": VERSION,
+        "architecture": ("log-mel (in-graph) + conv subsampling + %d conformer-style blocks, d=%d "
+                         "(%d at 20 ms, %d at 40 ms, %d at 20 ms)"
+                         % (m.cfg["fast"] + m.cfg["slow"] + m.cfg["out"], m.cfg["d"], m.cfg["fast"],
+                            m.cfg["slow"], m.cfg["out"])),
         "sample_rate": SR,
         "frame_stride_s": FRAME_STRIDE_S,
         "input": {"name": "input_values", "dtype": "float32", "shape": ["batch", "samples"],
@@ -94,28 +101,29 @@ def main():
                                   "audio (batch of one, or equal-length rows)"},
         "outputs": {
             "hidden_states": {"shape": ["batch", "frames", m.cfg["d"]]},
-            "logits": {"shape": ["batch", "frames", len(ck["pvocab"])], "head": "phones"},
-            "logits_chars": {"shape": ["batch", "frames", len(ck["cvocab"])], "head": "chars"},
+            "logits": {"shape": ["batch", "frames", len(ck["cvocab"])], "head": "chars"},
+            "logits_phones": {"shape": ["batch", "frames", len(ck["pvocab"])], "head": "phones"},
         },
         "frames_formula": "frames = floor((floor(samples / 160) + 1 - 1) / 2) + 1",
         "heads": {
-            "phones": {"output": "logits", "vocabulary": "vocab.json", "unit_type": "phone",
+            "chars": {"output": "logits", "vocabulary": "vocab.json",
+                      "unit_type": "char", "casing": "lowercase NFC, numbers in words, no punctuation",
+                      "blank_token": T.BLANK, "blank_index": 0,
+                      "word_delimiter_token": T.WORD_DELIM,
+                      "unk_token": T.UNK, "languages": CHAR_LANGS},
+            "phones": {"output": "logits_phones", "vocabulary": "vocab-phones.json", "unit_type": "phone",
                        "inventory": "espeak-ng IPA (--ipa --sep=_), stress marks removed, "
                                     "length mark kept on the phone",
                        "blank_token": T.BLANK, "blank_index": 0,
                        "word_delimiter_token": T.WORD_DELIM,
                        "unk_token": T.UNK, "languages": TRAIN_LANGS},
-            "chars": {"output": "logits_chars", "vocabulary": "vocab-chars.json",
-                      "unit_type": "char", "casing": "lowercase NFC",
-                      "blank_token": T.BLANK, "blank_index": 0,
-                      "word_delimiter_token": T.WORD_DELIM,
-                      "unk_token": T.UNK, "languages": CHAR_LANGS},
         },
         "decoding": "greedy CTC (argmax, collapse repeats, drop blank)",
         "languages_trained": [lang_entry(c) for c in TRAIN_LANGS],
         "languages_held_out": [lang_entry(c) for c in HELD_OUT],
-        "training_data": "synthetic: espeak-ng speech of word sequences from Debian word lists; "
-                         "see MODEL_CARD.md",
+        "training_data": ("real: Fish Fillets NG dubs (nl, cs, en) and Asterisk IVR prompts (en, es, fr, it, "
+                          "ru) outside held-out levels/prompt groups; synthetic: espeak-ng, Festival and "
+                          "Flite; see MODEL_CARD.md"),
         "license": "Apache-2.0",
         "training_text_licences": "see MODEL_CARD.md (per word list)",
         "provenance": {
@@ -126,6 +134,7 @@ def main():
             "training_config": ck["config"],
             "training_steps": ck["step"],
             "training_minutes": round(ck["train_seconds"] / 60, 1),
+            "training_hours_of_audio": ck.get("data"),
             "torch": torch.__version__,
         },
         "parameters": count_params(m),
@@ -136,7 +145,7 @@ def main():
 
     # Reference tensors for check_onnx.js: random audio of two lengths, batch 2 and 1.
     g = torch.Generator().manual_seed(0)
-    ref_dir = os.path.join(HERE, ".data", "onnx_check")
+    ref_dir = a.ref_dir
     os.makedirs(ref_dir, exist_ok=True)
     cases = []
     for k, (b, n) in enumerate([(2, 24000), (1, 40123)]):

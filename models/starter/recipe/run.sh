@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Rebuild the Sauti starter model from scratch on a Debian 12 machine (CPU only).
-#   models/starter/recipe/run.sh            # everything
-#   STAGE=train models/starter/recipe/run.sh  # resume from a stage: deps|data|train|export|eval
-# Uses Debian's /usr/bin/python3 (python3-torch), not any pyenv/venv python on PATH.
+# Build the Sauti starter model (v2) from Debian packages on a CPU machine, resumably.
+#   models/starter/recipe/run.sh                 # everything: deps data train export eval
+#   STAGE=train models/starter/recipe/run.sh     # from a stage on: deps|data|train|export|eval
+#   STEPS=16000 MAX_MINUTES=120 STAGE=train ...  # train longer, or in slices of MAX_MINUTES
+# Training resumes from DATA/run-v2/last.pt whenever it exists (kill it at any time; run the
+# train stage again to go on). SAUTI_RECIPE_DATA puts downloads, audio and runs outside the
+# work tree (default: recipe/.data), so a fresh checkout can pick the run up again.
+# Uses Debian's /usr/bin/python3 (python3-torch), not a pyenv/venv python on PATH.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
 STAGE=${STAGE:-deps}
-STEPS=${STEPS:-3000}
-MAX_MINUTES=${MAX_MINUTES:-16}
+STEPS=${STEPS:-12000}
+MAX_MINUTES=${MAX_MINUTES:-0}
+DATA=${SAUTI_RECIPE_DATA:-$PWD/.data}
+export SAUTI_RECIPE_DATA=$DATA
 # Debian's torch calls the system BLAS; the default reference BLAS is ~13x slower than
 # OpenBLAS (installed below). One BLAS thread per torch thread avoids oversubscription.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
@@ -23,16 +29,13 @@ if want deps; then
   stamp deps
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    python3-torch python3-onnx python3-numpy libopenblas0-pthread espeak-ng sox \
-    wamerican wngerman wfrench wspanish witalian wportuguese wswedish wdanish wnorwegian \
-    wdutch wpolish wbulgarian wukrainian wcatalan wirish wesperanto \
-    hunspell-is hunspell-af hunspell-ro hunspell-cs hunspell-sk hunspell-sl hunspell-hr \
-    hunspell-ru hunspell-lt hunspell-lv hunspell-el hunspell-et hunspell-eu hunspell-ar \
-    hunspell-he hunspell-kk hunspell-bn hunspell-ne hunspell-gu hunspell-te hunspell-ml \
-    hunspell-vi hunspell-id hunspell-ko hunspell-sw hunspell-tr hunspell-hi hunspell-hu
+    $($PY -c 'import langs; print(" ".join(langs.APT_PACKAGES))')
 fi
 if want data; then
-  stamp data; $PY gen_data.py --jobs 2
+  stamp data
+  $PY real_data.py
+  $PY gen_data.py --jobs 2
+  $PY vocab.py
 fi
 if want train; then
   stamp train; $PY train.py --steps "$STEPS" --max-minutes "$MAX_MINUTES"
@@ -42,9 +45,12 @@ if want export; then
   # Sauti's manifest format (src/main/core/asr/model-package.ts), the recipe's own record kept as "card".
   $PY sauti_manifest.py ..
   node check_onnx.cjs
+  $PY quantize.py ../model.onnx "$DATA/model.int8.onnx"
 fi
 if want eval; then
-  stamp eval; $PY evaluate.py
+  stamp eval
+  git -C .. show 'cb1d919:models/starter/model.onnx' > "$DATA/v1-model.onnx"
+  $PY evaluate.py --model ../model.onnx --int8 "$DATA/model.int8.onnx" --v1 "$DATA/v1-model.onnx"
   $PY -m unittest discover -s tests
 fi
 stamp done

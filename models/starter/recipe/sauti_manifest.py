@@ -12,7 +12,8 @@ import sys
 
 def convert(recipe: dict) -> dict:
     heads = recipe["heads"]
-    main = heads["phones"]
+    main_name = "chars" if heads["chars"]["output"] == "logits" else "phones"
+    main = heads[main_name]
     extra = [
         {
             "name": name,
@@ -23,7 +24,7 @@ def convert(recipe: dict) -> dict:
             "unit": head.get("unit_type", "char"),
         }
         for name, head in heads.items()
-        if name != "phones"
+        if name != main_name
     ]
     return {
         "format": "sauti-model/1",
@@ -40,9 +41,10 @@ def convert(recipe: dict) -> dict:
         "vocabulary": main["vocabulary"],
         "blank": main["blank_token"],
         "wordDelimiter": main.get("word_delimiter_token"),
-        "unit": main.get("unit_type", "phone"),
+        "unit": main.get("unit_type", "char"),
         "heads": extra,
-        "languages": [l["code"] if isinstance(l, dict) else l for l in recipe.get("languages_trained", [])],
+        "languages": main.get("languages") or [l["code"] if isinstance(l, dict) else l
+                                               for l in recipe.get("languages_trained", [])],
         "licence": recipe.get("license", "Apache-2.0"),
         "provenance": recipe.get("provenance", {}),
         "card": recipe,

@@ -10,6 +10,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import augment as A  # noqa: E402
+import texts as X  # noqa: E402
 import textutil as T  # noqa: E402
 
 
@@ -52,6 +53,92 @@ class TestText(unittest.TestCase):
         self.assertEqual(T.ctc_greedy([0, 3, 3, 0, 3, 4, 4, 0]), [3, 3, 4])
         self.assertEqual(T.edit_distance([1, 2, 3], [1, 3]), 1)
         self.assertEqual(T.edit_distance([], [1, 2]), 2)
+
+
+class TestNormalise(unittest.TestCase):
+    def test_numbers_are_words_in_the_utterance_language(self):
+        self.assertEqual(X.normalise("Please press 1 to mute, or 8 to exit.", "en"),
+                         "please press one to mute or eight to exit")
+        self.assertEqual(X.normalise("Нажмите 7 для восстановления.", "ru"), "нажмите семь для восстановления")
+        self.assertEqual(X.normalise("Appuyez sur 2", "fr"), "appuyez sur deux")
+
+    def test_bracketed_sounds_removed_and_empty_is_none(self):
+        self.assertEqual(X.normalise("[beep] Goodbye!", "en"), "goodbye")
+        self.assertIsNone(X.normalise("[ascending tones]", "en"))
+
+    def test_inword_apostrophes_kept_quotes_dropped(self):
+        self.assertEqual(X.normalise("'L'homme d’affaires', c'est-à-dire", "fr"),
+                         "l'homme d'affaires c'est à dire")
+
+    def test_digits_without_number_words_make_text_unusable(self):
+        self.assertIsNone(X.normalise("press 1", "sw"))
+
+    def test_nfc_and_case(self):
+        self.assertEqual(X.normalise("Cafe\u0301 ÉTÉ", "fr"), "café été")
+        self.assertEqual(X.chars("ab cd"), list("ab|cd"))
+
+    def test_script_check(self):
+        self.assertTrue(X.in_script("Привет, мир", "Cyrillic"))
+        self.assertFalse(X.in_script("Hello мир", "Cyrillic"))
+        self.assertIsNone(X.usable_sentence("Hello world again", "ru", "Cyrillic"))
+        self.assertIsNone(X.usable_sentence("beep\x07 beep beep", "en"))
+
+    def test_fillets_dialog_parsing(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "lvl"))
+            with open(os.path.join(d, "lvl", "dialogs_cs.lua"), "w", encoding="utf-8") as f:
+                f.write('\ndialogId("a-m-x", "font_small", "What is it?")\ndialogStr("Co je to?")\n\n'
+                        'dialogId("a-v-y", "font_big", "No translation")\n')
+            with open(os.path.join(d, "lvl", "dialogs_en.lua"), "w", encoding="utf-8") as f:
+                f.write('dialogId("a-m-x", "font_small", "What is \\"it\\"?")\n')
+            self.assertEqual(X.fillets_dialogs(d, "lvl", "cs"), {"a-m-x": "Co je to?"})
+            self.assertEqual(X.fillets_dialogs(d, "lvl", "en"), {"a-m-x": 'What is "it"?'})
+
+
+class TestSplits(unittest.TestCase):
+    def test_ivr_groups_are_held_out_whole_and_duplicates_dropped(self):
+        import real_data as R
+        rows = []
+        for g in range(40):
+            for k in range(5):
+                text = "shared prompt" if k == 0 else f"prompt {g} {k}"
+                rows.append(dict(id=f"x{g}-{k}", set="ivr5", lang="en", speaker="s", group=f"g{g}",
+                                 text=text, path=""))
+        R.assign_splits(rows)
+        by_group = {}
+        for r in rows:
+            by_group.setdefault(r["group"], set()).add(r["split"])
+        # a group is in one split, except training rows that repeat a held-out text
+        for splits in by_group.values():
+            self.assertLessEqual(len(splits - {"dropped-duplicate"}), 1)
+        test = [r for r in rows if r["split"] == "test"]
+        self.assertTrue(0.1 <= len(test) / len(rows) <= 0.25)
+        held = {r["norm"] for r in rows if r["split"] in ("test", "dev")}
+        self.assertFalse([r for r in rows if r["split"] == "train" and r["norm"] in held])
+        # the same rows give the same split on every run
+        again = [dict(r) for r in rows]
+        R.assign_splits(again)
+        self.assertEqual([r["split"] for r in again], [r["split"] for r in rows])
+
+    def test_fillets_levels_are_fixed(self):
+        import real_data as R
+        self.assertEqual(R.TEST_LEVELS, ["briefcase", "hanoi", "hole", "keys"])
+        self.assertFalse(set(R.TEST_LEVELS) & set(R.DEV_LEVELS))
+
+
+class TestSchedule(unittest.TestCase):
+    def test_warmup_stable_decay_and_resume_position(self):
+        import types
+        import train as TR
+        a = types.SimpleNamespace(lr=1e-3, warmup=10, steps=100, decay_steps=20)
+        self.assertAlmostEqual(TR.lr_at(0, a), 1e-4)
+        self.assertAlmostEqual(TR.lr_at(50, a), 1e-3)
+        self.assertAlmostEqual(TR.lr_at(90, a), 5e-4)
+        self.assertAlmostEqual(TR.lr_at(100, a), 0.0)
+        hist = [dict(epoch_end=True, epoch=0, batches=30), dict(step=40, dev_cer={}),
+                dict(epoch_end=True, epoch=1, batches=31)]
+        self.assertEqual(TR.batches_done_in_epoch(70, hist), 9)
 
 
 class TestAugment(unittest.TestCase):
@@ -97,13 +184,38 @@ class TestFeatures(unittest.TestCase):
 
     def test_frame_count_and_shapes(self):
         torch, M = self.torch, self.M
-        m = M.StarterEncoder(10, 6, d=32, layers=1, heads=2, ff=64).eval()
-        for n in (1600, 16000, 16001, 24321):
-            h, lp, lc = m(torch.randn(2, n))
+        m = M.StarterEncoder(10, 6, d=32, heads=2, ff=64, slow=2).eval()
+        for n in (1600, 16000, 16001, 16161, 24321):
+            h, lc, lp = m(torch.randn(2, n))
             self.assertEqual(h.shape, (2, M.num_frames(n), 32))
-            self.assertEqual(lp.shape, (2, M.num_frames(n), 10))
-            self.assertEqual(lc.shape, (2, M.num_frames(n), 6))
+            self.assertEqual(lc.shape, (2, M.num_frames(n), 10))
+            self.assertEqual(lp.shape, (2, M.num_frames(n), 6))
         self.assertAlmostEqual(M.FRAME_STRIDE_S, 0.02)
+
+    def test_padding_does_not_change_valid_frames(self):
+        # Training pads a batch to its longest utterance; the padded rows must give the
+        # same hidden states on their valid frames as the utterance alone.
+        torch, M = self.torch, self.M
+        torch.manual_seed(0)
+        m = M.StarterEncoder(10, 6, d=32, heads=2, ff=64, slow=2).eval()
+        x = torch.randn(1, 12345)
+        alone = m.encode(x, torch.tensor([12345]))
+        padded = m.encode(torch.cat([x, torch.zeros(1, 4000)], 1), torch.tensor([12345]))
+        n = M.num_frames(12345)
+        self.assertLess(float((alone[:, :n] - padded[:, :n]).abs().max()), 1e-4)
+
+    def test_spec_augment_masks_only_in_training(self):
+        torch, M = self.torch, self.M
+        m = M.StarterEncoder(10, 6, d=32, heads=2, ff=64, slow=1)
+        m.spec_gen = torch.Generator().manual_seed(0)
+        x = torch.randn(1, 16000)
+        m.eval()
+        a, b = m.encode(x), m.encode(x)
+        self.assertTrue(torch.equal(a, b))
+        f = torch.ones(2, 100, 80)
+        masked = M.spec_augment(f, torch.tensor([16000, 8000]), torch.Generator().manual_seed(1))
+        self.assertLess(float(masked.mean()), 1.0)
+        self.assertGreater(float(masked.mean()), 0.5)
 
     def test_conv_stft_matches_torch_stft_on_sine(self):
         # The in-graph DFT conv must equal a reference STFT (torch.stft, zero padding).
