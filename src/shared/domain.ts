@@ -299,6 +299,26 @@ export interface AdaptationStatus {
   checkpoints: CheckpointSummary[]
   /** Labelled utterances whose speakers' consent keeps them out of training. */
   withoutTrainingConsent: number
+  /** How word confidence of the head in use was calibrated; null before any fit. */
+  calibration: CalibrationStatus | null
+}
+
+/**
+ * A calibration of word confidence on the dev split (docs/metrics.md): "fitted", confidences
+ * are P(word right); "raw", the model's own scores, kept when the dev split is too small.
+ */
+export interface CalibrationStatus {
+  checkpointId: number | null
+  status: 'fitted' | 'raw'
+  /** The score or scores it reads ("logistic": several together). */
+  method: string | null
+  devWords: number
+  devUtterances: number
+  minimumWords: number
+  message: string
+  /** On the dev words (the fit's own out of fold): how well confidence finds wrong words, and ECE. */
+  dev: { rawAuc: number | null; rawEce: number | null; auc: number | null; ece: number | null }
+  fittedAt: string
 }
 
 /** A registered model, as the UI lists it. */

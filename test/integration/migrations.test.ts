@@ -569,6 +569,75 @@ describe('migration 10: revision head', () => {
   })
 })
 
+describe('migration 11: calibration', () => {
+  it('keeps hypotheses (raw, uncalibrated), stores fits, and moves the queue’s confidence with a recalibrated best hypothesis', () => {
+    const db = fresh()
+    migrateTo(db, 10)
+    insertRows(db, 'recording', [
+      {
+        sha256: sha('c'),
+        original_name: 'a.wav',
+        source_path: '/a.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 5,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
+    ])
+    insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 2, created_at: now }])
+    insertRows(db, 'model', [
+      { sha256: sha('b'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    insertRows(db, 'hypothesis', [
+      {
+        utterance_id: 1,
+        model_id: 1,
+        rank: 1,
+        text: 'a',
+        score: -1,
+        confidence: 0.4,
+        created_at: now,
+      },
+    ])
+    migrateTo(db, 11)
+    expect(readTable(db, 'hypothesis')[0]).toMatchObject({
+      confidence: 0.4,
+      word_features: null,
+      calibration_id: null,
+    })
+    expect(readTable(db, 'utterance')[0]).toMatchObject({ hypothesis_id: 1, confidence: 0.4 })
+    insertRows(db, 'calibration', [
+      {
+        model_id: 1,
+        status: 'fitted',
+        method: 'logistic',
+        parameters: '{}',
+        dev_words: 300,
+        dev_utterances: 40,
+        message: 'fitted',
+        fitted_at: now,
+      },
+    ])
+    // A fit without parameters, or raw scores with some, is refused.
+    expect(() =>
+      insertRows(db, 'calibration', [
+        {
+          model_id: 1,
+          status: 'fitted',
+          dev_words: 0,
+          dev_utterances: 0,
+          message: '',
+          fitted_at: now,
+        },
+      ]),
+    ).toThrow(/CHECK/)
+    db.prepare('UPDATE hypothesis SET confidence = 0.9, calibration_id = 1 WHERE id = 1').run()
+    expect(readTable(db, 'utterance')[0]).toMatchObject({ confidence: 0.9 })
+  })
+})
+
 describe('a database from a newer Sauti', () => {
   it('is refused with a clear message and left untouched', () => {
     const made = createDb()

@@ -1,4 +1,5 @@
 import type { AdaptationStatus, CheckpointSummary, DevScores } from '../../../shared/domain'
+import { activeCalibration } from '../asr/calibrate'
 import type { WriteDb } from '../db/connection'
 import { labelledWithoutTrainingConsent } from './dataset'
 import { adaptationSettings } from './settings'
@@ -71,5 +72,6 @@ export function adaptationStatus(db: WriteDb, now = new Date().toISOString()): A
     activeCheckpoint: checkpoints.findLast((c) => c.status === 'active')?.id ?? null,
     checkpoints,
     withoutTrainingConsent: labelledWithoutTrainingConsent(db, now),
+    calibration: activeCalibration(db),
   }
 }

@@ -1,5 +1,6 @@
 import { activeCheckpoint } from '../adapt/adaptation'
 import type { CallContext, CallTable } from '../call-context'
+import { fitCalibration, hasDevSplit } from './calibrate'
 import { evaluateProject } from './evaluate-project'
 import { ensureModelRow, labelProject } from './labeller'
 import { findModel, listModels } from './model-store'
@@ -38,6 +39,12 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
             settings: ctx.sessionSettings,
           },
         )
+        // New dev hypotheses change what the head's confidence can be calibrated on.
+        if (labelled.labelled > 0 && hasDevSplit(db))
+          fitCalibration(db, {
+            modelId: ensureModelRow(db, model),
+            checkpointId: checkpoint?.id ?? null,
+          })
         if (labelled.labelled > 0)
           await ctx.domain.publish('utterances.labelled', { count: labelled.labelled })
         return { labelled }
