@@ -180,6 +180,10 @@ export interface ModelReport {
 /** What a labelling run did: how much, where it ran, and what it cost. */
 export interface LabelSummary {
   modelId: string
+  /** What the head that labelled writes (an adapted checkpoint's: characters). */
+  unit: 'char' | 'phone' | 'subword'
+  /** The project's languages that head does not write: its hypotheses are references there. */
+  notWritten: string[]
   /** Long recordings cut into utterances by voice activity detection first. */
   segmented: { recordings: number; utterances: number }
   labelled: number
@@ -328,6 +332,10 @@ export interface ModelSummary {
   languages: string[]
   vocabularySize: number
   layout: 'sauti' | 'huggingface'
+  /** What its main head writes: characters, phones or subword units. */
+  unit: 'char' | 'phone' | 'subword'
+  /** The project's languages it does not write: its output is a reference for them (docs/models.md). */
+  notWritten: string[]
 }
 
 /** Why an annotator set an utterance aside. */
@@ -390,16 +398,27 @@ export interface LanguageSpan {
   lang: string
 }
 
+/**
+ * Why a hypothesis is only a reference, never a transcript (docs/models.md): its head writes
+ * phones, or it does not write the utterance's language.
+ */
+export type ReferenceReason = 'phones' | 'language'
+
 export interface Hypothesis {
   id: number
   rank: number
   text: string
+  /** P(word right) averaged over its words when `calibrated`, else the model's raw score. */
   confidence: number | null
   /** One per word of `text`, in [0, 1]. */
   wordConfidences: number[]
+  /** Confidences are calibrated on the dev split (probabilities), not the model's raw scores. */
+  calibrated: boolean
   /** One per word of `text`, in seconds from the start of the recording. */
   wordTimes: WordTime[]
   modelName: string
+  /** Non-null: shown as a read-only reference, never put in the text field or accepted. */
+  reference: ReferenceReason | null
 }
 
 export interface RevisionInfo {

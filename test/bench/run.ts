@@ -6,6 +6,8 @@
  *    resample, store, SQLite), against decoding alone; peak memory.
  * 2. Time from selecting a recording to its waveform drawn in Chromium, for a 2-hour recording
  *    against a 4-second clip; the renderer's JS heap after each.
+ * (And the sections in adaptation.ts, workspace.ts and confidence.ts, each runnable alone:
+ * `npm run bench -- confidence`.)
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,6 +26,7 @@ import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/m
 import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
+import { confidenceBench } from './confidence'
 import { workspaceBench } from './workspace'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
@@ -297,9 +300,12 @@ async function hourBench(): Promise<void> {
 
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
-execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
-  stdio: 'inherit',
-})
+// Only the sections that read the generated audio wait for it (it is gigabytes on first run).
+const needsAudio = ['import', 'memory', 'waveform', 'asr', 'hour', 'workspace']
+if (!only || needsAudio.includes(only))
+  execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
+    stdio: 'inherit',
+  })
 console.log(
   `machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? process.arch}, ${(await import('node:os')).availableParallelism()} cores, Node ${process.versions.node}`,
 )
@@ -313,3 +319,4 @@ if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
+if (!only || only === 'confidence') await confidenceBench(benchData)

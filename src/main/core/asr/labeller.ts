@@ -12,6 +12,7 @@ import type { WriteDb, ReadDb } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
 import { confidencesFrom, currentCalibration } from './calibrate'
+import { languagesNotWritten, projectLanguages } from './head-output'
 import type { InferenceWorkers } from './inference-workers'
 import type { RegisteredModel } from './model-store'
 import type { SessionSettings } from './providers'
@@ -276,6 +277,11 @@ export async function labelProject(
   }
   const summary: LabelSummary = {
     modelId: ctx.model.id,
+    // An adapted checkpoint writes the project's characters; the model's own head may not.
+    unit: control.checkpoint ? 'char' : ctx.model.manifest.unit,
+    notWritten: control.checkpoint
+      ? []
+      : languagesNotWritten(ctx.model.manifest, projectLanguages(db)),
     segmented,
     labelled: 0,
     skipped: already,
