@@ -10,7 +10,7 @@
  *   whole to dev or test, balanced by utterances;
  * - `ivr5` English (SAUTI_CONF_IVR=en,es… for more), one professional voice, so prompt-disjoint
  *   instead: prompts are grouped by their file name's stem ("agent-…", "vm-…") and each group
- *   goes whole to train, dev or test (70/15/15 by a hash of its name).
+ *   goes whole to dev, test (20 % of the utterances each) or train.
  * SAUTI_CONF_CORPORA=nl-fillets,ivr5 chooses among them. Test utterances are imported without their transcripts (new audio to annotate, as the loop
  * serves it); the bench keeps them as the oracle.
  *
@@ -202,18 +202,26 @@ function hash(text: string): number {
   return h
 }
 
-/** ivr5's prompt-disjoint splits: a prompt's group is its file name's stem. */
+/**
+ * ivr5's prompt-disjoint splits: a prompt's group is its file name's stem; groups in the order of
+ * a hash of their name fill dev, then test, to 20 % of the utterances each, and the rest trains.
+ */
 function promptSplits(rows: Row[]): Map<string, 'train' | 'dev' | 'test'> {
+  const stem = (r: Row): string =>
+    r.path
+      .split('/')
+      .pop()!
+      .replace(/\.[^.]+$/, '')
+      .split('-')[1] ?? ''
+  const groups = new Map<string, Row[]>()
+  for (const r of rows) groups.set(stem(r), [...(groups.get(stem(r)) ?? []), r])
   const split = new Map<string, 'train' | 'dev' | 'test'>()
-  for (const r of rows) {
-    const stem =
-      r.path
-        .split('/')
-        .pop()!
-        .replace(/\.[^.]+$/, '')
-        .split('-')[1] ?? ''
-    const x = (hash(stem) % 100) / 100
-    split.set(r.path, x < 0.7 ? 'train' : x < 0.85 ? 'dev' : 'test')
+  const size = { dev: 0, test: 0 }
+  for (const [, list] of [...groups].sort((a, b) => hash(a[0]) - hash(b[0]))) {
+    const to =
+      size.dev < 0.2 * rows.length ? 'dev' : size.test < 0.2 * rows.length ? 'test' : 'train'
+    if (to !== 'train') size[to] += list.length
+    for (const r of list) split.set(r.path, to)
   }
   return split
 }

@@ -39,6 +39,33 @@ async function createProfile(p: Page, name: string): Promise<void> {
   await dialog.waitFor({ state: 'detached' })
 }
 
+/**
+ * The marks for words likely wrong, in both interface languages: with the threshold at 90 % the
+ * model's words fall in both levels; the line under the field says what the caret's word is.
+ */
+async function shadingScreenshots(p: Page): Promise<void> {
+  const threshold = p.locator('[data-testid="threshold"]')
+  await threshold.fill('0.9')
+  const marked = p.locator(
+    '.transcript-mirror [data-doubt="1"], .transcript-mirror [data-doubt="2"]',
+  )
+  await expect.poll(() => marked.count()).toBeGreaterThan(0)
+  const field = p.locator('[data-testid="transcript"]')
+  await field.focus()
+  await p.keyboard.press('Control+Home')
+  await expect
+    .poll(() => p.locator('[data-testid="word-status"]').innerText())
+    .toMatch(/likely (wrong|right)|model confidence \d+%/)
+  await p.screenshot({ path: join(artefacts, 'workspace-shading.png') })
+  await p.locator('[data-testid="language"]').selectOption('sw')
+  await expect
+    .poll(() => p.locator('[data-testid="legend-likely"]').innerText())
+    .toMatch(/si sahihi/)
+  await p.screenshot({ path: join(artefacts, 'workspace-shading-sw.png') })
+  await p.locator('[data-testid="language"]').selectOption('en')
+  await threshold.fill('0.5')
+}
+
 const editorId = async (p: Page): Promise<number> =>
   Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
 
@@ -155,6 +182,18 @@ describe('the annotator workspace', () => {
     await expect.poll(() => refusal.innerText()).toMatch(/Hakuna cha kukubali/)
     await page.screenshot({ path: join(artefacts, 'workspace-reference-sw.png') })
     await page.locator('[data-testid="language"]').selectOption('en')
+
+    // The label dialog says which of the project's languages the model does not write.
+    await page.goto(`${served.url}/#/recordings`)
+    await page.locator('[data-testid="label-open"]').click()
+    const warning = page.locator('[data-testid="label-not-written"]')
+    await warning.waitFor()
+    expect(await warning.innerText()).toMatch(
+      unit === 'phone' ? /writes phones, not .*\bsw\b/ : /does not write .*\bsw\b/,
+    )
+    await page.screenshot({ path: join(artefacts, 'label-dialog-warning.png') })
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="label-dialog"]').waitFor({ state: 'hidden' })
   })
 })
 
@@ -298,8 +337,10 @@ describe('the annotator workspace with an adapted model', () => {
       await expect
         .poll(() => page.locator('[data-testid="span-legend"]').allInnerTexts())
         .toContain('en')
-      if (target === targets[0])
+      if (target === targets[0]) {
         await page.screenshot({ path: join(artefacts, 'workspace-editor.png') })
+        await shadingScreenshots(page)
+      }
       const text = await field.inputValue()
       const alternativeId = query<{ id: number }>(
         `SELECT a.id FROM hypothesis a JOIN hypothesis h ON h.id = (SELECT hypothesis_id FROM utterance WHERE id = ?)
