@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type {
   AdaptationStatus,
+  SplitOverview,
   AppInfo,
   DoctorReport,
   ImportSummary,
@@ -340,6 +341,25 @@ export const contract = {
       .strict(),
     'Change how the queue ranks utterances and when training starts by itself.',
   ),
+  'splits.show': call<SplitOverview>()(
+    z.object({}).strict(),
+    'How transcribed audio is divided into train, dev and test: the policy and, per language, the unit held out and what each split holds.',
+  ),
+  'splits.set': call<SplitOverview>()(
+    z
+      .object({
+        actorId: id,
+        unit: z.enum(['auto', 'speaker', 'recording']).optional(),
+        devShare: z.number().min(0.05).max(0.4).optional(),
+        testShare: z.number().min(0).max(0.4).optional(),
+        minDevMinutes: z.number().min(0).max(120).optional(),
+        blockMinutes: z.number().min(0.25).max(60).optional(),
+        /** Once fixed, the splits change only by being made again from scratch. */
+        reassign: z.boolean().default(false),
+      })
+      .strict(),
+    'Choose how splits are made (lead only); fixes them. Fixed splits change only with reassign, which makes them again.',
+  ),
   'speaker.list': call<Speaker[]>()(
     z.object({}).strict(),
     'The speaker registry: metadata, counts, split and the state of each consent scope now.',
@@ -484,7 +504,14 @@ export const contract = {
     'Change normalisation rules; unnamed rules stay as they are.',
   ),
   'evaluate.project': call<ProjectEvaluation>()(
-    z.object({ model: z.string().min(1).max(200) }).strict(),
+    z
+      .object({
+        model: z.string().min(1).max(200),
+        /** A checkpoint's id, 'active' (the one in use, else the base model) or 'base'. */
+        checkpoint: z.union([z.literal('active'), z.literal('base'), id]).default('active'),
+        split: z.enum(['all', 'train', 'dev', 'test']).default('all'),
+      })
+      .strict(),
     "A model's best hypotheses against the project's transcripts: WER, CER, MER, transliteration-normalised WER, PIER; per speaker, language, switch type and speaker group.",
   ),
   'review.settings': call<ReviewSettings>()(

@@ -203,6 +203,28 @@ export interface DevScores {
 }
 
 /** What a training run did (docs/active-learning.md). */
+/** What a split holds out whole: a speaker, or a stretch of a recording (docs/active-learning.md). */
+export type SplitUnitKind = 'speaker' | 'recording'
+
+/** How a project's transcribed audio is divided into train, dev and test, per language. */
+export interface SplitOverview {
+  policy: {
+    unit: 'auto' | SplitUnitKind
+    devShare: number
+    testShare: number
+    minDevMinutes: number
+    blockMinutes: number
+    /** When the splits were fixed (a lead chose them, or the first training compared on them). */
+    fixedAt: string | null
+    fixedBy: string | null
+  }
+  languages: {
+    language: string
+    unit: SplitUnitKind | null
+    splits: Record<'train' | 'dev' | 'test', { units: number; utterances: number; minutes: number }>
+  }[]
+}
+
 export interface TrainSummary {
   runId: number
   /** The checkpoint it made; null when cancelled. */
@@ -803,6 +825,10 @@ export interface CodeSwitchEvaluation {
 
 export interface ProjectEvaluation {
   model: string
+  /** The checkpoint whose head wrote the hypotheses; null for the base model's own. */
+  checkpointId: number | null
+  /** Which transcribed utterances were scored: all, or one split's. */
+  split: 'all' | 'train' | 'dev' | 'test'
   utterances: number
   /** Utterances with a reference but no hypothesis from this model (label them first). */
   unlabelled: number

@@ -101,7 +101,7 @@ function measure(
  */
 export async function runSimulation(
   request: SimulationRequest,
-  progress: (fraction: number) => void,
+  progress: (fraction: number, label?: string) => void,
 ): Promise<SimulationResult> {
   const started = performance.now()
   const stopFlag = new Int32Array(request.stop)
@@ -126,8 +126,9 @@ export async function runSimulation(
       const hyper = { ...request.hyper, seed }
       let params = startingParams({ ...request, hyper }, null)
       const score = (): Omit<CurvePoint, 'labelledSec' | 'labelled' | 'flaggedSec'> => {
-        const d = devScores(params, request.vocabulary, dev)
-        const t = devScores(params, request.vocabulary, test)
+        // Greedy: the simulation compares strategies with each other, many times over.
+        const d = devScores(params, request.vocabulary, dev, 'greedy')
+        const t = devScores(params, request.vocabulary, test, 'greedy')
         return { devCer: d.cer, devWer: d.wer, testCer: t.cer, testWer: t.wer }
       }
       const labelled = new Set<number>()
@@ -178,11 +179,15 @@ export async function runSimulation(
                 seed,
                 blank: request.vocabulary.blank,
                 shouldStop,
-                evaluate: (p) => devScores(p, request.vocabulary, dev).cer,
+                evaluate: (p) => devScores(p, request.vocabulary, dev, 'greedy').cer,
               })
         params = result.params
-        points.push({ labelledSec, labelled: labelled.size, flaggedSec, ...score() })
-        progress(++done / total)
+        const point = { labelledSec, labelled: labelled.size, flaggedSec, ...score() }
+        points.push(point)
+        progress(
+          ++done / total,
+          `${strategy} seed ${seed}: ${(labelledSec / 60).toFixed(1)} min labelled, dev CER ${(point.devCer * 100).toFixed(1)} %, WER ${(point.devWer * 100).toFixed(1)} %`,
+        )
       }
       curves.push({ strategy, seed, points })
     }
