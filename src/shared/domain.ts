@@ -321,6 +321,29 @@ export interface AdaptationStatus {
   checkpoints: CheckpointSummary[]
   /** Labelled utterances whose speakers' consent keeps them out of training. */
   withoutTrainingConsent: number
+  /** What correcting the model's hypotheses has cost the annotators, as corrections came in. */
+  annotatorCost: AnnotatorCostCurve
+}
+
+/**
+ * The annotator's cost (docs/metrics.md): per stretch of corrected minutes, the mean character
+ * edit distance from the hypothesis shown to the transcript saved, relative to its length
+ * (typing from scratch is 1), and the estimated keystrokes as a share of typing from scratch.
+ */
+export interface AnnotatorCostCurve {
+  corrections: number
+  points: AnnotatorCostPoint[]
+  byLanguage: { language: string; points: AnnotatorCostPoint[] }[]
+}
+
+export interface AnnotatorCostPoint {
+  /** Corrected minutes up to the end of this stretch. */
+  minutes: number
+  corrections: number
+  /** Edits ÷ characters saved, over the stretch's corrections (character-weighted). */
+  cost: number
+  /** Estimated keystrokes ÷ keystrokes to type the same text from scratch. */
+  keystrokeShare: number
 }
 
 /** A registered model, as the UI lists it. */
