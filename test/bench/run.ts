@@ -25,6 +25,7 @@ import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
 import { workspaceBench } from './workspace'
+import { realBench } from './real'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -297,9 +298,11 @@ async function hourBench(): Promise<void> {
 
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
-execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
-  stdio: 'inherit',
-})
+// The generated audio serves every section but the real-speech one, which builds its own corpora.
+if (only !== 'real')
+  execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
+    stdio: 'inherit',
+  })
 console.log(
   `machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? process.arch}, ${(await import('node:os')).availableParallelism()} cores, Node ${process.versions.node}`,
 )
@@ -313,3 +316,5 @@ if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
+// Hours on two cores: only when asked for (`npm run bench -- real`).
+if (only === 'real') await realBench(benchData)

@@ -10,6 +10,8 @@ const curve = (points: [number, number, number][]): CurvePoint[] =>
     labelledSec: min * 60,
     labelled: min * 10,
     flaggedSec: 0,
+    editCost: null,
+    keystrokeShare: null,
     devWer: wer,
     devCer: cer,
     testWer: wer,
@@ -85,10 +87,11 @@ describe('the simulation summary', () => {
   })
 
   it('interpolates where a curve first reaches the target, never at the shared start', () => {
+    const at = { flaggedMinutes: 0, testWer: 0, testCer: 0, editCost: null, keystrokeShare: null }
     const c = [
-      { minutes: 0, flaggedMinutes: 0, devWer: 0.5, devCer: 0.3, testWer: 0, testCer: 0 },
-      { minutes: 2, flaggedMinutes: 0, devWer: 0.4, devCer: 0.2, testWer: 0, testCer: 0 },
-      { minutes: 4, flaggedMinutes: 0, devWer: 0.3, devCer: 0.1, testWer: 0, testCer: 0 },
+      { ...at, minutes: 0, devWer: 0.5, devCer: 0.3 },
+      { ...at, minutes: 2, devWer: 0.4, devCer: 0.2 },
+      { ...at, minutes: 4, devWer: 0.3, devCer: 0.1 },
     ]
     expect(minutesToReach(c, 0.35)).toBeCloseTo(3, 10)
     expect(minutesToReach(c, 0.15, 'devCer')).toBeCloseTo(3, 10)

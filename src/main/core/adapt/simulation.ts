@@ -44,6 +44,9 @@ export interface StrategySummary {
     devCer: number
     testWer: number
     testCer: number
+    /** The mean annotator's cost of the step's picks (null at the start). */
+    editCost: number | null
+    keystrokeShare: number | null
   }[]
   finalDevWer: number
   finalTestWer: number
@@ -76,7 +79,14 @@ function meanCurve(points: CurvePoint[][]): StrategySummary['curve'] {
     devCer: mean((p) => p.devCer, i),
     testWer: mean((p) => p.testWer, i),
     testCer: mean((p) => p.testCer, i),
+    editCost: meanOrNull(points.map((p) => p[i]!.editCost)),
+    keystrokeShare: meanOrNull(points.map((p) => p[i]!.keystrokeShare)),
   }))
+}
+
+function meanOrNull(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null)
+  return known.length ? known.reduce((s, v) => s + v, 0) / known.length : null
 }
 
 export function overSeeds(values: number[]): OverSeeds {
