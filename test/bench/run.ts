@@ -298,8 +298,9 @@ async function hourBench(): Promise<void> {
 
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
-// The generated audio serves every section but the real-speech one, which builds its own corpora.
-if (only !== 'real')
+// The generated audio serves most sections; the real-speech one builds its own corpora, and
+// labelling cost and ranking need none.
+if (!only || !['real', 'asr', 'rank'].includes(only))
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
   })

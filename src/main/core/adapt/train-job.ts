@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { greedyDecode, prefixBeamSearch } from '../asr/ctc'
 import { defaultTranscribeOptions } from '../asr/transcribe-options'
+import { BEAM_PRUNING } from '../asr/decode-utterance'
 import { decodeTokens, type Vocabulary } from '../asr/vocab'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import { posteriors, type AdapterHeadParams } from '../train/adapter-head'
@@ -55,8 +56,7 @@ export function devScores(
             blank: vocabulary.blank,
             beamWidth: defaultTranscribeOptions.beamWidth,
             nBest: 1,
-            tokenPruning: 10,
-            maxTokensPerFrame: defaultTranscribeOptions.beamWidth,
+            ...BEAM_PRUNING,
           })[0]?.tokens ?? [])
     hyps.set(String(e.utteranceId), decodeTokens(tokens, vocabulary))
   }
