@@ -1,10 +1,10 @@
 import { badInput } from './errors'
-import type {
-  CorpusRecording,
-  CorpusSpeaker,
-  CorpusUtterance,
-  ImportResult,
-  SpeakerGender,
+import {
+  speakerByCode,
+  type CorpusRecording,
+  type CorpusUtterance,
+  type ImportResult,
+  type SpeakerGender,
 } from './model'
 import { joinPath } from './text'
 
@@ -232,14 +232,8 @@ export function readKaldiDir(files: KaldiFiles, dir: string): ImportResult {
   const unused = [...wav.keys()].filter((k) => !recordings.has(k)).length
   if (unused) notes.push(`${unused} wav.scp entr(ies) have no utterance and were left out.`)
 
-  const speakers: CorpusSpeaker[] = [...new Set([...utt2spk.values()].map((e) => e.rest))].map(
-    (code) => ({
-      code,
-      gender: genders.get(code) ?? null,
-      ageBand: null,
-      dialect: null,
-      firstLanguage: null,
-    }),
+  const speakers = [...new Set([...utt2spk.values()].map((e) => e.rest))].map((code) =>
+    speakerByCode(code, genders.get(code) ?? null),
   )
   return { corpus: { speakers, recordings: [...recordings.values()], utterances }, notes }
 }
