@@ -2,17 +2,15 @@ import type {
   AdjudicationColumn,
   AdjudicationResult,
   AdjudicationView,
-  LanguageSpan,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { align } from '../../../shared/metrics/errors'
-import { wordLanguages } from '../../../shared/text/language-spans'
+import { spansFromLanguages, typedWords, wordLanguages } from '../../../shared/text/language-spans'
 import { normalize, type NormalizationRules } from '../../../shared/text/normalize'
 import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
-import { typedWords } from '../../../shared/text/language-spans'
-import { appendRevision } from '../provenance/revisions'
+import { appendRevision, revisionInfo } from '../provenance/revisions'
 import { blindVersions, openDouble, versionAgreement, type BlindVersion } from './blind'
 import { insertReview, requireReviewer } from './common'
 
@@ -149,17 +147,6 @@ function resolveWords(
   })
 }
 
-function spansOf(langs: (string | null)[]): LanguageSpan[] {
-  const spans: LanguageSpan[] = []
-  langs.forEach((lang, i) => {
-    if (lang === null) return
-    const last = spans[spans.length - 1]
-    if (last && last.lang === lang && last.end === i) last.end = i + 1
-    else spans.push({ start: i, end: i + 1, lang })
-  })
-  return spans
-}
-
 /**
  * Stores the reviewer's merge as the utterance's approved revision with both versions as its
  * parents: the newer one is its chain parent (parent_id), the other its second parent
@@ -194,7 +181,7 @@ export function resolveAdjudication(
       )
     const words = resolveWords(view.columns, input.choices)
     const text = normalizeForStorage(words.map((w) => w.word).join(' '), projectRules(db))
-    const spans = spansOf(words.map((w) => w.lang))
+    const spans = spansFromLanguages(words.map((w) => w.lang))
     const mergeParentId = parents.find((id) => id !== view.headRevisionId)!
     const stored = appendRevision(db, {
       utteranceId: input.utteranceId,
@@ -222,14 +209,7 @@ export function resolveAdjudication(
     ).run(stored.id, input.utteranceId)
     return {
       revision: {
-        id: stored.id,
-        text: stored.text,
-        spans: stored.spans,
-        sourceKind: stored.sourceKind,
-        annotator: review.reviewer,
-        hypothesisId: null,
-        draft: false,
-        createdAt: stored.createdAt,
+        ...revisionInfo(stored, review.reviewer),
         parentId: stored.parentId,
         mergeParentId: stored.mergeParentId,
       },

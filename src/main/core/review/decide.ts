@@ -12,7 +12,7 @@ import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { wordScripts } from '../language/tokens'
-import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
+import { appendRevision, revisionInfo, revisionsOf, verifyChain } from '../provenance/revisions'
 import { openDouble } from './blind'
 import { insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
 
@@ -67,15 +67,8 @@ export function reviewHistory(
   const revisions = stored.map((r): ReviewRevision => {
     const who = r.annotatorId === null ? undefined : people.get(r.annotatorId)
     return {
-      id: r.id,
-      text: r.text,
-      spans: r.spans,
-      sourceKind: r.sourceKind,
-      annotator: who?.name ?? null,
+      ...revisionInfo(r, who?.name ?? null),
       annotatorRole: who?.role ?? null,
-      hypothesisId: r.hypothesisId,
-      draft: r.draft,
-      createdAt: r.createdAt,
       parentId: r.parentId,
       mergeParentId: r.mergeParentId,
       tokens: wordScripts(r.text),
@@ -242,16 +235,7 @@ export function reviewerEdit(
       name: string
     }
     return {
-      revision: {
-        id: stored.id,
-        text: stored.text,
-        spans: stored.spans,
-        sourceKind: stored.sourceKind,
-        annotator: reviewer.name,
-        hypothesisId: stored.hypothesisId,
-        draft: stored.draft,
-        createdAt: stored.createdAt,
-      },
+      revision: revisionInfo(stored, reviewer.name),
       review,
       status,
     }
