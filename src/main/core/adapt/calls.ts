@@ -1,9 +1,10 @@
+import type { adaptContract } from '../../../shared/contract/adapt'
 import type { CallContext, CallTable } from '../call-context'
 import type { LearningLoop } from './learning-loop'
 import { updateAdaptationSettings } from './settings'
 import { adaptationStatus } from './status'
 
-type Calls = 'train.start' | 'adaptation.status' | 'adaptation.update'
+type Calls = keyof typeof adaptContract
 
 /** Adapting the model: training on demand, the learning curve, the queue's strategy. */
 export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Calls> {

@@ -1,10 +1,11 @@
+import type { asrContract } from '../../../shared/contract/asr'
 import { activeCheckpoint } from '../adapt/adaptation'
 import type { CallContext, CallTable } from '../call-context'
 import { evaluateProject } from './evaluate-project'
 import { ensureModelRow, labelProject } from './labeller'
 import { findModel, listModels } from './model-store'
 
-type Calls = 'model.list' | 'label.start' | 'evaluate.project'
+type Calls = keyof typeof asrContract
 
 /**
  * Models: the registered ones, labelling the project with one, and scoring one against the
