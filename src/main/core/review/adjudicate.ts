@@ -10,9 +10,8 @@ import { normalize, type NormalizationRules } from '../../../shared/text/normali
 import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
-import { appendRevision, revisionInfo } from '../provenance/revisions'
 import { blindVersions, openDouble, versionAgreement, type BlindVersion } from './blind'
-import { insertReview, requireReviewer } from './common'
+import { appendReviewerRevision, requireReviewer } from './common'
 
 /** A reviewer's decision for one column: take a version's word, or type the words. */
 export type ColumnChoice =
@@ -166,7 +165,7 @@ export function resolveAdjudication(
   now = new Date().toISOString(),
 ): AdjudicationResult {
   return db.transaction(() => {
-    requireReviewer(db, input.actorId)
+    const reviewer = requireReviewer(db, input.actorId)
     const view = adjudicationView(db, input.utteranceId, now)
     if (view.a.revisionId !== input.aRevisionId || view.b.revisionId !== input.bRevisionId)
       throw new SautiError(
@@ -183,37 +182,25 @@ export function resolveAdjudication(
     const text = normalizeForStorage(words.map((w) => w.word).join(' '), projectRules(db))
     const spans = spansFromLanguages(words.map((w) => w.lang))
     const mergeParentId = parents.find((id) => id !== view.headRevisionId)!
-    const stored = appendRevision(db, {
-      utteranceId: input.utteranceId,
-      text,
-      spans,
-      source: { kind: 'annotator', annotatorId: input.actorId },
-      mergeParentId,
-      createdAt: now,
-    })
-    const review = insertReview(
+    const { stored, revision, review } = appendReviewerRevision(
       db,
+      reviewer,
       {
-        revisionId: stored.id,
-        actorId: input.actorId,
-        verdict: 'approve',
+        utteranceId: input.utteranceId,
+        text,
+        spans,
         comment: input.comment,
+        approve: true,
+        mergeParentId,
       },
       now,
-    )
-    db.prepare("UPDATE utterance SET status = 'reviewed', flag_reason = NULL WHERE id = ?").run(
-      input.utteranceId,
     )
     db.prepare(
       'UPDATE double_annotation SET adjudicated_revision_id = ? WHERE utterance_id = ?',
     ).run(stored.id, input.utteranceId)
     return {
-      revision: {
-        ...revisionInfo(stored, review.reviewer),
-        parentId: stored.parentId,
-        mergeParentId: stored.mergeParentId,
-      },
-      review,
+      revision: { ...revision, parentId: stored.parentId, mergeParentId: stored.mergeParentId },
+      review: review!,
       status: 'reviewed' as const,
     }
   })()

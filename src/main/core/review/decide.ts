@@ -12,9 +12,15 @@ import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { wordScripts } from '../language/tokens'
-import { appendRevision, revisionInfo, revisionsOf, verifyChain } from '../provenance/revisions'
+import { revisionInfo, revisionsOf, verifyChain } from '../provenance/revisions'
 import { openDouble } from './blind'
-import { insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
+import {
+  appendReviewerRevision,
+  insertReview,
+  reopenStatus,
+  requireReviewer,
+  reviewVerdicts,
+} from './common'
 
 interface UtteranceRow {
   id: number
@@ -195,7 +201,7 @@ export function reviewerEdit(
   now = new Date().toISOString(),
 ): { revision: RevisionInfo; review: ReviewVerdict | null; status: UtteranceStatus } {
   return db.transaction(() => {
-    requireReviewer(db, input.actorId)
+    const reviewer = requireReviewer(db, input.actorId)
     utteranceDetail(db, input.id, now)
     refuseOpenDouble(db, input.id)
     const head = db
@@ -207,37 +213,18 @@ export function reviewerEdit(
         `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
       )
     const text = storedTranscript(db, input.text, input.spans)
-    const stored = appendRevision(db, {
-      utteranceId: input.id,
-      text,
-      spans: input.spans,
-      source: { kind: 'annotator', annotatorId: input.actorId },
-      createdAt: now,
-    })
-    const review = input.approve
-      ? insertReview(
-          db,
-          {
-            revisionId: stored.id,
-            actorId: input.actorId,
-            verdict: 'approve',
-            comment: input.comment,
-          },
-          now,
-        )
-      : null
-    const status: UtteranceStatus = input.approve ? 'reviewed' : 'corrected'
-    db.prepare('UPDATE utterance SET status = ?, flag_reason = NULL WHERE id = ?').run(
-      status,
-      input.id,
+    const { revision, review, status } = appendReviewerRevision(
+      db,
+      reviewer,
+      {
+        utteranceId: input.id,
+        text,
+        spans: input.spans,
+        comment: input.comment,
+        approve: input.approve,
+      },
+      now,
     )
-    const reviewer = db.prepare('SELECT name FROM annotator WHERE id = ?').get(input.actorId) as {
-      name: string
-    }
-    return {
-      revision: revisionInfo(stored, reviewer.name),
-      review,
-      status,
-    }
+    return { revision, review, status }
   })()
 }
