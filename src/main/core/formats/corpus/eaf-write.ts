@@ -100,20 +100,15 @@ class Document {
       participant: speaker,
       annotations: [],
     }
-    const words: Tier = {
+    const child = (suffix: string, type: string): Tier => ({
       ...main,
-      id: name + eafTierSuffix.word,
-      type: eafTypes.word,
+      id: name + suffix,
+      type,
       parent: name,
       annotations: [],
-    }
-    const langs: Tier = {
-      ...main,
-      id: name + eafTierSuffix.language,
-      type: eafTypes.language,
-      parent: name,
-      annotations: [],
-    }
+    })
+    const words = child(eafTierSuffix.word, eafTypes.word)
+    const langs = child(eafTierSuffix.language, eafTypes.language)
     for (const { start, end, item: u } of stack) {
       const a = this.annotate(main, start, end, u.text, u.language)
       this.ids.set(a.id, u.id)
