@@ -89,20 +89,23 @@ export function readKaldiDir(files: KaldiFiles, dir: string): ImportResult {
         'expected "utterance speaker" and nothing more.',
       )
   }
-  for (const e of text.values())
-    if (!utt2spk.has(e.key))
-      throw badInput(
-        name('text'),
-        { line: e.line, column: 1 },
-        `utterance "${e.key}" is not in utt2spk.`,
-      )
-  for (const e of utt2spk.values())
-    if (!text.has(e.key))
-      throw badInput(
-        name('utt2spk'),
-        { line: e.line, column: 1 },
-        `utterance "${e.key}" is not in text.`,
-      )
+  /** Every utterance of one file must have its line in another: the first without is refused. */
+  const everyIn = (
+    file: string,
+    lines: Map<string, Entry>,
+    other: ReadonlyMap<string, unknown>,
+    otherName: string,
+  ): void => {
+    for (const e of lines.values())
+      if (!other.has(e.key))
+        throw badInput(
+          name(file),
+          { line: e.line, column: 1 },
+          `utterance "${e.key}" is not in ${otherName}.`,
+        )
+  }
+  everyIn('text', text, utt2spk, 'utt2spk')
+  everyIn('utt2spk', utt2spk, text, 'text')
 
   const segments = new Map<string, { recording: string; start: number; end: number }>()
   if (files.segments !== undefined) {
@@ -143,22 +146,8 @@ export function readKaldiDir(files: KaldiFiles, dir: string): ImportResult {
         end: Number(end.value),
       })
     }
-    for (const e of text.values())
-      if (!segments.has(e.key))
-        throw badInput(
-          name('text'),
-          { line: e.line, column: 1 },
-          `utterance "${e.key}" is not in segments.`,
-        )
-  } else {
-    for (const e of text.values())
-      if (!wav.has(e.key))
-        throw badInput(
-          name('text'),
-          { line: e.line, column: 1 },
-          `utterance "${e.key}" is not in wav.scp (and there is no segments file).`,
-        )
-  }
+    everyIn('text', text, segments, 'segments')
+  } else everyIn('text', text, wav, 'wav.scp (and there is no segments file)')
 
   const durationsOf = (f: 'reco2dur' | 'utt2dur'): Map<string, number> => {
     const out = new Map<string, number>()
