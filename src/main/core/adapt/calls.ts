@@ -1,3 +1,4 @@
+import type { adaptContract } from '../../../shared/contract/adapt'
 import type { CallContext, CallTable } from '../call-context'
 import type { LearningLoop } from './learning-loop'
 import { requireLead } from '../consent/roles'
@@ -6,13 +7,7 @@ import { changeSplitPolicy, splitOverview } from './splits'
 import { evaluateModel } from './evaluate-checkpoint'
 import { adaptationStatus } from './status'
 
-type Calls =
-  | 'train.start'
-  | 'adaptation.status'
-  | 'adaptation.update'
-  | 'splits.show'
-  | 'splits.set'
-  | 'evaluate.project'
+type Calls = keyof typeof adaptContract
 
 /**
  * Adapting the model: training on demand, the learning curve, the queue's strategy, the dev and

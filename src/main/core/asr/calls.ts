@@ -1,14 +1,16 @@
+import type { asrContract } from '../../../shared/contract/asr'
 import { activeCheckpoint } from '../adapt/adaptation'
 import type { CallContext, CallTable } from '../call-context'
 import { ensureModelRow, labelProject } from './labeller'
 import { findModel, listModels } from './model-store'
 
-type Calls = 'model.list' | 'label.start'
+type Calls = keyof typeof asrContract
 
 /**
  * Models: the registered ones and labelling the project with one (scoring a model or a
- * checkpoint is the adapt room's, evaluate-checkpoint.ts). A labelling run that stored hypotheses says so (`utterances.labelled`);
- * the queue's re-ranking follows it in adapt/learning-loop.ts.
+ * checkpoint is the adapt room's, evaluate-checkpoint.ts). A labelling run that stored
+ * hypotheses says so (`utterances.labelled`); the queue's re-ranking follows it in
+ * adapt/learning-loop.ts.
  */
 export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallTable<Calls> {
   const { db, paths, dataDir } = ctx

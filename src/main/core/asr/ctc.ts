@@ -17,7 +17,20 @@ export interface Hypothesis {
 }
 
 export function logSoftmax(logits: Float32Array, frames: number, vocab: number): Posteriors {
-  const out = new Float32Array(frames * vocab)
+  const logProbs = logSoftmaxInto(logits, frames, vocab, new Float32Array(frames * vocab))
+  return { frames, vocab, logProbs }
+}
+
+/**
+ * Row-wise log-softmax of [frames × vocab] logits into `out`, computed in float64 whatever `out`
+ * stores: float32 for decoding, float64 for the CTC loss's gradient (train/ctc-loss.ts).
+ */
+export function logSoftmaxInto<T extends Float32Array | Float64Array>(
+  logits: Float32Array | Float64Array,
+  frames: number,
+  vocab: number,
+  out: T,
+): T {
   for (let t = 0; t < frames; t++) {
     const row = t * vocab
     let max = Number.NEGATIVE_INFINITY
@@ -27,7 +40,7 @@ export function logSoftmax(logits: Float32Array, frames: number, vocab: number):
     const logSum = max + Math.log(sum)
     for (let v = 0; v < vocab; v++) out[row + v] = logits[row + v]! - logSum
   }
-  return { frames, vocab, logProbs: out }
+  return out
 }
 
 export function logAddExp(a: number, b: number): number {
