@@ -25,7 +25,7 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
       return adaptationStatus(db)
     },
     'evaluate.project': async ({ model, checkpoint, split }) =>
-      evaluateModel(await loop.adaptation(model), { checkpoint, split }),
+      evaluateModel(db, model, { checkpoint, split }, () => loop.adaptation(model)),
     'splits.show': async () => splitOverview(db),
     'splits.set': async ({ actorId, reassign, ...change }) => {
       const lead = requireLead(db, actorId, 'change the dev and test splits')

@@ -1,8 +1,8 @@
 import type { ProjectEvaluation } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { evaluateProject } from '../asr/evaluate-project'
-import { ensureModelRow } from '../asr/labeller'
 import { defaultTranscribeOptions } from '../asr/transcribe-options'
+import type { WriteDb } from '../db/connection'
 import { activeCheckpoint } from './adaptation'
 import { ensureHiddenStates, type AdaptContext } from './features'
 import { hiddenCacheDir } from './hidden-cache'
@@ -20,26 +20,35 @@ export interface EvaluateRequest {
  * as rescoring makes them. Nothing is stored; transcribed utterances keep their hypotheses.
  */
 export async function evaluateModel(
-  ctx: AdaptContext,
+  db: WriteDb,
+  model: string,
   request: EvaluateRequest,
+  /** The model's package and workers: needed only to decode with a checkpoint's head. */
+  adaptation: () => Promise<AdaptContext>,
 ): Promise<ProjectEvaluation> {
-  const { db } = ctx
-  const modelId = ensureModelRow(db, ctx.model)
-  const name = ctx.model.registration.sha256
+  const row = db
+    .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
+    .get(model, `${model}%`) as { id: number; name: string } | undefined
+  if (!row)
+    throw new SautiError(
+      'not_found',
+      `model "${model}" has not labelled this project yet (run \`sauti label --model ${model}\`).`,
+    )
   const checkpoint =
     request.checkpoint === 'base'
       ? null
       : request.checkpoint === 'active'
-        ? activeCheckpoint(db, modelId)
+        ? activeCheckpoint(db, row.id)
         : (db
             .prepare('SELECT id, path FROM checkpoint WHERE id = ? AND model_id = ?')
-            .get(request.checkpoint, modelId) as { id: number; path: string } | undefined)
+            .get(request.checkpoint, row.id) as { id: number; path: string } | undefined)
   if (typeof request.checkpoint === 'number' && !checkpoint)
     throw new SautiError(
       'not_found',
-      `checkpoint ${request.checkpoint} does not belong to ${ctx.model.manifest.name} in this project`,
+      `checkpoint ${request.checkpoint} does not belong to ${row.name} in this project`,
     )
-  if (!checkpoint) return evaluateProject(db, name, { split: request.split })
+  if (!checkpoint) return evaluateProject(db, model, { split: request.split })
+  const ctx = await adaptation()
   const rows = db
     .prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u
@@ -87,7 +96,7 @@ export async function evaluateModel(
       })
     }
   }
-  return evaluateProject(db, name, {
+  return evaluateProject(db, model, {
     split: request.split,
     checkpoint: { id: checkpoint.id, hypotheses },
   })
