@@ -13,7 +13,7 @@ export interface CurveSeries {
 
 export function learningCurveSpec(
   series: CurveSeries[],
-  options: { title: string; yTitle: string; width?: number; height?: number },
+  options: { title: string; yTitle: string; xTitle?: string; width?: number; height?: number },
 ): Record<string, unknown> {
   const values = series.flatMap((s) =>
     s.points.map((p) => ({ series: s.name, minutes: p.minutes, value: p.value })),
@@ -50,7 +50,12 @@ export function learningCurveSpec(
       },
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'labelled audio (minutes)', grid: true },
+      {
+        orient: 'bottom',
+        scale: 'x',
+        title: options.xTitle ?? 'labelled audio (minutes)',
+        grid: true,
+      },
       { orient: 'left', scale: 'y', title: options.yTitle, format: '.0%', grid: true },
     ],
     legends: [{ stroke: 'color', fill: 'color', title: null, orient: 'top-right' }],
