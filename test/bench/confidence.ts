@@ -305,6 +305,14 @@ async function corpusBench(
         new Date().toISOString(),
       )
     }
+    // Speakers are the units held out (each split's pseudo-speaker, for one-voice corpora), so
+    // the app's split policy keeps these splits when training assigns the rest.
+    db.prepare("INSERT INTO project_meta (key, value) VALUES ('split_policy', ?)").run(
+      JSON.stringify({
+        unit: 'speaker',
+        languages: Object.fromEntries(chosen.map((r) => [r.language, 'speaker'])),
+      }),
+    )
     db.prepare(
       'UPDATE utterance SET split = (SELECT split FROM speaker_split WHERE speaker_id = utterance.speaker_id)',
     ).run()

@@ -28,6 +28,7 @@ import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
 import { confidenceBench } from './confidence'
 import { workspaceBench } from './workspace'
+import { realBench } from './real'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -300,9 +301,9 @@ async function hourBench(): Promise<void> {
 
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
-// Only the sections that read the generated audio wait for it (it is gigabytes on first run).
-const needsAudio = ['import', 'memory', 'waveform', 'asr', 'hour', 'workspace']
-if (!only || needsAudio.includes(only))
+// The generated audio serves most sections; the real-speech ones build their own corpora, and
+// labelling cost and ranking need none.
+if (!only || !['real', 'confidence', 'asr', 'rank'].includes(only))
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
   })
@@ -319,4 +320,7 @@ if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
-if (!only || only === 'confidence') await confidenceBench(benchData)
+// Hours on two cores: only when asked for (`npm run bench -- real`).
+if (only === 'real') await realBench(benchData)
+// Tens of minutes on two cores: only when asked for (`npm run bench -- confidence`).
+if (only === 'confidence') await confidenceBench(benchData)

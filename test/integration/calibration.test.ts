@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { adaptationStatus } from '../../src/main/core/adapt/status'
-import { assignSplits } from '../../src/main/core/adapt/dataset'
 import { fitCalibration } from '../../src/main/core/asr/calibrate'
 import { resultStore } from '../../src/main/core/asr/labeller'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
@@ -17,7 +16,7 @@ afterEach(() => cleanup?.())
 const features = (agreement: number): number[] => [0.7, -1, -2, 0.5, agreement, 4, 10, 0.6]
 
 /**
- * A project in a real SQLite file: speakers A, B (train) and C (dev) by the split rule, `devCount`
+ * A project in a real SQLite file: speakers A, B (train) and C (dev), `devCount`
  * transcribed dev utterances of five words whose base-model hypotheses get words wrong more
  * often where the N-best list disagrees, and one untranscribed utterance of a train speaker.
  */
@@ -93,7 +92,10 @@ function project(devCount: number): { db: WriteDb; untranscribed: number } {
   }
   const untranscribed = utterance(1, null)
   hypothesis(untranscribed, ['maneno', 'mengine'], [0.95, 0.1])
-  assignSplits(db, now)
+  // Splits as a speaker-unit policy would give them: A and B train, C is the dev split.
+  db.prepare(
+    "UPDATE utterance SET split = CASE speaker_id WHEN 3 THEN 'dev' ELSE 'train' END",
+  ).run()
   return { db, untranscribed }
 }
 

@@ -23,6 +23,7 @@ import {
   type PseudoLabel,
   type PseudoLabelThreshold,
 } from './pseudo-labels'
+import { fixSplitPolicy } from './splits'
 import {
   assignSplits,
   labelledUtterances,
@@ -137,19 +138,44 @@ function baseDevScores(
   return { utterances: dev.length, cer: s.cer, wer: s.wer }
 }
 
+/** At or above this dev WER, word errors no longer move: checkpoints are compared on CER. */
+export const WER_SATURATED = 0.9
+
+/** The metric a child is compared with its parent on: WER, unless the parent's is saturated. */
+export function comparisonMetric(parentDev: { cer: number; wer?: number } | null): 'cer' | 'wer' {
+  return parentDev?.wer !== undefined && parentDev.wer < WER_SATURATED ? 'wer' : 'cer'
+}
+
 /**
- * A new checkpoint replaces its parent only if it is no worse on the same dev split (CER; ties
- * go to the newer one, which has seen more data). Without a dev split there is nothing to
- * compare, and the newer one is used.
+ * A new checkpoint replaces its parent only if it is no worse on the same dev split, on the
+ * metric that moves (comparisonMetric; ties go to the newer one, which has seen more data).
+ * Without a dev split there is nothing to compare, and the newer one is used.
  */
 export function shouldActivate(
-  dev: { cer: number } | null,
-  parentDev: { cer: number } | null,
+  dev: { cer: number; wer?: number } | null,
+  parentDev: { cer: number; wer?: number } | null,
 ): boolean {
-  return dev === null || parentDev === null || dev.cer <= parentDev.cer
+  if (dev === null || parentDev === null) return true
+  const metric = comparisonMetric(parentDev)
+  return metric === 'wer' ? dev.wer! <= parentDev.wer! : dev.cer <= parentDev.cer
 }
 
 const percent = (x: number): string => `${(x * 100).toFixed(1)} %`
+
+/** "dev CER 45.0 % (was 52.0 %), WER 98.0 % (was 100.0 %; compared on CER while WER is saturated)" */
+export function devComparison(
+  dev: { cer: number; wer: number },
+  parentDev: { cer: number; wer: number } | null,
+): string {
+  if (!parentDev)
+    return `dev CER ${percent(dev.cer)}, WER ${percent(dev.wer)} (parent not measured)`
+  const metric = comparisonMetric(parentDev)
+  const why =
+    metric === 'cer'
+      ? `compared on CER while WER is at or above ${percent(WER_SATURATED)}`
+      : 'compared on WER'
+  return `dev CER ${percent(dev.cer)} (was ${percent(parentDev.cer)}), WER ${percent(dev.wer)} (was ${percent(parentDev.wer)}); ${why}`
+}
 
 /**
  * One round of adaptation: assign splits, gather what consent allows, train an adapter and head
@@ -171,6 +197,8 @@ export async function trainCheckpoint(
   try {
     const now = new Date().toISOString()
     assignSplits(db, now)
+    // From the first training on, checkpoints are compared on these splits: they stay as they are.
+    fixSplitPolicy(db, null, now)
     const labelled = labelledUtterances(db, now)
     const train = labelled.filter((u) => u.split === 'train')
     const dev = labelled.filter((u) => u.split === 'dev')
@@ -304,7 +332,7 @@ export async function trainCheckpoint(
       return id
     })()
     const devText = result.dev
-      ? `dev CER ${percent(result.dev.cer)} (was ${parentDev ? percent(parentDev.cer) : 'not measured'})`
+      ? devComparison(result.dev, parentDev)
       : 'no dev split yet, so it could not be compared with its parent'
     const machineText = pseudo.length
       ? ` It also trained on ${pseudo.length} machine transcripts at least ${percent(threshold!.confidence)} confident (dev WER ${percent(threshold!.devWer)} at that threshold).`

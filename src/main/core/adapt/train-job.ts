@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { readFile, rename, writeFile } from 'node:fs/promises'
-import { greedyDecode } from '../asr/ctc'
+import { greedyDecode, prefixBeamSearch } from '../asr/ctc'
+import { defaultTranscribeOptions } from '../asr/transcribe-options'
+import { BEAM_PRUNING } from '../asr/decode-utterance'
 import { decodeTokens, type Vocabulary } from '../asr/vocab'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import { posteriors, type AdapterHeadParams } from '../train/adapter-head'
@@ -31,21 +33,32 @@ export async function loadExamples(refs: TrainExampleRef[]): Promise<Loaded[]> {
   return out
 }
 
-/** Greedy-decoded CER and WER of a head on examples (the dev split). */
+/**
+ * CER and WER of a head on examples (the dev split). `beam` decodes as the annotator's
+ * hypotheses are decoded (prefix beam search, the labelling defaults), so a checkpoint is
+ * judged on what people will see; `greedy` is the cheap per-epoch signal for early stopping.
+ */
 export function devScores(
   params: AdapterHeadParams,
   vocabulary: Vocabulary,
   examples: Loaded[],
+  decode: 'greedy' | 'beam' = 'beam',
 ): DevScores {
   const refs = new Map<string, string>()
   const hyps = new Map<string, string>()
   for (const e of examples) {
     const p = posteriors(params, e.hidden, e.frames)
     refs.set(String(e.utteranceId), e.text)
-    hyps.set(
-      String(e.utteranceId),
-      decodeTokens(greedyDecode(p, vocabulary.blank).tokens, vocabulary),
-    )
+    const tokens =
+      decode === 'greedy'
+        ? greedyDecode(p, vocabulary.blank).tokens
+        : (prefixBeamSearch(p, {
+            blank: vocabulary.blank,
+            beamWidth: defaultTranscribeOptions.beamWidth,
+            nBest: 1,
+            ...BEAM_PRUNING,
+          })[0]?.tokens ?? [])
+    hyps.set(String(e.utteranceId), decodeTokens(tokens, vocabulary))
   }
   const s = scoreTranscripts(refs, hyps)
   return { utterances: examples.length, cer: s.cer, wer: s.wer }
@@ -123,7 +136,7 @@ export async function runTrainJob(
     blank: request.vocabulary.blank,
     shouldStop,
     evaluate: devSet.length
-      ? (params) => devScores(params, request.vocabulary, devSet).cer
+      ? (params) => devScores(params, request.vocabulary, devSet, 'greedy').cer
       : undefined,
     onProgress: (p) => progress(share * ((p.epoch - 1 + p.step / Math.max(1, p.steps)) / p.epochs)),
   })

@@ -126,7 +126,7 @@ export function selectForExport(
   const consented = consent.sql
   const rows = db
     .prepare(
-      `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, ss.split,
+      `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split,
               v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
               sh.text AS source_text, sh.model_id AS source_model, sh.checkpoint_id AS source_checkpoint,
@@ -134,7 +134,6 @@ export function selectForExport(
               (u.speaker_id IS NOT NULL AND u.speaker_id IN (${consented})) AS consented
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
-       LEFT JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
        LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
        LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
        LEFT JOIN hypothesis sh ON sh.id = CASE WHEN v.id IS NULL THEN u.hypothesis_id ELSE v.hypothesis_id END

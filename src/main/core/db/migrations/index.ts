@@ -9,7 +9,8 @@ import { m007Adaptation } from './007-adaptation'
 import { m008ConsentAudit } from './008-consent-audit'
 import { m009Review } from './009-review'
 import { m010RevisionHead } from './010-revision-head'
-import { m011Calibration } from './011-calibration'
+import { m011RecordingSplit } from './011-recording-split'
+import { m012Calibration } from './012-calibration'
 
 export interface Migration {
   version: number
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [
   m008ConsentAudit,
   m009Review,
   m010RevisionHead,
-  m011Calibration,
+  m011RecordingSplit,
+  m012Calibration,
 ]

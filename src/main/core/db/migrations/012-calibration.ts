@@ -8,8 +8,8 @@ import type { Migration } from './index'
  * fit its confidences come from (null: raw). A trigger keeps the queue's copy of the best
  * hypothesis' confidence on `utterance` when a calibration rewrites it.
  */
-export const m011Calibration: Migration = {
-  version: 11,
+export const m012Calibration: Migration = {
+  version: 12,
   name: 'calibration',
   up(db) {
     db.exec(`
