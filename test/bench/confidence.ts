@@ -3,25 +3,21 @@
  * wrong words, and how close it is to the share of words that are right, on a held-out test set
  * of real recordings, for every raw score Sauti measures and for the calibration it fits.
  *
- * Corpora (built by the team's `shared/corpora/real-speech.sh OUT`; set SAUTI_REAL_SPEECH=OUT,
- * default `.bench-data/real-speech`), each with splits fixed once:
- * - `nl-fillets`, the Dutch dub of Fish Fillets, speaker-disjoint: utterances of the two main
- *   voices train (every k-th, SAUTI_CONF_TRAIN of them, default 400); the 30 minor characters go
- *   whole to dev or test, balanced by utterances;
- * - `ivr5` English (SAUTI_CONF_IVR=en,es… for more), one professional voice, so prompt-disjoint
- *   instead: prompts are grouped by their file name's stem ("agent-…", "vm-…") and each group
- *   goes whole to dev, test (20 % of the utterances each) or train.
- * SAUTI_CONF_CORPORA=nl-fillets,ivr5 chooses among them. Test utterances are imported without their transcripts (new audio to annotate, as the loop
- * serves it); the bench keeps them as the oracle.
+ * The corpora and their splits are the real-speech bench's (real.ts): Fish Fillets' Dutch dub
+ * and the IVR prompts of SAUTI_REAL_IVR (SAUTI_REAL_ONLY picks), in `.bench-data/real`, with dev
+ * and test pinned to what the starter recipe held out (whole game levels, whole prompt groups),
+ * so no test speech trained the encoder. SAUTI_CONF_TRAIN caps the training utterances (every
+ * k-th). Test utterances are imported without their transcripts (new audio to annotate, as the
+ * loop serves it); the bench keeps them as the oracle.
  *
  * The project is labelled by the starter model and adapted once (`train.start`, as `sauti train`
  * does), so an adapted head writes the project's characters; its calibration is fitted on dev
  * as the app does it. For the base head and the adapted one: each score's AUC for finding wrong
  * words and ECE on test, raw and after Platt scaling fitted on dev, then all scores together,
- * then what the app stored. Audio is read from the corpus folder; nothing of it enters the
- * repository.
+ * temperature scaling, and what the app stored; and the utterance confidence against the share
+ * of its words that are right. Audio is read from the corpus folder; none enters the repository.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import {
@@ -45,15 +41,16 @@ import {
 import { normalize, normalizeWords } from '../../src/shared/text/normalize'
 import { appRoot } from '../support/fixtures'
 import { importAndWait, openTestWorkbench, runJob } from '../support/workbench'
+import { corpora, pinSplits, recipeSplits, type Corpus } from './real'
 
 interface Row {
+  /** As the manifest has it (the recipe's splits are keyed by it), and absolute. */
+  relative: string
   path: string
   transcript: string
   speaker: string
   language: string
 }
-
-const MAIN_VOICES = ['fillets-nl-m', 'fillets-nl-v']
 
 function readManifest(file: string): Row[] {
   const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n')
@@ -62,34 +59,13 @@ function readManifest(file: string): Row[] {
   return lines.map((l) => {
     const v = l.split('\t')
     return {
+      relative: v[at('path')]!,
       path: resolve(dirname(file), v[at('path')]!),
       transcript: v[at('transcript')] ?? '',
       speaker: v[at('speaker')]!,
       language: v[at('language')]!,
     }
   })
-}
-
-/** The fixed, speaker-disjoint splits of the bench (module comment). */
-function chooseSplits(rows: Row[], trainSize: number): Map<string, 'train' | 'dev' | 'test'> {
-  const split = new Map<string, 'train' | 'dev' | 'test'>()
-  const main = rows.filter((r) => MAIN_VOICES.includes(r.speaker))
-  const step = Math.max(1, Math.floor(main.length / trainSize))
-  main.forEach((r, i) => {
-    if (i % step === 0 && i / step < trainSize) split.set(r.path, 'train')
-  })
-  const minor = new Map<string, Row[]>()
-  for (const r of rows.filter((r) => !MAIN_VOICES.includes(r.speaker)))
-    minor.set(r.speaker, [...(minor.get(r.speaker) ?? []), r])
-  const size = { dev: 0, test: 0 }
-  for (const [, list] of [...minor].sort(
-    (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
-  )) {
-    const to = size.dev <= size.test ? 'dev' : 'test'
-    size[to] += list.length
-    for (const r of list) split.set(r.path, to)
-  }
-  return split
 }
 
 /** A score read as a probability for raw ECE (log-probabilities as their geometric mean); null if it is none. */
@@ -195,78 +171,29 @@ function report(title: string, dev: LabelledWord[], test: TestWord[]): void {
   console.log(`  ${utteranceQuality(test)}`)
 }
 
-/** A stable hash of a name, for assigning prompt groups to splits. */
-function hash(text: string): number {
-  let h = 2166136261
-  for (const c of text) h = Math.imul(h ^ c.codePointAt(0)!, 16777619) >>> 0
-  return h
-}
-
-/**
- * ivr5's prompt-disjoint splits: a prompt's group is its file name's stem; groups in the order of
- * a hash of their name fill dev, then test, to 20 % of the utterances each, and the rest trains.
- */
-function promptSplits(rows: Row[]): Map<string, 'train' | 'dev' | 'test'> {
-  const stem = (r: Row): string =>
-    r.path
-      .split('/')
-      .pop()!
-      .replace(/\.[^.]+$/, '')
-      .split('-')[1] ?? ''
-  const groups = new Map<string, Row[]>()
-  for (const r of rows) groups.set(stem(r), [...(groups.get(stem(r)) ?? []), r])
-  const split = new Map<string, 'train' | 'dev' | 'test'>()
-  const size = { dev: 0, test: 0 }
-  for (const [, list] of [...groups].sort((a, b) => hash(a[0]) - hash(b[0]))) {
-    const to =
-      size.dev < 0.2 * rows.length ? 'dev' : size.test < 0.2 * rows.length ? 'test' : 'train'
-    if (to !== 'train') size[to] += list.length
-    for (const r of list) split.set(r.path, to)
-  }
-  return split
-}
-
 export async function confidenceBench(benchData: string): Promise<void> {
-  const corpora = process.env.SAUTI_REAL_SPEECH ?? join(benchData, 'real-speech')
-  const missing = (file: string): boolean => {
-    if (existsSync(file)) return false
-    console.log(
-      `(no corpus at ${file}: build it with the team's shared/corpora/real-speech.sh ${corpora})`,
-    )
-    return true
-  }
-  const wanted = (process.env.SAUTI_CONF_CORPORA ?? 'nl-fillets,ivr5').split(',')
-  const fillets = join(corpora, 'nl-fillets', 'manifest.tsv')
-  if (wanted.includes('nl-fillets') && !missing(fillets)) {
-    const rows = readManifest(fillets)
-    await corpusBench(
-      'nl-fillets, speaker-disjoint dev and test',
-      rows,
-      chooseSplits(rows, Number(process.env.SAUTI_CONF_TRAIN ?? 400)),
-    )
-  }
-  const ivr = join(corpora, 'ivr5', 'manifest.tsv')
-  if (wanted.includes('ivr5') && !missing(ivr))
-    for (const language of (process.env.SAUTI_CONF_IVR ?? 'en').split(',')) {
-      // One voice per language: each split gets its own speaker code, so the app's
-      // speaker-based splits hold the prompt groups apart.
-      const rows = readManifest(ivr).filter((r) => r.language === language)
-      const splits = promptSplits(rows)
-      await corpusBench(
-        `ivr5 ${language}, one voice, prompt-disjoint dev and test`,
-        rows.map((r) => ({ ...r, speaker: `${r.speaker}-${splits.get(r.path)}` })),
-        splits,
-      )
-    }
+  for (const corpus of corpora(benchData)) await corpusBench(corpus)
 }
 
-async function corpusBench(
-  title: string,
-  rows: Row[],
-  splits: Map<string, 'train' | 'dev' | 'test'>,
-): Promise<void> {
-  console.log(`\n== Confidence on real speech: ${title}`)
-  const chosen = rows.filter((r) => splits.has(r.path))
+/** The corpus' rows of its language, without the recipe's dropped duplicates, train capped. */
+function chosenRows(corpus: Corpus, splits: Map<string, string>): Row[] {
+  const rows = readManifest(corpus.manifest).filter(
+    (r) => r.language === corpus.language && splits.get(r.relative) !== 'dropped-duplicate',
+  )
+  const train = rows.filter((r) => (splits.get(r.relative) ?? 'train') === 'train')
+  const cap = Number(process.env.SAUTI_CONF_TRAIN ?? train.length)
+  const step = Math.max(1, Math.floor(train.length / cap))
+  const kept = new Set(train.filter((_, i) => i % step === 0).slice(0, cap))
+  return rows.filter((r) => kept.has(r) || (splits.get(r.relative) ?? 'train') !== 'train')
+}
+
+async function corpusBench(corpus: Corpus): Promise<void> {
+  console.log(
+    `\n== Confidence on real speech: ${corpus.name}, dev and test as the starter recipe held them out`,
+  )
+  const splits = recipeSplits(corpus.manifest)
+  const splitOf = (r: Row): string => splits.get(r.relative) ?? 'train'
+  const chosen = chosenRows(corpus, splits)
   const dir = mkdtempSync(join(tmpdir(), 'sauti-bench-conf-'))
   const subset = join(dir, 'manifest.tsv')
   writeFileSync(
@@ -274,48 +201,24 @@ async function corpusBench(
     [
       'path\ttranscript\tspeaker\tlanguage',
       ...chosen.map((r) =>
-        [r.path, splits.get(r.path) === 'test' ? '' : r.transcript, r.speaker, r.language].join(
-          '\t',
-        ),
+        [r.path, splitOf(r) === 'test' ? '' : r.transcript, r.speaker, r.language].join('\t'),
       ),
     ].join('\n'),
   )
-  const { workbench: wb, dispose } = await openTestWorkbench('bench-confidence')
+  const { workbench: wb, dispose } = await openTestWorkbench(`bench-confidence-${corpus.name}`)
   try {
     const started = performance.now()
     const seconds = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`
     const imported = await importAndWait(wb, [subset])
     const db = wb.project.db
-    const count = (split: string): number =>
-      chosen.filter((r) => splits.get(r.path) === split).length
+    const count = (split: string): number => chosen.filter((r) => splitOf(r) === split).length
     console.log(
       `imported ${imported.imported} files (${(imported.durationSec / 60).toFixed(1)} min; rejected ${imported.rejected.length}) in ${seconds()}: train ${count('train')}, dev ${count('dev')}, test ${count('test')} utterances`,
     )
-    const speakers = db.prepare('SELECT id, code FROM speaker').all() as {
-      id: number
-      code: string
-    }[]
-    const splitOf = new Map(chosen.map((r) => [r.speaker, splits.get(r.path)!]))
-    for (const s of speakers) {
+    for (const { id } of db.prepare('SELECT id FROM speaker').all() as { id: number }[])
       for (const scope of ['annotation', 'model_training'] as const)
-        recordConsent(db, { speakerId: s.id, scope, grantedAt: '2026-01-01T00:00:00Z' })
-      db.prepare('INSERT INTO speaker_split (speaker_id, split, assigned_at) VALUES (?, ?, ?)').run(
-        s.id,
-        splitOf.get(s.code)!,
-        new Date().toISOString(),
-      )
-    }
-    // Speakers are the units held out (each split's pseudo-speaker, for one-voice corpora), so
-    // the app's split policy keeps these splits when training assigns the rest.
-    db.prepare("INSERT INTO project_meta (key, value) VALUES ('split_policy', ?)").run(
-      JSON.stringify({
-        unit: 'speaker',
-        languages: Object.fromEntries(chosen.map((r) => [r.language, 'speaker'])),
-      }),
-    )
-    db.prepare(
-      'UPDATE utterance SET split = (SELECT split FROM speaker_split WHERE speaker_id = utterance.speaker_id)',
-    ).run()
+        recordConsent(db, { speakerId: id, scope, grantedAt: '2026-01-01T00:00:00Z' })
+    pinSplits(wb, splits, corpus.language)
     const byPath = new Map(chosen.map((r) => [r.path, r]))
     const references = new Map<number, string>()
     for (const u of db
