@@ -117,6 +117,15 @@ describe('choosing a calibration', () => {
     if (choice.model === null) expect(choice.reason).toMatch(/only 150 dev words/)
   })
 
+  it('gives every word the share of right dev words when too few are right to learn which', () => {
+    const almostAllWrong = words(400, 4).map((w, i) => ({ ...w, correct: i % 100 === 0 }))
+    const choice = chooseCalibration(almostAllWrong)
+    expect(choice.model).toMatchObject({ name: 'base rate', features: [] })
+    if (!choice.model) return
+    // 4 right of 400, smoothed: (4 + 1) / (400 + 2).
+    expect(calibratedConfidence(choice.model, almostAllWrong[0]!.features)).toBeCloseTo(5 / 402, 9)
+  })
+
   it('finds the score that predicts correctness, and its probabilities hold on new words', () => {
     const choice = chooseCalibration(words(800, 2))
     expect(choice.model).not.toBeNull()

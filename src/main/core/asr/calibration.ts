@@ -227,7 +227,22 @@ export function crossValidated(
   return out
 }
 
-/** The fewest dev words, and of them wrong and right ones, worth a calibration. */
+/** Every word as likely right as the dev words were: no score is read. */
+export function baseRate(rate: number): CalibrationModel {
+  return {
+    name: 'base rate',
+    features: [],
+    mean: [],
+    scale: [],
+    weights: [],
+    bias: Math.log(rate / (1 - rate)),
+  }
+}
+
+/**
+ * The fewest dev words worth a calibration; below MIN_EACH_OUTCOME right (or wrong) ones, only
+ * the share of right words is learnt (`baseRate`).
+ */
 export const MIN_DEV_WORDS = 200
 export const MIN_EACH_OUTCOME = 10
 
@@ -250,11 +265,23 @@ export function chooseCalibration(words: readonly LabelledWord[]): CalibrationCh
       model: null,
       reason: `only ${words.length} dev words (at least ${MIN_DEV_WORDS} are needed)`,
     }
-  if (wrong < MIN_EACH_OUTCOME || right < MIN_EACH_OUTCOME)
+  if (wrong < MIN_EACH_OUTCOME || right < MIN_EACH_OUTCOME) {
+    // Too few of one outcome to learn which words they are, but enough words to know how
+    // often a word is right: every word gets that share (smoothed), not a raw score that
+    // says 50 % where 99 % are wrong.
+    const rate = (right + 1) / (words.length + 2)
+    const model = baseRate(rate)
     return {
-      model: null,
-      reason: `the dev words are almost all ${wrong < right ? 'right' : 'wrong'} (${right} right, ${wrong} wrong): nothing to tell apart`,
+      model,
+      logLoss: {
+        [model.name]: logLoss(
+          words.map(() => rate),
+          words.map((w) => w.correct),
+        ),
+      },
+      outOfFold: words.map(() => rate),
     }
+  }
   const y = words.map((w) => w.correct)
   const scored = calibrationCandidates().map((c) => {
     const p = crossValidated(words, c)
