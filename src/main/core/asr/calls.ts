@@ -1,5 +1,6 @@
 import type { asrContract } from '../../../shared/contract/asr'
 import { activeCheckpoint } from '../adapt/adaptation'
+import { checkpointLanguageModelOptions } from '../adapt/features'
 import type { CallContext, CallTable } from '../call-context'
 import { fitCalibration, hasDevSplit } from './calibrate'
 import { languagesNotWritten, projectLanguages } from './head-output'
@@ -44,6 +45,9 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
           { db, paths, workers: ctx.inferenceWorkers, model, vadModel: options.vadModel },
           {
             checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
+            checkpointLm: checkpoint
+              ? checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm)
+              : null,
             signal: job.signal,
             onProgress: job.progress,
             options: { nBest, beamWidth },
