@@ -5,7 +5,7 @@ import { resultStore } from '../../src/main/core/asr/labeller'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import { seededRandom } from '../../src/main/core/train/random'
-import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
+import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 const sha = (c: string): string => c.repeat(64)
@@ -28,19 +28,7 @@ function project(devCount: number): { db: WriteDb; untranscribed: number } {
   insertRows(db, 'model', [
     { sha256: sha('b'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
   ])
-  insertRows(db, 'recording', [
-    {
-      sha256: sha('a'),
-      original_name: 'a.wav',
-      source_path: '/a.wav',
-      format: 'wav',
-      byte_size: 10,
-      duration_sec: 1000,
-      sample_rate: 16000,
-      channels: 1,
-      imported_at: now,
-    },
-  ])
+  insertRows(db, 'recording', [recordingRow(sha('a'), 1000)])
   for (const [i, code] of ['A', 'B', 'C'].entries()) {
     insertRows(db, 'speaker', [{ code, created_at: now }])
     insertRows(db, 'consent', [

@@ -5,7 +5,15 @@ import { openDatabase } from '../../src/main/core/db/connection'
 import { latestSchemaVersion, schemaVersion } from '../../src/main/core/db/migrate'
 import { migrations } from '../../src/main/core/db/migrations'
 import { appendRevision, revisionHash, verifyChain } from '../../src/main/core/provenance/revisions'
-import { createDb, insertRows, migrateTo, readTable, tableNames, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertRows,
+  migrateTo,
+  readTable,
+  recordingRow,
+  tableNames,
+  type WriteDb,
+} from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
 let cleanup: (() => void) | undefined
@@ -615,19 +623,7 @@ describe('migration 12: calibration', () => {
   it('keeps hypotheses (raw, uncalibrated), stores fits, and moves the queue’s confidence with a recalibrated best hypothesis', () => {
     const db = fresh()
     migrateTo(db, 11)
-    insertRows(db, 'recording', [
-      {
-        sha256: sha('c'),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 5,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow(sha('c'), 5)])
     insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 2, created_at: now }])
     insertRows(db, 'model', [
       { sha256: sha('b'), name: 'm', path: '/m', manifest: '{}', registered_at: now },

@@ -9,7 +9,7 @@ import {
 } from '../../src/main/core/asr/head-output'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { selectForExport } from '../../src/main/core/export/select'
-import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
+import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 const sha = (c: string): string => c.repeat(64)
@@ -48,19 +48,7 @@ function project(): WriteDb {
   insertRows(db, 'checkpoint', [
     { model_id: 1, path: '/k', sha256: sha('d'), status: 'active', created_at: now },
   ])
-  insertRows(db, 'recording', [
-    {
-      sha256: sha('a'),
-      original_name: 'a.wav',
-      source_path: '/a.wav',
-      format: 'wav',
-      byte_size: 10,
-      duration_sec: 30,
-      sample_rate: 16000,
-      channels: 1,
-      imported_at: now,
-    },
-  ])
+  insertRows(db, 'recording', [recordingRow(sha('a'), 30)])
   insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
   for (const scope of ['annotation', 'research_release'])
     insertRows(db, 'consent', [{ speaker_id: 1, scope, granted_at: now, created_at: now }])
