@@ -1,5 +1,9 @@
 import type { Method } from '../../shared/contract'
 import type { Result } from '../../shared/errors'
+import { admit, bind } from './accounts/access'
+import { localOwner, type Caller } from './accounts/caller'
+import { accountsCalls } from './accounts/calls'
+import { noServerPaths, type ServerPaths } from './accounts/server-paths'
 import { SautiError } from '../../shared/errors'
 import { composeRooms } from '../../shared/rooms'
 import { adaptCalls } from './adapt/calls'
@@ -13,6 +17,7 @@ import { importModel } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
 import type { AudioWorkers } from './audio/audio-workers'
 import { audioCalls, mediaFile } from './audio/calls'
+import { backupCalls } from './backup/calls'
 import type { CallContext, CallTable } from './call-context'
 import { consentCalls } from './consent/calls'
 import { corpusImportCalls } from './corpus-import/calls'
@@ -44,7 +49,13 @@ export interface WorkbenchOptions {
   version: string
   host: 'electron' | 'http'
   db?: OpenDatabaseOptions
+  /** What team accounts may name on the server's disk (none by default). */
+  serverPaths?: ServerPaths
+  /** How long a claim on an utterance lasts without being renewed (default 10 minutes). */
+  claimIdleMs?: number
 }
+
+export const defaultClaimIdleMs = 10 * 60_000
 
 /**
  * The workbench: composes the rooms' call tables into the contract, once, over one open
@@ -72,6 +83,8 @@ export class Workbench {
       inferenceWorkers: options.inferenceWorkers,
       trainWorkers: options.trainWorkers,
       sessionSettings: options.sessionSettings,
+      serverPaths: options.serverPaths ?? noServerPaths,
+      claimIdleMs: options.claimIdleMs ?? defaultClaimIdleMs,
       changed: (ids) => this.events.emit('utterance.changed', { projectId: ref.id, ids }),
       projectChanged: (what) => this.events.emit('project.changed', { projectId: ref.id, what }),
     }
@@ -89,6 +102,8 @@ export class Workbench {
       languageCalls(ctx),
       reviewCalls(ctx),
       reportCalls(ctx),
+      accountsCalls(ctx),
+      backupCalls(ctx, options.version),
     )
   }
 
@@ -96,9 +111,17 @@ export class Workbench {
     return this.options.project
   }
 
-  /** Validates and runs one contract call; never throws. */
-  call(method: unknown, input: unknown): Promise<Result<unknown>> {
-    return dispatch(this.handlers, method, input)
+  /**
+   * Validates and runs one contract call for the caller the host established (the local owner
+   * unless it says otherwise); never throws.
+   */
+  call(method: unknown, input: unknown, caller: Caller = localOwner): Promise<Result<unknown>> {
+    const { db } = this.options.project
+    const paths = this.options.serverPaths ?? noServerPaths
+    return dispatch(this.handlers, method, input, caller, {
+      admit: (m) => admit(db, caller, m),
+      bind: (m, parsed) => bind(db, caller, m, parsed, paths),
+    })
   }
 
   /** The stored original of a recording, for the hosts' media streaming. */

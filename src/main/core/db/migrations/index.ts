@@ -10,6 +10,7 @@ import { m008ConsentAudit } from './008-consent-audit'
 import { m009Review } from './009-review'
 import { m010RevisionHead } from './010-revision-head'
 import { m011RecordingSplit } from './011-recording-split'
+import { m012Accounts } from './012-accounts'
 
 export interface Migration {
   version: number
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   m009Review,
   m010RevisionHead,
   m011RecordingSplit,
+  m012Accounts,
 ]
