@@ -26,16 +26,24 @@ describe('migration 12: accounts', () => {
     expect(readTable(db, 'account')[0]).toMatchObject({ password_hash: null, disabled_at: null })
     // Logins are unique whatever their case, a profile has one account, roles are a fixed list.
     expect(() =>
-      insertRows(db, 'account', [{ annotator_id: 2, login: 'AMINA', role: 'lead', created_at: now }]),
+      insertRows(db, 'account', [
+        { annotator_id: 2, login: 'AMINA', role: 'lead', created_at: now },
+      ]),
     ).toThrow(/UNIQUE/)
     expect(() =>
-      insertRows(db, 'account', [{ annotator_id: 1, login: 'other', role: 'lead', created_at: now }]),
+      insertRows(db, 'account', [
+        { annotator_id: 1, login: 'other', role: 'lead', created_at: now },
+      ]),
     ).toThrow(/UNIQUE/)
     expect(() =>
-      insertRows(db, 'account', [{ annotator_id: 2, login: 'baraka', role: 'owner', created_at: now }]),
+      insertRows(db, 'account', [
+        { annotator_id: 2, login: 'baraka', role: 'owner', created_at: now },
+      ]),
     ).toThrow(/CHECK/)
     expect(() =>
-      insertRows(db, 'account', [{ annotator_id: 9, login: 'ghost', role: 'lead', created_at: now }]),
+      insertRows(db, 'account', [
+        { annotator_id: 9, login: 'ghost', role: 'lead', created_at: now },
+      ]),
     ).toThrow(/FOREIGN KEY/)
     expect(() =>
       insertRows(db, 'account_link', [

@@ -1,9 +1,12 @@
+import { join } from 'node:path'
 import type { Method } from '../../shared/contract'
-import type { Result } from '../../shared/errors'
+import type { Account } from '../../shared/domain'
+import type { ErrorInfo, Result } from '../../shared/errors'
 import { admit, bind } from './accounts/access'
 import { localOwner, type Caller } from './accounts/caller'
 import { accountsCalls } from './accounts/calls'
 import { noServerPaths, type ServerPaths } from './accounts/server-paths'
+import { acceptLink, signIn } from './accounts/sign-in'
 import { SautiError } from '../../shared/errors'
 import { composeRooms } from '../../shared/rooms'
 import { adaptCalls } from './adapt/calls'
@@ -22,7 +25,7 @@ import type { CallContext, CallTable } from './call-context'
 import { consentCalls } from './consent/calls'
 import { corpusImportCalls } from './corpus-import/calls'
 import type { OpenDatabaseOptions } from './db/connection'
-import { dispatch } from './dispatch'
+import { classify, dispatch } from './dispatch'
 import { DomainEvents } from './domain-events'
 import { EventBus } from './events'
 import { exportCalls } from './export/calls'
@@ -117,11 +120,38 @@ export class Workbench {
    */
   call(method: unknown, input: unknown, caller: Caller = localOwner): Promise<Result<unknown>> {
     const { db } = this.options.project
-    const paths = this.options.serverPaths ?? noServerPaths
+    const server = this.options.serverPaths ?? noServerPaths
+    // Files uploaded through the host wait in the project's uploads folder for their import.
+    const paths = { ...server, importRoots: [...server.importRoots, this.uploadsDir] }
     return dispatch(this.handlers, method, input, caller, {
       admit: (m) => admit(db, caller, m),
       bind: (m, parsed) => bind(db, caller, m, parsed, paths),
     })
+  }
+
+  /** Where the HTTP host streams uploads before importing them (docs/team-server.md). */
+  get uploadsDir(): string {
+    return join(this.project.paths.root, 'uploads')
+  }
+
+  /** Why the caller may not make this call (null when they may): for a host's own routes. */
+  refusal(method: Method, caller: Caller): ErrorInfo | null {
+    try {
+      admit(this.project.db, caller, method)
+      return null
+    } catch (error) {
+      return classify(error)
+    }
+  }
+
+  /** A team account's sign-in (accounts/sign-in.ts); null for any wrong combination. */
+  signIn(login: string, password: string): Promise<Account | null> {
+    return signIn(this.project.db, login, password)
+  }
+
+  /** Sets the password an invitation or reset link asks for; the link is used up. */
+  acceptLink(token: string, password: string): Promise<Account> {
+    return acceptLink(this.project.db, token, password)
   }
 
   /** The stored original of a recording, for the hosts' media streaming. */

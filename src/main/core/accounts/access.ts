@@ -170,8 +170,7 @@ export function bind(
   if (!account) return
   if (actingCalls.has(method)) input.actorId = account.annotatorId
   const rule = pathRules[method] as
-    | ((input: unknown, place: (p: string, what: 'import' | 'export') => string) => void)
-    | undefined
+    ((input: unknown, place: (p: string, what: 'import' | 'export') => string) => void) | undefined
   const roots = { import: paths.importRoots, export: paths.exportRoot ? [paths.exportRoot] : [] }
   rule?.(input, (path, what) => confine(path, roots[what], what))
 }

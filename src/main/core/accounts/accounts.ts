@@ -31,13 +31,12 @@ const profileRole = (role: AccountRole): AnnotatorRole => (role === 'admin' ? 'l
 /** Invitations last a week, password resets a day. */
 const linkLifetimeMs = { invite: 7 * 86_400_000, reset: 86_400_000 }
 
-export const hashToken = (token: string): string =>
-  createHash('sha256').update(token).digest('hex')
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
 
 export function listAccounts(db: ReadDb): Account[] {
-  return (
-    db.prepare(`SELECT ${columns} FROM account ORDER BY login`).all() as AccountRow[]
-  ).map(toAccount)
+  return (db.prepare(`SELECT ${columns} FROM account ORDER BY login`).all() as AccountRow[]).map(
+    toAccount,
+  )
 }
 
 export function findAccount(db: ReadDb, id: number): Account | null {
@@ -74,7 +73,12 @@ export function annotatorName(db: ReadDb, annotatorId: number): string {
  */
 export function createAccount(
   db: WriteDb,
-  input: { login: string; role: AccountRole; passwordHash: string | null; createdBy: number | null },
+  input: {
+    login: string
+    role: AccountRole
+    passwordHash: string | null
+    createdBy: number | null
+  },
   now = new Date().toISOString(),
 ): Account {
   const login = input.login.trim()
@@ -120,7 +124,10 @@ function keepAnAdmin(db: WriteDb, id: number): void {
     .get(id) as { n: number }
   const target = requireAccount(db, id)
   if (target.role === 'admin' && !target.disabled && others.n === 0)
-    throw new SautiError('conflict', `"${target.login}" is the last admin: make another admin first`)
+    throw new SautiError(
+      'conflict',
+      `"${target.login}" is the last admin: make another admin first`,
+    )
 }
 
 export function setAccountRole(db: WriteDb, id: number, role: AccountRole): Account {
@@ -167,9 +174,10 @@ export function issueLink(
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + linkLifetimeMs[purpose]).toISOString()
   db.transaction(() => {
-    db.prepare(
-      'UPDATE account_link SET used_at = ? WHERE account_id = ? AND used_at IS NULL',
-    ).run(now.toISOString(), accountId)
+    db.prepare('UPDATE account_link SET used_at = ? WHERE account_id = ? AND used_at IS NULL').run(
+      now.toISOString(),
+      accountId,
+    )
     db.prepare(
       `INSERT INTO account_link (token_sha256, account_id, purpose, created_by, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?)`,

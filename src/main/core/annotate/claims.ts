@@ -70,9 +70,11 @@ export function claimUtterance(
       .prepare('SELECT 1 FROM claim WHERE utterance_id = ? AND annotator_id = ?')
       .get(utteranceId, annotatorId)
     if (mine)
-      db.prepare(
-        'UPDATE claim SET expires_at = ? WHERE utterance_id = ? AND annotator_id = ?',
-      ).run(expiresAt, utteranceId, annotatorId)
+      db.prepare('UPDATE claim SET expires_at = ? WHERE utterance_id = ? AND annotator_id = ?').run(
+        expiresAt,
+        utteranceId,
+        annotatorId,
+      )
     else if (others.length < capacity(db, utteranceId, annotatorId))
       db.prepare(
         'INSERT INTO claim (utterance_id, annotator_id, claimed_at, expires_at) VALUES (?, ?, ?, ?)',
