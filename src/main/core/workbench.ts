@@ -70,6 +70,7 @@ export class Workbench {
   private readonly domain = new DomainEvents()
   private readonly learning: LearningLoop
   private readonly handlers: CallTable<Method>
+  private caller: Caller = localOwner
 
   constructor(private readonly options: WorkbenchOptions) {
     const { db, paths, ref } = options.project
@@ -114,11 +115,16 @@ export class Workbench {
     return this.options.project
   }
 
+  /** Who makes the calls that name no caller: the CLI's `--account`; the local owner otherwise. */
+  actAs(caller: Caller): void {
+    this.caller = caller
+  }
+
   /**
-   * Validates and runs one contract call for the caller the host established (the local owner
-   * unless it says otherwise); never throws.
+   * Validates and runs one contract call for the caller the host established (by default the
+   * one `actAs` set); never throws.
    */
-  call(method: unknown, input: unknown, caller: Caller = localOwner): Promise<Result<unknown>> {
+  call(method: unknown, input: unknown, caller: Caller = this.caller): Promise<Result<unknown>> {
     const { db } = this.options.project
     const server = this.options.serverPaths ?? noServerPaths
     // Files uploaded through the host wait in the project's uploads folder for their import.
