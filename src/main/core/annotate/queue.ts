@@ -64,7 +64,12 @@ function filterSql(
   // A blind utterance whose version the viewer has finished is done for them, though its
   // status waits for the second annotator (docs/review.md).
   if (viewer !== null && filter.status?.length && !filter.status.includes('corrected')) {
-    clauses.push(`u.id NOT IN (${finishedByViewer})`, `u.id NOT IN (${heldByOthers})`)
+    clauses.push(`u.id NOT IN (${finishedByViewer})`)
+    params.viewer = viewer
+  }
+  // What someone else is working on is not served to the viewer (docs/team-server.md).
+  if (viewer !== null) {
+    clauses.push(`u.id NOT IN (${heldByOthers})`)
     params.viewer = viewer
     params.claimNow = now
   }
