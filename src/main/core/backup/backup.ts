@@ -71,7 +71,9 @@ export async function backupProject(options: {
   await mkdir(target, { recursive: true })
   try {
     const dbCopy = join(target, 'project.sqlite')
-    await options.db.backup(dbCopy)
+    // After a first step, the rest in one: a write from another connection between two steps
+    // restarts the copy, so many small steps might never finish under a steady write load.
+    await options.db.backup(dbCopy, { progress: ({ remainingPages }) => remainingPages + 1 })
     const copy = openDatabase(dbCopy, { inspectOnly: true })
     const counts = copy
       .prepare(
