@@ -32,6 +32,6 @@ export const accountsContract = {
   ),
   'account.resetPassword': call<AccountLink>()(
     z.object({ id }).strict(),
-    'Clear an account\'s password and make a one-time link that sets a new one (admins).',
+    "Clear an account's password and make a one-time link that sets a new one (admins).",
   ),
 } as const

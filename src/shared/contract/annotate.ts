@@ -119,8 +119,15 @@ export const annotateContract = {
     'Merge an utterance with the next one of the same recording.',
   ),
   'utterance.claim': call<ClaimState>()(
-    z.object({ id, actorId: id }).strict(),
-    'Claim an utterance for the annotator opening it, or renew their claim; says who else holds it. A claim lapses after the idle time unless renewed.',
+    z
+      .object({
+        id,
+        actorId: id,
+        /** Claim only while the utterance has one of these statuses (moving on through a queue). */
+        statuses: z.array(utteranceStatus).max(utteranceStatuses.length).optional(),
+      })
+      .strict(),
+    'Claim an utterance for the annotator opening it, or renew their claim; says who else holds it and its status. A claim lapses after the idle time unless renewed.',
   ),
   'utterance.release': call<{ released: boolean }>()(
     z.object({ id, actorId: id }).strict(),

@@ -1,4 +1,5 @@
 /** People with a login on a team server, and the claims that keep two of them off one utterance. */
+import type { UtteranceStatus } from './project'
 
 /** Each role may do what the ones before it may (docs/team-server.md). */
 export const accountRoles = ['annotator', 'reviewer', 'lead', 'admin'] as const
@@ -18,8 +19,7 @@ export interface Account {
 
 /** Who the server says is calling: the machine's owner (desktop, loopback, CLI) or an account. */
 export type Identity =
-  | { mode: 'owner' }
-  | { mode: 'account'; account: Account; annotatorName: string }
+  { mode: 'owner' } | { mode: 'account'; account: Account; annotatorName: string }
 
 /** A one-time link's secret: shown once, stored only as a hash. */
 export interface AccountLink {
@@ -32,6 +32,8 @@ export interface AccountLink {
 /** Who holds an utterance, for the caller (`mine`) and for a lead's overview. */
 export interface ClaimState {
   utteranceId: number
+  /** Its status now: someone may have finished it since the caller's queue was read. */
+  status: UtteranceStatus
   /** The caller holds it now (and may work on it). */
   mine: boolean
   /** Everyone else who holds it, by profile name. */

@@ -50,7 +50,8 @@ export function annotateCalls(ctx: CallContext): CallTable<Calls> {
       ctx.changed([input.id, input.nextId])
       return merged
     },
-    'utterance.claim': async ({ id, actorId }) => claimUtterance(db, id, actorId, claimIdleMs),
+    'utterance.claim': async ({ id, actorId, statuses }) =>
+      claimUtterance(db, id, actorId, claimIdleMs, { statuses }),
     'utterance.release': async ({ id, actorId }) => ({ released: releaseClaim(db, id, actorId) }),
     'claim.list': async () => listClaims(db),
     'claim.release': async ({ utteranceId, annotatorId }) => ({

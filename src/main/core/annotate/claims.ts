@@ -1,4 +1,4 @@
-import type { ClaimInfo, ClaimState } from '../../../shared/domain'
+import type { ClaimInfo, ClaimState, UtteranceStatus } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { ReadDb, WriteDb } from '../db/connection'
 import { openDouble } from '../review/blind'
@@ -48,20 +48,24 @@ function holders(db: ReadDb, utteranceId: number, now: string): { id: number; na
 
 /**
  * Claims the utterance for the annotator, or renews their claim, in one transaction: of two
- * annotators opening it at once, one gets it and the other is told who holds it.
+ * annotators opening it at once, one gets it and the other is told who holds it. With
+ * `statuses`, an utterance whose status has moved on (someone finished it) is not claimed.
  */
 export function claimUtterance(
   db: WriteDb,
   utteranceId: number,
   annotatorId: number,
   idleMs: number,
-  at = new Date(),
+  options: { statuses?: UtteranceStatus[]; at?: Date } = {},
 ): ClaimState {
+  const at = options.at ?? new Date()
   const now = at.toISOString()
   const expiresAt = new Date(at.getTime() + idleMs).toISOString()
   return db.transaction((): ClaimState => {
-    if (!db.prepare('SELECT 1 FROM utterance WHERE id = ?').get(utteranceId))
-      throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
+    const row = db.prepare('SELECT status FROM utterance WHERE id = ?').get(utteranceId) as
+      { status: UtteranceStatus } | undefined
+    if (!row) throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
+    const { status } = row
     if (!db.prepare('SELECT 1 FROM annotator WHERE id = ?').get(annotatorId))
       throw new SautiError('forbidden', `no annotator profile with id ${annotatorId}`)
     db.prepare('DELETE FROM claim WHERE expires_at <= ?').run(now)
@@ -69,6 +73,8 @@ export function claimUtterance(
     const mine = !!db
       .prepare('SELECT 1 FROM claim WHERE utterance_id = ? AND annotator_id = ?')
       .get(utteranceId, annotatorId)
+    const open = options.statuses === undefined || options.statuses.includes(status)
+    if (!open) return { utteranceId, status, mine: false, heldBy: [], expiresAt: null }
     if (mine)
       db.prepare('UPDATE claim SET expires_at = ? WHERE utterance_id = ? AND annotator_id = ?').run(
         expiresAt,
@@ -79,8 +85,15 @@ export function claimUtterance(
       db.prepare(
         'INSERT INTO claim (utterance_id, annotator_id, claimed_at, expires_at) VALUES (?, ?, ?, ?)',
       ).run(utteranceId, annotatorId, now, expiresAt)
-    else return { utteranceId, mine: false, heldBy: others.map((o) => o.name), expiresAt: null }
-    return { utteranceId, mine: true, heldBy: others.map((o) => o.name), expiresAt }
+    else
+      return {
+        utteranceId,
+        status,
+        mine: false,
+        heldBy: others.map((o) => o.name),
+        expiresAt: null,
+      }
+    return { utteranceId, status, mine: true, heldBy: others.map((o) => o.name), expiresAt }
   })()
 }
 
