@@ -59,7 +59,8 @@ describe("the annotator's cost curve", () => {
         insertRows(db, 'hypothesis', [
           { utterance_id: i + 1, model_id: 1, rank: 1, text: shown, score: -1, created_at: now },
         ])
-        hypothesisId = (db.prepare('SELECT max(id) AS id FROM hypothesis').get() as { id: number }).id
+        hypothesisId = (db.prepare('SELECT max(id) AS id FROM hypothesis').get() as { id: number })
+          .id
       }
       // A draft first (never counted), then the saved correction, then a later edit (not the correction).
       appendRevision(db, {

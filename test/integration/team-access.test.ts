@@ -259,7 +259,7 @@ describe('claims', () => {
     )
     const baraka = people.baraka!.account
     expect(
-      await ok('claim.release', { utteranceId: id, annotatorId: baraka.annotatorId }, as('lead')),
+      await ok('claim.release', { utteranceId: id, holderId: baraka.annotatorId }, as('lead')),
     ).toEqual({ released: true })
     expect(await ok<ClaimState>('utterance.claim', { id, actorId: 1 }, as('amina'))).toMatchObject({
       mine: true,

@@ -40,7 +40,15 @@ describe("the annotator's cost of a correction", () => {
   })
 
   it('aligns by minimal character edits (Levenshtein), counting case and punctuation', () => {
-    expect(characterEdits('Kitabu.', 'kitabu')).toEqual(['sub', 'ok', 'ok', 'ok', 'ok', 'ok', 'del'])
+    expect(characterEdits('Kitabu.', 'kitabu')).toEqual([
+      'sub',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'del',
+    ])
     expect(characterEdits('', '')).toEqual([])
   })
 })

@@ -138,7 +138,7 @@ export const annotateContract = {
     'Who holds which utterance now (leads).',
   ),
   'claim.release': call<{ released: boolean }>()(
-    z.object({ utteranceId: id, annotatorId: id }).strict(),
+    z.object({ utteranceId: id, holderId: id }).strict(),
     "Release someone's claim so the utterance goes back to the queue (leads).",
   ),
 } as const

@@ -54,8 +54,8 @@ export function annotateCalls(ctx: CallContext): CallTable<Calls> {
       claimUtterance(db, id, actorId, claimIdleMs, { statuses }),
     'utterance.release': async ({ id, actorId }) => ({ released: releaseClaim(db, id, actorId) }),
     'claim.list': async () => listClaims(db),
-    'claim.release': async ({ utteranceId, annotatorId }) => ({
-      released: releaseClaim(db, utteranceId, annotatorId),
+    'claim.release': async ({ utteranceId, holderId }) => ({
+      released: releaseClaim(db, utteranceId, holderId),
     }),
   }
 }
