@@ -130,7 +130,10 @@ class Annotator {
           if (!next) continue
           item = next
           // The UI goes on from where the opened utterance stands in its snapshot.
-          at = Math.max(at, page.items.findIndex((i) => i.id === item.id))
+          at = Math.max(
+            at,
+            page.items.findIndex((i) => i.id === item.id),
+          )
         }
         const detail = (
           await this.post('/api/utterance.get', { id: item.id, actorId: this.actorId })
