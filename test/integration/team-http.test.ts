@@ -227,8 +227,17 @@ describe('a team server: cross-site requests', () => {
     expect(
       (await call(host, cookie, 'annotator.create', { name: 'Eve' }, { Origin: 'null' })).status,
     ).toBe(403)
-    // Neither header: not a browser of ours.
-    expect((await call(host, cookie, 'annotator.create', { name: 'Eve' }, {})).status).toBe(403)
+    expect(
+      (
+        await call(
+          host,
+          cookie,
+          'annotator.create',
+          { name: 'Eve' },
+          { Origin: `${host.url}.evil.example` },
+        )
+      ).status,
+    ).toBe(403)
     const login = await fetch(`${host.url}/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },

@@ -58,7 +58,7 @@ export interface WorkbenchOptions {
   claimIdleMs?: number
 }
 
-export const defaultClaimIdleMs = 10 * 60_000
+const defaultClaimIdleMs = 10 * 60_000
 
 /**
  * The workbench: composes the rooms' call tables into the contract, once, over one open

@@ -176,8 +176,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     next()
   })
 
-  // Cross-site requests: every state-changing request riding on a cookie must say it comes from
-  // our own pages (Sec-Fetch-Site from browsers, else Origin); SameSite=Strict is the second wall.
+  // Cross-site requests: a state-changing request riding on a cookie is refused when the browser
+  // says it comes from another site (Sec-Fetch-Site) or another origin (Origin). Browsers send
+  // Origin on every cross-origin POST and, for years now, Sec-Fetch-Site; a request with neither
+  // is not a browser's cross-site request. SameSite=Strict is the second wall.
   app.use((req, res, next) => {
     const ambient = callers.get(req)?.bySession === true || req.path.startsWith('/auth/')
     if (safeMethods.has(req.method) || !ambient) return next()
@@ -185,8 +187,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const origin = req.headers.origin
     const sameSite =
       (site === undefined || site === 'same-origin' || site === 'none') &&
-      (origin === undefined || origin === expectedOrigin(req)) &&
-      (site !== undefined || origin !== undefined)
+      (origin === undefined || origin === expectedOrigin(req))
     if (!sameSite)
       return fail(res, 403, {
         kind: 'forbidden',

@@ -31,7 +31,7 @@ const profileRole = (role: AccountRole): AnnotatorRole => (role === 'admin' ? 'l
 /** Invitations last a week, password resets a day. */
 const linkLifetimeMs = { invite: 7 * 86_400_000, reset: 86_400_000 }
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
 
 export function listAccounts(db: ReadDb): Account[] {
   return (db.prepare(`SELECT ${columns} FROM account ORDER BY login`).all() as AccountRow[]).map(
@@ -45,7 +45,7 @@ export function findAccount(db: ReadDb, id: number): Account | null {
   return row ? toAccount(row) : null
 }
 
-export function requireAccount(db: ReadDb, id: number): Account {
+function requireAccount(db: ReadDb, id: number): Account {
   const account = findAccount(db, id)
   if (!account) throw new SautiError('not_found', `no account with id ${id}`)
   return account

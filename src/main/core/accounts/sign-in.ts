@@ -18,7 +18,7 @@ export async function signIn(
   return matches && record && !record.account.disabled ? record.account : null
 }
 
-export function checkPassword(password: string): void {
+function checkPassword(password: string): void {
   if (password.length < minPasswordLength)
     throw new SautiError(
       'validation',

@@ -1,4 +1,4 @@
-import { onScopeDispose, ref } from 'vue'
+import { onScopeDispose, ref, type Ref } from 'vue'
 import type { Annotator, UtteranceStatus } from '../../../shared/domain'
 import { useClient } from './useClient'
 
@@ -13,7 +13,7 @@ export function useClaims(actor: () => Annotator | null): {
    * `statuses`, when its status has moved on since the queue was read.
    */
   take(id: number, statuses?: UtteranceStatus[]): Promise<boolean>
-  heldElsewhere: ReturnType<typeof ref<{ id: number; names: string[] } | null>>
+  heldElsewhere: Ref<{ id: number; names: string[] } | null>
 } {
   const client = useClient()
   const heldElsewhere = ref<{ id: number; names: string[] } | null>(null)
