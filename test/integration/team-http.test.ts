@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,8 +74,12 @@ const call = (
     body: JSON.stringify(body),
   })
 
+const exportRoot = mkdtempSync(join(tmpdir(), 'sauti-exports-'))
+
 beforeAll(async () => {
-  ;({ workbench: wb, dispose } = await openTestWorkbench('field'))
+  ;({ workbench: wb, dispose } = await openTestWorkbench('field', {
+    serverPaths: { importRoots: [], exportRoot },
+  }))
   await importAndWait(wb, [join(formatFixtures, 'clip.flac')])
   await invite('lead', 'lead')
   await invite('amina', 'annotator')
@@ -371,5 +382,50 @@ describe('a team server: uploads', () => {
     expect(wb.project.db.prepare('SELECT count(*) AS n FROM recording').get()).toEqual(before)
     const amina = await session(small, 'amina')
     expect((await upload(small, amina, 'clip.wav', Buffer.from('RIFF'))).status).toBe(403)
+  })
+})
+
+describe('a team server: exports to download', () => {
+  it('streams an export folder of the export root as a zip to a lead, and nothing else', async () => {
+    mkdirSync(join(exportRoot, 'release-1', 'audio'), { recursive: true })
+    writeFileSync(join(exportRoot, 'release-1', 'manifest.json'), '{"utterances": 1}')
+    writeFileSync(join(exportRoot, 'release-1', 'audio', 'a.flac'), 'fLaC…')
+    symlinkSync('/etc', join(exportRoot, 'etc'))
+    const lead = await session(host, 'lead')
+    const get = (path: string, cookie = lead): Promise<Response> =>
+      fetch(`${host.url}${path}`, { headers: { Cookie: cookie } })
+    const res = await get('/exports/release-1.zip')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/zip')
+    const zipFile = join(mkdtempSync(join(tmpdir(), 'sauti-zip-')), 'release-1.zip')
+    writeFileSync(zipFile, Buffer.from(await res.arrayBuffer()))
+    const names = execFileSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))',
+        zipFile,
+      ],
+      { encoding: 'utf8' },
+    )
+    expect(names.trim().split('\n').sort()).toEqual([
+      'release-1/audio/a.flac',
+      'release-1/manifest.json',
+    ])
+    // Anything that is not a folder of the export root gets the same answer.
+    const answers = await Promise.all(
+      [
+        '/exports/nothing.zip',
+        '/exports/etc.zip',
+        '/exports/..%2F..%2Fetc.zip',
+        '/exports/.zip',
+      ].map(async (p) => {
+        const r = await get(p)
+        return `${r.status} ${await r.text()}`
+      }),
+    )
+    expect(new Set(answers).size).toBe(1)
+    expect(answers[0]).toMatch(/^404 /)
+    expect((await get('/exports/release-1.zip', await session(host, 'amina'))).status).toBe(403)
   })
 })

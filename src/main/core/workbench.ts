@@ -135,6 +135,11 @@ export class Workbench {
     })
   }
 
+  /** The folder team accounts export and back up into, and download exports from. */
+  get exportRoot(): string | null {
+    return this.options.serverPaths?.exportRoot ?? null
+  }
+
   /** Where the HTTP host streams uploads before importing them (docs/team-server.md). */
   get uploadsDir(): string {
     return join(this.project.paths.root, 'uploads')

@@ -18,6 +18,7 @@ import {
   defaultLifetime,
   type SessionLifetime,
 } from './http-sessions'
+import { downloadHandler } from './http-download'
 import { defaultUploadLimitBytes, uploadHandler } from './http-upload'
 
 export interface HttpHostOptions extends Partial<Binding> {
@@ -295,6 +296,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const upload = uploadHandler(workbench, options.uploadLimitBytes ?? defaultUploadLimitBytes, fail)
   app.post('/upload', (req, res) => upload(req, res, callerOf(req)))
+  const download = downloadHandler(workbench, fail)
+  app.get('/exports/:file', (req, res) => download(req, res, callerOf(req)))
 
   app.get('/events', (req, res) => {
     const refused = workbench.refusal('job.list', callerOf(req))
