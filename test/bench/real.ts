@@ -31,7 +31,7 @@ import { importAndWait, openTestWorkbench } from '../support/workbench'
 const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`
 
-interface Corpus {
+export interface Corpus {
   name: string
   manifest: string
   language: string
@@ -40,7 +40,7 @@ interface Corpus {
 }
 
 /** The corpora, built once into `.bench-data/real` by the team's script. */
-function corpora(benchData: string): Corpus[] {
+export function corpora(benchData: string): Corpus[] {
   const root = join(benchData, 'real')
   const script = join(appRoot, '..', 'shared', 'corpora', 'real-speech.sh')
   if (
@@ -76,7 +76,7 @@ function corpora(benchData: string): Corpus[] {
 }
 
 /** The recipe's split of every row (dropped: a training prompt repeating a held-out one). */
-function recipeSplits(manifest: string): Map<string, string> {
+export function recipeSplits(manifest: string): Map<string, string> {
   const out = execFileSync(
     '/usr/bin/python3',
     [join(appRoot, 'models/starter/recipe/real_data.py'), 'splits', manifest],
@@ -106,7 +106,7 @@ function subsetManifest(corpus: Corpus, splits: Map<string, string>): string {
  * Pins every utterance's split to the recipe's: each clip is its own recording, so each is a
  * recording unit of its language (recording_split), and the policy is fixed with them.
  */
-function pinSplits(wb: Workbench, splits: Map<string, string>, language: string): void {
+export function pinSplits(wb: Workbench, splits: Map<string, string>, language: string): void {
   const db = wb.project.db
   const rows = db
     .prepare(

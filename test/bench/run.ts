@@ -6,6 +6,8 @@
  *    resample, store, SQLite), against decoding alone; peak memory.
  * 2. Time from selecting a recording to its waveform drawn in Chromium, for a 2-hour recording
  *    against a 4-second clip; the renderer's JS heap after each.
+ * (And the sections in adaptation.ts, workspace.ts and confidence.ts, each runnable alone:
+ * `npm run bench -- confidence`.)
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,6 +26,7 @@ import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/m
 import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
+import { confidenceBench } from './confidence'
 import { workspaceBench } from './workspace'
 import { realBench } from './real'
 import { teamBench } from './team'
@@ -299,9 +302,9 @@ async function hourBench(): Promise<void> {
 
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
-// The generated audio serves most sections; the real-speech one builds its own corpora, and
+// The generated audio serves most sections; the real-speech ones build their own corpora, and
 // labelling cost and ranking need none.
-if (!only || !['real', 'asr', 'rank', 'team'].includes(only))
+if (!only || !['real', 'confidence', 'asr', 'rank', 'team'].includes(only))
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
   })
@@ -321,3 +324,5 @@ if (!only || only === 'simulate' || only === 'simulate-field') await simulateBen
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
 // Hours on two cores: only when asked for (`npm run bench -- real`).
 if (only === 'real') await realBench(benchData)
+// Tens of minutes on two cores: only when asked for (`npm run bench -- confidence`).
+if (only === 'confidence') await confidenceBench(benchData)

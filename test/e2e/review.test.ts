@@ -102,7 +102,12 @@ describe('the review screen', () => {
       await poll(() => editorId(page)).not.toBe(id)
       corrected.push(id)
     }
+    // What she heard before flagging it: the model's output is only a reference (the starter
+    // writes phones), so the field starts empty and only typed text is kept with the flag.
     const flagged = await editorId(page)
+    await page.locator('[data-testid="transcript"]').focus()
+    await page.keyboard.press('End')
+    await page.keyboard.type(' leo')
     await page.keyboard.press('Alt+f')
     await page.locator('[data-testid="flag-menu"]').waitFor()
     await page.keyboard.press('1')

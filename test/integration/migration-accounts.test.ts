@@ -1,25 +1,33 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createDb, insertRows, migrateTo, readTable, tableNames, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertRows,
+  migrateTo,
+  readTable,
+  recordingRow,
+  tableNames,
+  type WriteDb,
+} from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
 let cleanup: (() => void) | undefined
 afterEach(() => cleanup?.())
 
-function at11(): WriteDb {
+function at12(): WriteDb {
   const made = createDb()
   cleanup = made.cleanup
-  migrateTo(made.db, 11)
+  migrateTo(made.db, 12)
   return made.db
 }
 
-describe('migration 12: accounts', () => {
+describe('migration 13: accounts', () => {
   it('keeps profiles, binds one account to one profile, and refuses unknown roles and duplicate logins', () => {
-    const db = at11()
+    const db = at12()
     insertRows(db, 'annotator', [
       { name: 'Amina', role: 'lead', created_at: now },
       { name: 'Baraka', role: 'annotator', created_at: now },
     ])
-    migrateTo(db, 12)
+    migrateTo(db, 13)
     expect(tableNames(db)).toEqual(expect.arrayContaining(['account', 'account_link', 'claim']))
     expect(readTable(db, 'annotator')).toHaveLength(2)
     insertRows(db, 'account', [{ annotator_id: 1, login: 'amina', role: 'admin', created_at: now }])
@@ -53,25 +61,13 @@ describe('migration 12: accounts', () => {
   })
 
   it('holds one claim per utterance and annotator, and finds expired claims by index', () => {
-    const db = at11()
+    const db = at12()
     insertRows(db, 'annotator', [{ name: 'Amina', role: 'annotator', created_at: now }])
-    insertRows(db, 'recording', [
-      {
-        sha256: 'a'.repeat(64),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 1.5,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow('a'.repeat(64))])
     insertRows(db, 'utterance', [
       { recording_id: 1, start_sec: 0, end_sec: 1.5, status: 'new', created_at: now },
     ])
-    migrateTo(db, 12)
+    migrateTo(db, 13)
     const claim = { utterance_id: 1, annotator_id: 1, claimed_at: now, expires_at: now }
     insertRows(db, 'claim', [claim])
     expect(() => insertRows(db, 'claim', [claim])).toThrow(/UNIQUE|PRIMARY/)

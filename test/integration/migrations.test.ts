@@ -5,7 +5,15 @@ import { openDatabase } from '../../src/main/core/db/connection'
 import { latestSchemaVersion, schemaVersion } from '../../src/main/core/db/migrate'
 import { migrations } from '../../src/main/core/db/migrations'
 import { appendRevision, revisionHash, verifyChain } from '../../src/main/core/provenance/revisions'
-import { createDb, insertRows, migrateTo, readTable, tableNames, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertRows,
+  migrateTo,
+  readTable,
+  recordingRow,
+  tableNames,
+  type WriteDb,
+} from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
 let cleanup: (() => void) | undefined
@@ -608,6 +616,63 @@ describe('migration 11: recording splits', () => {
     expect(plan.map((p) => p.detail).join(' ')).toMatch(
       /USING (COVERING )?INDEX utterance_by_split/,
     )
+  })
+})
+
+describe('migration 12: calibration', () => {
+  it('keeps hypotheses (raw, uncalibrated), stores fits, and moves the queue’s confidence with a recalibrated best hypothesis', () => {
+    const db = fresh()
+    migrateTo(db, 11)
+    insertRows(db, 'recording', [recordingRow(sha('c'), 5)])
+    insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 2, created_at: now }])
+    insertRows(db, 'model', [
+      { sha256: sha('b'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    insertRows(db, 'hypothesis', [
+      {
+        utterance_id: 1,
+        model_id: 1,
+        rank: 1,
+        text: 'a',
+        score: -1,
+        confidence: 0.4,
+        created_at: now,
+      },
+    ])
+    migrateTo(db, 12)
+    expect(readTable(db, 'hypothesis')[0]).toMatchObject({
+      confidence: 0.4,
+      word_features: null,
+      calibration_id: null,
+    })
+    expect(readTable(db, 'utterance')[0]).toMatchObject({ hypothesis_id: 1, confidence: 0.4 })
+    insertRows(db, 'calibration', [
+      {
+        model_id: 1,
+        status: 'fitted',
+        method: 'logistic',
+        parameters: '{}',
+        dev_words: 300,
+        dev_utterances: 40,
+        message: 'fitted',
+        fitted_at: now,
+      },
+    ])
+    // A fit without parameters, or raw scores with some, is refused.
+    expect(() =>
+      insertRows(db, 'calibration', [
+        {
+          model_id: 1,
+          status: 'fitted',
+          dev_words: 0,
+          dev_utterances: 0,
+          message: '',
+          fitted_at: now,
+        },
+      ]),
+    ).toThrow(/CHECK/)
+    db.prepare('UPDATE hypothesis SET confidence = 0.9, calibration_id = 1 WHERE id = 1').run()
+    expect(readTable(db, 'utterance')[0]).toMatchObject({ confidence: 0.9 })
   })
 })
 

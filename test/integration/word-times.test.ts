@@ -48,7 +48,19 @@ describe('word times from labelling to export', () => {
         {
           utteranceId: 1,
           frames: 75,
-          hypotheses: [{ rank: 1, text: 'habari yako', logProb: -1, confidence: 0.8, words }],
+          hypotheses: [
+            {
+              rank: 1,
+              text: 'habari yako',
+              logProb: -1,
+              confidence: 0.8,
+              words,
+              wordFeatures: [
+                [0.8, -0.2, -0.5, 0.8, 1, 6, 5, 0.7],
+                [0, -30, -30, 0, 1, 4, 0, 0.7],
+              ],
+            },
+          ],
           acquisition: {
             leastConfidence: 0.2,
             entropy: 0.1,

@@ -54,3 +54,18 @@ export function tableNames(db: ReadDb): string[] {
 export function snapshot(db: ReadDb): Record<string, Record<string, unknown>[]> {
   return Object.fromEntries(tableNames(db).map((t) => [t, readTable(db, t)]))
 }
+
+/** A recording row (a 16 kHz mono WAV of `durationSec`), for tests that need utterances. */
+export function recordingRow(sha256: string, durationSec = 5): Record<string, unknown> {
+  return {
+    sha256,
+    original_name: 'a.wav',
+    source_path: '/a.wav',
+    format: 'wav',
+    byte_size: 10,
+    duration_sec: durationSec,
+    sample_rate: 16000,
+    channels: 1,
+    imported_at: '2026-01-01T00:00:00.000Z',
+  }
+}

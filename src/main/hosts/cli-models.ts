@@ -7,6 +7,7 @@ import { SautiError } from '../../shared/errors'
 import { readTrn } from '../core/formats/trn'
 import { scoreTranscripts } from '../../shared/metrics/score'
 import { InferenceWorkers } from '../core/asr/inference-workers'
+import { notWrittenWarning } from '../core/asr/head-output'
 import { findModel, importModel, listModels } from '../core/asr/model-store'
 import { workerFactory } from './boot'
 import { callOrThrow } from './cli-consent'
@@ -109,6 +110,8 @@ export function addModelCommands(program: Command): void {
           for (const a of summary.providerAttempts.filter((x) => !x.ok))
             err(`  ${a.name} not used: ${a.reason}`)
         }
+        const warning = notWrittenWarning(summary.unit, summary.notWritten)
+        if (warning) err(`Note: ${warning}`)
         for (const f of summary.failed) err(`failed: utterance ${f.utteranceId}: ${f.message}`)
         if (summary.failed.length > 0) process.exitCode = exitCodes.rejected
       },

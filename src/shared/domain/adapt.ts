@@ -1,4 +1,5 @@
 /** Adaptation: training runs, checkpoints and the "most useful first" order (docs/active-learning.md). */
+import type { CalibrationStatus } from './asr'
 
 export type Split = 'train' | 'dev' | 'test'
 
@@ -130,6 +131,8 @@ export interface AdaptationStatus {
   withoutTrainingConsent: number
   /** What correcting the model's hypotheses has cost the annotators, as corrections came in. */
   annotatorCost: AnnotatorCostCurve
+  /** How word confidence of the head in use was calibrated; null before any fit. */
+  calibration: CalibrationStatus | null
 }
 
 /**

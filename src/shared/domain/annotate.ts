@@ -58,16 +58,27 @@ export interface QueueFacets {
   languages: { language: string; count: number }[]
 }
 
+/**
+ * Why a hypothesis is only a reference, never a transcript (docs/models.md): its head writes
+ * phones, or it does not write the utterance's language.
+ */
+export type ReferenceReason = 'phones' | 'language'
+
 export interface Hypothesis {
   id: number
   rank: number
   text: string
+  /** P(word right) averaged over its words when `calibrated`, else the model's raw score. */
   confidence: number | null
   /** One per word of `text`, in [0, 1]. */
   wordConfidences: number[]
+  /** Confidences are calibrated on the dev split (probabilities), not the model's raw scores. */
+  calibrated: boolean
   /** One per word of `text`, in seconds from the start of the recording. */
   wordTimes: WordTime[]
   modelName: string
+  /** Non-null: shown as a read-only reference, never put in the text field or accepted. */
+  reference: ReferenceReason | null
 }
 
 export interface UtteranceDetail {

@@ -40,6 +40,10 @@ export interface ModelReport {
 /** What a labelling run did: how much, where it ran, and what it cost. */
 export interface LabelSummary {
   modelId: string
+  /** What the head that labelled writes (an adapted checkpoint's: characters). */
+  unit: 'char' | 'phone' | 'subword'
+  /** The project's languages that head does not write: its hypotheses are references there. */
+  notWritten: string[]
   /** Long recordings cut into utterances by voice activity detection first. */
   segmented: { recordings: number; utterances: number }
   labelled: number
@@ -62,6 +66,28 @@ export interface ModelSummary {
   languages: string[]
   vocabularySize: number
   layout: 'sauti' | 'huggingface'
+  /** What its main head writes: characters, phones or subword units. */
+  unit: 'char' | 'phone' | 'subword'
+  /** The project's languages it does not write: its output is a reference for them (docs/models.md). */
+  notWritten: string[]
+}
+
+/**
+ * A calibration of word confidence on the dev split (docs/metrics.md): "fitted", confidences
+ * are P(word right); "raw", the model's own scores, kept when the dev split is too small.
+ */
+export interface CalibrationStatus {
+  checkpointId: number | null
+  status: 'fitted' | 'raw'
+  /** The score or scores it reads ("logistic": several together). */
+  method: string | null
+  devWords: number
+  devUtterances: number
+  minimumWords: number
+  message: string
+  /** On the dev words (the fit's own out of fold): how well confidence finds wrong words, and ECE. */
+  dev: { rawAuc: number | null; rawEce: number | null; auc: number | null; ece: number | null }
+  fittedAt: string
 }
 
 export interface ErrorRate {

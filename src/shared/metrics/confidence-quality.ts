@@ -1,3 +1,5 @@
+import { align } from './errors'
+
 /**
  * How much a recogniser's word confidences can be trusted (docs/metrics.md). Each word has a
  * confidence c in [0, 1] and a label: correct (matched the reference) or not.
@@ -74,4 +76,27 @@ export function normalisedCrossEntropy(
     sum += w.correct ? Math.log2(c) : Math.log2(1 - c)
   }
   return (hMax + sum) / hMax
+}
+
+/**
+ * Which words of a hypothesis are right: both texts normalised (`normalizeWord` per stored word,
+ * `referenceWords` already normalised) and aligned as WER aligns them; a stored word is right
+ * when every piece it normalises into was matched. Null for a word that normalises to nothing
+ * (punctuation), which has nothing to be right or wrong about. One entry per stored word.
+ */
+export function wordOutcomes(
+  referenceWords: readonly string[],
+  hypothesisWords: readonly string[],
+  normalizeWord: (word: string) => string[],
+): (boolean | null)[] {
+  const pieces = hypothesisWords.map(normalizeWord)
+  const flat = pieces.flatMap((p, i) => p.map(() => i))
+  const outcome: (boolean | null)[] = pieces.map((p) => (p.length ? true : null))
+  let k = 0
+  for (const op of align(referenceWords, pieces.flat()).ops) {
+    if (op.op === 'del') continue
+    if (op.op !== 'ok') outcome[flat[k]!] = false
+    k++
+  }
+  return outcome
 }

@@ -34,6 +34,8 @@ const hypothesis: Hypothesis = {
     { word: 'imepanda', start: 2.0, end: 2.6 },
   ],
   modelName: 'm',
+  calibrated: true,
+  reference: null,
 }
 
 describe('word shading', () => {

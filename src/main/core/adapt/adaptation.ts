@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { fitCalibration } from '../asr/calibrate'
 import { ensureModelRow } from '../asr/labeller'
 import type { Vocabulary } from '../asr/vocab'
 import { consentSnapshot } from '../consent/policy'
@@ -368,6 +369,7 @@ export async function trainCheckpoint(
         modelId,
         control,
       )
+      fitCalibration(db, { modelId, checkpointId })
     }
     finishRun(db, runId, 'done', message, checkpointId)
     return {

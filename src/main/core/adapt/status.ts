@@ -1,4 +1,5 @@
 import type { AdaptationStatus, CheckpointSummary, DevScores } from '../../../shared/domain'
+import { activeCalibration } from '../asr/calibrate'
 import type { WriteDb } from '../db/connection'
 import { labelledWithoutTrainingConsent } from './dataset'
 import { adaptationSettings } from './settings'
@@ -73,5 +74,6 @@ export function adaptationStatus(db: WriteDb, now = new Date().toISOString()): A
     checkpoints,
     withoutTrainingConsent: labelledWithoutTrainingConsent(db, now),
     annotatorCost: annotatorCost(db),
+    calibration: activeCalibration(db),
   }
 }

@@ -9,6 +9,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { parseWordTimes } from '../../../shared/word-time'
 import { leaveRanking } from '../adapt/acquisition'
+import { referenceReader } from '../asr/head-output'
 import { speakerConsent } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
@@ -145,30 +146,46 @@ interface HypothesisRow {
   confidence: number | null
   word_confidences: string
   word_times: string
+  calibration_id: number | null
+  model_id: number
+  checkpoint_id: number | null
+  language: string | null
   model_name: string
 }
 
-/** The N-best of the model that made the utterance's current best hypothesis. */
+/**
+ * The N-best of the model that made the utterance's current best hypothesis, each saying
+ * whether it is a transcript or only a reference (asr/head-output.ts).
+ */
 function currentHypotheses(db: WriteDb, hypothesisId: number | null): Hypothesis[] {
   if (hypothesisId === null) return []
   const rows = db
     .prepare(
-      `SELECT h.id, h.rank, h.text, h.confidence, h.word_confidences, h.word_times, m.name AS model_name
+      `SELECT h.id, h.rank, h.text, h.confidence, h.word_confidences, h.word_times, h.calibration_id,
+              h.model_id, h.checkpoint_id, u.language, m.name AS model_name
        FROM hypothesis best
        JOIN hypothesis h ON h.utterance_id = best.utterance_id AND h.model_id = best.model_id
                         AND h.checkpoint_id IS best.checkpoint_id
+       JOIN utterance u ON u.id = h.utterance_id
        JOIN model m ON m.id = h.model_id
        WHERE best.id = ? ORDER BY h.rank`,
     )
     .all(hypothesisId) as HypothesisRow[]
+  const reference = referenceReader(db)
   return rows.map((r) => ({
     id: r.id,
     rank: r.rank,
     text: r.text,
     confidence: r.confidence,
     wordConfidences: JSON.parse(r.word_confidences) as number[],
+    calibrated: r.calibration_id !== null,
     wordTimes: parseWordTimes(r.word_times),
     modelName: r.model_name,
+    reference: reference({
+      modelId: r.model_id,
+      checkpointId: r.checkpoint_id,
+      language: r.language,
+    }),
   }))
 }
 
@@ -262,16 +279,36 @@ export interface SaveInput {
   flagReason?: FlagReason
 }
 
-function requireOwnHypothesis(db: WriteDb, input: SaveInput): void {
+/**
+ * A save may name the hypothesis its text started from only when it is the utterance's own. A
+ * reference (its head writes phones or not the utterance's language; asr/head-output.ts) is
+ * never a transcript, so its text is refused as the transcript, as "accept as is" would store it.
+ */
+function requireOwnHypothesis(db: WriteDb, input: SaveInput, text: string): void {
   if (input.hypothesisId === null) return
-  if (
-    !db
-      .prepare('SELECT 1 FROM hypothesis WHERE id = ? AND utterance_id = ?')
-      .get(input.hypothesisId, input.id)
-  )
+  const row = db
+    .prepare(
+      `SELECT h.text, h.model_id, h.checkpoint_id, u.language FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
+       WHERE h.id = ? AND h.utterance_id = ?`,
+    )
+    .get(input.hypothesisId, input.id) as
+    | { text: string; model_id: number; checkpoint_id: number | null; language: string | null }
+    | undefined
+  if (!row)
     throw new SautiError(
       'validation',
       `hypothesis ${input.hypothesisId} does not belong to utterance ${input.id}`,
+    )
+  const reason = referenceReader(db)({
+    modelId: row.model_id,
+    checkpointId: row.checkpoint_id,
+    language: row.language,
+  })
+  if (reason && text === storedTranscript(db, row.text))
+    throw new SautiError(
+      'validation',
+      `hypothesis ${input.hypothesisId} is ${reason === 'phones' ? 'a phonetic reference (its model writes phones)' : "a reference (its model does not write the utterance's language)"}, not a transcript: it cannot be saved as the transcript; type what was said`,
+      { reference: reason },
     )
 }
 
@@ -314,7 +351,7 @@ export function saveUtterance(
   return db.transaction(() => {
     const { row, annotator } = editableRow(db, input.id, input.actorId, now)
     const text = storedTranscript(db, input.text, input.spans)
-    requireOwnHypothesis(db, input)
+    requireOwnHypothesis(db, input, text)
 
     const slot = claimSlot(db, input.id, input.actorId, now)
     const head = requireBase(db, input.id, input.baseRevisionId, slot.headId)

@@ -9,6 +9,7 @@ import type {
 import type { WriteDb } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { finishedByViewer, openDoubleJoin, visibleTo } from '../review/blind'
+import { referenceReader } from '../asr/head-output'
 import { heldByOthers } from './claims'
 import { consentedSpeakers } from '../consent/policy'
 
@@ -102,6 +103,8 @@ interface QueueRow extends UtteranceBaseRow {
   revision_text: string | null
   revision_draft: number | null
   hypothesis_text: string | null
+  hypothesis_model: number | null
+  hypothesis_checkpoint: number | null
   priority: number | null
   priority_reason: string | null
 }
@@ -121,7 +124,8 @@ export function pageQuery(
   return {
     sql: `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
                  u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
-                 h.text AS hypothesis_text, u.priority, u.priority_reason
+                 h.text AS hypothesis_text, h.model_id AS hypothesis_model,
+                 h.checkpoint_id AS hypothesis_checkpoint, u.priority, u.priority_reason
           FROM (SELECT u.id FROM utterance u WHERE ${ranked.sql} AND +u.speaker_id IN (${consent.sql})
                 ORDER BY ${orderBy} LIMIT :limit OFFSET :offset) page
           CROSS JOIN utterance u ON u.id = page.id
@@ -163,6 +167,17 @@ export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOStri
       )
       .get({ ...where.params, ...consent.params }) as { total: number; without: number }
   }
+  const referenceOf = referenceReader(db)
+  // A model's reference (phones, another language) is no transcript to preview.
+  const machineText = (r: QueueRow): string | null =>
+    r.hypothesis_model !== null &&
+    referenceOf({
+      modelId: r.hypothesis_model,
+      checkpointId: r.hypothesis_checkpoint,
+      language: r.language,
+    })
+      ? null
+      : r.hypothesis_text
   return {
     total: counts?.total ?? null,
     offset: q.offset,
@@ -170,7 +185,7 @@ export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOStri
     items: rows.map((r): QueueItem => ({
       ...utteranceFields(r),
       confidence: r.confidence,
-      text: r.revision_text ?? r.hypothesis_text,
+      text: r.revision_text ?? machineText(r),
       draft: r.revision_draft === 1,
       priority: r.priority,
       priorityReason: r.priority_reason ? (JSON.parse(r.priority_reason) as PriorityReason) : null,

@@ -3,6 +3,7 @@ import { alignWords, forcedAlign } from './align'
 import { frameConfidences, utteranceConfidence, wordConfidences } from './confidence'
 import { prefixBeamSearch, type Posteriors } from './ctc'
 import { WordNgram } from './ngram'
+import { frameMaxProbs, nbestAgreement, wordFeatures } from './word-features'
 import type {
   AcquisitionMeasures,
   HypothesisResult,
@@ -53,10 +54,16 @@ export function decodeUtterance(
     nBest: options.nBest,
     ...BEAM_PRUNING,
   })
-  const hypotheses = beams.map((beam, index) => {
+  const maxProb = frameMaxProbs(p)
+  const decoded = beams.map((beam) => {
     const text = decodeTokens(beam.tokens, vocabulary)
     const encoded = encodeText(text, vocabulary)
-    const alignment = forcedAlign(p, encoded.ids, vocabulary.blank)
+    return { beam, text, encoded, alignment: forcedAlign(p, encoded.ids, vocabulary.blank) }
+  })
+  const agreement = nbestAgreement(
+    decoded.map((d) => ({ words: d.encoded.words, logProb: d.beam.score ?? d.beam.logProb })),
+  )
+  const hypotheses = decoded.map(({ beam, text, encoded, alignment }, index) => {
     const aligned = alignWords(
       alignment,
       encoded.words,
@@ -83,6 +90,18 @@ export function decodeUtterance(
         score: w.score,
         confidence: confidences[k] ?? null,
       })),
+      wordFeatures: wordFeatures({
+        p,
+        frameConfidence,
+        maxProb,
+        tokens: alignment.tokens,
+        targets: encoded.ids,
+        wordOfToken: encoded.wordOfToken,
+        wordCount: encoded.words.length,
+        agreement: agreement[index]!,
+        words: encoded.words,
+        hypothesisTokenProb: Math.exp(beam.logProb / (beam.tokens.length + 1)),
+      }),
     }
   })
   const best = beams[0]

@@ -11,6 +11,8 @@ import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { WriteDb, ReadDb } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
+import { confidencesFrom, currentCalibration } from './calibrate'
+import { languagesNotWritten, projectLanguages } from './head-output'
 import type { InferenceWorkers } from './inference-workers'
 import type { RegisteredModel } from './model-store'
 import type { SessionSettings } from './providers'
@@ -158,8 +160,8 @@ export function resultStore(
   checkpointId: number | null,
 ): (results: UtteranceResult[]) => void {
   const insert = db.prepare(
-    `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, word_features, calibration_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   // Only an utterance nobody has transcribed becomes "pseudo": one with a human or imported
   // transcript keeps its status, and its revisions are never touched.
@@ -176,8 +178,11 @@ export function resultStore(
   )
   return db.transaction((results: UtteranceResult[]) => {
     const now = new Date().toISOString()
+    // Confidences as the head's calibration says, when it has one (asr/calibrate.ts).
+    const calibration = currentCalibration(db, { modelId, checkpointId })
     for (const r of results) {
       for (const h of r.hypotheses) {
+        const calibrated = calibration ? confidencesFrom(h.wordFeatures, calibration.model) : null
         insert.run(
           r.utteranceId,
           modelId,
@@ -185,9 +190,11 @@ export function resultStore(
           h.rank,
           h.text,
           h.logProb,
-          h.confidence,
-          JSON.stringify(h.words.map((w) => w.confidence ?? null)),
+          calibrated ? calibrated.utterance : h.confidence,
+          JSON.stringify(calibrated ? calibrated.words : h.words.map((w) => w.confidence ?? null)),
           serialiseWordTimes(h.words),
+          JSON.stringify(h.wordFeatures),
+          calibration?.id ?? null,
           now,
         )
       }
@@ -273,6 +280,11 @@ export async function labelProject(
   }
   const summary: LabelSummary = {
     modelId: ctx.model.id,
+    // An adapted checkpoint writes the project's characters; the model's own head may not.
+    unit: control.checkpoint ? 'char' : ctx.model.manifest.unit,
+    notWritten: control.checkpoint
+      ? []
+      : languagesNotWritten(ctx.model.manifest, projectLanguages(db)),
     segmented,
     labelled: 0,
     skipped: already,

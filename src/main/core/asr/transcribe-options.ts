@@ -1,6 +1,7 @@
 import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
 import type { WordTime } from '../../../shared/word-time'
 import { defaultConfidence, type ConfidenceMethod } from './confidence'
+import type { WordFeatures } from './word-features'
 
 /**
  * Labelling options and results, kept apart from transcribe.ts so that the main thread can use
@@ -50,6 +51,8 @@ export interface HypothesisResult {
   confidence: number | null
   /** Each word with its time, alignment score and confidence. */
   words: WordTime[]
+  /** Each word's raw scores (word-features.ts), from which calibration computes confidence. */
+  wordFeatures: WordFeatures[]
 }
 
 /**

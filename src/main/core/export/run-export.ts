@@ -74,6 +74,8 @@ export async function runExport(
   const now = new Date().toISOString()
   const notes: string[] = []
   let selection = selectForExport(db, request.use, request, now)
+  const references = referencesNote(selection)
+  if (references) notes.push(references)
   if (request.audio === 'originals') {
     // A whole original may hold speech of speakers without consent: such files stay home.
     const shared = new Set(
@@ -91,7 +93,8 @@ export async function runExport(
     throw new SautiError(
       'validation',
       `nothing to export: no utterance matches the filters with a speaker who consents to ${request.use}` +
-        (selection.withoutConsent ? ` (${selection.withoutConsent} left out for consent).` : '.'),
+        (selection.withoutConsent ? ` (${selection.withoutConsent} left out for consent)` : '') +
+        (references ? `; ${references}` : '.'),
     )
   assignSplits(db, now, { utteranceIds: selection.utterances.map((u) => u.id) })
   const splitOf = db.prepare('SELECT split FROM utterance WHERE id = ?')
@@ -377,4 +380,25 @@ function corpusOf(
         : {}),
     })),
   }
+}
+
+/** What the export left out because its only label was a model's reference, by model and reason. */
+function referencesNote(selection: Selection): string | null {
+  const { references } = selection
+  if (references.length === 0) return null
+  const groups = new Map<string, number[]>()
+  for (const r of references) {
+    const key = `${r.model} (${r.reason === 'phones' ? 'writes phones' : "does not write the utterance's language"})`
+    groups.set(key, [...(groups.get(key) ?? []), r.utteranceId])
+  }
+  const named = [...groups]
+    .map(([key, ids]) => `${ids.length} by ${key}: utterance(s) ${listIds(ids)}`)
+    .join('; ')
+  return `${references.length} utterance(s) left out: their only label is a model's reference, not a transcript (${named}).`
+}
+
+function listIds(ids: number[]): string {
+  return ids.length <= 10
+    ? ids.join(', ')
+    : `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more`
 }

@@ -1,6 +1,7 @@
 import type {
   ConsentScope,
   LanguageSpan,
+  ReferenceReason,
   RevisionSourceKind,
   SpeakerGender,
   Split,
@@ -8,6 +9,7 @@ import type {
 } from '../../../shared/domain'
 import { typedWords } from '../../../shared/text/language-spans'
 import { parseWordTimes, type WordTime } from '../../../shared/word-time'
+import { referenceReader } from '../asr/head-output'
 import { consentedSpeakers } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
 
@@ -60,6 +62,12 @@ export interface Selection {
   speakers: Map<number, SelectedSpeaker>
   /** Utterances that passed the filters but whose speaker lacks the consent (or is unknown). */
   withoutConsent: number
+  /**
+   * Utterances whose only label is a model's reference, never a transcript (its head writes
+   * phones or not the utterance's language; asr/head-output.ts): the hypothesis itself, or a
+   * revision that accepted it unchanged. Left out, with the model that wrote it.
+   */
+  references: { utteranceId: number; model: string; reason: ReferenceReason }[]
 }
 
 interface Row {
@@ -75,6 +83,11 @@ interface Row {
   revision_source: RevisionSourceKind | null
   hypothesis_text: string | null
   hypothesis_times: string | null
+  /** The hypothesis a revision started from (or the best one, for a machine label): its head. */
+  source_text: string | null
+  source_model: number | null
+  source_checkpoint: number | null
+  source_model_name: string | null
   consented: number
 }
 
@@ -116,11 +129,15 @@ export function selectForExport(
       `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split,
               v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
+              sh.text AS source_text, sh.model_id AS source_model, sh.checkpoint_id AS source_checkpoint,
+              sm.name AS source_model_name,
               (u.speaker_id IS NOT NULL AND u.speaker_id IN (${consented})) AS consented
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
        LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
        LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
+       LEFT JOIN hypothesis sh ON sh.id = CASE WHEN v.id IS NULL THEN u.hypothesis_id ELSE v.hypothesis_id END
+       LEFT JOIN model sm ON sm.id = sh.model_id
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
          AND u.status IN (SELECT value FROM json_each(:statuses))
          AND (:anyLanguage = 1 OR u.language IN (SELECT value FROM json_each(:languages)))
@@ -137,7 +154,9 @@ export function selectForExport(
     recordings: new Map(),
     speakers: new Map(),
     withoutConsent: 0,
+    references: [],
   }
+  const referenceOf = referenceReader(db)
   for (const r of rows) {
     const label =
       r.revision_text !== null && r.revision_source !== null
@@ -148,6 +167,19 @@ export function selectForExport(
     if (!label || !filter.sources.includes(label.source)) continue
     if (!r.consented || r.speaker_id === null) {
       selection.withoutConsent++
+      continue
+    }
+    // A model's reference is never a transcript, whether stored as its hypothesis or accepted as is.
+    const reason =
+      r.source_model !== null && r.source_text === label.text
+        ? referenceOf({
+            modelId: r.source_model,
+            checkpointId: r.source_checkpoint,
+            language: r.language,
+          })
+        : null
+    if (reason) {
+      selection.references.push({ utteranceId: r.id, model: r.source_model_name ?? '?', reason })
       continue
     }
     const sameAsHypothesis = label.text === r.hypothesis_text
@@ -224,5 +256,6 @@ export function withoutRecordings(selection: Selection, drop: Set<number>): Sele
     recordings: new Map([...selection.recordings].filter(([id]) => !drop.has(id))),
     speakers: new Map([...selection.speakers].filter(([id]) => speakerIds.has(id))),
     withoutConsent: selection.withoutConsent,
+    references: selection.references,
   }
 }

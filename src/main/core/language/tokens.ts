@@ -26,7 +26,7 @@ export function languageTokens(db: WriteDb, input: TokensInput): LanguageTokens 
   if ('utteranceId' in input) {
     // Through the editor's read, so consent and blind double annotation apply as there.
     const detail = utteranceDetail(db, input.utteranceId, undefined, input.viewerId)
-    text = detail.head?.text ?? detail.hypotheses[0]?.text ?? ''
+    text = detail.head?.text ?? detail.hypotheses.find((h) => !h.reference)?.text ?? ''
     spans = detail.head?.spans ?? []
   } else {
     text = input.text

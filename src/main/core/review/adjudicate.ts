@@ -91,7 +91,8 @@ export function adjudicationView(
 ): AdjudicationView {
   const detail = utteranceDetail(db, utteranceId, now)
   const [a, b] = versionsToAdjudicate(db, utteranceId)
-  const best = detail.hypotheses[0]
+  // The model's best transcript as a third reading; a reference (phones) is no reading of the text.
+  const best = detail.hypotheses.find((h) => !h.reference)
   const head = db
     .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?')
     .get(utteranceId) as { id: number }

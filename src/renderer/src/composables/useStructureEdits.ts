@@ -97,7 +97,7 @@ export function useStructureEdits(options: {
     await editor.flush()
     await guarded(async () => {
       const next = await client.call('utterance.get', { id: nextId })
-      const nextText = next.head?.text ?? next.hypotheses[0]?.text ?? ''
+      const nextText = next.head?.text ?? next.hypotheses.find((h) => !h.reference)?.text ?? ''
       await client.call('utterance.merge', {
         id: t.d.utterance.id,
         nextId: next.utterance.id,

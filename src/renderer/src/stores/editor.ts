@@ -39,7 +39,8 @@ function initialState(detail: UtteranceDetail): EditorState {
       spans: detail.head.spans,
       hypothesisId: detail.head.hypothesisId,
     }
-  const best = detail.hypotheses[0]
+  // A reference (phones, another language) is never the text: the field starts empty then.
+  const best = detail.hypotheses.find((h) => !h.reference)
   return { text: best?.text ?? '', spans: [], hypothesisId: best?.id ?? null }
 }
 
@@ -146,10 +147,10 @@ export const useEditorStore = defineStore('editor', () => {
     change({ ...state.value, text, spans }, true)
   }
 
-  /** Replaces the text with an N-best alternative (1-based rank). */
+  /** Replaces the text with an N-best alternative (1-based rank); a reference never is the text. */
   function pickAlternative(rank: number): boolean {
     const alternative = detail.value?.hypotheses.find((h) => h.rank === rank)
-    if (!alternative) return false
+    if (!alternative || alternative.reference) return false
     const spans = remapSpans(state.value.text, alternative.text, state.value.spans)
     change({ text: alternative.text, spans, hypothesisId: alternative.id }, false)
     return true

@@ -65,6 +65,8 @@ export function keptWords(before: string[], after: string[]): (number | null)[] 
 export interface ShadedWord extends Word {
   /** The model's confidence in this word, or null when the annotator typed it. */
   confidence: number | null
+  /** The confidence is P(word right), calibrated on the dev split, not the model's raw score. */
+  calibrated: boolean
   time: WordTime | null
   lang: string | null
 }
@@ -87,6 +89,7 @@ export function shadeWords(
     return {
       ...w,
       confidence: k !== null && hypothesis ? (hypothesis.wordConfidences[k] ?? null) : null,
+      calibrated: hypothesis?.calibrated ?? false,
       time: k !== null && hypothesis ? (hypothesis.wordTimes[k] ?? null) : null,
       lang: span?.lang ?? null,
     }

@@ -10,7 +10,8 @@ import { m008ConsentAudit } from './008-consent-audit'
 import { m009Review } from './009-review'
 import { m010RevisionHead } from './010-revision-head'
 import { m011RecordingSplit } from './011-recording-split'
-import { m012Accounts } from './012-accounts'
+import { m012Calibration } from './012-calibration'
+import { m013Accounts } from './013-accounts'
 
 export interface Migration {
   version: number
@@ -31,5 +32,6 @@ export const migrations: readonly Migration[] = [
   m009Review,
   m010RevisionHead,
   m011RecordingSplit,
-  m012Accounts,
+  m012Calibration,
+  m013Accounts,
 ]

@@ -6,8 +6,8 @@ import type { Migration } from './index'
  * before. Invitation and password-reset links are stored as hashes and used once. A claim says
  * who is working on an utterance until it expires; blind double annotation may hold two.
  */
-export const m012Accounts: Migration = {
-  version: 12,
+export const m013Accounts: Migration = {
+  version: 13,
   name: 'accounts',
   up(db) {
     db.exec(`
