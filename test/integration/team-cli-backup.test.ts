@@ -73,6 +73,11 @@ describe('sauti user and --account', () => {
       expect(run.stderr, command.join(' ')).toMatch(/needs a(n)? (lead|admin)/)
     }
     expect(sauti(['--account', 'nobody', 'user', 'list']).stderr).toMatch(/no enabled account/)
+    for (const command of [['doctor'], ['projects'], ['model', 'list']]) {
+      const run = sauti(['--account', 'lead', ...command])
+      expect(run.status, command.join(' ')).toBe(2)
+      expect(run.stderr).toMatch(/machine's owner/)
+    }
   }, 120_000)
 })
 

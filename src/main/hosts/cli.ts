@@ -31,6 +31,17 @@ import {
   runJob,
 } from './cli-support'
 
+/** Commands that do not go through the contract's calls (`parent command` as commander names them). */
+const ownerOnly = new Set([
+  'sauti doctor',
+  'sauti projects',
+  'sauti simulate',
+  'sauti restore',
+  'model import',
+  'model list',
+  'model check',
+])
+
 export function buildProgram(): Command {
   const program = new Command('sauti')
     .description('Sauti: speech annotation and active-learning workbench')
@@ -50,6 +61,16 @@ export function buildProgram(): Command {
       ).env('SAUTI_ACCOUNT'),
     )
     .showHelpAfterError()
+    .hook('preAction', (_program, action) => {
+      // These read or write the server's files directly, not through the contract's calls, so
+      // no account's role could apply to them: they are the machine owner's.
+      const path = [action.parent?.name(), action.name()].join(' ')
+      if (action.optsWithGlobals<{ account?: string }>().account && ownerOnly.has(path))
+        throw new SautiError(
+          'forbidden',
+          `sauti ${action.name()} works on the server's files directly: run it as the machine's owner, without --account`,
+        )
+    })
 
   addServeCommand(program)
 
