@@ -61,6 +61,17 @@ export const methodNames = [
   'report.project',
   'job.list',
   'job.cancel',
+  'utterance.claim',
+  'utterance.release',
+  'claim.list',
+  'claim.release',
+  'account.me',
+  'account.list',
+  'account.invite',
+  'account.setRole',
+  'account.disable',
+  'account.resetPassword',
+  'backup.create',
 ] as const
 
 export const eventNameList = [

@@ -29,6 +29,7 @@ import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
 import { confidenceBench } from './confidence'
 import { workspaceBench } from './workspace'
 import { realBench } from './real'
+import { teamBench } from './team'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -303,7 +304,7 @@ if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
 // The generated audio serves most sections; the real-speech ones build their own corpora, and
 // labelling cost and ranking need none.
-if (!only || !['real', 'confidence', 'asr', 'rank'].includes(only))
+if (!only || !['real', 'confidence', 'asr', 'rank', 'team'].includes(only))
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
   })
@@ -318,6 +319,7 @@ if (only === 'hour') await hourBench()
 if (!only || only === 'workspace') await workspaceBench(benchData)
 if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()
+if (!only || only === 'team') await teamBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
 // Hours on two cores: only when asked for (`npm run bench -- real`).

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { ensureDemoProject } from '../../src/main/core/project/demo'
 import { createProject, type OpenProject } from '../../src/main/core/project/projects'
-import { Workbench } from '../../src/main/core/workbench'
+import { Workbench, type WorkbenchOptions } from '../../src/main/core/workbench'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { TrainWorkers } from '../../src/main/core/adapt/train-workers'
 import { audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
@@ -20,8 +20,10 @@ export function newWorkbench(
   project: OpenProject,
   audioWorkers: AudioWorkers,
   version = 'test',
+  options: Partial<WorkbenchOptions> = {},
 ): Workbench {
   return new Workbench({
+    ...options,
     dataDir,
     project,
     audioWorkers,
@@ -36,10 +38,17 @@ export function newWorkbench(
 /** A workbench on a new project in a temporary data folder, with real audio workers. */
 export async function openTestWorkbench(
   projectId = 'test',
+  options: Partial<WorkbenchOptions> = {},
 ): Promise<{ workbench: Workbench; dataDir: string; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sauti-data-'))
   const project = await createProject(dataDir, projectId)
-  const workbench = newWorkbench(dataDir, project, new AudioWorkers(audioWorkerFactory(appRoot), 1))
+  const workbench = newWorkbench(
+    dataDir,
+    project,
+    new AudioWorkers(audioWorkerFactory(appRoot), 1),
+    'test',
+    options,
+  )
   open.add(workbench)
   return {
     workbench,

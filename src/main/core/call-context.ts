@@ -1,5 +1,7 @@
 import type { CallResult, Method, ParsedInput } from '../../shared/contract'
 import type { ProjectRef } from '../../shared/domain'
+import type { Caller } from './accounts/caller'
+import type { ServerPaths } from './accounts/server-paths'
 import type { InferenceWorkers } from './asr/inference-workers'
 import type { SessionSettings } from './asr/providers'
 import type { TrainWorkers } from './adapt/train-workers'
@@ -10,9 +12,12 @@ import type { EventBus } from './events'
 import type { Jobs } from './jobs'
 import type { ProjectPaths } from './project/paths'
 
-/** A room's share of the contract: one handler for each call the room owns. */
+/**
+ * A room's share of the contract: one handler for each call the room owns. The caller has been
+ * authorised (accounts/access.ts) before a handler runs; most handlers need nothing more of it.
+ */
 export type CallTable<M extends Method> = {
-  [K in M]: (input: ParsedInput<K>) => Promise<CallResult<K>>
+  [K in M]: (input: ParsedInput<K>, caller: Caller) => Promise<CallResult<K>>
 }
 
 /**
@@ -35,6 +40,10 @@ export interface CallContext {
   inferenceWorkers: InferenceWorkers
   trainWorkers: TrainWorkers
   sessionSettings?: SessionSettings
+  /** The folders of the server's disk that team accounts may import from and export to. */
+  serverPaths: ServerPaths
+  /** How long a claim on an utterance lasts without being renewed. */
+  claimIdleMs: number
   /** Tells every window which utterances changed, so their queues and open editors catch up. */
   changed(ids: number[]): void
   /** Tells every window which lists changed. */

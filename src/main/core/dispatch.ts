@@ -1,23 +1,42 @@
 import { contract, isMethod, type Method } from '../../shared/contract'
 import { SautiError, type ErrorInfo, type Result } from '../../shared/errors'
+import type { Caller } from './accounts/caller'
 
-export type Handlers = { [M in Method]: (input: never) => Promise<unknown> }
+export type Handlers = { [M in Method]: (input: never, caller: Caller) => Promise<unknown> }
+
+/**
+ * Whether the caller may make a call: `admit` before the input is read (a call the caller may
+ * not make is refused whatever its input), `bind` after it parsed (the acting profile, paths).
+ * Either refuses by throwing.
+ */
+export interface Guard {
+  admit(method: Method): void
+  bind(method: Method, input: Record<string, unknown>): void
+}
 
 /**
  * The one door into the workbench for every host: checks the method name, parses the input
- * against the contract's schema, runs the handler and classifies any error. A call that
- * fails validation never reaches the handler.
+ * against the contract's schema, asks whether the caller may make the call, runs the handler
+ * and classifies any error. A call that fails validation or authorisation never reaches the
+ * handler.
  */
 export async function dispatch(
   handlers: Handlers,
   method: unknown,
   input: unknown,
+  caller: Caller,
+  guard: Guard,
 ): Promise<Result<unknown>> {
   if (!isMethod(method)) {
     return {
       ok: false,
       error: { kind: 'not_found', message: `no such call: ${String(method).slice(0, 100)}` },
     }
+  }
+  try {
+    guard.admit(method)
+  } catch (error) {
+    return { ok: false, error: classify(error) }
   }
   const parsed = contract[method].input.safeParse(input ?? {})
   if (!parsed.success) {
@@ -33,8 +52,9 @@ export async function dispatch(
     }
   }
   try {
-    const handler = handlers[method] as (input: unknown) => Promise<unknown>
-    return { ok: true, value: await handler(parsed.data) }
+    guard.bind(method, parsed.data as Record<string, unknown>)
+    const handler = handlers[method] as (input: unknown, caller: Caller) => Promise<unknown>
+    return { ok: true, value: await handler(parsed.data, caller) }
   } catch (error) {
     return { ok: false, error: classify(error) }
   }

@@ -1,5 +1,12 @@
+import { join } from 'node:path'
 import type { Method } from '../../shared/contract'
-import type { Result } from '../../shared/errors'
+import type { Account } from '../../shared/domain'
+import type { ErrorInfo, Result } from '../../shared/errors'
+import { admit, bind } from './accounts/access'
+import { localOwner, type Caller } from './accounts/caller'
+import { accountsCalls } from './accounts/calls'
+import { noServerPaths, type ServerPaths } from './accounts/server-paths'
+import { acceptLink, signIn } from './accounts/sign-in'
 import { SautiError } from '../../shared/errors'
 import { composeRooms } from '../../shared/rooms'
 import { adaptCalls } from './adapt/calls'
@@ -13,11 +20,12 @@ import { importModel } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
 import type { AudioWorkers } from './audio/audio-workers'
 import { audioCalls, mediaFile } from './audio/calls'
+import { backupCalls } from './backup/calls'
 import type { CallContext, CallTable } from './call-context'
 import { consentCalls } from './consent/calls'
 import { corpusImportCalls } from './corpus-import/calls'
 import type { OpenDatabaseOptions } from './db/connection'
-import { dispatch } from './dispatch'
+import { classify, dispatch } from './dispatch'
 import { DomainEvents } from './domain-events'
 import { EventBus } from './events'
 import { exportCalls } from './export/calls'
@@ -44,7 +52,13 @@ export interface WorkbenchOptions {
   version: string
   host: 'electron' | 'http'
   db?: OpenDatabaseOptions
+  /** What team accounts may name on the server's disk (none by default). */
+  serverPaths?: ServerPaths
+  /** How long a claim on an utterance lasts without being renewed (default 10 minutes). */
+  claimIdleMs?: number
 }
+
+const defaultClaimIdleMs = 10 * 60_000
 
 /**
  * The workbench: composes the rooms' call tables into the contract, once, over one open
@@ -56,6 +70,7 @@ export class Workbench {
   private readonly domain = new DomainEvents()
   private readonly learning: LearningLoop
   private readonly handlers: CallTable<Method>
+  private caller: Caller = localOwner
 
   constructor(private readonly options: WorkbenchOptions) {
     const { db, paths, ref } = options.project
@@ -72,6 +87,8 @@ export class Workbench {
       inferenceWorkers: options.inferenceWorkers,
       trainWorkers: options.trainWorkers,
       sessionSettings: options.sessionSettings,
+      serverPaths: options.serverPaths ?? noServerPaths,
+      claimIdleMs: options.claimIdleMs ?? defaultClaimIdleMs,
       changed: (ids) => this.events.emit('utterance.changed', { projectId: ref.id, ids }),
       projectChanged: (what) => this.events.emit('project.changed', { projectId: ref.id, what }),
     }
@@ -89,6 +106,8 @@ export class Workbench {
       languageCalls(ctx),
       reviewCalls(ctx),
       reportCalls(ctx),
+      accountsCalls(ctx),
+      backupCalls(ctx, options.version),
     )
   }
 
@@ -96,9 +115,54 @@ export class Workbench {
     return this.options.project
   }
 
-  /** Validates and runs one contract call; never throws. */
-  call(method: unknown, input: unknown): Promise<Result<unknown>> {
-    return dispatch(this.handlers, method, input)
+  /** Who makes the calls that name no caller: the CLI's `--account`; the local owner otherwise. */
+  actAs(caller: Caller): void {
+    this.caller = caller
+  }
+
+  /**
+   * Validates and runs one contract call for the caller the host established (by default the
+   * one `actAs` set); never throws.
+   */
+  call(method: unknown, input: unknown, caller: Caller = this.caller): Promise<Result<unknown>> {
+    const { db } = this.options.project
+    const server = this.options.serverPaths ?? noServerPaths
+    // Files uploaded through the host wait in the project's uploads folder for their import.
+    const paths = { ...server, importRoots: [...server.importRoots, this.uploadsDir] }
+    return dispatch(this.handlers, method, input, caller, {
+      admit: (m) => admit(db, caller, m),
+      bind: (m, parsed) => bind(db, caller, m, parsed, paths),
+    })
+  }
+
+  /** The folder team accounts export and back up into, and download exports from. */
+  get exportRoot(): string | null {
+    return this.options.serverPaths?.exportRoot ?? null
+  }
+
+  /** Where the HTTP host streams uploads before importing them (docs/team-server.md). */
+  get uploadsDir(): string {
+    return join(this.project.paths.root, 'uploads')
+  }
+
+  /** Why the caller may not make this call (null when they may): for a host's own routes. */
+  refusal(method: Method, caller: Caller): ErrorInfo | null {
+    try {
+      admit(this.project.db, caller, method)
+      return null
+    } catch (error) {
+      return classify(error)
+    }
+  }
+
+  /** A team account's sign-in (accounts/sign-in.ts); null for any wrong combination. */
+  signIn(login: string, password: string): Promise<Account | null> {
+    return signIn(this.project.db, login, password)
+  }
+
+  /** Sets the password an invitation or reset link asks for; the link is used up. */
+  acceptLink(token: string, password: string): Promise<Account> {
+    return acceptLink(this.project.db, token, password)
   }
 
   /** The stored original of a recording, for the hosts' media streaming. */

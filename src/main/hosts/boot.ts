@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { InferenceWorkers } from '../core/asr/inference-workers'
 import { TrainWorkers } from '../core/adapt/train-workers'
+import type { ServerPaths } from '../core/accounts/server-paths'
 import type { SessionSettings } from '../core/asr/providers'
 import { AudioWorkers } from '../core/audio/audio-workers'
 import type { WorkerFactory } from '../core/workers/pool'
@@ -76,6 +77,9 @@ export interface BootOptions {
   db?: OpenDatabaseOptions
   demoProgress?: ImportControl['onProgress']
   sessionSettings?: SessionSettings
+  /** What team accounts may name on the server's disk. */
+  serverPaths?: ServerPaths
+  claimIdleMs?: number
 }
 
 /** Opens (or on first start creates) the project and builds the workbench around it. */
@@ -109,6 +113,8 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
     version: appVersion(options.appRoot),
     host: options.host,
     db: options.db,
+    serverPaths: options.serverPaths,
+    claimIdleMs: options.claimIdleMs,
   })
 }
 

@@ -5,6 +5,8 @@ import { InvalidArgumentError } from 'commander'
 import cliProgress from 'cli-progress'
 import type { CallInput, EventMap } from '../../shared/contract'
 import type { ExecutionProviderName, ImportSummary } from '../../shared/domain'
+import { loginRecord } from '../core/accounts/accounts'
+import { accountCaller } from '../core/accounts/caller'
 import type { SessionSettings } from '../core/asr/providers'
 import { SautiError, type ErrorInfo } from '../../shared/errors'
 import { DEMO_PROJECT_ID } from '../core/project/demo'
@@ -38,6 +40,8 @@ export interface GlobalOptions {
   dataDir: string
   project: string
   json: boolean
+  /** Act as this team account instead of the machine's owner (its role and roots apply). */
+  account?: string
 }
 
 export const appRoot = findAppRoot()
@@ -45,7 +49,12 @@ export const out = (line: string): void => void process.stdout.write(`${line}\n`
 export const err = (line: string): void => void process.stderr.write(`${line}\n`)
 
 export function globals(command: Command): GlobalOptions {
-  const o = command.optsWithGlobals<{ dataDir?: string; project?: string; json?: boolean }>()
+  const o = command.optsWithGlobals<{
+    dataDir?: string
+    project?: string
+    json?: boolean
+    account?: string
+  }>()
   const project = o.project ?? DEMO_PROJECT_ID
   if (!isValidProjectId(project)) {
     throw new SautiError(
@@ -53,7 +62,12 @@ export function globals(command: Command): GlobalOptions {
       `"${project}" is not a valid project id: use 1–63 lowercase letters, digits and dashes.`,
     )
   }
-  return { dataDir: resolve(o.dataDir ?? defaultDataDir()), project, json: !!o.json }
+  return {
+    dataDir: resolve(o.dataDir ?? defaultDataDir()),
+    project,
+    json: !!o.json,
+    account: o.account,
+  }
 }
 
 /** A progress bar on stderr, only for people (a TTY) and never in --json mode. */
@@ -118,6 +132,12 @@ export async function withWorkbench<T>(
     demoProgress: (d, t, l) => bar.update(d, t, l),
   }).finally(() => bar.stop())
   try {
+    if (g.account !== undefined) {
+      const record = loginRecord(workbench.project.db, g.account)
+      if (!record || record.account.disabled)
+        throw new SautiError('forbidden', `no enabled account "${g.account}" in this project`)
+      workbench.actAs(accountCaller(record.account.id))
+    }
     return await run(workbench)
   } finally {
     await workbench.close()

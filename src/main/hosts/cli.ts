@@ -2,14 +2,13 @@
  * `sauti` command line: the same workbench as the desktop app, for scripts and servers.
  * Exit codes (stable, for scripts): see `exitCodes` in cli-support.ts and docs/cli.md.
  */
-import { resolve, join } from 'node:path'
+import { resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { SautiError, type ErrorInfo } from '../../shared/errors'
 import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { listProjects } from '../core/project/projects'
 import { runDoctor } from '../core/doctor'
-import { createLogger } from '../core/logger'
-import { appVersion, bootWorkbench, labelDemoOnFirstStart } from './boot'
+import { appVersion } from './boot'
 import { addAdaptCommands } from './cli-adapt'
 import { addAuditCommands } from './cli-audit'
 import { addConsentCommands } from './cli-consent'
@@ -17,7 +16,8 @@ import { addExportCommands } from './cli-export'
 import { addModelCommands } from './cli-models'
 import { addReportCommands } from './cli-report'
 import { addReviewCommands } from './cli-review'
-import { startHttpHost } from './http'
+import { addServeCommand } from './cli-serve'
+import { addTeamCommands } from './cli-team'
 import {
   exitCodes,
   exitFor,
@@ -29,8 +29,18 @@ import {
   withWorkbench,
   printImport,
   runJob,
-  parsePort,
 } from './cli-support'
+
+/** Commands that do not go through the contract's calls (`parent command` as commander names them). */
+const ownerOnly = new Set([
+  'sauti doctor',
+  'sauti projects',
+  'sauti simulate',
+  'sauti restore',
+  'model import',
+  'model list',
+  'model check',
+])
 
 export function buildProgram(): Command {
   const program = new Command('sauti')
@@ -44,68 +54,25 @@ export function buildProgram(): Command {
     )
     .option('--project <id>', `project id (default: ${DEMO_PROJECT_ID})`)
     .option('--json', 'machine-readable output on stdout')
+    .addOption(
+      new Option(
+        '--account <login>',
+        "act as this team account instead of the machine's owner: its role and the server's roots apply",
+      ).env('SAUTI_ACCOUNT'),
+    )
     .showHelpAfterError()
+    .hook('preAction', (_program, action) => {
+      // These read or write the server's files directly, not through the contract's calls, so
+      // no account's role could apply to them: they are the machine owner's.
+      const path = [action.parent?.name(), action.name()].join(' ')
+      if (action.optsWithGlobals<{ account?: string }>().account && ownerOnly.has(path))
+        throw new SautiError(
+          'forbidden',
+          `sauti ${action.name()} works on the server's files directly: run it as the machine's owner, without --account`,
+        )
+    })
 
-  program
-    .command('serve')
-    .description('serve the workbench UI and API on http://127.0.0.1 with a random token')
-    .option('--port <n>', 'port (default: a free one)', (v) => parsePort(v), 0)
-    .option(
-      '--host <address>',
-      'address to bind; anything but loopback exposes your data to the network',
-      '127.0.0.1',
-    )
-    .option('--token <token>', 'use this token instead of a random one (scripts and tests)')
-    .option('--no-demo-labels', 'do not label the demo with the starter model on its first start')
-    .action(
-      async (
-        opts: { port: number; host: string; token?: string; demoLabels: boolean },
-        command: Command,
-      ) => {
-        const g = globals(command)
-        const logger = createLogger(process.env.SAUTI_LOG === 'debug' ? 'debug' : 'info')
-        const workbench = await bootWorkbench({
-          appRoot,
-          dataDir: g.dataDir,
-          projectId: g.project,
-          host: 'http',
-          demoProgress: (() => {
-            const bar = progressBar(g.json, 'Preparing the demo project')
-            return (d: number, t: number, l: string) => (d >= t ? bar.stop() : bar.update(d, t, l))
-          })(),
-        })
-        const host = await startHttpHost({
-          workbench,
-          staticDir: join(appRoot, 'out', 'renderer'),
-          host: opts.host,
-          port: opts.port,
-          token: opts.token,
-          logger,
-        })
-        if (g.json)
-          out(
-            JSON.stringify({
-              url: host.openUrl,
-              port: host.port,
-              token: host.token,
-              project: g.project,
-            }),
-          )
-        else out(`Sauti is serving project "${g.project}" at ${host.openUrl}`)
-        if (opts.demoLabels) void labelDemoOnFirstStart(workbench, appRoot, (m) => err(m))
-        if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host))
-          err(
-            `warning: bound to ${opts.host}; anyone who can reach it and has the token can read this project`,
-          )
-        await new Promise<void>((resolveStop) => {
-          const stop = (): void => resolveStop()
-          process.once('SIGINT', stop)
-          process.once('SIGTERM', stop)
-        })
-        await host.close()
-        await workbench.close()
-      },
-    )
+  addServeCommand(program)
 
   program
     .command('import')
@@ -163,6 +130,7 @@ export function buildProgram(): Command {
   addExportCommands(program)
   addReviewCommands(program)
   addReportCommands(program)
+  addTeamCommands(program)
 
   program
     .command('projects')

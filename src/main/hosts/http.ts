@@ -1,35 +1,50 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import { createServer as createHttpServer, type Server } from 'node:http'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import type { ErrorKind } from '../../shared/errors'
+import type { ErrorInfo, ErrorKind } from '../../shared/errors'
 import { eventNames } from '../../shared/contract'
+import { accountCaller, localOwner, type Caller } from '../core/accounts/caller'
 import { mediaResponse } from '../core/audio/media'
 import { classify } from '../core/dispatch'
 import type { Logger } from '../core/logger'
 import type { Workbench } from '../core/workbench'
+import { checkBinding, loopbackNames, type Binding } from './http-binding'
+import {
+  LoginThrottle,
+  Sessions,
+  cookieName,
+  defaultLifetime,
+  type SessionLifetime,
+} from './http-sessions'
+import { downloadHandler } from './http-download'
+import { defaultUploadLimitBytes, uploadHandler } from './http-upload'
 
-export interface HttpHostOptions {
+export interface HttpHostOptions extends Partial<Binding> {
   workbench: Workbench
   /** Built renderer (out/renderer). */
   staticDir: string
-  host?: string
   port?: number
-  /** Fixed token for tests; a random one otherwise. */
-  token?: string
   logger: Logger
+  sessionLifetime?: SessionLifetime
+  /** The largest file an upload may carry. */
+  uploadLimitBytes?: number
+  /** Failed sign-ins allowed per account and per address in a window. */
+  loginLimits?: { account: number; address: number; windowMs: number }
 }
 
 export interface HttpHost {
   url: string
-  /** The URL to open once: it carries the token and sets the session cookie. */
+  /** The URL to open once: it carries the token and sets the session cookie (not on a team server). */
   openUrl: string
   port: number
   token: string
+  /** Accounts required: a team server. */
+  team: boolean
+  cookieName: string
   close(): Promise<void>
 }
-
-const COOKIE = 'sauti_token'
 
 export const statusOf: Record<ErrorKind, number> = {
   validation: 400,
@@ -62,25 +77,40 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-const loopback = new Set(['127.0.0.1', '::1', 'localhost'])
+const fail = (res: Response, status: number, error: ErrorInfo): void => {
+  res.status(status).json({ ok: false, error })
+}
+
+/** Requests that change something: each must come from our own pages (CSRF). */
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
- * `sauti serve`: the contract over HTTP. POST /api/<method> for calls, GET /events for
- * events (SSE), GET /media/<id> for audio with Range, and the built renderer. Bound to
- * 127.0.0.1 by default; every request needs the token (cookie after the first visit, or
- * `Authorization: Bearer`).
+ * `sauti serve`: the contract over HTTP (docs/team-server.md). POST /api/<method> for calls,
+ * GET /events for events (SSE), GET /media/<id> for audio with Range, POST /upload for audio
+ * sent from a browser, and the built renderer. On loopback the token makes the caller the
+ * local owner, as the desktop app; a team server signs people in to their accounts
+ * (/auth/login, /auth/logout, /auth/accept), and the token stays the owner's for scripts.
  */
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const { workbench, logger } = options
   const bindHost = options.host ?? '127.0.0.1'
-  const token = options.token ?? randomBytes(24).toString('base64url')
+  const facing = checkBinding({ ...options, host: bindHost })
+  const token = options.token ?? randomBytes(32).toString('base64url')
   const tokenBytes = Buffer.from(token)
+  const sessions = new Sessions(options.sessionLifetime ?? defaultLifetime)
+  const throttle = new LoginThrottle(options.loginLimits)
   const sseClients = new Set<Response>()
-  let port = 0
+  let cookie = ''
 
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
+  // Behind a proxy, the client's address is the one the proxy on this machine forwards.
+  if (options.behindProxy) app.set('trust proxy', 'loopback')
+
+  const addressOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? ''
+  const expectedOrigin = (req: Request): string =>
+    facing.publicOrigin ?? `${options.tls ? 'https' : 'http'}://${req.headers.host ?? ''}`
 
   app.use((req, res, next) => {
     res.setHeader('Content-Security-Policy', contentSecurityPolicy)
@@ -89,18 +119,17 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     res.setHeader('X-Frame-Options', 'DENY')
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
-    // DNS rebinding: a page on another name that resolves to 127.0.0.1 must not reach us.
-    if (loopback.has(bindHost)) {
-      const hostHeader = req.headers.host ?? ''
-      const name = hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
-      if (!loopback.has(name)) {
-        res.status(403).json({
-          ok: false,
-          error: { kind: 'forbidden', message: `unexpected Host header: ${hostHeader}` },
-        })
-        return
-      }
-    }
+    if (facing.secure)
+      res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+    // DNS rebinding: a page on another name that resolves to us must not reach us.
+    const hostHeader = req.headers.host ?? ''
+    const name = hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+    const expectedHost = facing.publicOrigin ? new URL(facing.publicOrigin).host : null
+    if (
+      (loopbackNames.has(bindHost) && !expectedHost && !loopbackNames.has(name)) ||
+      (expectedHost !== null && hostHeader !== expectedHost)
+    )
+      return fail(res, 403, { kind: 'forbidden', message: `unexpected Host header: ${hostHeader}` })
     next()
   })
 
@@ -109,57 +138,170 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const bytes = Buffer.from(candidate)
     return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes)
   }
+  const setSession = (res: Response, value: string, maxAgeSec: number): void => {
+    const attributes = ['HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${maxAgeSec}`]
+    if (facing.secure) attributes.push('Secure')
+    res.setHeader('Set-Cookie', `${cookie}=${value}; ${attributes.join('; ')}`)
+  }
+  const absoluteSec = Math.floor((options.sessionLifetime ?? defaultLifetime).absoluteMs / 1000)
 
+  /** Who is calling: the token's owner, a session's caller, or nobody. */
+  const callers = new WeakMap<Request, { caller: Caller; bySession: boolean }>()
   app.use((req, res, next) => {
     const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1]
-    const cookie = readCookie(req.headers.cookie, COOKIE)
+    const address = addressOf(req)
+    if (bearer !== undefined) {
+      // Guessing the token is throttled per address like a password.
+      const wait = throttle.retryAfter(null, address)
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait))
+        return fail(res, 429, { kind: 'forbidden', message: 'too many wrong tokens: wait' })
+      }
+      if (matches(bearer)) {
+        callers.set(req, { caller: localOwner, bySession: false })
+        return next()
+      }
+      throttle.fail(null, address)
+    }
+    const fromCookie = sessions.read(readCookie(req.headers.cookie, cookie))
+    if (fromCookie) callers.set(req, { caller: fromCookie, bySession: true })
     const query = typeof req.query.token === 'string' ? req.query.token : undefined
-    if (req.method === 'GET' && req.path === '/' && matches(query)) {
-      // First visit: trade the token in the URL for a cookie, and drop it from the address bar.
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
-      res.redirect(302, '/')
-      return
+    if (!facing.team && req.method === 'GET' && req.path === '/' && query !== undefined) {
+      if (matches(query)) {
+        // First visit: trade the token in the URL for a session, and drop it from the address bar.
+        setSession(res, sessions.open(localOwner), absoluteSec)
+        return res.redirect(302, '/')
+      }
+      throttle.fail(null, address)
     }
-    if (matches(bearer) || matches(cookie)) {
-      next()
-      return
-    }
+    next()
+  })
+
+  // Cross-site requests: a state-changing request riding on a cookie is refused when the browser
+  // says it comes from another site (Sec-Fetch-Site) or another origin (Origin). Browsers send
+  // Origin on every cross-origin POST and, for years now, Sec-Fetch-Site; a request with neither
+  // is not a browser's cross-site request. SameSite=Strict is the second wall.
+  app.use((req, res, next) => {
+    const ambient = callers.get(req)?.bySession === true || req.path.startsWith('/auth/')
+    if (safeMethods.has(req.method) || !ambient) return next()
+    const site = req.headers['sec-fetch-site']
+    const origin = req.headers.origin
+    const sameSite =
+      (site === undefined || site === 'same-origin' || site === 'none') &&
+      (origin === undefined || origin === expectedOrigin(req))
+    if (!sameSite)
+      return fail(res, 403, {
+        kind: 'forbidden',
+        message: 'cross-site request refused: calls must come from Sauti’s own pages',
+      })
+    next()
+  })
+
+  const json = express.json({ limit: '1mb', strict: false })
+  const jsonOnly = (req: Request, res: Response, next: NextFunction): void => {
+    // JSON only: together with SameSite cookies this keeps other sites' forms out.
+    if (!req.is('application/json'))
+      return fail(res, 415, {
+        kind: 'validation',
+        message: 'calls must be sent as application/json',
+      })
+    next()
+  }
+
+  if (facing.team) {
+    // The sign-in page is the app itself: its files hold no data and are served to anyone.
+    app.use(express.static(options.staticDir, { index: 'index.html', fallthrough: true }))
+    app.post('/auth/login', jsonOnly, json, async (req: Request, res: Response) => {
+      const { login, password } = (req.body ?? {}) as { login?: unknown; password?: unknown }
+      if (typeof login !== 'string' || typeof password !== 'string' || login.length > 200)
+        return fail(res, 400, { kind: 'validation', message: 'give a login and a password' })
+      const wait = throttle.retryAfter(login, addressOf(req))
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait))
+        return fail(res, 429, {
+          kind: 'forbidden',
+          message: `too many failed sign-ins: try again in ${Math.ceil(wait / 60)} min`,
+        })
+      }
+      const account = await workbench.signIn(login, password.slice(0, 1024))
+      if (!account) {
+        throttle.fail(login, addressOf(req))
+        return fail(res, 401, { kind: 'forbidden', message: 'wrong login or password' })
+      }
+      throttle.succeed(login)
+      setSession(res, sessions.open(accountCaller(account.id)), absoluteSec)
+      res.json({ ok: true, value: { login: account.login, role: account.role } })
+    })
+    app.post('/auth/accept', jsonOnly, json, async (req: Request, res: Response) => {
+      const { token: link, password } = (req.body ?? {}) as { token?: unknown; password?: unknown }
+      if (typeof link !== 'string' || typeof password !== 'string')
+        return fail(res, 400, { kind: 'validation', message: 'give the link and a password' })
+      const wait = throttle.retryAfter(null, addressOf(req))
+      if (wait > 0) return fail(res, 429, { kind: 'forbidden', message: 'too many tries: wait' })
+      try {
+        const account = await workbench.acceptLink(link, password)
+        sessions.closeAccount(account.id)
+        setSession(res, sessions.open(accountCaller(account.id)), absoluteSec)
+        res.json({ ok: true, value: { login: account.login, role: account.role } })
+      } catch (error) {
+        const info = classify(error)
+        if (info.kind === 'forbidden') throttle.fail(null, addressOf(req))
+        fail(res, statusOf[info.kind], info)
+      }
+    })
+  }
+
+  // Everything below needs a caller.
+  app.use((req, res, next) => {
+    if (callers.has(req)) return next()
     res.status(401)
-    if (req.path.startsWith('/api/')) {
+    if (facing.team || req.path.startsWith('/api/') || req.path.startsWith('/media/'))
       res.json({
         ok: false,
         error: {
           kind: 'forbidden',
-          message: 'missing or wrong token: open the URL that `sauti serve` printed',
+          message: facing.team
+            ? 'sign in first'
+            : 'missing or wrong token: open the URL that `sauti serve` printed',
+          details: { signIn: facing.team },
         },
       })
-    } else {
+    else
       res
         .type('text/plain')
         .send(
           'Sauti: missing or wrong token. Open the URL that `sauti serve` printed (it ends in ?token=…).\n',
         )
-    }
+  })
+  const callerOf = (req: Request): Caller => callers.get(req)!.caller
+
+  app.post('/auth/logout', (req, res) => {
+    sessions.close(readCookie(req.headers.cookie, cookie))
+    setSession(res, '', 0)
+    res.json({ ok: true, value: null })
   })
 
-  app.post(
-    '/api/:method',
-    express.json({ limit: '1mb', strict: false }),
-    async (req: Request, res: Response) => {
-      // JSON only: together with SameSite cookies this keeps other sites' forms out.
-      if (!req.is('application/json')) {
-        res.status(415).json({
-          ok: false,
-          error: { kind: 'validation', message: 'calls must be sent as application/json' },
-        })
-        return
-      }
-      const result = await workbench.call(req.params.method, req.body)
-      res.status(result.ok ? 200 : statusOf[result.error.kind]).json(result)
-    },
-  )
+  app.post('/api/:method', jsonOnly, json, async (req: Request, res: Response) => {
+    const method = String(req.params.method)
+    const result = await workbench.call(method, req.body, callerOf(req))
+    // A disabled account or a reset password ends the account's sessions at once.
+    const body = req.body as { id: number; disabled?: boolean }
+    if (
+      result.ok &&
+      (method === 'account.resetPassword' || (method === 'account.disable' && body.disabled))
+    )
+      sessions.closeAccount(body.id)
+    res.status(result.ok ? 200 : statusOf[result.error.kind]).json(result)
+  })
+
+  const upload = uploadHandler(workbench, options.uploadLimitBytes ?? defaultUploadLimitBytes, fail)
+  app.post('/upload', (req, res) => upload(req, res, callerOf(req)))
+  const download = downloadHandler(workbench, fail)
+  app.get('/exports/:file', (req, res) => download(req, res, callerOf(req)))
 
   app.get('/events', (req, res) => {
+    const refused = workbench.refusal('job.list', callerOf(req))
+    if (refused) return fail(res, 403, refused)
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-store',
@@ -180,14 +322,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   })
 
   app.get('/media/:id', async (req, res) => {
+    const refused = workbench.refusal('recording.get', callerOf(req))
+    if (refused) return fail(res, 403, refused)
     const id = Number(req.params.id)
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      res.status(400).json({
-        ok: false,
-        error: { kind: 'validation', message: 'media id must be a positive integer' },
-      })
-      return
-    }
+    if (!Number.isSafeInteger(id) || id <= 0)
+      return fail(res, 400, { kind: 'validation', message: 'media id must be a positive integer' })
     try {
       const file = workbench.mediaFile(id)
       const media = await mediaResponse(file.path, file.format, req.headers.range)
@@ -196,36 +335,37 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       else res.end()
     } catch (error) {
       const info = classify(error)
-      res.status(statusOf[info.kind]).json({ ok: false, error: info })
+      fail(res, statusOf[info.kind], info)
     }
   })
 
-  app.use(express.static(options.staticDir, { index: 'index.html', fallthrough: true }))
-  app.use((_req, res) => {
-    res.status(404).json({ ok: false, error: { kind: 'not_found', message: 'no such route' } })
-  })
+  if (!facing.team)
+    app.use(express.static(options.staticDir, { index: 'index.html', fallthrough: true }))
+  app.use((_req, res) => fail(res, 404, { kind: 'not_found', message: 'no such route' }))
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number }).status ?? 500
-    res.status(status).json({
-      ok: false,
-      error: { kind: status < 500 ? 'validation' : 'internal', message: error.message },
-    })
+    fail(res, status, { kind: status < 500 ? 'validation' : 'internal', message: error.message })
   })
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port ?? 0, bindHost, (error?: Error) =>
-      error ? reject(error) : resolve(s),
-    )
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app)
+    : createHttpServer(app)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, bindHost, () => resolve())
   })
-  port = (server.address() as AddressInfo).port
+  const port = (server.address() as AddressInfo).port
+  cookie = cookieName(port, workbench.project.ref.id, facing.secure)
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost
-  const url = `http://${urlHost}:${port}`
+  const url = facing.publicOrigin ?? `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`
   logger.debug(`HTTP host listening on ${url}`)
   return {
     url,
-    openUrl: `${url}/?token=${token}`,
+    openUrl: facing.team ? `${url}/` : `${url}/?token=${token}`,
     port,
     token,
+    team: facing.team,
+    cookieName: cookie,
     close: async () => {
       unsubscribe()
       for (const client of sseClients) client.end()

@@ -2,6 +2,8 @@
 import { z } from 'zod'
 import type {
   Annotator,
+  ClaimInfo,
+  ClaimState,
   QueueFacets,
   QueuePage,
   RevisionInfo,
@@ -115,5 +117,28 @@ export const annotateContract = {
   'utterance.merge': call<UtteranceDetail>()(
     z.object({ id, nextId: id, actorId: id, text: transcript }).strict(),
     'Merge an utterance with the next one of the same recording.',
+  ),
+  'utterance.claim': call<ClaimState>()(
+    z
+      .object({
+        id,
+        actorId: id,
+        /** Claim only while the utterance has one of these statuses (moving on through a queue). */
+        statuses: z.array(utteranceStatus).max(utteranceStatuses.length).optional(),
+      })
+      .strict(),
+    'Claim an utterance for the annotator opening it, or renew their claim; says who else holds it and its status. A claim lapses after the idle time unless renewed.',
+  ),
+  'utterance.release': call<{ released: boolean }>()(
+    z.object({ id, actorId: id }).strict(),
+    "Give up one's claim on an utterance (leaving it without saving).",
+  ),
+  'claim.list': call<ClaimInfo[]>()(
+    z.object({}).strict(),
+    'Who holds which utterance now (leads).',
+  ),
+  'claim.release': call<{ released: boolean }>()(
+    z.object({ utteranceId: id, holderId: id }).strict(),
+    "Release someone's claim so the utterance goes back to the queue (leads).",
   ),
 } as const

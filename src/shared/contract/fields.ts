@@ -18,7 +18,8 @@ export function call<O>(): <I extends z.ZodType>(input: I, description: string) 
 /*
  * `actorId` is the one name for the person making a call (an annotator profile's id), in every
  * call that carries one: the writer of a save, the lead who records consent or exports, the
- * reviewer who decides, the viewer of a blind utterance. The core checks what that profile may do.
+ * reviewer who decides, the viewer of a blind utterance. The core checks what that profile may do;
+ * for a team account it is always the account's own profile, whatever the input says.
  */
 export const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 

@@ -6,10 +6,12 @@
  */
 import type { z } from 'zod'
 import { composeRooms } from '../rooms'
+import { accountsContract } from './accounts'
 import { adaptContract } from './adapt'
 import { annotateContract } from './annotate'
 import { asrContract } from './asr'
 import { audioContract } from './audio'
+import { backupContract } from './backup'
 import { consentContract } from './consent'
 import { corpusImportContract } from './corpus-import'
 import type { EventMap, EventName } from './events'
@@ -36,6 +38,8 @@ export const contract = composeRooms(
   languageContract,
   reviewContract,
   reportContract,
+  accountsContract,
+  backupContract,
 )
 
 export type Contract = typeof contract

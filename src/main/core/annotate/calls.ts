@@ -1,6 +1,7 @@
 import type { annotateContract } from '../../../shared/contract/annotate'
 import type { CallContext, CallTable } from '../call-context'
 import { createAnnotator, listAnnotators } from './annotators'
+import { claimUtterance, listClaims, releaseClaim, renewClaim } from './claims'
 import { saveUtterance, utteranceDetail } from './editor'
 import { mergeUtterances, setBounds, splitUtterance } from './structure'
 import { queueFacets, queuePage } from './queue'
@@ -13,7 +14,7 @@ type Calls = keyof typeof annotateContract
  * the rooms that subscribe.
  */
 export function annotateCalls(ctx: CallContext): CallTable<Calls> {
-  const { db, domain } = ctx
+  const { db, domain, claimIdleMs } = ctx
   return {
     'annotator.list': async () => listAnnotators(db),
     'annotator.create': async (input) => createAnnotator(db, input),
@@ -24,6 +25,9 @@ export function annotateCalls(ctx: CallContext): CallTable<Calls> {
     'utterance.save': async (input) => {
       const saved = saveUtterance(db, input)
       ctx.changed([input.id])
+      // Typing renews the writer's claim; a final save (corrected, skipped, flagged) ends it.
+      if (input.draft) renewClaim(db, input.id, input.actorId, claimIdleMs)
+      else releaseClaim(db, input.id, input.actorId)
       if (!input.draft) {
         const { id: utteranceId, actorId } = input
         await domain.publish('utterance.saved', { utteranceId, actorId, status: saved.status })
@@ -46,5 +50,12 @@ export function annotateCalls(ctx: CallContext): CallTable<Calls> {
       ctx.changed([input.id, input.nextId])
       return merged
     },
+    'utterance.claim': async ({ id, actorId, statuses }) =>
+      claimUtterance(db, id, actorId, claimIdleMs, { statuses }),
+    'utterance.release': async ({ id, actorId }) => ({ released: releaseClaim(db, id, actorId) }),
+    'claim.list': async () => listClaims(db),
+    'claim.release': async ({ utteranceId, holderId }) => ({
+      released: releaseClaim(db, utteranceId, holderId),
+    }),
   }
 }

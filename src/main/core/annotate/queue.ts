@@ -10,6 +10,7 @@ import type { WriteDb } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { finishedByViewer, openDoubleJoin, visibleTo } from '../review/blind'
 import { referenceReader } from '../asr/head-output'
+import { heldByOthers } from './claims'
 import { consentedSpeakers } from '../consent/policy'
 
 export interface QueueQuery {
@@ -48,7 +49,12 @@ interface Where {
  * it takes the status or speaker index and sorts every utterance to do (100 ms a page at
  * 100,000 utterances, 260 ms half-way down).
  */
-function filterSql(filter: QueueFilter, ranking = false, viewer: number | null = null): Where {
+function filterSql(
+  filter: QueueFilter,
+  now: string,
+  ranking = false,
+  viewer: number | null = null,
+): Where {
   const col = (name: string): string => `${ranking ? '+' : ''}u.${name}`
   // A purged recording's audio is gone (docs/consent.md): nothing of it can be annotated.
   const clauses = [
@@ -61,6 +67,12 @@ function filterSql(filter: QueueFilter, ranking = false, viewer: number | null =
   if (viewer !== null && filter.status?.length && !filter.status.includes('corrected')) {
     clauses.push(`u.id NOT IN (${finishedByViewer})`)
     params.viewer = viewer
+  }
+  // What someone else is working on is not served to the viewer (docs/team-server.md).
+  if (viewer !== null) {
+    clauses.push(`u.id NOT IN (${heldByOthers})`)
+    params.viewer = viewer
+    params.claimNow = now
   }
   const list = (name: string, values: readonly unknown[]): string => {
     values.forEach((v, i) => (params[`${name}${i}`] = v))
@@ -108,7 +120,7 @@ export function pageQuery(
   const consent = consentedSpeakers('annotation', now)
   const direction = q.descending ? ' DESC' : ''
   const orderBy = orders[q.order].map((term) => term + direction).join(', ')
-  const ranked = filterSql(q.filter, true, q.viewer ?? null)
+  const ranked = filterSql(q.filter, now, true, q.viewer ?? null)
   return {
     sql: `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
                  u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
@@ -146,7 +158,7 @@ export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOStri
   const rows = db.prepare(page.sql).all(page.params) as QueueRow[]
   let counts: { total: number; without: number } | null = null
   if (q.counts) {
-    const where = filterSql(q.filter, false, q.viewer ?? null)
+    const where = filterSql(q.filter, now, false, q.viewer ?? null)
     counts = db
       .prepare(
         `SELECT count(*) FILTER (WHERE ${consented}) AS total,

@@ -8,7 +8,7 @@ import type {
   WordDiffPart,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import type { WriteDb } from '../db/connection'
+import type { ReadDb, WriteDb } from '../db/connection'
 import { revisionHash, revisionsOf, verifyChain, type RevisionRow } from './revisions'
 
 /**
@@ -16,7 +16,7 @@ import { revisionHash, revisionsOf, verifyChain, type RevisionRow } from './revi
  * and names the first revision of each broken chain: a row edited, inserted or deleted behind
  * the application's back. Spans that are no longer JSON are reported the same way.
  */
-export function verifyProject(db: WriteDb): AuditReport {
+export function verifyProject(db: ReadDb): AuditReport {
   const report: AuditReport = { ok: true, utterances: 0, revisions: 0, broken: [] }
   // Every utterance with revisions, or one that had some (its recorded head says so).
   const rows = db
@@ -54,7 +54,7 @@ export function verifyProject(db: WriteDb): AuditReport {
 }
 
 /** The first revision of an utterance whose stored spans no longer parse. */
-function firstUnreadable(db: WriteDb, utteranceId: number): number {
+function firstUnreadable(db: ReadDb, utteranceId: number): number {
   const rows = db
     .prepare('SELECT id, spans FROM revision WHERE utterance_id = ? ORDER BY id')
     .all(utteranceId) as { id: number; spans: string }[]

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { WriteDb } from '../db/connection'
+import type { ReadDb, WriteDb } from '../db/connection'
 import type { LanguageSpan, RevisionInfo, RevisionSourceKind } from '../../../shared/domain'
 
 /** A language-tagged span of tokens: [start, end) word indices. */
@@ -170,7 +170,7 @@ export function revisionInfo(r: StoredRevision, annotator: string | null): Revis
   }
 }
 
-export function revisionsOf(db: WriteDb, utteranceId: number): StoredRevision[] {
+export function revisionsOf(db: ReadDb, utteranceId: number): StoredRevision[] {
   const rows = db
     .prepare('SELECT * FROM revision WHERE utterance_id = ? ORDER BY id')
     .all(utteranceId) as RevisionRow[]
@@ -195,7 +195,7 @@ export function revisionsOf(db: WriteDb, utteranceId: number): StoredRevision[] 
 
 /** Recomputes an utterance's chain; returns the first revision whose stored hash is wrong. */
 export function verifyChain(
-  db: WriteDb,
+  db: ReadDb,
   utteranceId: number,
 ): { ok: true } | { ok: false; revisionId: number } {
   let parentHash: string | null = null

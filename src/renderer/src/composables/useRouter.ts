@@ -2,7 +2,7 @@ import type { InjectionKey, Ref } from 'vue'
 import { inject, shallowRef, watch } from 'vue'
 
 /** The screens, in the order the header lists them. */
-export const screens = ['annotate', 'recordings', 'model', 'speakers', 'review'] as const
+export const screens = ['annotate', 'recordings', 'model', 'speakers', 'review', 'team'] as const
 export type Screen = (typeof screens)[number]
 
 /** Where the app is: a screen and, on the annotate and review screens, the open utterance. */

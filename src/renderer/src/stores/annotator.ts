@@ -2,19 +2,25 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Annotator, AnnotatorRole } from '../../../shared/domain'
 import { useClient } from '../composables/useClient'
+import { useSessionStore } from './session'
 
 const STORAGE_KEY = 'sauti.annotator'
 
-/** Who is annotating: chosen (or created) on start, recorded on every revision. */
+/**
+ * Who is annotating, recorded on every revision: on a team server the signed-in account's
+ * profile; otherwise chosen (or created) on start.
+ */
 export const useAnnotatorStore = defineStore('annotator', () => {
   const client = useClient()
+  const session = useSessionStore()
   const profiles = ref<Annotator[]>([])
   const current = ref<Annotator | null>(null)
   const loaded = ref(false)
 
   async function load(): Promise<void> {
     profiles.value = await client.call('annotator.list', {})
-    const remembered = localStorage.getItem(STORAGE_KEY)
+    const account = session.account
+    const remembered = account ? String(account.annotatorId) : localStorage.getItem(STORAGE_KEY)
     current.value = profiles.value.find((p) => String(p.id) === remembered) ?? null
     loaded.value = true
   }
@@ -38,6 +44,7 @@ export const useAnnotatorStore = defineStore('annotator', () => {
   function signOut(): void {
     current.value = null
     localStorage.removeItem(STORAGE_KEY)
+    if (session.account) void session.signOut()
   }
 
   return {

@@ -56,6 +56,15 @@ export const useQueueStore = defineStore('queue', () => {
   const { total, pages, error, loading, reload, fetchPage, fetchItem, itemAt, indexOf, patch } =
     list
 
+  /**
+   * The queue as it is now from a place in this snapshot on: what others hold or have finished
+   * since the snapshot is left out by the store, so its first items are free to take.
+   */
+  async function freeFrom(offset: number): Promise<QueueItem[]> {
+    const page = await client.call('queue.list', { ...query(offset), limit: 25, counts: false })
+    return page.items
+  }
+
   async function loadFacets(): Promise<void> {
     facets.value = await client.call('queue.facets', {})
   }
@@ -84,6 +93,7 @@ export const useQueueStore = defineStore('queue', () => {
     loading,
     empty: computed(() => !loading.value && total.value === 0),
     reload,
+    freeFrom,
     loadFacets,
     fetchPage,
     fetchItem,

@@ -11,6 +11,7 @@ import { m009Review } from './009-review'
 import { m010RevisionHead } from './010-revision-head'
 import { m011RecordingSplit } from './011-recording-split'
 import { m012Calibration } from './012-calibration'
+import { m013Accounts } from './013-accounts'
 
 export interface Migration {
   version: number
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   m010RevisionHead,
   m011RecordingSplit,
   m012Calibration,
+  m013Accounts,
 ]

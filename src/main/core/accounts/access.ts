@@ -1,0 +1,182 @@
+import { contract, type Method, type ParsedInput } from '../../../shared/contract'
+import type { Account, AccountRole } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import type { ReadDb } from '../db/connection'
+import { findAccount } from './accounts'
+import type { Caller } from './caller'
+import { confine, type ServerPaths } from './server-paths'
+
+/** What a call needs from an account: a role at least this high, or the owner alone. */
+export type Clearance = AccountRole | 'owner'
+
+const rank: Record<AccountRole, number> = { annotator: 0, reviewer: 1, lead: 2, admin: 3 }
+
+/**
+ * Every call's clearance, in one table whose type makes a new call a compile error until it is
+ * placed here. The owner may make every call (as the desktop always could); the checks of the
+ * acting profile inside the rooms (`requireLead`, `requireReviewer`) still apply to both.
+ */
+export const clearance: Record<Method, Clearance> = {
+  // Reading the project and annotating.
+  'app.info': 'annotator',
+  'account.me': 'annotator',
+  'project.summary': 'annotator',
+  'recording.list': 'annotator',
+  'recording.get': 'annotator',
+  'recording.peaks': 'annotator',
+  'recording.spectrogram': 'annotator',
+  'utterance.list': 'annotator',
+  'utterance.history': 'annotator',
+  'annotator.list': 'annotator',
+  'queue.list': 'annotator',
+  'queue.facets': 'annotator',
+  'utterance.get': 'annotator',
+  'utterance.save': 'annotator',
+  'utterance.setBounds': 'annotator',
+  'utterance.split': 'annotator',
+  'utterance.merge': 'annotator',
+  'utterance.claim': 'annotator',
+  'utterance.release': 'annotator',
+  'language.tokens': 'annotator',
+  'normalization.get': 'annotator',
+  'review.settings': 'annotator',
+  'job.list': 'annotator',
+  'model.list': 'annotator',
+  'adaptation.status': 'annotator',
+  'splits.show': 'annotator',
+  'speaker.list': 'annotator',
+  'audit.log': 'annotator',
+  // Reviewing.
+  'review.queue': 'reviewer',
+  'review.history': 'reviewer',
+  'review.decide': 'reviewer',
+  'review.edit': 'reviewer',
+  'adjudication.get': 'reviewer',
+  'adjudication.resolve': 'reviewer',
+  'agreement.summary': 'reviewer',
+  'report.project': 'reviewer',
+  // Running the project: people, consent, data in and out, models.
+  'account.list': 'lead',
+  'account.invite': 'lead',
+  'annotator.create': 'lead',
+  'claim.list': 'lead',
+  'claim.release': 'lead',
+  'speaker.create': 'lead',
+  'speaker.update': 'lead',
+  'speaker.merge': 'lead',
+  'speaker.assign': 'lead',
+  'consent.list': 'lead',
+  'consent.grant': 'lead',
+  'consent.withdraw': 'lead',
+  'consent.purge': 'lead',
+  'consent.purges': 'lead',
+  'import.start': 'lead',
+  'annotation.import': 'lead',
+  'export.start': 'lead',
+  'backup.create': 'lead',
+  'label.start': 'lead',
+  'train.start': 'lead',
+  'adaptation.update': 'lead',
+  'splits.set': 'lead',
+  'evaluate.project': 'lead',
+  'normalization.update': 'lead',
+  'project.setDefaultLanguage': 'lead',
+  'review.updateSettings': 'lead',
+  'job.cancel': 'lead',
+  'audit.verify': 'lead',
+  // The server's accounts.
+  'account.setRole': 'admin',
+  'account.disable': 'admin',
+  'account.resetPassword': 'admin',
+  // Paths of the server's disk and other projects: the machine's owner only.
+  'app.doctor': 'owner',
+  'project.list': 'owner',
+}
+
+/** Calls that name the acting profile; for an account it is always the account's own. */
+const actingCalls = new Set(
+  (Object.keys(contract) as Method[]).filter((m) => {
+    const shape = (contract[m].input as { shape?: Record<string, unknown> }).shape
+    return shape !== undefined && 'actorId' in shape
+  }),
+)
+
+type PathRule = (input: never, place: (path: string, what: 'import' | 'export') => string) => void
+
+/** Where calls name paths of the server's disk, and which roots confine them. */
+const pathRules: Partial<Record<Method, PathRule>> = {
+  'import.start': (input: ParsedInput<'import.start'>, place) => {
+    input.paths = input.paths.map((p) => place(p, 'import'))
+  },
+  'annotation.import': (input: ParsedInput<'annotation.import'>, place) => {
+    input.paths = input.paths.map((p) => place(p, 'import'))
+  },
+  'label.start': (input: ParsedInput<'label.start'>, place) => {
+    if (input.lm) input.lm.textFiles = input.lm.textFiles.map((p) => place(p, 'import'))
+  },
+  'consent.grant': (input: ParsedInput<'consent.grant'>, place) => {
+    if (input.evidencePath) input.evidencePath = place(input.evidencePath, 'import')
+  },
+  'export.start': (input: ParsedInput<'export.start'>, place) => {
+    input.dir = place(input.dir, 'export')
+  },
+  'backup.create': (input: ParsedInput<'backup.create'>, place) => {
+    input.dir = place(input.dir, 'export')
+  },
+}
+
+function roleName(role: AccountRole): string {
+  return `${role === 'annotator' || role === 'admin' ? 'an' : 'a'} ${role}`
+}
+
+/** The account behind a caller, enabled; a disabled or deleted one is refused. */
+export function callingAccount(db: ReadDb, caller: Caller): Account | null {
+  if (caller.kind === 'owner') return null
+  const account = findAccount(db, caller.accountId)
+  if (!account || account.disabled)
+    throw new SautiError('forbidden', 'this account is disabled: ask an admin')
+  return account
+}
+
+/**
+ * Whether the caller may make this call at all: the account's role against the call's
+ * clearance. Decided before the input is read, so a refusal says nothing about the input.
+ */
+export function admit(db: ReadDb, caller: Caller, method: Method): void {
+  const account = callingAccount(db, caller)
+  if (!account) return
+  const needed = clearance[method]
+  if (needed === 'owner' || rank[account.role] < rank[needed])
+    throw new SautiError(
+      'forbidden',
+      needed === 'owner'
+        ? `${method} is for the server's owner, on the server itself`
+        : `${method} needs ${roleName(needed)}; "${account.login}" is ${roleName(account.role)}`,
+    )
+}
+
+/**
+ * Binds an admitted call's input to its caller, in place: the acting profile is the account's
+ * own whatever the input says, and paths are confined to the server's roots.
+ */
+export function bind(
+  db: ReadDb,
+  caller: Caller,
+  method: Method,
+  input: Record<string, unknown>,
+  paths: ServerPaths,
+): void {
+  const account = callingAccount(db, caller)
+  if (!account) return
+  if (actingCalls.has(method)) input.actorId = account.annotatorId
+  const rule = pathRules[method] as
+    ((input: unknown, place: (p: string, what: 'import' | 'export') => string) => void) | undefined
+  const roots = { import: paths.importRoots, export: paths.exportRoot ? [paths.exportRoot] : [] }
+  rule?.(input, (path, what) => confine(path, roots[what], what))
+}
+
+/** Whether an account's role reaches another: leads may invite up to lead, admins anyone. */
+export function mayGrant(granter: AccountRole | 'owner', role: AccountRole): boolean {
+  if (granter === 'owner' || granter === 'admin') return true
+  return role !== 'admin' && rank[granter] >= rank[role]
+}

@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AccountLink } from '../../src/shared/domain'
+import { appRoot } from '../support/fixtures'
+import { type Served, launchChromium, projectQuery, startServe } from '../support/serve'
+
+/**
+ * A team server in a browser: people sign in, and two annotators working side by side in two
+ * browser contexts are never served the same utterance.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'sauti-team-e2e-'))
+const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
+const artefacts = join(appRoot, 'test-results', 'e2e')
+mkdirSync(artefacts, { recursive: true })
+const query = projectQuery(dbPath)
+const password = (login: string): string => `${login} has a long password`
+
+let served: Served
+let browser: Browser
+
+/** The owner's token makes accounts, as `sauti user add` would. */
+async function addAccount(login: string, role: string): Promise<void> {
+  const invited = await fetch(`${served.url}/api/account.invite`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
+    body: JSON.stringify({ login, role }),
+  })
+  const link = ((await invited.json()) as { value: AccountLink }).value
+  const accepted = await fetch(`${served.url}/auth/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: served.url },
+    body: JSON.stringify({ token: link.token, password: password(login) }),
+  })
+  expect(accepted.status).toBe(200)
+}
+
+async function signIn(login: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  const page = await context.newPage()
+  await page.goto(`${served.url}/`)
+  await page.locator('[data-testid="sign-in"]').waitFor()
+  await page.locator('[data-testid="sign-in-login"]').fill(login)
+  await page.locator('[data-testid="sign-in-password"]').fill(password(login))
+  await page.keyboard.press('Enter')
+  await page.locator('[data-testid="signed-in-as"]').waitFor()
+  return page
+}
+
+const editorId = async (p: Page): Promise<number> =>
+  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
+
+beforeAll(async () => {
+  served = await startServe(dataDir, [], ['--team', '--no-demo-labels'])
+  await addAccount('amina', 'annotator')
+  await addAccount('baraka', 'annotator')
+  await addAccount('lead', 'lead')
+  browser = await launchChromium()
+}, 240_000)
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('a team server in the browser', () => {
+  it('asks for a sign-in, and refuses a wrong password', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${served.url}/`)
+    await page.locator('[data-testid="sign-in-login"]').fill('amina')
+    await page.locator('[data-testid="sign-in-password"]').fill('not the password')
+    await page.locator('[data-testid="sign-in-submit"]').click()
+    await expect
+      .poll(() => page.locator('[data-testid="sign-in-error"]').innerText())
+      .toMatch(/wrong/)
+    await context.close()
+  })
+
+  it('never serves two annotators the same utterance', async () => {
+    const [amina, baraka] = await Promise.all([signIn('amina'), signIn('baraka')])
+    const seen = { amina: [] as number[], baraka: [] as number[] }
+    await Promise.all(
+      (
+        [
+          ['amina', amina],
+          ['baraka', baraka],
+        ] as const
+      ).map(async ([who, page]) => {
+        const editor = page.locator('[data-testid="editor"]')
+        await editor.waitFor()
+        for (let n = 0; n < 4; n++) {
+          await expect.poll(() => editorId(page)).toBeGreaterThan(0)
+          const id = await editorId(page)
+          seen[who].push(id)
+          await page.locator('[data-testid="transcript"]').waitFor()
+          await page.keyboard.press('Control+Enter')
+          await expect.poll(() => editorId(page)).not.toBe(id)
+        }
+      }),
+    )
+    expect(seen.amina).toHaveLength(4)
+    expect(seen.baraka).toHaveLength(4)
+    expect(seen.amina.filter((id) => seen.baraka.includes(id))).toEqual([])
+    // Every save was each annotator's own, with no conflict.
+    const writers = query<{ name: string; n: number }>(
+      `SELECT a.name, count(*) AS n FROM revision v JOIN annotator a ON a.id = v.annotator_id
+       WHERE v.draft = 0 GROUP BY a.name ORDER BY a.name`,
+    )
+    expect(writers).toEqual([
+      { name: 'amina', n: 4 },
+      { name: 'baraka', n: 4 },
+    ])
+    await amina.screenshot({ path: join(artefacts, 'team-annotator.png') })
+    await amina.context().close()
+    await baraka.context().close()
+  })
+
+  it('shows a lead who holds what, and the accounts', async () => {
+    const lead = await signIn('lead')
+    await lead.locator('[data-testid="nav-team"]').click()
+    await lead.locator('[data-testid="team-accounts"]').waitFor()
+    await expect.poll(() => lead.locator('[data-testid="account-row"]').count()).toBe(3)
+    await lead.screenshot({ path: join(artefacts, 'team-lead.png') })
+    await lead.context().close()
+  })
+})
