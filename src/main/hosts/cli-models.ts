@@ -147,10 +147,15 @@ export function addModelCommands(program: Command): void {
     .command('import')
     .description('validate a model package or a Hugging Face CTC export folder and register it')
     .argument('<dir>', 'folder with model.onnx and a vocabulary')
-    .action(async (dir: string, _opts: unknown, command: Command) => {
+    .option(
+      '--file <path>',
+      'the ONNX file in the folder (default model.onnx, else onnx/model.onnx)',
+    )
+    .option('--language <code>', "which language's vocabulary, when vocab.json holds several (MMS)")
+    .action(async (dir: string, opts: { file?: string; language?: string }, command: Command) => {
       const g = globals(command)
       const { model: m, alreadyRegistered } = await withInference((w) =>
-        importModel(g.dataDir, dir, w),
+        importModel(g.dataDir, dir, w, { file: opts.file, language: opts.language }),
       )
       if (g.json)
         return out(

@@ -1,15 +1,18 @@
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { ModelReport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { hashFile } from '../audio/prepare'
 import type { InferenceWorkers } from './inference-workers'
-import { readModelPackage, type ModelManifest } from './model-package'
+import { readModelPackage, type ModelManifest, type ModelPackage } from './model-package'
+import type { PreparedGraph } from './prepare-graph'
 
 /**
  * Registered models live once per data folder, shared by all projects, each in a folder named
- * by the first 12 hex digits of its model.onnx's sha256: `models/<id>/`. Registration
- * writes Sauti's model.json (converting a Hugging Face export's configuration).
+ * by the first 12 hex digits of the imported graph's sha256: `models/<id>/`. Registration
+ * writes Sauti's model.json (converting a Hugging Face export's configuration); `sha256` is the
+ * stored model.onnx's, which differs from the id's when Sauti exposed the hidden states.
  */
 export interface RegisteredModel {
   id: string
@@ -20,36 +23,91 @@ export interface RegisteredModel {
 
 export const modelsDir = (dataDir: string): string => join(dataDir, 'models')
 
+/** How a folder is imported: which graph, which language, and where it came from. */
+export interface ImportOptions {
+  /** The ONNX file's path in the folder; default model.onnx, else onnx/model.onnx (a hub repository's). */
+  file?: string
+  /** The language of a multilingual vocabulary (MMS's vocab.json) whose head the export carries. */
+  language?: string
+  /** Recorded in the manifest's provenance (a hub download: repository, revision, commit). */
+  origin?: Record<string, unknown>
+}
+
+/**
+ * Registers a model folder: its graph is copied into the store (with the CTC head's input
+ * exposed as hidden_states when the export gives logits only, prepare-graph.ts), then the copy
+ * is validated; only a model that passes is renamed into place, so a refusal leaves nothing.
+ * The id is the original graph's sha256 prefix, so importing the same export again is a no-op.
+ */
 export async function importModel(
   dataDir: string,
   source: string,
   workers: InferenceWorkers,
+  options: ImportOptions = {},
 ): Promise<{ model: RegisteredModel; alreadyRegistered: boolean }> {
   const from = resolve(source)
-  const report = await workers.validate(from)
-  const id = report.sha256.slice(0, 12)
+  const onnxFile =
+    options.file ??
+    (!existsSync(join(from, 'model.onnx')) && existsSync(join(from, 'onnx', 'model.onnx'))
+      ? 'onnx/model.onnx'
+      : 'model.onnx')
+  const pkg = await readModelPackage(from, { onnxFile, language: options.language })
+  const original = await hashFile(join(from, onnxFile))
+  const id = original.sha256.slice(0, 12)
   const target = join(modelsDir(dataDir), id)
   if (existsSync(join(target, 'model.json')))
     return { model: await readRegistered(target), alreadyRegistered: true }
 
-  const pkg = await readModelPackage(from)
-  const manifest: ModelManifest = { ...pkg.manifest, frameStrideSec: report.frameStrideSec }
-  const files = new Set([
-    'model.onnx',
-    manifest.vocabulary,
-    ...manifest.heads.map((h) => h.vocabulary),
-  ])
-  // Large exports keep their weights beside the graph (model.onnx.data, model.onnx_data).
-  for (const extra of ['model.onnx.data', 'model.onnx_data'])
-    if (existsSync(join(from, extra))) files.add(extra)
-  for (const card of ['MODEL_CARD.md', 'README.md', 'LICENSE'])
-    if (existsSync(join(from, card))) files.add(card)
   const staging = `${target}.incoming-${process.pid}`
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging, { recursive: true })
   try {
-    for (const file of files) await copyFile(join(from, file), join(staging, file))
-    const registration = {
+    const graph = join(from, onnxFile)
+    const staged = join(staging, 'model.onnx')
+    let prepared = await workers.prepare(graph, staged, pkg.manifest.outputs)
+    for (const file of prepared.externalFiles) {
+      await mkdir(dirname(join(staging, file)), { recursive: true })
+      await copyFile(join(dirname(graph), file), join(staging, file))
+    }
+    await copyPackageFiles(pkg, from, staging)
+    const manifestWith = (p: PreparedGraph): ModelManifest => ({
+      ...pkg.manifest,
+      outputs: { ...pkg.manifest.outputs, hiddenStates: p.hiddenStates },
+      provenance: {
+        ...pkg.manifest.provenance,
+        ...(options.origin ?? {}),
+        ...(onnxFile !== 'model.onnx' ? { onnxFile } : {}),
+        ...(p.edit
+          ? { sautiEdits: [{ ...p.edit, originalSha256: original.sha256, originalFile: onnxFile }] }
+          : {}),
+        ...(p.labellingOnlyBecause ? { labellingOnly: p.labellingOnlyBecause } : {}),
+      },
+    })
+    await writeFile(join(staging, 'model.json'), JSON.stringify(manifestWith(prepared), null, 2))
+    let report: ModelReport
+    try {
+      report = await workers.validate(staging)
+    } catch (error) {
+      if (!prepared.edit) throw error
+      // The edited graph failed where the original might not: import that for labelling only.
+      prepared = await workers.prepare(graph, staged, {
+        ...pkg.manifest.outputs,
+        hiddenStates: null,
+      })
+      prepared = {
+        ...prepared,
+        labellingOnlyBecause: `the hidden states Sauti exposed did not pass validation (${(error as Error).message})`,
+      }
+      await writeFile(join(staging, 'model.json'), JSON.stringify(manifestWith(prepared), null, 2))
+      report = await workers.validate(staging)
+    }
+    if (prepared.labellingOnlyBecause)
+      report.warnings.push(`labelling only: ${prepared.labellingOnlyBecause}`)
+    const manifest: ModelManifest = {
+      ...manifestWith(prepared),
+      frameStrideSec: report.frameStrideSec,
+    }
+    const registration: RegisteredModel['registration'] = {
       sha256: report.sha256,
       importedFrom: from,
       importedAt: new Date().toISOString(),
@@ -62,6 +120,7 @@ export async function importModel(
     await rename(staging, target)
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
+    if (error instanceof SautiError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new SautiError(
       'store',
@@ -70,6 +129,23 @@ export async function importModel(
     )
   }
   return { model: await readRegistered(target), alreadyRegistered: false }
+}
+
+/** The vocabularies (one language's of a multilingual one) and the model card, beside the graph. */
+async function copyPackageFiles(pkg: ModelPackage, from: string, staging: string): Promise<void> {
+  const { manifest } = pkg
+  if (pkg.perLanguageVocabulary)
+    await writeFile(
+      join(staging, manifest.vocabulary),
+      JSON.stringify(Object.fromEntries(pkg.vocabulary.tokens.map((t, i) => [t, i]))),
+    )
+  const files = new Set([
+    ...(pkg.perLanguageVocabulary ? [] : [manifest.vocabulary]),
+    ...manifest.heads.map((h) => h.vocabulary),
+  ])
+  for (const card of ['MODEL_CARD.md', 'README.md', 'LICENSE'])
+    if (existsSync(join(from, card))) files.add(card)
+  for (const file of files) await copyFile(join(from, file), join(staging, file))
 }
 
 async function readRegistered(dir: string): Promise<RegisteredModel> {
