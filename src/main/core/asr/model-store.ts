@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import type { ModelReport } from '../../../shared/domain'
+import type { ModelReport, ModelSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { hashFile } from '../audio/prepare'
 import type { InferenceWorkers } from './inference-workers'
@@ -146,6 +146,33 @@ async function copyPackageFiles(pkg: ModelPackage, from: string, staging: string
   for (const card of ['MODEL_CARD.md', 'README.md', 'LICENSE'])
     if (existsSync(join(from, card))) files.add(card)
   for (const file of files) await copyFile(join(from, file), join(staging, file))
+}
+
+/** A registered model as the UI lists it: its heads, whether it adapts, what runs it. */
+export function modelSummary(m: RegisteredModel): ModelSummary {
+  const { manifest, registration } = m
+  const pulled = manifest.provenance.pulledFrom as { repo?: string; revision?: string } | undefined
+  return {
+    id: m.id,
+    name: manifest.name,
+    languages: manifest.languages,
+    vocabularySize: registration.report.vocabularySize,
+    layout: registration.report.layout,
+    heads: registration.report.heads,
+    canAdapt: manifest.outputs.hiddenStates !== null && registration.report.hiddenSize !== null,
+    labellingOnlyBecause:
+      typeof manifest.provenance.labellingOnly === 'string'
+        ? manifest.provenance.labellingOnly
+        : registration.report.hiddenSize === null
+          ? 'it has no hidden-states output'
+          : null,
+    edited: Array.isArray(manifest.provenance.sautiEdits),
+    input: manifest.features ? 'log-mel' : 'samples',
+    provider: registration.report.provider,
+    source: pulled?.repo
+      ? `${pulled.repo}@${pulled.revision ?? 'main'}`
+      : registration.importedFrom,
+  }
 }
 
 async function readRegistered(dir: string): Promise<RegisteredModel> {
