@@ -15,6 +15,7 @@ import { addAuditCommands } from './cli-audit'
 import { addConsentCommands } from './cli-consent'
 import { addExportCommands } from './cli-export'
 import { addModelCommands } from './cli-models'
+import { addModelRegistryCommands } from './cli-model-registry'
 import { addReportCommands } from './cli-report'
 import { addReviewCommands } from './cli-review'
 import { startHttpHost } from './http'
@@ -157,6 +158,7 @@ export function buildProgram(): Command {
     })
 
   addModelCommands(program)
+  addModelRegistryCommands(program)
   addAdaptCommands(program)
   addConsentCommands(program)
   addAuditCommands(program)
