@@ -103,7 +103,7 @@ export async function startHub(repositories: Record<string, HubRepository>): Pro
       return
     }
     const served = Buffer.from(bytes)
-    if (repo.corrupt && large) served[served.length >> 1] ^= 0xff
+    if (repo.corrupt && large) served[served.length >> 1] = served[served.length >> 1]! ^ 0xff
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')
     const from = range ? Number(range[1]) : 0
     const headers = {

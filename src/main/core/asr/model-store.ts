@@ -5,7 +5,12 @@ import type { ModelReport, ModelSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { hashFile } from '../audio/prepare'
 import type { InferenceWorkers } from './inference-workers'
-import { readModelPackage, type ModelManifest, type ModelPackage } from './model-package'
+import {
+  readModelPackage,
+  readVocabulary,
+  type ModelManifest,
+  type ModelPackage,
+} from './model-package'
 import type { PreparedGraph } from './prepare-graph'
 
 /**
@@ -55,8 +60,11 @@ export async function importModel(
   const original = await hashFile(join(from, onnxFile))
   const id = original.sha256.slice(0, 12)
   const target = join(modelsDir(dataDir), id)
-  if (existsSync(join(target, 'model.json')))
-    return { model: await readRegistered(target), alreadyRegistered: true }
+  // The same graph with another vocabulary (an MMS export imported for another language) is
+  // not the registered model: it goes through validation, which says what does not fit.
+  const existing = existsSync(join(target, 'model.json')) ? await readRegistered(target) : null
+  if (existing && (await sameVocabulary(existing, pkg)))
+    return { model: existing, alreadyRegistered: true }
 
   const staging = `${target}.incoming-${process.pid}`
   await rm(staging, { recursive: true, force: true })
@@ -117,6 +125,12 @@ export async function importModel(
       join(staging, 'model.json'),
       JSON.stringify({ ...manifest, registration }, null, 2),
     )
+    if (existing)
+      throw new SautiError(
+        'conflict',
+        `${from}: its graph is registered already as ${id} with another vocabulary; remove ${target} to register it with this one.`,
+        { dir: from },
+      )
     await rename(staging, target)
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
@@ -129,6 +143,12 @@ export async function importModel(
     )
   }
   return { model: await readRegistered(target), alreadyRegistered: false }
+}
+
+async function sameVocabulary(registered: RegisteredModel, pkg: ModelPackage): Promise<boolean> {
+  const { manifest, dir } = registered
+  const tokens = (await readVocabulary(join(dir, manifest.vocabulary), manifest.blank, null)).tokens
+  return tokens.join('\n') === pkg.vocabulary.tokens.join('\n')
 }
 
 /** The vocabularies (one language's of a multilingual one) and the model card, beside the graph. */

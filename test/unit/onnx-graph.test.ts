@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { logMel, logMelSchema } from '../../src/main/core/asr/log-mel'
+import { exposeHiddenStates, findCtcHead, readOnnx } from '../../src/main/core/asr/onnx-graph'
+import { appRoot } from '../support/fixtures'
+
+const architectures = join(appRoot, 'test/fixtures/models/architectures')
+const graphOf = (folder: string): { bytes: Buffer; model: ReturnType<typeof readOnnx> } => {
+  const bytes = readFileSync(join(architectures, folder, 'model.onnx'))
+  return { bytes, model: readOnnx(bytes) }
+}
+
+describe('finding the CTC head of an export', () => {
+  it.each([
+    ['wav2vec2-tiny', 'logits', 'MatMul', false],
+    ['mms-tiny', 'logits', 'MatMul', false],
+    ['wav2vec2-tiny-int8', 'logits', 'MatMulInteger', false],
+    ['conformer-tiny', 'logprobs', 'Conv', true],
+  ])('%s: the %s come from a %s over the hidden states', (folder, logits, op, channelsFirst) => {
+    const search = findCtcHead(graphOf(folder).model.graph!, logits)
+    expect(search).toMatchObject({ found: true, head: { op, channelsFirst, dim: 32 } })
+  })
+
+  it('refuses logits that are the sum of two projections, and a name the graph lacks', () => {
+    const { graph } = graphOf('two-heads').model
+    expect(findCtcHead(graph!, 'logits')).toEqual({
+      found: false,
+      reason:
+        'the logits come from Add "logits" of 2 computed tensors, not one linear layer plus a constant',
+    })
+    expect(findCtcHead(graph!, 'logprobs')).toEqual({
+      found: false,
+      reason: 'the graph has no output "logprobs"',
+    })
+  })
+
+  it('appends the new output and node to the original bytes, which stay as they were', () => {
+    const { bytes, model } = graphOf('conformer-tiny')
+    const search = findCtcHead(model.graph!, 'logprobs')
+    if (!search.found) throw new Error(search.reason)
+    const edited = exposeHiddenStates(bytes, model, search.head, 'hidden_states')
+    expect(Buffer.from(edited.bytes.subarray(0, bytes.length)).equals(bytes)).toBe(true)
+    const graph = readOnnx(edited.bytes).graph!
+    expect(graph.output.map((o) => o.name)).toEqual(['logprobs', 'hidden_states'])
+    expect(graph.node.length).toBe(model.graph!.node.length + 1)
+    expect(graph.node.at(-1)).toMatchObject({ opType: 'Transpose', output: ['hidden_states'] })
+    expect(edited.edit).toMatchObject({ layout: '[batch, dim, frames] transposed', dim: 32 })
+  })
+})
+
+describe('the log-mel front end', () => {
+  it("matches NeMo's preprocessing (computed in PyTorch by the fixture builder)", () => {
+    const manifest = JSON.parse(
+      readFileSync(join(architectures, 'conformer-tiny/model.json'), 'utf8'),
+    ) as { features: unknown }
+    const spec = logMelSchema.parse(manifest.features)
+    const read = (file: string): Float32Array =>
+      new Float32Array(new Uint8Array(readFileSync(join(architectures, file))).buffer)
+    const features = logMel(read('conformer-probe.f32'), spec)
+    const reference = read('conformer-features.f32')
+    // One second: 101 frames of 10 ms, padded to 112 (a multiple of 16) with zeros.
+    expect(features).toMatchObject({ mels: 80, frames: 112, validFrames: 101 })
+    let worst = 0
+    for (let i = 0; i < reference.length; i++)
+      worst = Math.max(worst, Math.abs(reference[i]! - features.data[i]!))
+    expect(worst).toBeLessThan(1e-3)
+  })
+})
