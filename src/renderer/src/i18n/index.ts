@@ -7,11 +7,13 @@ import reviewEn from './areas/review.en.json'
 import reviewSw from './areas/review.sw.json'
 import loopEn from './areas/loop.en.json'
 import loopSw from './areas/loop.sw.json'
+import modelsEn from './areas/models.en.json'
+import modelsSw from './areas/models.sw.json'
 
 // Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
 // own top-level key, so people working on different screens do not edit the same file.
-const en = { ...baseEn, ...consentEn, ...reviewEn, ...loopEn }
-const sw = { ...baseSw, ...consentSw, ...reviewSw, ...loopSw }
+const en = { ...baseEn, ...consentEn, ...reviewEn, ...loopEn, ...modelsEn }
+const sw = { ...baseSw, ...consentSw, ...reviewSw, ...loopSw, ...modelsSw }
 
 export const uiLocales = ['en', 'sw'] as const
 export type UiLocale = (typeof uiLocales)[number]
