@@ -1,7 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import { probeAudio } from '../../src/main/core/asr/features'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
+import { modelInput } from '../../src/main/core/asr/model-input'
+import { readModelPackage } from '../../src/main/core/asr/model-package'
 import { importModel, modelSummary } from '../../src/main/core/asr/model-store'
 import { defaultTranscribeOptions } from '../../src/main/core/asr/transcribe-options'
 import { workerFactory } from '../../src/main/hosts/boot'
@@ -55,4 +59,49 @@ export async function architecturesBench(benchData: string): Promise<void> {
     await inference.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The edited graph against the native one, paired: both sessions open side by side (CPU,
+ * 2 threads), session.run on the same 10 s input in turns, A B B A …, so load from other work
+ * on the machine falls on both alike; the median of the per-pair ratios is the overhead.
+ */
+export async function pairedRuns(nativeDir: string, editedDir: string): Promise<void> {
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 2,
+    interOpNumThreads: 1,
+  }
+  const [native, edited] = await Promise.all(
+    [nativeDir, editedDir].map((dir) =>
+      ort.InferenceSession.create(join(dir, 'model.onnx'), options),
+    ),
+  )
+  const { manifest } = await readModelPackage(nativeDir)
+  const { feeds } = modelInput(manifest, [probeAudio(10)])
+  const time = async (session: ort.InferenceSession): Promise<number> => {
+    const t = performance.now()
+    await session.run(feeds)
+    return performance.now() - t
+  }
+  await time(native!)
+  await time(edited!)
+  const ratios: number[] = []
+  const a: number[] = []
+  const b: number[] = []
+  for (let pair = 0; pair < 12; pair++) {
+    const first = pair % 2 === 0
+    const x = first ? await time(native!) : await time(edited!)
+    const y = first ? await time(edited!) : await time(native!)
+    const [n, e] = first ? [x, y] : [y, x]
+    a.push(n)
+    b.push(e)
+    ratios.push(e / n)
+  }
+  const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[xs.length >> 1]!
+  console.log(
+    `paired, 12 × session.run on 10 s each: native ${(median(a) / 1000).toFixed(2)} s, edited ${(median(b) / 1000).toFixed(2)} s (median); edited/native per pair: median ${((median(ratios) - 1) * 100).toFixed(1)}%, range ${((Math.min(...ratios) - 1) * 100).toFixed(1)}% to ${((Math.max(...ratios) - 1) * 100).toFixed(1)}%`,
+  )
+  await native!.release()
+  await edited!.release()
 }

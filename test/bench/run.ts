@@ -28,7 +28,7 @@ import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
 import { workspaceBench } from './workspace'
 import { realBench } from './real'
-import { architecturesBench } from './architectures'
+import { architecturesBench, pairedRuns } from './architectures'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -275,6 +275,7 @@ async function asrBench(): Promise<void> {
       console.log(
         `logits-only export edited by Sauti vs native hidden_states output: session.run ${((best(edited) / best(native) - 1) * 100).toFixed(1)}% (best of ${rounds} each; the runs of one model differ by ${((Math.max(...native) / best(native) - 1) * 100).toFixed(1)}% among themselves)`,
       )
+      await pairedRuns(models[1]!.model.dir, models[2]!.model.dir)
     }
   } finally {
     await inference.close()
@@ -328,7 +329,7 @@ if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
 // The generated audio serves most sections; the real-speech one builds its own corpora, and
 // labelling cost and ranking need none.
-if (!only || !['real', 'asr', 'rank'].includes(only))
+if (!only || !['real', 'asr', 'rank', 'architectures'].includes(only))
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
   })

@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { create } from '@bufbuild/protobuf'
+import {
+  AttributeProto_AttributeType,
+  AttributeProtoSchema,
+  GraphProtoSchema,
+  NodeProtoSchema,
+  TensorProtoSchema,
+  ValueInfoProtoSchema,
+  type GraphProto,
+} from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
 import { logMel, logMelSchema } from '../../src/main/core/asr/log-mel'
 import { exposeHiddenStates, findCtcHead, readOnnx } from '../../src/main/core/asr/onnx-graph'
@@ -46,6 +56,93 @@ describe('finding the CTC head of an export', () => {
     expect(graph.node.length).toBe(model.graph!.node.length + 1)
     expect(graph.node.at(-1)).toMatchObject({ opType: 'Transpose', output: ['hidden_states'] })
     expect(edited.edit).toMatchObject({ layout: '[batch, dim, frames] transposed', dim: 32 })
+  })
+})
+
+/** A graph of nodes [op, inputs, output, transB?] with constant weights, for the search alone. */
+function synthetic(
+  nodes: [string, string[], string, number?][],
+  constants: Record<string, number[]>,
+): GraphProto {
+  return create(GraphProtoSchema, {
+    node: nodes.map(([opType, input, output, transB]) =>
+      create(NodeProtoSchema, {
+        opType,
+        input,
+        output: [output],
+        attribute:
+          transB === undefined
+            ? []
+            : [
+                create(AttributeProtoSchema, {
+                  name: 'transB',
+                  type: AttributeProto_AttributeType.INT,
+                  i: BigInt(transB),
+                }),
+              ],
+      }),
+    ),
+    initializer: Object.entries(constants).map(([name, dims]) =>
+      create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: 1 }),
+    ),
+    output: [create(ValueInfoProtoSchema, { name: 'logits' })],
+  })
+}
+
+describe('other head shapes', () => {
+  it('finds a Gemm head with a transposed weight, and the float input of a QDQ-quantised MatMul', () => {
+    const gemm = synthetic(
+      [
+        ['Relu', ['x'], 'h'],
+        ['Gemm', ['h', 'w', 'b'], 'logits', 1],
+      ],
+      { w: [40, 256], b: [40] },
+    )
+    expect(findCtcHead(gemm, 'logits')).toMatchObject({
+      found: true,
+      head: { op: 'Gemm', hidden: 'h', dim: 256, vocab: 40 },
+    })
+    const qdq = synthetic(
+      [
+        ['Relu', ['x'], 'h'],
+        ['QuantizeLinear', ['h', 's', 'z'], 'hq'],
+        ['DequantizeLinear', ['hq', 's', 'z'], 'hd'],
+        ['DequantizeLinear', ['wq', 'ws', 'wz'], 'w'],
+        ['MatMul', ['hd', 'w'], 'm'],
+        ['Add', ['m', 'b'], 'logits'],
+      ],
+      { s: [], z: [], wq: [256, 40], ws: [], wz: [], b: [40] },
+    )
+    expect(findCtcHead(qdq, 'logits')).toMatchObject({
+      found: true,
+      head: { op: 'MatMul', hidden: 'h' },
+    })
+  })
+
+  it('refuses a head whose weight is computed from the input, and logits from a non-linear op', () => {
+    const computed = synthetic(
+      [
+        ['Relu', ['x'], 'h'],
+        ['Transpose', ['h'], 'w'],
+        ['MatMul', ['h', 'w'], 'logits'],
+      ],
+      {},
+    )
+    expect(findCtcHead(computed, 'logits')).toMatchObject({
+      found: false,
+      reason: expect.stringContaining('does not multiply hidden states by a constant weight'),
+    })
+    const tanh = synthetic(
+      [
+        ['MatMul', ['x', 'w'], 'm'],
+        ['Tanh', ['m'], 'logits'],
+      ],
+      { w: [8, 4] },
+    )
+    expect(findCtcHead(tanh, 'logits')).toEqual({
+      found: false,
+      reason: 'the logits come from Tanh "logits", not from a linear layer over hidden states',
+    })
   })
 })
 
