@@ -114,6 +114,45 @@ describe('splits on real project shapes', () => {
     expect(base.cer).toBeCloseTo(trained.parentDev!.cer, 9)
   }, 600_000)
 
+  it('prompts that repeat (a telephone system): the checkpoint keeps the project language model that does best on dev, and rescoring uses it', async () => {
+    // Ten prompts, each spoken by three voices: what the model hears again it can spell again.
+    const prompts = swahiliSentences().slice(48, 58)
+    const wb = await project('repeated-prompts', [
+      {
+        sentences: [...prompts, ...prompts, ...prompts],
+        speakers: swahiliSpeakers.slice(2, 5),
+        language: 'sw',
+      },
+    ])
+    const trained = await labelAndTrain(wb)
+    const row = wb.project.db
+      .prepare('SELECT metrics, hyperparameters FROM checkpoint WHERE id = ?')
+      .get(trained.checkpointId) as { metrics: string; hyperparameters: string }
+    const metrics = JSON.parse(row.metrics) as {
+      dev: { cer: number; wer: number }
+      devByLanguageModel: { weight: number; wordBonus: number; cer: number; wer: number }[]
+    }
+    const lm = (JSON.parse(row.hyperparameters) as { lm: { weight: number } }).lm
+    expect(metrics.devByLanguageModel.map((d) => d.weight)).toEqual([0, 0.3, 0.6, 1])
+    // The one kept is the best on dev, on the metric that moves, and it is what dev reports.
+    const metric = metrics.devByLanguageModel[0]!.wer < 0.9 ? 'wer' : 'cer'
+    const best = Math.min(...metrics.devByLanguageModel.map((d) => d[metric]))
+    const kept = metrics.devByLanguageModel.find((d) => d.weight === lm.weight)!
+    expect(kept[metric]).toBe(best)
+    expect(metrics.dev[metric]).toBe(best)
+    // Here the prompts repeat, so the language model helps and is kept.
+    expect(lm.weight).toBeGreaterThan(0)
+    expect(best).toBeLessThan(metrics.devByLanguageModel[0]![metric])
+    expect(trained.message).toMatch(/word n-gram of the \d+ training transcripts/)
+    // `sauti evaluate` decodes with it too: the same dev scores.
+    const [model] = await call<{ id: string }[]>(wb, 'model.list', {})
+    const evaluated = await call<ProjectEvaluation>(wb, 'evaluate.project', {
+      model: model!.id,
+      split: 'dev',
+    })
+    expect(evaluated.cer).toBeCloseTo(metrics.dev.cer, 9)
+  }, 600_000)
+
   it('two speakers: the same, and the checkpoint has dev metrics', async () => {
     const wb = await project('two-speakers', [
       {

@@ -90,6 +90,9 @@ def f32(u):
     return (u["audio"] / 32768.0).astype(np.float32)
 
 
+OUTPUT = "logits"
+
+
 def zero_shot(model, vocab, test):
     """CER/WER per held-out group of the real test split."""
     groups = {}
@@ -103,13 +106,13 @@ def zero_shot(model, vocab, test):
             key = f"ivr5-{u['lang']}"
         groups.setdefault(key, []).append(u)
     items = [(u["id"], f32(u)) for g in groups.values() for u in g]
-    out, timing = run_onnx(model, items, ["logits"])
+    out, timing = run_onnx(model, items, [OUTPUT])
     res, examples = {}, {}
     for key, us in sorted(groups.items()):
-        pairs = [(u["norm"], greedy_text(out[u["id"]]["logits"], vocab)) for u in us]
+        pairs = [(u["norm"], greedy_text(out[u["id"]][OUTPUT], vocab)) for u in us]
         res[key] = score(pairs)
         examples[key] = pairs[:3]
-    return res, examples, timing, {u["id"]: greedy_text(out[u["id"]]["logits"], vocab) for g in groups.values()
+    return res, examples, timing, {u["id"]: greedy_text(out[u["id"]][OUTPUT], vocab) for g in groups.values()
                                     for u in g}
 
 
@@ -151,10 +154,10 @@ def fixtures(model, vocab):
         return []
     rows = [line.rstrip("\n").split("\t") for line in open(manifest, encoding="utf-8")][1:]
     items = [(fn[:-4], read_wav(os.path.join(FIXTURES, fn))) for fn, *_ in rows]
-    out, _ = run_onnx(model, items, ["logits"])
+    out, _ = run_onnx(model, items, [OUTPUT])
     res = []
     for fn, lang, _spk, text in rows:
-        hyp = greedy_text(out[fn[:-4]]["logits"], vocab)
+        hyp = greedy_text(out[fn[:-4]][OUTPUT], vocab)
         entry = dict(file=fn, lang=lang, hyp=hyp)
         if lang in CHAR_LANGS:
             entry.update(score([(texts.normalise(text, lang), hyp)]))
@@ -253,11 +256,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=os.path.join(HERE, "..", "model.onnx"))
     ap.add_argument("--vocab", default=os.path.join(HERE, "..", "vocab.json"))
+    ap.add_argument("--output", default="logits", help="the character head's output (v1: logits_chars)")
     ap.add_argument("--int8", default="")
     ap.add_argument("--v1", default="", help="the v1 starter's model.onnx, for the transfer comparison")
     ap.add_argument("--skip-transfer", action="store_true")
     ap.add_argument("--out", default=os.path.join(DATA, "eval"))
     a = ap.parse_args()
+    global OUTPUT
+    OUTPUT = a.output
     torch.set_num_threads(2)
     vj = json.load(open(a.vocab, encoding="utf-8"))
     vocab = [t for t, _ in sorted(vj.items(), key=lambda kv: kv[1])]

@@ -27,6 +27,8 @@ export const adaptContract = {
         strategy: z.enum(acquisitionStrategies).optional(),
         autoTrainAfter: z.number().int().min(0).max(100_000).optional(),
         pseudoLabels: z.boolean().optional(),
+        /** Decode with a word n-gram of the project's training transcripts when dev shows it helps. */
+        languageModel: z.boolean().optional(),
       })
       .strict(),
     'Change how the queue ranks utterances and when training starts by itself.',

@@ -3,8 +3,9 @@ import { SautiError } from '../../../shared/errors'
 import { evaluateProject } from '../asr/evaluate-project'
 import { defaultTranscribeOptions } from '../asr/transcribe-options'
 import type { WriteDb } from '../db/connection'
-import { activeCheckpoint } from './adaptation'
-import { ensureHiddenStates, type AdaptContext } from './features'
+import { activeCheckpoint, checkpointLanguageModel } from './adaptation'
+import type { LanguageModelWeight } from './train-protocol'
+import { checkpointLanguageModelOptions, ensureHiddenStates, type AdaptContext } from './features'
 import { hiddenCacheDir } from './hidden-cache'
 import { pcmPath } from '../project/paths'
 
@@ -39,9 +40,7 @@ export async function evaluateModel(
       ? null
       : request.checkpoint === 'active'
         ? activeCheckpoint(db, row.id)
-        : (db
-            .prepare('SELECT id, path FROM checkpoint WHERE id = ? AND model_id = ?')
-            .get(request.checkpoint, row.id) as { id: number; path: string } | undefined)
+        : checkpointById(db, request.checkpoint, row.id)
   if (typeof request.checkpoint === 'number' && !checkpoint)
     throw new SautiError(
       'not_found',
@@ -86,7 +85,11 @@ export async function evaluateModel(
         startSec: s.startSec,
         endSec: s.endSec,
       })),
-      options: { ...defaultTranscribeOptions, hiddenDir: dir },
+      options: {
+        ...defaultTranscribeOptions,
+        hiddenDir: dir,
+        lm: checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm),
+      },
     })
     for (const r of out.results) {
       const best = r.hypotheses[0]
@@ -100,4 +103,17 @@ export async function evaluateModel(
     split: request.split,
     checkpoint: { id: checkpoint.id, hypotheses },
   })
+}
+
+function checkpointById(
+  db: WriteDb,
+  id: number,
+  modelId: number,
+): { id: number; path: string; lm: LanguageModelWeight } | undefined {
+  const row = db
+    .prepare('SELECT id, path, hyperparameters FROM checkpoint WHERE id = ? AND model_id = ?')
+    .get(id, modelId) as { id: number; path: string; hyperparameters: string | null } | undefined
+  return row
+    ? { id: row.id, path: row.path, lm: checkpointLanguageModel(row.hyperparameters) }
+    : undefined
 }

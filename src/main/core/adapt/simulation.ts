@@ -5,7 +5,7 @@ import { assignSplits, flaggedUtterances, labelledUtterances } from './dataset'
 import { adaptationSettings, hyperparameters } from './settings'
 import type { CurvePoint, SimulationResult } from './simulate'
 import { buildVocabulary } from './vocabulary'
-import { WER_SATURATED } from './adaptation'
+import { WER_SATURATED } from './compare'
 
 function metricOf(result: SimulationResult): SimulationMetric {
   const random = result.curves.filter((c) => c.strategy === 'random').map((c) => c.points)

@@ -3,6 +3,8 @@ import { readFile, rename, writeFile } from 'node:fs/promises'
 import { greedyDecode, prefixBeamSearch } from '../asr/ctc'
 import { defaultTranscribeOptions } from '../asr/transcribe-options'
 import { BEAM_PRUNING } from '../asr/decode-utterance'
+import { WordNgram } from '../asr/ngram'
+import { comparisonMetric } from './compare'
 import { decodeTokens, type Vocabulary } from '../asr/vocab'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import { posteriors, type AdapterHeadParams } from '../train/adapter-head'
@@ -10,8 +12,16 @@ import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint-file'
 import { seededRandom } from '../train/random'
 import { train, type TrainExample } from '../train/trainer'
 import { readHiddenStates } from './hidden-cache'
-import type { DevScores, TrainExampleRef, TrainJobRequest, TrainJobResult } from './train-protocol'
+import type {
+  DevScores,
+  LanguageModelWeight,
+  TrainExampleRef,
+  TrainJobRequest,
+  TrainJobResult,
+} from './train-protocol'
 import { BLANK, inheritParams } from './vocabulary'
+
+const NO_LM: LanguageModelWeight = { weight: 0, wordBonus: 0 }
 
 export interface Loaded extends TrainExample {
   utteranceId: number
@@ -43,6 +53,7 @@ export function devScores(
   vocabulary: Vocabulary,
   examples: Loaded[],
   decode: 'greedy' | 'beam' = 'beam',
+  lm: { model: WordNgram; weight: number; wordBonus: number } | null = null,
 ): DevScores {
   const refs = new Map<string, string>()
   const hyps = new Map<string, string>()
@@ -57,6 +68,17 @@ export function devScores(
             beamWidth: defaultTranscribeOptions.beamWidth,
             nBest: 1,
             ...BEAM_PRUNING,
+            ...(lm && lm.weight > 0 && vocabulary.wordDelimiter !== null
+              ? {
+                  lm: {
+                    model: lm.model,
+                    weight: lm.weight,
+                    wordBonus: lm.wordBonus,
+                    delimiter: vocabulary.wordDelimiter,
+                    text: (t: number) => vocabulary.tokens[t] ?? '',
+                  },
+                }
+              : {}),
           })[0]?.tokens ?? [])
     hyps.set(String(e.utteranceId), decodeTokens(tokens, vocabulary))
   }
@@ -117,9 +139,18 @@ export async function runTrainJob(
     request,
     parent && parentVocabulary ? { params: parent.params, vocabulary: parentVocabulary } : null,
   )
+  const lm = request.lm ? WordNgram.build(request.lm.sentences) : null
+  const fusion = (w: LanguageModelWeight): Parameters<typeof devScores>[4] =>
+    lm && w.weight > 0 ? { model: lm, weight: w.weight, wordBonus: w.wordBonus } : null
   const parentDev =
     parent && parentVocabulary && devSet.length
-      ? devScores(parent.params, parentVocabulary, devSet)
+      ? devScores(
+          parent.params,
+          parentVocabulary,
+          devSet,
+          'beam',
+          fusion(request.lm?.parent ?? NO_LM),
+        )
       : null
   const started = performance.now()
   const share = request.committee > 0 ? 0.8 : 1
@@ -141,7 +172,21 @@ export async function runTrainJob(
     onProgress: (p) => progress(share * ((p.epoch - 1 + p.step / Math.max(1, p.steps)) / p.epochs)),
   })
   const trainMs = performance.now() - started
-  const dev = devSet.length ? devScores(result.params, request.vocabulary, devSet) : null
+  // The child on dev at each language-model weight; it keeps the one that does best there, on
+  // the metric that moves (WER, or CER while WER is saturated).
+  let dev: DevScores | null = null
+  let chosen: LanguageModelWeight = NO_LM
+  const devByLm: (LanguageModelWeight & DevScores)[] = []
+  if (devSet.length)
+    for (const candidate of lm ? request.lm!.candidates : [NO_LM]) {
+      const scores = devScores(result.params, request.vocabulary, devSet, 'beam', fusion(candidate))
+      devByLm.push({ ...candidate, ...scores })
+      const metric = comparisonMetric(dev)
+      if (!dev || scores[metric] < dev[metric]) {
+        dev = scores
+        chosen = candidate
+      }
+    }
   const bytes = encodeCheckpoint(result.params, request.meta)
   const committee: string[] = []
   const committeeStarted = performance.now()
@@ -184,6 +229,8 @@ export async function runTrainJob(
     skipped: result.skipped.map((i) => trainSet[i]!.utteranceId),
     dev,
     parentDev,
+    lm: chosen,
+    devByLm,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     committee,
     trainMs,

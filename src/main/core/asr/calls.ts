@@ -1,5 +1,6 @@
 import type { asrContract } from '../../../shared/contract/asr'
 import { activeCheckpoint } from '../adapt/adaptation'
+import { checkpointLanguageModelOptions } from '../adapt/features'
 import type { CallContext, CallTable } from '../call-context'
 import type { JobOutcome } from '../jobs'
 import { ensureModelRow, labelProject } from './labeller'
@@ -63,6 +64,9 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
           { db, paths, workers: ctx.inferenceWorkers, model, vadModel: options.vadModel },
           {
             checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
+            checkpointLm: checkpoint
+              ? checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm)
+              : null,
             signal: job.signal,
             onProgress: job.progress,
             options: { nBest, beamWidth },
