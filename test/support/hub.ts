@@ -119,9 +119,10 @@ export async function startHub(repositories: Record<string, HubRepository>): Pro
     const drop = repo.dropAfter
     if (drop && large && drop.times > 0) {
       drop.times--
-      // A clean close after the bytes (not a reset, which could discard them in flight).
+      // A clean close a moment after the bytes: a client that errors its stream at once
+      // would drop data it had not read yet, and the test wants a resume from a known part.
       res.write(served.subarray(from, Math.min(served.length, from + drop.bytes)), () =>
-        res.socket?.end(),
+        setTimeout(() => res.socket?.end(), 500),
       )
       return
     }

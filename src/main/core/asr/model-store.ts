@@ -92,9 +92,24 @@ export async function importModel(
       },
     })
     await writeFile(join(staging, 'model.json'), JSON.stringify(manifestWith(prepared), null, 2))
+    // Validation reads the staged copy; its report and refusals speak of the user's files.
+    const validate = async (): Promise<ModelReport> => {
+      try {
+        return { ...(await workers.validate(staging)), layout: pkg.layout }
+      } catch (error) {
+        if (!(error instanceof SautiError)) throw error
+        const named = (text: string): string =>
+          text.replaceAll(staged, graph).replaceAll(staging, from)
+        throw new SautiError(
+          error.kind,
+          named(error.message),
+          error.details && { ...error.details, dir: from },
+        )
+      }
+    }
     let report: ModelReport
     try {
-      report = await workers.validate(staging)
+      report = await validate()
     } catch (error) {
       if (!prepared.edit) throw error
       // The edited graph failed where the original might not: import that for labelling only.
@@ -107,7 +122,7 @@ export async function importModel(
         labellingOnlyBecause: `the hidden states Sauti exposed did not pass validation (${(error as Error).message})`,
       }
       await writeFile(join(staging, 'model.json'), JSON.stringify(manifestWith(prepared), null, 2))
-      report = await workers.validate(staging)
+      report = await validate()
     }
     if (prepared.labellingOnlyBecause)
       report.warnings.push(`labelling only: ${prepared.labellingOnlyBecause}`)

@@ -39,12 +39,12 @@ export async function prepareGraph(
   } catch (error) {
     throw new SautiError(
       'bad_input',
-      `${source}: not an ONNX model (${(error as Error).message.split('\n')[0]}).`,
+      `${source}: not a loadable ONNX model (${(error as Error).message.split('\n')[0]}).`,
       { file: source },
     )
   }
   if (!model.graph)
-    throw new SautiError('bad_input', `${source}: not an ONNX model (it has no graph).`, {
+    throw new SautiError('bad_input', `${source}: not a loadable ONNX model (it has no graph).`, {
       file: source,
     })
   const externalFiles = externalDataFiles(model)
