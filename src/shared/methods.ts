@@ -13,6 +13,8 @@ export const methodNames = [
   'utterance.list',
   'import.start',
   'model.list',
+  'model.import',
+  'model.pull',
   'label.start',
   'annotator.list',
   'annotator.create',

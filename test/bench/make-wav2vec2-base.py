@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""A wav2vec2-base-sized CTC model with random weights, for timing only (not committed).
+"""A wav2vec2-base-sized CTC model with random weights, for timing only (not committed), exported
+twice: with a hidden_states output (Sauti's native layout) and logits only (optimum's).
 
 Run with Debian's python3-torch: /usr/bin/python3 test/bench/make-wav2vec2-base.py OUTDIR
 Same shapes as facebook/wav2vec2-base fine-tuned for CTC: a 7-layer convolutional feature
@@ -51,6 +52,15 @@ class Wav2Vec2Ctc(nn.Module):
         return self.head(hidden), hidden
 
 
+class LogitsOnly(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_values):
+        return self.model(input_values)[0]
+
+
 def main(out: str) -> None:
     torch.manual_seed(0)
     # Train mode with dropout 0 computes the same function as eval mode, but keeps PyTorch 1.13
@@ -73,13 +83,27 @@ def main(out: str) -> None:
             dynamic_axes={"input_values": {0: "batch", 1: "samples"}, "logits": {0: "batch", 1: "frames"}, "hidden_states": {0: "batch", 1: "frames"}},
             opset_version=14,
         )
-    with open(os.path.join(out, "vocab.json"), "w") as f:
-        json.dump({t: i for i, t in enumerate(VOCAB)}, f)
-    with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump({"model_type": "wav2vec2", "pad_token_id": 0, "vocab_size": len(VOCAB), "conv_stride": [5, 2, 2, 2, 2, 2, 2], "_name_or_path": "wav2vec2-base-sized-random"}, f)
-    with open(os.path.join(out, "preprocessor_config.json"), "w") as f:
-        json.dump({"sampling_rate": 16000, "do_normalize": True}, f)
-    print(f"{params / 1e6:.1f} M parameters -> {out}")
+        # The same weights as optimum-cli exports a CTC model: logits only. Sauti exposes the
+        # hidden states at import; the benchmark runs both side by side.
+        logits_only = out + "-logits"
+        os.makedirs(logits_only, exist_ok=True)
+        torch.onnx.export(
+            LogitsOnly(model),
+            torch.randn(1, 16000),
+            os.path.join(logits_only, "model.onnx"),
+            input_names=["input_values"],
+            output_names=["logits"],
+            dynamic_axes={"input_values": {0: "batch_size", 1: "sequence_length"}, "logits": {0: "batch_size", 1: "sequence_length"}},
+            opset_version=14,
+        )
+    for folder, name in [(out, "wav2vec2-base-sized-random"), (out + "-logits", "wav2vec2-base-sized-random-logits-only")]:
+        with open(os.path.join(folder, "vocab.json"), "w") as f:
+            json.dump({t: i for i, t in enumerate(VOCAB)}, f)
+        with open(os.path.join(folder, "config.json"), "w") as f:
+            json.dump({"model_type": "wav2vec2", "pad_token_id": 0, "vocab_size": len(VOCAB), "conv_stride": [5, 2, 2, 2, 2, 2, 2], "_name_or_path": name}, f)
+        with open(os.path.join(folder, "preprocessor_config.json"), "w") as f:
+            json.dump({"sampling_rate": 16000, "do_normalize": True}, f)
+    print(f"{params / 1e6:.1f} M parameters -> {out} (logits and hidden_states) and {out}-logits (logits only)")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import type {
   JobInfo,
   JobKind,
   LabelSummary,
+  ModelRegistration,
   TrainSummary,
 } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
@@ -23,6 +24,7 @@ export type JobOutcome =
   | { trained: TrainSummary }
   | { exported?: ExportSummary }
   | { annotations: AnnotationImportSummary }
+  | { registered: ModelRegistration }
 
 interface RunningJob {
   info: JobInfo

@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import type { ModelReport } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
 import { readTrn } from '../core/formats/trn'
 import { scoreTranscripts } from '../../shared/metrics/score'
-import { InferenceWorkers } from '../core/asr/inference-workers'
 import { notWrittenWarning } from '../core/asr/head-output'
-import { findModel, importModel, listModels } from '../core/asr/model-store'
-import { workerFactory } from './boot'
 import { callOrThrow } from './cli-consent'
 import {
   exitCodes,
-  appRoot,
   out,
   err,
   globals,
@@ -25,7 +19,7 @@ import {
   parseProviders,
 } from './cli-support'
 
-/** The model commands: label, model import|list|check, evaluate. */
+/** The commands that run a model: label, evaluate (the registry's are cli-model-registry.ts). */
 export function addModelCommands(program: Command): void {
   program
     .command('label')
@@ -114,129 +108,6 @@ export function addModelCommands(program: Command): void {
         if (warning) err(`Note: ${warning}`)
         for (const f of summary.failed) err(`failed: utterance ${f.utteranceId}: ${f.message}`)
         if (summary.failed.length > 0) process.exitCode = exitCodes.rejected
-      },
-    )
-
-  const model = program
-    .command('model')
-    .description('register, list and check speech models (docs/models.md)')
-  const withInference = async <T>(run: (workers: InferenceWorkers) => Promise<T>): Promise<T> => {
-    const workers = new InferenceWorkers(workerFactory(appRoot, 'inference'))
-    try {
-      return await run(workers)
-    } finally {
-      await workers.close()
-    }
-  }
-  const printReport = (r: ModelReport): void => {
-    out(
-      `  input ${r.input.name} ${r.input.type} [${r.input.shape.join(', ')}]; outputs ${r.outputs.map((o) => o.name).join(', ')}`,
-    )
-    out(
-      `  vocabulary ${r.vocabularySize} tokens; ${r.framesPerSecond.toFixed(1)} frames/s (${(r.frameStrideSec * 1000).toFixed(1)} ms stride)${r.hiddenSize ? `; hidden size ${r.hiddenSize}` : ''}`,
-    )
-    for (const h of r.heads.slice(1))
-      out(`  head ${h.name}: output ${h.output}, ${h.vocabularySize} tokens`)
-    out(`  runs on ${r.provider}; one-second probe ${r.probeMs.toFixed(0)} ms`)
-    for (const a of r.providerAttempts) out(`    ${a.ok ? '✓' : '✗'} ${a.name}: ${a.reason}`)
-    for (const w of r.warnings) err(`warning: ${w}`)
-  }
-  const providerOption = new Option(
-    '--providers <list>',
-    'execution providers to try, in order (CPU is always last)',
-  ).default('cuda,webgpu,cpu')
-
-  model
-    .command('import')
-    .description('validate a model package or a Hugging Face CTC export folder and register it')
-    .argument('<dir>', 'folder with model.onnx and a vocabulary')
-    .action(async (dir: string, _opts: unknown, command: Command) => {
-      const g = globals(command)
-      const { model: m, alreadyRegistered } = await withInference((w) =>
-        importModel(g.dataDir, dir, w),
-      )
-      if (g.json)
-        return out(
-          JSON.stringify({
-            id: m.id,
-            alreadyRegistered,
-            name: m.manifest.name,
-            dir: m.dir,
-            report: m.registration.report,
-          }),
-        )
-      out(
-        `${alreadyRegistered ? 'Already registered' : 'Registered'} ${m.manifest.name} as ${m.id} (${m.dir})`,
-      )
-      printReport(m.registration.report)
-    })
-
-  model
-    .command('list')
-    .description('registered models')
-    .action(async (_opts: unknown, command: Command) => {
-      const g = globals(command)
-      const models = await listModels(g.dataDir)
-      if (g.json)
-        return out(
-          JSON.stringify(
-            models.map((m) => ({
-              id: m.id,
-              name: m.manifest.name,
-              languages: m.manifest.languages,
-              dir: m.dir,
-              sha256: m.registration.sha256,
-            })),
-          ),
-        )
-      if (models.length === 0)
-        return out(`No models registered in ${g.dataDir} yet (\`sauti model import <dir>\`).`)
-      for (const m of models)
-        out(
-          `${m.id}\t${m.manifest.name}\t${m.registration.report.vocabularySize} tokens\t${m.manifest.languages.join(',') || '-'}`,
-        )
-    })
-
-  model
-    .command('check')
-    .description(
-      'validate a registered model (id) or a package folder again, and show which execution provider runs it',
-    )
-    .argument('<model>', 'registered model id, or a folder')
-    .addOption(providerOption)
-    .option('--threads <n>', 'intra-op threads (default: ONNX Runtime decides)', (v) =>
-      parsePositive(v, 'threads'),
-    )
-    .addOption(
-      new Option('--graph-optimization <level>', 'ONNX Runtime graph optimisation')
-        .choices(['disabled', 'basic', 'extended', 'all'])
-        .default('all'),
-    )
-    .action(
-      async (
-        key: string,
-        opts: {
-          providers: string
-          threads?: number
-          graphOptimization: 'disabled' | 'basic' | 'extended' | 'all'
-        },
-        command: Command,
-      ) => {
-        const g = globals(command)
-        const dir = existsSync(key) ? resolve(key) : (await findModel(g.dataDir, key)).dir
-        const providers = parseProviders(opts.providers)
-        const report = await withInference((w) =>
-          w.validate(dir, {
-            providers,
-            threads: opts.threads,
-            graphOptimization: opts.graphOptimization,
-          }),
-        )
-        if (g.json) return out(JSON.stringify(report))
-        out(
-          `${report.name}: valid (${(report.bytes / 1e6).toFixed(1)} MB, sha256 ${report.sha256.slice(0, 16)}…)`,
-        )
-        printReport(report)
       },
     )
 

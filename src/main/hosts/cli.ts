@@ -14,6 +14,7 @@ import { addAuditCommands } from './cli-audit'
 import { addConsentCommands } from './cli-consent'
 import { addExportCommands } from './cli-export'
 import { addModelCommands } from './cli-models'
+import { addModelRegistryCommands } from './cli-model-registry'
 import { addReportCommands } from './cli-report'
 import { addReviewCommands } from './cli-review'
 import { addServeCommand } from './cli-serve'
@@ -124,6 +125,7 @@ export function buildProgram(): Command {
     })
 
   addModelCommands(program)
+  addModelRegistryCommands(program)
   addAdaptCommands(program)
   addConsentCommands(program)
   addAuditCommands(program)

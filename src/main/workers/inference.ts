@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import { rescore } from '../core/adapt/rescore'
 import type { InferenceProtocol, ModelRequest } from '../core/asr/inference-protocol'
+import { prepareGraph } from '../core/asr/prepare-graph'
 import { ModelRunner } from '../core/asr/transcribe'
 import { validateModel } from '../core/asr/validate'
 import { segmentsFromProbabilities, speechProbabilities } from '../core/asr/vad'
@@ -47,6 +48,7 @@ serveRequests<InferenceProtocol>(
   'inference',
   {
     validate: ({ dir, settings }) => validateModel(dir, settings),
+    prepare: ({ source, target, outputs }) => prepareGraph(source, target, outputs),
     segment: async (request, progress) => {
       const session = await vadSession(request.vadModel)
       const probs = await speechProbabilities(session, request.pcmPath, progress)
@@ -61,10 +63,12 @@ serveRequests<InferenceProtocol>(
     subject: (m) =>
       m.type === 'validate'
         ? m.request.dir
-        : m.type === 'segment'
-          ? m.request.pcmPath
-          : m.type === 'rescore'
-            ? m.request.checkpoint.path
-            : m.request.modelDir,
+        : m.type === 'prepare'
+          ? m.request.source
+          : m.type === 'segment'
+            ? m.request.pcmPath
+            : m.type === 'rescore'
+              ? m.request.checkpoint.path
+              : m.request.modelDir,
   },
 )

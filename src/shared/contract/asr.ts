@@ -3,10 +3,45 @@ import { z } from 'zod'
 import type { ModelSummary } from '../domain'
 import { call, localPath, modelRef } from './fields'
 
+/** A file's path inside a model folder or hub repository (onnx/model.onnx), never outside it. */
+const fileInRepository = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'a path inside the folder')
+const language = z.string().min(1).max(35)
+
 export const asrContract = {
   'model.list': call<ModelSummary[]>()(
     z.object({}).strict(),
     'Models registered in the data folder.',
+  ),
+  'model.import': call<{ jobId: string }>()(
+    z
+      .object({
+        dir: localPath,
+        file: fileInRepository.optional(),
+        language: language.optional(),
+      })
+      .strict(),
+    'Validate a model folder (a Sauti package or a Hugging Face / NeMo ONNX export) and register it, as a background job.',
+  ),
+  'model.pull': call<{ jobId: string }>()(
+    z
+      .object({
+        repo: z
+          .string()
+          .min(1)
+          .max(200)
+          .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'owner/name'),
+        revision: z.string().min(1).max(200).optional(),
+        file: fileInRepository.optional(),
+        language: language.optional(),
+        hubUrl: z.url().max(500).optional(),
+        token: z.string().min(1).max(500).optional(),
+      })
+      .strict(),
+    "Download a hub repository's ONNX export (resumable, verified) and register it, as a background job.",
   ),
   'label.start': call<{ jobId: string }>()(
     z

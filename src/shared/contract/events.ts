@@ -5,6 +5,7 @@ import type {
   ImportSummary,
   JobKind,
   LabelSummary,
+  ModelRegistration,
   TrainSummary,
 } from '../domain'
 import type { ErrorInfo } from '../errors'
@@ -26,6 +27,8 @@ export interface EventMap {
     exported?: ExportSummary
     /** An annotation import's result. */
     annotations?: AnnotationImportSummary
+    /** A model import's or pull's result. */
+    registered?: ModelRegistration
     error?: ErrorInfo
   }
   'project.changed': { projectId: string; what: ('recordings' | 'utterances')[] }

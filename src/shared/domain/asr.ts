@@ -70,6 +70,20 @@ export interface ModelSummary {
   unit: 'char' | 'phone' | 'subword'
   /** The project's languages it does not write: its output is a reference for them (docs/models.md). */
   notWritten: string[]
+  /** Its CTC heads: the main one first. */
+  heads: { name: string; output: string; vocabularySize: number }[]
+  /** Whether adapters can be trained on it: it has a hidden-states output. */
+  canAdapt: boolean
+  /** Why it labels only, in words; null when it can adapt. */
+  labellingOnlyBecause: string | null
+  /** Sauti exposed its hidden states at import (the export gave logits only). */
+  edited: boolean
+  /** What the graph takes: 16 kHz samples, or log-mel features Sauti computes first. */
+  input: 'samples' | 'log-mel'
+  /** The execution provider chosen when it was registered. */
+  provider: ExecutionProviderName
+  /** Where it came from: a hub repository (owner/name@revision) or a folder. */
+  source: string
 }
 
 /**
@@ -88,6 +102,13 @@ export interface CalibrationStatus {
   /** On the dev words (the fit's own out of fold): how well confidence finds wrong words, and ECE. */
   dev: { rawAuc: number | null; rawEce: number | null; auc: number | null; ece: number | null }
   fittedAt: string
+}
+
+/** A model import's or pull's result. */
+export interface ModelRegistration {
+  model: ModelSummary
+  alreadyRegistered: boolean
+  warnings: string[]
 }
 
 export interface ErrorRate {

@@ -70,7 +70,7 @@ export interface Page<T> {
   items: T[]
 }
 
-export type JobKind = 'import' | 'label' | 'train' | 'export' | 'annotation-import'
+export type JobKind = 'import' | 'label' | 'train' | 'export' | 'annotation-import' | 'model'
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface JobInfo {

@@ -88,6 +88,9 @@ export const clearance: Record<Method, Clearance> = {
   'account.setRole': 'admin',
   'account.disable': 'admin',
   'account.resetPassword': 'admin',
+  // Models are the server's, shared by its projects.
+  'model.import': 'admin',
+  'model.pull': 'admin',
   // Paths of the server's disk and other projects: the machine's owner only.
   'app.doctor': 'owner',
   'project.list': 'owner',
@@ -110,6 +113,9 @@ const pathRules: Partial<Record<Method, PathRule>> = {
   },
   'annotation.import': (input: ParsedInput<'annotation.import'>, place) => {
     input.paths = input.paths.map((p) => place(p, 'import'))
+  },
+  'model.import': (input: ParsedInput<'model.import'>, place) => {
+    input.dir = place(input.dir, 'import')
   },
   'label.start': (input: ParsedInput<'label.start'>, place) => {
     if (input.lm) input.lm.textFiles = input.lm.textFiles.map((p) => place(p, 'import'))

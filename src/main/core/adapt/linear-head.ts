@@ -10,7 +10,7 @@ export interface LinearHead {
   /** [vocab × dim], row-major (torch.nn.Linear's layout). */
   weight: Float32Array
   bias: Float32Array
-  /** Largest |predicted − actual| logit over the frames used, relative to the logits' range. */
+  /** Largest |predicted − actual| logit (each centred per frame) over the frames used, relative to their range. */
   relativeResidual: number
   frames: number
 }
@@ -98,20 +98,32 @@ export class LinearHeadFit {
       for (let i = 0; i < this.dim; i++) weight[v * this.dim + i] = x[i * V + v]!
       bias[v] = x[this.dim * V + v]!
     }
+    // Measured on logits centred per frame: a head whose output is log-softmax (NeMo's
+    // logprobs) differs from its linear part by one value per frame, which softmax ignores, and
+    // least squares already returns that linear part up to a shift common to all tokens.
     let worst = 0
     let low = Number.POSITIVE_INFINITY
     let high = Number.NEGATIVE_INFINITY
+    const predicted = new Float64Array(V)
     for (const { h, l } of this.samples) {
       const frames = h.length / this.dim
-      for (let t = 0; t < frames; t++)
+      for (let t = 0; t < frames; t++) {
+        let meanPredicted = 0
+        let meanActual = 0
         for (let v = 0; v < V; v++) {
           let y = bias[v]!
           for (let i = 0; i < this.dim; i++) y += weight[v * this.dim + i]! * h[t * this.dim + i]!
-          const actual = l[t * V + v]!
-          worst = Math.max(worst, Math.abs(y - actual))
+          predicted[v] = y
+          meanPredicted += y / V
+          meanActual += l[t * V + v]! / V
+        }
+        for (let v = 0; v < V; v++) {
+          const actual = l[t * V + v]! - meanActual
+          worst = Math.max(worst, Math.abs(predicted[v]! - meanPredicted - actual))
           low = Math.min(low, actual)
           high = Math.max(high, actual)
         }
+      }
     }
     return {
       dim: this.dim,

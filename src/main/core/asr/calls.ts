@@ -4,8 +4,11 @@ import { checkpointLanguageModelOptions } from '../adapt/features'
 import type { CallContext, CallTable } from '../call-context'
 import { fitCalibration, hasDevSplit } from './calibrate'
 import { languagesNotWritten, projectLanguages } from './head-output'
+import type { JobOutcome } from '../jobs'
 import { ensureModelRow, labelProject } from './labeller'
-import { findModel, listModels } from './model-store'
+import { join } from 'node:path'
+import { pullRepository } from './hub'
+import { findModel, importModel, listModels, modelSummary, type ImportOptions } from './model-store'
 
 type Calls = keyof typeof asrContract
 
@@ -17,25 +20,55 @@ type Calls = keyof typeof asrContract
  */
 export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallTable<Calls> {
   const { db, paths, dataDir } = ctx
+  const register = async (dir: string, options: ImportOptions): Promise<JobOutcome> => {
+    const { model, alreadyRegistered } = await importModel(
+      dataDir,
+      dir,
+      ctx.inferenceWorkers,
+      options,
+    )
+    return {
+      registered: {
+        model: modelSummary(model, languagesNotWritten(model.manifest, projectLanguages(db))),
+        alreadyRegistered,
+        warnings: model.registration.report.warnings,
+      },
+    }
+  }
   return {
     'model.list': async () => {
       const languages = projectLanguages(db)
       const adapted = db.prepare(
         "SELECT 1 FROM checkpoint c JOIN model m ON m.id = c.model_id WHERE m.sha256 = ? AND c.status = 'active'",
       )
-      return (await listModels(dataDir)).map((m) => ({
-        id: m.id,
-        name: m.manifest.name,
-        languages: m.manifest.languages,
-        vocabularySize: m.registration.report.vocabularySize,
-        layout: m.registration.report.layout,
-        unit: m.manifest.unit,
-        // The project's active checkpoint of the model labels instead, in the project's characters.
-        notWritten: adapted.get(m.registration.sha256)
-          ? []
-          : languagesNotWritten(m.manifest, languages),
-      }))
+      // The project's active checkpoint of a model labels instead, in the project's characters.
+      return (await listModels(dataDir)).map((m) =>
+        modelSummary(
+          m,
+          adapted.get(m.registration.sha256) ? [] : languagesNotWritten(m.manifest, languages),
+        ),
+      )
     },
+    'model.import': async ({ dir, file, language }) => ({
+      jobId: ctx.jobs.start('model', `Import the model in ${dir}`, async (job) => {
+        job.progress(0, 1, 'Checking the model')
+        return register(dir, { file, language })
+      }),
+    }),
+    'model.pull': async ({ repo, revision, file, language, hubUrl, token }) => ({
+      jobId: ctx.jobs.start('model', `Pull ${repo}`, async (job) => {
+        const pulled = await pullRepository(
+          join(dataDir, 'hub'),
+          { repo, revision, file, hubUrl, token },
+          {
+            signal: job.signal,
+            onProgress: (done, total, label) => job.progress(done, total + 1, label),
+          },
+        )
+        job.progress(pulled.files.length, pulled.files.length + 1, 'Checking the model')
+        return register(pulled.dir, { file: pulled.file, language, origin: pulled.origin })
+      }),
+    }),
     'label.start': async ({ model: key, nBest, beamWidth, lm }) => {
       const model = await findModel(dataDir, key)
       const jobId = ctx.jobs.start('label', `Label with ${model.manifest.name}`, async (job) => {

@@ -2,6 +2,7 @@ import type { ModelReport } from '../../../shared/domain'
 import type { LinearHead } from '../adapt/linear-head'
 import type { RescoreRequest, RescoreResult } from '../adapt/rescore'
 import type { Call } from '../workers/protocol'
+import type { PreparedGraph } from './prepare-graph'
 import type { SessionSettings } from './providers'
 import type { TranscribeBatchResult, TranscribeItem, TranscribeOptions } from './transcribe-options'
 import type { Segment, VadOptions } from './vad-segments'
@@ -17,6 +18,10 @@ export interface ModelRequest {
 /** The inference worker's calls (workers/inference.ts answers them). */
 export interface InferenceProtocol {
   validate: Call<{ dir: string; settings: SessionSettings }, ModelReport>
+  prepare: Call<
+    { source: string; target: string; outputs: { logits: string; hiddenStates: string | null } },
+    PreparedGraph
+  >
   transcribe: Call<ModelRequest & { options: TranscribeOptions }, TranscribeBatchResult>
   fitHead: Call<ModelRequest, LinearHead | null>
   rescore: Call<RescoreRequest, RescoreResult>

@@ -3,6 +3,7 @@ import type { LinearHead } from '../adapt/linear-head'
 import type { RescoreRequest, RescoreResult } from '../adapt/rescore'
 import { WorkerPool, type WorkerFactory } from '../workers/pool'
 import type { InferenceProtocol } from './inference-protocol'
+import type { PreparedGraph } from './prepare-graph'
 import type { SessionSettings } from './providers'
 import type { TranscribeBatchResult, TranscribeItem, TranscribeOptions } from './transcribe-options'
 import type { Segment, VadOptions } from './vad-segments'
@@ -14,6 +15,15 @@ export class InferenceWorkers {
   constructor(factory: WorkerFactory) {
     // One worker: ONNX Runtime parallelises inside a session with its own threads.
     this.pool = new WorkerPool({ name: 'inference', factory })
+  }
+
+  /** Copies a model's graph for registration, exposing its hidden states when it lacks them. */
+  prepare(
+    source: string,
+    target: string,
+    outputs: { logits: string; hiddenStates: string | null },
+  ): Promise<PreparedGraph> {
+    return this.pool.request('prepare', { source, target, outputs }, { subject: source })
   }
 
   validate(dir: string, settings: SessionSettings = {}): Promise<ModelReport> {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { SautiError } from '../../../shared/errors'
+import { logMelSchema } from './log-mel'
 import type { Vocabulary } from './vocab'
 
 /**
@@ -33,6 +34,11 @@ export const manifestSchema = z.object({
    * a model that normalises over its whole input inside the graph: padding would shift it.
    */
   batchable: z.boolean().default(true),
+  /**
+   * For a model whose input is features, not samples (NeMo's exports): the front end Sauti
+   * computes before the graph (log-mel.ts). Absent: the input is 16 kHz samples.
+   */
+  features: logMelSchema.optional(),
   outputs: z
     .object({
       logits: z.string().min(1).default('logits'),
@@ -59,6 +65,8 @@ export interface ModelPackage {
   vocabulary: Vocabulary
   /** Where the package came from: our own manifest or a Hugging Face export. */
   layout: 'sauti' | 'huggingface'
+  /** vocab.json holds one vocabulary per language (MMS); registration writes the chosen one. */
+  perLanguageVocabulary?: true
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -71,12 +79,32 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-/** A vocabulary file's tokens in id order: a JSON object {token: id} (Hugging Face) or an array. */
-async function readTokens(file: string): Promise<string[]> {
+/**
+ * A vocabulary file's tokens in id order: a JSON object {token: id} (Hugging Face) or an array;
+ * MMS keeps one such object per language ({"swh": {…}, "eng": {…}}), read for `language`.
+ */
+async function readTokens(file: string, language?: string): Promise<string[]> {
   if (!existsSync(file))
     throw new SautiError('bad_input', `no vocabulary: ${file} does not exist.`, { file })
-  const raw = await readJson(file)
+  let raw = await readJson(file)
   if (Array.isArray(raw) && raw.every((t) => typeof t === 'string')) return raw as string[]
+  const perLanguage = raw && typeof raw === 'object' ? Object.entries(raw) : []
+  if (perLanguage.length > 0 && perLanguage.every(([, v]) => v && typeof v === 'object')) {
+    const languages = perLanguage.map(([code]) => code)
+    if (!language)
+      throw new SautiError(
+        'bad_input',
+        `${file}: holds vocabularies for ${languages.length} languages (${languages.slice(0, 8).join(', ')}${languages.length > 8 ? ', …' : ''}); say which one the export's head is for (--language, or target_lang in tokenizer_config.json).`,
+        { file },
+      )
+    if (!languages.includes(language))
+      throw new SautiError(
+        'bad_input',
+        `${file}: has no vocabulary for "${language}" (it has ${languages.slice(0, 8).join(', ')}${languages.length > 8 ? ', …' : ''}).`,
+        { file },
+      )
+    raw = (raw as Record<string, unknown>)[language]
+  }
   if (!raw || typeof raw !== 'object' || !Object.values(raw).every((v) => Number.isInteger(v))) {
     throw new SautiError('bad_input', `${file}: expected {"token": id, …} or ["token", …].`, {
       file,
@@ -114,12 +142,20 @@ export async function readVocabulary(
   return { tokens, blank, wordDelimiter: delimiter >= 0 ? delimiter : null }
 }
 
-/** Reads and checks a package's files; the ONNX graph itself is checked by validateModel. */
-export async function readModelPackage(dir: string): Promise<ModelPackage> {
-  if (!existsSync(join(dir, 'model.onnx'))) {
+/**
+ * Reads and checks a package's files; the ONNX graph itself is checked by validateModel.
+ * `onnxFile` is the graph's path in the folder (a hub repository keeps it in onnx/), and
+ * `language` picks one of a multilingual vocabulary's languages (MMS).
+ */
+export async function readModelPackage(
+  dir: string,
+  options: { onnxFile?: string; language?: string } = {},
+): Promise<ModelPackage> {
+  const onnxFile = options.onnxFile ?? 'model.onnx'
+  if (!existsSync(join(dir, onnxFile))) {
     throw new SautiError(
       'bad_input',
-      `${dir}: no model.onnx (a model package is a folder with model.onnx, a vocabulary and model.json or config.json).`,
+      `${dir}: no ${onnxFile} (a model package is a folder with model.onnx, a vocabulary and model.json or config.json).`,
       { dir },
     )
   }
@@ -142,7 +178,7 @@ export async function readModelPackage(dir: string): Promise<ModelPackage> {
       await readVocabulary(join(dir, head.vocabulary), head.blank, head.wordDelimiter)
     return { dir, manifest, vocabulary, layout: 'sauti' }
   }
-  return readHuggingFaceExport(dir)
+  return readHuggingFaceExport(dir, options.language)
 }
 
 interface HfConfig {
@@ -153,7 +189,7 @@ interface HfConfig {
   model_type?: string
 }
 
-async function readHuggingFaceExport(dir: string): Promise<ModelPackage> {
+async function readHuggingFaceExport(dir: string, language?: string): Promise<ModelPackage> {
   const configFile = join(dir, 'config.json')
   const preprocessorFile = join(dir, 'preprocessor_config.json')
   if (!existsSync(configFile) && !existsSync(preprocessorFile)) {
@@ -182,7 +218,13 @@ async function readHuggingFaceExport(dir: string): Promise<ModelPackage> {
       `no vocabulary: ${vocabFile} does not exist (a Hugging Face CTC export keeps its tokens there).`,
       { dir },
     )
-  const tokens = await readTokens(vocabFile)
+  const tokenizerFile = join(dir, 'tokenizer_config.json')
+  const tokenizer = (existsSync(tokenizerFile) ? await readJson(tokenizerFile) : {}) as {
+    target_lang?: string | null
+  }
+  const vocabularyLanguage = language ?? tokenizer.target_lang ?? undefined
+  const tokens = await readTokens(vocabFile, vocabularyLanguage)
+  const multilingual = await isPerLanguage(vocabFile)
   // The CTC blank is the padding token in wav2vec2-style exports.
   const blankToken =
     config.pad_token_id !== undefined
@@ -206,7 +248,12 @@ async function readHuggingFaceExport(dir: string): Promise<ModelPackage> {
     vocabulary: 'vocab.json',
     blank: blankToken,
     wordDelimiter: tokens.includes('|') ? '|' : null,
-    provenance: { importedFrom: 'huggingface-export', modelType: config.model_type ?? null },
+    ...(multilingual && vocabularyLanguage ? { languages: [vocabularyLanguage] } : {}),
+    provenance: {
+      importedFrom: 'huggingface-export',
+      modelType: config.model_type ?? null,
+      ...(multilingual ? { vocabularyLanguage } : {}),
+    },
   })
   const blank = tokens.indexOf(blankToken)
   const delimiter = manifest.wordDelimiter === null ? -1 : tokens.indexOf(manifest.wordDelimiter)
@@ -215,5 +262,16 @@ async function readHuggingFaceExport(dir: string): Promise<ModelPackage> {
     manifest,
     vocabulary: { tokens, blank, wordDelimiter: delimiter >= 0 ? delimiter : null },
     layout: 'huggingface',
+    ...(multilingual ? { perLanguageVocabulary: true } : {}),
   }
+}
+
+async function isPerLanguage(file: string): Promise<boolean> {
+  const raw = await readJson(file)
+  return (
+    !!raw &&
+    typeof raw === 'object' &&
+    !Array.isArray(raw) &&
+    Object.values(raw).every((v) => v !== null && typeof v === 'object')
+  )
 }

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
-import * as ort from 'onnxruntime-node'
+import type * as ort from 'onnxruntime-node'
 import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { AdaptedHead } from '../adapt/head-runtime'
@@ -8,7 +8,8 @@ import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
 import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
 import { logSoftmax, type Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
-import { normalizeWaveform, probeAudio } from './features'
+import { probeAudio } from './features'
+import { modelInput } from './model-input'
 import { readModelPackage, type ModelPackage } from './model-package'
 import type {
   TranscribeBatchResult,
@@ -44,10 +45,7 @@ export class ModelRunner {
     const pkg = await readModelPackage(dir)
     const modelPath = join(dir, 'model.onnx')
     const cpu = await createCpuSession(modelPath, settings)
-    const audio = probeAudio()
-    const feeds = {
-      [pkg.manifest.input]: new ort.Tensor('float32', normalizeWaveform(audio), [1, audio.length]),
-    }
+    const { feeds } = modelInput(pkg.manifest, [probeAudio()])
     const chosen = await chooseSession(
       modelPath,
       cpu,
@@ -84,13 +82,7 @@ export class ModelRunner {
     for (const item of items) {
       const signal = await readSpan(item)
       if (signal.length < 1600) continue
-      const out = await this.session.run({
-        [manifest.input]: new ort.Tensor(
-          'float32',
-          manifest.normalize ? normalizeWaveform(signal) : signal,
-          [1, signal.length],
-        ),
-      })
+      const out = await this.session.run(modelInput(manifest, [signal]).feeds)
       const logits = out[manifest.outputs.logits]!
       const hidden = out[manifest.outputs.hiddenStates]!
       const [, frames, vocab] = logits.dims as [number, number, number]
@@ -159,21 +151,17 @@ export class ModelRunner {
     signals: Float32Array[],
   ): Promise<{ logits: Posteriors; hidden: Frames | null }[]> {
     const { manifest } = this.pkg
-    const length = Math.max(...signals.map((s) => s.length), 400)
-    const input = new Float32Array(signals.length * length)
-    signals.forEach((s, k) => input.set(manifest.normalize ? normalizeWaveform(s) : s, k * length))
-    const out = await this.session.run({
-      [manifest.input]: new ort.Tensor('float32', input, [signals.length, length]),
-    })
+    const { feeds, shares } = modelInput(manifest, signals)
+    const out = await this.session.run(feeds)
     const logits = out[manifest.outputs.logits]!
     const [, frames, vocab] = logits.dims as [number, number, number]
     const hiddenTensor = manifest.outputs.hiddenStates
       ? out[manifest.outputs.hiddenStates]
       : undefined
     const hiddenDim = hiddenTensor ? (hiddenTensor.dims as number[])[2]! : 0
-    return signals.map((s, k) => {
+    return signals.map((_, k) => {
       // Frames that belong to this utterance, not to the padding after it.
-      const own = Math.max(1, Math.min(frames, Math.round((s.length / length) * frames)))
+      const own = Math.max(1, Math.min(frames, Math.round(shares[k]! * frames)))
       const raw = (logits.data as Float32Array).subarray(
         k * frames * vocab,
         k * frames * vocab + own * vocab,

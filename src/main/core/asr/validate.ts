@@ -1,10 +1,11 @@
 import { join } from 'node:path'
-import * as ort from 'onnxruntime-node'
+import type * as ort from 'onnxruntime-node'
 import type { ModelReport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { hashFile } from '../audio/prepare'
-import { normalizeWaveform, probeAudio } from './features'
-import { readModelPackage, readVocabulary } from './model-package'
+import { probeAudio } from './features'
+import { modelInput } from './model-input'
+import { readModelPackage, readVocabulary, type ModelManifest } from './model-package'
 import { chooseSession, createCpuSession, type SessionSettings } from './providers'
 
 type Metadata = ort.InferenceSession.ValueMetadata
@@ -13,6 +14,60 @@ function describe(m: Metadata): { name: string; type: string; shape: (number | s
   return m.isTensor
     ? { name: m.name, type: m.type, shape: [...m.shape] }
     : { name: m.name, type: 'non-tensor', shape: [] }
+}
+
+/**
+ * The graph's inputs against the manifest: the one input it names (float32 samples [batch,
+ * samples], or features [batch, mels, frames] for a model with a front end), plus the
+ * features' length input when the manifest names one. Returns the main input.
+ */
+function checkInputs(
+  inputs: readonly Metadata[],
+  manifest: ModelManifest,
+  where: string,
+  dir: string,
+): Metadata {
+  const features = manifest.features
+  const expected = features
+    ? `float32 [batch, ${features.layout === 'channels-first' ? 'mels, frames' : 'frames, mels'}] (${features.melBins} log-mel features)`
+    : 'float32 [batch, samples] at 16 kHz'
+  const input = inputs.find((m) => m.name === manifest.input)
+  if (!input) {
+    throw new SautiError(
+      'bad_input',
+      `${where}: takes ${inputs.map((m) => `"${m.name}"`).join(', ')}; a CTC speech model must take "${manifest.input}" (${expected}).`,
+      { dir },
+    )
+  }
+  const given = [manifest.input, ...(features?.lengthInput ? [features.lengthInput] : [])]
+  const unknown = inputs.filter((m) => !given.includes(m.name))
+  if (unknown.length > 0 || inputs.length !== given.length)
+    throw new SautiError(
+      'bad_input',
+      `${where}: takes ${inputs.map((m) => `"${m.name}"`).join(', ')}; Sauti gives it ${given.map((n) => `"${n}"`).join(' and ')}${features ? '' : ' (a model whose input is features needs "features" in model.json, docs/models.md)'}.`,
+      { dir },
+    )
+  const rank = features ? 3 : 2
+  if (
+    !input.isTensor ||
+    input.type !== 'float32' ||
+    (input.shape.length > 0 && input.shape.length !== rank)
+  ) {
+    const d = describe(input)
+    throw new SautiError(
+      'bad_input',
+      `${where}: input "${input.name}" is ${d.type} [${d.shape.join(', ')}]; expected ${expected}.`,
+      { dir },
+    )
+  }
+  const length = inputs.find((m) => m.name === features?.lengthInput)
+  if (length && (!length.isTensor || length.type !== 'int64'))
+    throw new SautiError(
+      'bad_input',
+      `${where}: input "${length.name}" is ${describe(length).type}; expected int64 [batch] (each utterance's frames).`,
+      { dir },
+    )
+  return input
 }
 
 /**
@@ -41,33 +96,7 @@ export async function validateModel(
   }
   try {
     const warnings: string[] = []
-    const inputs = cpu.inputMetadata
-    const input = inputs.find((m) => m.name === manifest.input)
-    if (!input) {
-      throw new SautiError(
-        'bad_input',
-        `${where}: takes ${inputs.map((m) => `"${m.name}"`).join(', ')}; a CTC speech model must take "${manifest.input}" (float32 [batch, samples] at 16 kHz).`,
-        { dir },
-      )
-    }
-    if (inputs.length > 1)
-      throw new SautiError(
-        'bad_input',
-        `${where}: takes ${inputs.length} inputs; Sauti gives it one, "${manifest.input}".`,
-        { dir },
-      )
-    if (
-      !input.isTensor ||
-      input.type !== 'float32' ||
-      (input.shape.length > 0 && input.shape.length !== 2)
-    ) {
-      const d = describe(input)
-      throw new SautiError(
-        'bad_input',
-        `${where}: input "${input.name}" is ${d.type} [${d.shape.join(', ')}]; expected float32 [batch, samples].`,
-        { dir },
-      )
-    }
+    const input = checkInputs(cpu.inputMetadata, manifest, where, dir)
     const outputs = cpu.outputMetadata
     const requireOutput = (name: string, rank: number): Metadata => {
       const m = outputs.find((o) => o.name === name)
@@ -98,13 +127,7 @@ export async function validateModel(
     for (const head of manifest.heads) requireOutput(head.output, 3)
 
     const audio = probeAudio()
-    const feeds = {
-      [manifest.input]: new ort.Tensor(
-        'float32',
-        manifest.normalize ? normalizeWaveform(audio) : audio,
-        [1, audio.length],
-      ),
-    }
+    const { feeds, shares } = modelInput(manifest, [audio])
     const started = performance.now()
     let result: ort.InferenceSession.ReturnType
     try {
@@ -150,7 +173,7 @@ export async function validateModel(
       }
       heads.push({ name: head.name, output: head.output, vocabularySize: size })
     }
-    const framesPerSecond = frames / (audio.length / 16000)
+    const framesPerSecond = (frames * shares[0]!) / (audio.length / 16000)
     if (manifest.frameStrideSec && Math.abs(manifest.frameStrideSec * framesPerSecond - 1) > 0.1) {
       warnings.push(
         `model.json says ${manifest.frameStrideSec} s per frame, the probe gives ${(1 / framesPerSecond).toFixed(4)} s`,

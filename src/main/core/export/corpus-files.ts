@@ -11,6 +11,7 @@ import {
   writeVtt,
 } from '../formats/corpus'
 import type { AudioMode, Corpus, ExportResult, OutFile } from '../formats/corpus/model'
+import { fineTuningRecipes } from './recipes'
 
 const splits: Split[] = ['train', 'dev', 'test']
 
@@ -133,6 +134,7 @@ export function writeFormats(
       files.push(...add('WebVTT', writeVtt(wholeCorpus, { dir: 'vtt' })).files)
     else files.push(...add('SRT', writeSrt(wholeCorpus, { dir: 'srt' })).files)
   }
+  files.push(...fineTuningRecipes(formats, files))
   if (piped)
     add('Kaldi', {
       files: [],
