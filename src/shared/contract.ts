@@ -40,7 +40,8 @@ import type {
   Speaker,
   WithdrawalSummary,
 } from './domain'
-import { consentScopes, exportAudios, exportFormats, speakerGenders } from './domain'
+import { consentScopes, exportAudios, exportFormats } from './domain'
+import { isoTime, languageTag, speakerCode, speakerFields, transcript } from './fields'
 import type {
   AdjudicationResult,
   AdjudicationView,
@@ -87,17 +88,8 @@ const localPath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
 
-/** A BCP 47-style language tag as projects use them: sw, hi, en, sw-KE, hi-Latn. */
-const languageTag = z
-  .string()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/, 'not a language tag such as sw, hi or en-GB')
 const utteranceStatus = z.enum(['new', 'pseudo', 'corrected', 'reviewed', 'flagged', 'skipped'])
 const seconds = z.number().min(0).max(1e7)
-/** Transcripts: long enough for any utterance, short enough that a request cannot flood the store. */
-const transcript = z
-  .string()
-  .max(20_000)
-  .refine((t) => !t.includes('\0'), 'text contains a NUL byte')
 const spans = z
   .array(
     z
@@ -106,29 +98,6 @@ const spans = z
       .refine((s) => s.end > s.start, 'a span must cover at least one word'),
   )
   .max(1000)
-
-/** Speaker codes are pseudonyms that become file and tier names: no spaces or slashes. */
-const speakerCode = z
-  .string()
-  .trim()
-  .regex(/^[^\s/\\]{1,64}$/, 'a speaker code is 1–64 characters without spaces or slashes')
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional()
-const speakerFields = {
-  ageBand: optionalText(40),
-  gender: z.enum(speakerGenders).nullable().optional(),
-  dialect: optionalText(120),
-  firstLanguage: optionalText(40),
-  otherLanguages: z.array(z.string().trim().min(1).max(40)).max(50).optional(),
-  notes: z.string().max(4000).optional(),
-}
-/** ISO 8601 times as the store keeps them (a date alone means its midnight UTC). */
-const isoTime = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/,
-    'not a date such as 2026-03-01 or 2026-03-01T09:00:00Z',
-  )
-  .transform((t) => new Date(t.length === 10 ? `${t}T00:00:00Z` : t).toISOString())
 
 export const contract = {
   'app.info': call<AppInfo>()(
