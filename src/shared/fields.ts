@@ -29,7 +29,7 @@ export function findControlCharacter(text: string): { index: number; code: strin
 const withoutControlCharacters = (what: string) => (text: string) => {
   const found = findControlCharacter(text)
   return found
-    ? `${what} contains the control character ${found.code} at character ${found.index + 1}`
+    ? `${what} with the control character ${found.code} at character ${found.index + 1}`
     : null
 }
 
@@ -40,19 +40,24 @@ function refuse<T extends z.ZodType<string>>(schema: T, problem: (text: string) 
   })
 }
 
+/*
+ * Messages are predicates ("not a language tag …") so that the API says "languages.0: not a
+ * language tag …" and an importer says "m.tsv, line 2: "Kiswahili" is not a language tag …".
+ */
+
 /** A BCP 47-style language tag as projects use them: sw, hi, en, sw-KE, hi-Latn. */
 export const languageTag = z
   .string()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/, 'not a language tag such as sw, hi or en-GB')
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/, 'not a language tag (expected e.g. sw, hi, hi-en)')
 
 export const transcript = refuse(
   z
     .string()
     .max(
       TRANSCRIPT_MAX_CHARS,
-      `a transcript is at most ${TRANSCRIPT_MAX_CHARS.toLocaleString('en')} characters`,
+      `longer than ${TRANSCRIPT_MAX_CHARS.toLocaleString('en')} characters, the most a transcript may have`,
     ),
-  withoutControlCharacters('the text'),
+  withoutControlCharacters('text'),
 )
 
 /** Speaker codes are pseudonyms that become file and tier names: no spaces, slashes or dots alone. */
@@ -62,16 +67,16 @@ export const speakerCode = refuse(
     .trim()
     .regex(
       new RegExp(`^[^\\s/\\\\]{1,${SPEAKER_CODE_MAX_CHARS}}$`),
-      `a speaker code is 1–${SPEAKER_CODE_MAX_CHARS} characters without spaces or slashes`,
+      `not a speaker code: 1–${SPEAKER_CODE_MAX_CHARS} characters without spaces or slashes`,
     ),
   (code) =>
     code === '.' || code === '..'
-      ? 'a speaker code cannot be "." or ".."'
-      : withoutControlCharacters('the speaker code')(code),
+      ? 'not a speaker code: "." and ".." name folders'
+      : withoutControlCharacters('a speaker code')(code),
 )
 
 const optionalText = (max: number) =>
-  refuse(z.string().trim().max(max), withoutControlCharacters('the text')).nullable().optional()
+  refuse(z.string().trim().max(max), withoutControlCharacters('text')).nullable().optional()
 
 /** A speaker's metadata, as the registry and the importers store it. */
 export const speakerFields = {
@@ -92,10 +97,9 @@ const dateShape =
  */
 export function dateProblem(text: string): string | null {
   const shape = dateShape.exec(text)
-  if (!shape)
-    return `"${text.slice(0, 40)}" is not a date such as 2026-03-01 or 2026-03-01T09:00:00Z`
+  if (!shape) return `not a date such as 2026-03-01 or 2026-03-01T09:00:00Z: "${text.slice(0, 40)}"`
   if (!z.iso.date().safeParse(shape[1]).success)
-    return `"${shape[1]}" is not a day of the calendar (check the month and the day)`
+    return `not a day of the calendar (check the month and the day): "${shape[1]}"`
   return null
 }
 

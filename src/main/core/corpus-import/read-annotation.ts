@@ -11,6 +11,8 @@ import {
   type KaldiFiles,
 } from '../formats/corpus'
 import type { Corpus } from '../formats/corpus/model'
+import { decodeUserText } from '../formats/text-gate'
+import { checkCorpusFields } from './check-fields'
 
 export type AnnotationFormat = 'eaf' | 'textgrid' | 'commonvoice' | 'kaldi' | 'csv'
 
@@ -47,8 +49,20 @@ async function isFile(path: string): Promise<boolean> {
 
 const kaldiOptional = ['segments', 'spk2gender', 'reco2dur', 'utt2dur', 'utt2lang'] as const
 
-/** Reads one annotation file (or Kaldi data directory); throws `bad_input` with its position. */
+/**
+ * Reads one annotation file (or Kaldi data directory); throws `bad_input` with its position, or
+ * naming the utterance whose fields the contract would refuse.
+ */
 export async function readAnnotation(
+  input: string,
+  options: AnnotationOptions,
+): Promise<ReadAnnotation> {
+  const read = await readAnyAnnotation(input, options)
+  checkCorpusFields(read)
+  return read
+}
+
+async function readAnyAnnotation(
   input: string,
   options: AnnotationOptions,
 ): Promise<ReadAnnotation> {
@@ -84,7 +98,7 @@ export async function readAnnotation(
     return { file, format: 'textgrid', corpus, notes, audio: await locate(corpus, [dir]) }
   }
   if (ext === '.tsv' || ext === '.csv') {
-    const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
+    const text = decodeUserText(bytes, file)
     const header = text.slice(0, text.indexOf('\n') >>> 0).split('\t')
     if (ext === '.tsv' && header.includes('client_id') && header.includes('sentence')) {
       const { corpus, notes } = readCommonVoice(text, file)
@@ -108,7 +122,7 @@ async function firstExisting(candidates: string[]): Promise<string | null> {
 async function readKaldi(dir: string): Promise<ReadAnnotation> {
   const text = async (name: string): Promise<string | undefined> =>
     (await isFile(join(dir, name)))
-      ? (await regularFile(join(dir, name))).toString('utf8')
+      ? decodeUserText(await regularFile(join(dir, name)), join(dir, name))
       : undefined
   const files: Partial<KaldiFiles> = {}
   for (const name of ['text', 'utt2spk', 'wav.scp'] as const) {
