@@ -28,6 +28,7 @@ import {
   progressBar,
   withWorkbench,
   printImport,
+  importExitCode,
   runJob,
   parsePort,
 } from './cli-support'
@@ -125,7 +126,7 @@ export function buildProgram(): Command {
       )
       if (!summary) throw new SautiError('internal', 'the import finished without a summary')
       printImport(summary, g.json)
-      if (summary.rejected.length > 0) process.exitCode = exitCodes.rejected
+      process.exitCode = importExitCode(summary)
     })
 
   program

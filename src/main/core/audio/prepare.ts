@@ -7,7 +7,8 @@ import { SautiError } from '../../../shared/errors'
 import { downmix, openDecoder, type DecodedAudio } from './decode'
 import { encodePeaks, PeakAccumulator } from './peaks'
 import { StreamResampler } from './resample'
-import { flacTotalSamples, PROBE_BYTES, sniffAudio } from './sniff'
+import { PROBE_BYTES, sniffAudio } from './sniff'
+import { streamCheck } from './stream-check'
 
 /** The model-side sample rate: every model package expects 16 kHz mono float. */
 export const MODEL_SAMPLE_RATE = 16_000
@@ -22,6 +23,8 @@ export interface PreparedAudio {
   durationSec: number
   /** Files this call created (and that must be removed if the import is rolled back). */
   created: string[]
+  /** What the checks found odd but harmless (bytes after the last page, a partial frame). */
+  warnings: string[]
 }
 
 export interface PrepareTargets {
@@ -83,6 +86,11 @@ class PendingFile {
     if (bytes.byteLength > 0) await this.handle.write(bytes)
   }
 
+  /** Bytes written so far. */
+  async size(): Promise<number> {
+    return (await this.handle.stat()).size
+  }
+
   async writeFloats(samples: Float32Array): Promise<void> {
     await this.write(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength))
   }
@@ -119,8 +127,10 @@ export async function prepareAudio(
   const { size } = await statFile(path)
   const head = await readAt(path, 0, PROBE_BYTES)
   const tail = size > PROBE_BYTES ? await readAt(path, size - PROBE_BYTES, PROBE_BYTES) : head
-  const sniffed = sniffAudio({ head, tail, size }, path)
+  const probe = { head, tail, size }
+  const sniffed = sniffAudio(probe, path)
   const { format, bitDepth } = sniffed
+  const check = streamCheck(format, probe, path)
   const decoder = await openDecoder(format)
 
   const pending: PendingFile[] = []
@@ -143,6 +153,13 @@ export async function prepareAudio(
     const take = async (decoded: DecodedAudio): Promise<void> => {
       const mono = downmix(decoded.channelData)
       if (mono.length === 0) return
+      if (sampleRate && decoded.sampleRate !== sampleRate)
+        throw new SautiError(
+          'bad_input',
+          `${path}: the sample rate changes inside the file (${sampleRate} Hz, then ${decoded.sampleRate} Hz); split it where it changes.`,
+          { file: path },
+        )
+      check.decoded(decoded.channelData)
       if (!sampleRate) {
         sampleRate = decoded.sampleRate
         channels = decoded.channelData.length
@@ -162,6 +179,7 @@ export async function prepareAudio(
         (chunk as Buffer).byteLength,
       )
       hash.update(bytes)
+      check.push(bytes)
       await original.write(bytes)
       await take(decodeChunk(decoder, bytes, format, path))
       read += bytes.byteLength
@@ -177,16 +195,13 @@ export async function prepareAudio(
         { file: path },
       )
     }
-    if (format === 'flac') {
-      const declared = flacTotalSamples(head)
-      if (declared > 0 && frames < declared) {
-        throw new SautiError(
-          'bad_input',
-          `${path}: the FLAC file is truncated: ${frames} of ${declared} samples decoded.`,
-          { file: path, declared, decoded: frames },
-        )
-      }
-    }
+    const warnings = check.finish(frames, sampleRate)
+    if ((await pcm.size()) === 0)
+      throw new SautiError(
+        'bad_input',
+        `${path}: the ${format.toUpperCase()} file is too short to hold a single 16 kHz sample (${frames} samples at ${sampleRate} Hz).`,
+        { file: path },
+      )
     const peaksFile = await track(dirname(targets.peaks('0')))
     await peaksFile.write(encodePeaks((peaks as PeakAccumulator).finish()))
 
@@ -210,6 +225,7 @@ export async function prepareAudio(
       bitDepth,
       durationSec: frames / sampleRate,
       created,
+      warnings,
     }
   } catch (error) {
     await Promise.all(pending.map((f) => f.discard()))
