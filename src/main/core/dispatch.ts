@@ -1,5 +1,6 @@
 import { contract, isMethod, type Method } from '../../shared/contract'
 import { SautiError, type ErrorInfo, type Result } from '../../shared/errors'
+import { describeStoreError } from './db/store-errors'
 
 export type Handlers = { [M in Method]: (input: never) => Promise<unknown> }
 
@@ -46,6 +47,6 @@ export function classify(error: unknown): ErrorInfo {
   if (e?.code === 'SQLITE_FULL' || e?.code === 'ENOSPC')
     return { kind: 'store', message: 'the disk is full; nothing was changed.' }
   if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_'))
-    return { kind: 'store', message: `database error: ${e.message}` }
+    return describeStoreError(e.code, e.message)
   return { kind: 'internal', message: e?.message ?? String(error) }
 }

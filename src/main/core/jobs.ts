@@ -9,6 +9,7 @@ import type {
   TrainSummary,
 } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
+import { classify } from './dispatch'
 import type { EventBus } from './events'
 
 export interface JobContext {
@@ -75,11 +76,12 @@ export class Jobs {
       },
       (error: unknown) => {
         info.status = 'failed'
-        const e =
-          error instanceof SautiError
-            ? error.toInfo()
-            : { kind: 'internal' as const, message: (error as Error).message }
-        this.events.emit('job.finished', { jobId: id, kind, status: 'failed', error: e })
+        this.events.emit('job.finished', {
+          jobId: id,
+          kind,
+          status: 'failed',
+          error: classify(error),
+        })
       },
     )
     this.jobs.set(id, { info, controller, promise })

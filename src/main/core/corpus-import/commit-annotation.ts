@@ -118,6 +118,11 @@ function writeRows(
     const duration = durationOf(audioOf(u.recordingId))
     const start = u.untimed ? 0 : u.start
     let end = u.untimed ? duration : u.end
+    if (!(start >= 0))
+      throw new SautiError(
+        'bad_input',
+        `utterance "${u.id}" starts at ${start} s, before the start of its audio.`,
+      )
     if (start >= duration)
       throw new SautiError(
         'bad_input',
