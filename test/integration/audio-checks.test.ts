@@ -27,10 +27,12 @@ const targets = {
   original: (sha: string, format: string) => join(store, `${sha}.${format}`),
   pcm: (sha: string) => join(store, `${sha}.f32`),
   peaks: (sha: string) => join(store, `${sha}.peaks`),
+  staging: join(dir, 'staging'),
 }
 const fixture = (name: string): Uint8Array =>
   new Uint8Array(readFileSync(join(formatFixtures, name)))
-const stored = (): string[] => readdirSync(store, { recursive: false }).map(String).sort()
+const stored = (): string[] =>
+  [store, targets.staging].flatMap((d) => readdirSync(d).map((f) => join(d, f))).sort()
 
 async function prepare(
   name: string,

@@ -25,6 +25,15 @@ export type JobOutcome =
   | { exported?: ExportSummary }
   | { annotations: AnnotationImportSummary }
 
+/**
+ * Where jobs are recorded across processes (project/lease.ts): who runs them, and how they
+ * ended. `begin` gives null for jobs it does not record.
+ */
+export interface JobLedger {
+  begin(kind: JobKind, label: string, input: unknown): number | null
+  end(runId: number, status: 'done' | 'cancelled' | 'failed', message: string): void
+}
+
 interface RunningJob {
   info: JobInfo
   controller: AbortController
@@ -35,7 +44,10 @@ interface RunningJob {
 export class Jobs {
   private readonly jobs = new Map<string, RunningJob>()
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly ledger?: JobLedger,
+  ) {}
 
   /** Whether a job of one of these kinds is running (one training, one labelling at a time). */
   running(...kinds: JobKind[]): boolean {
@@ -44,8 +56,21 @@ export class Jobs {
     )
   }
 
-  start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<JobOutcome>): string {
+  /**
+   * Starts `work` as a job. `input` is what it would take to run it again (recorded with the job,
+   * so an interrupted labelling can be resumed by the next start).
+   */
+  start(
+    kind: JobKind,
+    label: string,
+    work: (ctx: JobContext) => Promise<JobOutcome>,
+    input: unknown = {},
+  ): string {
     const id = randomUUID()
+    const runId = this.ledger?.begin(kind, label, input)
+    const record = (status: 'done' | 'cancelled' | 'failed', message: string): void => {
+      if (runId !== undefined && runId !== null) this.ledger?.end(runId, status, message)
+    }
     const controller = new AbortController()
     const info: JobInfo = {
       id,
@@ -72,16 +97,14 @@ export class Jobs {
     const promise = work(ctx).then(
       (outcome) => {
         info.status = controller.signal.aborted ? 'cancelled' : 'done'
+        record(info.status, '')
         this.events.emit('job.finished', { jobId: id, kind, status: info.status, ...outcome })
       },
       (error: unknown) => {
         info.status = 'failed'
-        this.events.emit('job.finished', {
-          jobId: id,
-          kind,
-          status: 'failed',
-          error: classify(error),
-        })
+        const classified = classify(error)
+        record('failed', classified.message)
+        this.events.emit('job.finished', { jobId: id, kind, status: 'failed', error: classified })
       },
     )
     this.jobs.set(id, { info, controller, promise })

@@ -10,7 +10,12 @@ import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { listProjects } from '../core/project/projects'
 import { runDoctor } from '../core/doctor'
 import { createLogger } from '../core/logger'
-import { appVersion, bootWorkbench, labelDemoOnFirstStart } from './boot'
+import {
+  appVersion,
+  bootWorkbench,
+  labelDemoOnFirstStart,
+  resumeInterruptedLabelling,
+} from './boot'
 import { addAdaptCommands } from './cli-adapt'
 import { addAuditCommands } from './cli-audit'
 import { addConsentCommands } from './cli-consent'
@@ -94,6 +99,7 @@ export function buildProgram(): Command {
             }),
           )
         else out(`Sauti is serving project "${g.project}" at ${host.openUrl}`)
+        await resumeInterruptedLabelling(workbench, (m) => err(m))
         if (opts.demoLabels) void labelDemoOnFirstStart(workbench, appRoot, (m) => err(m))
         if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host))
           err(

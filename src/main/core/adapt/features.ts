@@ -67,7 +67,13 @@ export async function ensureHiddenStates(ctx: AdaptContext, utterances: SpanOf[]
       ctx.model.dir,
       ctx.model.id,
       missing.slice(i, i + 16).map((u) => item(u, ctx.paths)),
-      { ...defaultTranscribeOptions, hiddenDir: dir, nBest: 1, beamWidth: 1 },
+      {
+        ...defaultTranscribeOptions,
+        hiddenDir: dir,
+        stagingDir: ctx.paths.stagingDir,
+        nBest: 1,
+        beamWidth: 1,
+      },
       ctx.settings,
     )
 }
@@ -141,7 +147,7 @@ export async function rescoreUnlabelled(
     .all(checkpoint.id) as { id: number; start_sec: number; end_sec: number; sha256: string }[]
   const store = resultStore(db, modelId, checkpoint.id)
   const dir = hiddenCacheDir(ctx.paths)
-  const options = { ...defaultTranscribeOptions, hiddenDir: dir }
+  const options = { ...defaultTranscribeOptions, hiddenDir: dir, stagingDir: ctx.paths.stagingDir }
   let done = 0
   for (let i = 0; i < pending.length; i += 64) {
     if (control.signal?.aborted) break

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
@@ -253,7 +253,11 @@ export class ModelRunner {
         startSec: item.startSec,
         endSec: item.endSec,
       })
-      await writeHiddenStates(hiddenStatesFile, hidden)
+      await writeHiddenStates(
+        hiddenStatesFile,
+        hidden,
+        options.stagingDir ?? dirname(hiddenStatesFile),
+      )
     }
     return {
       utteranceId: item.utteranceId,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { downmix, openDecoder, type DecodedAudio } from './decode'
@@ -31,6 +31,8 @@ export interface PrepareTargets {
   original: (sha256: string, format: AudioFormat) => string
   pcm: (sha256: string) => string
   peaks: (sha256: string) => string
+  /** Where files are written until they are whole (the process's staging folder). */
+  staging: string
 }
 
 export async function hashFile(path: string): Promise<{ sha256: string; byteSize: number }> {
@@ -69,16 +71,16 @@ async function readAt(path: string, position: number, length: number): Promise<U
   }
 }
 
-/** A file written under a temporary name in its final folder, renamed once complete. */
+/** A file written under a temporary name in the staging folder, renamed into the store once complete. */
 class PendingFile {
   private constructor(
     readonly tmp: string,
     private readonly handle: FileHandle,
   ) {}
 
-  static async create(folder: string): Promise<PendingFile> {
-    await mkdir(folder, { recursive: true })
-    const tmp = `${folder}/.incoming-${randomBytes(8).toString('hex')}`
+  static async create(staging: string): Promise<PendingFile> {
+    await mkdir(staging, { recursive: true })
+    const tmp = join(staging, `incoming-${randomBytes(8).toString('hex')}`)
     return new PendingFile(tmp, await open(tmp, 'w'))
   }
 
@@ -103,6 +105,7 @@ class PendingFile {
       () => false,
     )
     if (exists) return void (await rm(this.tmp, { force: true }))
+    await mkdir(dirname(target), { recursive: true })
     await rename(this.tmp, target)
     created.push(target)
   }
@@ -134,15 +137,15 @@ export async function prepareAudio(
   const decoder = await openDecoder(format)
 
   const pending: PendingFile[] = []
-  const track = async (folder: string): Promise<PendingFile> => {
-    const file = await PendingFile.create(folder)
+  const track = async (): Promise<PendingFile> => {
+    const file = await PendingFile.create(targets.staging)
     pending.push(file)
     return file
   }
   let resampler: StreamResampler | null = null
   try {
-    const original = await track(dirname(targets.original('0', format)))
-    const pcm = await track(dirname(targets.pcm('0')))
+    const original = await track()
+    const pcm = await track()
     const hash = createHash('sha256')
     let sampleRate = 0
     let channels = 0
@@ -202,7 +205,7 @@ export async function prepareAudio(
         `${path}: the ${format.toUpperCase()} file is too short to hold a single 16 kHz sample (${frames} samples at ${sampleRate} Hz).`,
         { file: path },
       )
-    const peaksFile = await track(dirname(targets.peaks('0')))
+    const peaksFile = await track()
     await peaksFile.write(encodePeaks((peaks as PeakAccumulator).finish()))
 
     const sha256 = hash.digest('hex')

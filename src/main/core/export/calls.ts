@@ -22,6 +22,7 @@ export function exportCalls(ctx: CallContext): CallTable<'export.start'> {
           )
           return exported ? { exported } : {}
         },
+        request,
       )
       return { jobId }
     },

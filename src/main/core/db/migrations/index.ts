@@ -9,6 +9,7 @@ import { m007Adaptation } from './007-adaptation'
 import { m008ConsentAudit } from './008-consent-audit'
 import { m009Review } from './009-review'
 import { m010RevisionHead } from './010-revision-head'
+import { m011Owners } from './011-owners'
 
 export interface Migration {
   version: number
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   m008ConsentAudit,
   m009Review,
   m010RevisionHead,
+  m011Owners,
 ]
