@@ -24,6 +24,7 @@ import { addModelCommands } from './cli-models'
 import { addReportCommands } from './cli-report'
 import { addReviewCommands } from './cli-review'
 import { startHttpHost } from './http'
+import { servingToken } from './serve-token'
 import {
   exitCodes,
   exitFor,
@@ -62,11 +63,24 @@ export function buildProgram(): Command {
       'address to bind; anything but loopback exposes your data to the network',
       '127.0.0.1',
     )
-    .option('--token <token>', 'use this token instead of a random one (scripts and tests)')
+    .option(
+      '--token <token>',
+      "use this token instead of the data folder's own (scripts and tests)",
+    )
+    .option(
+      '--new-token',
+      "replace the data folder's token with a new one (open tabs must be opened again)",
+    )
     .option('--no-demo-labels', 'do not label the demo with the starter model on its first start')
     .action(
       async (
-        opts: { port: number; host: string; token?: string; demoLabels: boolean },
+        opts: {
+          port: number
+          host: string
+          token?: string
+          newToken?: boolean
+          demoLabels: boolean
+        },
         command: Command,
       ) => {
         const g = globals(command)
@@ -86,7 +100,8 @@ export function buildProgram(): Command {
           staticDir: join(appRoot, 'out', 'renderer'),
           host: opts.host,
           port: opts.port,
-          token: opts.token,
+          // Kept per data folder, so a restart keeps the open tabs working (serve-token.ts).
+          token: opts.token ?? (await servingToken(g.dataDir, opts.newToken)),
           logger,
         })
         if (g.json)
