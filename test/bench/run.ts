@@ -25,6 +25,7 @@ import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
 import { workspaceBench } from './workspace'
+import { crashBench } from './crash'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -297,9 +298,11 @@ async function hourBench(): Promise<void> {
 
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
-execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
-  stdio: 'inherit',
-})
+// The kill trials make their own small inputs; every other section needs the bench audio.
+if (only !== 'crash')
+  execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
+    stdio: 'inherit',
+  })
 console.log(
   `machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? process.arch}, ${(await import('node:os')).availableParallelism()} cores, Node ${process.versions.node}`,
 )
@@ -308,6 +311,7 @@ if (!only || only === 'memory') memoryBench()
 if (!only || only === 'waveform') await waveformBench()
 if (!only || only === 'asr') await asrBench()
 if (only === 'hour') await hourBench()
+if (only === 'crash') await crashBench()
 if (!only || only === 'workspace') await workspaceBench(benchData)
 if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()

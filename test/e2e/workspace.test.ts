@@ -330,54 +330,6 @@ describe('the annotator workspace', () => {
   })
 })
 
-describe('a server restart with the same data folder', () => {
-  const saveState = (p: Page): Promise<string | null> =>
-    p.locator('[data-testid="save-state"]').getAttribute('data-state')
-  const head = (id: number): string =>
-    query<{ text: string }>(
-      'SELECT text FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 1',
-      id,
-    )[0]?.text ?? ''
-  async function killServer(): Promise<number> {
-    const port = Number(new URL(served.url).port)
-    served.process.kill('SIGKILL')
-    await new Promise<void>((resolve) => served.process.once('exit', () => resolve()))
-    return port
-  }
-
-  it('keeps the open tab: what was typed while it was down is saved when it is back', async () => {
-    const id = await editorId(page)
-    const token = served.token
-    const port = await killServer()
-    await page.locator('[data-testid="transcript"]').focus()
-    await page.keyboard.press('End')
-    await page.keyboard.type(' nakuja tena')
-    await expect.poll(() => saveState(page), { timeout: 10_000 }).toBe('error')
-    served = await startServe(dataDir, [], ['--port', String(port)])
-    // The data folder's token, so the tab's cookie still opens the door.
-    expect(served.token).toBe(token)
-    await expect.poll(() => saveState(page), { timeout: 30_000 }).toBe('saved')
-    expect(head(id)).toMatch(/ nakuja tena$/)
-  })
-
-  it('keeps what was typed in a tab that was closed before the server came back', async () => {
-    const id = await editorId(page)
-    const port = await killServer()
-    await page.locator('[data-testid="transcript"]').focus()
-    await page.keyboard.press('End')
-    await page.keyboard.type(' bila mtandao')
-    await expect.poll(() => saveState(page), { timeout: 10_000 }).toBe('error')
-    await page.goto('about:blank')
-    served = await startServe(dataDir, [], ['--port', String(port)])
-    await page.goto(`${served.url}/#/annotate/${id}`)
-    await page.locator(`[data-testid="editor"][data-utterance="${id}"]`).waitFor()
-    await expect
-      .poll(() => page.locator('[data-testid="transcript"]').inputValue())
-      .toMatch(/ bila mtandao$/)
-    await expect.poll(() => head(id), { timeout: 10_000 }).toMatch(/ bila mtandao$/)
-  })
-})
-
 describe('adapting the model from the UI', () => {
   it('trains from the model screen, shows the checkpoint and its learning curve, and ranks the queue with reasons', async () => {
     await page.goto('about:blank')

@@ -137,6 +137,8 @@ function mp3Channels(bytes: Uint8Array): { channels?: number } {
 export interface WavLayout {
   bitDepth: number
   blockAlign: number
+  /** Bytes of one sample frame; null for ADPCM, whose blocks hold many. */
+  frameBytes: number | null
   sampleRate: number
   /** The data chunk's declared size; 0xFFFFFFFF when a recorder never finalised it. */
   dataBytes: number
@@ -195,8 +197,15 @@ export function wavLayout(bytes: Uint8Array, size: number, file: string): WavLay
   )
 }
 
-const WAVE_FORMAT_PCM = 1
-const WAVE_FORMAT_IEEE_FLOAT = 3
+/** What the WAV decoder reads, by format tag: the bit depths that exist for each. */
+const wavCodecs: Record<number, { name: string; depths: number[]; adpcm?: true }> = {
+  0x0001: { name: 'PCM', depths: [8, 16, 24, 32] },
+  0x0003: { name: 'float', depths: [32, 64] },
+  0x0006: { name: 'A-law', depths: [8] },
+  0x0007: { name: 'µ-law', depths: [8] },
+  0x0002: { name: 'MS ADPCM', depths: [4], adpcm: true },
+  0x0011: { name: 'IMA ADPCM', depths: [4], adpcm: true },
+}
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe
 
 /** The "fmt " chunk's fields, checked against each other and AUDIO_BOUNDS. */
@@ -214,28 +223,29 @@ function checkWavFormat(
   // WAVE_FORMAT_EXTENSIBLE names the real format in the first two bytes of its sub-format GUID.
   if (tag === WAVE_FORMAT_EXTENSIBLE && chunkSize >= 40 && body + 26 <= view.byteLength)
     tag = view.getUint16(body + 24, true)
-  const depths =
-    tag === WAVE_FORMAT_PCM ? [8, 16, 24, 32] : tag === WAVE_FORMAT_IEEE_FLOAT ? [32, 64] : []
-  if (depths.length === 0)
+  const codec = wavCodecs[tag]
+  if (!codec)
     throw new SautiError(
       'bad_input',
-      `${file}: the WAV file holds format ${tag}, not PCM or floating-point samples; convert it to PCM WAV or FLAC.`,
+      `${file}: the WAV file holds format ${tag}, which Sauti does not read (PCM, float, A-law, µ-law or ADPCM); convert it to PCM WAV or FLAC.`,
       { file, formatTag: tag },
     )
-  if (!depths.includes(bits))
+  if (!codec.depths.includes(bits))
     throw new SautiError(
       'bad_input',
-      `${file}: the WAV header declares ${bits}-bit ${tag === WAVE_FORMAT_PCM ? 'PCM' : 'float'} samples, which do not exist; the header is damaged.`,
+      `${file}: the WAV header declares ${bits}-bit ${codec.name} samples, which do not exist; the header is damaged.`,
       { file, bits },
     )
   checkDeclared(file, 'WAV', sampleRate, channels)
-  if (blockAlign !== (channels * bits) / 8)
+  // ADPCM's block size is a block of many samples; the others store one sample frame per block.
+  const frameBytes = codec.adpcm ? null : (channels * bits) / 8
+  if ((frameBytes !== null && blockAlign !== frameBytes) || blockAlign === 0)
     throw new SautiError(
       'bad_input',
       `${file}: the WAV header's block size (${blockAlign} bytes) does not match ${channels} channel(s) of ${bits} bits; the header is damaged.`,
       { file, blockAlign },
     )
-  return { bitDepth: bits, blockAlign, sampleRate }
+  return { bitDepth: bits, blockAlign, sampleRate, frameBytes }
 }
 
 /** The facts of a FLAC file's STREAMINFO block. */

@@ -59,15 +59,15 @@ function wavCheck(probe: AudioProbe, file: string): StreamCheck {
     finish(decodedFrames, sampleRate) {
       if (sampleRate !== layout.sampleRate)
         throw rateMismatch(file, 'WAV', layout.sampleRate, sampleRate)
-      if (layout.dataBytes === 0xffffffff) return []
-      const whole = Math.floor(layout.dataBytes / layout.blockAlign)
+      if (layout.dataBytes === 0xffffffff || layout.frameBytes === null) return []
+      const whole = Math.floor(layout.dataBytes / layout.frameBytes)
       if (decodedFrames < whole)
         throw new SautiError(
           'bad_input',
           `${file}: only ${decodedFrames} of the ${whole} sample frames its data chunk declares could be decoded; the file is damaged.`,
           { file, declared: whole, decoded: decodedFrames },
         )
-      const partial = layout.dataBytes % layout.blockAlign
+      const partial = layout.dataBytes % layout.frameBytes
       return partial
         ? [
             `${file}: the data chunk ends with ${partial} bytes of an incomplete sample frame, which were left out.`,
