@@ -75,15 +75,37 @@ async function templates(): Promise<{ unlabelled: string; labelled: string; mode
 
 type Kind = 'import' | 'labelling' | 'training' | 'export' | 'autosave'
 
-async function runUntilKilled(child: ChildProcess, afterMs: number): Promise<void> {
-  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+/** Kills the child after `afterMs`; false when it had finished by itself before. */
+async function runUntilKilled(child: ChildProcess, afterMs: number): Promise<boolean> {
+  let done = false
+  const exited = new Promise<void>((r) =>
+    child.once('exit', () => {
+      done = true
+      r()
+    }),
+  )
   await Promise.race([sleep(afterMs), exited])
+  const midway = !done
   child.kill('SIGKILL')
   await exited
+  return midway
+}
+
+/** Files a killed process left for the next start to remove: staging, and beside the export. */
+function leftovers(dataDir: string, exportParent: string): number {
+  const staging = join(dataDir, 'projects', 'demo', 'staging')
+  const staged = existsSync(staging)
+    ? readdirSync(staging, { recursive: true, withFileTypes: true }).filter((f) => f.isFile())
+        .length
+    : 0
+  return staged + readdirSync(exportParent).filter((f) => f !== 'out').length
 }
 
 /** Starts `sauti serve` and saves drafts through its API until killed; returns what was acknowledged. */
-async function autosaveTrial(dataDir: string, afterMs: number): Promise<string[]> {
+async function autosaveTrial(
+  dataDir: string,
+  afterMs: number,
+): Promise<{ acknowledged: string[]; midway: boolean }> {
   const child = sauti(dataDir, ['--json', 'serve', '--port', '0', '--no-demo-labels'])
   const line = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString()))
@@ -128,9 +150,9 @@ async function autosaveTrial(dataDir: string, afterMs: number): Promise<string[]
       acknowledged.push(text)
     }
   })().catch(() => undefined)
-  await runUntilKilled(child, afterMs)
+  const midway = await runUntilKilled(child, afterMs)
   await typing
-  return acknowledged
+  return { acknowledged, midway }
 }
 
 /** Every file of the project that is not where the store keeps files, or not one it knows. */
@@ -177,7 +199,8 @@ async function trial(
   )
   const problems: string[] = []
   let acknowledged: string[] = []
-  if (kind === 'autosave') acknowledged = await autosaveTrial(dataDir, afterMs)
+  let midway: boolean
+  if (kind === 'autosave') ({ acknowledged, midway } = await autosaveTrial(dataDir, afterMs))
   else {
     const args = {
       import: [
@@ -205,8 +228,9 @@ async function trial(
         'Lead',
       ],
     }[kind]
-    await runUntilKilled(sauti(dataDir, args), afterMs)
+    midway = await runUntilKilled(sauti(dataDir, args), afterMs)
   }
+  const cleaned = leftovers(dataDir, exportParent)
   const dbFile = join(dataDir, 'projects/demo/project.sqlite')
   const db = new Database(dbFile, { readonly: true })
   const integrity = db.pragma('integrity_check', { simple: true })
@@ -228,6 +252,13 @@ async function trial(
     .prepare("SELECT count(*) AS n FROM job_run WHERE status = 'running'")
     .get() as { n: number }
   if (unmarked.n) problems.push('a labelling is still "running" after the next start')
+  const interrupted = (
+    after
+      .prepare(
+        "SELECT (SELECT count(*) FROM train_run WHERE message LIKE 'interrupted%') + (SELECT count(*) FROM job_run WHERE status = 'interrupted') AS n",
+      )
+      .get() as { n: number }
+  ).n
   if (kind === 'autosave' && acknowledged.length) {
     const last = acknowledged[acknowledged.length - 1]!
     const found = after.prepare('SELECT 1 FROM revision WHERE text = ?').get(last)
@@ -239,7 +270,7 @@ async function trial(
     if (left !== 'out') problems.push(`left beside the export: ${left}`)
   rmSync(dataDir, { recursive: true, force: true })
   rmSync(exportParent, { recursive: true, force: true })
-  return { problems, afterMs }
+  return { problems, afterMs, midway, cleaned, interrupted }
 }
 
 export async function crashBench(): Promise<void> {
@@ -279,8 +310,10 @@ export async function crashBench(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
-  console.log('| kind | kills | killed after | clean (integrity, audit, nothing left) | problems |')
-  console.log('| --- | ---: | --- | ---: | ---: |')
+  console.log(
+    '| kind | kills | killed after | while working | left files the next start removed | work marked interrupted | clean (integrity, audit, nothing left, saves kept) | problems |',
+  )
+  console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |')
   for (const row of rows) console.log(row)
   for (const p of all) console.log(`  ${p}`)
   if (all.length) process.exitCode = 1
