@@ -28,6 +28,8 @@ export const methodNames = [
   'train.start',
   'adaptation.status',
   'adaptation.update',
+  'splits.show',
+  'splits.set',
   'speaker.list',
   'speaker.create',
   'speaker.update',

@@ -25,6 +25,7 @@ import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
 import { workspaceBench } from './workspace'
+import { realBench } from './real'
 import { crashBench } from './crash'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
@@ -298,8 +299,9 @@ async function hourBench(): Promise<void> {
 
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
-// The kill trials make their own small inputs; every other section needs the bench audio.
-if (only !== 'crash')
+// The generated audio serves most sections; the real-speech one builds its own corpora, and
+// labelling cost, ranking and the kill trials need none.
+if (!only || !['real', 'asr', 'rank', 'crash'].includes(only))
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
   })
@@ -317,3 +319,5 @@ if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
+// Hours on two cores: only when asked for (`npm run bench -- real`).
+if (only === 'real') await realBench(benchData)

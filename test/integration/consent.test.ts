@@ -299,13 +299,24 @@ describe('a research export', () => {
   })
 
   it('gives speakers splits that stay the same in the next export', () => {
-    const splits = wb.project.db.prepare('SELECT speaker_id, split FROM speaker_split').all()
-    expect(splits).toHaveLength(2)
+    // Two speakers: the splits hold out stretches of recordings (splits.ts), each kept once made.
+    const units = wb.project.db
+      .prepare(
+        'SELECT recording_id, block, split FROM recording_split UNION ALL SELECT speaker_id, -1, split FROM speaker_split',
+      )
+      .all()
+    expect(units.length).toBeGreaterThanOrEqual(2)
+    const unsplit = wb.project.db
+      .prepare("SELECT count(*) AS n FROM utterance WHERE split IS NULL AND status <> 'new'")
+      .get() as { n: number }
+    expect(unsplit.n).toBe(0)
     expect(filesUnder(join(first, 'kaldi')).some((f) => f.includes('/kaldi/train/'))).toBe(true)
   })
 
   it('after a withdrawal, leaves the speaker out of the next export', async () => {
-    const splitsBefore = wb.project.db.prepare('SELECT * FROM speaker_split ORDER BY 1').all()
+    const splitsQuery =
+      'SELECT recording_id, block, split FROM recording_split UNION ALL SELECT speaker_id, -1, split FROM speaker_split ORDER BY 1, 2'
+    const splitsBefore = wb.project.db.prepare(splitsQuery).all()
     await call('consent.withdraw', {
       actorId: lead.id,
       speakerId: await speakerId(code.sw2),
@@ -318,9 +329,7 @@ describe('a research export', () => {
     expect(text).not.toContain(code.sw2)
     for (const file of clips[code.sw2]!) expect(text).not.toContain(transcripts.get(file)!)
     expect(text).toContain(code.sw1)
-    expect(wb.project.db.prepare('SELECT * FROM speaker_split ORDER BY 1').all()).toEqual(
-      splitsBefore,
-    )
+    expect(wb.project.db.prepare(splitsQuery).all()).toEqual(splitsBefore)
     const withdrawn = (
       await call<ConsentRecord[]>('consent.list', { speakerId: await speakerId(code.sw2) })
     ).filter((r) => r.scope === 'research_release')

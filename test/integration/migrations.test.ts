@@ -569,17 +569,59 @@ describe('migration 10: revision head', () => {
   })
 })
 
-describe('migration 11: owners', () => {
-  it('records process leases and resumable jobs with their owner, and who runs a training', () => {
+describe('migration 11: recording splits', () => {
+  it('keeps one split per stretch of a recording, refuses another split name, and indexes utterance.split', () => {
     const db = fresh()
     migrateTo(db, 10)
+    insertRows(db, 'recording', [
+      {
+        sha256: sha('d'),
+        original_name: 'story.wav',
+        source_path: '/story.wav',
+        format: 'wav',
+        byte_size: 10,
+        duration_sec: 600,
+        sample_rate: 16000,
+        channels: 1,
+        imported_at: now,
+      },
+    ])
+    migrateTo(db, 11)
+    insertRows(db, 'recording_split', [
+      { recording_id: 1, block: 0, language: 'sw', split: 'train', assigned_at: now },
+      { recording_id: 1, block: 1, language: 'sw', split: 'dev', assigned_at: now },
+    ])
+    expect(readTable(db, 'recording_split').map((r) => r.split)).toEqual(['train', 'dev'])
+    expect(() =>
+      insertRows(db, 'recording_split', [
+        { recording_id: 1, block: 1, language: 'sw', split: 'test', assigned_at: now },
+      ]),
+    ).toThrow(/UNIQUE/)
+    expect(() =>
+      insertRows(db, 'recording_split', [
+        { recording_id: 1, block: 2, language: 'sw', split: 'holdout', assigned_at: now },
+      ]),
+    ).toThrow(/CHECK/)
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT id FROM utterance WHERE split = 'dev'")
+      .all() as { detail: string }[]
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(
+      /USING (COVERING )?INDEX utterance_by_split/,
+    )
+  })
+})
+
+describe('migration 12: owners', () => {
+  it('records process leases and resumable jobs with their owner, and who runs a training', () => {
+    const db = fresh()
+    migrateTo(db, 11)
     insertRows(db, 'model', [
       { sha256: sha('m'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
     ])
     insertRows(db, 'train_run', [
       { model_id: 1, trigger: 'manual', status: 'running', started_at: now },
     ])
-    migrateTo(db, 11)
+    migrateTo(db, 12)
     // A run from before has no owner: the next start takes its process for gone.
     expect(readTable(db, 'train_run')[0]).toMatchObject({ status: 'running', owner: null })
     insertRows(db, 'process_lease', [

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { assignSplits, labelledUtterances } from '../../src/main/core/adapt/dataset'
+import { changeSplitPolicy } from '../../src/main/core/adapt/splits'
 import {
   choosePseudoLabelThreshold,
   pseudoLabelCandidates,
@@ -89,8 +90,7 @@ function project(): WriteDb {
         created_at: now,
       },
     ])
-  // One transcribed utterance each for A–E in id order, so the split rule gives A train,
-  // B train, C dev, D train, E test; then 19 more for C (dev).
+  // One transcribed utterance each for A–E in id order; then 19 more for C (dev).
   utterance(1, 'a b c d e')
   utterance(2, 'a b c d e')
   const dev: number[] = [utterance(3, 'one two three four five')]
@@ -113,6 +113,19 @@ function project(): WriteDb {
     [5, 0.99],
   ] as const)
     hypothesis(utterance(speaker, null), 'machine words', confidence)
+  // The splits these tests are written for, made before any training: A, B, D train, C dev, E
+  // test. (Which speaker the rule would send where is tested in splits.test.ts.)
+  changeSplitPolicy(db, { unit: 'speaker' }, 'test setup', false, now)
+  db.prepare('DELETE FROM speaker_split').run()
+  db.prepare('UPDATE utterance SET split = NULL').run()
+  for (const [speaker, split] of [
+    [1, 'train'],
+    [2, 'train'],
+    [3, 'dev'],
+    [4, 'train'],
+    [5, 'test'],
+  ] as const)
+    insertRows(db, 'speaker_split', [{ speaker_id: speaker, split, assigned_at: now }])
   return db
 }
 

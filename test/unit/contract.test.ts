@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { contract, eventNames, methods } from '../../src/shared/contract'
 import { eventNameList, methodNames } from '../../src/shared/methods'
+import { composeRooms } from '../../src/shared/rooms'
 
 describe('the contract', () => {
   it('lists the same methods and events for the sandboxed preload as the schemas define', () => {
     expect([...methodNames].sort()).toEqual([...methods].sort())
     expect([...eventNameList].sort()).toEqual([...eventNames].sort())
+  })
+
+  it("is composed of the rooms' shares, and refuses a call two rooms name", () => {
+    expect(() => composeRooms({ 'job.list': 1 }, { 'job.list': 2 })).toThrow(
+      'the call job.list is in two rooms',
+    )
   })
 
   it('rejects unknown keys in every call, so a typo never passes silently', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { contract } from '../../src/shared/contract'
-import { dateProblem, isoTime, speakerCode, transcript } from '../../src/shared/fields'
+import { dateProblem, isoTime, speakerCode, transcript } from '../../src/shared/contract/fields'
 
 describe('dates are parsed strictly', () => {
   it('refuses a month or a day that does not exist, naming the field', () => {

@@ -14,6 +14,7 @@ whole prompt groups (the key's first word: "vm", "conf", "agent"...) are held ou
 and a training prompt whose normalised text equals a held-out one is dropped.
 
 Usage: python3 real_data.py   (writes DATA/real/{fillets,ivr5}.npz; DATA/debs is a cache)
+       python3 real_data.py splits MANIFEST.tsv   (the same splits for a real-speech.sh manifest)
 """
 import hashlib
 import json
@@ -196,7 +197,32 @@ def write(name, rows):
           flush=True)
 
 
+def manifest_splits(manifest):
+    """The recipe's split of each row of a corpus manifest made by the team's real-speech.sh
+    (audio/<level>-<name>.ogg for Fish Fillets, audio/<lang>-<key>.flac for IVR), so a
+    benchmark can hold out exactly what the starter model never trained on."""
+    import csv
+    with open(manifest, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    out = []
+    for r in rows:
+        name = os.path.basename(r["path"]).rsplit(".", 1)[0]
+        if r["path"].endswith(".ogg"):
+            level = name.split("-")[0]
+            out.append(dict(path=r["path"], set="fillets", lang=r["language"], group=level, text=r["transcript"]))
+        else:
+            key = name.split("-", 1)[1]
+            group = key.replace("_", "-").split("-")[0]
+            out.append(dict(path=r["path"], set="ivr5", lang=r["language"], group=group, text=r["transcript"]))
+    assign_splits(out)
+    return [(r["path"], r["split"]) for r in out]
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "splits":
+        for path, split in manifest_splits(sys.argv[2]):
+            print(f"{path}\t{split}")
+        return
     download()
     rows = fillets_rows() + ivr_rows()
     info = assign_splits(rows)

@@ -40,26 +40,3 @@ export interface CallContext {
   /** Tells every window which lists changed. */
   projectChanged(what: ('recordings' | 'utterances')[]): void
 }
-
-/** Every table's calls at once (the rooms' tables have no call in common). */
-type AllOf<T extends readonly object[]> = T extends readonly [
-  infer First,
-  ...infer Rest extends readonly object[],
-]
-  ? First & AllOf<Rest>
-  : unknown
-
-/**
- * One table from the rooms' tables. Its type holds every room's calls, so a call no room serves
- * fails to compile where the result must be the whole contract; a call two rooms serve is
- * refused here, where a spread would silently keep the second.
- */
-export function composeRooms<T extends readonly object[]>(...rooms: T): AllOf<T> {
-  const table: Record<string, unknown> = {}
-  for (const room of rooms)
-    for (const [method, handler] of Object.entries(room)) {
-      if (method in table) throw new Error(`the call ${method} is served by two rooms`)
-      table[method] = handler
-    }
-  return table as AllOf<T>
-}

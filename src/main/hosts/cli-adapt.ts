@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import type { AdaptationStatus, CheckpointSummary } from '../../shared/domain'
+import type { AdaptationStatus, CheckpointSummary, SplitOverview } from '../../shared/domain'
 import { acquisitionStrategies } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
 import { mkdir } from 'node:fs/promises'
@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { AcquisitionStrategy } from '../../shared/domain'
 import { checkpointCurves, learningCurveSpec } from '../../shared/charts/learning-curve'
 import { renderSvg } from '../core/adapt/charts'
-import type { SimulationReport } from '../core/adapt/simulation'
+import type { OverSeeds, SimulationReport } from '../core/adapt/simulation'
 import {
   err,
   globals,
@@ -20,6 +20,7 @@ import {
   runJob,
   withWorkbench,
 } from './cli-support'
+import { callOrThrow, profileId } from './cli-consent'
 
 const pct = (x: number | undefined | null): string =>
   x === undefined || x === null ? '-' : `${(x * 100).toFixed(1)} %`
@@ -97,6 +98,7 @@ async function writeSimulation(dir: string, report: SimulationReport): Promise<v
 
 /** The adaptation commands: train, checkpoints, simulate, strategy. */
 export function addAdaptCommands(program: Command): void {
+  addSplitCommands(program)
   program
     .command('train')
     .description(
@@ -212,7 +214,7 @@ export function addAdaptCommands(program: Command): void {
             'validation',
             `unknown strategy ${unknown.join(', ')} (choose from ${acquisitionStrategies.join(', ')})`,
           )
-        const bar = progressBar(g.json, 'Simulating')
+        const bar = progressBar(g.json, 'Simulating', { lines: true })
         const controller = new AbortController()
         const cancel = (): void => controller.abort()
         process.once('SIGINT', cancel)
@@ -238,27 +240,7 @@ export function addAdaptCommands(program: Command): void {
         out(
           `Pool: ${report.poolUtterances} utterances (${report.poolMinutes.toFixed(1)} min, of which ${report.poolFlagged} flagged: ${report.poolFlaggedMinutes.toFixed(1)} min); dev ${report.devUtterances}, test ${report.testUtterances}; ${opts.seeds} seed(s), ${opts.step} min steps to ${opts.budget} min, ${(report.result.ms / 1000).toFixed(0)} s.`,
         )
-        out(
-          "strategy          final dev WER  final test WER  minutes to random's final  fraction  gain at budget  flagged min",
-        )
-        for (const s of report.summaries)
-          out(
-            [
-              s.strategy.padEnd(17),
-              pct(s.finalDevWer).padStart(13),
-              pct(s.finalTestWer).padStart(15),
-              (s.minutesToRandomFinal === null
-                ? 'never'
-                : s.minutesToRandomFinal.toFixed(2)
-              ).padStart(26),
-              (s.fractionOfRandomBudget === null
-                ? '-'
-                : s.fractionOfRandomBudget.toFixed(2)
-              ).padStart(9),
-              pct(s.relativeGainAtBudget).padStart(15),
-              s.curve.at(-1)!.flaggedMinutes.toFixed(2).padStart(12),
-            ].join(' '),
-          )
+        for (const line of simulationTable(report)) out(line)
       },
     )
 
@@ -276,4 +258,124 @@ export function addAdaptCommands(program: Command): void {
       if (g.json) return out(JSON.stringify(status))
       out(`Queue strategy: ${status.strategy}.`)
     })
+}
+
+/** The rows of `sauti splits`: per language, what each split holds. */
+export function splitTable(o: SplitOverview): string[] {
+  const p = o.policy
+  const lines = [
+    `Splits by ${p.unit === 'auto' ? 'speaker or recording, chosen per language' : p.unit}; dev ${Math.round(p.devShare * 100)} % (at least ${p.minDevMinutes} min), test ${Math.round(p.testShare * 100)} % of each language's transcribed minutes. ` +
+      (p.fixedAt
+        ? `Fixed ${p.fixedAt.slice(0, 10)}${p.fixedBy ? ` by ${p.fixedBy}` : ' (first training)'}.`
+        : 'Not fixed yet: the first training fixes them.'),
+    'language  unit       train (units, min)   dev (units, min)   test (units, min)',
+  ]
+  const cell = (s: { units: number; minutes: number }): string =>
+    `${String(s.units).padStart(5)} ${s.minutes.toFixed(1).padStart(7)}`.padEnd(19)
+  for (const l of o.languages)
+    lines.push(
+      `${l.language.padEnd(9)} ${(l.unit ?? '-').padEnd(10)} ${cell(l.splits.train)}  ${cell(l.splits.dev)} ${cell(l.splits.test)}`,
+    )
+  if (o.languages.length === 0) lines.push('(nothing transcribed yet)')
+  return lines
+}
+
+const spread = (o: OverSeeds): string =>
+  `${pct(o.mean)} ± ${(o.sd * 100).toFixed(1)} (${pct(o.min)}–${pct(o.max)})`
+
+/** The summary of `sauti simulate`: per strategy, final CER and WER over seeds, and against random. */
+export function simulationTable(report: SimulationReport): string[] {
+  const metric = report.metric === 'devWer' ? 'WER' : 'CER'
+  const lines = [
+    `Compared on dev ${metric}${report.metric === 'devCer' ? ' (random’s dev WER stays at or above 90 %: words do not move yet)' : ''}; mean ± sd (min–max) over ${report.options.seeds} seed(s).`,
+    'strategy          final dev CER                 final dev WER                 final test CER     to random’s final      gain at budget',
+  ]
+  for (const s of report.summaries) {
+    const reach =
+      s.noFraction === 'random-did-not-improve'
+        ? 'random never improved'
+        : s.noFraction === 'not-reached'
+          ? 'never'
+          : `${s.minutesToRandomFinal!.toFixed(2)} min (${s.fractionOfRandomBudget!.toFixed(2)})`
+    lines.push(
+      [
+        s.strategy.padEnd(17),
+        spread(s.final.devCer).padEnd(29),
+        spread(s.final.devWer).padEnd(29),
+        pct(s.final.testCer.mean).padEnd(18),
+        reach.padEnd(22),
+        `${pct(s.relativeGainAtBudget)} (${pct(s.gainOverSeeds.min)}–${pct(s.gainOverSeeds.max)})`,
+      ].join(' '),
+    )
+  }
+  const flagged = report.summaries.map(
+    (s) => `${s.strategy} ${s.curve.at(-1)!.flaggedMinutes.toFixed(2)}`,
+  )
+  lines.push(`Minutes spent on flagged clips: ${flagged.join(', ')}.`)
+  return lines
+}
+
+function addSplitCommands(program: Command): void {
+  const splits = program
+    .command('splits')
+    .description('how transcribed audio is divided into train, dev and test (per language)')
+    .action(async (_opts: unknown, command: Command) => {
+      const g = globals(command)
+      const overview = await withWorkbench(g, false, (wb) => callOrThrow(wb, 'splits.show', {}))
+      out(g.json ? JSON.stringify(overview) : splitTable(overview).join('\n'))
+    })
+  splits
+    .command('set')
+    .description('choose how splits are made (lead); once fixed, only with --reassign')
+    .option('--unit <unit>', 'auto | speaker | recording')
+    .option('--dev <percent>', "dev's share of each language's transcribed minutes")
+    .option('--test <percent>', "test's share")
+    .option('--min-dev-minutes <minutes>', 'dev holds at least this much per language')
+    .option('--block-minutes <minutes>', 'recording units: stretches of this length')
+    .option(
+      '--reassign',
+      'make fixed splits again from scratch (earlier dev scores stop comparing)',
+    )
+    .option('--as <name>', 'a lead profile')
+    .action(
+      async (
+        o: {
+          unit?: string
+          dev?: string
+          test?: string
+          minDevMinutes?: string
+          blockMinutes?: string
+          reassign?: boolean
+          as?: string
+        },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        if (o.unit && !['auto', 'speaker', 'recording'].includes(o.unit))
+          throw new SautiError(
+            'validation',
+            `--unit: "${o.unit}" is not auto, speaker or recording`,
+          )
+        const share = (v: string | undefined, name: string): number | undefined =>
+          v === undefined ? undefined : parseNumber(v, name, 0, 40) / 100
+        const overview = await withWorkbench(g, false, async (wb) =>
+          callOrThrow(wb, 'splits.set', {
+            actorId: await profileId(wb, o.as),
+            ...(o.unit ? { unit: o.unit as 'auto' | 'speaker' | 'recording' } : {}),
+            devShare: share(o.dev, '--dev'),
+            testShare: share(o.test, '--test'),
+            minDevMinutes:
+              o.minDevMinutes === undefined
+                ? undefined
+                : parseNumber(o.minDevMinutes, '--min-dev-minutes', 0, 120),
+            blockMinutes:
+              o.blockMinutes === undefined
+                ? undefined
+                : parseNumber(o.blockMinutes, '--block-minutes', 0.25, 60),
+            reassign: o.reassign ?? false,
+          }),
+        )
+        out(g.json ? JSON.stringify(overview) : splitTable(overview).join('\n'))
+      },
+    )
 }

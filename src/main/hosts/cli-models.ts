@@ -4,13 +4,12 @@ import type { Command } from 'commander'
 import { Option } from 'commander'
 import type { ModelReport } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
-import { openProject } from '../core/project/projects'
-import { evaluateProject } from '../core/asr/evaluate-project'
 import { readTrn } from '../core/formats/trn'
 import { scoreTranscripts } from '../../shared/metrics/score'
 import { InferenceWorkers } from '../core/asr/inference-workers'
 import { findModel, importModel, listModels } from '../core/asr/model-store'
 import { workerFactory } from './boot'
+import { callOrThrow } from './cli-consent'
 import {
   exitCodes,
   appRoot,
@@ -248,82 +247,107 @@ export function addModelCommands(program: Command): void {
       "the project's best hypotheses from this model against its reference transcripts",
     )
     .option(
+      '--checkpoint <id>',
+      "which of the model's heads: a checkpoint id, active (the one in use, else the base model) or base",
+      'active',
+    )
+    .option('--split <split>', 'all | train | dev | test: which transcribed utterances', 'all')
+    .option(
       '--ref <file>',
       'reference transcripts, NIST trn format: "text (utterance-id)" per line',
     )
     .option('--hyp <file>', 'hypotheses in the same format')
-    .action(async (opts: { model?: string; ref?: string; hyp?: string }, command: Command) => {
-      const g = globals(command)
-      const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-')
-      if (opts.model) {
-        const project = openProject(g.dataDir, g.project)
-        try {
-          const e = evaluateProject(project.db, opts.model)
-          if (g.json) return out(JSON.stringify(e))
-          out(
-            `${e.model} on ${e.utterances} utterance(s) of project "${g.project}": WER ${pct(e.wer)}, CER ${pct(e.cer)}`,
+    .action(
+      async (
+        opts: { model?: string; ref?: string; hyp?: string; checkpoint: string; split: string },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-')
+        if (opts.model) {
+          const checkpoint =
+            opts.checkpoint === 'active' || opts.checkpoint === 'base'
+              ? opts.checkpoint
+              : parsePositive(opts.checkpoint, '--checkpoint')
+          if (!['all', 'train', 'dev', 'test'].includes(opts.split))
+            throw new SautiError(
+              'validation',
+              `--split: "${opts.split}" is not all, train, dev or test`,
+            )
+          const model = opts.model
+          const e = await withWorkbench(g, false, (wb) =>
+            callOrThrow(wb, 'evaluate.project', {
+              model,
+              checkpoint,
+              split: opts.split as 'all' | 'train' | 'dev' | 'test',
+            }),
           )
-          for (const [title, rows] of [
-            ['speaker', e.bySpeaker],
-            ['language', e.byLanguage],
-          ] as const) {
-            out(`By ${title}:`)
-            for (const r of rows)
+          {
+            if (g.json) return out(JSON.stringify(e))
+            const head = e.checkpointId === null ? 'base model' : `checkpoint ${e.checkpointId}`
+            out(
+              `${e.model} (${head}) on ${e.utterances} utterance(s)${e.split === 'all' ? '' : ` of the ${e.split} split`} of project "${g.project}": WER ${pct(e.wer)}, CER ${pct(e.cer)}`,
+            )
+            for (const [title, rows] of [
+              ['speaker', e.bySpeaker],
+              ['language', e.byLanguage],
+            ] as const) {
+              out(`By ${title}:`)
+              for (const r of rows)
+                out(
+                  `  ${r.key.padEnd(14)} ${String(r.utterances).padStart(5)} utt  WER ${pct(r.wer).padStart(7)}  CER ${pct(r.cer).padStart(7)}`,
+                )
+            }
+            // Code-switching scores (docs/metrics.md): PIER shows switched words getting worse
+            // even when WER improves.
+            const cs = e.codeSwitching
+            out(
+              `MER ${pct(cs.mer.rate)}, transliteration-normalised WER ${pct(cs.translitWer.rate)}, PIER ${cs.pier.rate === null ? '-' : pct(cs.pier.rate)} (${cs.pier.n} points of interest)`,
+            )
+            out('By speaker group:                     utt      WER      CER      MER     PIER')
+            for (const r of cs.byGroup)
               out(
-                `  ${r.key.padEnd(14)} ${String(r.utterances).padStart(5)} utt  WER ${pct(r.wer).padStart(7)}  CER ${pct(r.cer).padStart(7)}`,
+                `  ${`${r.attribute}: ${r.value}`.padEnd(32)} ${String(r.utterances).padStart(5)} ${[r.wer.rate, r.cer.rate, r.mer.rate, r.pier.rate].map((x) => (x === null ? '-' : pct(x)).padStart(8)).join(' ')}`,
+              )
+            for (const r of cs.bySwitch)
+              out(
+                `  switch ${r.type.padEnd(12)} ${String(r.switches).padStart(4)} switches, error at the switch ${pct(r.errors.rate)}`,
+              )
+            const q = e.confidence
+            const fmt = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3))
+            out(
+              `Word confidence (${q.words} words): AUC-ROC for wrong words ${fmt(q.aucRoc)}, ECE ${fmt(q.ece)}, NCE ${fmt(q.nce)}`,
+            )
+            if (e.unlabelled > 0)
+              err(
+                `warning: ${e.unlabelled} utterance(s) with a transcript have no hypothesis from ${e.model}; run \`sauti label\``,
               )
           }
-          // Code-switching scores (docs/metrics.md): PIER shows switched words getting worse
-          // even when WER improves.
-          const cs = e.codeSwitching
-          out(
-            `MER ${pct(cs.mer.rate)}, transliteration-normalised WER ${pct(cs.translitWer.rate)}, PIER ${cs.pier.rate === null ? '-' : pct(cs.pier.rate)} (${cs.pier.n} points of interest)`,
-          )
-          out('By speaker group:                     utt      WER      CER      MER     PIER')
-          for (const r of cs.byGroup)
-            out(
-              `  ${`${r.attribute}: ${r.value}`.padEnd(32)} ${String(r.utterances).padStart(5)} ${[r.wer.rate, r.cer.rate, r.mer.rate, r.pier.rate].map((x) => (x === null ? '-' : pct(x)).padStart(8)).join(' ')}`,
-            )
-          for (const r of cs.bySwitch)
-            out(
-              `  switch ${r.type.padEnd(12)} ${String(r.switches).padStart(4)} switches, error at the switch ${pct(r.errors.rate)}`,
-            )
-          const q = e.confidence
-          const fmt = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3))
-          out(
-            `Word confidence (${q.words} words): AUC-ROC for wrong words ${fmt(q.aucRoc)}, ECE ${fmt(q.ece)}, NCE ${fmt(q.nce)}`,
-          )
-          if (e.unlabelled > 0)
-            err(
-              `warning: ${e.unlabelled} utterance(s) with a transcript have no hypothesis from ${e.model}; run \`sauti label\``,
-            )
-        } finally {
-          project.db.close()
+          return
         }
-        return
-      }
-      if (!opts.ref || !opts.hyp)
-        throw new SautiError(
-          'validation',
-          'give --model <id>, or both --ref <file> and --hyp <file>',
+        if (!opts.ref || !opts.hyp)
+          throw new SautiError(
+            'validation',
+            'give --model <id>, or both --ref <file> and --hyp <file>',
+          )
+        const scores = scoreTranscripts(
+          await readTrn(resolve(opts.ref)),
+          await readTrn(resolve(opts.hyp)),
         )
-      const scores = scoreTranscripts(
-        await readTrn(resolve(opts.ref)),
-        await readTrn(resolve(opts.hyp)),
-      )
-      if (g.json) return out(JSON.stringify(scores))
-      const c = scores.words
-      out(
-        `WER ${pct(scores.wer)} (${c.substitutions} substitutions, ${c.deletions} deletions, ${c.insertions} insertions; ${c.n} reference words)`,
-      )
-      out(
-        `CER ${pct(scores.cer)} (${scores.chars.n} reference characters) over ${scores.utterances.length} utterances`,
-      )
-      if (scores.missing.length > 0)
-        err(
-          `warning: no hypothesis for ${scores.missing.length} utterance(s), scored as empty: ${scores.missing.slice(0, 5).join(', ')}`,
+        if (g.json) return out(JSON.stringify(scores))
+        const c = scores.words
+        out(
+          `WER ${pct(scores.wer)} (${c.substitutions} substitutions, ${c.deletions} deletions, ${c.insertions} insertions; ${c.n} reference words)`,
         )
-      if (scores.extra.length > 0)
-        err(`warning: ${scores.extra.length} hypothesis(es) without a reference were not scored`)
-    })
+        out(
+          `CER ${pct(scores.cer)} (${scores.chars.n} reference characters) over ${scores.utterances.length} utterances`,
+        )
+        if (scores.missing.length > 0)
+          err(
+            `warning: no hypothesis for ${scores.missing.length} utterance(s), scored as empty: ${scores.missing.slice(0, 5).join(', ')}`,
+          )
+        if (scores.extra.length > 0)
+          err(`warning: ${scores.extra.length} hypothesis(es) without a reference were not scored`)
+      },
+    )
 }

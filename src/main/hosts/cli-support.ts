@@ -60,7 +60,23 @@ export function globals(command: Command): GlobalOptions {
 export function progressBar(
   json: boolean,
   title: string,
+  /** Without a terminal (a log, CI), print each new label as a line instead of nothing. */
+  options: { lines?: boolean } = {},
 ): { update(done: number, total: number, label: string): void; stop(): void } {
+  if (!json && !process.stderr.isTTY && options.lines) {
+    let last = ''
+    return {
+      update(done, total, label) {
+        if (label === last) return
+        last = label
+        const percent = total > 0 ? Math.round((100 * done) / total) : 0
+        process.stderr.write(
+          `[${new Date().toISOString().slice(11, 19)}] ${title} ${percent} %: ${label}\n`,
+        )
+      },
+      stop() {},
+    }
+  }
   if (json || !process.stderr.isTTY) return { update() {}, stop() {} }
   const bar = new cliProgress.SingleBar(
     {

@@ -4,7 +4,7 @@
  * of a project's checkpoints). Plain JSON, so the CLI renders it to SVG in Node and the UI in the
  * browser with the same library.
  */
-import type { CheckpointSummary } from '../domain'
+import type { AnnotatorCostCurve, CheckpointSummary } from '../domain'
 
 export interface CurveSeries {
   name: string
@@ -13,7 +13,7 @@ export interface CurveSeries {
 
 export function learningCurveSpec(
   series: CurveSeries[],
-  options: { title: string; yTitle: string; width?: number; height?: number },
+  options: { title: string; yTitle: string; xTitle?: string; width?: number; height?: number },
 ): Record<string, unknown> {
   const values = series.flatMap((s) =>
     s.points.map((p) => ({ series: s.name, minutes: p.minutes, value: p.value })),
@@ -50,7 +50,12 @@ export function learningCurveSpec(
       },
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'labelled audio (minutes)', grid: true },
+      {
+        orient: 'bottom',
+        scale: 'x',
+        title: options.xTitle ?? 'labelled audio (minutes)',
+        grid: true,
+      },
       { orient: 'left', scale: 'y', title: options.yTitle, format: '.0%', grid: true },
     ],
     legends: [{ stroke: 'color', fill: 'color', title: null, orient: 'top-right' }],
@@ -110,4 +115,41 @@ export function checkpointCurves(checkpoints: CheckpointSummary[]): CurveSeries[
     { name: 'dev CER', points: points.map((p) => ({ minutes: p.minutes, value: p.cer })) },
     { name: 'dev WER', points: points.map((p) => ({ minutes: p.minutes, value: p.wer })) },
   ]
+}
+
+/**
+ * The annotator's cost as curves: characters edited ÷ saved (overall and per language, when
+ * there are several), keystrokes ÷ typing, and typing from scratch (1) as the line to beat.
+ */
+export function annotatorCostCurves(
+  cost: AnnotatorCostCurve,
+  names: {
+    edits: string
+    editsIn: (language: string) => string
+    keystrokes: string
+    scratch: string
+  },
+): CurveSeries[] {
+  const end = cost.points.at(-1)?.minutes ?? 0
+  const series: CurveSeries[] = [
+    { name: names.edits, points: cost.points.map((p) => ({ minutes: p.minutes, value: p.cost })) },
+    {
+      name: names.keystrokes,
+      points: cost.points.map((p) => ({ minutes: p.minutes, value: p.keystrokeShare })),
+    },
+  ]
+  if (cost.byLanguage.length > 1)
+    for (const l of cost.byLanguage)
+      series.push({
+        name: names.editsIn(l.language),
+        points: l.points.map((p) => ({ minutes: p.minutes, value: p.cost })),
+      })
+  series.push({
+    name: names.scratch,
+    points: [
+      { minutes: 0, value: 1 },
+      { minutes: end, value: 1 },
+    ],
+  })
+  return series
 }

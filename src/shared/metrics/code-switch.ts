@@ -10,7 +10,15 @@ import { comparisonKey } from '../text/phonetic-key'
 import { tokenScript } from '../text/script'
 import { mixedUnits } from '../text/segment'
 import { attribute, countAt, type AttributedAlignment } from './attribution'
-import { addCounts, align, errorRate, noErrors, type ErrorCounts } from './errors'
+import {
+  addCounts,
+  align,
+  countsOnly,
+  errorRate,
+  noErrors,
+  withRate,
+  type ErrorCounts,
+} from './errors'
 
 /**
  * Scores for code-switched speech (docs/metrics.md): WER, CER, MER, transliteration-normalised
@@ -96,7 +104,8 @@ interface LanguageCounts {
   translit: ErrorCounts
 }
 
-interface Counts {
+/** What the scores are taken from: counts, summed over utterances before any rate is taken. */
+export interface CodeSwitchCounts {
   utterances: number
   wer: ErrorCounts
   cer: ErrorCounts
@@ -106,6 +115,7 @@ interface Counts {
   languages: Map<string, LanguageCounts>
   switches: Map<string, { from: string; to: string; switches: number; errors: ErrorCounts }>
 }
+type Counts = CodeSwitchCounts
 
 export function scoreCodeSwitching(
   utterances: readonly EvaluatedUtterance[],
@@ -127,13 +137,21 @@ export function scoreCodeSwitching(
   return {
     ...scores(total),
     perUtterance: each.map((e) => ({ id: e.u.id, ...scores(e.counts) })),
+    ...breakdowns(total),
+    byGroup,
+  }
+}
+
+/** The language and switch rows of summed counts, in key order. */
+export function breakdowns(total: Counts): Pick<CodeSwitchReport, 'byLanguage' | 'bySwitch'> {
+  return {
     byLanguage: [...total.languages]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([lang, c]) => ({
         lang,
-        wer: rate(c.wer),
-        mer: rate(c.mer),
-        translitWer: rate(c.translit),
+        wer: withRate(c.wer),
+        mer: withRate(c.mer),
+        translitWer: withRate(c.translit),
       })),
     bySwitch: [...total.switches]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -142,9 +160,8 @@ export function scoreCodeSwitching(
         from: s.from,
         to: s.to,
         switches: s.switches,
-        errors: rate(s.errors),
+        errors: withRate(s.errors),
       })),
-    byGroup,
   }
 }
 
@@ -230,10 +247,10 @@ function countUtterance(u: EvaluatedUtterance, o: CodeSwitchOptions, same: Match
   const { pier, switches } = pointsOfInterest(pierTokens, pierAlignment, o)
   return {
     utterances: 1,
-    wer: strip(w),
-    cer: strip(c),
-    mer: strip(m),
-    translit: strip(t),
+    wer: countsOnly(w),
+    cer: countsOnly(c),
+    mer: countsOnly(m),
+    translit: countsOnly(t),
     pier,
     languages,
     switches,
@@ -284,7 +301,8 @@ function tokens(tagged: readonly LanguageToken[]): string[] {
   return tagged.map((t) => t.token)
 }
 
-function sum(all: readonly Counts[]): Counts {
+/** Counts summed over utterances (or over reports' counts: see core/language/scoring.ts). */
+export function sum(all: readonly Counts[]): Counts {
   const total: Counts = {
     utterances: 0,
     wer: noErrors,
@@ -322,27 +340,14 @@ function sum(all: readonly Counts[]): Counts {
   return total
 }
 
-function scores(c: Counts): CodeSwitchScores {
+/** The rates of summed counts. */
+export function scores(c: Omit<Counts, 'languages' | 'switches'>): CodeSwitchScores {
   return {
     utterances: c.utterances,
-    wer: rate(c.wer),
-    cer: rate(c.cer),
-    mer: rate(c.mer),
-    translitWer: rate(c.translit),
-    pier: { ...strip(c.pier), rate: c.pier.n === 0 ? null : errorRate(c.pier) },
-  }
-}
-
-function rate(c: ErrorCounts): Rate {
-  return { ...strip(c), rate: errorRate(c) }
-}
-
-function strip(c: ErrorCounts): ErrorCounts {
-  return {
-    n: c.n,
-    hits: c.hits,
-    substitutions: c.substitutions,
-    deletions: c.deletions,
-    insertions: c.insertions,
+    wer: withRate(c.wer),
+    cer: withRate(c.cer),
+    mer: withRate(c.mer),
+    translitWer: withRate(c.translit),
+    pier: { ...countsOnly(c.pier), rate: c.pier.n === 0 ? null : errorRate(c.pier) },
   }
 }

@@ -102,3 +102,19 @@ export function errorRate(c: ErrorCounts): number {
   if (c.n === 0) return errors === 0 ? 0 : Number.POSITIVE_INFINITY
   return errors / c.n
 }
+
+/** The counts alone, without what else the record carries (an alignment's ops, a rate). */
+export function countsOnly(c: ErrorCounts): ErrorCounts {
+  return {
+    n: c.n,
+    hits: c.hits,
+    substitutions: c.substitutions,
+    deletions: c.deletions,
+    insertions: c.insertions,
+  }
+}
+
+/** The counts with their rate, as reports show them. */
+export function withRate(c: ErrorCounts): ErrorCounts & { rate: number } {
+  return { ...countsOnly(c), rate: errorRate(c) }
+}

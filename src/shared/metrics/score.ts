@@ -4,7 +4,7 @@ import {
   scoringDefaults,
   type NormalizationRules,
 } from '../text/normalize'
-import { addCounts, align, errorRate, noErrors, type ErrorCounts } from './errors'
+import { addCounts, align, countsOnly, errorRate, noErrors, type ErrorCounts } from './errors'
 
 export interface UtteranceScore {
   id: string
@@ -44,7 +44,13 @@ export function scoreTranscripts(
     if (hypothesis === undefined) missing.push(id)
     const w = align(normalizeWords(reference, rules), normalizeWords(hypothesis ?? '', rules))
     const c = align(normalizeChars(reference, rules), normalizeChars(hypothesis ?? '', rules))
-    const score = { id, reference, hypothesis: hypothesis ?? '', words: strip(w), chars: strip(c) }
+    const score = {
+      id,
+      reference,
+      hypothesis: hypothesis ?? '',
+      words: countsOnly(w),
+      chars: countsOnly(c),
+    }
     utterances.push(score)
     wordTotals = addCounts(wordTotals, score.words)
     charTotals = addCounts(charTotals, score.chars)
@@ -58,15 +64,5 @@ export function scoreTranscripts(
     utterances,
     missing,
     extra,
-  }
-}
-
-function strip(c: ErrorCounts): ErrorCounts {
-  return {
-    n: c.n,
-    hits: c.hits,
-    substitutions: c.substitutions,
-    deletions: c.deletions,
-    insertions: c.insertions,
   }
 }

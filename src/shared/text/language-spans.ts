@@ -27,6 +27,18 @@ export function wordLanguages(
   return langs
 }
 
+/** Spans from each word's language (null: untagged): consecutive words of one language join. */
+export function spansFromLanguages(langs: readonly (string | null)[]): LanguageSpan[] {
+  const spans: LanguageSpan[] = []
+  langs.forEach((lang, i) => {
+    if (lang === null) return
+    const last = spans[spans.length - 1]
+    if (last && last.lang === lang && last.end === i) last.end = i + 1
+    else spans.push({ start: i, end: i + 1, lang })
+  })
+  return spans
+}
+
 /**
  * Tokens of the text with their languages. `tokenize` turns one typed word into its tokens
  * (normalised words, or MER units); normalising word by word gives the same tokens as

@@ -24,6 +24,11 @@ import {
   type PseudoLabel,
   type PseudoLabelThreshold,
 } from './pseudo-labels'
+import { fixSplitPolicy } from './splits'
+import type { LanguageModelWeight } from './train-protocol'
+import { comparisonMetric, shouldActivate, WER_SATURATED } from './compare'
+
+export { comparisonMetric, shouldActivate, WER_SATURATED }
 import {
   assignSplits,
   labelledUtterances,
@@ -47,16 +52,25 @@ export interface CheckpointRow {
   path: string
   vocabulary: Vocabulary
   status: 'active' | 'inactive' | 'tainted'
+  /** The project language model it decodes with (weight 0: none). */
+  lm: LanguageModelWeight
 }
 
 /** The checkpoint the project's labelling and rescoring use for `modelId`, if any. */
 export function activeCheckpoint(db: WriteDb, modelId: number): CheckpointRow | null {
   const row = db
     .prepare(
-      "SELECT id, parent_id, path, vocabulary, status FROM checkpoint WHERE model_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
+      "SELECT id, parent_id, path, vocabulary, status, hyperparameters FROM checkpoint WHERE model_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
     )
     .get(modelId) as
-    | { id: number; parent_id: number | null; path: string; vocabulary: string; status: 'active' }
+    | {
+        id: number
+        parent_id: number | null
+        path: string
+        vocabulary: string
+        status: 'active'
+        hyperparameters: string | null
+      }
     | undefined
   return row
     ? {
@@ -65,9 +79,27 @@ export function activeCheckpoint(db: WriteDb, modelId: number): CheckpointRow | 
         path: row.path,
         vocabulary: JSON.parse(row.vocabulary) as Vocabulary,
         status: row.status,
+        lm: checkpointLanguageModel(row.hyperparameters),
       }
     : null
 }
+
+/** The language-model weight a checkpoint kept (recorded with its hyper-parameters). */
+export function checkpointLanguageModel(hyperparameters: string | null): LanguageModelWeight {
+  const lm = (JSON.parse(hyperparameters ?? '{}') as { lm?: LanguageModelWeight }).lm
+  return lm ?? { weight: 0, wordBonus: 0 }
+}
+
+/**
+ * The weights the dev check tries for the project's own language model: none, then stronger
+ * fusion, each with a word bonus that offsets its cost per word (docs/active-learning.md).
+ */
+export const LANGUAGE_MODEL_CANDIDATES: LanguageModelWeight[] = [
+  { weight: 0, wordBonus: 0 },
+  { weight: 0.3, wordBonus: 0.6 },
+  { weight: 0.6, wordBonus: 1.2 },
+  { weight: 1, wordBonus: 2 },
+]
 
 /**
  * Marks runs whose process is gone as failed, so a new training can start, and removes the
@@ -167,19 +199,22 @@ function baseDevScores(
   return { utterances: dev.length, cer: s.cer, wer: s.wer }
 }
 
-/**
- * A new checkpoint replaces its parent only if it is no worse on the same dev split (CER; ties
- * go to the newer one, which has seen more data). Without a dev split there is nothing to
- * compare, and the newer one is used.
- */
-export function shouldActivate(
-  dev: { cer: number } | null,
-  parentDev: { cer: number } | null,
-): boolean {
-  return dev === null || parentDev === null || dev.cer <= parentDev.cer
-}
-
 const percent = (x: number): string => `${(x * 100).toFixed(1)} %`
+
+/** "dev CER 45.0 % (was 52.0 %), WER 98.0 % (was 100.0 %; compared on CER while WER is saturated)" */
+export function devComparison(
+  dev: { cer: number; wer: number },
+  parentDev: { cer: number; wer: number } | null,
+): string {
+  if (!parentDev)
+    return `dev CER ${percent(dev.cer)}, WER ${percent(dev.wer)} (parent not measured)`
+  const metric = comparisonMetric(parentDev)
+  const why =
+    metric === 'cer'
+      ? `compared on CER while WER is at or above ${percent(WER_SATURATED)}`
+      : 'compared on WER'
+  return `dev CER ${percent(dev.cer)} (was ${percent(parentDev.cer)}), WER ${percent(dev.wer)} (was ${percent(parentDev.wer)}); ${why}`
+}
 
 /**
  * One round of adaptation: assign splits, gather what consent allows, train an adapter and head
@@ -201,6 +236,8 @@ export async function trainCheckpoint(
   try {
     const now = new Date().toISOString()
     assignSplits(db, now)
+    // From the first training on, checkpoints are compared on these splits: they stay as they are.
+    fixSplitPolicy(db, null, now)
     const labelled = labelledUtterances(db, now)
     const train = labelled.filter((u) => u.split === 'train')
     const dev = labelled.filter((u) => u.split === 'dev')
@@ -247,6 +284,13 @@ export async function trainCheckpoint(
         committee: settings.committee,
         out: checkpointFile,
         staging: ctx.paths.stagingDir,
+        lm: settings.languageModel
+          ? {
+              sentences: train.map((u) => u.text),
+              candidates: LANGUAGE_MODEL_CANDIDATES,
+              parent: parent?.lm ?? { weight: 0, wordBonus: 0 },
+            }
+          : null,
         meta: {
           format: 'sauti-checkpoint/1',
           modelSha256: ctx.model.registration.sha256,
@@ -293,10 +337,12 @@ export async function trainCheckpoint(
               ...hyper,
               shape: { dim, bottleneck: settings.bottleneck, vocab: vocabulary.tokens.length },
               committee: result.committee,
+              lm: { ...result.lm, sentences: result.lm.weight > 0 ? train.length : 0 },
             }),
             JSON.stringify({
               dev: result.dev,
               parentDev,
+              devByLanguageModel: result.devByLm,
               trainUtterances: train.length,
               trainSec: train.reduce((s, u) => s + u.endSec - u.startSec, 0),
               correctedSec: humanSec,
@@ -335,7 +381,10 @@ export async function trainCheckpoint(
       return id
     })()
     const devText = result.dev
-      ? `dev CER ${percent(result.dev.cer)} (was ${parentDev ? percent(parentDev.cer) : 'not measured'})`
+      ? devComparison(result.dev, parentDev) +
+        (result.lm.weight > 0
+          ? `; it decodes with a word n-gram of the ${train.length} training transcripts (weight ${result.lm.weight}), which did best on dev`
+          : '')
       : 'no dev split yet, so it could not be compared with its parent'
     const machineText = pseudo.length
       ? ` It also trained on ${pseudo.length} machine transcripts at least ${percent(threshold!.confidence)} confident (dev WER ${percent(threshold!.devWer)} at that threshold).`
@@ -347,7 +396,7 @@ export async function trainCheckpoint(
     if (!worse) {
       rescored = await rescoreUnlabelled(
         ctx,
-        { id: checkpointId, path: checkpointFile, committee: result.committee },
+        { id: checkpointId, path: checkpointFile, committee: result.committee, lm: result.lm },
         modelId,
         control,
       )

@@ -1,18 +1,23 @@
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { InferenceWorkers } from '../asr/inference-workers'
 import { resultStore } from '../asr/labeller'
 import { readModelPackage } from '../asr/model-package'
 import type { RegisteredModel } from '../asr/model-store'
 import type { SessionSettings } from '../asr/providers'
-import { defaultTranscribeOptions, type TranscribeItem } from '../asr/transcribe-options'
+import {
+  defaultTranscribeOptions,
+  type TranscribeItem,
+  type TranscribeOptions,
+} from '../asr/transcribe-options'
 import type { Vocabulary } from '../asr/vocab'
-import type { WriteDb, OpenDatabaseOptions } from '../db/connection'
+import type { OpenDatabaseOptions, ReadDb, WriteDb } from '../db/connection'
 import { pcmPath, type ProjectPaths } from '../project/paths'
 import { reprioritise } from './acquisition'
 import type { LabelledUtterance } from './dataset'
 import { hiddenCacheDir, hiddenCacheFile } from './hidden-cache'
 import { adaptationSettings } from './settings'
-import type { TrainExampleRef, TrainJobRequest } from './train-protocol'
+import type { LanguageModelWeight, TrainExampleRef, TrainJobRequest } from './train-protocol'
 import type { TrainWorkers } from './train-workers'
 import { targetsOf, trainingText } from './vocabulary'
 
@@ -122,13 +127,40 @@ export async function recoverBaseHead(
 }
 
 /**
+ * The decoding options' language model for a checkpoint that kept one: a word n-gram of the
+ * transcripts it trained on (its lineage), at the weight its dev check chose; null otherwise.
+ */
+export function checkpointLanguageModelOptions(
+  db: ReadDb,
+  checkpointId: number,
+  lm: LanguageModelWeight,
+): TranscribeOptions['lm'] {
+  if (lm.weight <= 0) return null
+  const sentences = (
+    db
+      .prepare(
+        'SELECT v.text FROM lineage l JOIN revision v ON v.id = l.revision_id WHERE l.checkpoint_id = ? ORDER BY v.id',
+      )
+      .all(checkpointId) as { text: string }[]
+  ).map((r) => r.text)
+  return {
+    key: createHash('sha256')
+      .update(`checkpoint ${checkpointId}\n${sentences.join('\n')}`)
+      .digest('hex'),
+    sentences,
+    weight: lm.weight,
+    wordBonus: lm.wordBonus,
+  }
+}
+
+/**
  * New hypotheses, confidences and acquisition scores from a checkpoint for every utterance
  * nobody has transcribed (from cached hidden states; the encoder runs only where none are
  * cached), then the queue's priorities under the project's strategy.
  */
 export async function rescoreUnlabelled(
   ctx: AdaptContext,
-  checkpoint: { id: number; path: string; committee: string[] },
+  checkpoint: { id: number; path: string; committee: string[]; lm: LanguageModelWeight },
   modelId: number,
   control: {
     signal?: AbortSignal
@@ -147,7 +179,12 @@ export async function rescoreUnlabelled(
     .all(checkpoint.id) as { id: number; start_sec: number; end_sec: number; sha256: string }[]
   const store = resultStore(db, modelId, checkpoint.id)
   const dir = hiddenCacheDir(ctx.paths)
-  const options = { ...defaultTranscribeOptions, hiddenDir: dir, stagingDir: ctx.paths.stagingDir }
+  const options = {
+    ...defaultTranscribeOptions,
+    hiddenDir: dir,
+    stagingDir: ctx.paths.stagingDir,
+    lm: checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm),
+  }
   let done = 0
   for (let i = 0; i < pending.length; i += 64) {
     if (control.signal?.aborted) break

@@ -46,7 +46,8 @@ export class LearningLoop {
     return findModel(this.ctx.dataDir, last.sha256.slice(0, 12))
   }
 
-  private async adaptation(key: string | undefined): Promise<AdaptContext> {
+  /** What adapting, rescoring and evaluating a model of this project need. */
+  async adaptation(key: string | undefined): Promise<AdaptContext> {
     const { db, paths } = this.ctx
     return {
       db,

@@ -94,8 +94,7 @@ export function pseudoLabelCandidates(
        FROM utterance u
        JOIN hypothesis h ON h.id = u.hypothesis_id
        JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
-       JOIN speaker_split ss ON ss.speaker_id = u.speaker_id AND ss.split = 'train'
-       WHERE u.merged_into IS NULL AND u.status IN ('new', 'pseudo')
+       WHERE u.merged_into IS NULL AND u.status IN ('new', 'pseudo') AND u.split = 'train'
          AND h.checkpoint_id = :checkpoint AND h.confidence >= :threshold AND h.text <> ''
          AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
          AND u.speaker_id IN (${training.sql})

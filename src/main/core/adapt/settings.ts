@@ -19,6 +19,11 @@ export const adaptationSettingsSchema = z.object({
   pseudoLabelMinDev: z.number().int().min(5).max(100_000).default(20),
   /** Bootstrap heads for committee disagreement (0: none). */
   committee: z.number().int().min(0).max(8).default(3),
+  /**
+   * Decode with a word n-gram of the project's own training transcripts when the dev check
+   * shows it helps (the weight is chosen on dev, none among the choices).
+   */
+  languageModel: z.boolean().default(true),
   // Defaults measured on held-out Swahili (docs/training.md), the trainer's own defaults.
   bottleneck: z.number().int().min(0).max(1024).default(DEFAULT_BOTTLENECK),
   learningRate: z.number().positive().max(1).default(defaultTrainOptions.learningRate),

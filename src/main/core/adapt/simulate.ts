@@ -1,7 +1,8 @@
 import type { AcquisitionStrategy } from '../../../shared/domain'
 import { greedyDecode, prefixBeamSearch, type Posteriors } from '../asr/ctc'
 import { meanFrameEntropy, meanPool } from '../asr/decode-utterance'
-import type { Vocabulary } from '../asr/vocab'
+import { decodeTokens, type Vocabulary } from '../asr/vocab'
+import { editCost } from '../../../shared/metrics/edit-cost'
 import { posteriors, type AdapterHeadParams, type AdapterHeadShape } from '../train/adapter-head'
 import { train } from '../train/trainer'
 import { rankPool, type PoolItem } from './acquisition'
@@ -36,6 +37,13 @@ export interface CurvePoint {
   labelled: number
   /** Of labelledSec, the seconds spent on utterances the annotator flagged. */
   flaggedSec: number
+  /**
+   * What correcting this step's picks cost the simulated annotator: the head's hypotheses
+   * before it trained on them against the transcripts (docs/metrics.md, "The annotator's
+   * cost"); null at the start, where nothing was picked.
+   */
+  editCost: number | null
+  keystrokeShare: number | null
   devCer: number
   devWer: number
   testCer: number
@@ -101,7 +109,7 @@ function measure(
  */
 export async function runSimulation(
   request: SimulationRequest,
-  progress: (fraction: number) => void,
+  progress: (fraction: number, label?: string) => void,
 ): Promise<SimulationResult> {
   const started = performance.now()
   const stopFlag = new Int32Array(request.stop)
@@ -125,15 +133,25 @@ export async function runSimulation(
       if (shouldStop()) return { curves, cancelled: true, ms: performance.now() - started }
       const hyper = { ...request.hyper, seed }
       let params = startingParams({ ...request, hyper }, null)
-      const score = (): Omit<CurvePoint, 'labelledSec' | 'labelled' | 'flaggedSec'> => {
-        const d = devScores(params, request.vocabulary, dev)
-        const t = devScores(params, request.vocabulary, test)
+      const score = (): Pick<CurvePoint, 'devCer' | 'devWer' | 'testCer' | 'testWer'> => {
+        // Greedy: the simulation compares strategies with each other, many times over.
+        const d = devScores(params, request.vocabulary, dev, 'greedy')
+        const t = devScores(params, request.vocabulary, test, 'greedy')
         return { devCer: d.cer, devWer: d.wer, testCer: t.cer, testWer: t.wer }
       }
       const labelled = new Set<number>()
       let labelledSec = 0
       let flaggedSec = 0
-      const points: CurvePoint[] = [{ labelledSec: 0, labelled: 0, flaggedSec: 0, ...score() }]
+      const points: CurvePoint[] = [
+        {
+          labelledSec: 0,
+          labelled: 0,
+          flaggedSec: 0,
+          editCost: null,
+          keystrokeShare: null,
+          ...score(),
+        },
+      ]
       for (let round = 1; round <= rounds && labelled.size < pool.length; round++) {
         if (shouldStop()) return { curves, cancelled: true, ms: performance.now() - started }
         const remaining = pool.filter((e) => !labelled.has(e.utteranceId))
@@ -154,12 +172,25 @@ export async function runSimulation(
         })
         const target = Math.min(request.budgetSec, round * request.stepSec)
         const byId = new Map(pool.map((e) => [e.utteranceId, e]))
+        const cost = { edits: 0, length: 0, keystrokes: 0, typing: 0 }
         for (const r of ranked) {
           if (labelledSec >= target) break
           const e = byId.get(r.id)!
           labelled.add(r.id)
           labelledSec += e.durationSec
           if (e.flagged) flaggedSec += e.durationSec
+          else {
+            // The annotator is shown the current head's hypothesis and corrects it.
+            const shown = decodeTokens(
+              greedyDecode(posteriors(params, e.hidden, e.frames), request.vocabulary.blank).tokens,
+              request.vocabulary,
+            )
+            const c = editCost(shown, e.text)
+            cost.edits += c.edits
+            cost.length += c.length
+            cost.keystrokes += c.keystrokes
+            cost.typing += c.typingKeystrokes
+          }
         }
         const trainSet = pool.filter((e) => labelled.has(e.utteranceId) && !e.flagged)
         // Everything picked so far was flagged: nothing to learn from yet.
@@ -178,11 +209,22 @@ export async function runSimulation(
                 seed,
                 blank: request.vocabulary.blank,
                 shouldStop,
-                evaluate: (p) => devScores(p, request.vocabulary, dev).cer,
+                evaluate: (p) => devScores(p, request.vocabulary, dev, 'greedy').cer,
               })
         params = result.params
-        points.push({ labelledSec, labelled: labelled.size, flaggedSec, ...score() })
-        progress(++done / total)
+        const point = {
+          labelledSec,
+          labelled: labelled.size,
+          flaggedSec,
+          editCost: cost.length ? cost.edits / cost.length : null,
+          keystrokeShare: cost.typing ? cost.keystrokes / cost.typing : null,
+          ...score(),
+        }
+        points.push(point)
+        progress(
+          ++done / total,
+          `${strategy} seed ${seed}: ${(labelledSec / 60).toFixed(1)} min labelled, dev CER ${(point.devCer * 100).toFixed(1)} %, WER ${(point.devWer * 100).toFixed(1)} %`,
+        )
       }
       curves.push({ strategy, seed, points })
     }

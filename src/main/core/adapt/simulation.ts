@@ -5,6 +5,12 @@ import { assignSplits, flaggedUtterances, labelledUtterances } from './dataset'
 import { adaptationSettings, hyperparameters } from './settings'
 import type { CurvePoint, SimulationResult } from './simulate'
 import { buildVocabulary } from './vocabulary'
+import { WER_SATURATED } from './compare'
+
+function metricOf(result: SimulationResult): SimulationMetric {
+  const random = result.curves.filter((c) => c.strategy === 'random').map((c) => c.points)
+  return random.length ? simulationMetric(meanCurve(random)) : 'devWer'
+}
 
 export interface SimulationOptions {
   strategies: AcquisitionStrategy[]
@@ -15,6 +21,15 @@ export interface SimulationOptions {
   onProgress?: (done: number, total: number, label: string) => void
   /** Fewer epochs than a real training: the loop trains strategies × seeds × steps times. */
   maxEpochs?: number
+}
+
+/** A number over seeds: its mean and how far the seeds spread. */
+export interface OverSeeds {
+  mean: number
+  min: number
+  max: number
+  /** Population standard deviation over the seeds (0 with one seed). */
+  sd: number
 }
 
 /** One strategy's learning curve averaged over seeds, and how it compares with random. */
@@ -29,28 +44,27 @@ export interface StrategySummary {
     devCer: number
     testWer: number
     testCer: number
+    /** The mean annotator's cost of the step's picks (null at the start). */
+    editCost: number | null
+    keystrokeShare: number | null
   }[]
   finalDevWer: number
   finalTestWer: number
-  /** Labelled minutes this strategy needs to reach random's final dev WER (null: never). */
+  /** The final point over seeds, each rate with its spread. */
+  final: { devWer: OverSeeds; devCer: OverSeeds; testWer: OverSeeds; testCer: OverSeeds }
+  /** Labelled minutes this strategy needs to reach random's final dev error (null: see noFraction). */
   minutesToRandomFinal: number | null
   /** minutesToRandomFinal ÷ random's labelled minutes at the budget. */
   fractionOfRandomBudget: number | null
-  /** (random's final dev WER − this one's) ÷ random's: > 0 is better than random. */
+  /**
+   * Why there is no fraction: random's own curve never improved on where every strategy
+   * started (then "reaching random's final" means nothing), or this strategy never got there.
+   */
+  noFraction: 'random-did-not-improve' | 'not-reached' | null
+  /** (random's final dev error − this one's) ÷ random's, on the mean curves: > 0 is better. */
   relativeGainAtBudget: number
-}
-
-export interface SimulationReport {
-  options: Omit<SimulationOptions, 'signal' | 'onProgress'>
-  poolUtterances: number
-  poolMinutes: number
-  /** Of the pool, what annotators flagged instead of transcribing: listening time, no labels. */
-  poolFlagged: number
-  poolFlaggedMinutes: number
-  devUtterances: number
-  testUtterances: number
-  summaries: StrategySummary[]
-  result: SimulationResult
+  /** The same gain per seed (against random's mean final): its spread. */
+  gainOverSeeds: OverSeeds
 }
 
 /** The mean curve over seeds (seeds may stop at different labelled seconds; those are averaged too). */
@@ -65,50 +79,120 @@ function meanCurve(points: CurvePoint[][]): StrategySummary['curve'] {
     devCer: mean((p) => p.devCer, i),
     testWer: mean((p) => p.testWer, i),
     testCer: mean((p) => p.testCer, i),
+    editCost: meanOrNull(points.map((p) => p[i]!.editCost)),
+    keystrokeShare: meanOrNull(points.map((p) => p[i]!.keystrokeShare)),
   }))
 }
 
-/** Where a falling curve first reaches `target`, by linear interpolation between steps. */
-export function minutesToReach(curve: StrategySummary['curve'], target: number): number | null {
-  for (let i = 0; i < curve.length; i++) {
+function meanOrNull(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null)
+  return known.length ? known.reduce((s, v) => s + v, 0) / known.length : null
+}
+
+export function overSeeds(values: number[]): OverSeeds {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length
+  return {
+    mean,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    sd: Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length),
+  }
+}
+
+/** The error rate a simulation compares on: WER, or CER while random's WER is saturated. */
+export type SimulationMetric = 'devWer' | 'devCer'
+
+export function simulationMetric(randomCurve: StrategySummary['curve']): SimulationMetric {
+  const last = randomCurve.at(-1)
+  return last && last.devWer < WER_SATURATED ? 'devWer' : 'devCer'
+}
+
+/**
+ * Where a falling curve first reaches `target` after its start, by linear interpolation
+ * between steps; null if it never does. The start (nothing labelled) does not count: every
+ * strategy shares it.
+ */
+export function minutesToReach(
+  curve: StrategySummary['curve'],
+  target: number,
+  metric: SimulationMetric = 'devWer',
+): number | null {
+  for (let i = 1; i < curve.length; i++) {
     const p = curve[i]!
-    if (p.devWer > target) continue
-    if (i === 0) return p.minutes
+    if (p[metric] > target) continue
     const q = curve[i - 1]!
-    const f = q.devWer === p.devWer ? 1 : (q.devWer - target) / (q.devWer - p.devWer)
+    // From the start already at the target: the first step is where the strategy gets there.
+    const f = q[metric] <= target ? 1 : (q[metric] - target) / (q[metric] - p[metric])
     return q.minutes + f * (p.minutes - q.minutes)
   }
   return null
 }
 
+/** Random improved on its start when its final error is lower by at least 1 % (relative) and half a point. */
+function improved(curve: StrategySummary['curve'], metric: SimulationMetric): boolean {
+  const first = curve[0]?.[metric]
+  const last = curve.at(-1)?.[metric]
+  return first !== undefined && last !== undefined && last < first - Math.max(0.005, 0.01 * first)
+}
+
 export function summarise(result: SimulationResult): StrategySummary[] {
   const strategies = [...new Set(result.curves.map((c) => c.strategy))]
-  const curves = new Map(
-    strategies.map((s) => [
-      s,
-      meanCurve(result.curves.filter((c) => c.strategy === s).map((c) => c.points)),
-    ]),
-  )
+  const seedsOf = (s: AcquisitionStrategy): CurvePoint[][] =>
+    result.curves.filter((c) => c.strategy === s).map((c) => c.points)
+  const curves = new Map(strategies.map((s) => [s, meanCurve(seedsOf(s))]))
   const random = curves.get('random')
+  const metric = random ? simulationMetric(random) : 'devWer'
   const randomFinal = random?.at(-1)
+  const randomImproved = random ? improved(random, metric) : false
+  const pointMetric = metric === 'devWer' ? 'devWer' : 'devCer'
   return strategies.map((strategy) => {
     const curve = curves.get(strategy)!
     const last = curve.at(-1)!
-    const minutes = randomFinal ? minutesToReach(curve, randomFinal.devWer) : null
+    const finals = seedsOf(strategy).map((p) => p.at(-1)!)
+    const minutes =
+      randomFinal && randomImproved ? minutesToReach(curve, randomFinal[metric], metric) : null
+    const gain = (value: number): number =>
+      randomFinal && randomFinal[metric] > 0
+        ? (randomFinal[metric] - value) / randomFinal[metric]
+        : 0
     return {
       strategy,
       curve,
       finalDevWer: last.devWer,
       finalTestWer: last.testWer,
+      final: {
+        devWer: overSeeds(finals.map((p) => p.devWer)),
+        devCer: overSeeds(finals.map((p) => p.devCer)),
+        testWer: overSeeds(finals.map((p) => p.testWer)),
+        testCer: overSeeds(finals.map((p) => p.testCer)),
+      },
       minutesToRandomFinal: minutes,
       fractionOfRandomBudget:
         minutes !== null && randomFinal ? minutes / randomFinal.minutes : null,
-      relativeGainAtBudget:
-        randomFinal && randomFinal.devWer > 0
-          ? (randomFinal.devWer - last.devWer) / randomFinal.devWer
-          : 0,
+      noFraction: !randomImproved
+        ? 'random-did-not-improve'
+        : minutes === null
+          ? 'not-reached'
+          : null,
+      relativeGainAtBudget: gain(last[metric]),
+      gainOverSeeds: overSeeds(finals.map((p) => gain(p[pointMetric]))),
     }
   })
+}
+
+export interface SimulationReport {
+  options: Omit<SimulationOptions, 'signal' | 'onProgress'>
+  /** The error rate the strategies are compared on (WER, or CER while random's WER is saturated). */
+  metric: SimulationMetric
+  poolUtterances: number
+  poolMinutes: number
+  /** Of the pool, what annotators flagged instead of transcribing: listening time, no labels. */
+  poolFlagged: number
+  poolFlaggedMinutes: number
+  devUtterances: number
+  testUtterances: number
+  summaries: StrategySummary[]
+  result: SimulationResult
 }
 
 /**
@@ -186,7 +270,7 @@ export async function simulateProject(
       seeds: options.seeds,
     },
     options.signal,
-    (f) => options.onProgress?.(Math.round(f * 100), 100, 'Simulating'),
+    (f, label) => options.onProgress?.(Math.round(f * 100), 100, label ?? 'Simulating'),
   )
   const kept = {
     strategies,
@@ -203,6 +287,7 @@ export async function simulateProject(
     poolFlaggedMinutes: flaggedSec / 60,
     devUtterances: dev.length,
     testUtterances: test.length,
+    metric: metricOf(result),
     summaries: summarise(result),
     result,
   }

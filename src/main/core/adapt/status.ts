@@ -2,6 +2,7 @@ import type { AdaptationStatus, CheckpointSummary, DevScores } from '../../../sh
 import type { WriteDb } from '../db/connection'
 import { labelledWithoutTrainingConsent } from './dataset'
 import { adaptationSettings } from './settings'
+import { annotatorCost } from './annotator-cost'
 
 /** Every checkpoint of the project, oldest first: the learning curve's points. */
 export function listCheckpoints(db: WriteDb): CheckpointSummary[] {
@@ -71,5 +72,6 @@ export function adaptationStatus(db: WriteDb, now = new Date().toISOString()): A
     activeCheckpoint: checkpoints.findLast((c) => c.status === 'active')?.id ?? null,
     checkpoints,
     withoutTrainingConsent: labelledWithoutTrainingConsent(db, now),
+    annotatorCost: annotatorCost(db),
   }
 }

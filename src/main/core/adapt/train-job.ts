@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { greedyDecode } from '../asr/ctc'
+import { greedyDecode, prefixBeamSearch } from '../asr/ctc'
+import { defaultTranscribeOptions } from '../asr/transcribe-options'
+import { BEAM_PRUNING } from '../asr/decode-utterance'
+import { WordNgram } from '../asr/ngram'
+import { comparisonMetric } from './compare'
 import { decodeTokens, type Vocabulary } from '../asr/vocab'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import { posteriors, type AdapterHeadParams } from '../train/adapter-head'
@@ -9,8 +13,16 @@ import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint-file'
 import { seededRandom } from '../train/random'
 import { train, type TrainExample } from '../train/trainer'
 import { readHiddenStates } from './hidden-cache'
-import type { DevScores, TrainExampleRef, TrainJobRequest, TrainJobResult } from './train-protocol'
+import type {
+  DevScores,
+  LanguageModelWeight,
+  TrainExampleRef,
+  TrainJobRequest,
+  TrainJobResult,
+} from './train-protocol'
 import { BLANK, inheritParams } from './vocabulary'
+
+const NO_LM: LanguageModelWeight = { weight: 0, wordBonus: 0 }
 
 export interface Loaded extends TrainExample {
   utteranceId: number
@@ -32,21 +44,44 @@ export async function loadExamples(refs: TrainExampleRef[]): Promise<Loaded[]> {
   return out
 }
 
-/** Greedy-decoded CER and WER of a head on examples (the dev split). */
+/**
+ * CER and WER of a head on examples (the dev split). `beam` decodes as the annotator's
+ * hypotheses are decoded (prefix beam search, the labelling defaults), so a checkpoint is
+ * judged on what people will see; `greedy` is the cheap per-epoch signal for early stopping.
+ */
 export function devScores(
   params: AdapterHeadParams,
   vocabulary: Vocabulary,
   examples: Loaded[],
+  decode: 'greedy' | 'beam' = 'beam',
+  lm: { model: WordNgram; weight: number; wordBonus: number } | null = null,
 ): DevScores {
   const refs = new Map<string, string>()
   const hyps = new Map<string, string>()
   for (const e of examples) {
     const p = posteriors(params, e.hidden, e.frames)
     refs.set(String(e.utteranceId), e.text)
-    hyps.set(
-      String(e.utteranceId),
-      decodeTokens(greedyDecode(p, vocabulary.blank).tokens, vocabulary),
-    )
+    const tokens =
+      decode === 'greedy'
+        ? greedyDecode(p, vocabulary.blank).tokens
+        : (prefixBeamSearch(p, {
+            blank: vocabulary.blank,
+            beamWidth: defaultTranscribeOptions.beamWidth,
+            nBest: 1,
+            ...BEAM_PRUNING,
+            ...(lm && lm.weight > 0 && vocabulary.wordDelimiter !== null
+              ? {
+                  lm: {
+                    model: lm.model,
+                    weight: lm.weight,
+                    wordBonus: lm.wordBonus,
+                    delimiter: vocabulary.wordDelimiter,
+                    text: (t: number) => vocabulary.tokens[t] ?? '',
+                  },
+                }
+              : {}),
+          })[0]?.tokens ?? [])
+    hyps.set(String(e.utteranceId), decodeTokens(tokens, vocabulary))
   }
   const s = scoreTranscripts(refs, hyps)
   return { utterances: examples.length, cer: s.cer, wer: s.wer }
@@ -105,9 +140,18 @@ export async function runTrainJob(
     request,
     parent && parentVocabulary ? { params: parent.params, vocabulary: parentVocabulary } : null,
   )
+  const lm = request.lm ? WordNgram.build(request.lm.sentences) : null
+  const fusion = (w: LanguageModelWeight): Parameters<typeof devScores>[4] =>
+    lm && w.weight > 0 ? { model: lm, weight: w.weight, wordBonus: w.wordBonus } : null
   const parentDev =
     parent && parentVocabulary && devSet.length
-      ? devScores(parent.params, parentVocabulary, devSet)
+      ? devScores(
+          parent.params,
+          parentVocabulary,
+          devSet,
+          'beam',
+          fusion(request.lm?.parent ?? NO_LM),
+        )
       : null
   const started = performance.now()
   const share = request.committee > 0 ? 0.8 : 1
@@ -124,12 +168,26 @@ export async function runTrainJob(
     blank: request.vocabulary.blank,
     shouldStop,
     evaluate: devSet.length
-      ? (params) => devScores(params, request.vocabulary, devSet).cer
+      ? (params) => devScores(params, request.vocabulary, devSet, 'greedy').cer
       : undefined,
     onProgress: (p) => progress(share * ((p.epoch - 1 + p.step / Math.max(1, p.steps)) / p.epochs)),
   })
   const trainMs = performance.now() - started
-  const dev = devSet.length ? devScores(result.params, request.vocabulary, devSet) : null
+  // The child on dev at each language-model weight; it keeps the one that does best there, on
+  // the metric that moves (WER, or CER while WER is saturated).
+  let dev: DevScores | null = null
+  let chosen: LanguageModelWeight = NO_LM
+  const devByLm: (LanguageModelWeight & DevScores)[] = []
+  if (devSet.length)
+    for (const candidate of lm ? request.lm!.candidates : [NO_LM]) {
+      const scores = devScores(result.params, request.vocabulary, devSet, 'beam', fusion(candidate))
+      devByLm.push({ ...candidate, ...scores })
+      const metric = comparisonMetric(dev)
+      if (!dev || scores[metric] < dev[metric]) {
+        dev = scores
+        chosen = candidate
+      }
+    }
   const bytes = encodeCheckpoint(result.params, request.meta)
   const committee: string[] = []
   const committeeStarted = performance.now()
@@ -172,6 +230,8 @@ export async function runTrainJob(
     skipped: result.skipped.map((i) => trainSet[i]!.utteranceId),
     dev,
     parentDev,
+    lm: chosen,
+    devByLm,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     committee,
     trainMs,

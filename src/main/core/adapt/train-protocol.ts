@@ -66,6 +66,25 @@ export interface TrainJobRequest {
   meta: CheckpointMeta
   /** Int32Array over it: [0] set to 1 asks the worker to stop. */
   stop: SharedArrayBuffer
+  /**
+   * The project's own language model (a word n-gram of the training transcripts): the child is
+   * scored on dev at each weight and keeps the best; the parent with the weight it kept.
+   */
+  lm: ProjectLanguageModel | null
+}
+
+/** Shallow fusion with a word n-gram of the project's training transcripts (docs/active-learning.md). */
+export interface ProjectLanguageModel {
+  sentences: string[]
+  /** What the dev check tries (weight 0: no language model). */
+  candidates: LanguageModelWeight[]
+  /** What the parent checkpoint kept (weight 0 for a parent without one). */
+  parent: LanguageModelWeight
+}
+
+export interface LanguageModelWeight {
+  weight: number
+  wordBonus: number
 }
 
 export interface DevScores {
@@ -83,6 +102,10 @@ export interface TrainJobResult {
   skipped: number[]
   dev: DevScores | null
   parentDev: DevScores | null
+  /** The language-model weight the child is scored (and will decode) with; weight 0: none. */
+  lm: LanguageModelWeight
+  /** The child's dev scores at each weight tried. */
+  devByLm: (LanguageModelWeight & DevScores)[]
   sha256: string
   committee: string[]
   trainMs: number

@@ -39,7 +39,7 @@ export class TrainWorkers {
   simulate(
     request: Omit<SimulationRequest, 'stop'>,
     signal?: AbortSignal,
-    onProgress?: (fraction: number) => void,
+    onProgress?: (fraction: number, label?: string) => void,
   ): Promise<SimulationResult> {
     return this.withStop(signal, (stop) =>
       this.pool.request(

@@ -1,19 +1,11 @@
+import type { annotateContract } from '../../../shared/contract/annotate'
 import type { CallContext, CallTable } from '../call-context'
 import { createAnnotator, listAnnotators } from './annotators'
 import { saveUtterance, utteranceDetail } from './editor'
 import { mergeUtterances, setBounds, splitUtterance } from './structure'
 import { queueFacets, queuePage } from './queue'
 
-type Calls =
-  | 'annotator.list'
-  | 'annotator.create'
-  | 'queue.list'
-  | 'queue.facets'
-  | 'utterance.get'
-  | 'utterance.save'
-  | 'utterance.setBounds'
-  | 'utterance.split'
-  | 'utterance.merge'
+type Calls = keyof typeof annotateContract
 
 /**
  * The annotator's calls: profiles, the queue, the editor's reads and writes. A final save is

@@ -1,15 +1,17 @@
+import type { asrContract } from '../../../shared/contract/asr'
 import { activeCheckpoint } from '../adapt/adaptation'
+import { checkpointLanguageModelOptions } from '../adapt/features'
 import type { CallContext, CallTable } from '../call-context'
-import { evaluateProject } from './evaluate-project'
 import { ensureModelRow, labelProject } from './labeller'
 import { findModel, listModels } from './model-store'
 
-type Calls = 'model.list' | 'label.start' | 'evaluate.project'
+type Calls = keyof typeof asrContract
 
 /**
- * Models: the registered ones, labelling the project with one, and scoring one against the
- * project's transcripts. A labelling run that stored hypotheses says so (`utterances.labelled`);
- * the queue's re-ranking follows it in adapt/learning-loop.ts.
+ * Models: the registered ones and labelling the project with one (scoring a model or a
+ * checkpoint is the adapt room's, evaluate-checkpoint.ts). A labelling run that stored
+ * hypotheses says so (`utterances.labelled`); the queue's re-ranking follows it in
+ * adapt/learning-loop.ts.
  */
 export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallTable<Calls> {
   const { db, paths, dataDir } = ctx
@@ -36,6 +38,9 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
             { db, paths, workers: ctx.inferenceWorkers, model, vadModel: options.vadModel },
             {
               checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
+              checkpointLm: checkpoint
+                ? checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm)
+                : null,
               signal: job.signal,
               onProgress: job.progress,
               options: { nBest, beamWidth },
@@ -51,6 +56,5 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
       )
       return { jobId }
     },
-    'evaluate.project': async ({ model }) => evaluateProject(db, model),
   }
 }

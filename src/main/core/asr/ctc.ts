@@ -17,7 +17,20 @@ export interface Hypothesis {
 }
 
 export function logSoftmax(logits: Float32Array, frames: number, vocab: number): Posteriors {
-  const out = new Float32Array(frames * vocab)
+  const logProbs = logSoftmaxInto(logits, frames, vocab, new Float32Array(frames * vocab))
+  return { frames, vocab, logProbs }
+}
+
+/**
+ * Row-wise log-softmax of [frames × vocab] logits into `out`, computed in float64 whatever `out`
+ * stores: float32 for decoding, float64 for the CTC loss's gradient (train/ctc-loss.ts).
+ */
+export function logSoftmaxInto<T extends Float32Array | Float64Array>(
+  logits: Float32Array | Float64Array,
+  frames: number,
+  vocab: number,
+  out: T,
+): T {
   for (let t = 0; t < frames; t++) {
     const row = t * vocab
     let max = Number.NEGATIVE_INFINITY
@@ -27,7 +40,7 @@ export function logSoftmax(logits: Float32Array, frames: number, vocab: number):
     const logSum = max + Math.log(sum)
     for (let v = 0; v < vocab; v++) out[row + v] = logits[row + v]! - logSum
   }
-  return { frames, vocab, logProbs: out }
+  return out
 }
 
 export function logAddExp(a: number, b: number): number {
@@ -63,6 +76,12 @@ export interface BeamOptions {
   tokenPruning?: number
   /** At most this many of a frame's most likely tokens are tried (blank always is). */
   maxTokensPerFrame?: number
+  /**
+   * Frames where blank's probability is at least this (e.g. 0.999) only extend what exists by
+   * blank or a repeat: no prefix grows there. CTC output is mostly such frames, so this is most
+   * of the search's time saved, for at most 1 − this of any prefix's mass.
+   */
+  blankSkip?: number
   /** Shallow fusion with a word language model, scored as each word completes. */
   lm?: LanguageModelFusion
 }
@@ -189,8 +208,25 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
   }
   const trie = new PrefixTrie()
   let beams = new Map<number, Beam>([[0, empty]])
+  const skipAt =
+    options.blankSkip === undefined ? Number.POSITIVE_INFINITY : Math.log(options.blankSkip)
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
+    const blankLp = p.logProbs[row + blank]!
+    if (blankLp >= skipAt) {
+      // Only blank (or a repeat of the last token, which merges into the same prefix).
+      const next = new Map<number, Beam>()
+      for (const [key, beam] of beams) {
+        const last = trie.last(key)
+        next.set(key, {
+          ...beam,
+          blankEnd: total(beam) + blankLp,
+          tokenEnd: last >= 0 ? beam.tokenEnd + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY,
+        })
+      }
+      beams = next
+      continue
+    }
     const candidates = frameCandidates(p, row, blank, pruning, options.maxTokensPerFrame ?? p.vocab)
     const next = new Map<number, Beam>()
     const entry = (key: number, lmState: Pick<Beam, 'lm' | 'words' | 'partial'>): Beam => {
@@ -218,7 +254,8 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
           same.blankEnd = logAddExp(same.blankEnd, all + lp)
           continue
         }
-        const grown = entry(trie.child(key, v), extendLm(beam, v, options.lm))
+        // Without a language model a prefix's LM state is its parent's (nothing to allocate).
+        const grown = entry(trie.child(key, v), options.lm ? extendLm(beam, v, options.lm) : beam)
         if (v === last) {
           // A repeat extends only across a blank; without one it merges into the same prefix.
           grown.tokenEnd = logAddExp(grown.tokenEnd, beam.blankEnd + lp)
@@ -229,10 +266,11 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
         }
       }
     }
-    // With a language model, prefixes are ranked by acoustic plus language-model score.
-    beams = new Map(
-      [...next.entries()].sort((a, b) => ranked(b[1]) - ranked(a[1])).slice(0, beamWidth),
-    )
+    // With a language model, prefixes are ranked by acoustic plus language-model score; each
+    // score is computed once, not at every comparison of the sort.
+    const scored = [...next.values()].map((b) => ({ b, score: ranked(b) }))
+    scored.sort((a, b) => b.score - a.score)
+    beams = new Map(scored.slice(0, beamWidth).map(({ b }) => [b.node, b]))
   }
   const results = [...beams.values()]
     .map((b) => ({

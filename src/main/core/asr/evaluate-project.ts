@@ -47,12 +47,28 @@ function speakerGroup(row: Row): Record<string, string> {
   return group
 }
 
+/** What to score instead of the base model's stored best hypotheses over every transcript. */
+export interface EvaluationOptions {
+  /** Only the transcribed utterances of one split. */
+  split?: ProjectEvaluation['split']
+  /** A checkpoint's best hypotheses, decoded for this evaluation (adapt/evaluate-checkpoint.ts). */
+  checkpoint?: {
+    id: number
+    hypotheses: Map<number, { text: string; wordConfidences: (number | null)[] }>
+  }
+}
+
 /**
  * Scores a model's best hypotheses against the project's reference transcripts: each
  * utterance's newest human or imported revision (never a model's). WER and CER overall, per
  * speaker and per language; and how well word confidence predicts a wrong word.
  */
-export function evaluateProject(db: ReadDb, modelName: string): ProjectEvaluation {
+export function evaluateProject(
+  db: ReadDb,
+  modelName: string,
+  options: EvaluationOptions = {},
+): ProjectEvaluation {
+  const split = options.split ?? 'all'
   const model = db
     .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
     .get(modelName, `${modelName}%`) as { id: number; name: string } | undefined
@@ -70,10 +86,17 @@ export function evaluateProject(db: ReadDb, modelName: string): ProjectEvaluatio
        JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND source_kind IN ('import', 'annotator') AND draft = 0)
        LEFT JOIN speaker s ON s.id = u.speaker_id
        LEFT JOIN hypothesis h ON h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
-       WHERE u.merged_into IS NULL
+       WHERE u.merged_into IS NULL AND (? = 'all' OR u.split = ?)
        ORDER BY u.id`,
     )
-    .all(model.id) as Row[]
+    .all(model.id, split, split) as Row[]
+  const decoded = options.checkpoint?.hypotheses
+  if (decoded)
+    for (const row of rows) {
+      const h = decoded.get(row.utterance_id)
+      row.hypothesis = h?.text ?? null
+      row.word_confidences = h ? JSON.stringify(h.wordConfidences) : null
+    }
   // The project's rules, as search and the editor's stored text use them (docs/review.md).
   const rules = projectRules(db)
   const matrixDefault = defaultLanguage(db) ?? 'und'
@@ -161,6 +184,8 @@ export function evaluateProject(db: ReadDb, modelName: string): ProjectEvaluatio
       }))
   return {
     model: model.name,
+    checkpointId: options.checkpoint?.id ?? null,
+    split,
     utterances: perUtterance.length,
     unlabelled,
     wer: errorRate(wordTotals),

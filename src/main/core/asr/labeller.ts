@@ -116,6 +116,8 @@ export interface LabelControl {
    * of the model's own, and its hypotheses are stored under it (docs/training.md).
    */
   checkpoint?: { id: number; path: string } | null
+  /** The checkpoint's project language model (adapt/features.ts), used when `lm` is not given. */
+  checkpointLm?: TranscribeOptions['lm']
   signal?: AbortSignal
   onProgress?: (done: number, total: number, label: string) => void
   options?: Partial<TranscribeOptions>
@@ -250,6 +252,7 @@ export async function labelProject(
       .get(modelId, checkpointId) as { n: number }
   ).n
   const lmSentences = control.lm ? await languageModelSentences(db, control.lm.textFiles) : null
+  // A language model asked for wins; else the active checkpoint's own, if it kept one.
   const lm =
     control.lm && lmSentences
       ? {
@@ -258,7 +261,7 @@ export async function labelProject(
           weight: control.lm.weight,
           wordBonus: control.lm.wordBonus,
         }
-      : null
+      : (control.checkpointLm ?? null)
   const options: TranscribeOptions = {
     ...defaultTranscribeOptions,
     hiddenDir: hiddenCacheDir(ctx.paths),

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { SautiError } from '../../../shared/errors'
-import { findControlCharacter } from '../../../shared/fields'
+import { findControlCharacter } from '../../../shared/contract/fields'
 import { decodeUserText } from '../formats/text-gate'
 import type { Vocabulary } from './vocab'
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { audioContract } from '../../../shared/contract/audio'
 import type { Peaks, Recording } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { CallContext, CallTable } from '../call-context'
@@ -10,7 +11,7 @@ import { getRecording } from '../project/queries'
 import { expandImportPaths, importItems } from './importer'
 import { decodePeaks, pickLevel } from './peaks'
 
-type Calls = 'import.start' | 'recording.peaks' | 'recording.spectrogram'
+type Calls = keyof typeof audioContract
 
 /** A recording whose audio is still in the project (not purged at a speaker's request). */
 function audible(db: WriteDb, id: number): Recording {

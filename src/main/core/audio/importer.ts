@@ -218,6 +218,36 @@ function transcriptForKnown(
   return { added: outcome.outcome === 'added' }
 }
 
+/** The row of a recording imported now from prepared audio (audio or annotation imports). */
+export function insertRecording(
+  db: WriteDb,
+  audio: PreparedAudio,
+  source: { path: string; languages: string[]; speakerId: number | null },
+  now: string,
+): number {
+  const info = db
+    .prepare(
+      `INSERT INTO recording (sha256, original_name, source_path, format, byte_size, duration_sec, sample_rate,
+                              channels, bit_depth, languages, speaker_id, imported_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      audio.sha256,
+      basename(source.path),
+      source.path,
+      audio.format,
+      audio.byteSize,
+      audio.durationSec,
+      audio.sampleRate,
+      audio.channels,
+      audio.bitDepth,
+      JSON.stringify(source.languages),
+      source.speakerId,
+      now,
+    )
+  return Number(info.lastInsertRowid)
+}
+
 function commitRecording(
   db: WriteDb,
   item: ImportItem,
@@ -227,27 +257,11 @@ function commitRecording(
   return db.transaction(() => {
     const languages = item.language ? [item.language] : []
     const speakerId = item.speaker ? ensureSpeaker(db, { code: item.speaker }, now) : null
-    const recordingId = Number(
-      db
-        .prepare(
-          `INSERT INTO recording (sha256, original_name, source_path, format, byte_size, duration_sec, sample_rate,
-                                  channels, bit_depth, languages, speaker_id, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          audio.sha256,
-          basename(item.audioPath),
-          item.audioPath,
-          audio.format,
-          audio.byteSize,
-          audio.durationSec,
-          audio.sampleRate,
-          audio.channels,
-          audio.bitDepth,
-          JSON.stringify(languages),
-          speakerId,
-          now,
-        ).lastInsertRowid,
+    const recordingId = insertRecording(
+      db,
+      audio,
+      { path: item.audioPath, languages, speakerId },
+      now,
     )
     // A long recording without a transcript waits for voice-activity segmentation; one with a
     // transcript keeps it as one utterance, since its text cannot be cut without a model.

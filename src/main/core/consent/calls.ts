@@ -1,3 +1,4 @@
+import type { consentContract } from '../../../shared/contract/consent'
 import type { CallContext, CallTable } from '../call-context'
 import { sweepStaging } from '../project/staging'
 import { purgeSpeakerAudio, listPurges } from './purge'
@@ -11,17 +12,7 @@ import {
 } from './registry'
 import { actor, requireLead } from './roles'
 
-type Calls =
-  | 'speaker.list'
-  | 'speaker.create'
-  | 'speaker.update'
-  | 'speaker.merge'
-  | 'speaker.assign'
-  | 'consent.list'
-  | 'consent.grant'
-  | 'consent.withdraw'
-  | 'consent.purge'
-  | 'consent.purges'
+type Calls = keyof typeof consentContract
 
 /**
  * The speaker registry and consent records. Role checks live in the services (so a script

@@ -1,8 +1,9 @@
+import type { corpusImportContract } from '../../../shared/contract/corpus-import'
 import type { CallContext, CallTable } from '../call-context'
 import { importAnnotations } from './import-annotations'
 
 /** Importing existing annotation (ELAN, Praat, Common Voice, CSV, Kaldi) with its audio. */
-export function corpusImportCalls(ctx: CallContext): CallTable<'annotation.import'> {
+export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corpusImportContract> {
   const { db, paths } = ctx
   return {
     'annotation.import': async ({ paths: inputs, tiers }) => {

@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { languageTag, speakerCode, speakerFields, transcript } from '../../../shared/fields'
+import {
+  languageTag,
+  speakerCode,
+  speakerFields,
+  transcript,
+} from '../../../shared/contract/fields'
 import { checkField } from '../formats/text-gate'
 import type { ReadAnnotation } from './read-annotation'
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
-import { basename } from 'node:path'
 import { SautiError } from '../../../shared/errors'
 import type { AudioWorkers } from '../audio/audio-workers'
+import { insertRecording } from '../audio/importer'
 import type { PreparedAudio } from '../audio/prepare'
 import { ensureSpeaker } from '../consent/speakers'
 import type { WriteDb } from '../db/connection'
@@ -173,7 +173,6 @@ function writeRows(
         recordingIds.set(a, a.existing.id)
         continue
       }
-      const p = a.prepared!
       const languages = [
         ...new Set(
           read.corpus.utterances
@@ -181,28 +180,8 @@ function writeRows(
             .map((u) => u.language!),
         ),
       ]
-      const id = Number(
-        db
-          .prepare(
-            `INSERT INTO recording (sha256, original_name, source_path, format, byte_size, duration_sec, sample_rate,
-                                    channels, bit_depth, languages, speaker_id, imported_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            p.sha256,
-            basename(a.path),
-            a.path,
-            p.format,
-            p.byteSize,
-            p.durationSec,
-            p.sampleRate,
-            p.channels,
-            p.bitDepth,
-            JSON.stringify(languages),
-            speakerOf(r.speaker),
-            now,
-          ).lastInsertRowid,
-      )
+      const source = { path: a.path, languages, speakerId: speakerOf(r.speaker) }
+      const id = insertRecording(db, a.prepared!, source, now)
       recordingIds.set(a, id)
       result.recordings++
     }

@@ -1,10 +1,11 @@
+import type { exportContract } from '../../../shared/contract/export'
 import type { CallContext, CallTable } from '../call-context'
 import { requireLead } from '../consent/roles'
 import { ExportDir } from './export-dir'
 import { runExport } from './run-export'
 
 /** Exporting a consented dataset (docs/export.md). */
-export function exportCalls(ctx: CallContext): CallTable<'export.start'> {
+export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportContract> {
   const { db, paths } = ctx
   return {
     'export.start': async (request) => {

@@ -93,10 +93,10 @@ export async function runExport(
       `nothing to export: no utterance matches the filters with a speaker who consents to ${request.use}` +
         (selection.withoutConsent ? ` (${selection.withoutConsent} left out for consent).` : '.'),
     )
-  assignSplits(db, now, { speakerIds: [...selection.speakers.keys()] })
-  const splitOf = db.prepare('SELECT split FROM speaker_split WHERE speaker_id = ?')
+  assignSplits(db, now, { utteranceIds: selection.utterances.map((u) => u.id) })
+  const splitOf = db.prepare('SELECT split FROM utterance WHERE id = ?')
   for (const u of selection.utterances)
-    u.split = (splitOf.get(u.speakerId) as { split: Split } | undefined)?.split ?? null
+    u.split = (splitOf.get(u.id) as { split: Split | null } | undefined)?.split ?? null
 
   const out = await ExportDir.create(request.dir, paths)
   try {

@@ -113,13 +113,12 @@ export function selectForExport(
   const consented = consent.sql
   const rows = db
     .prepare(
-      `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, ss.split,
+      `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split,
               v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
               (u.speaker_id IS NOT NULL AND u.speaker_id IN (${consented})) AS consented
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
-       LEFT JOIN speaker_split ss ON ss.speaker_id = u.speaker_id
        LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
        LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { z } from 'zod'
 import { SautiError } from '../../../shared/errors'
-import { languageTag, speakerCode, transcript } from '../../../shared/fields'
+import { languageTag, speakerCode, transcript } from '../../../shared/contract/fields'
 import { pickColumn, readTable } from './table'
 import { checkField } from './text-gate'
 

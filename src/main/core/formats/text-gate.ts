@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod'
 import { SautiError } from '../../../shared/errors'
-import { findControlCharacter } from '../../../shared/fields'
+import { findControlCharacter } from '../../../shared/contract/fields'
 
 /** Where the first byte that is not part of a valid UTF-8 sequence starts, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {

@@ -1,8 +1,9 @@
+import type { languageContract } from '../../../shared/contract/language'
 import type { CallContext, CallTable } from '../call-context'
 import { projectRules, updateProjectRules } from './rules'
 import { languageTokens } from './tokens'
 
-type Calls = 'language.tokens' | 'normalization.get' | 'normalization.update'
+type Calls = keyof typeof languageContract
 
 /** Scripts and language tags of words, and the project's text normalisation rules. */
 export function languageCalls(ctx: CallContext): CallTable<Calls> {

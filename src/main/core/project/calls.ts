@@ -1,3 +1,4 @@
+import type { projectContract } from '../../../shared/contract/project'
 import type { AppInfo } from '../../../shared/domain'
 import { setDefaultLanguage } from '../annotate/annotators'
 import { latestInference } from '../asr/labeller'
@@ -6,17 +7,7 @@ import { runDoctor } from '../doctor'
 import { listProjects } from './projects'
 import { getRecording, listRecordings, listUtterances, projectSummary } from './queries'
 
-type Calls =
-  | 'app.info'
-  | 'app.doctor'
-  | 'project.list'
-  | 'project.summary'
-  | 'project.setDefaultLanguage'
-  | 'recording.list'
-  | 'recording.get'
-  | 'utterance.list'
-  | 'job.list'
-  | 'job.cancel'
+type Calls = keyof typeof projectContract
 
 /** The app, the open project, its recordings and utterances as lists, and its jobs. */
 export function projectCalls(

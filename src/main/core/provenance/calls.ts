@@ -1,7 +1,8 @@
+import type { provenanceContract } from '../../../shared/contract/provenance'
 import type { CallContext, CallTable } from '../call-context'
 import { auditLog, revisionHistory, verifyProject } from './audit'
 
-type Calls = 'audit.verify' | 'audit.log' | 'utterance.history'
+type Calls = keyof typeof provenanceContract
 
 /** Who or what wrote each label, from what, when; and whether the hash chains still verify. */
 export function provenanceCalls(ctx: CallContext): CallTable<Calls> {

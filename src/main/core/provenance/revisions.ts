@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { WriteDb } from '../db/connection'
-import type { RevisionSourceKind } from '../../../shared/domain'
+import type { LanguageSpan, RevisionInfo, RevisionSourceKind } from '../../../shared/domain'
 
 /** A language-tagged span of tokens: [start, end) word indices. */
-export interface TokenSpan {
-  start: number
-  end: number
-  lang: string
-}
+export type TokenSpan = LanguageSpan
 
 export type RevisionSource =
   | { kind: 'import'; ref: string }
@@ -158,6 +154,20 @@ export interface RevisionRow {
   hash: string
   /** Absent before schema 9. */
   merge_parent_id?: number | null
+}
+
+/** A stored revision as the contract shows it, under its author's name. */
+export function revisionInfo(r: StoredRevision, annotator: string | null): RevisionInfo {
+  return {
+    id: r.id,
+    text: r.text,
+    spans: r.spans,
+    sourceKind: r.sourceKind,
+    annotator,
+    hypothesisId: r.hypothesisId,
+    draft: r.draft,
+    createdAt: r.createdAt,
+  }
 }
 
 export function revisionsOf(db: WriteDb, utteranceId: number): StoredRevision[] {

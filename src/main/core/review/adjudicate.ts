@@ -2,19 +2,16 @@ import type {
   AdjudicationColumn,
   AdjudicationResult,
   AdjudicationView,
-  LanguageSpan,
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { align } from '../../../shared/metrics/errors'
-import { wordLanguages } from '../../../shared/text/language-spans'
+import { spansFromLanguages, typedWords, wordLanguages } from '../../../shared/text/language-spans'
 import { normalize, type NormalizationRules } from '../../../shared/text/normalize'
 import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
-import { typedWords } from '../../../shared/text/language-spans'
-import { appendRevision } from '../provenance/revisions'
 import { blindVersions, openDouble, versionAgreement, type BlindVersion } from './blind'
-import { insertReview, requireReviewer } from './common'
+import { appendReviewerRevision, requireReviewer } from './common'
 
 /** A reviewer's decision for one column: take a version's word, or type the words. */
 export type ColumnChoice =
@@ -149,17 +146,6 @@ function resolveWords(
   })
 }
 
-function spansOf(langs: (string | null)[]): LanguageSpan[] {
-  const spans: LanguageSpan[] = []
-  langs.forEach((lang, i) => {
-    if (lang === null) return
-    const last = spans[spans.length - 1]
-    if (last && last.lang === lang && last.end === i) last.end = i + 1
-    else spans.push({ start: i, end: i + 1, lang })
-  })
-  return spans
-}
-
 /**
  * Stores the reviewer's merge as the utterance's approved revision with both versions as its
  * parents: the newer one is its chain parent (parent_id), the other its second parent
@@ -179,7 +165,7 @@ export function resolveAdjudication(
   now = new Date().toISOString(),
 ): AdjudicationResult {
   return db.transaction(() => {
-    requireReviewer(db, input.actorId)
+    const reviewer = requireReviewer(db, input.actorId)
     const view = adjudicationView(db, input.utteranceId, now)
     if (view.a.revisionId !== input.aRevisionId || view.b.revisionId !== input.bRevisionId)
       throw new SautiError(
@@ -194,46 +180,27 @@ export function resolveAdjudication(
       )
     const words = resolveWords(view.columns, input.choices)
     const text = normalizeForStorage(words.map((w) => w.word).join(' '), projectRules(db))
-    const spans = spansOf(words.map((w) => w.lang))
+    const spans = spansFromLanguages(words.map((w) => w.lang))
     const mergeParentId = parents.find((id) => id !== view.headRevisionId)!
-    const stored = appendRevision(db, {
-      utteranceId: input.utteranceId,
-      text,
-      spans,
-      source: { kind: 'annotator', annotatorId: input.actorId },
-      mergeParentId,
-      createdAt: now,
-    })
-    const review = insertReview(
+    const { stored, revision, review } = appendReviewerRevision(
       db,
+      reviewer,
       {
-        revisionId: stored.id,
-        actorId: input.actorId,
-        verdict: 'approve',
+        utteranceId: input.utteranceId,
+        text,
+        spans,
         comment: input.comment,
+        approve: true,
+        mergeParentId,
       },
       now,
-    )
-    db.prepare("UPDATE utterance SET status = 'reviewed', flag_reason = NULL WHERE id = ?").run(
-      input.utteranceId,
     )
     db.prepare(
       'UPDATE double_annotation SET adjudicated_revision_id = ? WHERE utterance_id = ?',
     ).run(stored.id, input.utteranceId)
     return {
-      revision: {
-        id: stored.id,
-        text: stored.text,
-        spans: stored.spans,
-        sourceKind: stored.sourceKind,
-        annotator: review.reviewer,
-        hypothesisId: null,
-        draft: false,
-        createdAt: stored.createdAt,
-        parentId: stored.parentId,
-        mergeParentId: stored.mergeParentId,
-      },
-      review,
+      revision: { ...revision, parentId: stored.parentId, mergeParentId: stored.mergeParentId },
+      review: review!,
       status: 'reviewed' as const,
     }
   })()

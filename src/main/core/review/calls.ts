@@ -1,3 +1,4 @@
+import type { reviewContract } from '../../../shared/contract/review'
 import type { CallContext, CallTable } from '../call-context'
 import { adjudicationView, resolveAdjudication } from './adjudicate'
 import { agreementReport } from './agreement'
@@ -5,16 +6,7 @@ import { decideRevision, reviewHistory, reviewerEdit } from './decide'
 import { reviewQueue } from './queue'
 import { reviewSettings, updateReviewSettings } from './settings'
 
-type Calls =
-  | 'review.settings'
-  | 'review.updateSettings'
-  | 'review.queue'
-  | 'review.history'
-  | 'review.decide'
-  | 'review.edit'
-  | 'agreement.summary'
-  | 'adjudication.get'
-  | 'adjudication.resolve'
+type Calls = keyof typeof reviewContract
 
 /** The reviewer's calls (docs/review.md): the queue, verdicts, edits, agreement, adjudication. */
 export function reviewCalls(ctx: CallContext): CallTable<Calls> {

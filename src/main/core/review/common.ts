@@ -1,6 +1,7 @@
-import type { ReviewVerdict } from '../../../shared/domain'
+import type { LanguageSpan, ReviewVerdict, RevisionInfo } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { WriteDb } from '../db/connection'
+import { appendRevision, revisionInfo, type StoredRevision } from '../provenance/revisions'
 
 /** Reviews are for reviewers and leads; profiles are local, so this guards against mistakes. */
 export function requireReviewer(db: WriteDb, annotatorId: number): { id: number; name: string } {
@@ -28,6 +29,52 @@ export function insertReview(
       .run(input.revisionId, input.actorId, input.verdict, input.comment, now).lastInsertRowid,
   )
   return reviewVerdicts(db, [input.revisionId]).find((r) => r.id === id)!
+}
+
+/**
+ * Stores a reviewer's own revision (a correction, or an adjudication's merge) with the reviewer
+ * as its source, approves it unless told otherwise, and sets the utterance's status to match:
+ * reviewed when approved, else corrected.
+ */
+export function appendReviewerRevision(
+  db: WriteDb,
+  reviewer: { id: number; name: string },
+  input: {
+    utteranceId: number
+    text: string
+    spans: LanguageSpan[]
+    comment: string
+    approve: boolean
+    mergeParentId?: number
+  },
+  now: string,
+): {
+  stored: StoredRevision
+  revision: RevisionInfo
+  review: ReviewVerdict | null
+  status: 'reviewed' | 'corrected'
+} {
+  const stored = appendRevision(db, {
+    utteranceId: input.utteranceId,
+    text: input.text,
+    spans: input.spans,
+    source: { kind: 'annotator', annotatorId: reviewer.id },
+    mergeParentId: input.mergeParentId,
+    createdAt: now,
+  })
+  const review = input.approve
+    ? insertReview(
+        db,
+        { revisionId: stored.id, actorId: reviewer.id, verdict: 'approve', comment: input.comment },
+        now,
+      )
+    : null
+  const status = input.approve ? 'reviewed' : 'corrected'
+  db.prepare('UPDATE utterance SET status = ?, flag_reason = NULL WHERE id = ?').run(
+    status,
+    input.utteranceId,
+  )
+  return { stored, revision: revisionInfo(stored, reviewer.name), review, status }
 }
 
 /** The reviews of some revisions, oldest first. */

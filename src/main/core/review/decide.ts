@@ -12,9 +12,15 @@ import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { wordScripts } from '../language/tokens'
-import { appendRevision, revisionsOf, verifyChain } from '../provenance/revisions'
+import { revisionInfo, revisionsOf, verifyChain } from '../provenance/revisions'
 import { openDouble } from './blind'
-import { insertReview, reopenStatus, requireReviewer, reviewVerdicts } from './common'
+import {
+  appendReviewerRevision,
+  insertReview,
+  reopenStatus,
+  requireReviewer,
+  reviewVerdicts,
+} from './common'
 
 interface UtteranceRow {
   id: number
@@ -67,15 +73,8 @@ export function reviewHistory(
   const revisions = stored.map((r): ReviewRevision => {
     const who = r.annotatorId === null ? undefined : people.get(r.annotatorId)
     return {
-      id: r.id,
-      text: r.text,
-      spans: r.spans,
-      sourceKind: r.sourceKind,
-      annotator: who?.name ?? null,
+      ...revisionInfo(r, who?.name ?? null),
       annotatorRole: who?.role ?? null,
-      hypothesisId: r.hypothesisId,
-      draft: r.draft,
-      createdAt: r.createdAt,
       parentId: r.parentId,
       mergeParentId: r.mergeParentId,
       tokens: wordScripts(r.text),
@@ -202,7 +201,7 @@ export function reviewerEdit(
   now = new Date().toISOString(),
 ): { revision: RevisionInfo; review: ReviewVerdict | null; status: UtteranceStatus } {
   return db.transaction(() => {
-    requireReviewer(db, input.actorId)
+    const reviewer = requireReviewer(db, input.actorId)
     utteranceDetail(db, input.id, now)
     refuseOpenDouble(db, input.id)
     const head = db
@@ -214,46 +213,18 @@ export function reviewerEdit(
         `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
       )
     const text = storedTranscript(db, input.text, input.spans)
-    const stored = appendRevision(db, {
-      utteranceId: input.id,
-      text,
-      spans: input.spans,
-      source: { kind: 'annotator', annotatorId: input.actorId },
-      createdAt: now,
-    })
-    const review = input.approve
-      ? insertReview(
-          db,
-          {
-            revisionId: stored.id,
-            actorId: input.actorId,
-            verdict: 'approve',
-            comment: input.comment,
-          },
-          now,
-        )
-      : null
-    const status: UtteranceStatus = input.approve ? 'reviewed' : 'corrected'
-    db.prepare('UPDATE utterance SET status = ?, flag_reason = NULL WHERE id = ?').run(
-      status,
-      input.id,
-    )
-    const reviewer = db.prepare('SELECT name FROM annotator WHERE id = ?').get(input.actorId) as {
-      name: string
-    }
-    return {
-      revision: {
-        id: stored.id,
-        text: stored.text,
-        spans: stored.spans,
-        sourceKind: stored.sourceKind,
-        annotator: reviewer.name,
-        hypothesisId: stored.hypothesisId,
-        draft: stored.draft,
-        createdAt: stored.createdAt,
+    const { revision, review, status } = appendReviewerRevision(
+      db,
+      reviewer,
+      {
+        utteranceId: input.id,
+        text,
+        spans: input.spans,
+        comment: input.comment,
+        approve: input.approve,
       },
-      review,
-      status,
-    }
+      now,
+    )
+    return { revision, review, status }
   })()
 }

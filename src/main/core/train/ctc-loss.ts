@@ -5,7 +5,7 @@
  * gradient is a difference of two probabilities, and float32 log-probabilities would cost it
  * digits that the reference and finite-difference tests (test/unit/train) check.
  */
-import { logAddExp } from '../asr/ctc'
+import { logAddExp, logSoftmaxInto } from '../asr/ctc'
 import type { FloatArray } from './kernels'
 
 export interface CtcLossResult {
@@ -31,17 +31,7 @@ export function minimumFrames(targets: readonly number[]): number {
 
 /** Row-wise log-softmax in float64. */
 export function logSoftmax64(logits: FloatArray, frames: number, vocab: number): Float64Array {
-  const out = new Float64Array(frames * vocab)
-  for (let t = 0; t < frames; t++) {
-    const row = t * vocab
-    let max = Number.NEGATIVE_INFINITY
-    for (let v = 0; v < vocab; v++) max = Math.max(max, logits[row + v]!)
-    let sum = 0
-    for (let v = 0; v < vocab; v++) sum += Math.exp(logits[row + v]! - max)
-    const logSum = max + Math.log(sum)
-    for (let v = 0; v < vocab; v++) out[row + v] = logits[row + v]! - logSum
-  }
-  return out
+  return logSoftmaxInto(logits, frames, vocab, new Float64Array(frames * vocab))
 }
 
 function checkInputs(

@@ -30,7 +30,7 @@ export interface PoolOptions {
 export interface RequestOptions {
   /** Names the request in errors (a file, a model). */
   subject: string
-  onProgress?: (fraction: number) => void
+  onProgress?: (fraction: number, label?: string) => void
   /** This request's own limit, instead of the pool's. */
   timeoutMs?: number
 }
@@ -114,7 +114,7 @@ export class WorkerPool<P extends Calls<P>> {
     worker.on('message', (reply: WorkerReply) => {
       const task = slot.busy
       if (!task || task.message.id !== reply.id) return
-      if ('progress' in reply) return void task.options.onProgress?.(reply.progress)
+      if ('progress' in reply) return void task.options.onProgress?.(reply.progress, reply.label)
       this.finish(slot)
       if (reply.ok) task.resolve(reply.value)
       else task.reject(new SautiError(reply.error.kind, reply.error.message, reply.error.details))

@@ -29,7 +29,7 @@ export type WorkerRequest<P extends Calls<P>> = {
 export type WorkerReply<V = unknown> =
   | { id: number; ok: true; value: V }
   | { id: number; ok: false; error: ErrorInfo }
-  | { id: number; progress: number }
+  | { id: number; progress: number; label?: string }
 
 /** Why a worker stopped answering a request. */
 export type WorkerExit =
@@ -72,11 +72,14 @@ export class WorkerExitError extends SautiError {
   }
 }
 
-/** How a worker answers each request type; `progress` reports a fraction in [0, 1]. */
+/**
+ * How a worker answers each request type; `progress` reports a fraction in [0, 1], and may say
+ * what was just done (a line a log without a terminal shows: never dropped by the throttle).
+ */
 export type Handlers<P extends Calls<P>> = {
   [K in RequestType<P>]: (
     request: RequestOf<P, K>,
-    progress: (fraction: number) => void,
+    progress: (fraction: number, label?: string) => void,
   ) => ResultOf<P, K> | Promise<ResultOf<P, K>>
 }
 
@@ -101,16 +104,20 @@ export function serveRequests<P extends Calls<P>>(
   if (!port) throw new Error(`the ${name} worker must run in a worker thread`)
   const answer = async (message: WorkerRequest<P>): Promise<WorkerReply> => {
     let last = 0
-    const progress = (fraction: number): void => {
+    const progress = (fraction: number, label?: string): void => {
       const now = Date.now()
-      if (now - last < PROGRESS_EVERY_MS && fraction < 1) return
+      if (now - last < PROGRESS_EVERY_MS && fraction < 1 && label === undefined) return
       last = now
-      port.postMessage({ id: message.id, progress: fraction } satisfies WorkerReply)
+      port.postMessage({
+        id: message.id,
+        progress: fraction,
+        ...(label === undefined ? {} : { label }),
+      } satisfies WorkerReply)
     }
     try {
       const handler = handlers[message.type] as (
         request: object,
-        progress: (fraction: number) => void,
+        progress: (fraction: number, label?: string) => void,
       ) => unknown
       return { id: message.id, ok: true, value: await handler(message.request, progress) }
     } catch (error) {

@@ -5,11 +5,13 @@ import consentEn from './areas/consent.en.json'
 import consentSw from './areas/consent.sw.json'
 import reviewEn from './areas/review.en.json'
 import reviewSw from './areas/review.sw.json'
+import loopEn from './areas/loop.en.json'
+import loopSw from './areas/loop.sw.json'
 
 // Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
 // own top-level key, so people working on different screens do not edit the same file.
-const en = { ...baseEn, ...consentEn, ...reviewEn }
-const sw = { ...baseSw, ...consentSw, ...reviewSw }
+const en = { ...baseEn, ...consentEn, ...reviewEn, ...loopEn }
+const sw = { ...baseSw, ...consentSw, ...reviewSw, ...loopSw }
 
 export const uiLocales = ['en', 'sw'] as const
 export type UiLocale = (typeof uiLocales)[number]

@@ -5,6 +5,7 @@
  */
 import { diffArrays } from 'diff'
 import type { Hypothesis, LanguageSpan } from '../../../shared/domain'
+import { spansFromLanguages } from '../../../shared/text/language-spans'
 import type { WordTime } from '../../../shared/word-time'
 
 export interface Word {
@@ -109,18 +110,6 @@ export function remapSpans(before: string, after: string, spans: LanguageSpan[])
     return left !== null && left === right ? left : null
   })
   return spansFromLanguages(langs)
-}
-
-/** Consecutive words with the same language as spans. */
-export function spansFromLanguages(langs: (string | null)[]): LanguageSpan[] {
-  const spans: LanguageSpan[] = []
-  langs.forEach((lang, i) => {
-    if (lang === null) return
-    const last = spans[spans.length - 1]
-    if (last && last.lang === lang && last.end === i) last.end = i + 1
-    else spans.push({ start: i, end: i + 1, lang })
-  })
-  return spans
 }
 
 /** Tags words [from, to) with a language (or removes their tag with null). */

@@ -9,7 +9,8 @@ import { m007Adaptation } from './007-adaptation'
 import { m008ConsentAudit } from './008-consent-audit'
 import { m009Review } from './009-review'
 import { m010RevisionHead } from './010-revision-head'
-import { m011Owners } from './011-owners'
+import { m011RecordingSplit } from './011-recording-split'
+import { m012Owners } from './012-owners'
 
 export interface Migration {
   version: number
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [
   m008ConsentAudit,
   m009Review,
   m010RevisionHead,
-  m011Owners,
+  m011RecordingSplit,
+  m012Owners,
 ]

@@ -1,14 +1,15 @@
 import { clipsOf } from './clips'
 import { pick, readDelimited } from './delimited'
 import { badInput } from './errors'
-import type {
-  Corpus,
-  CorpusRecording,
-  CorpusSpeaker,
-  CorpusUtterance,
-  ExportResult,
-  ImportResult,
-  SpeakerGender,
+import {
+  speakerByCode,
+  type Corpus,
+  type CorpusRecording,
+  type CorpusSpeaker,
+  type CorpusUtterance,
+  type ExportResult,
+  type ImportResult,
+  type SpeakerGender,
 } from './model'
 import { joinPath, oneLine } from './text'
 
@@ -127,13 +128,7 @@ export function readCommonVoice(
     }
     const speaker = get('client_id') || null
     if (speaker) {
-      const s = speakers.get(speaker) ?? {
-        code: speaker,
-        gender: null,
-        ageBand: null,
-        dialect: null,
-        firstLanguage: null,
-      }
+      const s = speakers.get(speaker) ?? speakerByCode(speaker)
       s.gender ??= fromCvGender(get('gender'))
       s.ageBand ??= get('age') || null
       s.dialect ??= get(accentCol) || null

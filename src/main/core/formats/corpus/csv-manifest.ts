@@ -2,14 +2,15 @@ import { clipsOf } from './clips'
 import { type Cell, pick, readDelimited } from './delimited'
 import { badInput } from './errors'
 import { csvField } from './huggingface'
-import type {
-  AudioMode,
-  Corpus,
-  CorpusRecording,
-  CorpusSpeaker,
-  CorpusUtterance,
-  ExportResult,
-  ImportResult,
+import {
+  soleSpeaker,
+  speakerByCode,
+  type AudioMode,
+  type Corpus,
+  type CorpusRecording,
+  type CorpusUtterance,
+  type ExportResult,
+  type ImportResult,
 } from './model'
 import { joinPath, oneLine } from './text'
 import { unitsToSeconds } from './time'
@@ -192,20 +193,13 @@ export function readCsvManifest(
   for (const u of utterances)
     speakersOf.set(u.recordingId, (speakersOf.get(u.recordingId) ?? new Set()).add(u.speaker))
   for (const rec of recordings.values()) {
-    const codes = [...(speakersOf.get(rec.id) ?? [])]
-    rec.speaker = codes.length === 1 ? (codes[0] ?? null) : null
+    rec.speaker = soleSpeaker(speakersOf.get(rec.id) ?? new Set())
   }
   const notes = [
     'Recording durations are the latest end of their utterances until the audio is measured.',
   ]
   if (untimed) notes.push(`${untimed} row(s) have no start and end: each is its whole file.`)
-  const speakerList: CorpusSpeaker[] = [...speakers].map((code) => ({
-    code,
-    gender: null,
-    ageBand: null,
-    dialect: null,
-    firstLanguage: null,
-  }))
+  const speakerList = [...speakers].map((code) => speakerByCode(code))
   return {
     corpus: { speakers: speakerList, recordings: [...recordings.values()], utterances },
     notes,

@@ -7,7 +7,7 @@ import { annotationTimes, slotTimes, type UnalignedSlots } from './eaf-times'
 import { decodeUserText } from '../text-gate'
 import { badInput } from './errors'
 import { speakerOfTier } from './layout'
-import type { CorpusUtterance, ImportResult } from './model'
+import { oneRecordingCorpus, type CorpusUtterance, type ImportResult } from './model'
 
 export interface EafReadOptions {
   /** Tiers whose annotations become utterances. Default: the top-level tiers. */
@@ -172,30 +172,14 @@ export function readEaf(
     if (!used.has(t.id)) notes.push(`tier "${t.id}" (${t.type}) was not read.`)
   found.sort((a, b) => a.u.start - b.u.start || a.order - b.order)
   const utterances = found.map((f) => f.u)
-  const codes = [...new Set(utterances.map((u) => u.speaker ?? ''))]
   const end = [...times.values()].reduce((max, [, e]) => Math.max(max, e), 0) / 1000
   notes.push(
     'ELAN files do not store the audio length: the duration is the end of the last annotation until the audio is measured.',
   )
-  return {
-    corpus: {
-      speakers: codes.map((code) => ({
-        code,
-        gender: null,
-        ageBand: null,
-        dialect: null,
-        firstLanguage: null,
-      })),
-      recordings: [
-        {
-          id: recordingId,
-          audioPath: mediaPath(doc.relativeMediaUrl ?? doc.mediaUrl),
-          durationSec: end,
-          speaker: codes.length === 1 ? (codes[0] ?? null) : null,
-        },
-      ],
-      utterances,
-    },
-    notes,
+  const recording = {
+    id: recordingId,
+    audioPath: mediaPath(doc.relativeMediaUrl ?? doc.mediaUrl),
+    durationSec: end,
   }
+  return { corpus: oneRecordingCorpus(recording, utterances), notes }
 }

@@ -9,7 +9,7 @@ import {
   mimeType,
   ncName,
 } from './eaf-common'
-import { overlapTierName, stackTiers, tidyWords, type Span } from './layout'
+import { overlapTierName, speakerStacks, tidyWords, type Span } from './layout'
 import type { Corpus, CorpusRecording, ExportNote, ExportResult, OutFile } from './model'
 import { joinPath, relativePath, safeFileName, uniqueNames, xmlAttr, xmlText } from './text'
 import { toMs } from './time'
@@ -100,20 +100,15 @@ class Document {
       participant: speaker,
       annotations: [],
     }
-    const words: Tier = {
+    const child = (suffix: string, type: string): Tier => ({
       ...main,
-      id: name + eafTierSuffix.word,
-      type: eafTypes.word,
+      id: name + suffix,
+      type,
       parent: name,
       annotations: [],
-    }
-    const langs: Tier = {
-      ...main,
-      id: name + eafTierSuffix.language,
-      type: eafTypes.language,
-      parent: name,
-      annotations: [],
-    }
+    })
+    const words = child(eafTierSuffix.word, eafTypes.word)
+    const langs = child(eafTierSuffix.language, eafTypes.language)
     for (const { start, end, item: u } of stack) {
       const a = this.annotate(main, start, end, u.text, u.language)
       this.ids.set(a.id, u.id)
@@ -284,25 +279,9 @@ export function writeEaf(corpus: Corpus, options: EafOptions = {}): ExportResult
     if (!recording) continue
     const doc = new Document(notes)
     const endOfAudio = toMs(recording.durationSec)
-    const bySpeaker = new Map<string, Span<CheckedUtterance>[]>()
-    for (const u of utterances) {
-      const start = toMs(u.start)
-      const end = Math.min(toMs(u.end), endOfAudio)
-      if (end <= start) {
-        notes.push({
-          kind: 'skipped',
-          utteranceId: u.id,
-          recordingId: id,
-          message: 'shorter than 1 ms',
-        })
-        continue
-      }
-      const list = bySpeaker.get(u.speaker) ?? []
-      list.push({ start, end, item: u })
-      bySpeaker.set(u.speaker, list)
-    }
-    for (const [speaker, spans] of bySpeaker)
-      stackTiers(spans).forEach((stack, i) =>
+    const ms = { toUnits: toMs, name: 'ms' }
+    for (const [speaker, stacks] of speakerStacks(utterances, ms, endOfAudio, notes))
+      stacks.forEach((stack, i) =>
         doc.addSpeakerTier(overlapTierName(speaker, i + 1), speaker, stack),
       )
     doc.numberSlots()

@@ -1,10 +1,10 @@
 import { badInput } from './errors'
-import type {
-  CorpusRecording,
-  CorpusSpeaker,
-  CorpusUtterance,
-  ImportResult,
-  SpeakerGender,
+import {
+  speakerByCode,
+  type CorpusRecording,
+  type CorpusUtterance,
+  type ImportResult,
+  type SpeakerGender,
 } from './model'
 import { joinPath } from './text'
 
@@ -89,20 +89,23 @@ export function readKaldiDir(files: KaldiFiles, dir: string): ImportResult {
         'expected "utterance speaker" and nothing more.',
       )
   }
-  for (const e of text.values())
-    if (!utt2spk.has(e.key))
-      throw badInput(
-        name('text'),
-        { line: e.line, column: 1 },
-        `utterance "${e.key}" is not in utt2spk.`,
-      )
-  for (const e of utt2spk.values())
-    if (!text.has(e.key))
-      throw badInput(
-        name('utt2spk'),
-        { line: e.line, column: 1 },
-        `utterance "${e.key}" is not in text.`,
-      )
+  /** Every utterance of one file must have its line in another: the first without is refused. */
+  const everyIn = (
+    file: string,
+    lines: Map<string, Entry>,
+    other: ReadonlyMap<string, unknown>,
+    otherName: string,
+  ): void => {
+    for (const e of lines.values())
+      if (!other.has(e.key))
+        throw badInput(
+          name(file),
+          { line: e.line, column: 1 },
+          `utterance "${e.key}" is not in ${otherName}.`,
+        )
+  }
+  everyIn('text', text, utt2spk, 'utt2spk')
+  everyIn('utt2spk', utt2spk, text, 'text')
 
   const segments = new Map<string, { recording: string; start: number; end: number }>()
   if (files.segments !== undefined) {
@@ -143,22 +146,8 @@ export function readKaldiDir(files: KaldiFiles, dir: string): ImportResult {
         end: Number(end.value),
       })
     }
-    for (const e of text.values())
-      if (!segments.has(e.key))
-        throw badInput(
-          name('text'),
-          { line: e.line, column: 1 },
-          `utterance "${e.key}" is not in segments.`,
-        )
-  } else {
-    for (const e of text.values())
-      if (!wav.has(e.key))
-        throw badInput(
-          name('text'),
-          { line: e.line, column: 1 },
-          `utterance "${e.key}" is not in wav.scp (and there is no segments file).`,
-        )
-  }
+    everyIn('text', text, segments, 'segments')
+  } else everyIn('text', text, wav, 'wav.scp (and there is no segments file)')
 
   const durationsOf = (f: 'reco2dur' | 'utt2dur'): Map<string, number> => {
     const out = new Map<string, number>()
@@ -232,14 +221,8 @@ export function readKaldiDir(files: KaldiFiles, dir: string): ImportResult {
   const unused = [...wav.keys()].filter((k) => !recordings.has(k)).length
   if (unused) notes.push(`${unused} wav.scp entr(ies) have no utterance and were left out.`)
 
-  const speakers: CorpusSpeaker[] = [...new Set([...utt2spk.values()].map((e) => e.rest))].map(
-    (code) => ({
-      code,
-      gender: genders.get(code) ?? null,
-      ageBand: null,
-      dialect: null,
-      firstLanguage: null,
-    }),
+  const speakers = [...new Set([...utt2spk.values()].map((e) => e.rest))].map((code) =>
+    speakerByCode(code, genders.get(code) ?? null),
   )
   return { corpus: { speakers, recordings: [...recordings.values()], utterances }, notes }
 }

@@ -1,4 +1,6 @@
 import type { WordTime } from '../../../../shared/word-time'
+import type { CheckedUtterance } from './check'
+import type { ExportNote } from './model'
 
 /** An interval in whole time units (ms for ELAN, µs for Praat). */
 export interface Span<T> {
@@ -23,6 +25,37 @@ export function stackTiers<T>(spans: Span<T>[]): Span<T>[][] {
     else tiers.push([span])
   }
   return tiers
+}
+
+/**
+ * A recording's utterances as each speaker's tier stacks (stackTiers), in the order the speakers
+ * first speak, in whole units of `unit` and cut at `end`. An utterance left with no length in
+ * those units is skipped, with a note.
+ */
+export function speakerStacks(
+  utterances: readonly CheckedUtterance[],
+  unit: { toUnits: (sec: number) => number; name: string },
+  end: number,
+  notes: ExportNote[],
+): [speaker: string, stacks: Span<CheckedUtterance>[][]][] {
+  const bySpeaker = new Map<string, Span<CheckedUtterance>[]>()
+  for (const u of utterances) {
+    const start = unit.toUnits(u.start)
+    const stop = Math.min(unit.toUnits(u.end), end)
+    if (stop <= start) {
+      notes.push({
+        kind: 'skipped',
+        utteranceId: u.id,
+        recordingId: u.recordingId,
+        message: `shorter than 1 ${unit.name}`,
+      })
+      continue
+    }
+    const list = bySpeaker.get(u.speaker) ?? []
+    list.push({ start, end: stop, item: u })
+    bySpeaker.set(u.speaker, list)
+  }
+  return [...bySpeaker].map(([speaker, spans]) => [speaker, stackTiers(spans)])
 }
 
 /** The name of a speaker's n-th tier (n ≥ 2 only when the speaker overlaps itself). */

@@ -3,10 +3,10 @@
  * imports of Kaldi, NeMo, Hugging Face, Common Voice, CSV, ELAN, Praat and subtitle files share
  * one set of rules (see docs/export-formats.md). Times are seconds, absolute in the recording.
  */
-import type { LanguageSpan } from '../../../../shared/domain'
+import type { LanguageSpan, SpeakerGender } from '../../../../shared/domain'
 import type { WordTime } from '../../../../shared/word-time'
 
-export type SpeakerGender = 'female' | 'male' | 'nonbinary' | 'unspecified'
+export type { SpeakerGender }
 
 export interface CorpusSpeaker {
   /** The pseudonymous speaker code; never a name. */
@@ -91,6 +91,29 @@ export interface ImportResult {
   corpus: Corpus
   /** What was read but not kept (point tiers, unselected tiers), in words. */
   notes: string[]
+}
+
+/** A speaker known by their code (and perhaps gender) alone, as most formats keep them. */
+export function speakerByCode(code: string, gender: SpeakerGender | null = null): CorpusSpeaker {
+  return { code, gender, ageBand: null, dialect: null, firstLanguage: null }
+}
+
+/** A recording's speaker: the one its utterances name, or null where they name none or several. */
+export function soleSpeaker(codes: ReadonlySet<string | null>): string | null {
+  return codes.size === 1 ? ([...codes][0] ?? null) : null
+}
+
+/** A reader's corpus of one recording (ELAN, Praat): a speaker for each code its utterances name. */
+export function oneRecordingCorpus(
+  recording: Omit<CorpusRecording, 'speaker'>,
+  utterances: CorpusUtterance[],
+): Corpus {
+  const codes = new Set(utterances.map((u) => u.speaker ?? ''))
+  return {
+    speakers: [...codes].map((code) => speakerByCode(code)),
+    recordings: [{ ...recording, speaker: soleSpeaker(codes) }],
+    utterances,
+  }
 }
 
 /** How dataset writers reference audio: whole recordings plus times, or one file per utterance. */

@@ -2,7 +2,7 @@ import type { WordTime } from '../../../../shared/word-time'
 import { decodeUserText } from '../text-gate'
 import { badInput, LineIndex, type Position } from './errors'
 import { speakerOfTier } from './layout'
-import type { CorpusUtterance, ImportResult } from './model'
+import { oneRecordingCorpus, type CorpusUtterance, type ImportResult } from './model'
 import { TokenReader, tokenize } from './textgrid-tokens'
 import { wordTierSuffix } from './textgrid-write'
 
@@ -173,30 +173,14 @@ export function readTextGrid(
     id: `${recordingId}_${String(i + 1).padStart(4, '0')}`,
     ...f.u,
   }))
-  const codes = [...new Set(utterances.map((u) => u.speaker ?? ''))]
   if (!options.audioPath)
     notes.push(
       'A TextGrid names no audio: the recording is assumed to be the same-named .wav file.',
     )
-  return {
-    corpus: {
-      speakers: codes.map((code) => ({
-        code,
-        gender: null,
-        ageBand: null,
-        dialect: null,
-        firstLanguage: null,
-      })),
-      recordings: [
-        {
-          id: recordingId,
-          audioPath: options.audioPath ?? file.replace(/\.[^./\\]+$/, '') + '.wav',
-          durationSec: xmax,
-          speaker: codes.length === 1 ? (codes[0] ?? null) : null,
-        },
-      ],
-      utterances,
-    },
-    notes,
+  const recording = {
+    id: recordingId,
+    audioPath: options.audioPath ?? file.replace(/\.[^./\\]+$/, '') + '.wav',
+    durationSec: xmax,
   }
+  return { corpus: oneRecordingCorpus(recording, utterances), notes }
 }

@@ -1,5 +1,5 @@
 import { byRecording, checkCorpus, type CheckedUtterance } from './check'
-import { overlapTierName, stackTiers, tidyWords, type Span } from './layout'
+import { overlapTierName, speakerStacks, tidyWords, type Span } from './layout'
 import type { Corpus, ExportNote, ExportResult, OutFile } from './model'
 import { joinPath, safeFileName, uniqueNames } from './text'
 import { toMicros, unitsToSeconds } from './time'
@@ -73,26 +73,10 @@ function render(tiers: Tier[], end: number): string {
  * "<code> (overlap 2)"…, since an interval tier cannot hold overlaps.
  */
 function tiersOf(utterances: CheckedUtterance[], end: number, notes: ExportNote[]): Tier[] {
-  const bySpeaker = new Map<string, Span<CheckedUtterance>[]>()
-  for (const u of utterances) {
-    const start = toMicros(u.start)
-    const stop = Math.min(toMicros(u.end), end)
-    if (stop <= start) {
-      notes.push({
-        kind: 'skipped',
-        utteranceId: u.id,
-        recordingId: u.recordingId,
-        message: 'shorter than 1 µs',
-      })
-      continue
-    }
-    const list = bySpeaker.get(u.speaker) ?? []
-    list.push({ start, end: stop, item: u })
-    bySpeaker.set(u.speaker, list)
-  }
   const tiers: Tier[] = []
-  for (const [speaker, spans] of bySpeaker) {
-    stackTiers(spans).forEach((stack, i) => {
+  const micros = { toUnits: toMicros, name: 'µs' }
+  for (const [speaker, stacks] of speakerStacks(utterances, micros, end, notes)) {
+    stacks.forEach((stack, i) => {
       const name = overlapTierName(speaker, i + 1)
       tiers.push({ name, spans: stack.map((s) => ({ ...s, item: s.item.text })) })
       const words: Span<string>[] = []

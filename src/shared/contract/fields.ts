@@ -1,10 +1,50 @@
 /**
- * Fields that enter the store from more than one door: the contract's calls and every importer
- * (audio manifests, ELAN, Praat, Common Voice, Kaldi, CSV). One schema each, so a transcript,
- * a speaker code, a language tag or a date that the API refuses cannot come in through a file.
+ * A call's spec, and the input fields that calls of several rooms share. Fields that also enter
+ * the store through files (transcripts, speaker codes, language tags, speaker metadata, dates) are
+ * checked by the importers with these same schemas (formats/text-gate.ts), so a value the API
+ * refuses cannot come in through a manifest, an ELAN file or a Kaldi folder.
  */
 import { z } from 'zod'
-import { speakerGenders } from './domain'
+import { speakerGenders, utteranceStatuses } from '../domain'
+
+/** A call's spec: its input schema and, as a phantom type, its result. */
+export interface CallSpec<I extends z.ZodType, O> {
+  input: I
+  description: string
+  /** Never set at run time; carries the result type. */
+  readonly output?: O
+}
+
+/** `call<Result>()(input, description)`: the result is named, the input's type is inferred. */
+export function call<O>(): <I extends z.ZodType>(input: I, description: string) => CallSpec<I, O> {
+  return (input, description) => ({ input, description })
+}
+
+/*
+ * `actorId` is the one name for the person making a call (an annotator profile's id), in every
+ * call that carries one: the writer of a save, the lead who records consent or exports, the
+ * reviewer who decides, the viewer of a blind utterance. The core checks what that profile may do.
+ */
+export const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+
+export const pageInput = {
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(1000).default(100),
+}
+
+/** A path on the machine that runs the core. Checked again (existence, type) by the core. */
+export const localPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
+
+export const utteranceStatus = z.enum(utteranceStatuses)
+
+export const seconds = z.number().min(0).max(1e7)
+
+/** A registered model's id (or a unique prefix of it, or its name). */
+export const modelRef = z.string().min(1).max(200)
 
 /** Transcripts: long enough for any utterance, short enough that a request cannot flood the store. */
 export const TRANSCRIPT_MAX_CHARS = 20_000
@@ -107,3 +147,15 @@ export function dateProblem(text: string): string | null {
 export const isoTime = refuse(z.string(), dateProblem).transform((t) =>
   new Date(t.length === 10 ? `${t}T00:00:00Z` : t).toISOString(),
 )
+
+export const spans = z
+  .array(
+    z
+      .object({ start: z.number().int().min(0), end: z.number().int().min(1), lang: languageTag })
+      .strict()
+      .refine((s) => s.end > s.start, 'a span must cover at least one word'),
+  )
+  .max(1000)
+
+/** A reviewer's or lead's note with a decision. */
+export const comment = z.string().max(4000).default('')

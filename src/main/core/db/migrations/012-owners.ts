@@ -8,8 +8,8 @@ import type { Migration } from './index'
  * training's `train_run` names its owner: only a start that finds the owner gone marks its work
  * interrupted, and an interrupted labelling can be resumed.
  */
-export const m011Owners: Migration = {
-  version: 11,
+export const m012Owners: Migration = {
+  version: 12,
   name: 'owners',
   up(db) {
     db.exec(`

@@ -1,0 +1,119 @@
+import type { ProjectEvaluation } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import { evaluateProject } from '../asr/evaluate-project'
+import { defaultTranscribeOptions } from '../asr/transcribe-options'
+import type { WriteDb } from '../db/connection'
+import { activeCheckpoint, checkpointLanguageModel } from './adaptation'
+import type { LanguageModelWeight } from './train-protocol'
+import { checkpointLanguageModelOptions, ensureHiddenStates, type AdaptContext } from './features'
+import { hiddenCacheDir } from './hidden-cache'
+import { pcmPath } from '../project/paths'
+
+export interface EvaluateRequest {
+  /** 'active' (the default): the checkpoint in use, or the base model when none is. */
+  checkpoint: 'active' | 'base' | number
+  split: ProjectEvaluation['split']
+}
+
+/**
+ * Scores a checkpoint (or the base model) on the project's transcripts with the decoding the
+ * annotator sees: the checkpoint's head over cached encoder states, beam search and confidences
+ * as rescoring makes them. Nothing is stored; transcribed utterances keep their hypotheses.
+ */
+export async function evaluateModel(
+  db: WriteDb,
+  model: string,
+  request: EvaluateRequest,
+  /** The model's package and workers: needed only to decode with a checkpoint's head. */
+  adaptation: () => Promise<AdaptContext>,
+): Promise<ProjectEvaluation> {
+  const row = db
+    .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
+    .get(model, `${model}%`) as { id: number; name: string } | undefined
+  if (!row)
+    throw new SautiError(
+      'not_found',
+      `model "${model}" has not labelled this project yet (run \`sauti label --model ${model}\`).`,
+    )
+  const checkpoint =
+    request.checkpoint === 'base'
+      ? null
+      : request.checkpoint === 'active'
+        ? activeCheckpoint(db, row.id)
+        : checkpointById(db, request.checkpoint, row.id)
+  if (typeof request.checkpoint === 'number' && !checkpoint)
+    throw new SautiError(
+      'not_found',
+      `checkpoint ${request.checkpoint} does not belong to ${row.name} in this project`,
+    )
+  if (!checkpoint) return evaluateProject(db, model, { split: request.split })
+  const ctx = await adaptation()
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u
+       JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
+       WHERE u.merged_into IS NULL AND (? = 'all' OR u.split = ?)
+         AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0
+                     AND v.source_kind IN ('annotator', 'import'))
+       ORDER BY u.id`,
+    )
+    .all(request.split, request.split) as {
+    id: number
+    start_sec: number
+    end_sec: number
+    sha256: string
+  }[]
+  const spans = rows.map((r) => ({
+    utteranceId: r.id,
+    recordingSha256: r.sha256,
+    startSec: r.start_sec,
+    endSec: r.end_sec,
+  }))
+  await ensureHiddenStates(ctx, spans)
+  const hypotheses = new Map<number, { text: string; wordConfidences: (number | null)[] }>()
+  const dir = hiddenCacheDir(ctx.paths)
+  for (let i = 0; i < spans.length; i += 64) {
+    const out = await ctx.inference.rescore({
+      modelKey: ctx.model.id,
+      modelSha256: ctx.model.registration.sha256,
+      hiddenDir: dir,
+      checkpoint: { id: checkpoint.id, path: checkpoint.path },
+      committee: [],
+      items: spans.slice(i, i + 64).map((s) => ({
+        utteranceId: s.utteranceId,
+        pcmPath: pcmPath(ctx.paths, s.recordingSha256),
+        startSec: s.startSec,
+        endSec: s.endSec,
+      })),
+      options: {
+        ...defaultTranscribeOptions,
+        hiddenDir: dir,
+        lm: checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm),
+      },
+    })
+    for (const r of out.results) {
+      const best = r.hypotheses[0]
+      hypotheses.set(r.utteranceId, {
+        text: best?.text ?? '',
+        wordConfidences: best?.words.map((w) => w.confidence ?? null) ?? [],
+      })
+    }
+  }
+  return evaluateProject(db, model, {
+    split: request.split,
+    checkpoint: { id: checkpoint.id, hypotheses },
+  })
+}
+
+function checkpointById(
+  db: WriteDb,
+  id: number,
+  modelId: number,
+): { id: number; path: string; lm: LanguageModelWeight } | undefined {
+  const row = db
+    .prepare('SELECT id, path, hyperparameters FROM checkpoint WHERE id = ? AND model_id = ?')
+    .get(id, modelId) as { id: number; path: string; hyperparameters: string | null } | undefined
+  return row
+    ? { id: row.id, path: row.path, lm: checkpointLanguageModel(row.hyperparameters) }
+    : undefined
+}

@@ -1,0 +1,119 @@
+/** The annotate room's calls: annotator profiles, the queue and the editor. */
+import { z } from 'zod'
+import type {
+  Annotator,
+  QueueFacets,
+  QueuePage,
+  RevisionInfo,
+  Utterance,
+  UtteranceDetail,
+} from '../domain'
+import { annotatorRoles, flagReasons, queueOrders, utteranceStatuses } from '../domain'
+import {
+  call,
+  id,
+  languageTag,
+  pageInput,
+  seconds,
+  spans,
+  transcript,
+  utteranceStatus,
+} from './fields'
+
+export const annotateContract = {
+  'annotator.list': call<Annotator[]>()(
+    z.object({}).strict(),
+    'Annotator profiles of the project.',
+  ),
+  'annotator.create': call<Annotator>()(
+    z
+      .object({
+        name: z.string().trim().min(1).max(80),
+        role: z.enum(annotatorRoles).default('annotator'),
+        languages: z.array(languageTag).max(50).default([]),
+      })
+      .strict(),
+    'Create a local annotator profile; every revision records who made it.',
+  ),
+  'queue.list': call<QueuePage>()(
+    z
+      .object({
+        order: z.enum(queueOrders).default('confidence'),
+        descending: z.boolean().default(false),
+        filter: z
+          .object({
+            status: z.array(utteranceStatus).max(utteranceStatuses.length).optional(),
+            speakers: z.array(z.string().min(1).max(200)).max(500).optional(),
+            languages: z.array(languageTag).max(200).optional(),
+            minConfidence: z.number().min(0).max(1).optional(),
+            maxConfidence: z.number().min(0).max(1).optional(),
+            hasHypothesis: z.boolean().optional(),
+          })
+          .strict()
+          .default({}),
+        /** Also count the whole filtered queue (costs more than the page: ask once per snapshot). */
+        counts: z.boolean().default(true),
+        /** Who is asking: blind double annotation shows each annotator only their own version. */
+        actorId: id.optional(),
+        ...pageInput,
+      })
+      .strict(),
+    'Utterances to annotate, ranked by the store: least confident first by default. Speakers without consent to annotation are left out.',
+  ),
+  'queue.facets': call<QueueFacets>()(
+    z.object({}).strict(),
+    'What the queue can be filtered by, with counts (consented utterances only).',
+  ),
+  'utterance.get': call<UtteranceDetail>()(
+    z.object({ id, actorId: id.optional() }).strict(),
+    'One utterance for the editor: hypotheses, newest revision, speaker and consent.',
+  ),
+  'utterance.save': call<{ revision: RevisionInfo | null; status: Utterance['status'] }>()(
+    z
+      .object({
+        id,
+        actorId: id,
+        /** The newest revision the editor started from; another one means someone else saved. */
+        baseRevisionId: id.nullable(),
+        /** The hypothesis the text started from (an N-best pick), for provenance. */
+        hypothesisId: id.nullable().default(null),
+        text: transcript,
+        spans: spans.default([]),
+        /** An autosave: a revision that does not change the utterance's status. */
+        draft: z.boolean().default(false),
+        /** What the save does to the utterance; ignored for drafts. */
+        status: z.enum(['corrected', 'skipped', 'flagged']).default('corrected'),
+        flagReason: z.enum(flagReasons).optional(),
+      })
+      .strict()
+      .refine((s) => s.status !== 'flagged' || s.flagReason !== undefined, {
+        message: 'flagging needs a reason',
+        path: ['flagReason'],
+      }),
+    'Save the editor: a revision by the annotator (when the text changed or the save is final) and the new status. Refused with "conflict" when another window saved first.',
+  ),
+  'utterance.setBounds': call<UtteranceDetail>()(
+    z
+      .object({ id, actorId: id, startSec: seconds, endSec: seconds })
+      .strict()
+      .refine((b) => b.endSec - b.startSec >= 0.05, 'an utterance must last at least 50 ms'),
+    "Move an utterance's edges. Its hypotheses no longer describe its audio and are set aside.",
+  ),
+  'utterance.split': call<{ left: UtteranceDetail; right: UtteranceDetail }>()(
+    z
+      .object({
+        id,
+        actorId: id,
+        baseRevisionId: id.nullable(),
+        atSec: seconds,
+        leftText: transcript,
+        rightText: transcript,
+      })
+      .strict(),
+    'Split an utterance in two at a time inside it; each half keeps its share of the text.',
+  ),
+  'utterance.merge': call<UtteranceDetail>()(
+    z.object({ id, nextId: id, actorId: id, text: transcript }).strict(),
+    'Merge an utterance with the next one of the same recording.',
+  ),
+} as const

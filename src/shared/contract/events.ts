@@ -1,0 +1,41 @@
+/** Events the core pushes to every connected UI. */
+import type {
+  AnnotationImportSummary,
+  ExportSummary,
+  ImportSummary,
+  JobKind,
+  LabelSummary,
+  TrainSummary,
+} from '../domain'
+import type { ErrorInfo } from '../errors'
+
+export interface EventMap {
+  /** `done` counts whole units (files) and is fractional while a long one is under way. */
+  'job.progress': { jobId: string; kind: JobKind; done: number; total: number; label: string }
+  'job.finished': {
+    jobId: string
+    kind: JobKind
+    status: 'done' | 'failed' | 'cancelled'
+    /** An import's result. */
+    summary?: ImportSummary
+    /** A labelling run's result. */
+    labelled?: LabelSummary
+    /** A training run's result. */
+    trained?: TrainSummary
+    /** An export's result (absent when cancelled: nothing was written). */
+    exported?: ExportSummary
+    /** An annotation import's result. */
+    annotations?: AnnotationImportSummary
+    error?: ErrorInfo
+  }
+  'project.changed': { projectId: string; what: ('recordings' | 'utterances')[] }
+  /** Utterances an annotator saved, moved, split or merged (in any window). */
+  'utterance.changed': { projectId: string; ids: number[] }
+}
+export type EventName = keyof EventMap
+export const eventNames: EventName[] = [
+  'job.progress',
+  'job.finished',
+  'project.changed',
+  'utterance.changed',
+]

@@ -1,0 +1,85 @@
+/** The annotation queue and the editor's view of an utterance. */
+import type { WordTime } from '../word-time'
+import type { PriorityReason } from './adapt'
+import type { ConsentState } from './consent'
+import type { Utterance, UtteranceStatus } from './project'
+import type { RevisionInfo } from './provenance'
+
+/** Why an annotator set an utterance aside. */
+export const flagReasons = ['noise', 'other_language', 'overlap', 'unintelligible'] as const
+export type FlagReason = (typeof flagReasons)[number]
+
+export const annotatorRoles = ['annotator', 'reviewer', 'lead'] as const
+export type AnnotatorRole = (typeof annotatorRoles)[number]
+
+export interface Annotator {
+  id: number
+  name: string
+  role: AnnotatorRole
+  languages: string[]
+}
+
+/** The orders the queue can be served in; each is backed by an index. */
+export const queueOrders = ['priority', 'confidence', 'file', 'duration', 'speaker'] as const
+export type QueueOrder = (typeof queueOrders)[number]
+
+export interface QueueFilter {
+  status?: UtteranceStatus[]
+  speakers?: string[]
+  languages?: string[]
+  minConfidence?: number
+  maxConfidence?: number
+  hasHypothesis?: boolean
+}
+
+export interface QueueItem extends Omit<Utterance, 'text' | 'textSource'> {
+  /** Confidence of the current best hypothesis, or null when no model has labelled it. */
+  confidence: number | null
+  /** The newest revision's text, else the best hypothesis's. */
+  text: string | null
+  draft: boolean
+  /** Position in the "most useful first" order, and why; null once transcribed. */
+  priority: number | null
+  priorityReason: PriorityReason | null
+}
+
+export interface QueuePage {
+  offset: number
+  items: QueueItem[]
+  /** The whole filtered queue's size; null when the call did not ask for counts. */
+  total: number | null
+  /** Utterances left out because their speaker has no valid consent to annotation (or is unknown). */
+  withoutConsent: number | null
+}
+
+export interface QueueFacets {
+  statuses: { status: UtteranceStatus; count: number }[]
+  speakers: { code: string; count: number }[]
+  languages: { language: string; count: number }[]
+}
+
+export interface Hypothesis {
+  id: number
+  rank: number
+  text: string
+  confidence: number | null
+  /** One per word of `text`, in [0, 1]. */
+  wordConfidences: number[]
+  /** One per word of `text`, in seconds from the start of the recording. */
+  wordTimes: WordTime[]
+  modelName: string
+}
+
+export interface UtteranceDetail {
+  utterance: Utterance & { confidence: number | null; flagReason: FlagReason | null }
+  recording: { id: number; originalName: string; durationSec: number }
+  speaker: { code: string; annotationConsent: ConsentState } | null
+  /** The N-best of the current model, best first; empty before labelling. */
+  hypotheses: Hypothesis[]
+  /** The newest revision, draft or not. */
+  head: RevisionInfo | null
+  revisionCount: number
+  /** Neighbouring utterances of the same recording, for merging. */
+  previousId: number | null
+  nextId: number | null
+}

@@ -1,0 +1,115 @@
+/** The open project, its recordings and utterances as lists, the app, and its jobs. */
+import type { InferenceStatus } from './asr'
+import type { AudioFormat } from './audio'
+import type { RevisionSourceKind } from './provenance'
+
+/** Where an utterance stands in the annotation workflow, in the order the UI lists them. */
+export const utteranceStatuses = [
+  'new',
+  'pseudo',
+  'corrected',
+  'reviewed',
+  'flagged',
+  'skipped',
+] as const
+export type UtteranceStatus = (typeof utteranceStatuses)[number]
+
+export interface ProjectRef {
+  id: string
+  name: string
+  /** Absolute path of the project's SQLite file. */
+  dbPath: string
+  isDemo: boolean
+}
+
+export interface ProjectSummary extends ProjectRef {
+  recordingCount: number
+  utteranceCount: number
+  transcribedCount: number
+  speakerCount: number
+  totalDurationSec: number
+  languages: string[]
+  /** Utterances with a saved human correction (corrected or reviewed). */
+  correctedCount: number
+  correctedDurationSec: number
+  /** The language new spans and unlabelled utterances default to. */
+  defaultLanguage: string | null
+}
+
+export interface Recording {
+  id: number
+  sha256: string
+  originalName: string
+  format: AudioFormat
+  durationSec: number
+  sampleRate: number
+  channels: number
+  bitDepth: number | null
+  languages: string[]
+  utteranceCount: number
+  importedAt: string
+}
+
+export interface Utterance {
+  id: number
+  recordingId: number
+  recordingName: string
+  startSec: number
+  endSec: number
+  speakerCode: string | null
+  language: string | null
+  status: UtteranceStatus
+  /** Text of the newest revision, if any. */
+  text: string | null
+  textSource: RevisionSourceKind | null
+}
+
+export interface Page<T> {
+  total: number
+  offset: number
+  items: T[]
+}
+
+export type JobKind = 'import' | 'label' | 'train' | 'export' | 'annotation-import'
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
+
+export interface JobInfo {
+  id: string
+  kind: JobKind
+  label: string
+  status: JobStatus
+  done: number
+  total: number
+  startedAt: string
+}
+
+export interface DoctorCheck {
+  name: string
+  ok: boolean
+  detail: string
+}
+
+export interface DoctorReport {
+  versions: { sauti: string; node: string; electron: string | null; onnxruntime: string | null }
+  executionProviders: { name: string; available: boolean; detail: string }[]
+  dataDir: string
+  projects: {
+    id: string
+    dbPath: string
+    schemaVersion: number
+    integrity: string
+    /** Where the project's latest labelling ran, and why not elsewhere. */
+    inference: InferenceStatus | null
+  }[]
+  checks: DoctorCheck[]
+}
+
+export interface AppInfo {
+  version: string
+  /** Null until a model has labelled something in this project. */
+  inference: InferenceStatus | null
+  host: 'electron' | 'http'
+  dataDir: string
+  project: ProjectSummary
+  uiLanguages: string[]
+}

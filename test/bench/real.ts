@@ -1,0 +1,235 @@
+/**
+ * The loop on real human speech (`npm run bench -- real`): Debian's Fish Fillets Dutch dub
+ * (nl-fillets) and Asterisk's telephone prompts (ivr5; es and ru by default,
+ * SAUTI_REAL_IVR=en,es,fr,it,ru for all), built by the team's `../shared/corpora/real-speech.sh`
+ * into `.bench-data/real` (never committed).
+ *
+ * Each corpus is imported as a project, its speakers' consent recorded, and its dev and test
+ * splits pinned to what the starter model's recipe held out (`real_data.py splits`: whole game
+ * levels, whole prompt groups), so the test set is speech the encoder never trained on. The
+ * current starter labels it; then the loop runs with the reference transcripts as the oracle
+ * (`wb.simulate`): the default strategy against random, 3 seeds. Printed per corpus:
+ *
+ * - the annotator's cost per step (characters edited ÷ saved, keystrokes ÷ typing from scratch,
+ *   of the picks the head had not yet trained on) against corrected minutes, typing from
+ *   scratch being 1;
+ * - the active-learning summary (minutes to random's final dev error, gain at budget, spread);
+ * - test CER/WER (held-out levels or prompt groups) after 10 and 30 corrected minutes;
+ * - the time one update takes on this machine.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { recordConsent } from '../../src/main/core/consent/speakers'
+import type { SimulationReport } from '../../src/main/core/adapt/simulation'
+import type { Workbench } from '../../src/main/core/workbench'
+import type { AcquisitionStrategy } from '../../src/shared/domain'
+import { simulationTable } from '../../src/main/hosts/cli-adapt'
+import { appRoot } from '../support/fixtures'
+import { importAndWait, openTestWorkbench } from '../support/workbench'
+
+const pct = (x: number | null | undefined): string =>
+  x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`
+
+interface Corpus {
+  name: string
+  manifest: string
+  language: string
+  budgetMinutes: number
+  stepMinutes: number
+}
+
+/** The corpora, built once into `.bench-data/real` by the team's script. */
+function corpora(benchData: string): Corpus[] {
+  const root = join(benchData, 'real')
+  const script = join(appRoot, '..', 'shared', 'corpora', 'real-speech.sh')
+  if (
+    !existsSync(join(root, 'nl-fillets', 'manifest.tsv')) ||
+    !existsSync(join(root, 'ivr5', 'manifest.tsv'))
+  ) {
+    if (!existsSync(script))
+      throw new Error(
+        `the real-speech bench needs ${script} (the team's shared folder beside the repository)`,
+      )
+    execFileSync('bash', [script, root], { stdio: 'inherit' })
+  }
+  const ivr = (process.env.SAUTI_REAL_IVR ?? 'es,ru').split(',').map((s) => s.trim())
+  const only = process.env.SAUTI_REAL_ONLY?.split(',')
+  const all: Corpus[] = [
+    {
+      name: 'nl-fillets',
+      manifest: join(root, 'nl-fillets', 'manifest.tsv'),
+      language: 'nl',
+      budgetMinutes: Number(process.env.SAUTI_REAL_BUDGET ?? 30),
+      stepMinutes: Number(process.env.SAUTI_REAL_STEP ?? 2.5),
+    },
+    ...ivr.map((language) => ({
+      name: `ivr5-${language}`,
+      manifest: join(root, 'ivr5', 'manifest.tsv'),
+      language,
+      budgetMinutes: Number(process.env.SAUTI_REAL_IVR_BUDGET ?? 10),
+      stepMinutes: Number(process.env.SAUTI_REAL_IVR_STEP ?? 1),
+    })),
+  ]
+  // SAUTI_REAL_ONLY=ivr5-es (comma-separated corpus names) runs fewer.
+  return only ? all.filter((c) => only.includes(c.name)) : all
+}
+
+/** The recipe's split of every row (dropped: a training prompt repeating a held-out one). */
+function recipeSplits(manifest: string): Map<string, string> {
+  const out = execFileSync(
+    '/usr/bin/python3',
+    [join(appRoot, 'models/starter/recipe/real_data.py'), 'splits', manifest],
+    { encoding: 'utf8' },
+  )
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t') as [string, string]),
+  )
+}
+
+/** One language of a manifest, without the rows the recipe dropped, beside the original. */
+function subsetManifest(corpus: Corpus, splits: Map<string, string>): string {
+  const lines = readFileSync(corpus.manifest, 'utf8').trim().split('\n')
+  const kept = lines.slice(1).filter((line) => {
+    const [path, , , language] = line.split('\t')
+    return language === corpus.language && splits.get(path!) !== 'dropped-duplicate'
+  })
+  const file = join(dirname(corpus.manifest), `manifest-${corpus.name}.tsv`)
+  writeFileSync(file, [lines[0], ...kept].join('\n') + '\n')
+  return file
+}
+
+/**
+ * Pins every utterance's split to the recipe's: each clip is its own recording, so each is a
+ * recording unit of its language (recording_split), and the policy is fixed with them.
+ */
+function pinSplits(wb: Workbench, splits: Map<string, string>, language: string): void {
+  const db = wb.project.db
+  const rows = db
+    .prepare(
+      'SELECT u.id, u.recording_id, r.source_path FROM utterance u JOIN recording r ON r.id = u.recording_id',
+    )
+    .all() as { id: number; recording_id: number; source_path: string }[]
+  const now = new Date().toISOString()
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO recording_split (recording_id, block, language, split, assigned_at) VALUES (?, 0, ?, ?, ?)',
+  )
+  const set = db.prepare('UPDATE utterance SET split = ? WHERE id = ?')
+  db.transaction(() => {
+    for (const r of rows) {
+      const key = [...splits.keys()].find((p) => r.source_path.endsWith(p))
+      const split = key ? splits.get(key)! : 'train'
+      insert.run(r.recording_id, language, split, now)
+      set.run(split, r.id)
+    }
+    db.prepare(
+      "INSERT INTO project_meta (key, value) VALUES ('split_policy', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(
+      JSON.stringify({
+        unit: 'recording',
+        languages: { [language]: 'recording' },
+        fixedAt: now,
+        fixedBy: 'the starter recipe’s held-out levels and prompt groups',
+      }),
+    )
+  })()
+}
+
+async function corpusProject(
+  corpus: Corpus,
+): Promise<{ wb: Workbench; dispose: () => Promise<void> }> {
+  const splits = recipeSplits(corpus.manifest)
+  const manifest = subsetManifest(corpus, splits)
+  const { workbench: wb, dispose } = await openTestWorkbench(`bench-${corpus.name}`)
+  const imported = await importAndWait(wb, [manifest])
+  const db = wb.project.db
+  for (const { id } of db.prepare('SELECT id FROM speaker').all() as { id: number }[])
+    for (const scope of ['annotation', 'model_training'] as const)
+      recordConsent(db, { speakerId: id, scope, grantedAt: '2026-01-01T00:00:00Z' })
+  pinSplits(wb, splits, corpus.language)
+  const started = performance.now()
+  const jobId = await wb.labelIfUnlabelled(join(appRoot, 'models/starter'))
+  await new Promise<void>((resolve) => {
+    const off = wb.events.on('job.finished', (f) => {
+      if (f.jobId !== jobId) return
+      off()
+      resolve()
+    })
+  })
+  const counts = db
+    .prepare(
+      'SELECT split, count(*) AS n, sum(end_sec - start_sec) / 60.0 AS min FROM utterance GROUP BY split',
+    )
+    .all() as { split: string; n: number; min: number }[]
+  console.log(
+    `${corpus.name}: ${imported.imported} utterances imported (${imported.rejected.length} refused); ${counts.map((c) => `${c.split} ${c.n} (${c.min.toFixed(1)} min)`).join(', ')}; labelled in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  )
+  return { wb, dispose }
+}
+
+function at(
+  report: SimulationReport,
+  strategy: string,
+  minutes: number,
+): { cer: number; wer: number } | null {
+  const curve = report.summaries.find((s) => s.strategy === strategy)?.curve ?? []
+  const p = curve.find((q) => q.minutes >= minutes - 1e-6)
+  return p ? { cer: p.testCer, wer: p.testWer } : null
+}
+
+export async function realBench(benchData: string): Promise<void> {
+  const strategies = (process.env.SAUTI_SIM_STRATEGIES ?? 'hybrid').split(
+    ',',
+  ) as AcquisitionStrategy[]
+  for (const corpus of corpora(benchData)) {
+    console.log(
+      `\n== Real speech: ${corpus.name}, the loop with an oracle (${strategies.join(', ')} against random, 3 seeds, ${corpus.stepMinutes} min steps to ${corpus.budgetMinutes} min)`,
+    )
+    const { wb, dispose } = await corpusProject(corpus)
+    try {
+      let trainings = 0
+      const report = await wb.simulate({
+        strategies,
+        budgetMinutes: corpus.budgetMinutes,
+        stepMinutes: corpus.stepMinutes,
+        seeds: 3,
+        maxEpochs: 15,
+        onProgress: (_d, _t, label) => {
+          if (label.includes('labelled')) {
+            trainings++
+            console.log(`  ${label}`)
+          }
+        },
+      })
+      console.log(
+        `pool ${report.poolUtterances} utterances (${report.poolMinutes.toFixed(1)} min), dev ${report.devUtterances}, test ${report.testUtterances}; ${(report.result.ms / 1000).toFixed(0)} s in all, ${(report.result.ms / 1000 / Math.max(1, trainings)).toFixed(1)} s per update (train and score)`,
+      )
+      for (const line of simulationTable(report)) console.log(line)
+      console.log(
+        "The annotator's cost of each step's picks (mean over seeds; typing from scratch = 100 %):",
+      )
+      for (const s of report.summaries)
+        console.log(
+          `  ${s.strategy.padEnd(10)} ${s.curve
+            .filter((p) => p.editCost !== null)
+            .map(
+              (p) =>
+                `${p.minutes.toFixed(1)}m ${pct(p.editCost)} edits / ${pct(p.keystrokeShare)} keys`,
+            )
+            .join(', ')}`,
+        )
+      for (const s of report.summaries) {
+        const ten = at(report, s.strategy, 10)
+        const thirty = at(report, s.strategy, 30)
+        console.log(
+          `  test (held out) with ${s.strategy}: start CER ${pct(s.curve[0]!.testCer)}; after 10 min CER ${pct(ten?.cer)} WER ${pct(ten?.wer)}; after 30 min CER ${pct(thirty?.cer)} WER ${pct(thirty?.wer)}`,
+        )
+      }
+    } finally {
+      await dispose()
+    }
+  }
+}
