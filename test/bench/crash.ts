@@ -105,7 +105,7 @@ function leftovers(dataDir: string, exportParent: string): number {
 async function autosaveTrial(
   dataDir: string,
   afterMs: number,
-): Promise<{ acknowledged: string[]; midway: boolean }> {
+): Promise<{ acknowledged: number[]; midway: boolean }> {
   const child = sauti(dataDir, ['--json', 'serve', '--port', '0', '--no-demo-labels'])
   const line = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString()))
@@ -120,7 +120,7 @@ async function autosaveTrial(
     })
     return (await r.json()) as { ok: boolean; value?: never }
   }
-  const acknowledged: string[] = []
+  const acknowledged: number[] = []
   const killAt = Date.now() + afterMs
   const typing = (async () => {
     const profile = (await api('annotator.create', { name: `typist-${Date.now()}` })) as {
@@ -147,7 +147,7 @@ async function autosaveTrial(
       })) as { ok: boolean; value: { revision: { id: number } | null } }
       if (!saved.ok) break
       base = saved.value.revision?.id ?? base
-      acknowledged.push(text)
+      if (saved.value.revision) acknowledged.push(saved.value.revision.id)
     }
   })().catch(() => undefined)
   const midway = await runUntilKilled(child, afterMs)
@@ -198,7 +198,7 @@ async function trial(
     }[kind],
   )
   const problems: string[] = []
-  let acknowledged: string[] = []
+  let acknowledged: number[] = []
   let midway: boolean
   if (kind === 'autosave') ({ acknowledged, midway } = await autosaveTrial(dataDir, afterMs))
   else {
@@ -260,9 +260,10 @@ async function trial(
       .get() as { n: number }
   ).n
   if (kind === 'autosave' && acknowledged.length) {
+    // The store normalises text (trims it), so saves are known by the revision they returned.
     const last = acknowledged[acknowledged.length - 1]!
-    const found = after.prepare('SELECT 1 FROM revision WHERE text = ?').get(last)
-    if (!found) problems.push(`an acknowledged save is missing: "${last}"`)
+    const found = after.prepare('SELECT 1 FROM revision WHERE id = ?').get(last)
+    if (!found) problems.push(`an acknowledged save is missing: revision ${last}`)
   }
   after.close()
   problems.push(...strayFiles(dataDir))
@@ -296,15 +297,26 @@ export async function crashBench(): Promise<void> {
   try {
     for (const kind of kinds) {
       let clean = 0
+      let midway = 0
+      let cleaned = 0
+      let interrupted = 0
       const times: number[] = []
       for (let n = 0; n < trials; n++) {
-        const { problems, afterMs } = await trial(kind, base, n)
-        times.push(afterMs)
-        if (problems.length === 0) clean++
-        else all.push(...problems.map((p) => `${kind} #${n} (killed after ${afterMs} ms): ${p}`))
+        const result = await trial(kind, base, n)
+        times.push(result.afterMs)
+        if (result.midway) midway++
+        if (result.cleaned) cleaned++
+        if (result.interrupted) interrupted++
+        if (result.problems.length === 0) clean++
+        else
+          all.push(
+            ...result.problems.map(
+              (p) => `${kind} #${n} (killed after ${result.afterMs} ms): ${p}`,
+            ),
+          )
       }
       rows.push(
-        `| ${kind} | ${trials} | ${Math.min(...times)}–${Math.max(...times)} ms | ${clean} | ${trials - clean} |`,
+        `| ${kind} | ${trials} | ${Math.min(...times)}–${Math.max(...times)} ms | ${midway} | ${cleaned} | ${interrupted} | ${clean} | ${trials - clean} |`,
       )
     }
   } finally {

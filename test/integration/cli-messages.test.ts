@@ -2,24 +2,32 @@
  * What the CLI says when the user gets something wrong (issue 17): a sentence and the exit code
  * docs/cli.md promises, never a stack trace or a database engine's message.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { appRoot, formatFixtures } from '../support/fixtures'
+import { cliOn } from '../support/cli'
+import { formatFixtures } from '../support/fixtures'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sauti-cli-messages-'))
 
-function sauti(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(appRoot, 'src/main/hosts/cli.ts'), '--data-dir', dataDir, ...args],
-    { encoding: 'utf8', cwd: appRoot, timeout: 60_000 },
+const sauti = cliOn(dataDir)
+
+const grant = (date: string): ReturnType<typeof sauti> =>
+  sauti(
+    '--project',
+    'msg',
+    'consent',
+    'grant',
+    'spk-1',
+    '--scopes',
+    'annotation',
+    '--granted',
+    date,
+    '--as',
+    'Lead',
   )
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr }
-}
 
 const noStackTrace = (text: string): void => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/)
 
@@ -47,36 +55,12 @@ describe('the CLI names the problem', () => {
       ['2026-02-30', /grantedAt: not a day of the calendar .*"2026-02-30"/],
       ['yesterday', /grantedAt: not a date such as 2026-03-01/],
     ] as const) {
-      const run = sauti(
-        '--project',
-        'msg',
-        'consent',
-        'grant',
-        'spk-1',
-        '--scopes',
-        'annotation',
-        '--granted',
-        date,
-        '--as',
-        'Lead',
-      )
+      const run = grant(date)
       expect(run.status, date).toBe(2)
       expect(run.stderr).toMatch(problem)
       noStackTrace(run.stderr)
     }
-    const ok = sauti(
-      '--project',
-      'msg',
-      'consent',
-      'grant',
-      'spk-1',
-      '--scopes',
-      'annotation',
-      '--granted',
-      '2024-02-29',
-      '--as',
-      'Lead',
-    )
+    const ok = grant('2024-02-29')
     expect(ok.status).toBe(0)
   })
 })
