@@ -179,11 +179,22 @@ function strayFiles(dataDir: string): string[] {
   return stray
 }
 
+interface TrialResult {
+  problems: string[]
+  afterMs: number
+  /** Killed while it worked (not after it had finished). */
+  midway: boolean
+  /** Files the kill left that the next start removed. */
+  cleaned: number
+  /** Work the next start marked as interrupted (a training or a labelling). */
+  interrupted: number
+}
+
 async function trial(
   kind: Kind,
   base: { unlabelled: string; labelled: string; modelId: string },
   n: number,
-): Promise<{ problems: string[]; afterMs: number }> {
+): Promise<TrialResult> {
   const dataDir = join(work, `${kind}-${n}`)
   cpSync(kind === 'labelling' ? base.unlabelled : base.labelled, dataDir, { recursive: true })
   const exportParent = join(work, `${kind}-${n}-exports`)
