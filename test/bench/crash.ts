@@ -112,39 +112,27 @@ async function autosaveTrial(
     child.once('exit', () => reject(new Error('serve exited')))
   })
   const { url, token } = JSON.parse(line) as { url: string; token: string }
-  const api = async (method: string, input: unknown): Promise<{ ok: boolean; value?: never }> => {
+  const api = async <T>(method: string, input: unknown): Promise<{ ok: boolean; value: T }> => {
     const r = await fetch(new URL(`/api/${method}`, url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(input),
     })
-    return (await r.json()) as { ok: boolean; value?: never }
+    return (await r.json()) as { ok: boolean; value: T }
   }
   const acknowledged: number[] = []
   const killAt = Date.now() + afterMs
   const typing = (async () => {
-    const profile = (await api('annotator.create', { name: `typist-${Date.now()}` })) as {
-      value: { id: number }
-    }
-    const queue = (await api('queue.list', { actorId: profile.value.id, limit: 5 })) as {
-      value: { items: { id: number }[] }
-    }
+    const profile = await api<{ id: number }>('annotator.create', { name: `typist-${Date.now()}` })
+    const actorId = profile.value.id
+    const queue = await api<{ items: { id: number }[] }>('queue.list', { actorId, limit: 5 })
     const id = queue.value.items[0]!.id
-    let base =
-      (
-        (await api('utterance.get', { id, actorId: profile.value.id })) as {
-          value: { head: { id: number } | null }
-        }
-      ).value.head?.id ?? null
+    const detail = await api<{ head: { id: number } | null }>('utterance.get', { id, actorId })
+    let base = detail.value.head?.id ?? null
     for (let n = 0; Date.now() < killAt + 5000; n++) {
       const text = `maneno ${n} ${'x'.repeat(n % 7)}`
-      const saved = (await api('utterance.save', {
-        id,
-        actorId: profile.value.id,
-        baseRevisionId: base,
-        text,
-        draft: true,
-      })) as { ok: boolean; value: { revision: { id: number } | null } }
+      const input = { id, actorId, baseRevisionId: base, text, draft: true }
+      const saved = await api<{ revision: { id: number } | null }>('utterance.save', input)
       if (!saved.ok) break
       base = saved.value.revision?.id ?? base
       if (saved.value.revision) acknowledged.push(saved.value.revision.id)
