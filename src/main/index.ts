@@ -13,7 +13,12 @@ import { classify } from './core/dispatch'
 import { DEMO_PROJECT_ID } from './core/project/demo'
 import type { Workbench } from './core/workbench'
 import { createLogger } from './core/logger'
-import { bootWorkbench, findAppRoot, labelDemoOnFirstStart } from './hosts/boot'
+import {
+  bootWorkbench,
+  findAppRoot,
+  labelDemoOnFirstStart,
+  resumeInterruptedLabelling,
+} from './hosts/boot'
 import { createIpcCallHandler } from './hosts/ipc'
 
 const appRoot = findAppRoot(fileURLToPath(new URL('.', import.meta.url)))
@@ -97,6 +102,7 @@ app.whenReady().then(async () => {
 
   ipcMain.handle(IPC_CALL_CHANNEL, createIpcCallHandler(workbench, isOwnRendererUrl))
   const logger = createLogger()
+  void resumeInterruptedLabelling(workbench, (message) => logger.info(message))
   void labelDemoOnFirstStart(workbench, appRoot, (message) => logger.info(message))
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url)

@@ -33,6 +33,7 @@ import { workspaceBench } from './workspace'
 import { realBench } from './real'
 import { teamBench } from './team'
 import { architecturesBench, pairedRuns } from './architectures'
+import { crashBench } from './crash'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -332,8 +333,11 @@ async function hourBench(): Promise<void> {
 if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
   throw new Error('build first: npm run build')
 // The generated audio serves most sections; the real-speech ones build their own corpora, and
-// labelling cost and ranking need none.
-if (!only || !['real', 'confidence', 'asr', 'rank', 'team', 'architectures'].includes(only))
+// labelling cost, ranking and the kill trials need none.
+if (
+  !only ||
+  !['real', 'confidence', 'asr', 'rank', 'team', 'architectures', 'crash'].includes(only)
+)
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
   })
@@ -346,6 +350,7 @@ if (!only || only === 'waveform') await waveformBench()
 if (!only || only === 'asr') await asrBench()
 if (only === 'hour') await hourBench()
 if (!only || only === 'architectures') await architecturesBench(benchData)
+if (only === 'crash') await crashBench()
 if (!only || only === 'workspace') await workspaceBench(benchData)
 if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()

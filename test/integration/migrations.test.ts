@@ -676,6 +676,39 @@ describe('migration 12: calibration', () => {
   })
 })
 
+describe('migration 14: owners', () => {
+  it('records process leases and resumable jobs with their owner, and who runs a training', () => {
+    const db = fresh()
+    migrateTo(db, 13)
+    insertRows(db, 'model', [
+      { sha256: sha('m'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    insertRows(db, 'train_run', [
+      { model_id: 1, trigger: 'manual', status: 'running', started_at: now },
+    ])
+    migrateTo(db, 14)
+    // A run from before has no owner: the next start takes its process for gone.
+    expect(readTable(db, 'train_run')[0]).toMatchObject({ status: 'running', owner: null })
+    insertRows(db, 'process_lease', [
+      { key: 'abcd0123-42-7', pid: 42, host: 'abcd0123', started_at: now, heartbeat_at: now },
+    ])
+    expect(() =>
+      insertRows(db, 'process_lease', [
+        { key: 'abcd0123-42-7', pid: 42, host: 'abcd0123', started_at: now, heartbeat_at: now },
+      ]),
+    ).toThrow(/UNIQUE/)
+    insertRows(db, 'job_run', [
+      { kind: 'label', owner: 'abcd0123-42-7', pid: 42, status: 'running', started_at: now },
+    ])
+    expect(() =>
+      insertRows(db, 'job_run', [
+        { kind: 'label', owner: 'x', pid: 1, status: 'paused', started_at: now },
+      ]),
+    ).toThrow(/CHECK/)
+    expect(readTable(db, 'job_run')[0]).toMatchObject({ input: '{}', resumed_by: null })
+  })
+})
+
 describe('a database from a newer Sauti', () => {
   it('is refused with a clear message and left untouched', () => {
     const made = createDb()

@@ -51,8 +51,16 @@ export function tableNames(db: ReadDb): string[] {
 }
 
 /** Every row of every table: compare before and after to prove nothing changed. */
+/**
+ * Every table's rows: the project's data. `process_lease` is left out: it says which processes
+ * have the project open (with a heartbeat), not what the project holds.
+ */
 export function snapshot(db: ReadDb): Record<string, Record<string, unknown>[]> {
-  return Object.fromEntries(tableNames(db).map((t) => [t, readTable(db, t)]))
+  return Object.fromEntries(
+    tableNames(db)
+      .filter((t) => t !== 'process_lease')
+      .map((t) => [t, readTable(db, t)]),
+  )
 }
 
 /** A recording row (a 16 kHz mono WAV of `durationSec`), for tests that need utterances. */

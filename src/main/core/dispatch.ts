@@ -1,6 +1,7 @@
 import { contract, isMethod, type Method } from '../../shared/contract'
 import { SautiError, type ErrorInfo, type Result } from '../../shared/errors'
 import type { Caller } from './accounts/caller'
+import { describeStoreError } from './db/store-errors'
 
 export type Handlers = { [M in Method]: (input: never, caller: Caller) => Promise<unknown> }
 
@@ -66,6 +67,6 @@ export function classify(error: unknown): ErrorInfo {
   if (e?.code === 'SQLITE_FULL' || e?.code === 'ENOSPC')
     return { kind: 'store', message: 'the disk is full; nothing was changed.' }
   if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_'))
-    return { kind: 'store', message: `database error: ${e.message}` }
+    return describeStoreError(e.code, e.message)
   return { kind: 'internal', message: e?.message ?? String(error) }
 }

@@ -10,6 +10,7 @@ import type {
   TrainSummary,
 } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
+import { classify } from './dispatch'
 import type { EventBus } from './events'
 
 export interface JobContext {
@@ -26,6 +27,15 @@ export type JobOutcome =
   | { annotations: AnnotationImportSummary }
   | { registered: ModelRegistration }
 
+/**
+ * Where jobs are recorded across processes (project/lease.ts): who runs them, and how they
+ * ended. `begin` gives null for jobs it does not record.
+ */
+export interface JobLedger {
+  begin(kind: JobKind, label: string, input: unknown): number | null
+  end(runId: number, status: 'done' | 'cancelled' | 'failed', message: string): void
+}
+
 interface RunningJob {
   info: JobInfo
   controller: AbortController
@@ -36,7 +46,10 @@ interface RunningJob {
 export class Jobs {
   private readonly jobs = new Map<string, RunningJob>()
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly ledger?: JobLedger,
+  ) {}
 
   /** Whether a job of one of these kinds is running (one training, one labelling at a time). */
   running(...kinds: JobKind[]): boolean {
@@ -45,8 +58,21 @@ export class Jobs {
     )
   }
 
-  start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<JobOutcome>): string {
+  /**
+   * Starts `work` as a job. `input` is what it would take to run it again (recorded with the job,
+   * so an interrupted labelling can be resumed by the next start).
+   */
+  start(
+    kind: JobKind,
+    label: string,
+    work: (ctx: JobContext) => Promise<JobOutcome>,
+    input: unknown = {},
+  ): string {
     const id = randomUUID()
+    const runId = this.ledger?.begin(kind, label, input)
+    const record = (status: 'done' | 'cancelled' | 'failed', message: string): void => {
+      if (runId !== undefined && runId !== null) this.ledger?.end(runId, status, message)
+    }
     const controller = new AbortController()
     const info: JobInfo = {
       id,
@@ -73,15 +99,14 @@ export class Jobs {
     const promise = work(ctx).then(
       (outcome) => {
         info.status = controller.signal.aborted ? 'cancelled' : 'done'
+        record(info.status, '')
         this.events.emit('job.finished', { jobId: id, kind, status: info.status, ...outcome })
       },
       (error: unknown) => {
         info.status = 'failed'
-        const e =
-          error instanceof SautiError
-            ? error.toInfo()
-            : { kind: 'internal' as const, message: (error as Error).message }
-        this.events.emit('job.finished', { jobId: id, kind, status: 'failed', error: e })
+        const classified = classify(error)
+        record('failed', classified.message)
+        this.events.emit('job.finished', { jobId: id, kind, status: 'failed', error: classified })
       },
     )
     this.jobs.set(id, { info, controller, promise })

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import type { Method } from '../../shared/contract'
 import type { Account } from '../../shared/domain'
 import type { ErrorInfo, Result } from '../../shared/errors'
@@ -33,7 +34,8 @@ import { Jobs } from './jobs'
 import { languageCalls } from './language/calls'
 import { projectCalls } from './project/calls'
 import type { OpenProject } from './project/projects'
-import { hasHypotheses } from './project/queries'
+import { interruptedJobs, markResumed, ProcessLease } from './project/lease'
+import { hasUnlabelled } from './project/queries'
 import { provenanceCalls } from './provenance/calls'
 import { reportCalls } from './report/calls'
 import { reviewCalls } from './review/calls'
@@ -66,14 +68,19 @@ const defaultClaimIdleMs = 10 * 60_000
  */
 export class Workbench {
   readonly events = new EventBus()
-  readonly jobs = new Jobs(this.events)
+  readonly jobs: Jobs
   private readonly domain = new DomainEvents()
   private readonly learning: LearningLoop
   private readonly handlers: CallTable<Method>
   private caller: Caller = localOwner
+  /** This process's claim on the project's jobs (project/lease.ts). */
+  private readonly lease: ProcessLease
 
   constructor(private readonly options: WorkbenchOptions) {
     const { db, paths, ref } = options.project
+    // Taking the lease marks the work of processes that are gone, and only theirs.
+    this.lease = ProcessLease.take(db, options.host)
+    this.jobs = new Jobs(this.events, this.lease.ledger())
     const ctx: CallContext = {
       db,
       paths,
@@ -171,12 +178,13 @@ export class Workbench {
   }
 
   /**
-   * First start of a project that no model has labelled yet: register the bundled model and
-   * label the project in the background, so the queue shows ranked hypotheses without setup.
-   * Returns the labelling job's id, or null when there was nothing to do.
+   * First start of a project that no model has labelled yet, or whose first labelling was
+   * interrupted: register the bundled model and label what has no hypothesis in the background,
+   * so the queue shows ranked hypotheses without setup. Returns the labelling job's id, or null
+   * when there was nothing to do.
    */
   async labelIfUnlabelled(modelDir: string): Promise<string | null> {
-    if (hasHypotheses(this.project.db) || this.jobs.running('label')) return null
+    if (!hasUnlabelled(this.project.db) || this.jobs.running('label')) return null
     const { model } = await importModel(
       this.options.dataDir,
       modelDir,
@@ -184,6 +192,25 @@ export class Workbench {
     )
     const started = await this.call('label.start', { model: model.id })
     if (!started.ok) throw new SautiError(started.error.kind, started.error.message)
+    return (started.value as { jobId: string }).jobId
+  }
+
+  /**
+   * Starts again the labelling a process that is gone left unfinished (its recorded input; a run
+   * skips what is already labelled). Returns the new job's id, or null when none was waiting.
+   */
+  async resumeInterruptedLabelling(): Promise<string | null> {
+    const { db } = this.project
+    const waiting = interruptedJobs(db, 'label')
+    const newest = waiting[0]
+    if (!newest || this.jobs.running('label')) return null
+    const started = await this.call('label.start', newest.input)
+    if (!started.ok) throw new SautiError(started.error.kind, started.error.message)
+    markResumed(
+      db,
+      waiting.map((j) => j.runId),
+      'label',
+    )
     return (started.value as { jobId: string }).jobId
   }
 
@@ -198,6 +225,9 @@ export class Workbench {
     await this.options.audioWorkers.close()
     await this.options.inferenceWorkers.close()
     await this.options.trainWorkers.close()
+    this.lease.release()
     this.project.db.close()
+    // Whatever this process still had in staging is its own, and nothing uses it now.
+    await rm(this.project.paths.stagingDir, { recursive: true, force: true })
   }
 }

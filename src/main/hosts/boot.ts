@@ -13,6 +13,7 @@ import type { ImportControl } from '../core/audio/importer'
 import type { OpenDatabaseOptions } from '../core/db/connection'
 import { DEMO_PROJECT_ID, ensureDemoProject } from '../core/project/demo'
 import { sweepIncoming } from '../core/project/paths'
+import { sweepStaging } from '../core/project/staging'
 import {
   createProject,
   openProject,
@@ -98,6 +99,8 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
       project = openProject(options.dataDir, options.projectId, options.db)
     }
     await sweepIncoming(project.paths)
+    // What processes that are gone left in staging: half-written files, a killed export's folder.
+    await sweepStaging(project.paths)
   } catch (error) {
     await workers.close()
     throw error
@@ -119,8 +122,25 @@ export async function bootWorkbench(options: BootOptions): Promise<Workbench> {
 }
 
 /**
+ * A start after a crash resumes the labelling the crashed process left unfinished, in the
+ * background. Failure is reported, not fatal.
+ */
+export async function resumeInterruptedLabelling(
+  workbench: Workbench,
+  report: (message: string) => void,
+): Promise<void> {
+  try {
+    if (await workbench.resumeInterruptedLabelling())
+      report('Resuming the labelling that was interrupted when Sauti stopped (a background job)')
+  } catch (error) {
+    report(`could not resume the interrupted labelling: ${(error as Error).message}`)
+  }
+}
+
+/**
  * The demo's first start labels it with the bundled starter model in the background, so a new
- * user sees ranked hypotheses without downloading anything. Failure is reported, not fatal.
+ * user sees ranked hypotheses without downloading anything; a first labelling that was
+ * interrupted is finished by the next start. Failure is reported, not fatal.
  */
 export async function labelDemoOnFirstStart(
   workbench: Workbench,

@@ -2,15 +2,17 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
 import { createLogger } from '../core/logger'
-import { bootWorkbench, labelDemoOnFirstStart } from './boot'
+import { bootWorkbench, labelDemoOnFirstStart, resumeInterruptedLabelling } from './boot'
 import { appRoot, err, globals, out, parseNumber, parsePort, progressBar } from './cli-support'
 import { checkBinding } from './http-binding'
 import { startHttpHost } from './http'
+import { servingToken } from './serve-token'
 
 interface ServeOptions {
   port: number
   host: string
   token?: string
+  newToken?: boolean
   demoLabels: boolean
   team?: boolean
   tlsCert?: string
@@ -38,7 +40,14 @@ export function addServeCommand(program: Command): void {
       'address to bind; beyond loopback it needs HTTPS (--tls-cert/--tls-key or --behind-proxy) and accounts',
       '127.0.0.1',
     )
-    .option('--token <token>', 'use this token (at least 32 random bytes) instead of a random one')
+    .option(
+      '--token <token>',
+      "use this token (at least 32 random bytes) instead of the data folder's own (scripts and tests)",
+    )
+    .option(
+      '--new-token',
+      "replace the data folder's token with a new one (open tabs must be opened again)",
+    )
     .option('--no-demo-labels', 'do not label the demo with the starter model on its first start')
     .option('--team', 'require accounts even on loopback (a team server)')
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
@@ -105,6 +114,8 @@ export function addServeCommand(program: Command): void {
       })
       const host = await startHttpHost({
         ...binding,
+        // Kept per data folder, so a restart keeps the open tabs working (serve-token.ts).
+        token: opts.token ?? (await servingToken(g.dataDir, opts.newToken)),
         workbench,
         staticDir: join(appRoot, 'out', 'renderer'),
         port: opts.port,
@@ -130,6 +141,7 @@ export function addServeCommand(program: Command): void {
           `Sauti is serving project "${g.project}" to its team at ${host.openUrl} (accounts: \`sauti user\`)`,
         )
       else out(`Sauti is serving project "${g.project}" at ${host.openUrl}`)
+      await resumeInterruptedLabelling(workbench, (m) => err(m))
       if (opts.demoLabels) void labelDemoOnFirstStart(workbench, appRoot, (m) => err(m))
       await new Promise<void>((resolveStop) => {
         const stop = (): void => resolveStop()

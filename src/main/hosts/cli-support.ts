@@ -149,8 +149,16 @@ export function printImport(summary: ImportSummary, json: boolean): void {
   out(
     `Imported ${summary.imported} file(s), ${(summary.durationSec / 60).toFixed(1)} min of audio, ${summary.revisions} transcript(s); ${summary.duplicates} already in the project.`,
   )
-  for (const r of summary.rejected)
-    err(`rejected: ${r.message.startsWith(r.path) ? r.message : `${r.path}: ${r.message}`}`)
+  const line = (r: { path: string; message: string }): string =>
+    r.message.startsWith(r.path) ? r.message : `${r.path}: ${r.message}`
+  for (const r of summary.rejected) err(`rejected: ${line(r)}`)
+  for (const w of summary.warnings) err(`warning: ${line(w)}`)
+}
+
+/** Exit code of an import: 5 when a path given does not exist, 3 when inputs were refused. */
+export function importExitCode(summary: ImportSummary): number {
+  if (summary.rejected.some((r) => r.missing)) return exitCodes.notFound
+  return summary.rejected.length > 0 ? exitCodes.rejected : exitCodes.ok
 }
 
 /**

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { SautiError, type ErrorInfo } from '../../shared/errors'
+import { classify } from '../core/dispatch'
 import { DEMO_PROJECT_ID } from '../core/project/demo'
 import { listProjects } from '../core/project/projects'
 import { runDoctor } from '../core/doctor'
@@ -29,6 +30,7 @@ import {
   progressBar,
   withWorkbench,
   printImport,
+  importExitCode,
   runJob,
 } from './cli-support'
 
@@ -93,7 +95,7 @@ export function buildProgram(): Command {
       )
       if (!summary) throw new SautiError('internal', 'the import finished without a summary')
       printImport(summary, g.json)
-      if (summary.rejected.length > 0) process.exitCode = exitCodes.rejected
+      process.exitCode = importExitCode(summary)
     })
 
   program
@@ -162,12 +164,16 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit through here with code 0.
       return error.exitCode === 0 ? 0 : exitCodes.usage
     }
-    const info: ErrorInfo =
-      error instanceof SautiError
-        ? error.toInfo()
-        : { kind: 'internal', message: (error as Error).stack ?? String(error) }
+    // Users see a sentence; where in the code it happened is for SAUTI_LOG=debug and bug reports.
+    const info: ErrorInfo = classify(error)
+    if (info.kind === 'internal' && process.env.SAUTI_LOG === 'debug')
+      err((error as Error).stack ?? String(error))
     const json = argv.includes('--json')
     if (json) out(JSON.stringify({ ok: false, error: info }))
+    else if (info.kind === 'internal')
+      err(
+        `sauti: internal error: ${info.message} (a bug; please report it with the output of \`sauti doctor\`, and run again with SAUTI_LOG=debug to see where it happened)`,
+      )
     else err(`sauti: ${info.message}`)
     return exitFor[info.kind]
   }

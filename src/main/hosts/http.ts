@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { createServer as createHttpServer, type Server } from 'node:http'
@@ -97,6 +97,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const facing = checkBinding({ ...options, host: bindHost })
   const token = options.token ?? randomBytes(32).toString('base64url')
   const tokenBytes = Buffer.from(token)
+  // The local owner's session cookie is derived from the token, so a server restarted on the
+  // same data folder (whose token it keeps, serve-token.ts) still accepts the open tabs.
+  const ownerSession = createHmac('sha256', token).update('sauti: local owner').digest('base64url')
+  const ownerSessionBytes = Buffer.from(ownerSession)
   const sessions = new Sessions(options.sessionLifetime ?? defaultLifetime)
   const throttle = new LoginThrottle(options.loginLimits)
   const sseClients = new Set<Response>()
@@ -163,13 +167,20 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       throttle.fail(null, address)
     }
-    const fromCookie = sessions.read(readCookie(req.headers.cookie, cookie))
+    const cookieValue = readCookie(req.headers.cookie, cookie)
+    const given = Buffer.from(cookieValue ?? '')
+    const fromCookie =
+      !facing.team &&
+      given.length === ownerSessionBytes.length &&
+      timingSafeEqual(given, ownerSessionBytes)
+        ? localOwner
+        : sessions.read(cookieValue)
     if (fromCookie) callers.set(req, { caller: fromCookie, bySession: true })
     const query = typeof req.query.token === 'string' ? req.query.token : undefined
     if (!facing.team && req.method === 'GET' && req.path === '/' && query !== undefined) {
       if (matches(query)) {
         // First visit: trade the token in the URL for a session, and drop it from the address bar.
-        setSession(res, sessions.open(localOwner), absoluteSec)
+        setSession(res, ownerSession, absoluteSec)
         return res.redirect(302, '/')
       }
       throttle.fail(null, address)

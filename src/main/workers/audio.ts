@@ -24,6 +24,7 @@ serveRequests<AudioProtocol>(
           original: (sha, format) => join(dirs.audioDir, `${sha}.${format}`),
           pcm: (sha) => join(dirs.pcmDir, `${sha}.f32`),
           peaks: (sha) => join(dirs.peaksDir, `${sha}.peaks`),
+          staging: dirs.stagingDir,
         },
         progress,
       ),

@@ -1,31 +1,8 @@
 /** The consent room's calls: the speaker registry, consent records and purges (docs/consent.md). */
 import { z } from 'zod'
 import type { ConsentRecord, PurgeRecord, Speaker, WithdrawalSummary } from '../domain'
-import { consentScopes, speakerGenders } from '../domain'
-import { call, id, localPath } from './fields'
-
-/** Speaker codes are pseudonyms that become file and tier names: no spaces or slashes. */
-const speakerCode = z
-  .string()
-  .trim()
-  .regex(/^[^\s/\\]{1,64}$/, 'a speaker code is 1–64 characters without spaces or slashes')
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional()
-const speakerFields = {
-  ageBand: optionalText(40),
-  gender: z.enum(speakerGenders).nullable().optional(),
-  dialect: optionalText(120),
-  firstLanguage: optionalText(40),
-  otherLanguages: z.array(z.string().trim().min(1).max(40)).max(50).optional(),
-  notes: z.string().max(4000).optional(),
-}
-/** ISO 8601 times as the store keeps them (a date alone means its midnight UTC). */
-const isoTime = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/,
-    'not a date such as 2026-03-01 or 2026-03-01T09:00:00Z',
-  )
-  .transform((t) => new Date(t.length === 10 ? `${t}T00:00:00Z` : t).toISOString())
+import { consentScopes } from '../domain'
+import { call, id, isoTime, localPath, speakerCode, speakerFields } from './fields'
 
 export const consentContract = {
   'speaker.list': call<Speaker[]>()(

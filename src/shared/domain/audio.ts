@@ -13,12 +13,16 @@ export interface Peaks {
 export interface RejectedFile {
   path: string
   message: string
+  /** Set when the path does not exist (the CLI exits "not found"). */
+  missing?: true
 }
 
 export interface ImportSummary {
   imported: number
   duplicates: number
   rejected: RejectedFile[]
+  /** Files imported (or already there) with something the user should know: a long clip kept whole, a transcript not applied, bytes ignored. */
+  warnings: RejectedFile[]
   recordingIds: number[]
   /** Audio seconds newly added to the project. */
   durationSec: number

@@ -72,7 +72,13 @@ export async function ensureHiddenStates(ctx: AdaptContext, utterances: SpanOf[]
       ctx.model.dir,
       ctx.model.id,
       missing.slice(i, i + 16).map((u) => item(u, ctx.paths)),
-      { ...defaultTranscribeOptions, hiddenDir: dir, nBest: 1, beamWidth: 1 },
+      {
+        ...defaultTranscribeOptions,
+        hiddenDir: dir,
+        stagingDir: ctx.paths.stagingDir,
+        nBest: 1,
+        beamWidth: 1,
+      },
       ctx.settings,
     )
 }
@@ -178,6 +184,7 @@ export async function rescoreUnlabelled(
   const options = {
     ...defaultTranscribeOptions,
     hiddenDir: dir,
+    stagingDir: ctx.paths.stagingDir,
     lm: checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm),
   }
   let done = 0

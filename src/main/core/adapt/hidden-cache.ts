@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { SautiError } from '../../../shared/errors'
@@ -26,7 +27,11 @@ export function hiddenCacheFile(
 }
 
 /** Layout: u32 frames, u32 dim, then frames × dim IEEE half floats, little-endian. */
-export async function writeHiddenStates(file: string, hidden: HiddenStates): Promise<void> {
+export async function writeHiddenStates(
+  file: string,
+  hidden: HiddenStates,
+  stagingDir: string,
+): Promise<void> {
   const bytes = new Uint8Array(8 + hidden.data.length * 2)
   const view = new DataView(bytes.buffer)
   view.setUint32(0, hidden.frames, true)
@@ -34,8 +39,10 @@ export async function writeHiddenStates(file: string, hidden: HiddenStates): Pro
   for (let i = 0; i < hidden.data.length; i++)
     view.setUint16(8 + i * 2, toHalf(hidden.data[i]!), true)
   await mkdir(dirname(file), { recursive: true })
-  // Written aside and renamed: a reader never sees half a file.
-  const temporary = `${file}.${process.pid}.tmp`
+  await mkdir(stagingDir, { recursive: true })
+  // Written in the staging folder and renamed: a reader never sees half a file, and a killed
+  // process leaves it where the next start removes it.
+  const temporary = join(stagingDir, `hidden-${randomUUID()}`)
   await writeFile(temporary, bytes)
   await rename(temporary, file)
 }

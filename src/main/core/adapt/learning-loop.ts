@@ -6,7 +6,8 @@ import { recoverInterruptedRuns, trainCheckpoint } from './adaptation'
 import type { AdaptContext } from './features'
 import { adaptationSettings } from './settings'
 import { simulateProject, type SimulationOptions, type SimulationReport } from './simulation'
-import { adaptationStatus, correctionsSinceLastRun, trainingRunning } from './status'
+import { adaptationStatus, correctionsSinceLastRun } from './status'
+import { runningTraining } from './adaptation'
 
 /**
  * The work that follows the annotators (docs/active-learning.md): training by itself once
@@ -61,22 +62,34 @@ export class LearningLoop {
 
   /** Starts a training job; `auto` when enough corrections have come in since the last one. */
   async startTraining(trigger: 'manual' | 'auto', key?: string): Promise<string> {
-    if (trainingRunning(this.ctx.db) || this.ctx.jobs.running('train'))
+    if (this.ctx.jobs.running('train'))
       throw new SautiError(
         'conflict',
-        'a training is already running in this project; wait for it or cancel it.',
+        `training already running in process ${process.pid} (this one); wait for it or cancel it.`,
+      )
+    const running = runningTraining(this.ctx.db)
+    if (running)
+      throw new SautiError(
+        'conflict',
+        `training already running in process ${running.pid ?? '?'} (since ${running.startedAt}); wait for it or cancel it there.`,
+        { pid: running.pid },
       )
     const adaptation = await this.adaptation(key)
     const label = trigger === 'auto' ? 'Adapting the model (automatic)' : 'Adapting the model'
-    return this.ctx.jobs.start('train', label, async (job) => {
-      const trained = await trainCheckpoint(adaptation, {
-        trigger,
-        signal: job.signal,
-        onProgress: job.progress,
-      })
-      if (trained.rescored > 0) this.ctx.projectChanged(['utterances'])
-      return { trained }
-    })
+    return this.ctx.jobs.start(
+      'train',
+      label,
+      async (job) => {
+        const trained = await trainCheckpoint(adaptation, {
+          trigger,
+          signal: job.signal,
+          onProgress: job.progress,
+        })
+        if (trained.rescored > 0) this.ctx.projectChanged(['utterances'])
+        return { trained }
+      },
+      { trigger, model: adaptation.model.id },
+    )
   }
 
   /** `sauti simulate` (simulation.ts): the loop with the project's transcripts as the oracle. */

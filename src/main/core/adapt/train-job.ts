@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { greedyDecode, prefixBeamSearch } from '../asr/ctc'
 import { defaultTranscribeOptions } from '../asr/transcribe-options'
 import { BEAM_PRUNING } from '../asr/decode-utterance'
@@ -215,11 +216,11 @@ export async function runTrainJob(
           ),
       })
       const file = `${request.out}.committee-${k}`
-      await writeAside(file, encodeCheckpoint(member.params, request.meta))
+      await writeAside(file, encodeCheckpoint(member.params, request.meta), request.staging)
       committee.push(file)
     }
   }
-  if (!result.cancelled) await writeAside(request.out, bytes)
+  if (!result.cancelled) await writeAside(request.out, bytes, request.staging)
   progress(1)
   return {
     history: result.history,
@@ -238,8 +239,10 @@ export async function runTrainJob(
   }
 }
 
-async function writeAside(file: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`
+/** Written in the staging folder and renamed: a checkpoint file is whole or absent. */
+async function writeAside(file: string, bytes: Uint8Array, staging: string): Promise<void> {
+  await mkdir(staging, { recursive: true })
+  const temporary = join(staging, `${basename(file)}.tmp`)
   await writeFile(temporary, bytes)
   await rename(temporary, file)
 }

@@ -61,6 +61,8 @@ export interface TrainJobRequest {
   committee: number
   /** Where to write the checkpoint file (then the committee's, as `<out>.committee-<k>`). */
   out: string
+  /** Where files are written until whole (the process's staging folder). */
+  staging: string
   meta: CheckpointMeta
   /** Int32Array over it: [0] set to 1 asks the worker to stop. */
   stop: SharedArrayBuffer

@@ -71,33 +71,40 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
     }),
     'label.start': async ({ model: key, nBest, beamWidth, lm }) => {
       const model = await findModel(dataDir, key)
-      const jobId = ctx.jobs.start('label', `Label with ${model.manifest.name}`, async (job) => {
-        // New utterances get the adapted checkpoint's hypotheses once the project has one.
-        const checkpoint = activeCheckpoint(db, ensureModelRow(db, model))
-        const labelled = await labelProject(
-          { db, paths, workers: ctx.inferenceWorkers, model, vadModel: options.vadModel },
-          {
-            checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
-            checkpointLm: checkpoint
-              ? checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm)
-              : null,
-            signal: job.signal,
-            onProgress: job.progress,
-            options: { nBest, beamWidth },
-            ...(lm ? { lm } : {}),
-            settings: ctx.sessionSettings,
-          },
-        )
-        // New dev hypotheses change what the head's confidence can be calibrated on.
-        if (labelled.labelled > 0 && hasDevSplit(db))
-          fitCalibration(db, {
-            modelId: ensureModelRow(db, model),
-            checkpointId: checkpoint?.id ?? null,
-          })
-        if (labelled.labelled > 0)
-          await ctx.domain.publish('utterances.labelled', { count: labelled.labelled })
-        return { labelled }
-      })
+      // What a start after a crash needs to run it again (Workbench.resumeInterruptedLabelling).
+      const input = { model: model.id, nBest, beamWidth, ...(lm ? { lm } : {}) }
+      const jobId = ctx.jobs.start(
+        'label',
+        `Label with ${model.manifest.name}`,
+        async (job) => {
+          // New utterances get the adapted checkpoint's hypotheses once the project has one.
+          const checkpoint = activeCheckpoint(db, ensureModelRow(db, model))
+          const labelled = await labelProject(
+            { db, paths, workers: ctx.inferenceWorkers, model, vadModel: options.vadModel },
+            {
+              checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
+              checkpointLm: checkpoint
+                ? checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm)
+                : null,
+              signal: job.signal,
+              onProgress: job.progress,
+              options: { nBest, beamWidth },
+              ...(lm ? { lm } : {}),
+              settings: ctx.sessionSettings,
+            },
+          )
+          // New dev hypotheses change what the head's confidence can be calibrated on.
+          if (labelled.labelled > 0 && hasDevSplit(db))
+            fitCalibration(db, {
+              modelId: ensureModelRow(db, model),
+              checkpointId: checkpoint?.id ?? null,
+            })
+          if (labelled.labelled > 0)
+            await ctx.domain.publish('utterances.labelled', { count: labelled.labelled })
+          return { labelled }
+        },
+        input,
+      )
       return { jobId }
     },
   }

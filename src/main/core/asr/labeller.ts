@@ -272,6 +272,7 @@ export async function labelProject(
   const options: TranscribeOptions = {
     ...defaultTranscribeOptions,
     hiddenDir: hiddenCacheDir(ctx.paths),
+    stagingDir: ctx.paths.stagingDir,
     ...control.options,
     lm,
     checkpoint: control.checkpoint

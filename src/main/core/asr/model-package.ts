@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { SautiError } from '../../../shared/errors'
 import { logMelSchema } from './log-mel'
+import { findControlCharacter } from '../../../shared/contract/fields'
+import { decodeUserText } from '../formats/text-gate'
 import type { Vocabulary } from './vocab'
 
 /**
@@ -69,14 +71,38 @@ export interface ModelPackage {
   perLanguageVocabulary?: true
 }
 
+/**
+ * A JSON file of the package, through the text gate (UTF-8, no control characters), and with no
+ * control character hidden in its strings either ("\u0000" is valid JSON).
+ */
 async function readJson(file: string): Promise<unknown> {
+  const text = decodeUserText(await readFile(file), file)
+  let value: unknown
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as unknown
+    value = JSON.parse(text) as unknown
   } catch (error) {
     throw new SautiError('bad_input', `${file}: not readable JSON (${(error as Error).message}).`, {
       file,
     })
   }
+  refuseControlInStrings(value, file, '')
+  return value
+}
+
+function refuseControlInStrings(value: unknown, file: string, path: string): void {
+  if (typeof value === 'string') {
+    const found = findControlCharacter(value)
+    if (found)
+      throw new SautiError(
+        'bad_input',
+        `${file}: ${path || 'a value'} holds the control character ${found.code}; the file is damaged.`,
+        { file },
+      )
+  } else if (value && typeof value === 'object')
+    for (const [key, inner] of Object.entries(value)) {
+      refuseControlInStrings(key, file, path)
+      refuseControlInStrings(inner, file, path ? `${path}.${key}` : key)
+    }
 }
 
 /**
@@ -225,6 +251,14 @@ async function readHuggingFaceExport(dir: string, language?: string): Promise<Mo
   const vocabularyLanguage = language ?? tokenizer.target_lang ?? undefined
   const tokens = await readTokens(vocabFile, vocabularyLanguage)
   const multilingual = await isPerLanguage(vocabFile)
+  // The CTC head of a wav2vec2-style model has vocab_size outputs; a config that says otherwise
+  // was written for another vocabulary (an MMS vocabulary per language is sized by its adapter).
+  if (!multilingual && typeof config.vocab_size === 'number' && config.vocab_size !== tokens.length)
+    throw new SautiError(
+      'bad_input',
+      `${configFile}: vocab_size is ${config.vocab_size}, but ${vocabFile} holds ${tokens.length} tokens; the files belong to different models.`,
+      { file: configFile },
+    )
   // The CTC blank is the padding token in wav2vec2-style exports.
   const blankToken =
     config.pad_token_id !== undefined

@@ -21,6 +21,8 @@ export interface TranscribeOptions {
   confidence: ConfidenceMethod
   /** Where to cache the encoder's hidden states (float16), or null. */
   hiddenDir: string | null
+  /** Where cache files are written until whole (the process's staging folder); null: beside them. */
+  stagingDir: string | null
   /** Utterances longer than this are run in overlapping chunks and stitched. */
   chunkSec: number
   overlapSec: number
@@ -37,6 +39,7 @@ export const defaultTranscribeOptions: TranscribeOptions = {
   beamWidth: 16,
   confidence: defaultConfidence,
   hiddenDir: null,
+  stagingDir: null,
   chunkSec: 30,
   overlapSec: 2,
   maxBatch: 8,

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
-import { join } from 'node:path'
-import type * as ort from 'onnxruntime-node'
+import { dirname, join } from 'node:path'
+import * as ort from 'onnxruntime-node'
 import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { AdaptedHead } from '../adapt/head-runtime'
@@ -241,7 +241,11 @@ export class ModelRunner {
         startSec: item.startSec,
         endSec: item.endSec,
       })
-      await writeHiddenStates(hiddenStatesFile, hidden)
+      await writeHiddenStates(
+        hiddenStatesFile,
+        hidden,
+        options.stagingDir ?? dirname(hiddenStatesFile),
+      )
     }
     return {
       utteranceId: item.utteranceId,

@@ -8,7 +8,10 @@ import type { SpectrogramWindow } from './spectrogram'
 export interface AudioProtocol {
   hash: Call<{ path: string }, { sha256: string; byteSize: number }>
   prepare: Call<
-    { path: string; dirs: { audioDir: string; pcmDir: string; peaksDir: string } },
+    {
+      path: string
+      dirs: { audioDir: string; pcmDir: string; peaksDir: string; stagingDir: string }
+    },
     PreparedAudio
   >
   spectrogram: Call<{ pcmPath: string; window: SpectrogramWindow }, Spectrogram>

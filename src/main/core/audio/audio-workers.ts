@@ -35,7 +35,12 @@ export class AudioWorkers {
     paths: ProjectPaths,
     onProgress?: (fraction: number) => void,
   ): Promise<PreparedAudio> {
-    const dirs = { audioDir: paths.audioDir, pcmDir: paths.pcmDir, peaksDir: paths.peaksDir }
+    const dirs = {
+      audioDir: paths.audioDir,
+      pcmDir: paths.pcmDir,
+      peaksDir: paths.peaksDir,
+      stagingDir: paths.stagingDir,
+    }
     return this.pool.request('prepare', { path, dirs }, { subject: path, onProgress })
   }
 

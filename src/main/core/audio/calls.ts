@@ -39,16 +39,21 @@ export function audioCalls(ctx: CallContext): CallTable<Calls> {
   return {
     'import.start': async ({ paths: inputs }) => {
       const label = inputs.length === 1 ? `Import ${inputs[0]}` : `Import ${inputs.length} paths`
-      const jobId = jobs.start('import', label, async (job) => {
-        const { items, rejected } = await expandImportPaths(inputs)
-        const summary = await importItems({ db, paths, workers: ctx.audioWorkers }, items, {
-          signal: job.signal,
-          onProgress: job.progress,
-        })
-        summary.rejected.unshift(...rejected)
-        if (summary.imported > 0) ctx.projectChanged(['recordings', 'utterances'])
-        return { summary }
-      })
+      const jobId = jobs.start(
+        'import',
+        label,
+        async (job) => {
+          const { items, rejected } = await expandImportPaths(inputs)
+          const summary = await importItems({ db, paths, workers: ctx.audioWorkers }, items, {
+            signal: job.signal,
+            onProgress: job.progress,
+          })
+          summary.rejected.unshift(...rejected)
+          if (summary.imported > 0) ctx.projectChanged(['recordings', 'utterances'])
+          return { summary }
+        },
+        { paths: inputs },
+      )
       return { jobId }
     },
     'recording.peaks': async ({ id, maxPeaks }): Promise<Peaks> => {

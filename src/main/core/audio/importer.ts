@@ -6,14 +6,18 @@ import { ensureSpeaker } from '../consent/speakers'
 import type { WriteDb } from '../db/connection'
 import { readManifest } from '../formats/manifest'
 import type { ProjectPaths } from '../project/paths'
+import { classify } from '../dispatch'
+import { firstInvalidUtf8 } from '../formats/text-gate'
+import { importTranscript } from '../provenance/import-revision'
 import { appendRevision } from '../provenance/revisions'
 import type { AudioWorkers } from './audio-workers'
 import type { PreparedAudio } from './prepare'
 import { audioExtensions } from './sniff'
 
 /**
- * Files up to this long become one utterance each. Longer recordings are kept whole and wait
- * for voice-activity segmentation, which cuts them into utterances.
+ * Files up to this long become one utterance each. Longer recordings without a transcript are
+ * kept whole and wait for voice-activity segmentation, which cuts them into utterances; a longer
+ * one with a transcript becomes one utterance holding it, with a warning (docs/formats.md).
  */
 export const CLIP_MAX_SEC = 30
 
@@ -40,10 +44,10 @@ export async function expandImportPaths(
     const path = resolve(raw)
     try {
       const info = await stat(path).catch(() => {
-        throw new SautiError('not_found', `${path}: no such file or folder.`)
+        throw missing(path)
       })
       if (info.isDirectory()) {
-        const files = await walkAudio(path)
+        const files = await walkAudio(path, rejected)
         if (files.length === 0)
           throw new SautiError(
             'bad_input',
@@ -70,20 +74,38 @@ export async function expandImportPaths(
         })
       }
     } catch (error) {
-      rejected.push({ path, message: messageOf(error) })
+      rejected.push(rejection(path, error))
     }
   }
   return { items, rejected }
 }
 
-async function walkAudio(dir: string): Promise<string[]> {
+/**
+ * A path that does not exist. A name the system gave us with invalid bytes (not UTF-8, so shown
+ * with "�") cannot be opened by that name: say so, instead of "no such file".
+ */
+function missing(path: string): SautiError {
+  if (path.includes('\uFFFD'))
+    return new SautiError(
+      'bad_input',
+      `${path}: the file name is not valid UTF-8 ("\uFFFD" marks the bytes that are not), so it cannot be opened by this name; rename the file with UTF-8 characters.`,
+      { file: path },
+    )
+  return new SautiError('not_found', `${path}: no such file or folder.`, { file: path })
+}
+
+/** Audio files under `dir`; entries whose names are not UTF-8 are rejected by name. */
+async function walkAudio(dir: string, rejected: RejectedFile[]): Promise<string[]> {
   const found: string[] = []
-  const entries = await readdir(dir, { withFileTypes: true })
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue
-    const full = join(dir, entry.name)
-    if (entry.isDirectory()) found.push(...(await walkAudio(full)))
-    else if (entry.isFile() && isAudioName(entry.name)) found.push(full)
+  const entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' })
+  const named = entries.map((entry) => ({ entry, name: entry.name.toString('utf8') }))
+  for (const { entry, name } of named.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (name.startsWith('.')) continue
+    const full = join(dir, name)
+    if (firstInvalidUtf8(entry.name) >= 0) {
+      if (entry.isDirectory() || isAudioName(name)) rejected.push(rejection(full, missing(full)))
+    } else if (entry.isDirectory()) found.push(...(await walkAudio(full, rejected)))
+    else if (entry.isFile() && isAudioName(name)) found.push(full)
   }
   return found
 }
@@ -114,18 +136,28 @@ export async function importItems(
     imported: 0,
     duplicates: 0,
     rejected: [],
+    warnings: [],
     recordingIds: [],
     durationSec: 0,
     revisions: 0,
   }
   const findBySha = ctx.db.prepare('SELECT id FROM recording WHERE sha256 = ?')
+  const warn = (path: string, message: string): void => {
+    summary.warnings.push({ path, message })
+  }
   for (const [index, item] of items.entries()) {
     control.onProgress?.(index, items.length, item.audioPath)
     if (control.signal?.aborted) break
     try {
       const { sha256 } = await ctx.workers.hash(item.audioPath)
-      if (findBySha.get(sha256)) {
+      const known = findBySha.get(sha256) as { id: number } | undefined
+      if (known) {
         summary.duplicates++
+        if (item.transcript) {
+          const result = transcriptForKnown(ctx.db, known.id, item)
+          if (result.added) summary.revisions++
+          if (result.warning) warn(item.audioPath, result.warning)
+        }
         continue
       }
       const prepared = await ctx.workers.prepare(item.audioPath, ctx.paths, (fraction) =>
@@ -135,8 +167,10 @@ export async function importItems(
         await removeFiles(prepared.created)
         break
       }
+      for (const message of prepared.warnings) warn(item.audioPath, message)
       try {
         const result = commitRecording(ctx.db, item, prepared)
+        if (result.warning) warn(item.audioPath, result.warning)
         summary.imported++
         summary.recordingIds.push(result.recordingId)
         summary.durationSec += prepared.durationSec
@@ -146,11 +180,42 @@ export async function importItems(
         throw error
       }
     } catch (error) {
-      summary.rejected.push({ path: item.audioPath, message: messageOf(error) })
+      summary.rejected.push(rejection(item.audioPath, error))
     }
   }
   control.onProgress?.(items.length, items.length, '')
   return summary
+}
+
+/**
+ * A manifest row for audio already in the project: its transcript goes to the recording's one
+ * utterance as an `import` revision (importTranscript: never over a person's), or, when the
+ * recording has been cut into several, is reported as not applied.
+ */
+function transcriptForKnown(
+  db: WriteDb,
+  recordingId: number,
+  item: ImportItem,
+): { added: boolean; warning?: string } {
+  const utterances = db
+    .prepare('SELECT id FROM utterance WHERE recording_id = ? AND merged_into IS NULL')
+    .all(recordingId) as { id: number }[]
+  const only = utterances.length === 1 ? utterances[0]! : null
+  if (!only)
+    return {
+      added: false,
+      warning: `already in the project as recording ${recordingId}, ${utterances.length === 0 ? 'not yet cut into utterances' : `cut into ${utterances.length} utterances`}; the transcript in ${item.origin} was not applied.`,
+    }
+  const outcome = db.transaction(() =>
+    importTranscript(db, {
+      utteranceId: only.id,
+      text: item.transcript ?? '',
+      ref: item.origin,
+      createdAt: new Date().toISOString(),
+    }),
+  )()
+  if (outcome.outcome === 'conflict') return { added: false, warning: outcome.message }
+  return { added: outcome.outcome === 'added' }
 }
 
 /** The row of a recording imported now from prepared audio (audio or annotation imports). */
@@ -187,7 +252,7 @@ function commitRecording(
   db: WriteDb,
   item: ImportItem,
   audio: PreparedAudio,
-): { recordingId: number; revisions: number } {
+): { recordingId: number; revisions: number; warning?: string } {
   const now = new Date().toISOString()
   return db.transaction(() => {
     const languages = item.language ? [item.language] : []
@@ -198,9 +263,10 @@ function commitRecording(
       { path: item.audioPath, languages, speakerId },
       now,
     )
-    if (audio.durationSec > CLIP_MAX_SEC) {
-      return { recordingId, revisions: 0 }
-    }
+    // A long recording without a transcript waits for voice-activity segmentation; one with a
+    // transcript keeps it as one utterance, since its text cannot be cut without a model.
+    const long = audio.durationSec > CLIP_MAX_SEC
+    if (long && !item.transcript) return { recordingId, revisions: 0 }
     const utteranceId = Number(
       db
         .prepare(
@@ -216,7 +282,10 @@ function commitRecording(
       source: { kind: 'import', ref: item.origin },
       createdAt: now,
     })
-    return { recordingId, revisions: 1 }
+    const warning = long
+      ? `${audio.durationSec.toFixed(1)} s long, over the ${CLIP_MAX_SEC} s of a clip: kept as one utterance with its transcript (utterance ${utteranceId}); split it in the editor if it should be shorter.`
+      : undefined
+    return { recordingId, revisions: 1, ...(warning ? { warning } : {}) }
   })()
 }
 
@@ -224,9 +293,14 @@ async function removeFiles(files: string[]): Promise<void> {
   await Promise.all(files.map((f) => rm(f, { force: true })))
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof SautiError) return error.message
+/** A refused input; a missing one says so (the CLI exits with "not found"). */
+function rejection(path: string, error: unknown): RejectedFile {
+  if (error instanceof SautiError)
+    return error.kind === 'not_found'
+      ? { path, message: error.message, missing: true }
+      : { path, message: error.message }
   const e = error as NodeJS.ErrnoException
-  if (e.code === 'SQLITE_FULL') return 'the disk is full; nothing of this file was imported.'
-  return e.message ?? String(error)
+  if (e.code === 'SQLITE_FULL')
+    return { path, message: 'the disk is full; nothing of this file was imported.' }
+  return { path, message: classify(error).message }
 }

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { downmix, openDecoder, type DecodedAudio } from './decode'
 import { encodePeaks, PeakAccumulator } from './peaks'
 import { StreamResampler } from './resample'
-import { flacTotalSamples, PROBE_BYTES, sniffAudio } from './sniff'
+import { PROBE_BYTES, sniffAudio } from './sniff'
+import { streamCheck } from './stream-check'
 
 /** The model-side sample rate: every model package expects 16 kHz mono float. */
 export const MODEL_SAMPLE_RATE = 16_000
@@ -22,12 +23,16 @@ export interface PreparedAudio {
   durationSec: number
   /** Files this call created (and that must be removed if the import is rolled back). */
   created: string[]
+  /** What the checks found odd but harmless (bytes after the last page, a partial frame). */
+  warnings: string[]
 }
 
 export interface PrepareTargets {
   original: (sha256: string, format: AudioFormat) => string
   pcm: (sha256: string) => string
   peaks: (sha256: string) => string
+  /** Where files are written until they are whole (the process's staging folder). */
+  staging: string
 }
 
 export async function hashFile(path: string): Promise<{ sha256: string; byteSize: number }> {
@@ -66,21 +71,26 @@ async function readAt(path: string, position: number, length: number): Promise<U
   }
 }
 
-/** A file written under a temporary name in its final folder, renamed once complete. */
+/** A file written under a temporary name in the staging folder, renamed into the store once complete. */
 class PendingFile {
   private constructor(
     readonly tmp: string,
     private readonly handle: FileHandle,
   ) {}
 
-  static async create(folder: string): Promise<PendingFile> {
-    await mkdir(folder, { recursive: true })
-    const tmp = `${folder}/.incoming-${randomBytes(8).toString('hex')}`
+  static async create(staging: string): Promise<PendingFile> {
+    await mkdir(staging, { recursive: true })
+    const tmp = join(staging, `incoming-${randomBytes(8).toString('hex')}`)
     return new PendingFile(tmp, await open(tmp, 'w'))
   }
 
   async write(bytes: Uint8Array): Promise<void> {
     if (bytes.byteLength > 0) await this.handle.write(bytes)
+  }
+
+  /** Bytes written so far. */
+  async size(): Promise<number> {
+    return (await this.handle.stat()).size
   }
 
   async writeFloats(samples: Float32Array): Promise<void> {
@@ -95,6 +105,7 @@ class PendingFile {
       () => false,
     )
     if (exists) return void (await rm(this.tmp, { force: true }))
+    await mkdir(dirname(target), { recursive: true })
     await rename(this.tmp, target)
     created.push(target)
   }
@@ -119,20 +130,22 @@ export async function prepareAudio(
   const { size } = await statFile(path)
   const head = await readAt(path, 0, PROBE_BYTES)
   const tail = size > PROBE_BYTES ? await readAt(path, size - PROBE_BYTES, PROBE_BYTES) : head
-  const sniffed = sniffAudio({ head, tail, size }, path)
+  const probe = { head, tail, size }
+  const sniffed = sniffAudio(probe, path)
   const { format, bitDepth } = sniffed
+  const check = streamCheck(format, probe, path)
   const decoder = await openDecoder(format)
 
   const pending: PendingFile[] = []
-  const track = async (folder: string): Promise<PendingFile> => {
-    const file = await PendingFile.create(folder)
+  const track = async (): Promise<PendingFile> => {
+    const file = await PendingFile.create(targets.staging)
     pending.push(file)
     return file
   }
   let resampler: StreamResampler | null = null
   try {
-    const original = await track(dirname(targets.original('0', format)))
-    const pcm = await track(dirname(targets.pcm('0')))
+    const original = await track()
+    const pcm = await track()
     const hash = createHash('sha256')
     let sampleRate = 0
     let channels = 0
@@ -143,6 +156,13 @@ export async function prepareAudio(
     const take = async (decoded: DecodedAudio): Promise<void> => {
       const mono = downmix(decoded.channelData)
       if (mono.length === 0) return
+      if (sampleRate && decoded.sampleRate !== sampleRate)
+        throw new SautiError(
+          'bad_input',
+          `${path}: the sample rate changes inside the file (${sampleRate} Hz, then ${decoded.sampleRate} Hz); split it where it changes.`,
+          { file: path },
+        )
+      check.decoded(decoded.channelData)
       if (!sampleRate) {
         sampleRate = decoded.sampleRate
         channels = decoded.channelData.length
@@ -162,6 +182,7 @@ export async function prepareAudio(
         (chunk as Buffer).byteLength,
       )
       hash.update(bytes)
+      check.push(bytes)
       await original.write(bytes)
       await take(decodeChunk(decoder, bytes, format, path))
       read += bytes.byteLength
@@ -177,17 +198,14 @@ export async function prepareAudio(
         { file: path },
       )
     }
-    if (format === 'flac') {
-      const declared = flacTotalSamples(head)
-      if (declared > 0 && frames < declared) {
-        throw new SautiError(
-          'bad_input',
-          `${path}: the FLAC file is truncated: ${frames} of ${declared} samples decoded.`,
-          { file: path, declared, decoded: frames },
-        )
-      }
-    }
-    const peaksFile = await track(dirname(targets.peaks('0')))
+    const warnings = check.finish(frames, sampleRate)
+    if ((await pcm.size()) === 0)
+      throw new SautiError(
+        'bad_input',
+        `${path}: the ${format.toUpperCase()} file is too short to hold a single 16 kHz sample (${frames} samples at ${sampleRate} Hz).`,
+        { file: path },
+      )
+    const peaksFile = await track()
     await peaksFile.write(encodePeaks((peaks as PeakAccumulator).finish()))
 
     const sha256 = hash.digest('hex')
@@ -210,6 +228,7 @@ export async function prepareAudio(
       bitDepth,
       durationSec: frames / sampleRate,
       created,
+      warnings,
     }
   } catch (error) {
     await Promise.all(pending.map((f) => f.discard()))

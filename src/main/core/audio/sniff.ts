@@ -13,6 +13,41 @@ export interface SniffedAudio {
 
 const supported = 'WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus'
 
+/**
+ * What a header may declare (docs/formats.md, "What is checked"). Speech is recorded from 8 kHz
+ * (telephone) to 192 kHz (studio); below 4 kHz nothing of it is left and above 384 kHz no audio
+ * interface records, so such a header is damaged or made up. 32 channels covers microphone arrays.
+ */
+export const AUDIO_BOUNDS = {
+  minSampleRate: 4_000,
+  maxSampleRate: 384_000,
+  maxChannels: 32,
+  /** Opus encoders skip 6.5–80 ms at the start; a pre-skip beyond this hides audio. */
+  maxOpusPreSkipSec: 0.1,
+} as const
+
+/** Refuses a sample rate or channel count outside AUDIO_BOUNDS, naming what the header says. */
+export function checkDeclared(
+  file: string,
+  what: string,
+  sampleRate: number,
+  channels: number,
+): void {
+  const { minSampleRate, maxSampleRate, maxChannels } = AUDIO_BOUNDS
+  if (!(sampleRate >= minSampleRate && sampleRate <= maxSampleRate))
+    throw new SautiError(
+      'bad_input',
+      `${file}: the ${what} header declares ${sampleRate.toLocaleString('en')} Hz; Sauti reads ${minSampleRate.toLocaleString('en')}–${maxSampleRate.toLocaleString('en')} Hz, so the header is damaged.`,
+      { file, sampleRate },
+    )
+  if (!(channels >= 1 && channels <= maxChannels))
+    throw new SautiError(
+      'bad_input',
+      `${file}: the ${what} header declares ${channels} channels; Sauti reads 1–${maxChannels}, so the header is damaged.`,
+      { file, channels },
+    )
+}
+
 function ascii(bytes: Uint8Array, start: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(start, start + length))
 }
@@ -53,7 +88,7 @@ export function sniffAudio(input: Uint8Array | AudioProbe, file: string): Sniffe
   }
   const magic4 = ascii(bytes, 0, 4)
   if (magic4 === 'RIFF' && ascii(bytes, 8, 4) === 'WAVE')
-    return { format: 'wav', bitDepth: checkWav(bytes, probe.size, file) }
+    return { format: 'wav', bitDepth: wavLayout(bytes, probe.size, file).bitDepth }
   if (magic4 === 'RF64')
     throw new SautiError(
       'bad_input',
@@ -98,10 +133,22 @@ function mp3Channels(bytes: Uint8Array): { channels?: number } {
   return {}
 }
 
-function checkWav(bytes: Uint8Array, size: number, file: string): number {
+/** What a WAV header declares about its samples, checked. */
+export interface WavLayout {
+  bitDepth: number
+  blockAlign: number
+  /** Bytes of one sample frame; null for ADPCM, whose blocks hold many. */
+  frameBytes: number | null
+  sampleRate: number
+  /** The data chunk's declared size; 0xFFFFFFFF when a recorder never finalised it. */
+  dataBytes: number
+}
+
+/** Reads and checks a WAV file's chunks up to its data chunk (from the file's first MiB). */
+export function wavLayout(bytes: Uint8Array, size: number, file: string): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let offset = 12
-  let bitDepth: number | null = null
+  let format: Omit<WavLayout, 'dataBytes'> | null = null
   while (offset + 8 <= bytes.length) {
     const id = ascii(bytes, offset, 4)
     const chunkSize = view.getUint32(offset + 4, true)
@@ -110,9 +157,9 @@ function checkWav(bytes: Uint8Array, size: number, file: string): number {
       if (chunkSize < 16 || body + 16 > bytes.length) {
         throw new SautiError('bad_input', `${file}: the WAV "fmt " chunk is damaged.`, { file })
       }
-      bitDepth = view.getUint16(body + 14, true)
+      format = checkWavFormat(view, body, chunkSize, file)
     } else if (id === 'data') {
-      if (bitDepth === null) {
+      if (format === null) {
         throw new SautiError(
           'bad_input',
           `${file}: the WAV file has no "fmt " chunk before its audio data.`,
@@ -132,7 +179,7 @@ function checkWav(bytes: Uint8Array, size: number, file: string): number {
         throw new SautiError('bad_input', `${file}: the WAV file contains no audio samples.`, {
           file,
         })
-      return bitDepth
+      return { ...format, dataBytes: chunkSize }
     }
     offset = body + chunkSize + (chunkSize % 2)
   }
@@ -150,17 +197,97 @@ function checkWav(bytes: Uint8Array, size: number, file: string): number {
   )
 }
 
-function flacBitDepth(bytes: Uint8Array, file: string): number {
-  // STREAMINFO is the first metadata block: 4-byte block header, then the 34-byte body.
+/** What the WAV decoder reads, by format tag: the bit depths that exist for each. */
+const wavCodecs: Record<number, { name: string; depths: number[]; adpcm?: true }> = {
+  0x0001: { name: 'PCM', depths: [8, 16, 24, 32] },
+  0x0003: { name: 'float', depths: [32, 64] },
+  0x0006: { name: 'A-law', depths: [8] },
+  0x0007: { name: 'µ-law', depths: [8] },
+  0x0002: { name: 'MS ADPCM', depths: [4], adpcm: true },
+  0x0011: { name: 'IMA ADPCM', depths: [4], adpcm: true },
+}
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe
+
+/** The "fmt " chunk's fields, checked against each other and AUDIO_BOUNDS. */
+function checkWavFormat(
+  view: DataView,
+  body: number,
+  chunkSize: number,
+  file: string,
+): Omit<WavLayout, 'dataBytes'> {
+  let tag = view.getUint16(body, true)
+  const channels = view.getUint16(body + 2, true)
+  const sampleRate = view.getUint32(body + 4, true)
+  const blockAlign = view.getUint16(body + 12, true)
+  const bits = view.getUint16(body + 14, true)
+  // WAVE_FORMAT_EXTENSIBLE names the real format in the first two bytes of its sub-format GUID.
+  if (tag === WAVE_FORMAT_EXTENSIBLE && chunkSize >= 40 && body + 26 <= view.byteLength)
+    tag = view.getUint16(body + 24, true)
+  const codec = wavCodecs[tag]
+  if (!codec)
+    throw new SautiError(
+      'bad_input',
+      `${file}: the WAV file holds format ${tag}, which Sauti does not read (PCM, float, A-law, µ-law or ADPCM); convert it to PCM WAV or FLAC.`,
+      { file, formatTag: tag },
+    )
+  if (!codec.depths.includes(bits))
+    throw new SautiError(
+      'bad_input',
+      `${file}: the WAV header declares ${bits}-bit ${codec.name} samples, which do not exist; the header is damaged.`,
+      { file, bits },
+    )
+  checkDeclared(file, 'WAV', sampleRate, channels)
+  // ADPCM's block size is a block of many samples; the others store one sample frame per block.
+  const frameBytes = codec.adpcm ? null : (channels * bits) / 8
+  if ((frameBytes !== null && blockAlign !== frameBytes) || blockAlign === 0)
+    throw new SautiError(
+      'bad_input',
+      `${file}: the WAV header's block size (${blockAlign} bytes) does not match ${channels} channel(s) of ${bits} bits; the header is damaged.`,
+      { file, blockAlign },
+    )
+  return { bitDepth: bits, blockAlign, sampleRate, frameBytes }
+}
+
+/** The facts of a FLAC file's STREAMINFO block. */
+export interface FlacStreamInfo {
+  sampleRate: number
+  channels: number
+  bitDepth: number
+  /** 0 when the encoder did not know it. */
+  totalSamples: number
+  /** The MD5 of the decoded samples; all zeros when the encoder did not compute it. */
+  md5: string
+}
+
+/** Reads STREAMINFO, the first metadata block: a 4-byte block header, then its 34-byte body. */
+export function flacStreamInfo(bytes: Uint8Array, file: string): FlacStreamInfo {
   if (bytes.length < 8 + 34 || ((bytes[4] ?? 0) & 0x7f) !== 0) {
     throw new SautiError('bad_input', `${file}: the FLAC file has no STREAMINFO block.`, { file })
   }
   const b = (i: number): number => bytes[8 + i] ?? 0
-  return (((b(12) & 0x01) << 4) | (b(13) >> 4)) + 1
+  return {
+    sampleRate: (b(10) << 12) | (b(11) << 4) | (b(12) >> 4),
+    channels: ((b(12) >> 1) & 0x07) + 1,
+    bitDepth: (((b(12) & 0x01) << 4) | (b(13) >> 4)) + 1,
+    totalSamples: flacTotalSamples(bytes),
+    md5: Buffer.from(bytes.subarray(8 + 18, 8 + 34)).toString('hex'),
+  }
+}
+
+function flacBitDepth(bytes: Uint8Array, file: string): number {
+  const info = flacStreamInfo(bytes, file)
+  checkDeclared(file, 'FLAC', info.sampleRate, info.channels)
+  if (info.bitDepth < 4)
+    throw new SautiError(
+      'bad_input',
+      `${file}: the FLAC header declares ${info.bitDepth}-bit samples; the header is damaged.`,
+      { file },
+    )
+  return info.bitDepth
 }
 
 /** FLAC STREAMINFO's total sample count (0 = unknown), to detect truncated files after decoding. */
-export function flacTotalSamples(bytes: Uint8Array): number {
+function flacTotalSamples(bytes: Uint8Array): number {
   const b = (i: number): number => bytes[8 + i] ?? 0
   return (b(13) & 0x0f) * 2 ** 32 + ((b(14) << 24) >>> 0) + (b(15) << 16) + (b(16) << 8) + b(17)
 }
@@ -170,9 +297,18 @@ function checkOgg(bytes: Uint8Array, tail: Uint8Array, file: string): AudioForma
   const segments = bytes[26] ?? 0
   const packet = 27 + segments
   let format: AudioFormat
-  if (ascii(bytes, packet, 8) === 'OpusHead') format = 'opus'
-  else if (bytes[packet] === 1 && ascii(bytes, packet + 1, 6) === 'vorbis') format = 'ogg'
-  else
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (ascii(bytes, packet, 8) === 'OpusHead' && packet + 19 <= bytes.length) {
+    format = 'opus'
+    checkOpusHead(view, packet, file)
+  } else if (
+    bytes[packet] === 1 &&
+    ascii(bytes, packet + 1, 6) === 'vorbis' &&
+    packet + 30 <= bytes.length
+  ) {
+    format = 'ogg'
+    checkDeclared(file, 'Vorbis', view.getUint32(packet + 12, true), bytes[packet + 11] ?? 0)
+  } else
     throw new SautiError(
       'bad_input',
       `${file}: an Ogg file, but not Vorbis or Opus audio; expected ${supported}.`,
@@ -188,6 +324,29 @@ function checkOgg(bytes: Uint8Array, tail: Uint8Array, file: string): AudioForma
     )
   }
   return format
+}
+
+/** OpusHead: version 0.x, a channel count in bounds, and a pre-skip that hides no speech. */
+function checkOpusHead(view: DataView, at: number, file: string): void {
+  const version = view.getUint8(at + 8)
+  if (version >> 4 !== 0)
+    throw new SautiError(
+      'bad_input',
+      `${file}: Opus header version ${version} is not one Sauti reads.`,
+      {
+        file,
+      },
+    )
+  const channels = view.getUint8(at + 9)
+  checkDeclared(file, 'Opus', 48_000, channels)
+  const preSkip = view.getUint16(at + 10, true)
+  const limit = AUDIO_BOUNDS.maxOpusPreSkipSec * 48_000
+  if (preSkip > limit)
+    throw new SautiError(
+      'bad_input',
+      `${file}: the Opus header asks to skip the first ${(preSkip / 48_000).toFixed(3)} s of audio (encoders skip at most ${AUDIO_BOUNDS.maxOpusPreSkipSec * 1000} ms); the header is damaged or was edited.`,
+      { file, preSkip },
+    )
 }
 
 function lastIndexOfOggS(bytes: Uint8Array): number {

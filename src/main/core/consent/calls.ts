@@ -1,5 +1,6 @@
 import type { consentContract } from '../../../shared/contract/consent'
 import type { CallContext, CallTable } from '../call-context'
+import { sweepStaging } from '../project/staging'
 import { purgeSpeakerAudio, listPurges } from './purge'
 import { grantConsent, listConsent, withdraw } from './records'
 import {
@@ -55,6 +56,8 @@ export function consentCalls(ctx: CallContext): CallTable<Calls> {
     },
     'consent.purge': async (input) => {
       const record = await purgeSpeakerAudio(db, paths, input)
+      // A killed export's folder may hold the speaker's audio: the purge reaches staging too.
+      await sweepStaging(paths)
       changed(['recordings', 'utterances'])
       return record
     },

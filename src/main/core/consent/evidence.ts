@@ -48,7 +48,8 @@ export async function storeEvidence(
       file: source,
     })
   await mkdir(evidenceDir(paths), { recursive: true })
-  const temporary = join(evidenceDir(paths), `.incoming-${randomUUID()}`)
+  await mkdir(paths.stagingDir, { recursive: true })
+  const temporary = join(paths.stagingDir, `evidence-${randomUUID()}`)
   const hash = createHash('sha256')
   let bytes = 0
   try {

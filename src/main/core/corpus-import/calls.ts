@@ -11,16 +11,21 @@ export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corp
         inputs.length === 1
           ? `Import annotation ${inputs[0]}`
           : `Import ${inputs.length} annotation files`
-      const jobId = ctx.jobs.start('annotation-import', label, async (job) => {
-        const annotations = await importAnnotations(
-          { db, paths, workers: ctx.audioWorkers },
-          inputs,
-          tiers ? { tiers } : {},
-          { signal: job.signal, onProgress: job.progress },
-        )
-        if (annotations.imported.length) ctx.projectChanged(['recordings', 'utterances'])
-        return { annotations }
-      })
+      const jobId = ctx.jobs.start(
+        'annotation-import',
+        label,
+        async (job) => {
+          const annotations = await importAnnotations(
+            { db, paths, workers: ctx.audioWorkers },
+            inputs,
+            tiers ? { tiers } : {},
+            { signal: job.signal, onProgress: job.progress },
+          )
+          if (annotations.imported.length) ctx.projectChanged(['recordings', 'utterances'])
+          return { annotations }
+        },
+        { paths: inputs, ...(tiers ? { tiers } : {}) },
+      )
       return { jobId }
     },
   }

@@ -7,7 +7,7 @@ import { ensureSpeaker } from '../consent/speakers'
 import type { WriteDb } from '../db/connection'
 import type { CorpusUtterance } from '../formats/corpus/model'
 import type { ProjectPaths } from '../project/paths'
-import { appendRevision } from '../provenance/revisions'
+import { importTranscript } from '../provenance/import-revision'
 import type { ReadAnnotation } from './read-annotation'
 
 export interface AnnotationContext {
@@ -39,8 +39,9 @@ const durationOf = (a: Audio): number => a.existing?.durationSec ?? a.prepared?.
  * recordings, speakers, utterances and `import` revisions are written in one transaction. If any
  * audio fails, the transaction fails or `signal` aborts, the audio files this call created are
  * removed and no row is left. An utterance already in the project (same recording and bounds
- * within half a millisecond) gets a new revision only when its text differs, so importing the
- * same file twice changes nothing.
+ * within half a millisecond) gets a new revision only when its text differs and its newest
+ * revision is not a person's (then the conflict is a note), so importing the same file twice
+ * changes nothing.
  */
 export async function commitAnnotation(
   ctx: AnnotationContext,
@@ -76,6 +77,7 @@ export async function commitAnnotation(
           control.onProgress?.((i + f) / paths.length),
         )
         created.push(...prepared.created)
+        read.notes.push(...prepared.warnings)
         a = { path, existing: null, prepared }
       }
       bySha256.set(sha256, a)
@@ -116,6 +118,11 @@ function writeRows(
     const duration = durationOf(audioOf(u.recordingId))
     const start = u.untimed ? 0 : u.start
     let end = u.untimed ? duration : u.end
+    if (!(start >= 0))
+      throw new SautiError(
+        'bad_input',
+        `utterance "${u.id}" starts at ${start} s, before the start of its audio.`,
+      )
     if (start >= duration)
       throw new SautiError(
         'bad_input',
@@ -182,9 +189,6 @@ function writeRows(
       `SELECT id, start_sec, end_sec, speaker_id, language FROM utterance
        WHERE recording_id = ? AND merged_into IS NULL AND abs(start_sec - ?) < 0.0005 AND abs(end_sec - ?) < 0.0005`,
     )
-    const newest = db.prepare(
-      'SELECT text FROM revision WHERE utterance_id = ? AND draft = 0 ORDER BY id DESC LIMIT 1',
-    )
     const insert = db.prepare(
       `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
        VALUES (?, ?, ?, ?, ?, 'new', ?)`,
@@ -201,23 +205,22 @@ function writeRows(
         db.prepare(
           'UPDATE utterance SET speaker_id = coalesce(speaker_id, ?), language = coalesce(language, ?) WHERE id = ?',
         ).run(speakerId, u.language, found.id)
-        const head = newest.get(found.id) as { text: string } | undefined
-        if (head?.text === u.text || (!head && !u.text)) continue
       } else {
         utteranceId = Number(
           insert.run(recordingId, start, end, speakerId, u.language, now).lastInsertRowid,
         )
         result.utterances++
-        if (!u.text) continue
       }
-      appendRevision(db, {
+      // A changed text becomes a new import revision, never one over a person's (docs/formats.md).
+      const imported = importTranscript(db, {
         utteranceId,
         text: u.text,
         spans: u.spans,
-        source: { kind: 'import', ref: `${read.file}#${u.id}` },
+        ref: `${read.file}#${u.id}`,
         createdAt: now,
       })
-      result.revisions++
+      if (imported.outcome === 'added') result.revisions++
+      if (imported.outcome === 'conflict') notes.push(`utterance "${u.id}": ${imported.message}`)
     }
     result.speakers = (countSpeakers.get() as { n: number }).n - before
     return result

@@ -11,6 +11,8 @@ import {
   type KaldiFiles,
 } from '../formats/corpus'
 import type { Corpus } from '../formats/corpus/model'
+import { decodeUserText } from '../formats/text-gate'
+import { checkCorpusFields } from './check-fields'
 
 export type AnnotationFormat = 'eaf' | 'textgrid' | 'commonvoice' | 'kaldi' | 'csv'
 
@@ -47,8 +49,20 @@ async function isFile(path: string): Promise<boolean> {
 
 const kaldiOptional = ['segments', 'spk2gender', 'reco2dur', 'utt2dur', 'utt2lang'] as const
 
-/** Reads one annotation file (or Kaldi data directory); throws `bad_input` with its position. */
+/**
+ * Reads one annotation file (or Kaldi data directory); throws `bad_input` with its position, or
+ * naming the utterance whose fields the contract would refuse.
+ */
 export async function readAnnotation(
+  input: string,
+  options: AnnotationOptions,
+): Promise<ReadAnnotation> {
+  const read = await readAnyAnnotation(input, options)
+  checkCorpusFields(read)
+  return read
+}
+
+async function readAnyAnnotation(
   input: string,
   options: AnnotationOptions,
 ): Promise<ReadAnnotation> {
@@ -61,7 +75,7 @@ export async function readAnnotation(
   const dir = dirname(file)
   if (ext === '.eaf') {
     const { corpus, notes } = readEaf(bytes, file, options.tiers ? { tiers: options.tiers } : {})
-    return { file, format: 'eaf', corpus, notes, audio: await locate(corpus, [dir]) }
+    return { file, format: 'eaf', corpus, notes, audio: await locate(corpus, [dir], file) }
   }
   if (ext === '.textgrid') {
     const { corpus, notes } = readTextGrid(
@@ -81,17 +95,23 @@ export async function readAnnotation(
         }
       }
     }
-    return { file, format: 'textgrid', corpus, notes, audio: await locate(corpus, [dir]) }
+    return { file, format: 'textgrid', corpus, notes, audio: await locate(corpus, [dir], file) }
   }
   if (ext === '.tsv' || ext === '.csv') {
-    const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
+    const text = decodeUserText(bytes, file)
     const header = text.slice(0, text.indexOf('\n') >>> 0).split('\t')
     if (ext === '.tsv' && header.includes('client_id') && header.includes('sentence')) {
       const { corpus, notes } = readCommonVoice(text, file)
-      return { file, format: 'commonvoice', corpus, notes, audio: await locate(corpus, [dir]) }
+      return {
+        file,
+        format: 'commonvoice',
+        corpus,
+        notes,
+        audio: await locate(corpus, [dir], file),
+      }
     }
     const { corpus, notes } = readCsvManifest(text, file)
-    return { file, format: 'csv', corpus, notes, audio: await locate(corpus, [dir]) }
+    return { file, format: 'csv', corpus, notes, audio: await locate(corpus, [dir], file) }
   }
   throw new SautiError(
     'bad_input',
@@ -108,7 +128,7 @@ async function firstExisting(candidates: string[]): Promise<string | null> {
 async function readKaldi(dir: string): Promise<ReadAnnotation> {
   const text = async (name: string): Promise<string | undefined> =>
     (await isFile(join(dir, name)))
-      ? (await regularFile(join(dir, name))).toString('utf8')
+      ? decodeUserText(await regularFile(join(dir, name)), join(dir, name))
       : undefined
   const files: Partial<KaldiFiles> = {}
   for (const name of ['text', 'utt2spk', 'wav.scp'] as const) {
@@ -139,17 +159,21 @@ async function readKaldi(dir: string): Promise<ReadAnnotation> {
   }
   // wav.scp paths are relative to where the recipe runs: the data directory's ancestors.
   const ancestors = [dir, dirname(dir), dirname(dirname(dir)), dirname(dirname(dirname(dir)))]
-  return { file: dir, format: 'kaldi', corpus, notes, audio: await locate(corpus, ancestors) }
+  return { file: dir, format: 'kaldi', corpus, notes, audio: await locate(corpus, ancestors, dir) }
 }
 
-/** Finds every recording's audio: absolute, else relative to the first base where it exists. */
-async function locate(corpus: Corpus, bases: string[]): Promise<Map<string, string>> {
+/**
+ * Finds every recording's audio: absolute, else relative to the first base where it exists.
+ * Refusals name the annotation file (`file`) that asked for the audio.
+ */
+async function locate(corpus: Corpus, bases: string[], file: string): Promise<Map<string, string>> {
   const found = new Map<string, string>()
   for (const r of corpus.recordings) {
     if (r.audioPath.trimEnd().endsWith('|'))
       throw new SautiError(
         'bad_input',
-        `recording "${r.id}": wav.scp commands ("… |") cannot be imported; convert the audio to files first.`,
+        `${file}: recording "${r.id}": wav.scp commands ("… |") cannot be imported; convert the audio to files first.`,
+        { file },
       )
     const candidates = isAbsolute(r.audioPath)
       ? [r.audioPath]
@@ -158,7 +182,8 @@ async function locate(corpus: Corpus, bases: string[]): Promise<Map<string, stri
     if (!path)
       throw new SautiError(
         'not_found',
-        `the audio of recording "${r.id}" was not found: ${r.audioPath} (looked in ${bases.join(', ')}).`,
+        `${file}: the audio of recording "${r.id}" was not found: ${r.audioPath} (looked in ${bases.join(', ')}).`,
+        { file },
       )
     found.set(r.id, path)
   }

@@ -23,6 +23,7 @@ export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportCont
           )
           return exported ? { exported } : {}
         },
+        request,
       )
       return { jobId }
     },

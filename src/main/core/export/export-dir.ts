@@ -13,6 +13,8 @@ import {
 } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { SautiError } from '../../../shared/errors'
+import type { ProjectPaths } from '../project/paths'
+import { recordOutside } from '../project/staging'
 
 export interface WrittenFile {
   path: string
@@ -35,8 +37,11 @@ function writeError(error: unknown, path: string): SautiError {
 
 /**
  * An export's folder, written under a temporary name beside the target and renamed into place
- * only when everything is in it, so a failure or a cancel leaves no half-written export. The
- * target must not exist yet or be an empty folder; its parent must exist.
+ * only when everything is in it, so a failure or a cancel leaves no half-written export. Beside
+ * the target (not in the project) so that the final rename never copies gigabytes between disks;
+ * the project's staging folder records it, so a killed export is removed by the next start and
+ * reached by a purge (project/staging.ts). The target must not exist yet or be an empty folder;
+ * its parent must exist.
  */
 export class ExportDir {
   private readonly files = new Map<string, number>()
@@ -44,18 +49,21 @@ export class ExportDir {
   private constructor(
     readonly target: string,
     readonly temporary: string,
+    private readonly forget: () => Promise<void>,
   ) {}
 
-  static async create(target: string, forbiddenRoot: string): Promise<ExportDir> {
-    const dir = await ExportDir.check(target, forbiddenRoot)
+  static async create(target: string, paths: ProjectPaths): Promise<ExportDir> {
+    const dir = await ExportDir.check(target, paths.root)
     const temporary = join(
       dirname(dir),
       `.${basename(dir)}.sauti-export-${randomUUID().slice(0, 8)}`,
     )
-    await mkdir(temporary).catch((e: unknown) => {
+    const forget = await recordOutside(paths, temporary)
+    await mkdir(temporary).catch(async (e: unknown) => {
+      await forget()
       throw writeError(e, temporary)
     })
-    return new ExportDir(dir, temporary)
+    return new ExportDir(dir, temporary, forget)
   }
 
   /** Checks a target before any work (and again when the export starts writing). */
@@ -195,9 +203,11 @@ export class ExportDir {
   async commit(): Promise<void> {
     if (await stat(this.target).catch(() => null)) await rmdir(this.target)
     await rename(this.temporary, this.target)
+    await this.forget()
   }
 
   async discard(): Promise<void> {
     await rm(this.temporary, { recursive: true, force: true })
+    await this.forget()
   }
 }

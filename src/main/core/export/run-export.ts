@@ -101,7 +101,7 @@ export async function runExport(
   for (const u of selection.utterances)
     u.split = (splitOf.get(u.id) as { split: Split | null } | undefined)?.split ?? null
 
-  const out = await ExportDir.create(request.dir, paths.root)
+  const out = await ExportDir.create(request.dir, paths)
   try {
     const written = await writeAudio(out, selection, request, ctx, formats, control)
     if (written === null) {

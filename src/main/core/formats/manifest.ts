@@ -1,6 +1,9 @@
 import { dirname, isAbsolute, resolve } from 'node:path'
+import type { z } from 'zod'
 import { SautiError } from '../../../shared/errors'
+import { languageTag, speakerCode, transcript } from '../../../shared/contract/fields'
 import { pickColumn, readTable } from './table'
+import { checkField } from './text-gate'
 
 export interface ManifestEntry {
   audioPath: string
@@ -17,8 +20,6 @@ const columns = {
   speaker: ['speaker', 'speaker_id', 'client_id', 'spk'],
   language: ['language', 'lang', 'locale'],
 } as const
-
-const languageTag = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i
 
 /**
  * Reads an import manifest: TSV or CSV with a header naming at least the audio path column
@@ -44,19 +45,16 @@ export async function readManifest(file: string): Promise<ManifestEntry[]> {
     const rel = values[pathCol] ?? ''
     if (!rel)
       throw new SautiError('bad_input', `${where}: the ${pathCol} column is empty.`, { file, line })
-    const language = (langCol && values[langCol]) || null
-    if (language && !languageTag.test(language)) {
-      throw new SautiError(
-        'bad_input',
-        `${where}: "${language}" is not a language tag (expected e.g. sw, hi, hi-en).`,
-        { file, line },
-      )
+    // The same rules as the API's: a manifest cannot store what a call would be refused.
+    const field = <T>(column: string | undefined, schema: z.ZodType<T>, name: string): T | null => {
+      const value = (column && values[column]) || null
+      return value === null ? null : checkField(schema, value, where, name)
     }
     return {
       audioPath: isAbsolute(rel) ? rel : resolve(base, rel),
-      transcript: (textCol && values[textCol]) || null,
-      speaker: (speakerCol && values[speakerCol]) || null,
-      language,
+      transcript: field(textCol, transcript, 'transcript'),
+      speaker: field(speakerCol, speakerCode, 'speaker code'),
+      language: field(langCol, languageTag, 'language'),
       origin: `${file}:${line}`,
     }
   })

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { homedir } from 'node:os'
 import { readdir, rm, stat } from 'node:fs/promises'
 import type { AudioFormat } from '../../../shared/domain'
+import { keyOf, thisProcess } from './owner'
 
 /** Where one project keeps its database, audio originals and caches. */
 export interface ProjectPaths {
@@ -10,6 +11,12 @@ export interface ProjectPaths {
   audioDir: string
   pcmDir: string
   peaksDir: string
+  /**
+   * This process's staging folder (`staging/<host>-<pid>-<start>`): every file is written here
+   * first and renamed into the store when whole, so what a killed process leaves is in one place,
+   * which the next start empties (project/staging.ts).
+   */
+  stagingDir: string
 }
 
 export function projectPaths(dataDir: string, projectId: string): ProjectPaths {
@@ -20,6 +27,7 @@ export function projectPaths(dataDir: string, projectId: string): ProjectPaths {
     audioDir: join(root, 'audio'),
     pcmDir: join(root, 'cache', 'pcm16k'),
     peaksDir: join(root, 'cache', 'peaks'),
+    stagingDir: join(root, 'staging', keyOf(thisProcess())),
   }
 }
 
@@ -52,9 +60,10 @@ export function isValidProjectId(id: string): boolean {
 }
 
 /**
- * Removes temporary files that a killed import left behind (`.incoming-*`, see
- * audio/prepare.ts). Only files older than a day: another process, such as a `sauti import`
- * beside the desktop app, may be writing fresh ones into the same project right now.
+ * Removes temporary files that versions before the staging folder left in the store's folders
+ * (`.incoming-*`, see audio/prepare.ts). Only files older than a day: an older Sauti, such as a
+ * `sauti import` beside the desktop app, may be writing fresh ones there right now. This
+ * version writes into its staging folder, which the next start empties at once.
  */
 export async function sweepIncoming(p: ProjectPaths, olderThanMs = 24 * 3600_000): Promise<number> {
   let removed = 0

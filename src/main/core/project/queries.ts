@@ -166,7 +166,20 @@ export function listUtterances(
   }
 }
 
-/** Whether any model has labelled anything in the project yet. */
-export function hasHypotheses(db: WriteDb): boolean {
-  return db.prepare('SELECT 1 FROM hypothesis LIMIT 1').get() !== undefined
+/**
+ * Whether anything in the project waits for a model: an utterance without any hypothesis, or a
+ * recording not yet cut into utterances. A first labelling that was interrupted leaves both.
+ */
+export function hasUnlabelled(db: WriteDb): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM recording r WHERE r.purged_at IS NULL AND (
+           NOT EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id)
+           OR EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id AND u.merged_into IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id)))
+         LIMIT 1`,
+      )
+      .get() !== undefined
+  )
 }

@@ -13,6 +13,11 @@ import { useClient } from '../composables/useClient'
 import { EditHistory, type EditorState } from '../transcript/edit-history'
 import { remapSpans, splitWords, tagWords } from '../transcript/text-model'
 import { useAnnotatorStore } from './annotator'
+import { useProjectStore } from './project'
+import { useUnsavedEditsStore } from './unsaved-edits'
+
+/** After a failed save (server away, restarting), try again this often until it is back. */
+export const SAVE_RETRY_MS = 3000
 
 /** Autosave waits for a pause in typing, but never lets more than a second of work go unsaved. */
 export const AUTOSAVE_PAUSE_MS = 400
@@ -52,6 +57,8 @@ function initialState(detail: UtteranceDetail): EditorState {
 export const useEditorStore = defineStore('editor', () => {
   const client = useClient()
   const annotator = useAnnotatorStore()
+  const project = useProjectStore()
+  const unsaved = useUnsavedEditsStore()
   const detail = shallowRef<UtteranceDetail | null>(null)
   const state = ref<EditorState>({ text: '', spans: [], hypothesisId: null })
   const baseRevisionId = ref<number | null>(null)
@@ -66,6 +73,9 @@ export const useEditorStore = defineStore('editor', () => {
   let timer: ReturnType<typeof setTimeout> | null = null
   let firstUnsaved = 0
   let chain: Promise<unknown> = Promise.resolve()
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  /** The save that failed for want of the server, to be made again as it was asked for. */
+  let failedRequest: SaveRequest | null = null
   /** Details fetched ahead (the next utterance), so "save and next" does not wait for them. */
   const prefetched = new Map<number, Promise<UtteranceDetail>>()
 
@@ -116,6 +126,7 @@ export const useEditorStore = defineStore('editor', () => {
     loadError.value = null
     try {
       show(await fetchDetail(id))
+      await restoreUnsaved(id)
       mark('sauti:shown')
       return true
     } catch (caught) {
@@ -139,6 +150,89 @@ export const useEditorStore = defineStore('editor', () => {
     history.push(next, typing)
     syncHistory()
     scheduleAutosave()
+  }
+
+  /** Where this browser keeps unsaved edits of the open project: its data folder and id. */
+  function scope(): string | null {
+    const info = project.info
+    return info ? `${info.dataDir}\n${info.project.id}` : null
+  }
+
+  /** Keeps the editor as it is now in IndexedDB until the server acknowledges it. */
+  function remember(): void {
+    const where = scope()
+    const open = detail.value
+    const who = annotator.current
+    if (!where || !open || !who) return
+    void unsaved
+      .put({
+        scope: where,
+        utteranceId: open.utterance.id,
+        actorId: who.id,
+        baseRevisionId: baseRevisionId.value,
+        text: state.value.text,
+        spans: [...state.value.spans],
+        hypothesisId: state.value.hypothesisId,
+        changedAt: Date.now(),
+      })
+      .catch(() => undefined)
+  }
+
+  /**
+   * An edit of this utterance that the server never acknowledged (the tab was closed, the server
+   * restarted): it comes back into the editor and is saved again, on the revision it started
+   * from, so anything saved since meets the conflict dialog instead of being overwritten.
+   */
+  async function restoreUnsaved(id: number): Promise<void> {
+    const where = scope()
+    const who = annotator.current
+    const edit = where ? await unsaved.get(where, id).catch(() => null) : null
+    if (!edit || !who || edit.actorId !== who.id || detail.value?.utterance.id !== id) return
+    if (edit.text === state.value.text) {
+      await unsaved.acknowledge(edit.scope, id, edit.text)
+      return
+    }
+    state.value = { text: edit.text, spans: edit.spans, hypothesisId: edit.hypothesisId }
+    baseRevisionId.value = edit.baseRevisionId
+    history = new EditHistory(state.value)
+    syncHistory()
+    scheduleAutosave()
+  }
+
+  /**
+   * Saves, as drafts, the unsaved edits this browser holds for utterances that are not open
+   * (typed before the server went away, then left). Those that meet a conflict wait for their
+   * utterance to be opened.
+   */
+  async function replayUnsaved(): Promise<void> {
+    const where = scope()
+    if (!where) return
+    for (const edit of await unsaved.all(where).catch(() => [])) {
+      if (edit.utteranceId === detail.value?.utterance.id) continue
+      try {
+        await client.call('utterance.save', {
+          id: edit.utteranceId,
+          actorId: edit.actorId,
+          baseRevisionId: edit.baseRevisionId,
+          hypothesisId: edit.hypothesisId,
+          text: edit.text,
+          spans: edit.spans,
+          draft: true,
+        })
+        await unsaved.acknowledge(where, edit.utteranceId, edit.text)
+      } catch {
+        // Kept: the server is still away, or the editor will show the conflict.
+      }
+    }
+  }
+
+  /** After a reconnect (or while the server is away, every few seconds): save what failed. */
+  function retryFailedSave(): void {
+    if (retryTimer) clearTimeout(retryTimer)
+    retryTimer = null
+    if (saveState.value !== 'error' || !detail.value) return
+    saveState.value = 'pending'
+    void save(failedRequest ?? { draft: true })
   }
 
   /** The annotator typed: spans follow the words they tagged. */
@@ -181,6 +275,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   function scheduleAutosave(): void {
     if (!detail.value) return
+    remember()
     if (saveState.value === 'conflict') return
     const now = Date.now()
     if (saveState.value !== 'pending') firstUnsaved = now
@@ -221,6 +316,12 @@ export const useEditorStore = defineStore('editor', () => {
             state.value.text === snapshot.text &&
             JSON.stringify(state.value.spans) === JSON.stringify(snapshot.spans)
           saveState.value = unchanged ? 'saved' : 'pending'
+          failedRequest = null
+          const where = scope()
+          if (where)
+            void unsaved
+              .acknowledge(where, current.utterance.id, snapshot.text)
+              .catch(() => undefined)
           if (!unchanged) scheduleAutosave()
           const shown = detail.value
           detail.value = {
@@ -243,6 +344,12 @@ export const useEditorStore = defineStore('editor', () => {
         } else {
           saveError.value = error
           saveState.value = 'error'
+          // The edit is still in IndexedDB; while the server is away, keep trying.
+          if (error.kind === 'unavailable' || error.kind === 'forbidden') {
+            failedRequest = request
+            if (retryTimer) clearTimeout(retryTimer)
+            retryTimer = setTimeout(retryFailedSave, SAVE_RETRY_MS)
+          }
         }
         return false
       }
@@ -274,6 +381,11 @@ export const useEditorStore = defineStore('editor', () => {
     remoteNotice.value = fresh.head?.annotator ?? fresh.head?.sourceKind ?? null
   }
 
+  client.onReconnect(() => {
+    retryFailedSave()
+    void replayUnsaved()
+  })
+
   // Another profile chosen: what it may see of a blind utterance differs, so read it again.
   let lastProfile: number | undefined
   watch(
@@ -304,6 +416,8 @@ export const useEditorStore = defineStore('editor', () => {
     if (!theirs || !detail.value) return
     baseRevisionId.value = theirs.id
     state.value = { text: theirs.text, spans: theirs.spans, hypothesisId: theirs.hypothesisId }
+    const where = scope()
+    if (where) void unsaved.forget(where, detail.value.utterance.id).catch(() => undefined)
     history.push(state.value, false)
     syncHistory()
     saveState.value = 'saved'
@@ -336,5 +450,6 @@ export const useEditorStore = defineStore('editor', () => {
     takeTheirs,
     checkRemote,
     remoteNotice,
+    replayUnsaved,
   }
 })

@@ -12,6 +12,7 @@ import { m010RevisionHead } from './010-revision-head'
 import { m011RecordingSplit } from './011-recording-split'
 import { m012Calibration } from './012-calibration'
 import { m013Accounts } from './013-accounts'
+import { m014Owners } from './014-owners'
 
 export interface Migration {
   version: number
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   m011RecordingSplit,
   m012Calibration,
   m013Accounts,
+  m014Owners,
 ]

@@ -4,7 +4,8 @@ import type { WordTime } from '../../../../shared/word-time'
 import { eafProperty, eafTypes, estimateWordTimes } from './eaf-common'
 import { parseEaf, type EafAnnotation, type EafTier } from './eaf-parse'
 import { annotationTimes, slotTimes, type UnalignedSlots } from './eaf-times'
-import { badInput, decodeText } from './errors'
+import { decodeUserText } from '../text-gate'
+import { badInput } from './errors'
 import { speakerOfTier } from './layout'
 import { oneRecordingCorpus, type CorpusUtterance, type ImportResult } from './model'
 
@@ -77,7 +78,7 @@ export function readEaf(
   file: string,
   options: EafReadOptions = {},
 ): ImportResult {
-  const doc = parseEaf(decodeText(content, file), file)
+  const doc = parseEaf(decodeUserText(content, file, { utf16: true }), file)
   const tierById = new Map(doc.tiers.map((t) => [t.id, t]))
   for (const t of doc.tiers) {
     if (!doc.types.has(t.type))

@@ -42,22 +42,3 @@ export class LineIndex {
     return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 }
   }
 }
-
-/**
- * Decodes a file the user gave us: UTF-8 with or without a byte-order mark, or UTF-16 (either
- * byte order) with one, as Praat writes TextGrids that are not ASCII. Strings pass through, less
- * a leading BOM.
- */
-export function decodeText(content: string | Uint8Array, file: string): string {
-  if (typeof content === 'string') return content.replace(/^\uFEFF/, '')
-  const [b0, b1] = content
-  try {
-    if (b0 === 0xff && b1 === 0xfe)
-      return new TextDecoder('utf-16le', { fatal: true }).decode(content.subarray(2))
-    if (b0 === 0xfe && b1 === 0xff)
-      return new TextDecoder('utf-16be', { fatal: true }).decode(content.subarray(2))
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content)
-  } catch {
-    throw badInput(file, null, 'the file is neither UTF-8 nor UTF-16 with a byte-order mark.')
-  }
-}

@@ -1,5 +1,6 @@
 import type { WordTime } from '../../../../shared/word-time'
-import { badInput, decodeText, LineIndex, type Position } from './errors'
+import { decodeUserText } from '../text-gate'
+import { badInput, LineIndex, type Position } from './errors'
 import { speakerOfTier } from './layout'
 import { oneRecordingCorpus, type CorpusUtterance, type ImportResult } from './model'
 import { TokenReader, tokenize } from './textgrid-tokens'
@@ -91,8 +92,18 @@ function parse(text: string, file: string): { xmax: number; tiers: Tier[] } {
       previousEnd = end.value
       tier.intervals.push({ start: start.value, end: end.value, text: label })
     }
+    // A count that says less than the file holds would otherwise drop the rest unseen.
+    const next = r.peek()
+    if (next && next.kind !== 'string')
+      throw badInput(
+        file,
+        next.at,
+        `tier "${name}" declares ${n} ${kind.value === 'TextTier' ? 'points' : 'intervals'}, but more follow.`,
+      )
     tiers.push(tier)
   }
+  const extra = r.peek()
+  if (extra) throw badInput(file, extra.at, `the file declares ${size} tiers, but more follow.`)
   return { xmax: xmax.value, tiers }
 }
 
@@ -107,7 +118,7 @@ export function readTextGrid(
   file: string,
   options: TextGridReadOptions = {},
 ): ImportResult {
-  const text = decodeText(content, file)
+  const text = decodeUserText(content, file, { utf16: true })
   const { xmax, tiers } = parse(text, file)
   const notes: string[] = []
   const byName = new Map(tiers.map((t) => [t.name, t]))

@@ -109,6 +109,11 @@ export class TokenReader {
     return this.i >= this.tokens.length
   }
 
+  /** The next value without taking it. */
+  peek(): Token | undefined {
+    return this.tokens[this.i]
+  }
+
   /**
    * The next value, which must be of `kind`; in the long format its field name must be one of
    * `labels` (the short format has none to check).

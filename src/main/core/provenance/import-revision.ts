@@ -1,0 +1,43 @@
+import type { WriteDb } from '../db/connection'
+import { appendRevision, type TokenSpan } from './revisions'
+
+/** What importing a transcript for an utterance did (docs/formats.md, "Importing again"). */
+export type ImportedTranscript =
+  { outcome: 'added' } | { outcome: 'unchanged' } | { outcome: 'conflict'; message: string }
+
+/**
+ * Stores a transcript read from a file as a new `import` revision on top of the utterance's
+ * newest one, unless that says the same already. A person's revision (a decision or a draft) is
+ * never replaced by a file: the transcript is left out and the conflict is reported, so the
+ * annotator or a reviewer decides. Call inside a transaction.
+ */
+export function importTranscript(
+  db: WriteDb,
+  input: { utteranceId: number; text: string; spans?: TokenSpan[]; ref: string; createdAt: string },
+): ImportedTranscript {
+  const head = db
+    .prepare(
+      `SELECT v.id, v.text, v.source_kind, v.draft, a.name AS annotator
+       FROM revision v LEFT JOIN annotator a ON a.id = v.annotator_id
+       WHERE v.utterance_id = ? ORDER BY v.id DESC LIMIT 1`,
+    )
+    .get(input.utteranceId) as
+    | { id: number; text: string; source_kind: string; draft: number; annotator: string | null }
+    | undefined
+  const spans = input.spans ?? []
+  if (head && head.text === input.text) return { outcome: 'unchanged' }
+  if (!head && !input.text) return { outcome: 'unchanged' }
+  if (head?.source_kind === 'annotator')
+    return {
+      outcome: 'conflict',
+      message: `utterance ${input.utteranceId} has ${head.draft ? 'a draft' : 'a transcript'} by ${head.annotator ?? 'an annotator'} (revision ${head.id}); the imported text differs and was not applied, so a person's work is not replaced: compare them in the editor.`,
+    }
+  appendRevision(db, {
+    utteranceId: input.utteranceId,
+    text: input.text,
+    spans,
+    source: { kind: 'import', ref: input.ref },
+    createdAt: input.createdAt,
+  })
+  return { outcome: 'added' }
+}
