@@ -11,7 +11,7 @@ const file = join(dataDir, TOKEN_FILE)
 describe('the serving token of a data folder', () => {
   it('is made once, readable by its owner only, and the same on every restart', async () => {
     const first = await servingToken(dataDir)
-    expect(first).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(await servingToken(dataDir)).toBe(first)
     expect(readFileSync(file, 'utf8').trim()).toBe(first)
@@ -26,6 +26,10 @@ describe('the serving token of a data folder', () => {
     expect(afterExposure).not.toBe(fresh)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     writeFileSync(file, 'short', { mode: 0o600 })
-    expect(await servingToken(dataDir)).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    // 32 random bytes, as the server requires of every token; a shorter one kept is replaced.
+    const replaced = await servingToken(dataDir)
+    expect(replaced).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    writeFileSync(file, `${replaced.slice(0, 32)}\n`, { mode: 0o600 })
+    expect(await servingToken(dataDir)).not.toBe(replaced.slice(0, 32))
   })
 })

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-/** The token file in the data folder: readable by its owner only. */
+/** The token file in the data folder: readable by its owner only; 32 random bytes, as every token must be. */
 export const TOKEN_FILE = 'serve-token'
-const tokenShape = /^[A-Za-z0-9_-]{32,256}$/
+const tokenShape = /^[A-Za-z0-9_-]{43,256}$/
 
 /**
  * The token `sauti serve` asks for: the one kept in the data folder (0600), so a server
@@ -20,7 +20,7 @@ export async function servingToken(dataDir: string, fresh = false): Promise<stri
     const kept = info && private_ ? (await readFile(file, 'utf8').catch(() => '')).trim() : ''
     if (tokenShape.test(kept)) return kept
   }
-  const token = randomBytes(24).toString('base64url')
+  const token = randomBytes(32).toString('base64url')
   await mkdir(dataDir, { recursive: true })
   const temporary = `${file}.${process.pid}.tmp`
   await writeFile(temporary, `${token}\n`, { mode: 0o600 })
