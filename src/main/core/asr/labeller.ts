@@ -13,6 +13,8 @@ import { readTextFile } from '../formats/text-file'
 import type { ProjectPaths } from '../project/paths'
 import { confidencesFrom, currentCalibration } from './calibrate'
 import { languagesNotWritten, projectLanguages } from './head-output'
+import { scriptsOfLanguage } from './script-mask'
+import { defaultLanguage } from '../annotate/annotators'
 import type { InferenceWorkers } from './inference-workers'
 import type { RegisteredModel } from './model-store'
 import type { SessionSettings } from './providers'
@@ -235,7 +237,7 @@ export async function labelProject(
   const checkpointId = control.checkpoint?.id ?? null
   const pending = db
     .prepare(
-      `SELECT u.id, u.start_sec, u.end_sec, r.sha256
+      `SELECT u.id, u.start_sec, u.end_sec, r.sha256, u.language
        FROM utterance u JOIN recording r ON r.id = u.recording_id
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model AND h.checkpoint_id IS :checkpoint)
@@ -250,7 +252,17 @@ export async function labelProject(
     start_sec: number
     end_sec: number
     sha256: string
+    language: string | null
   }[]
+  // The model's own character head writes each utterance's language in its own script.
+  const fallbackLanguage = defaultLanguage(db)
+  const scripts = new Map<string, string[]>()
+  const scriptsOf = (language: string | null): string[] | undefined => {
+    const tag = language ?? fallbackLanguage
+    if (!tag) return undefined
+    if (!scripts.has(tag)) scripts.set(tag, scriptsOfLanguage(tag))
+    return scripts.get(tag)
+  }
   const already = (
     db
       .prepare(
@@ -309,6 +321,7 @@ export async function labelProject(
       pcmPath: join(ctx.paths.pcmDir, `${u.sha256}.f32`),
       startSec: u.start_sec,
       endSec: u.end_sec,
+      scripts: scriptsOf(u.language),
     }))
     try {
       const batch = await ctx.workers.transcribe(

@@ -13,6 +13,11 @@ export interface TranscribeItem {
   pcmPath: string
   startSec: number
   endSec: number
+  /**
+   * The scripts the utterance's language is written in (script-mask.ts): the model's own
+   * character head writes only their letters. Absent when the language is not known.
+   */
+  scripts?: string[]
 }
 
 export interface TranscribeOptions {

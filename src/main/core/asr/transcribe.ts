@@ -8,6 +8,7 @@ import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
 import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
 import { logSoftmax, type Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
+import { allowedTokens, maskPosteriors } from './script-mask'
 import { probeAudio } from './features'
 import { modelInput } from './model-input'
 import { readModelPackage, type ModelPackage } from './model-package'
@@ -225,14 +226,30 @@ export class ModelRunner {
     }
   }
 
+  /** Allowed tokens of the model's own character head per set of scripts (script-mask.ts). */
+  private readonly scriptMasks = new Map<string, boolean[] | null>()
+
+  /** The model's own character head's posteriors, kept to the utterance language's scripts. */
+  private inScripts(p: Posteriors, scripts: string[] | undefined): Posteriors {
+    if (!scripts || this.pkg.manifest.unit !== 'char') return p
+    const key = scripts.join(',')
+    if (!this.scriptMasks.has(key))
+      this.scriptMasks.set(key, allowedTokens(this.pkg.vocabulary, scripts))
+    const allowed = this.scriptMasks.get(key)!
+    return allowed ? maskPosteriors(p, allowed) : p
+  }
+
   private async finish(
     item: TranscribeItem,
     p: Posteriors,
     hidden: Frames | null,
     options: TranscribeOptions,
   ): Promise<UtteranceResult> {
-    const own = this.head && hidden ? this.head.posteriors(hidden.data, hidden.frames) : p
     const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
+    const own =
+      this.head && hidden
+        ? this.head.posteriors(hidden.data, hidden.frames)
+        : this.inScripts(p, item.scripts)
     const decoded = decodeUtterance(vocabulary, item, own, options)
     let hiddenStatesFile: string | null = null
     if (options.hiddenDir && hidden) {
