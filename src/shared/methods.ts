@@ -74,6 +74,10 @@ export const methodNames = [
   'account.disable',
   'account.resetPassword',
   'backup.create',
+  'guidelines.get',
+  'guidelines.set',
+  'comment.list',
+  'comment.add',
 ] as const
 
 export const eventNameList = [

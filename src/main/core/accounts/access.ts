@@ -46,6 +46,9 @@ export const clearance: Record<Method, Clearance> = {
   'splits.show': 'annotator',
   'speaker.list': 'annotator',
   'audit.log': 'annotator',
+  'guidelines.get': 'annotator',
+  'comment.list': 'annotator',
+  'comment.add': 'annotator',
   // Reviewing.
   'review.queue': 'reviewer',
   'review.history': 'reviewer',
@@ -82,6 +85,7 @@ export const clearance: Record<Method, Clearance> = {
   'normalization.update': 'lead',
   'project.setDefaultLanguage': 'lead',
   'review.updateSettings': 'lead',
+  'guidelines.set': 'lead',
   'job.cancel': 'lead',
   'audit.verify': 'lead',
   // The server's accounts.
