@@ -11,13 +11,13 @@ const file = join(dataDir, TOKEN_FILE)
 describe('the serving token of a data folder', () => {
   it('is made once, readable by its owner only, and the same on every restart', async () => {
     const first = await servingToken(dataDir)
-    expect(first).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(await servingToken(dataDir)).toBe(first)
     expect(readFileSync(file, 'utf8').trim()).toBe(first)
   })
 
-  it('is replaced when asked, when others could read it, or when it is not a token', async () => {
+  it('is replaced when asked, when others could read it, or when it is not a token the host accepts', async () => {
     const kept = await servingToken(dataDir)
     const fresh = await servingToken(dataDir, true)
     expect(fresh).not.toBe(kept)
@@ -26,6 +26,9 @@ describe('the serving token of a data folder', () => {
     expect(afterExposure).not.toBe(fresh)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     writeFileSync(file, 'short', { mode: 0o600 })
-    expect(await servingToken(dataDir)).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    expect(await servingToken(dataDir)).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // 24 random bytes, as this file once held: shorter than the host accepts.
+    writeFileSync(file, 'R-wwG_wAMgug1I3fhEY5TdtvBQCUqFbY', { mode: 0o600 })
+    expect(await servingToken(dataDir)).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 })
