@@ -78,6 +78,7 @@ export const methodNames = [
   'guidelines.set',
   'comment.list',
   'comment.add',
+  'consent.import',
 ] as const
 
 export const eventNameList = [

@@ -70,6 +70,7 @@ export const clearance: Record<Method, Clearance> = {
   'speaker.assign': 'lead',
   'consent.list': 'lead',
   'consent.grant': 'lead',
+  'consent.import': 'lead',
   'consent.withdraw': 'lead',
   'consent.purge': 'lead',
   'consent.purges': 'lead',
@@ -123,6 +124,9 @@ const pathRules: Partial<Record<Method, PathRule>> = {
   },
   'label.start': (input: ParsedInput<'label.start'>, place) => {
     if (input.lm) input.lm.textFiles = input.lm.textFiles.map((p) => place(p, 'import'))
+  },
+  'consent.import': (input: ParsedInput<'consent.import'>, place) => {
+    if ('path' in input.table) input.table.path = place(input.table.path, 'import')
   },
   'consent.grant': (input: ParsedInput<'consent.grant'>, place) => {
     if (input.evidencePath) input.evidencePath = place(input.evidencePath, 'import')
