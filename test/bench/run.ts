@@ -34,7 +34,7 @@ import { realBench } from './real'
 import { teamBench } from './team'
 import { architecturesBench, pairedRuns } from './architectures'
 import { crashBench } from './crash'
-import { bulkConsentBench } from './bulk'
+import { bulkConsentBench, uploadBench } from './bulk'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -337,7 +337,17 @@ if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
 // labelling cost, ranking and the kill trials need none.
 if (
   !only ||
-  !['real', 'confidence', 'asr', 'rank', 'team', 'architectures', 'crash', 'bulk'].includes(only)
+  ![
+    'real',
+    'confidence',
+    'asr',
+    'rank',
+    'team',
+    'architectures',
+    'crash',
+    'bulk',
+    'upload',
+  ].includes(only)
 )
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
@@ -357,6 +367,7 @@ if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()
 if (!only || only === 'team') await teamBench()
 if (!only || only === 'bulk') await bulkConsentBench()
+if (!only || only === 'upload') await uploadBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
 // Hours on two cores: only when asked for (`npm run bench -- real`).

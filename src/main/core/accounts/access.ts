@@ -75,6 +75,7 @@ export const clearance: Record<Method, Clearance> = {
   'consent.purge': 'lead',
   'consent.purges': 'lead',
   'import.start': 'lead',
+  'import.preview': 'lead',
   'annotation.import': 'lead',
   'export.start': 'lead',
   'backup.create': 'lead',
@@ -114,6 +115,9 @@ type PathRule = (input: never, place: (path: string, what: 'import' | 'export') 
 /** Where calls name paths of the server's disk, and which roots confine them. */
 const pathRules: Partial<Record<Method, PathRule>> = {
   'import.start': (input: ParsedInput<'import.start'>, place) => {
+    input.paths = input.paths.map((p) => place(p, 'import'))
+  },
+  'import.preview': (input: ParsedInput<'import.preview'>, place) => {
     input.paths = input.paths.map((p) => place(p, 'import'))
   },
   'annotation.import': (input: ParsedInput<'annotation.import'>, place) => {

@@ -15,6 +15,8 @@ import discussEn from './areas/discuss.en.json'
 import discussSw from './areas/discuss.sw.json'
 import bulkEn from './areas/bulk.en.json'
 import bulkSw from './areas/bulk.sw.json'
+import intakeEn from './areas/intake.en.json'
+import intakeSw from './areas/intake.sw.json'
 
 // Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
 // own top-level key, so people working on different screens do not edit the same file.
@@ -27,6 +29,7 @@ const en = {
   ...modelsEn,
   ...discussEn,
   ...bulkEn,
+  ...intakeEn,
 }
 const sw = {
   ...baseSw,
@@ -37,6 +40,7 @@ const sw = {
   ...modelsSw,
   ...discussSw,
   ...bulkSw,
+  ...intakeSw,
 }
 
 export const uiLocales = ['en', 'sw'] as const
