@@ -7,7 +7,12 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron'
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, MEDIA_SCHEME } from '../shared/methods'
+import {
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  IPC_PICK_CHANNEL,
+  MEDIA_SCHEME,
+} from '../shared/methods'
 import { mediaResponse } from './core/audio/media'
 import { classify } from './core/dispatch'
 import { DEMO_PROJECT_ID } from './core/project/demo'
@@ -101,6 +106,16 @@ app.whenReady().then(async () => {
   }
 
   ipcMain.handle(IPC_CALL_CHANNEL, createIpcCallHandler(workbench, isOwnRendererUrl))
+  // The OS file picker: paths only; the renderer previews and imports them by the contract.
+  ipcMain.handle(IPC_PICK_CHANNEL, async (event, kind: unknown) => {
+    const frame = event.senderFrame
+    const window = BrowserWindow.fromWebContents(event.sender)
+    if (!window || !frame || frame.parent !== null || !isOwnRendererUrl(frame.url)) return []
+    const picked = await dialog.showOpenDialog(window, {
+      properties: [kind === 'folder' ? 'openDirectory' : 'openFile', 'multiSelections'],
+    })
+    return picked.canceled ? [] : picked.filePaths
+  })
   const logger = createLogger()
   void resumeInterruptedLabelling(workbench, (message) => logger.info(message))
   void labelDemoOnFirstStart(workbench, appRoot, (message) => logger.info(message))

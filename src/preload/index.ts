@@ -1,13 +1,14 @@
 /**
  * Exposes exactly the contract as `window.sauti`: a call function that accepts only the
- * contract's method names, an event subscription for the contract's events, and the media URL
- * of a recording. Nothing of Node or Electron leaks into the page.
+ * contract's method names, an event subscription for the contract's events, the media URL of a
+ * recording and the OS file picker (paths only). Nothing of Node or Electron leaks into the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import {
   eventNameList,
   IPC_CALL_CHANNEL,
   IPC_EVENT_CHANNEL,
+  IPC_PICK_CHANNEL,
   MEDIA_SCHEME,
   methodNames,
 } from '../shared/methods'
@@ -35,6 +36,10 @@ const bridge = {
   },
   mediaUrl(recordingId: number): string {
     return `${MEDIA_SCHEME}://recording/${Math.trunc(recordingId)}`
+  },
+  /** The OS file picker; resolves with the chosen paths (none when cancelled). */
+  pickPaths(kind: 'files' | 'folder'): Promise<string[]> {
+    return ipcRenderer.invoke(IPC_PICK_CHANNEL, kind === 'folder' ? 'folder' : 'files')
   },
 }
 

@@ -74,6 +74,12 @@ export const methodNames = [
   'account.disable',
   'account.resetPassword',
   'backup.create',
+  'guidelines.get',
+  'guidelines.set',
+  'comment.list',
+  'comment.add',
+  'consent.import',
+  'import.preview',
 ] as const
 
 export const eventNameList = [
@@ -85,4 +91,6 @@ export const eventNameList = [
 
 export const IPC_CALL_CHANNEL = 'sauti:call'
 export const IPC_EVENT_CHANNEL = 'sauti:event'
+/** The desktop's file picker: the paths chosen, which the renderer then imports by the contract. */
+export const IPC_PICK_CHANNEL = 'sauti:pick'
 export const MEDIA_SCHEME = 'sauti-media'

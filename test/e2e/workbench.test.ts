@@ -101,6 +101,9 @@ describe('the workbench in Chromium, served by `sauti serve`', () => {
     await other
       .locator('[data-testid="import-paths"]')
       .fill(join(appRoot, 'test/fixtures/formats/clip.ogg'))
+    // The dialog shows what the paths hold first; the second press imports.
+    await other.locator('[data-testid="import-submit"]').click()
+    await other.locator('[data-testid="import-preview"]').waitFor()
     await other.locator('[data-testid="import-submit"]').click()
     await other.locator('[data-testid="job-progress"]').waitFor()
     // The import finishes on the server; this page hears nothing of it.

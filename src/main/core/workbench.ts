@@ -25,6 +25,7 @@ import { backupCalls } from './backup/calls'
 import type { CallContext, CallTable } from './call-context'
 import { consentCalls } from './consent/calls'
 import { corpusImportCalls } from './corpus-import/calls'
+import { discussCalls } from './discuss/calls'
 import type { OpenDatabaseOptions } from './db/connection'
 import { classify, dispatch } from './dispatch'
 import { DomainEvents } from './domain-events'
@@ -115,6 +116,7 @@ export class Workbench {
       reportCalls(ctx),
       accountsCalls(ctx),
       backupCalls(ctx, options.version),
+      discussCalls(ctx),
     )
   }
 

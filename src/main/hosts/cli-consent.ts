@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { CallInput, CallResult, Method } from '../../shared/contract'
 import type { Annotator, ConsentScope } from '../../shared/domain'
@@ -222,6 +223,40 @@ export function addConsentCommands(program: Command): void {
             .join('\t'),
         )
     })
+  consent
+    .command('import')
+    .description(
+      'record consent for many speakers from a CSV or TSV table: speaker, scopes, granted, expires, evidence, note (lead); all rows or none',
+    )
+    .argument('<file>', 'the table (.csv or .tsv); evidence files are named relative to its folder')
+    .option('--create-speakers', 'register speakers the table names that the project lacks')
+    .option('--dry-run', 'check every row and say what would be recorded, recording nothing')
+    .option('--as <name>', 'a lead profile')
+    .action(
+      async (
+        file: string,
+        o: { createSpeakers?: boolean; dryRun?: boolean; as?: string },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        const r = await withWorkbench(g, false, async (wb) =>
+          callOrThrow(wb, 'consent.import', {
+            actorId: await profileId(wb, o.as),
+            table: { path: resolve(file) },
+            createSpeakers: !!o.createSpeakers,
+            dryRun: !!o.dryRun,
+          }),
+        )
+        if (g.json) return out(JSON.stringify(r))
+        out(
+          `${r.dryRun ? 'Would record' : 'Recorded'} ${r.records} consent record(s) for ${r.speakers} speaker(s) from ${r.rows} row(s)${r.evidenceFiles ? `, with ${r.evidenceFiles} evidence file(s)` : ''}.`,
+        )
+        if (r.createdSpeakers.length)
+          out(
+            `${r.dryRun ? 'Would register' : 'Registered'} ${r.createdSpeakers.length} new speaker(s): ${r.createdSpeakers.join(', ')}.`,
+          )
+      },
+    )
   consent
     .command('grant')
     .description('record consent to scopes (lead)')

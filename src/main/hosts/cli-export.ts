@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { CallInput } from '../../shared/contract'
-import { consentScopes, exportFormats } from '../../shared/domain'
+import { consentScopes, exportFormatNames } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
 import { profileId } from './cli-consent'
 import { err, exitCodes, globals, out, progressBar, runJob, withWorkbench } from './cli-support'
@@ -19,7 +19,7 @@ export function addExportCommands(program: Command): void {
     .description('export a consented dataset: formats, audio, datasheet and manifest (lead)')
     .argument('<dir>', 'a new or empty folder')
     .requiredOption('--use <scope>', `what the data is for: ${consentScopes.join(' | ')}`)
-    .requiredOption('--formats <list>', `comma-separated: ${exportFormats.join(', ')}`)
+    .requiredOption('--formats <list>', `comma-separated: ${exportFormatNames()}`)
     .option(
       '--audio <mode>',
       'wav | flac (16 kHz 16-bit mono segments, FLAC lossless and smaller) | originals',

@@ -13,6 +13,7 @@ import { appVersion } from './boot'
 import { addAdaptCommands } from './cli-adapt'
 import { addAuditCommands } from './cli-audit'
 import { addConsentCommands } from './cli-consent'
+import { addDiscussCommands } from './cli-discuss'
 import { addExportCommands } from './cli-export'
 import { addModelCommands } from './cli-models'
 import { addModelRegistryCommands } from './cli-model-registry'
@@ -133,6 +134,7 @@ export function buildProgram(): Command {
   addAuditCommands(program)
   addExportCommands(program)
   addReviewCommands(program)
+  addDiscussCommands(program)
   addReportCommands(program)
   addTeamCommands(program)
 

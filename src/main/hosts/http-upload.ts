@@ -47,13 +47,15 @@ export function uploadHandler(
     }
     parser.on('file', (_field, stream, info) => {
       const name = info.filename ?? 'upload'
-      const path = join(dir, `${paths.length}-${safeName(name)}`)
+      // Each file in a folder of its own, so the recording keeps the name it was sent with.
+      const folder = join(dir, String(paths.length))
+      const path = join(folder, safeName(name))
       paths.push(path)
       stream.on('limit', () => {
         oversize = name
         stream.resume()
       })
-      writes.push(pipeline(stream, createWriteStream(path)))
+      writes.push(mkdir(folder).then(() => pipeline(stream, createWriteStream(path))))
     })
     const parsed = new Promise<void>((resolve, reject) => {
       parser.on('close', resolve)

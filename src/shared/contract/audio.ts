@@ -1,6 +1,6 @@
 /** The audio room's calls: importing audio, waveform peaks and spectrograms. */
 import { z } from 'zod'
-import type { Peaks, Spectrogram } from '../domain'
+import type { ImportPreview, Peaks, Spectrogram } from '../domain'
 import { call, id, localPath, seconds } from './fields'
 
 export const audioContract = {
@@ -12,6 +12,10 @@ export const audioContract = {
       })
       .strict(),
     'Import audio (clips, a long recording, a folder or a manifest) as a background job.',
+  ),
+  'import.preview': call<ImportPreview>()(
+    z.object({ paths: z.array(localPath).min(1).max(10_000) }).strict(),
+    'What importing these paths would bring (files, minutes, speakers, languages, problems), read from headers and manifests without importing anything.',
   ),
   'recording.peaks': call<Peaks>()(
     z

@@ -1,6 +1,12 @@
 /** The consent room's calls: the speaker registry, consent records and purges (docs/consent.md). */
 import { z } from 'zod'
-import type { ConsentRecord, PurgeRecord, Speaker, WithdrawalSummary } from '../domain'
+import type {
+  ConsentImportSummary,
+  ConsentRecord,
+  PurgeRecord,
+  Speaker,
+  WithdrawalSummary,
+} from '../domain'
 import { consentScopes } from '../domain'
 import { call, id, isoTime, localPath, speakerCode, speakerFields } from './fields'
 
@@ -50,6 +56,31 @@ export const consentContract = {
       })
       .strict(),
     'Record consent to some scopes (lead only).',
+  ),
+  'consent.import': call<ConsentImportSummary>()(
+    z
+      .object({
+        actorId: id,
+        /**
+         * The table: a file on the machine that runs the core (its evidence files are named
+         * relative to its folder), or a table's text sent from a browser (no evidence files).
+         */
+        table: z.union([
+          z.object({ path: localPath }).strict(),
+          z
+            .object({
+              name: z.string().trim().min(1).max(255),
+              text: z.string().max(5_000_000, 'a consent table may have at most 5 MB'),
+            })
+            .strict(),
+        ]),
+        /** Register speakers the table names that the project does not know yet. */
+        createSpeakers: z.boolean().default(false),
+        /** Check every row and say what would be recorded, without recording anything. */
+        dryRun: z.boolean().default(false),
+      })
+      .strict(),
+    'Record consent for many speakers from a CSV or TSV table (speaker, scopes, granted, expires, evidence, note), all rows or none: every bad row is named with its line (lead only).',
   ),
   'consent.withdraw': call<WithdrawalSummary>()(
     z.object({ actorId: id, speakerId: id, scope: z.enum([...consentScopes, 'all']) }).strict(),

@@ -5,11 +5,27 @@ import {
   defaultExportSources,
   defaultExportStatuses,
   exportAudios,
+  exportFormatFor,
+  exportFormatNames,
   exportFormats,
   revisionSourceKinds,
   utteranceStatuses,
 } from '../domain'
 import { call, id, languageTag, localPath, utteranceStatus } from './fields'
+
+/** An export format by its name or a short form people type; an unknown one lists the names. */
+const exportFormatName = z
+  .string()
+  .max(40)
+  .transform((name, ctx) => {
+    const format = exportFormatFor(name)
+    if (format) return format
+    ctx.addIssue({
+      code: 'custom',
+      message: `no export format "${name.slice(0, 40)}": the formats are ${exportFormatNames()}`,
+    })
+    return z.NEVER
+  })
 
 export const exportContract = {
   'export.start': call<{ jobId: string }>()(
@@ -20,7 +36,12 @@ export const exportContract = {
         use: z.enum(consentScopes),
         /** A new or empty folder on the machine that runs the core. */
         dir: localPath,
-        formats: z.array(z.enum(exportFormats)).min(1).max(exportFormats.length),
+        /** Names as people type them too: `hf`, `cv`, `Common-Voice`; each kept once. */
+        formats: z
+          .array(exportFormatName)
+          .min(1)
+          .max(exportFormats.length * 2)
+          .transform((f) => [...new Set(f)]),
         audio: z.enum(exportAudios).default('wav'),
         statuses: z
           .array(utteranceStatus)

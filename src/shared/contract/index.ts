@@ -14,6 +14,7 @@ import { audioContract } from './audio'
 import { backupContract } from './backup'
 import { consentContract } from './consent'
 import { corpusImportContract } from './corpus-import'
+import { discussContract } from './discuss'
 import type { EventMap, EventName } from './events'
 import { exportContract } from './export'
 import { languageContract } from './language'
@@ -40,6 +41,7 @@ export const contract = composeRooms(
   reportContract,
   accountsContract,
   backupContract,
+  discussContract,
 )
 
 export type Contract = typeof contract

@@ -2,6 +2,7 @@
 import type { WordTime } from '../word-time'
 import type { PriorityReason } from './adapt'
 import type { ConsentState } from './consent'
+import type { ReturnedNote } from './discuss'
 import type { Utterance, UtteranceStatus } from './project'
 import type { RevisionInfo } from './provenance'
 
@@ -41,6 +42,8 @@ export interface QueueItem extends Omit<Utterance, 'text' | 'textSource'> {
   /** Position in the "most useful first" order, and why; null once transcribed. */
   priority: number | null
   priorityReason: PriorityReason | null
+  /** A reviewer rejected it and nobody has decided it since. */
+  returned: boolean
 }
 
 export interface QueuePage {
@@ -90,6 +93,8 @@ export interface UtteranceDetail {
   /** The newest revision, draft or not. */
   head: RevisionInfo | null
   revisionCount: number
+  /** The reviewer's rejection that sent it back, until someone decides it again. */
+  returned: ReturnedNote | null
   /** Neighbouring utterances of the same recording, for merging. */
   previousId: number | null
   nextId: number | null

@@ -28,6 +28,28 @@ export interface ImportSummary {
   durationSec: number
   /** Transcripts that became revisions with source `import`. */
   revisions: number
+  /** Speaker codes and languages of the files imported now (from manifests), each once. */
+  speakers: string[]
+  languages: string[]
+}
+
+/** What an import would bring, read before anything is imported (`import.preview`). */
+export interface ImportPreview {
+  /** Audio files that look importable. */
+  files: number
+  /** Their length from their headers (MP3 estimated from its bit rate). */
+  durationSec: number
+  /** Files whose headers do not give their length (counted out of `durationSec`). */
+  unknownLength: number
+  /** Files that arrive with a transcript (from a manifest). */
+  transcripts: number
+  /** Speakers named by manifests, with how many files each and whether the project knows them. */
+  speakers: { code: string; files: number; known: boolean }[]
+  languages: { language: string; files: number }[]
+  /** Files that arrive without a speaker (assign one on the Speakers screen). */
+  withoutSpeaker: number
+  /** Files that would be refused already: missing, not audio, a damaged header. */
+  problems: RejectedFile[]
 }
 
 export interface Spectrogram {

@@ -81,3 +81,22 @@ export interface PurgeRecord {
   /** Recordings of the speaker kept because other speakers are heard in them too. */
   keptShared: { recordingId: number; otherSpeakers: string[] }[]
 }
+
+/** One problem of a consent table: the file, its line (1 is the header) and what is wrong. */
+export interface TableProblem {
+  file: string
+  line: number
+  problem: string
+}
+
+/** What a consent table recorded (or, in a dry run, would record). */
+export interface ConsentImportSummary {
+  file: string
+  dryRun: boolean
+  rows: number
+  speakers: number
+  records: number
+  /** Speaker codes registered by this import (with `createSpeakers`). */
+  createdSpeakers: string[]
+  evidenceFiles: number
+}

@@ -16,6 +16,41 @@ export const exportFormats = [
 ] as const
 export type ExportFormat = (typeof exportFormats)[number]
 
+/** The short and other names people type for the formats (lower case, any of - _ or space). */
+export const exportFormatAliases: Readonly<Record<string, ExportFormat>> = {
+  hf: 'huggingface',
+  hugging_face: 'huggingface',
+  audiofolder: 'huggingface',
+  cv: 'commonvoice',
+  common_voice: 'commonvoice',
+  elan: 'eaf',
+  praat: 'textgrid',
+  webvtt: 'vtt',
+  subrip: 'srt',
+}
+
+/** The format a typed name means (`hf`, `Common-Voice`, `huggingface`), or null. */
+export function exportFormatFor(name: string): ExportFormat | null {
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
+  if ((exportFormats as readonly string[]).includes(key)) return key as ExportFormat
+  return exportFormatAliases[key] ?? exportFormatAliases[key.replace(/_/g, '')] ?? null
+}
+
+/** The formats with their short names, for a message that says which names exist. */
+export function exportFormatNames(): string {
+  return exportFormats
+    .map((f) => {
+      const short = Object.keys(exportFormatAliases).filter(
+        (a) => exportFormatAliases[a] === f && a.length <= 2,
+      )
+      return short.length ? `${f} (${short.join(', ')})` : f
+    })
+    .join(', ')
+}
+
 /** What an export takes unless told otherwise: everything not set aside (flagged, skipped). */
 export const defaultExportStatuses: readonly UtteranceStatus[] = [
   'new',

@@ -46,6 +46,9 @@ export const clearance: Record<Method, Clearance> = {
   'splits.show': 'annotator',
   'speaker.list': 'annotator',
   'audit.log': 'annotator',
+  'guidelines.get': 'annotator',
+  'comment.list': 'annotator',
+  'comment.add': 'annotator',
   // Reviewing.
   'review.queue': 'reviewer',
   'review.history': 'reviewer',
@@ -67,10 +70,12 @@ export const clearance: Record<Method, Clearance> = {
   'speaker.assign': 'lead',
   'consent.list': 'lead',
   'consent.grant': 'lead',
+  'consent.import': 'lead',
   'consent.withdraw': 'lead',
   'consent.purge': 'lead',
   'consent.purges': 'lead',
   'import.start': 'lead',
+  'import.preview': 'lead',
   'annotation.import': 'lead',
   'export.start': 'lead',
   'backup.create': 'lead',
@@ -82,6 +87,7 @@ export const clearance: Record<Method, Clearance> = {
   'normalization.update': 'lead',
   'project.setDefaultLanguage': 'lead',
   'review.updateSettings': 'lead',
+  'guidelines.set': 'lead',
   'job.cancel': 'lead',
   'audit.verify': 'lead',
   // The server's accounts.
@@ -111,6 +117,9 @@ const pathRules: Partial<Record<Method, PathRule>> = {
   'import.start': (input: ParsedInput<'import.start'>, place) => {
     input.paths = input.paths.map((p) => place(p, 'import'))
   },
+  'import.preview': (input: ParsedInput<'import.preview'>, place) => {
+    input.paths = input.paths.map((p) => place(p, 'import'))
+  },
   'annotation.import': (input: ParsedInput<'annotation.import'>, place) => {
     input.paths = input.paths.map((p) => place(p, 'import'))
   },
@@ -119,6 +128,9 @@ const pathRules: Partial<Record<Method, PathRule>> = {
   },
   'label.start': (input: ParsedInput<'label.start'>, place) => {
     if (input.lm) input.lm.textFiles = input.lm.textFiles.map((p) => place(p, 'import'))
+  },
+  'consent.import': (input: ParsedInput<'consent.import'>, place) => {
+    if ('path' in input.table) input.table.path = place(input.table.path, 'import')
   },
   'consent.grant': (input: ParsedInput<'consent.grant'>, place) => {
     if (input.evidencePath) input.evidencePath = place(input.evidencePath, 'import')

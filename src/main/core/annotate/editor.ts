@@ -16,6 +16,7 @@ import { storedTranscript } from '../language/rules'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision } from '../provenance/revisions'
 import { claimSlot, recordVersion, visibleHeadId } from '../review/blind'
+import { returnedNote } from '../discuss/returns'
 
 /*
  * What the editor reads of an utterance, its save, and the guard every annotator's write passes
@@ -67,6 +68,13 @@ function requireConsent(db: WriteDb, row: UtteranceRow, now: string): void {
   )
 }
 
+/** An utterance as served to anyone on the project: it exists, is not merged away, its speaker consented. */
+export function servedRow(db: WriteDb, id: number, now: string): UtteranceRow {
+  const row = utteranceRow(db, id)
+  requireConsent(db, row, now)
+  return row
+}
+
 /** The writer's profile name; refused when there is no such profile. */
 function annotatorName(db: WriteDb, annotatorId: number): string {
   const row = db.prepare('SELECT name FROM annotator WHERE id = ?').get(annotatorId) as
@@ -85,9 +93,7 @@ export function editableRow(
   annotatorId: number,
   now: string,
 ): { row: UtteranceRow; annotator: string } {
-  const row = utteranceRow(db, id)
-  requireConsent(db, row, now)
-  return { row, annotator: annotatorName(db, annotatorId) }
+  return { row: servedRow(db, id, now), annotator: annotatorName(db, annotatorId) }
 }
 
 interface RevisionRow {
@@ -211,8 +217,7 @@ export function utteranceDetail(
   now = new Date().toISOString(),
   viewerId: number | null = null,
 ): UtteranceDetail {
-  const row = utteranceRow(db, id)
-  requireConsent(db, row, now)
+  const row = servedRow(db, id, now)
   const head = headRevision(db, id, viewerId)
   const hypotheses = currentHypotheses(db, row.hypothesis_id)
   const revisionCount = (
@@ -241,6 +246,7 @@ export function utteranceDetail(
     hypotheses,
     head,
     revisionCount,
+    returned: returnedNote(db, id),
     previousId: neighbour(db, row, 'previous'),
     nextId: neighbour(db, row, 'next'),
   }

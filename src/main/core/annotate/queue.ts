@@ -107,11 +107,31 @@ interface QueueRow extends UtteranceBaseRow {
   hypothesis_checkpoint: number | null
   priority: number | null
   priority_reason: string | null
+  returned_review_id: number | null
+}
+
+/** The columns of a page's rows, joined for the page's ids only (`inner` selects them, ordered). */
+function pageSelect(inner: string, orderBy: string): string {
+  return `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
+                 u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
+                 h.text AS hypothesis_text, h.model_id AS hypothesis_model,
+                 h.checkpoint_id AS hypothesis_checkpoint, u.priority, u.priority_reason,
+                 u.returned_review_id
+          FROM (${inner}) page
+          CROSS JOIN utterance u ON u.id = page.id
+          JOIN recording r ON r.id = u.recording_id
+          LEFT JOIN speaker s ON s.id = u.speaker_id
+          LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
+          ${openDoubleJoin('u', 'd')}
+          LEFT JOIN revision v ON v.id = (SELECT max(x.id) FROM revision x
+                                          WHERE x.utterance_id = u.id AND ${visibleTo('x', 'd')})
+          ORDER BY ${orderBy}`
 }
 
 /**
  * The SQL of one page: exported so a test can read its query plan. `CROSS JOIN` makes SQLite
  * start from the page's ids (it would otherwise walk every utterance to satisfy the outer sort).
+ * What a reviewer returned to the viewer is left out here: it comes first (`returnedQuery`).
  */
 export function pageQuery(
   q: QueueQuery,
@@ -121,21 +141,13 @@ export function pageQuery(
   const direction = q.descending ? ' DESC' : ''
   const orderBy = orders[q.order].map((term) => term + direction).join(', ')
   const ranked = filterSql(q.filter, now, true, q.viewer ?? null)
+  const notReturned = q.viewer ? ' AND (+u.returned_to IS NULL OR +u.returned_to <> :viewer)' : ''
   return {
-    sql: `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
-                 u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
-                 h.text AS hypothesis_text, h.model_id AS hypothesis_model,
-                 h.checkpoint_id AS hypothesis_checkpoint, u.priority, u.priority_reason
-          FROM (SELECT u.id FROM utterance u WHERE ${ranked.sql} AND +u.speaker_id IN (${consent.sql})
-                ORDER BY ${orderBy} LIMIT :limit OFFSET :offset) page
-          CROSS JOIN utterance u ON u.id = page.id
-          JOIN recording r ON r.id = u.recording_id
-          LEFT JOIN speaker s ON s.id = u.speaker_id
-          LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
-          ${openDoubleJoin('u', 'd')}
-          LEFT JOIN revision v ON v.id = (SELECT max(x.id) FROM revision x
-                                          WHERE x.utterance_id = u.id AND ${visibleTo('x', 'd')})
-          ORDER BY ${orderBy}`,
+    sql: pageSelect(
+      `SELECT u.id FROM utterance u WHERE ${ranked.sql} AND +u.speaker_id IN (${consent.sql})${notReturned}
+       ORDER BY ${orderBy} LIMIT :limit OFFSET :offset`,
+      orderBy,
+    ),
     params: {
       ...ranked.params,
       ...consent.params,
@@ -147,6 +159,29 @@ export function pageQuery(
 }
 
 /**
+ * What reviewers sent back to the viewer, oldest rejection first, under the same filter: it heads
+ * their queue whatever the order, since they are the one who knows what they wrote. Few rows, by
+ * the partial index on `returned_to`.
+ */
+function returnedQuery(
+  q: QueueQuery,
+  viewer: number,
+  now: string,
+): { sql: string; params: Record<string, unknown> } {
+  const consent = consentedSpeakers('annotation', now)
+  const where = filterSql(q.filter, now, false, viewer)
+  return {
+    sql: pageSelect(
+      `SELECT u.id FROM utterance u
+       WHERE u.returned_to = :viewer AND ${where.sql} AND u.speaker_id IN (${consent.sql})
+       ORDER BY u.returned_review_id`,
+      'u.returned_review_id',
+    ),
+    params: { ...where.params, ...consent.params, viewer },
+  }
+}
+
+/**
  * A page of the annotation queue, ranked and filtered by the store: the page's ids come from an
  * index walk, and only those rows are joined with their recording, speaker and texts. Counting
  * the whole filtered queue costs more than the page; the list asks for it once per snapshot.
@@ -154,8 +189,17 @@ export function pageQuery(
 export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOString()): QueuePage {
   const consent = consentedSpeakers('annotation', now)
   const consented = `u.speaker_id IN (${consent.sql})`
-  const page = pageQuery(q, now)
-  const rows = db.prepare(page.sql).all(page.params) as QueueRow[]
+  const returned = q.viewer ? returnedQuery(q, q.viewer, now) : null
+  const first = returned ? (db.prepare(returned.sql).all(returned.params) as QueueRow[]) : []
+  const shown = first.slice(q.offset, q.offset + q.limit)
+  const page = pageQuery(
+    { ...q, offset: Math.max(0, q.offset - first.length), limit: q.limit - shown.length },
+    now,
+  )
+  const rows =
+    shown.length < q.limit
+      ? [...shown, ...(db.prepare(page.sql).all(page.params) as QueueRow[])]
+      : shown
   let counts: { total: number; without: number } | null = null
   if (q.counts) {
     const where = filterSql(q.filter, now, false, q.viewer ?? null)
@@ -189,6 +233,7 @@ export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOStri
       draft: r.revision_draft === 1,
       priority: r.priority,
       priorityReason: r.priority_reason ? (JSON.parse(r.priority_reason) as PriorityReason) : null,
+      returned: r.returned_review_id !== null,
     })),
   }
 }

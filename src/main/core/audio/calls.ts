@@ -10,6 +10,7 @@ import { originalPath, peaksPath, type ProjectPaths } from '../project/paths'
 import { getRecording } from '../project/queries'
 import { expandImportPaths, importItems } from './importer'
 import { decodePeaks, pickLevel } from './peaks'
+import { previewImport } from './preview'
 
 type Calls = keyof typeof audioContract
 
@@ -56,6 +57,7 @@ export function audioCalls(ctx: CallContext): CallTable<Calls> {
       )
       return { jobId }
     },
+    'import.preview': async ({ paths: inputs }) => previewImport(db, inputs),
     'recording.peaks': async ({ id, maxPeaks }): Promise<Peaks> => {
       const recording = audible(db, id)
       let bytes: Buffer

@@ -53,15 +53,7 @@ export async function expandImportPaths(
             'bad_input',
             `${path}: the folder contains no audio files (${audioExtensions.join(', ')}).`,
           )
-        items.push(
-          ...files.map((f) => ({
-            audioPath: f,
-            transcript: null,
-            speaker: null,
-            language: null,
-            origin: f,
-          })),
-        )
+        items.push(...(await folderItems(path, files)))
       } else if (manifestExtensions.has(extname(path).toLowerCase())) {
         items.push(...(await readManifest(path)).map((e) => ({ ...e })))
       } else {
@@ -78,6 +70,33 @@ export async function expandImportPaths(
     }
   }
   return { items, rejected }
+}
+
+/** The manifests a folder may carry at its top, first found wins. */
+export const folderManifests = ['manifest.tsv', 'manifest.csv'] as const
+
+/**
+ * A folder's files: those its manifest lists come with their transcript, speaker and language
+ * (in the manifest's order, and may lie elsewhere), then the folder's other audio files as plain
+ * files. A malformed manifest refuses the whole folder, as it would refuse itself.
+ */
+async function folderItems(folder: string, files: string[]): Promise<ImportItem[]> {
+  let manifest: string | null = null
+  for (const name of folderManifests) {
+    const candidate = join(folder, name)
+    if ((await stat(candidate).catch(() => null))?.isFile()) {
+      manifest = candidate
+      break
+    }
+  }
+  const listed = manifest ? await readManifest(manifest) : []
+  const inManifest = new Set(listed.map((e) => resolve(e.audioPath)))
+  return [
+    ...listed,
+    ...files
+      .filter((f) => !inManifest.has(resolve(f)))
+      .map((f) => ({ audioPath: f, transcript: null, speaker: null, language: null, origin: f })),
+  ]
 }
 
 /**
@@ -140,6 +159,8 @@ export async function importItems(
     recordingIds: [],
     durationSec: 0,
     revisions: 0,
+    speakers: [],
+    languages: [],
   }
   const findBySha = ctx.db.prepare('SELECT id FROM recording WHERE sha256 = ?')
   const warn = (path: string, message: string): void => {
@@ -175,6 +196,10 @@ export async function importItems(
         summary.recordingIds.push(result.recordingId)
         summary.durationSec += prepared.durationSec
         summary.revisions += result.revisions
+        if (item.speaker && !summary.speakers.includes(item.speaker))
+          summary.speakers.push(item.speaker)
+        if (item.language && !summary.languages.includes(item.language))
+          summary.languages.push(item.language)
       } catch (error) {
         await removeFiles(prepared.created)
         throw error

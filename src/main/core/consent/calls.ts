@@ -1,6 +1,7 @@
 import type { consentContract } from '../../../shared/contract/consent'
 import type { CallContext, CallTable } from '../call-context'
 import { sweepStaging } from '../project/staging'
+import { importConsentTable } from './import-table'
 import { purgeSpeakerAudio, listPurges } from './purge'
 import { grantConsent, listConsent, withdraw } from './records'
 import {
@@ -48,6 +49,11 @@ export function consentCalls(ctx: CallContext): CallTable<Calls> {
       const records = await grantConsent(db, paths, input)
       changed(['utterances'])
       return records
+    },
+    'consent.import': async (input) => {
+      const summary = await importConsentTable(db, paths, input)
+      if (!input.dryRun) changed(['utterances'])
+      return summary
     },
     'consent.withdraw': async (input) => {
       const summary = withdraw(db, input)

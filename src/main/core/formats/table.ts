@@ -14,16 +14,24 @@ export interface TableRow {
  * and Kaldi-style TSVs contain bare quotes in sentences); CSV follows RFC 4180.
  */
 export async function readTable(file: string): Promise<{ header: string[]; rows: TableRow[] }> {
-  const text = await readTextFile(file)
-  const tsv = extname(file).toLowerCase() === '.tsv'
-  let records: string[][]
+  return parseTable(await readTextFile(file), file, extname(file).toLowerCase() === '.tsv')
+}
+
+/** A table's text, read as `readTable` reads a file; `file` names it in messages. */
+export function parseTable(
+  text: string,
+  file: string,
+  tsv: boolean,
+): { header: string[]; rows: TableRow[] } {
+  let records: { record: string[]; info: { lines: number } }[]
   try {
     records = parse(text.replace(/^\uFEFF/, ''), {
       delimiter: tsv ? '\t' : ',',
       quote: tsv ? false : '"',
       skip_empty_lines: true,
       relax_column_count: false,
-    }) as string[][]
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[]
   } catch (error) {
     const e = error as Error & { lines?: number }
     throw new SautiError(
@@ -37,10 +45,11 @@ export async function readTable(file: string): Promise<{ header: string[]; rows:
     throw new SautiError('bad_input', `${file}: the file is empty; expected a header row.`, {
       file,
     })
-  const names = header.map((h) => h.trim().toLowerCase())
-  const rows = body.map((values, i) => ({
-    line: i + 2,
-    values: Object.fromEntries(names.map((name, j) => [name, (values[j] ?? '').trim()])),
+  const names = header.record.map((h) => h.trim().toLowerCase())
+  // The line a record ends on: a quoted field may span lines, and blank lines are skipped.
+  const rows = body.map(({ record, info }) => ({
+    line: info.lines,
+    values: Object.fromEntries(names.map((name, j) => [name, (record[j] ?? '').trim()])),
   }))
   return { header: names, rows }
 }

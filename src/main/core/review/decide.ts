@@ -10,6 +10,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
+import { returnToAnnotator } from '../discuss/returns'
 import { storedTranscript } from '../language/rules'
 import { wordScripts } from '../language/tokens'
 import { revisionInfo, revisionsOf, verifyChain } from '../provenance/revisions'
@@ -134,8 +135,9 @@ function refuseOpenDouble(db: WriteDb, utteranceId: number): void {
 
 /**
  * Approves or rejects the utterance's newest finished revision. Approval makes the utterance
- * 'reviewed'; rejection sends it back to the annotators ('pseudo', or 'new' if no model has
- * labelled it) with the comment in its history. Also says which utterance the revision is of.
+ * 'reviewed'; rejection sends it back ('pseudo', or 'new' if no model has labelled it) to the
+ * annotator who wrote the revision, first in their queue, with the comment in its thread
+ * (discuss/returns.ts). Also says which utterance the revision is of.
  */
 export function decideRevision(
   db: WriteDb,
@@ -180,6 +182,18 @@ export function decideRevision(
         status,
         revision.utterance_id,
       )
+      if (input.verdict === 'reject')
+        returnToAnnotator(
+          db,
+          {
+            utteranceId: revision.utterance_id,
+            revisionId: revision.id,
+            reviewId: review.id,
+            reviewerId: input.actorId,
+          },
+          input.comment,
+          now,
+        )
       return { review, status, utteranceId: revision.utterance_id }
     })
     .immediate()

@@ -8,6 +8,7 @@ export interface SautiPreloadBridge {
   call(method: string, input: unknown): Promise<Result<unknown>>
   on(event: string, listener: (payload: unknown) => void): () => void
   mediaUrl(recordingId: number): string
+  pickPaths(kind: 'files' | 'folder'): Promise<string[]>
 }
 
 declare global {

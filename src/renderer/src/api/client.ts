@@ -20,6 +20,8 @@ export interface SautiClient {
    * are lost, so listeners re-read what they show. Returns its own unsubscribe.
    */
   onReconnect(listener: () => void): () => void
+  /** The desktop's OS file picker (Electron only): the chosen paths, none when cancelled. */
+  pickPaths?(kind: 'files' | 'folder'): Promise<string[]>
 }
 
 /** Electron when the preload bridge is there, else the HTTP host that served this page. */

@@ -26,5 +26,6 @@ export function createElectronClient(bridge: SautiPreloadBridge): SautiClient {
     },
     // IPC events are not dropped while the window lives: nothing to catch up on.
     onReconnect: () => () => undefined,
+    pickPaths: (kind) => bridge.pickPaths(kind),
   }
 }

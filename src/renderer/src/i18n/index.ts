@@ -11,11 +11,37 @@ import teamEn from './areas/team.en.json'
 import teamSw from './areas/team.sw.json'
 import modelsEn from './areas/models.en.json'
 import modelsSw from './areas/models.sw.json'
+import discussEn from './areas/discuss.en.json'
+import discussSw from './areas/discuss.sw.json'
+import bulkEn from './areas/bulk.en.json'
+import bulkSw from './areas/bulk.sw.json'
+import intakeEn from './areas/intake.en.json'
+import intakeSw from './areas/intake.sw.json'
 
 // Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
 // own top-level key, so people working on different screens do not edit the same file.
-const en = { ...baseEn, ...consentEn, ...reviewEn, ...loopEn, ...teamEn, ...modelsEn }
-const sw = { ...baseSw, ...consentSw, ...reviewSw, ...loopSw, ...teamSw, ...modelsSw }
+const en = {
+  ...baseEn,
+  ...consentEn,
+  ...reviewEn,
+  ...loopEn,
+  ...teamEn,
+  ...modelsEn,
+  ...discussEn,
+  ...bulkEn,
+  ...intakeEn,
+}
+const sw = {
+  ...baseSw,
+  ...consentSw,
+  ...reviewSw,
+  ...loopSw,
+  ...teamSw,
+  ...modelsSw,
+  ...discussSw,
+  ...bulkSw,
+  ...intakeSw,
+}
 
 export const uiLocales = ['en', 'sw'] as const
 export type UiLocale = (typeof uiLocales)[number]
