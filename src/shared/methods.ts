@@ -74,6 +74,10 @@ export const methodNames = [
   'account.disable',
   'account.resetPassword',
   'backup.create',
+  'search.utterances',
+  'search.saved',
+  'search.save',
+  'search.forget',
 ] as const
 
 export const eventNameList = [

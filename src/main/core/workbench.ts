@@ -39,6 +39,7 @@ import { hasUnlabelled } from './project/queries'
 import { provenanceCalls } from './provenance/calls'
 import { reportCalls } from './report/calls'
 import { reviewCalls } from './review/calls'
+import { searchCalls } from './search/calls'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -115,6 +116,7 @@ export class Workbench {
       reportCalls(ctx),
       accountsCalls(ctx),
       backupCalls(ctx, options.version),
+      searchCalls(ctx),
     )
   }
 

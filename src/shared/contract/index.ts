@@ -21,6 +21,7 @@ import { projectContract } from './project'
 import { provenanceContract } from './provenance'
 import { reportContract } from './report'
 import { reviewContract } from './review'
+import { searchContract } from './search'
 
 export type { CallSpec } from './fields'
 export { eventNames, type EventMap, type EventName } from './events'
@@ -40,6 +41,7 @@ export const contract = composeRooms(
   reportContract,
   accountsContract,
   backupContract,
+  searchContract,
 )
 
 export type Contract = typeof contract

@@ -46,6 +46,10 @@ export const clearance: Record<Method, Clearance> = {
   'splits.show': 'annotator',
   'speaker.list': 'annotator',
   'audit.log': 'annotator',
+  'search.utterances': 'annotator',
+  'search.saved': 'annotator',
+  'search.save': 'annotator',
+  'search.forget': 'annotator',
   // Reviewing.
   'review.queue': 'reviewer',
   'review.history': 'reviewer',

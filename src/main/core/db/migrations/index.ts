@@ -13,6 +13,7 @@ import { m011RecordingSplit } from './011-recording-split'
 import { m012Calibration } from './012-calibration'
 import { m013Accounts } from './013-accounts'
 import { m014Owners } from './014-owners'
+import { m015Search } from './015-search'
 
 export interface Migration {
   version: number
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   m012Calibration,
   m013Accounts,
   m014Owners,
+  m015Search,
 ]
