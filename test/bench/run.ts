@@ -8,7 +8,7 @@
  *    against a 4-second clip; the renderer's JS heap after each.
  * 3. Labelling speed (`asr`), a logits-only export edited by Sauti beside the native one, and
  *    each architecture's time per 10 s of audio at its real size (`architectures`).
- * (And the sections in adaptation.ts, workspace.ts, confidence.ts, real.ts and team.ts, each
+ * (And the sections in adaptation.ts, workspace.ts, confidence.ts, real.ts, team.ts and search.ts, each
  * runnable alone: `npm run bench -- confidence`.)
  */
 import { execFileSync } from 'node:child_process'
@@ -34,6 +34,7 @@ import { realBench } from './real'
 import { teamBench } from './team'
 import { architecturesBench, pairedRuns } from './architectures'
 import { crashBench } from './crash'
+import { searchBench } from './search'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -336,7 +337,7 @@ if (!existsSync(join(appRoot, 'out', 'renderer', 'index.html')))
 // labelling cost, ranking and the kill trials need none.
 if (
   !only ||
-  !['real', 'confidence', 'asr', 'rank', 'team', 'architectures', 'crash'].includes(only)
+  !['real', 'confidence', 'asr', 'rank', 'team', 'architectures', 'crash', 'search'].includes(only)
 )
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
     stdio: 'inherit',
@@ -355,6 +356,7 @@ if (!only || only === 'workspace') await workspaceBench(benchData)
 if (!only || only === 'adapt') await adaptTimeBench()
 if (!only || only === 'rank') rankBench()
 if (!only || only === 'team') await teamBench()
+if (!only || only === 'search') await searchBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
 // Hours on two cores: only when asked for (`npm run bench -- real`).
