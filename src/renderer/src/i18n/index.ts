@@ -11,11 +11,29 @@ import teamEn from './areas/team.en.json'
 import teamSw from './areas/team.sw.json'
 import modelsEn from './areas/models.en.json'
 import modelsSw from './areas/models.sw.json'
+import searchEn from './areas/search.en.json'
+import searchSw from './areas/search.sw.json'
 
 // Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
 // own top-level key, so people working on different screens do not edit the same file.
-const en = { ...baseEn, ...consentEn, ...reviewEn, ...loopEn, ...teamEn, ...modelsEn }
-const sw = { ...baseSw, ...consentSw, ...reviewSw, ...loopSw, ...teamSw, ...modelsSw }
+const en = {
+  ...baseEn,
+  ...consentEn,
+  ...reviewEn,
+  ...loopEn,
+  ...teamEn,
+  ...modelsEn,
+  ...searchEn,
+}
+const sw = {
+  ...baseSw,
+  ...consentSw,
+  ...reviewSw,
+  ...loopSw,
+  ...teamSw,
+  ...modelsSw,
+  ...searchSw,
+}
 
 export const uiLocales = ['en', 'sw'] as const
 export type UiLocale = (typeof uiLocales)[number]
