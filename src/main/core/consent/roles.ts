@@ -13,10 +13,7 @@ export function actor(db: WriteDb, annotatorId: number): Actor {
   const row = db.prepare('SELECT id, name, role FROM annotator WHERE id = ?').get(annotatorId) as
     Actor | undefined
   if (!row)
-    throw new SautiError(
-      'forbidden',
-      `no annotator profile with id ${annotatorId}: choose your profile first.`,
-    )
+    throw SautiError.saying('forbidden', 'unknownProfile', { id: annotatorId })
   return row
 }
 

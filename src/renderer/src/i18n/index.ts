@@ -13,6 +13,8 @@ import modelsEn from './areas/models.en.json'
 import modelsSw from './areas/models.sw.json'
 import searchEn from './areas/search.en.json'
 import searchSw from './areas/search.sw.json'
+import errorsSw from './areas/errors.sw.json'
+import { serverMessages, type ServerMessageKey } from '../../../shared/messages'
 
 // Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
 // own top-level key, so people working on different screens do not edit the same file.
@@ -24,6 +26,8 @@ const en = {
   ...teamEn,
   ...modelsEn,
   ...searchEn,
+  // The core's own English texts (shared/messages.ts), word for word as the CLI prints them.
+  serverMessage: serverMessages as Record<ServerMessageKey, string>,
 }
 const sw = {
   ...baseSw,
@@ -33,6 +37,7 @@ const sw = {
   ...teamSw,
   ...modelsSw,
   ...searchSw,
+  ...errorsSw,
 }
 
 export const uiLocales = ['en', 'sw'] as const
