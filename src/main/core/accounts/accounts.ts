@@ -82,37 +82,39 @@ export function createAccount(
   now = new Date().toISOString(),
 ): Account {
   const login = input.login.trim()
-  return db.transaction(() => {
-    if (db.prepare('SELECT 1 FROM account WHERE login = ?').get(login))
-      throw new SautiError('conflict', `an account named "${login}" exists already`)
-    const profile = db.prepare('SELECT id FROM annotator WHERE name = ?').get(login) as
-      { id: number } | undefined
-    if (profile && db.prepare('SELECT 1 FROM account WHERE annotator_id = ?').get(profile.id))
-      throw new SautiError('conflict', `the profile "${login}" belongs to another account`)
-    const annotatorId = profile
-      ? profile.id
-      : Number(
-          db
-            .prepare(
-              'INSERT INTO annotator (name, role, languages, created_at) VALUES (?, ?, ?, ?)',
-            )
-            .run(login, profileRole(input.role), '[]', now).lastInsertRowid,
-        )
-    db.prepare('UPDATE annotator SET role = ? WHERE id = ?').run(
-      profileRole(input.role),
-      annotatorId,
-    )
-    const id = Number(
-      db
-        .prepare(
-          `INSERT INTO account (annotator_id, login, role, password_hash, created_by, created_at)
+  return db
+    .transaction(() => {
+      if (db.prepare('SELECT 1 FROM account WHERE login = ?').get(login))
+        throw new SautiError('conflict', `an account named "${login}" exists already`)
+      const profile = db.prepare('SELECT id FROM annotator WHERE name = ?').get(login) as
+        { id: number } | undefined
+      if (profile && db.prepare('SELECT 1 FROM account WHERE annotator_id = ?').get(profile.id))
+        throw new SautiError('conflict', `the profile "${login}" belongs to another account`)
+      const annotatorId = profile
+        ? profile.id
+        : Number(
+            db
+              .prepare(
+                'INSERT INTO annotator (name, role, languages, created_at) VALUES (?, ?, ?, ?)',
+              )
+              .run(login, profileRole(input.role), '[]', now).lastInsertRowid,
+          )
+      db.prepare('UPDATE annotator SET role = ? WHERE id = ?').run(
+        profileRole(input.role),
+        annotatorId,
+      )
+      const id = Number(
+        db
+          .prepare(
+            `INSERT INTO account (annotator_id, login, role, password_hash, created_by, created_at)
            VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(annotatorId, login, input.role, input.passwordHash, input.createdBy, now)
-        .lastInsertRowid,
-    )
-    return requireAccount(db, id)
-  })()
+          )
+          .run(annotatorId, login, input.role, input.passwordHash, input.createdBy, now)
+          .lastInsertRowid,
+      )
+      return requireAccount(db, id)
+    })
+    .immediate()
 }
 
 /** Refuses a change that would leave the server without an enabled admin. */
@@ -131,16 +133,18 @@ function keepAnAdmin(db: WriteDb, id: number): void {
 }
 
 export function setAccountRole(db: WriteDb, id: number, role: AccountRole): Account {
-  return db.transaction(() => {
-    if (role !== 'admin') keepAnAdmin(db, id)
-    db.prepare('UPDATE account SET role = ? WHERE id = ?').run(role, id)
-    const account = requireAccount(db, id)
-    db.prepare('UPDATE annotator SET role = ? WHERE id = ?').run(
-      profileRole(role),
-      account.annotatorId,
-    )
-    return account
-  })()
+  return db
+    .transaction(() => {
+      if (role !== 'admin') keepAnAdmin(db, id)
+      db.prepare('UPDATE account SET role = ? WHERE id = ?').run(role, id)
+      const account = requireAccount(db, id)
+      db.prepare('UPDATE annotator SET role = ? WHERE id = ?').run(
+        profileRole(role),
+        account.annotatorId,
+      )
+      return account
+    })
+    .immediate()
 }
 
 export function setAccountDisabled(
@@ -149,11 +153,13 @@ export function setAccountDisabled(
   disabled: boolean,
   now = new Date().toISOString(),
 ): Account {
-  return db.transaction(() => {
-    if (disabled) keepAnAdmin(db, id)
-    db.prepare('UPDATE account SET disabled_at = ? WHERE id = ?').run(disabled ? now : null, id)
-    return requireAccount(db, id)
-  })()
+  return db
+    .transaction(() => {
+      if (disabled) keepAnAdmin(db, id)
+      db.prepare('UPDATE account SET disabled_at = ? WHERE id = ?').run(disabled ? now : null, id)
+      return requireAccount(db, id)
+    })
+    .immediate()
 }
 
 export function setPasswordHash(db: WriteDb, id: number, passwordHash: string | null): void {
@@ -183,7 +189,7 @@ export function issueLink(
        VALUES (?, ?, ?, ?, ?, ?)`,
     ).run(hashToken(token), accountId, purpose, createdBy, now.toISOString(), expiresAt)
     if (purpose === 'reset') setPasswordHash(db, accountId, null)
-  })()
+  }).immediate()
   return { account: requireAccount(db, accountId), purpose, token, expiresAt }
 }
 
@@ -197,20 +203,22 @@ export function redeemLink(
   passwordHash: string,
   now = new Date().toISOString(),
 ): Account {
-  return db.transaction(() => {
-    const link = db
-      .prepare(
-        `SELECT l.account_id FROM account_link l JOIN account a ON a.id = l.account_id
+  return db
+    .transaction(() => {
+      const link = db
+        .prepare(
+          `SELECT l.account_id FROM account_link l JOIN account a ON a.id = l.account_id
          WHERE l.token_sha256 = ? AND l.used_at IS NULL AND l.expires_at > ? AND a.disabled_at IS NULL`,
+        )
+        .get(hashToken(token), now) as { account_id: number } | undefined
+      if (!link)
+        throw new SautiError('forbidden', 'this link is not valid any more: ask for a new one')
+      db.prepare('UPDATE account_link SET used_at = ? WHERE token_sha256 = ?').run(
+        now,
+        hashToken(token),
       )
-      .get(hashToken(token), now) as { account_id: number } | undefined
-    if (!link)
-      throw new SautiError('forbidden', 'this link is not valid any more: ask for a new one')
-    db.prepare('UPDATE account_link SET used_at = ? WHERE token_sha256 = ?').run(
-      now,
-      hashToken(token),
-    )
-    setPasswordHash(db, link.account_id, passwordHash)
-    return requireAccount(db, link.account_id)
-  })()
+      setPasswordHash(db, link.account_id, passwordHash)
+      return requireAccount(db, link.account_id)
+    })
+    .immediate()
 }

@@ -217,7 +217,7 @@ export function writePriorities(db: WriteDb, ranked: Ranked[]): number {
       'UPDATE utterance SET priority = NULL, priority_reason = NULL WHERE priority IS NOT NULL',
     ).run()
     ranked.forEach((r, position) => set.run(position + 1, JSON.stringify(r.reason), r.id))
-  })()
+  }).immediate()
   return ranked.length
 }
 

@@ -322,65 +322,67 @@ export async function trainCheckpoint(
       .filter((u) => u.source === 'annotator')
       .reduce((s, u) => s + u.endSec - u.startSec, 0)
     const createdAt = new Date().toISOString()
-    const checkpointId = db.transaction(() => {
-      const id = Number(
-        db
-          .prepare(
-            `INSERT INTO checkpoint (model_id, parent_id, path, sha256, hyperparameters, metrics, consent_snapshot, status, vocabulary, activated_at, created_at)
+    const checkpointId = db
+      .transaction(() => {
+        const id = Number(
+          db
+            .prepare(
+              `INSERT INTO checkpoint (model_id, parent_id, path, sha256, hyperparameters, metrics, consent_snapshot, status, vocabulary, activated_at, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            modelId,
-            parent?.id ?? null,
-            checkpointFile,
-            result.sha256,
-            JSON.stringify({
-              ...hyper,
-              shape: { dim, bottleneck: settings.bottleneck, vocab: vocabulary.tokens.length },
-              committee: result.committee,
-              lm: { ...result.lm, sentences: result.lm.weight > 0 ? train.length : 0 },
-            }),
-            JSON.stringify({
-              dev: result.dev,
-              parentDev,
-              devByLanguageModel: result.devByLm,
-              trainUtterances: train.length,
-              trainSec: train.reduce((s, u) => s + u.endSec - u.startSec, 0),
-              correctedSec: humanSec,
-              skipped: result.skipped,
-              pseudoLabels: { count: pseudo.length, threshold },
-              history: result.history,
-              bestEpoch: result.bestEpoch,
-              stoppedEarly: result.stoppedEarly,
-              trainMs: result.trainMs,
-              committeeMs: result.committeeMs,
-            }),
-            JSON.stringify(
-              consentSnapshot(
-                db,
-                'model_training',
-                train.map((u) => u.speakerId),
-                now,
+            )
+            .run(
+              modelId,
+              parent?.id ?? null,
+              checkpointFile,
+              result.sha256,
+              JSON.stringify({
+                ...hyper,
+                shape: { dim, bottleneck: settings.bottleneck, vocab: vocabulary.tokens.length },
+                committee: result.committee,
+                lm: { ...result.lm, sentences: result.lm.weight > 0 ? train.length : 0 },
+              }),
+              JSON.stringify({
+                dev: result.dev,
+                parentDev,
+                devByLanguageModel: result.devByLm,
+                trainUtterances: train.length,
+                trainSec: train.reduce((s, u) => s + u.endSec - u.startSec, 0),
+                correctedSec: humanSec,
+                skipped: result.skipped,
+                pseudoLabels: { count: pseudo.length, threshold },
+                history: result.history,
+                bestEpoch: result.bestEpoch,
+                stoppedEarly: result.stoppedEarly,
+                trainMs: result.trainMs,
+                committeeMs: result.committeeMs,
+              }),
+              JSON.stringify(
+                consentSnapshot(
+                  db,
+                  'model_training',
+                  train.map((u) => u.speakerId),
+                  now,
+                ),
               ),
-            ),
-            worse ? 'inactive' : 'active',
-            JSON.stringify(vocabulary),
-            worse ? null : createdAt,
-            createdAt,
-          ).lastInsertRowid,
-      )
-      const lineage = db.prepare('INSERT INTO lineage (checkpoint_id, revision_id) VALUES (?, ?)')
-      for (const u of train) lineage.run(id, u.revisionId)
-      const machine = db.prepare(
-        'INSERT INTO lineage_pseudo (checkpoint_id, hypothesis_id) VALUES (?, ?)',
-      )
-      for (const p of pseudo) machine.run(id, p.hypothesisId)
-      if (!worse)
-        db.prepare(
-          "UPDATE checkpoint SET status = 'inactive' WHERE model_id = ? AND status = 'active' AND id <> ?",
-        ).run(modelId, id)
-      return id
-    })()
+              worse ? 'inactive' : 'active',
+              JSON.stringify(vocabulary),
+              worse ? null : createdAt,
+              createdAt,
+            ).lastInsertRowid,
+        )
+        const lineage = db.prepare('INSERT INTO lineage (checkpoint_id, revision_id) VALUES (?, ?)')
+        for (const u of train) lineage.run(id, u.revisionId)
+        const machine = db.prepare(
+          'INSERT INTO lineage_pseudo (checkpoint_id, hypothesis_id) VALUES (?, ?)',
+        )
+        for (const p of pseudo) machine.run(id, p.hypothesisId)
+        if (!worse)
+          db.prepare(
+            "UPDATE checkpoint SET status = 'inactive' WHERE model_id = ? AND status = 'active' AND id <> ?",
+          ).run(modelId, id)
+        return id
+      })
+      .immediate()
     const devText = result.dev
       ? devComparison(result.dev, parentDev) +
         (result.lm.weight > 0

@@ -225,7 +225,7 @@ export function assignSplits(
       }
     }
     if (policyChanged) storePolicy(db, policy)
-  })()
+  }).immediate()
   return assigned
 }
 
@@ -348,6 +348,6 @@ export function changeSplitPolicy(
     db.prepare('UPDATE utterance SET split = NULL WHERE split IS NOT NULL').run()
     storePolicy(db, next)
     assignSplits(db, now)
-  })()
+  }).immediate()
   return splitOverview(db)
 }

@@ -61,40 +61,40 @@ export function claimUtterance(
   const at = options.at ?? new Date()
   const now = at.toISOString()
   const expiresAt = new Date(at.getTime() + idleMs).toISOString()
-  return db.transaction((): ClaimState => {
-    const row = db.prepare('SELECT status FROM utterance WHERE id = ?').get(utteranceId) as
-      { status: UtteranceStatus } | undefined
-    if (!row) throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
-    const { status } = row
-    if (!db.prepare('SELECT 1 FROM annotator WHERE id = ?').get(annotatorId))
-      throw new SautiError('forbidden', `no annotator profile with id ${annotatorId}`)
-    db.prepare('DELETE FROM claim WHERE expires_at <= ?').run(now)
-    const others = holders(db, utteranceId, now).filter((h) => h.id !== annotatorId)
-    const mine = !!db
-      .prepare('SELECT 1 FROM claim WHERE utterance_id = ? AND annotator_id = ?')
-      .get(utteranceId, annotatorId)
-    const open = options.statuses === undefined || options.statuses.includes(status)
-    if (!open) return { utteranceId, status, mine: false, heldBy: [], expiresAt: null }
-    if (mine)
-      db.prepare('UPDATE claim SET expires_at = ? WHERE utterance_id = ? AND annotator_id = ?').run(
-        expiresAt,
-        utteranceId,
-        annotatorId,
-      )
-    else if (others.length < capacity(db, utteranceId, annotatorId))
-      db.prepare(
-        'INSERT INTO claim (utterance_id, annotator_id, claimed_at, expires_at) VALUES (?, ?, ?, ?)',
-      ).run(utteranceId, annotatorId, now, expiresAt)
-    else
-      return {
-        utteranceId,
-        status,
-        mine: false,
-        heldBy: others.map((o) => o.name),
-        expiresAt: null,
-      }
-    return { utteranceId, status, mine: true, heldBy: others.map((o) => o.name), expiresAt }
-  })()
+  return db
+    .transaction((): ClaimState => {
+      const row = db.prepare('SELECT status FROM utterance WHERE id = ?').get(utteranceId) as
+        { status: UtteranceStatus } | undefined
+      if (!row) throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
+      const { status } = row
+      if (!db.prepare('SELECT 1 FROM annotator WHERE id = ?').get(annotatorId))
+        throw new SautiError('forbidden', `no annotator profile with id ${annotatorId}`)
+      db.prepare('DELETE FROM claim WHERE expires_at <= ?').run(now)
+      const others = holders(db, utteranceId, now).filter((h) => h.id !== annotatorId)
+      const mine = !!db
+        .prepare('SELECT 1 FROM claim WHERE utterance_id = ? AND annotator_id = ?')
+        .get(utteranceId, annotatorId)
+      const open = options.statuses === undefined || options.statuses.includes(status)
+      if (!open) return { utteranceId, status, mine: false, heldBy: [], expiresAt: null }
+      if (mine)
+        db.prepare(
+          'UPDATE claim SET expires_at = ? WHERE utterance_id = ? AND annotator_id = ?',
+        ).run(expiresAt, utteranceId, annotatorId)
+      else if (others.length < capacity(db, utteranceId, annotatorId))
+        db.prepare(
+          'INSERT INTO claim (utterance_id, annotator_id, claimed_at, expires_at) VALUES (?, ?, ?, ?)',
+        ).run(utteranceId, annotatorId, now, expiresAt)
+      else
+        return {
+          utteranceId,
+          status,
+          mine: false,
+          heldBy: others.map((o) => o.name),
+          expiresAt: null,
+        }
+      return { utteranceId, status, mine: true, heldBy: others.map((o) => o.name), expiresAt }
+    })
+    .immediate()
 }
 
 /** Renews a claim the annotator holds (an autosave is work on it); takes none. */

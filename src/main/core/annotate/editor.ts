@@ -344,36 +344,38 @@ export function saveUtterance(
   input: SaveInput,
   now = new Date().toISOString(),
 ): { revision: RevisionInfo | null; status: UtteranceStatus } {
-  return db.transaction(() => {
-    const { row, annotator } = editableRow(db, input.id, input.actorId, now)
-    const text = storedTranscript(db, input.text, input.spans)
-    requireOwnHypothesis(db, input, text)
+  return db
+    .transaction(() => {
+      const { row, annotator } = editableRow(db, input.id, input.actorId, now)
+      const text = storedTranscript(db, input.text, input.spans)
+      requireOwnHypothesis(db, input, text)
 
-    const slot = claimSlot(db, input.id, input.actorId, now)
-    const head = requireBase(db, input.id, input.baseRevisionId, slot.headId)
+      const slot = claimSlot(db, input.id, input.actorId, now)
+      const head = requireBase(db, input.id, input.baseRevisionId, slot.headId)
 
-    const stored = appends(input, text, head, annotator)
-      ? appendRevision(db, {
-          utteranceId: input.id,
-          text,
-          spans: input.spans,
-          source: { kind: 'annotator', annotatorId: input.actorId },
-          hypothesisId: input.hypothesisId,
-          draft: input.draft || input.status !== 'corrected',
-          createdAt: now,
-        })
-      : null
-    const revision = stored ? revisionInfo(db, stored.id) : null
+      const stored = appends(input, text, head, annotator)
+        ? appendRevision(db, {
+            utteranceId: input.id,
+            text,
+            spans: input.spans,
+            source: { kind: 'annotator', annotatorId: input.actorId },
+            hypothesisId: input.hypothesisId,
+            draft: input.draft || input.status !== 'corrected',
+            createdAt: now,
+          })
+        : null
+      const revision = stored ? revisionInfo(db, stored.id) : null
 
-    if (input.draft) return { revision, status: row.status }
-    const complete = input.status !== 'corrected' || recordVersion(db, slot).complete
-    leaveRanking(db, input.id)
-    if (!complete) return { revision, status: row.status }
-    db.prepare('UPDATE utterance SET status = ?, flag_reason = ? WHERE id = ?').run(
-      input.status,
-      input.status === 'flagged' ? (input.flagReason ?? null) : null,
-      input.id,
-    )
-    return { revision, status: input.status }
-  })()
+      if (input.draft) return { revision, status: row.status }
+      const complete = input.status !== 'corrected' || recordVersion(db, slot).complete
+      leaveRanking(db, input.id)
+      if (!complete) return { revision, status: row.status }
+      db.prepare('UPDATE utterance SET status = ?, flag_reason = ? WHERE id = ?').run(
+        input.status,
+        input.status === 'flagged' ? (input.flagReason ?? null) : null,
+        input.id,
+      )
+      return { revision, status: input.status }
+    })
+    .immediate()
 }

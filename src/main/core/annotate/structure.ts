@@ -60,7 +60,7 @@ export function setBounds(
       input.id,
     )
     db.prepare(setHypothesesAside).run(input.id)
-  })()
+  }).immediate()
   return utteranceDetail(db, input.id, now)
 }
 
@@ -82,40 +82,49 @@ export function splitUtterance(
   },
   now = new Date().toISOString(),
 ): { left: UtteranceDetail; right: UtteranceDetail } {
-  const rightId = db.transaction(() => {
-    const { row } = editableRow(db, input.id, input.actorId, now)
-    if (input.atSec < row.start_sec + 0.05 || input.atSec > row.end_sec - 0.05)
-      throw new SautiError(
-        'validation',
-        `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
-      )
-    const seen = headRevision(db, row.id, input.actorId)
-    const head = requireBase(db, row.id, input.baseRevisionId, seen?.id ?? null)
-    const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
-    db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
-      input.atSec,
-      status,
-      row.id,
-    )
-    db.prepare(setHypothesesAside).run(row.id)
-    const right = Number(
-      db
-        .prepare(
-          `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  const rightId = db
+    .transaction(() => {
+      const { row } = editableRow(db, input.id, input.actorId, now)
+      if (input.atSec < row.start_sec + 0.05 || input.atSec > row.end_sec - 0.05)
+        throw new SautiError(
+          'validation',
+          `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
         )
-        .run(row.recording_id, input.atSec, row.end_sec, row.speaker_id, row.language, status, now)
-        .lastInsertRowid,
-    )
-    const source = { kind: 'annotator' as const, annotatorId: input.actorId }
-    const left = storedTranscript(db, input.leftText)
-    const rightText = storedTranscript(db, input.rightText)
-    if (head !== null || left !== '')
-      appendRevision(db, { utteranceId: row.id, text: left, source, createdAt: now })
-    if (head !== null || rightText !== '')
-      appendRevision(db, { utteranceId: right, text: rightText, source, createdAt: now })
-    return right
-  })()
+      const seen = headRevision(db, row.id, input.actorId)
+      const head = requireBase(db, row.id, input.baseRevisionId, seen?.id ?? null)
+      const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
+      db.prepare('UPDATE utterance SET end_sec = ?, status = ? WHERE id = ?').run(
+        input.atSec,
+        status,
+        row.id,
+      )
+      db.prepare(setHypothesesAside).run(row.id)
+      const right = Number(
+        db
+          .prepare(
+            `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            row.recording_id,
+            input.atSec,
+            row.end_sec,
+            row.speaker_id,
+            row.language,
+            status,
+            now,
+          ).lastInsertRowid,
+      )
+      const source = { kind: 'annotator' as const, annotatorId: input.actorId }
+      const left = storedTranscript(db, input.leftText)
+      const rightText = storedTranscript(db, input.rightText)
+      if (head !== null || left !== '')
+        appendRevision(db, { utteranceId: row.id, text: left, source, createdAt: now })
+      if (head !== null || rightText !== '')
+        appendRevision(db, { utteranceId: right, text: rightText, source, createdAt: now })
+      return right
+    })
+    .immediate()
   return {
     left: utteranceDetail(db, input.id, now, input.actorId),
     right: utteranceDetail(db, rightId, now, input.actorId),
@@ -156,6 +165,6 @@ export function mergeUtterances(
       source: { kind: 'annotator', annotatorId: input.actorId },
       createdAt: now,
     })
-  })()
+  }).immediate()
   return utteranceDetail(db, input.id, now)
 }

@@ -120,29 +120,31 @@ export function fitCalibration(
   const message = choice.model
     ? `fitted on ${words.length} dev words of ${utterances} utterances`
     : `raw scores kept: ${choice.reason}`
-  const id = db.transaction(() => {
-    const calibrationId = Number(
-      db
-        .prepare(
-          `INSERT INTO calibration (model_id, checkpoint_id, status, method, parameters, dev_words, dev_utterances, metrics, message, fitted_at)
+  const id = db
+    .transaction(() => {
+      const calibrationId = Number(
+        db
+          .prepare(
+            `INSERT INTO calibration (model_id, checkpoint_id, status, method, parameters, dev_words, dev_utterances, metrics, message, fitted_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          head.modelId,
-          head.checkpointId,
-          choice.model ? 'fitted' : 'raw',
-          choice.model?.name ?? null,
-          choice.model ? JSON.stringify(choice.model) : null,
-          words.length,
-          utterances,
-          JSON.stringify(metrics),
-          message,
-          now,
-        ).lastInsertRowid,
-    )
-    applyCalibration(db, head, choice.model ? { id: calibrationId, model: choice.model } : null)
-    return calibrationId
-  })()
+          )
+          .run(
+            head.modelId,
+            head.checkpointId,
+            choice.model ? 'fitted' : 'raw',
+            choice.model?.name ?? null,
+            choice.model ? JSON.stringify(choice.model) : null,
+            words.length,
+            utterances,
+            JSON.stringify(metrics),
+            message,
+            now,
+          ).lastInsertRowid,
+      )
+      applyCalibration(db, head, choice.model ? { id: calibrationId, model: choice.model } : null)
+      return calibrationId
+    })
+    .immediate()
   return calibrationStatus(db, id)!
 }
 

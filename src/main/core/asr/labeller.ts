@@ -77,7 +77,7 @@ export async function segmentRecordings(
     db.transaction(() => {
       for (const s of segments)
         insert.run(recording.id, s.startSec, s.endSec, recording.speaker_id, language, now)
-    })()
+    }).immediate()
     utterances += segments.length
   }
   return { recordings: pending.length, utterances }
@@ -215,7 +215,7 @@ export function resultStore(
       )
       markPseudo.run(r.utteranceId)
     }
-  })
+  }).immediate
 }
 
 /**

@@ -37,11 +37,15 @@ export async function prepareGraph(
   try {
     model = readOnnx(bytes)
   } catch (error) {
-    throw new SautiError(
-      'bad_input',
-      `${source}: not a loadable ONNX model (${(error as Error).message.split('\n')[0]}).`,
-      { file: source },
-    )
+    // The protobuf reader's own words ("Offset is outside the bounds of the DataView") mean
+    // nothing to a user: a read past the end is a file cut short.
+    const why =
+      error instanceof RangeError
+        ? 'the file ends in the middle of a field: it was cut short, or it is not ONNX'
+        : `it is not an ONNX protobuf: ${(error as Error).message.split('\n')[0]}`
+    throw new SautiError('bad_input', `${source}: not a loadable ONNX model (${why}).`, {
+      file: source,
+    })
   }
   if (!model.graph)
     throw new SautiError('bad_input', `${source}: not a loadable ONNX model (it has no graph).`, {

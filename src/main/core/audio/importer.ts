@@ -206,14 +206,16 @@ function transcriptForKnown(
       added: false,
       warning: `already in the project as recording ${recordingId}, ${utterances.length === 0 ? 'not yet cut into utterances' : `cut into ${utterances.length} utterances`}; the transcript in ${item.origin} was not applied.`,
     }
-  const outcome = db.transaction(() =>
-    importTranscript(db, {
-      utteranceId: only.id,
-      text: item.transcript ?? '',
-      ref: item.origin,
-      createdAt: new Date().toISOString(),
-    }),
-  )()
+  const outcome = db
+    .transaction(() =>
+      importTranscript(db, {
+        utteranceId: only.id,
+        text: item.transcript ?? '',
+        ref: item.origin,
+        createdAt: new Date().toISOString(),
+      }),
+    )
+    .immediate()
   if (outcome.outcome === 'conflict') return { added: false, warning: outcome.message }
   return { added: outcome.outcome === 'added' }
 }
@@ -254,39 +256,41 @@ function commitRecording(
   audio: PreparedAudio,
 ): { recordingId: number; revisions: number; warning?: string } {
   const now = new Date().toISOString()
-  return db.transaction(() => {
-    const languages = item.language ? [item.language] : []
-    const speakerId = item.speaker ? ensureSpeaker(db, { code: item.speaker }, now) : null
-    const recordingId = insertRecording(
-      db,
-      audio,
-      { path: item.audioPath, languages, speakerId },
-      now,
-    )
-    // A long recording without a transcript waits for voice-activity segmentation; one with a
-    // transcript keeps it as one utterance, since its text cannot be cut without a model.
-    const long = audio.durationSec > CLIP_MAX_SEC
-    if (long && !item.transcript) return { recordingId, revisions: 0 }
-    const utteranceId = Number(
-      db
-        .prepare(
-          `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
+  return db
+    .transaction(() => {
+      const languages = item.language ? [item.language] : []
+      const speakerId = item.speaker ? ensureSpeaker(db, { code: item.speaker }, now) : null
+      const recordingId = insertRecording(
+        db,
+        audio,
+        { path: item.audioPath, languages, speakerId },
+        now,
+      )
+      // A long recording without a transcript waits for voice-activity segmentation; one with a
+      // transcript keeps it as one utterance, since its text cannot be cut without a model.
+      const long = audio.durationSec > CLIP_MAX_SEC
+      if (long && !item.transcript) return { recordingId, revisions: 0 }
+      const utteranceId = Number(
+        db
+          .prepare(
+            `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
            VALUES (?, 0, ?, ?, ?, 'new', ?)`,
-        )
-        .run(recordingId, audio.durationSec, speakerId, item.language, now).lastInsertRowid,
-    )
-    if (!item.transcript) return { recordingId, revisions: 0 }
-    appendRevision(db, {
-      utteranceId,
-      text: item.transcript,
-      source: { kind: 'import', ref: item.origin },
-      createdAt: now,
+          )
+          .run(recordingId, audio.durationSec, speakerId, item.language, now).lastInsertRowid,
+      )
+      if (!item.transcript) return { recordingId, revisions: 0 }
+      appendRevision(db, {
+        utteranceId,
+        text: item.transcript,
+        source: { kind: 'import', ref: item.origin },
+        createdAt: now,
+      })
+      const warning = long
+        ? `${audio.durationSec.toFixed(1)} s long, over the ${CLIP_MAX_SEC} s of a clip: kept as one utterance with its transcript (utterance ${utteranceId}); split it in the editor if it should be shorter.`
+        : undefined
+      return { recordingId, revisions: 1, ...(warning ? { warning } : {}) }
     })
-    const warning = long
-      ? `${audio.durationSec.toFixed(1)} s long, over the ${CLIP_MAX_SEC} s of a clip: kept as one utterance with its transcript (utterance ${utteranceId}); split it in the editor if it should be shorter.`
-      : undefined
-    return { recordingId, revisions: 1, ...(warning ? { warning } : {}) }
-  })()
+    .immediate()
 }
 
 async function removeFiles(files: string[]): Promise<void> {

@@ -97,24 +97,34 @@ export async function purgeSpeakerAudio(
     originalName: p.row.original_name,
     durationSec: p.row.duration_sec,
   }))
-  const purgeId = db.transaction(() => {
-    withdrawConsent(db, speaker.id, 'all', now, lead.id)
-    const mark = db.prepare('UPDATE recording SET purged_at = coalesce(purged_at, ?) WHERE id = ?')
-    const forget = db.prepare('DELETE FROM acquisition WHERE utterance_id = ?')
-    for (const p of purged) {
-      mark.run(now, p.row.id)
-      for (const u of p.utterances) forget.run(u)
-    }
-    return Number(
-      db
-        .prepare(
-          `INSERT INTO purge (speaker_id, purged_by, reason, recordings, files, purged_at)
+  const purgeId = db
+    .transaction(() => {
+      withdrawConsent(db, speaker.id, 'all', now, lead.id)
+      const mark = db.prepare(
+        'UPDATE recording SET purged_at = coalesce(purged_at, ?) WHERE id = ?',
+      )
+      const forget = db.prepare('DELETE FROM acquisition WHERE utterance_id = ?')
+      for (const p of purged) {
+        mark.run(now, p.row.id)
+        for (const u of p.utterances) forget.run(u)
+      }
+      return Number(
+        db
+          .prepare(
+            `INSERT INTO purge (speaker_id, purged_by, reason, recordings, files, purged_at)
            VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(speaker.id, lead.id, input.reason, JSON.stringify(summary), JSON.stringify(files), now)
-        .lastInsertRowid,
-    )
-  })()
+          )
+          .run(
+            speaker.id,
+            lead.id,
+            input.reason,
+            JSON.stringify(summary),
+            JSON.stringify(files),
+            now,
+          ).lastInsertRowid,
+      )
+    })
+    .immediate()
   // The rows say "purged" before the files go: if a deletion fails, the app already treats the
   // audio as gone, and purging again removes what is left.
   const failed: string[] = []

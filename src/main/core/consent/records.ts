@@ -101,23 +101,25 @@ export async function grantConsent(
   const evidence = input.evidencePath
     ? await storeEvidence(db, paths, input.evidencePath, now)
     : null
-  const ids = db.transaction(() =>
-    [...new Set(input.scopes)].map((scope) =>
-      recordConsent(
-        db,
-        {
-          speakerId: input.speakerId,
-          scope,
-          grantedAt: input.grantedAt,
-          expiresAt: input.expiresAt,
-          evidenceSha256: evidence?.sha256 ?? null,
-          evidenceNote: input.evidenceNote,
-          recordedBy: lead.id,
-        },
-        now,
+  const ids = db
+    .transaction(() =>
+      [...new Set(input.scopes)].map((scope) =>
+        recordConsent(
+          db,
+          {
+            speakerId: input.speakerId,
+            scope,
+            grantedAt: input.grantedAt,
+            expiresAt: input.expiresAt,
+            evidenceSha256: evidence?.sha256 ?? null,
+            evidenceNote: input.evidenceNote,
+            recordedBy: lead.id,
+          },
+          now,
+        ),
       ),
-    ),
-  )()
+    )
+    .immediate()
   return listConsent(db, input.speakerId, now).filter((r) => ids.includes(r.id))
 }
 

@@ -158,7 +158,7 @@ export function mergeSpeakers(db: WriteDb, sourceId: number, targetId: number): 
     else db.prepare('DELETE FROM speaker_split WHERE speaker_id = ?').run(sourceId)
     db.prepare('UPDATE speaker SET merged_into = ? WHERE id = ?').run(targetId, sourceId)
     mirrorSplit(db, targetId)
-  })()
+  }).immediate()
   return getSpeaker(db, targetId)
 }
 
@@ -188,22 +188,24 @@ export function assignSpeaker(
     const absent = missing(table, ids)
     if (absent.length) throw new SautiError('not_found', `no ${table} with id ${absent.join(', ')}`)
   }
-  return db.transaction(() => {
-    let recordings = 0
-    let utterances = 0
-    for (const id of target.recordingIds) {
-      recordings += db
-        .prepare('UPDATE recording SET speaker_id = ? WHERE id = ?')
-        .run(speakerId, id).changes
-      utterances += db
-        .prepare('UPDATE utterance SET speaker_id = ? WHERE recording_id = ?')
-        .run(speakerId, id).changes
-    }
-    for (const id of target.utteranceIds)
-      utterances += db
-        .prepare('UPDATE utterance SET speaker_id = ? WHERE id = ?')
-        .run(speakerId, id).changes
-    mirrorSplit(db, speakerId)
-    return { recordings, utterances }
-  })()
+  return db
+    .transaction(() => {
+      let recordings = 0
+      let utterances = 0
+      for (const id of target.recordingIds) {
+        recordings += db
+          .prepare('UPDATE recording SET speaker_id = ? WHERE id = ?')
+          .run(speakerId, id).changes
+        utterances += db
+          .prepare('UPDATE utterance SET speaker_id = ? WHERE recording_id = ?')
+          .run(speakerId, id).changes
+      }
+      for (const id of target.utteranceIds)
+        utterances += db
+          .prepare('UPDATE utterance SET speaker_id = ? WHERE id = ?')
+          .run(speakerId, id).changes
+      mirrorSplit(db, speakerId)
+      return { recordings, utterances }
+    })
+    .immediate()
 }

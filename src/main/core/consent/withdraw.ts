@@ -24,60 +24,62 @@ export function withdrawConsent(
   /** The lead who recorded the withdrawal (null: the application itself, e.g. a purge in tests). */
   withdrawnBy: number | null = null,
 ): Withdrawal {
-  return db.transaction((): Withdrawal => {
-    const records = db
-      .prepare(
-        `UPDATE consent SET withdrawn_at = ?, withdrawn_by = ?
+  return db
+    .transaction((): Withdrawal => {
+      const records = db
+        .prepare(
+          `UPDATE consent SET withdrawn_at = ?, withdrawn_by = ?
          WHERE speaker_id = ? AND withdrawn_at IS NULL AND (? = 'all' OR scope = ?)`,
-      )
-      .run(now, withdrawnBy, speakerId, scope, scope).changes
-    if (scope !== 'all' && scope !== 'model_training')
-      return { records, taintedCheckpoints: [], fallback: null }
-    const code = (
-      db.prepare('SELECT code FROM speaker WHERE id = ?').get(speakerId) as
-        { code: string } | undefined
-    )?.code
-    const tainted = db
-      .prepare(
-        `SELECT DISTINCT c.id, c.model_id, c.status FROM checkpoint c
+        )
+        .run(now, withdrawnBy, speakerId, scope, scope).changes
+      if (scope !== 'all' && scope !== 'model_training')
+        return { records, taintedCheckpoints: [], fallback: null }
+      const code = (
+        db.prepare('SELECT code FROM speaker WHERE id = ?').get(speakerId) as
+          { code: string } | undefined
+      )?.code
+      const tainted = db
+        .prepare(
+          `SELECT DISTINCT c.id, c.model_id, c.status FROM checkpoint c
          JOIN lineage l ON l.checkpoint_id = c.id
          JOIN revision v ON v.id = l.revision_id
          JOIN utterance u ON u.id = v.utterance_id
          WHERE u.speaker_id = ? AND c.status <> 'tainted'
          ORDER BY c.id`,
-      )
-      .all(speakerId) as { id: number; model_id: number; status: string }[]
-    const mark = db.prepare(
-      "UPDATE checkpoint SET status = 'tainted', tainted_reason = ? WHERE id = ?",
-    )
-    for (const c of tainted)
-      mark.run(
-        `trained on speaker ${code ?? speakerId}, who withdrew consent to model training on ${now}`,
-        c.id,
-      )
-    let fallback: Withdrawal['fallback'] = null
-    const wasActive = tainted.find((c) => c.status === 'active')
-    if (wasActive) {
-      // Walk up the lineage to the nearest checkpoint that is still clean.
-      let parent = (
-        db.prepare('SELECT parent_id FROM checkpoint WHERE id = ?').get(wasActive.id) as {
-          parent_id: number | null
-        }
-      ).parent_id
-      while (parent !== null) {
-        const row = db
-          .prepare('SELECT status, parent_id FROM checkpoint WHERE id = ?')
-          .get(parent) as { status: string; parent_id: number | null }
-        if (row.status !== 'tainted') break
-        parent = row.parent_id
-      }
-      if (parent !== null)
-        db.prepare("UPDATE checkpoint SET status = 'active', activated_at = ? WHERE id = ?").run(
-          now,
-          parent,
         )
-      fallback = { modelId: wasActive.model_id, checkpointId: parent }
-    }
-    return { records, taintedCheckpoints: tainted.map((c) => c.id), fallback }
-  })()
+        .all(speakerId) as { id: number; model_id: number; status: string }[]
+      const mark = db.prepare(
+        "UPDATE checkpoint SET status = 'tainted', tainted_reason = ? WHERE id = ?",
+      )
+      for (const c of tainted)
+        mark.run(
+          `trained on speaker ${code ?? speakerId}, who withdrew consent to model training on ${now}`,
+          c.id,
+        )
+      let fallback: Withdrawal['fallback'] = null
+      const wasActive = tainted.find((c) => c.status === 'active')
+      if (wasActive) {
+        // Walk up the lineage to the nearest checkpoint that is still clean.
+        let parent = (
+          db.prepare('SELECT parent_id FROM checkpoint WHERE id = ?').get(wasActive.id) as {
+            parent_id: number | null
+          }
+        ).parent_id
+        while (parent !== null) {
+          const row = db
+            .prepare('SELECT status, parent_id FROM checkpoint WHERE id = ?')
+            .get(parent) as { status: string; parent_id: number | null }
+          if (row.status !== 'tainted') break
+          parent = row.parent_id
+        }
+        if (parent !== null)
+          db.prepare("UPDATE checkpoint SET status = 'active', activated_at = ? WHERE id = ?").run(
+            now,
+            parent,
+          )
+        fallback = { modelId: wasActive.model_id, checkpointId: parent }
+      }
+      return { records, taintedCheckpoints: tainted.map((c) => c.id), fallback }
+    })
+    .immediate()
 }

@@ -136,93 +136,95 @@ function writeRows(
     }
     timed.set(u, { start, end })
   }
-  return db.transaction((): CommittedAnnotation => {
-    const result: CommittedAnnotation = {
-      recordings: 0,
-      utterances: 0,
-      speakers: 0,
-      revisions: 0,
-      notes,
-    }
-    const speakerIds = new Map<string, number>()
-    const countSpeakers = db.prepare('SELECT count(*) AS n FROM speaker')
-    const before = (countSpeakers.get() as { n: number }).n
-    for (const s of read.corpus.speakers)
-      if (s.code)
-        speakerIds.set(
-          s.code,
-          ensureSpeaker(
-            db,
-            {
-              code: s.code,
-              gender: s.gender,
-              ageBand: s.ageBand,
-              dialect: s.dialect,
-              firstLanguage: s.firstLanguage,
-            },
-            now,
+  return db
+    .transaction((): CommittedAnnotation => {
+      const result: CommittedAnnotation = {
+        recordings: 0,
+        utterances: 0,
+        speakers: 0,
+        revisions: 0,
+        notes,
+      }
+      const speakerIds = new Map<string, number>()
+      const countSpeakers = db.prepare('SELECT count(*) AS n FROM speaker')
+      const before = (countSpeakers.get() as { n: number }).n
+      for (const s of read.corpus.speakers)
+        if (s.code)
+          speakerIds.set(
+            s.code,
+            ensureSpeaker(
+              db,
+              {
+                code: s.code,
+                gender: s.gender,
+                ageBand: s.ageBand,
+                dialect: s.dialect,
+                firstLanguage: s.firstLanguage,
+              },
+              now,
+            ),
+          )
+      const speakerOf = (code: string | null): number | null =>
+        code ? (speakerIds.get(code) ?? ensureSpeaker(db, { code }, now)) : null
+      const recordingIds = new Map<Audio, number>()
+      for (const r of read.corpus.recordings) {
+        const a = audioOf(r.id)
+        if (recordingIds.has(a)) continue
+        if (a.existing) {
+          recordingIds.set(a, a.existing.id)
+          continue
+        }
+        const languages = [
+          ...new Set(
+            read.corpus.utterances
+              .filter((u) => u.recordingId === r.id && u.language)
+              .map((u) => u.language!),
           ),
-        )
-    const speakerOf = (code: string | null): number | null =>
-      code ? (speakerIds.get(code) ?? ensureSpeaker(db, { code }, now)) : null
-    const recordingIds = new Map<Audio, number>()
-    for (const r of read.corpus.recordings) {
-      const a = audioOf(r.id)
-      if (recordingIds.has(a)) continue
-      if (a.existing) {
-        recordingIds.set(a, a.existing.id)
-        continue
+        ]
+        const source = { path: a.path, languages, speakerId: speakerOf(r.speaker) }
+        const id = insertRecording(db, a.prepared!, source, now)
+        recordingIds.set(a, id)
+        result.recordings++
       }
-      const languages = [
-        ...new Set(
-          read.corpus.utterances
-            .filter((u) => u.recordingId === r.id && u.language)
-            .map((u) => u.language!),
-        ),
-      ]
-      const source = { path: a.path, languages, speakerId: speakerOf(r.speaker) }
-      const id = insertRecording(db, a.prepared!, source, now)
-      recordingIds.set(a, id)
-      result.recordings++
-    }
-    const existing = db.prepare(
-      `SELECT id, start_sec, end_sec, speaker_id, language FROM utterance
+      const existing = db.prepare(
+        `SELECT id, start_sec, end_sec, speaker_id, language FROM utterance
        WHERE recording_id = ? AND merged_into IS NULL AND abs(start_sec - ?) < 0.0005 AND abs(end_sec - ?) < 0.0005`,
-    )
-    const insert = db.prepare(
-      `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
+      )
+      const insert = db.prepare(
+        `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at)
        VALUES (?, ?, ?, ?, ?, 'new', ?)`,
-    )
-    for (const u of read.corpus.utterances) {
-      const { start, end } = timed.get(u)!
-      const recordingId = recordingIds.get(audioOf(u.recordingId))!
-      const speakerId = speakerOf(u.speaker)
-      const found = existing.get(recordingId, start, end) as
-        { id: number; speaker_id: number | null; language: string | null } | undefined
-      let utteranceId: number
-      if (found) {
-        utteranceId = found.id
-        db.prepare(
-          'UPDATE utterance SET speaker_id = coalesce(speaker_id, ?), language = coalesce(language, ?) WHERE id = ?',
-        ).run(speakerId, u.language, found.id)
-      } else {
-        utteranceId = Number(
-          insert.run(recordingId, start, end, speakerId, u.language, now).lastInsertRowid,
-        )
-        result.utterances++
+      )
+      for (const u of read.corpus.utterances) {
+        const { start, end } = timed.get(u)!
+        const recordingId = recordingIds.get(audioOf(u.recordingId))!
+        const speakerId = speakerOf(u.speaker)
+        const found = existing.get(recordingId, start, end) as
+          { id: number; speaker_id: number | null; language: string | null } | undefined
+        let utteranceId: number
+        if (found) {
+          utteranceId = found.id
+          db.prepare(
+            'UPDATE utterance SET speaker_id = coalesce(speaker_id, ?), language = coalesce(language, ?) WHERE id = ?',
+          ).run(speakerId, u.language, found.id)
+        } else {
+          utteranceId = Number(
+            insert.run(recordingId, start, end, speakerId, u.language, now).lastInsertRowid,
+          )
+          result.utterances++
+        }
+        // A changed text becomes a new import revision, never one over a person's (docs/formats.md).
+        const imported = importTranscript(db, {
+          utteranceId,
+          text: u.text,
+          spans: u.spans,
+          ref: `${read.file}#${u.id}`,
+          createdAt: now,
+        })
+        if (imported.outcome === 'added') result.revisions++
+        if (imported.outcome === 'conflict') notes.push(`utterance "${u.id}": ${imported.message}`)
       }
-      // A changed text becomes a new import revision, never one over a person's (docs/formats.md).
-      const imported = importTranscript(db, {
-        utteranceId,
-        text: u.text,
-        spans: u.spans,
-        ref: `${read.file}#${u.id}`,
-        createdAt: now,
-      })
-      if (imported.outcome === 'added') result.revisions++
-      if (imported.outcome === 'conflict') notes.push(`utterance "${u.id}": ${imported.message}`)
-    }
-    result.speakers = (countSpeakers.get() as { n: number }).n - before
-    return result
-  })()
+      result.speakers = (countSpeakers.get() as { n: number }).n - before
+      return result
+    })
+    .immediate()
 }

@@ -39,6 +39,6 @@ export function migrate(db: WriteDb, file: string, target: number = latestSchema
     db.transaction(() => {
       migration.up(db)
       db.pragma(`user_version = ${migration.version}`)
-    })()
+    }).immediate()
   }
 }

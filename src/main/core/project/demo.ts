@@ -106,5 +106,5 @@ async function seedSpeakers(project: OpenProject, file: string): Promise<void> {
         )
       }
     }
-  })()
+  }).immediate()
 }

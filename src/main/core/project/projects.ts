@@ -49,7 +49,7 @@ export async function createProject(
     put.run('name', options.name ?? id)
     put.run('created_at', now)
     put.run('is_demo', options.isDemo ? '1' : '0')
-  })()
+  }).immediate()
   return {
     ref: { id, name: options.name ?? id, dbPath: paths.db, isDemo: !!options.isDemo },
     paths,

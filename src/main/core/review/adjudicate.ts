@@ -165,44 +165,46 @@ export function resolveAdjudication(
   },
   now = new Date().toISOString(),
 ): AdjudicationResult {
-  return db.transaction(() => {
-    const reviewer = requireReviewer(db, input.actorId)
-    const view = adjudicationView(db, input.utteranceId, now)
-    if (view.a.revisionId !== input.aRevisionId || view.b.revisionId !== input.bRevisionId)
-      throw new SautiError(
-        'conflict',
-        `the versions of utterance ${input.utteranceId} changed since the adjudication view was read`,
+  return db
+    .transaction(() => {
+      const reviewer = requireReviewer(db, input.actorId)
+      const view = adjudicationView(db, input.utteranceId, now)
+      if (view.a.revisionId !== input.aRevisionId || view.b.revisionId !== input.bRevisionId)
+        throw new SautiError(
+          'conflict',
+          `the versions of utterance ${input.utteranceId} changed since the adjudication view was read`,
+        )
+      const parents = [view.a.revisionId, view.b.revisionId]
+      if (!parents.includes(view.headRevisionId))
+        throw new SautiError(
+          'conflict',
+          `utterance ${input.utteranceId} has revision ${view.headRevisionId} after both versions (a draft, or a third person's); it must be finished or saved over before adjudication`,
+        )
+      const words = resolveWords(view.columns, input.choices)
+      const text = normalizeForStorage(words.map((w) => w.word).join(' '), projectRules(db))
+      const spans = spansFromLanguages(words.map((w) => w.lang))
+      const mergeParentId = parents.find((id) => id !== view.headRevisionId)!
+      const { stored, revision, review } = appendReviewerRevision(
+        db,
+        reviewer,
+        {
+          utteranceId: input.utteranceId,
+          text,
+          spans,
+          comment: input.comment,
+          approve: true,
+          mergeParentId,
+        },
+        now,
       )
-    const parents = [view.a.revisionId, view.b.revisionId]
-    if (!parents.includes(view.headRevisionId))
-      throw new SautiError(
-        'conflict',
-        `utterance ${input.utteranceId} has revision ${view.headRevisionId} after both versions (a draft, or a third person's); it must be finished or saved over before adjudication`,
-      )
-    const words = resolveWords(view.columns, input.choices)
-    const text = normalizeForStorage(words.map((w) => w.word).join(' '), projectRules(db))
-    const spans = spansFromLanguages(words.map((w) => w.lang))
-    const mergeParentId = parents.find((id) => id !== view.headRevisionId)!
-    const { stored, revision, review } = appendReviewerRevision(
-      db,
-      reviewer,
-      {
-        utteranceId: input.utteranceId,
-        text,
-        spans,
-        comment: input.comment,
-        approve: true,
-        mergeParentId,
-      },
-      now,
-    )
-    db.prepare(
-      'UPDATE double_annotation SET adjudicated_revision_id = ? WHERE utterance_id = ?',
-    ).run(stored.id, input.utteranceId)
-    return {
-      revision: { ...revision, parentId: stored.parentId, mergeParentId: stored.mergeParentId },
-      review: review!,
-      status: 'reviewed' as const,
-    }
-  })()
+      db.prepare(
+        'UPDATE double_annotation SET adjudicated_revision_id = ? WHERE utterance_id = ?',
+      ).run(stored.id, input.utteranceId)
+      return {
+        revision: { ...revision, parentId: stored.parentId, mergeParentId: stored.mergeParentId },
+        review: review!,
+        status: 'reviewed' as const,
+      }
+    })
+    .immediate()
 }

@@ -142,45 +142,47 @@ export function decideRevision(
   input: { revisionId: number; actorId: number; verdict: 'approve' | 'reject'; comment: string },
   now = new Date().toISOString(),
 ): { review: ReviewVerdict; status: UtteranceStatus; utteranceId: number } {
-  return db.transaction(() => {
-    requireReviewer(db, input.actorId)
-    const revision = db
-      .prepare('SELECT id, utterance_id, draft FROM revision WHERE id = ?')
-      .get(input.revisionId) as { id: number; utterance_id: number; draft: number } | undefined
-    if (!revision) throw new SautiError('not_found', `no revision with id ${input.revisionId}`)
-    // Flagging stores the annotator's text as a draft (it is not a transcript decision), so for
-    // a flagged utterance the newest revision, draft or not, is the decision under review.
-    const flagged =
-      (
-        db.prepare('SELECT status FROM utterance WHERE id = ?').get(revision.utterance_id) as
-          { status: UtteranceStatus } | undefined
-      )?.status === 'flagged'
-    if (revision.draft === 1 && !flagged)
-      throw new SautiError(
-        'validation',
-        `revision ${revision.id} is a draft, not a decision to review`,
+  return db
+    .transaction(() => {
+      requireReviewer(db, input.actorId)
+      const revision = db
+        .prepare('SELECT id, utterance_id, draft FROM revision WHERE id = ?')
+        .get(input.revisionId) as { id: number; utterance_id: number; draft: number } | undefined
+      if (!revision) throw new SautiError('not_found', `no revision with id ${input.revisionId}`)
+      // Flagging stores the annotator's text as a draft (it is not a transcript decision), so for
+      // a flagged utterance the newest revision, draft or not, is the decision under review.
+      const flagged =
+        (
+          db.prepare('SELECT status FROM utterance WHERE id = ?').get(revision.utterance_id) as
+            { status: UtteranceStatus } | undefined
+        )?.status === 'flagged'
+      if (revision.draft === 1 && !flagged)
+        throw new SautiError(
+          'validation',
+          `revision ${revision.id} is a draft, not a decision to review`,
+        )
+      utteranceDetail(db, revision.utterance_id, now)
+      refuseOpenDouble(db, revision.utterance_id)
+      const newest = db
+        .prepare(
+          `SELECT max(id) AS id FROM revision WHERE utterance_id = ?${flagged ? '' : ' AND draft = 0'}`,
+        )
+        .get(revision.utterance_id) as { id: number }
+      if (newest.id !== revision.id)
+        throw new SautiError(
+          'conflict',
+          `revision ${revision.id} is no longer the newest of utterance ${revision.utterance_id} (${newest.id} is)`,
+        )
+      const review = insertReview(db, input, now)
+      const status: UtteranceStatus =
+        input.verdict === 'approve' ? 'reviewed' : reopenStatus(db, revision.utterance_id)
+      db.prepare('UPDATE utterance SET status = ?, flag_reason = NULL WHERE id = ?').run(
+        status,
+        revision.utterance_id,
       )
-    utteranceDetail(db, revision.utterance_id, now)
-    refuseOpenDouble(db, revision.utterance_id)
-    const newest = db
-      .prepare(
-        `SELECT max(id) AS id FROM revision WHERE utterance_id = ?${flagged ? '' : ' AND draft = 0'}`,
-      )
-      .get(revision.utterance_id) as { id: number }
-    if (newest.id !== revision.id)
-      throw new SautiError(
-        'conflict',
-        `revision ${revision.id} is no longer the newest of utterance ${revision.utterance_id} (${newest.id} is)`,
-      )
-    const review = insertReview(db, input, now)
-    const status: UtteranceStatus =
-      input.verdict === 'approve' ? 'reviewed' : reopenStatus(db, revision.utterance_id)
-    db.prepare('UPDATE utterance SET status = ?, flag_reason = NULL WHERE id = ?').run(
-      status,
-      revision.utterance_id,
-    )
-    return { review, status, utteranceId: revision.utterance_id }
-  })()
+      return { review, status, utteranceId: revision.utterance_id }
+    })
+    .immediate()
 }
 
 /**
@@ -200,31 +202,33 @@ export function reviewerEdit(
   },
   now = new Date().toISOString(),
 ): { revision: RevisionInfo; review: ReviewVerdict | null; status: UtteranceStatus } {
-  return db.transaction(() => {
-    const reviewer = requireReviewer(db, input.actorId)
-    utteranceDetail(db, input.id, now)
-    refuseOpenDouble(db, input.id)
-    const head = db
-      .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?')
-      .get(input.id) as { id: number | null }
-    if (head.id !== input.baseRevisionId)
-      throw new SautiError(
-        'conflict',
-        `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
+  return db
+    .transaction(() => {
+      const reviewer = requireReviewer(db, input.actorId)
+      utteranceDetail(db, input.id, now)
+      refuseOpenDouble(db, input.id)
+      const head = db
+        .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?')
+        .get(input.id) as { id: number | null }
+      if (head.id !== input.baseRevisionId)
+        throw new SautiError(
+          'conflict',
+          `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
+        )
+      const text = storedTranscript(db, input.text, input.spans)
+      const { revision, review, status } = appendReviewerRevision(
+        db,
+        reviewer,
+        {
+          utteranceId: input.id,
+          text,
+          spans: input.spans,
+          comment: input.comment,
+          approve: input.approve,
+        },
+        now,
       )
-    const text = storedTranscript(db, input.text, input.spans)
-    const { revision, review, status } = appendReviewerRevision(
-      db,
-      reviewer,
-      {
-        utteranceId: input.id,
-        text,
-        spans: input.spans,
-        comment: input.comment,
-        approve: input.approve,
-      },
-      now,
-    )
-    return { revision, review, status }
-  })()
+      return { revision, review, status }
+    })
+    .immediate()
 }
