@@ -172,8 +172,8 @@ export function searchSql(
   const matching = `${fts} CROSS JOIN utterance u ON u.id = ${fts}.rowid ${openDoubleJoin('u', 'd')}`
   const condition = `${fts} MATCH :match
     AND (d.utterance_id IS NULL OR :everything = 1 OR EXISTS (
-      SELECT 1 FROM search_text bt JOIN revision v ON v.id = bt.revision_id
-      WHERE bt.utterance_id = u.id AND ${visibleTo('v', 'd')}))
+      SELECT 1 FROM search_text bt JOIN revision bv ON bv.id = bt.revision_id
+      WHERE bt.utterance_id = u.id AND ${visibleTo('bv', 'd')}))
     AND ${where.clauses.join(' AND ')}`
   return {
     page: `SELECT ${hitColumns}, highlight(${fts}, 0, :markOpen, :markClose) AS marked
