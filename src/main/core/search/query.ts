@@ -179,7 +179,7 @@ export function searchSql(
     page: `SELECT ${hitColumns}, highlight(${fts}, 0, :markOpen, :markClose) AS marked
            FROM ${matching}
            JOIN search_text t ON t.utterance_id = u.id
-           JOIN revision v ON v.id = t.revision_id
+           LEFT JOIN revision v ON v.id = t.revision_id
            JOIN recording r ON r.id = u.recording_id
            LEFT JOIN speaker s ON s.id = u.speaker_id
            LEFT JOIN annotator w ON w.id = v.annotator_id

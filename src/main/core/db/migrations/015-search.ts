@@ -6,10 +6,12 @@ import type { Migration } from './index'
  * same rows: `search_exact` keeps diacritics, `search_folded` folds them (café = cafe). Both
  * count combining marks as part of a word (`M*`), or Devanagari and other Indic words would be
  * cut at every vowel sign; prefixes of two and three letters are indexed too, for the word
- * being typed. Triggers keep all three in step in the writer's own transaction: a
- * new revision replaces the text, and a purge (`recording.purged_at`) removes its utterances'
- * text, so a purged speaker's words cannot be found. `saved_search` keeps each profile's
- * named filters (on a team server, each account's).
+ * being typed. Triggers keep all three in step in the writer's own transaction: a new revision
+ * replaces the text, and a purge (`recording.purged_at`) removes its utterances' text, so a
+ * purged speaker's words cannot be found. The index is derived data: it names its revision
+ * without a foreign key, so it never stands in the way of what the audit must see (a revision
+ * deleted by hand is found missing by `sauti audit verify`, not refused). `saved_search` keeps
+ * each profile's named filters (on a team server, each account's).
  */
 export const m015Search: Migration = {
   version: 15,
@@ -18,7 +20,7 @@ export const m015Search: Migration = {
     db.exec(`
       CREATE TABLE search_text (
         utterance_id INTEGER PRIMARY KEY REFERENCES utterance (id),
-        revision_id  INTEGER NOT NULL REFERENCES revision (id),
+        revision_id  INTEGER NOT NULL,
         text         TEXT NOT NULL
       ) STRICT;
 
