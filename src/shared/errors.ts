@@ -1,3 +1,5 @@
+import { formatMessage, type MessageArgs, type ServerMessageKey } from './messages'
+
 /**
  * Errors are classified at the boundary into a small set of kinds, so every host
  * (IPC, HTTP, CLI) can map them to the same envelope, HTTP status and exit code.
@@ -16,28 +18,52 @@ export const errorKinds = [
 
 export type ErrorKind = (typeof errorKinds)[number]
 
+/** A message the UI can translate: its key in `serverMessages` and its arguments. */
+export interface Said {
+  key: ServerMessageKey
+  args: MessageArgs
+}
+
 export interface ErrorInfo {
   kind: ErrorKind
   message: string
   /** Optional machine-readable details, e.g. the file and line a parser stopped at. */
   details?: Record<string, unknown>
+  /** The message by key and arguments, for the UI to say in its language (shared/messages.ts). */
+  key?: ServerMessageKey
+  args?: MessageArgs
 }
 
 export class SautiError extends Error {
   readonly kind: ErrorKind
   readonly details?: Record<string, unknown>
+  readonly said?: Said
 
-  constructor(kind: ErrorKind, message: string, details?: Record<string, unknown>) {
+  constructor(kind: ErrorKind, message: string, details?: Record<string, unknown>, said?: Said) {
     super(message)
     this.name = 'SautiError'
     this.kind = kind
     this.details = details
+    this.said = said
+  }
+
+  /** An error whose message is one of `serverMessages`, in English here, translatable by key. */
+  static saying(
+    kind: ErrorKind,
+    key: ServerMessageKey,
+    args: MessageArgs,
+    details?: Record<string, unknown>,
+  ): SautiError {
+    return new SautiError(kind, formatMessage(key, args), details, { key, args })
   }
 
   toInfo(): ErrorInfo {
-    return this.details
-      ? { kind: this.kind, message: this.message, details: this.details }
-      : { kind: this.kind, message: this.message }
+    return {
+      kind: this.kind,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...(this.said ? { key: this.said.key, args: this.said.args } : {}),
+    }
   }
 }
 

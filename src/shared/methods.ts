@@ -80,6 +80,10 @@ export const methodNames = [
   'comment.add',
   'consent.import',
   'import.preview',
+  'search.utterances',
+  'search.saved',
+  'search.save',
+  'search.forget',
 ] as const
 
 export const eventNameList = [

@@ -8,7 +8,7 @@
  *    against a 4-second clip; the renderer's JS heap after each.
  * 3. Labelling speed (`asr`), a logits-only export edited by Sauti beside the native one, and
  *    each architecture's time per 10 s of audio at its real size (`architectures`).
- * (And the sections in adaptation.ts, workspace.ts, confidence.ts, real.ts, team.ts and bulk.ts, each
+ * (And the sections in adaptation.ts, workspace.ts, confidence.ts, real.ts, team.ts, bulk.ts and search.ts, each
  * runnable alone: `npm run bench -- confidence`.)
  */
 import { execFileSync } from 'node:child_process'
@@ -35,6 +35,7 @@ import { teamBench } from './team'
 import { architecturesBench, pairedRuns } from './architectures'
 import { crashBench } from './crash'
 import { bulkConsentBench, uploadBench } from './bulk'
+import { searchBench } from './search'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
@@ -347,6 +348,7 @@ if (
     'crash',
     'bulk',
     'upload',
+    'search',
   ].includes(only)
 )
   execFileSync('bash', [join(appRoot, 'test/bench/make-bench-audio.sh'), benchData], {
@@ -368,6 +370,7 @@ if (!only || only === 'rank') rankBench()
 if (!only || only === 'team') await teamBench()
 if (!only || only === 'bulk') await bulkConsentBench()
 if (!only || only === 'upload') await uploadBench()
+if (!only || only === 'search') await searchBench()
 if (!only || only === 'simulate' || only === 'simulate-field') await simulateBench('field')
 if (!only || only === 'simulate' || only === 'simulate-clean') await simulateBench('clean')
 // Hours on two cores: only when asked for (`npm run bench -- real`).

@@ -442,7 +442,7 @@ describe('the review screen', () => {
 })
 
 describe('code-switching hints in the editor', () => {
-  it("shows each word's script, suggests languages once words are tagged (applied only on request), and reads Devanagari romanised", async () => {
+  it("shows each word's script, suggests languages once enough words are tagged (applied only on request), and reads Devanagari romanised", async () => {
     await page.locator('[data-testid="nav-annotate"]').click()
     await page.locator('[data-testid="editor"]').waitFor()
     await switchProfile(page, 'Amina')
@@ -487,10 +487,51 @@ describe('code-switching hints in the editor', () => {
     await page.keyboard.press('Control+Enter')
     await poll(() => editorId(page)).not.toBe(id)
 
-    // The next code-switched sentence: a suggestion per untagged word, none of them applied.
+    // The next code-switched sentence: one tagged word is not enough to suggest anything, and
+    // the rest of that sentence ("hi-en", a mix) taught no language.
     const next = await editorId(page)
     const suggestions = page.locator('[data-testid="hint-suggestion"]')
-    await poll(() => suggestions.count()).toBeGreaterThan(0)
+    await poll(() => page.locator('[data-testid="hint-word"]').count()).toBeGreaterThan(0)
+    expect(await suggestions.count()).toBe(0)
+
+    // Other code-switched sentences tagged word by word (Devanagari Hindi, Latin English) give
+    // the identifier each language's script: now every untagged word gets a suggestion.
+    const amina = profileId('Amina')
+    const others = query<{ id: number; head: number; text: string }>(
+      `SELECT u.id, v.id AS head, v.text FROM utterance u
+       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id)
+       WHERE u.language = 'hi-en' AND u.id NOT IN (?, ?) ORDER BY u.id`,
+      id,
+      next,
+    )
+    expect(others.length).toBeGreaterThan(3)
+    for (const o of others) {
+      const spans = o.text
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w, i) => ({ start: i, end: i + 1, lang: /[\u0900-\u097F]/.test(w) ? 'hi' : 'en' }))
+      const saved = await fetch(`${served.url}/api/utterance.save`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
+        body: JSON.stringify({
+          id: o.id,
+          actorId: amina,
+          baseRevisionId: o.head,
+          text: o.text,
+          spans,
+        }),
+      })
+      expect(saved.status).toBe(200)
+    }
+    await page.reload()
+    await page.locator(`[data-testid="editor"][data-utterance="${next}"]`).waitFor()
+    await poll(() => suggestions.count()).toBe(
+      (await field.inputValue()).split(/\s+/).filter(Boolean).length,
+    )
+    const offered = await suggestions.evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-lang')),
+    )
+    expect(new Set(offered)).toEqual(new Set(['hi', 'en']))
     await poll(() => page.locator('[data-testid="span-legend"]').count()).toBe(0)
     await page.screenshot({ path: join(artefacts, 'workspace-hints.png') })
     // A click accepts one word's suggestion: the word is tagged in the editor.

@@ -709,6 +709,71 @@ describe('migration 14: owners', () => {
   })
 })
 
+describe('migration 16: search', () => {
+  const indexed = (db: WriteDb, word: string): number[] =>
+    (
+      db
+        .prepare('SELECT rowid FROM search_folded WHERE search_folded MATCH ? ORDER BY rowid')
+        .all(word) as { rowid: number }[]
+    ).map((r) => r.rowid)
+
+  it('indexes each utterance’s newest transcript, leaves purged recordings out, and follows new revisions', () => {
+    const db = fresh()
+    migrateTo(db, 15)
+    insertRows(db, 'recording', [recordingRow(sha('a')), recordingRow(sha('b'))])
+    insertRows(db, 'utterance', [
+      { recording_id: 1, start_sec: 0, end_sec: 1, created_at: now },
+      { recording_id: 1, start_sec: 1, end_sec: 2, created_at: now },
+      { recording_id: 2, start_sec: 0, end_sec: 1, created_at: now },
+    ])
+    const add = (utteranceId: number, text: string) =>
+      appendRevision(db, {
+        utteranceId,
+        text,
+        source: { kind: 'import', ref: 'm' },
+        createdAt: now,
+      })
+    add(1, 'habari ya zamani')
+    add(1, 'habari mpya')
+    add(3, 'siri ya mtu')
+    db.prepare('UPDATE recording SET purged_at = ? WHERE id = 2').run(now)
+    migrateTo(db, 16)
+    expect(readTable(db, 'search_text')).toEqual([
+      expect.objectContaining({ utterance_id: 1, text: 'habari mpya' }),
+    ])
+    expect(indexed(db, 'zamani')).toEqual([])
+    expect(indexed(db, 'habari')).toEqual([1])
+    expect(indexed(db, 'siri')).toEqual([])
+    // After the migration the triggers keep it: a new revision replaces, a purge removes.
+    add(2, 'Café mpya')
+    expect(indexed(db, 'mpya')).toEqual([1, 2])
+    expect(indexed(db, 'cafe')).toEqual([2])
+    db.prepare('UPDATE recording SET purged_at = ? WHERE id = 1').run(now)
+    expect(indexed(db, 'mpya')).toEqual([])
+    // A revision written for a purged recording's utterance never reaches the index.
+    add(1, 'habari tena')
+    expect(indexed(db, 'tena')).toEqual([])
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    db.exec("INSERT INTO search_folded (search_folded) VALUES ('integrity-check')")
+    db.exec("INSERT INTO search_exact (search_exact) VALUES ('integrity-check')")
+  })
+
+  it('keeps saved filters per profile, one name each', () => {
+    const db = fresh()
+    migrateTo(db, 16)
+    insertRows(db, 'annotator', [{ name: 'Amina', role: 'annotator', created_at: now }])
+    insertRows(db, 'saved_search', [{ owner_id: 1, name: 'soko', filter: '{}', created_at: now }])
+    expect(() =>
+      insertRows(db, 'saved_search', [
+        { owner_id: 1, name: 'soko', filter: '{}', created_at: now },
+      ]),
+    ).toThrow(/UNIQUE/)
+    expect(() =>
+      insertRows(db, 'saved_search', [{ owner_id: 1, name: '', filter: '{}', created_at: now }]),
+    ).toThrow(/CHECK/)
+  })
+})
+
 describe('a database from a newer Sauti', () => {
   it('is refused with a clear message and left untouched', () => {
     const made = createDb()

@@ -293,7 +293,18 @@ describe('language and normalisation', () => {
     await ok('normalization.update', { caseFold: true, numerals: 'keep' })
   })
 
-  it('gives each word its script and tag, and suggests languages for untagged words', async () => {
+  it('gives each word its script and tag, and suggests languages only with enough evidence', async () => {
+    // One tagged revision is too little to go on: nothing is suggested by n-grams yet.
+    const first = await ok<UtteranceDetail>('utterance.get', { id: 4, actorId: amina.id })
+    await ok('utterance.save', {
+      id: 4,
+      actorId: amina.id,
+      baseRevisionId: first.head?.id ?? null,
+      text: 'habari ya leo meeting office asubuhi',
+      spans: [{ start: 3, end: 5, lang: 'en' }],
+    })
+    const early = await ok<LanguageTokens>('language.tokens', { text: 'office habari', spans: [] })
+    expect(early.tokens.map((t) => t.suggestion)).toEqual([null, null])
     // Tagged revisions teach the identifier: English words in spans, Swahili around them.
     for (let id = 4; id <= 8; id++) {
       const detail = await ok<UtteranceDetail>('utterance.get', { id, actorId: amina.id })
@@ -301,10 +312,10 @@ describe('language and normalisation', () => {
         id,
         actorId: amina.id,
         baseRevisionId: detail.head?.id ?? null,
-        text: 'habari ya leo meeting office computer asubuhi नमस्ते',
+        text: 'habari ya leo tunakutana asubuhi sana kwenye ofisi meeting office computer keyboard printer download नमस्ते',
         spans: [
-          { start: 3, end: 6, lang: 'en' },
-          { start: 7, end: 8, lang: 'hi' },
+          { start: 8, end: 14, lang: 'en' },
+          { start: 14, end: 15, lang: 'hi' },
         ],
       })
     }

@@ -130,6 +130,21 @@ describe('roles, in the core', () => {
     expect(row.annotator_id).toBe(amina.annotatorId)
   })
 
+  it("keeps each account's saved filters its own, whatever actorId the input names", async () => {
+    const amina = people.amina!.account
+    const saved = await ok<{ id: number }>(
+      'search.save',
+      { actorId: amina.annotatorId, name: 'soko', filter: { text: 'soko' } },
+      as('amina'),
+    )
+    expect(await ok('search.saved', { actorId: amina.annotatorId }, as('baraka'))).toEqual([])
+    expect(
+      await ok('search.forget', { actorId: amina.annotatorId, id: saved.id }, as('baraka')),
+    ).toEqual({ forgotten: false })
+    expect(await ok<unknown[]>('search.saved', { actorId: 1 }, as('amina'))).toHaveLength(1)
+    await ok('search.utterances', { filter: { text: 'soko' } }, as('amina'))
+  })
+
   it('leads invite up to lead, admins anyone; a link works once; a reset stops the old password', async () => {
     expect(
       (await refused('account.invite', { login: 'boss', role: 'admin' }, as('lead'))).kind,

@@ -31,7 +31,9 @@ export async function dispatch(
   if (!isMethod(method)) {
     return {
       ok: false,
-      error: { kind: 'not_found', message: `no such call: ${String(method).slice(0, 100)}` },
+      error: SautiError.saying('not_found', 'unknownCall', {
+        method: String(method).slice(0, 100),
+      }).toInfo(),
     }
   }
   try {
@@ -45,11 +47,12 @@ export async function dispatch(
     const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
     return {
       ok: false,
-      error: {
-        kind: 'validation',
-        message: `invalid input for ${method}: ${text}`,
-        details: { issues },
-      },
+      error: SautiError.saying(
+        'validation',
+        'invalidInput',
+        { method, problems: text },
+        { issues },
+      ).toInfo(),
     }
   }
   try {

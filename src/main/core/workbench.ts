@@ -40,6 +40,7 @@ import { hasUnlabelled } from './project/queries'
 import { provenanceCalls } from './provenance/calls'
 import { reportCalls } from './report/calls'
 import { reviewCalls } from './review/calls'
+import { searchCalls } from './search/calls'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -117,6 +118,7 @@ export class Workbench {
       accountsCalls(ctx),
       backupCalls(ctx, options.version),
       discussCalls(ctx),
+      searchCalls(ctx),
     )
   }
 

@@ -19,6 +19,7 @@ import { addModelCommands } from './cli-models'
 import { addModelRegistryCommands } from './cli-model-registry'
 import { addReportCommands } from './cli-report'
 import { addReviewCommands } from './cli-review'
+import { addSearchCommands } from './cli-search'
 import { addServeCommand } from './cli-serve'
 import { addTeamCommands } from './cli-team'
 import {
@@ -136,6 +137,7 @@ export function buildProgram(): Command {
   addReviewCommands(program)
   addDiscussCommands(program)
   addReportCommands(program)
+  addSearchCommands(program)
   addTeamCommands(program)
 
   program

@@ -22,6 +22,7 @@ import { projectContract } from './project'
 import { provenanceContract } from './provenance'
 import { reportContract } from './report'
 import { reviewContract } from './review'
+import { searchContract } from './search'
 
 export type { CallSpec } from './fields'
 export { eventNames, type EventMap, type EventName } from './events'
@@ -42,6 +43,7 @@ export const contract = composeRooms(
   accountsContract,
   backupContract,
   discussContract,
+  searchContract,
 )
 
 export type Contract = typeof contract

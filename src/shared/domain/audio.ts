@@ -1,4 +1,5 @@
 /** Audio: waveform peaks, spectrograms and what an import of audio did. */
+import type { MessageArgs, ServerMessageKey } from '../messages'
 
 export type AudioFormat = 'wav' | 'flac' | 'mp3' | 'ogg' | 'opus'
 
@@ -15,6 +16,9 @@ export interface RejectedFile {
   message: string
   /** Set when the path does not exist (the CLI exits "not found"). */
   missing?: true
+  /** The message by key, for the UI to translate (shared/messages.ts). */
+  key?: ServerMessageKey
+  args?: MessageArgs
 }
 
 export interface ImportSummary {

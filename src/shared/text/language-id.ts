@@ -33,6 +33,27 @@ export interface LanguageIdOptions {
   k?: number
 }
 
+/** How sure a suggestion must be (`suggest`'s options); by default any best guess is made. */
+export interface EvidenceOptions {
+  /**
+   * Languages the words may be in besides those trained (an utterance's own): one of them that
+   * is not trained on a script, or not known to be written in it, keeps that script undecided.
+   */
+  languages?: readonly string[]
+  /** Characters each competing language must have been trained on in the word's script. */
+  minEvidence?: number
+  /** The least probability of an n-gram suggestion among its competitors. */
+  minScore?: number
+}
+
+/**
+ * A tag naming a mix of two languages ("hi-en": Hindi–English code-switching): the language of
+ * an utterance, never of one word. Regions and scripts (sw-KE, hi-Latn) are not mixes.
+ */
+export function isCompositeTag(tag: string): boolean {
+  return /^[a-z]{2,3}-[a-z]{2,3}$/.test(tag)
+}
+
 const scriptName = z.enum(SCRIPTS)
 
 /** The serialised model; `counts[lang][script][gram]`. */
@@ -97,26 +118,47 @@ export class LanguageIdentifier {
     return this
   }
 
-  suggest(tokens: readonly string[]): LanguageSuggestion[] {
-    return tokens.map((token) => this.suggestOne(token))
+  suggest(tokens: readonly string[], options: EvidenceOptions = {}): LanguageSuggestion[] {
+    return tokens.map((token) => this.suggestOne(token, options))
   }
 
-  private suggestOne(token: string): LanguageSuggestion {
+  /** Characters trained for a language in a script: how much evidence its n-grams rest on. */
+  evidence(lang: string, script: string): number {
+    return this.derive().totals.get(`${lang}\u0000${script}`)?.[1] ?? 0
+  }
+
+  private suggestOne(token: string, options: EvidenceOptions): LanguageSuggestion {
     const t = prepare(token)
     const script = tokenScript(t)
-    const languages = new Set([...this.scripts.keys(), ...this.counts.keys()])
+    const none: LanguageSuggestion = { token, lang: null, score: 0, by: 'none' }
+    // A mix ("hi-en") is never one word's language, neither suggested nor competing.
+    const languages = new Set(
+      [...this.scripts.keys(), ...this.counts.keys(), ...(options.languages ?? [])].filter(
+        (lang) => !isCompositeTag(lang),
+      ),
+    )
     const candidates = [...languages].filter((lang) => this.scripts.get(lang)?.has(script) ?? true)
-    if (candidates.length === 1) return { token, lang: candidates[0]!, score: 1, by: 'script' }
+    if (candidates.length === 1) {
+      const [lang] = candidates as [string]
+      // With a minimum asked for, the script decides only for a language known to use it.
+      if (options.minEvidence && !this.scripts.get(lang)?.has(script)) return none
+      return { token, lang, score: 1, by: 'script' }
+    }
     const pool = candidates.length > 0 ? candidates : [...languages]
+    const minEvidence = options.minEvidence ?? 0
+    if (minEvidence > 0 && pool.some((lang) => this.evidence(lang, script) < minEvidence))
+      return none
     const trained = pool.filter((lang) => this.counts.get(lang)?.has(script))
-    if (trained.length === 0) return { token, lang: null, score: 0, by: 'none' }
+    if (trained.length === 0) return none
     // Every candidate competes; one never trained on this script scores as uniform.
     const logLikelihoods = pool.map((lang) => this.logLikelihood(t, lang, script))
     const best = Math.max(...logLikelihoods)
     const weights = logLikelihoods.map((l) => Math.exp(l - best))
     const total = weights.reduce((a, b) => a + b, 0)
     const top = weights.indexOf(Math.max(...weights))
-    return { token, lang: pool[top]!, score: weights[top]! / total, by: 'ngram' }
+    const score = weights[top]! / total
+    if (score < (options.minScore ?? 0)) return none
+    return { token, lang: pool[top]!, score, by: 'ngram' }
   }
 
   /** Σ over the token's n-grams of log((c(g) + k) / (T_n + k·V_n)), per order n. */

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { LanguageIdentifier, type TaggedToken } from '../../../src/shared/text/language-id'
+import {
+  isCompositeTag,
+  LanguageIdentifier,
+  type TaggedToken,
+} from '../../../src/shared/text/language-id'
 import { tokensWithLanguage } from '../../../src/shared/text/language-spans'
 import { normalizeWords } from '../../../src/shared/text/normalize'
 import { heldOut, training, wordsOf } from './romanised-words'
@@ -78,6 +82,45 @@ describe('language suggestions', () => {
     ])
     const id = new LanguageIdentifier({ order: 2 }).train(tokens)
     expect(id.suggest(['meetings'])[0]!.lang).toBe('en')
+  })
+
+  it('never suggests a mix such as hi-en for one word, nor lets it compete', () => {
+    expect(['hi-en', 'sw-en'].map(isCompositeTag)).toEqual([true, true])
+    expect(['sw', 'sw-KE', 'hi-Latn', 'en-US'].map(isCompositeTag)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ])
+    const id = trained().train(tagged(training.en, 'hi-en'))
+    for (const s of id.suggest([...wordsOf(heldOut.hi), ...wordsOf(heldOut.en), 'खिड़की']))
+      expect(s.lang).not.toBe('hi-en')
+  })
+
+  it('with a minimum of evidence, says nothing rather than guess', () => {
+    const strict = { minEvidence: 200, minScore: 0.9 }
+    // A language trained on two words: too little to weigh anything against.
+    const young = new LanguageIdentifier().train([
+      { token: 'market', lang: 'en' },
+      { token: 'bazaar', lang: 'hi' },
+    ])
+    expect(young.suggest(['market', 'sokoni'], strict).map((s) => s.by)).toEqual(['none', 'none'])
+    expect(young.suggest(['market'])[0]!.by).toBe('ngram')
+    // Well trained on Hindi and English, but the utterance is Swahili, which it never saw in
+    // Latin script: a Swahili word is not called Hindi.
+    const id = trained()
+    expect(id.evidence('en', 'Latin')).toBeGreaterThan(200)
+    expect(id.suggest(['sokoni'], { ...strict, languages: ['sw'] })[0]).toMatchObject({
+      lang: null,
+    })
+    expect(id.suggest(['sokoni'])[0]!.lang).not.toBeNull()
+    // Between trained languages, only sure suggestions are made.
+    for (const s of id.suggest([...wordsOf(heldOut.hi), ...wordsOf(heldOut.en)], strict))
+      expect(s.by === 'none' || s.score >= 0.9).toBe(true)
+    // The script decides only for a language known to use it.
+    const english = new LanguageIdentifier({ scripts: { en: 'Latin' } })
+    expect(english.suggest(['नमस्ते'], strict)[0]!.by).toBe('none')
+    expect(english.suggest(['office'], strict)[0]).toMatchObject({ lang: 'en', by: 'script' })
   })
 
   it('refuses settings it cannot use', () => {

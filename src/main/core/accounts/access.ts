@@ -49,6 +49,10 @@ export const clearance: Record<Method, Clearance> = {
   'guidelines.get': 'annotator',
   'comment.list': 'annotator',
   'comment.add': 'annotator',
+  'search.utterances': 'annotator',
+  'search.saved': 'annotator',
+  'search.save': 'annotator',
+  'search.forget': 'annotator',
   // Reviewing.
   'review.queue': 'reviewer',
   'review.history': 'reviewer',
@@ -143,16 +147,15 @@ const pathRules: Partial<Record<Method, PathRule>> = {
   },
 }
 
-function roleName(role: AccountRole): string {
-  return `${role === 'annotator' || role === 'admin' ? 'an' : 'a'} ${role}`
+function article(role: AccountRole): string {
+  return role === 'annotator' || role === 'admin' ? 'an' : 'a'
 }
 
 /** The account behind a caller, enabled; a disabled or deleted one is refused. */
 export function callingAccount(db: ReadDb, caller: Caller): Account | null {
   if (caller.kind === 'owner') return null
   const account = findAccount(db, caller.accountId)
-  if (!account || account.disabled)
-    throw new SautiError('forbidden', 'this account is disabled: ask an admin')
+  if (!account || account.disabled) throw SautiError.saying('forbidden', 'accountDisabled', {})
   return account
 }
 
@@ -165,12 +168,16 @@ export function admit(db: ReadDb, caller: Caller, method: Method): void {
   if (!account) return
   const needed = clearance[method]
   if (needed === 'owner' || rank[account.role] < rank[needed])
-    throw new SautiError(
-      'forbidden',
-      needed === 'owner'
-        ? `${method} is for the server's owner, on the server itself`
-        : `${method} needs ${roleName(needed)}; "${account.login}" is ${roleName(account.role)}`,
-    )
+    throw needed === 'owner'
+      ? SautiError.saying('forbidden', 'ownerOnly', { method })
+      : SautiError.saying('forbidden', 'needsRole', {
+          method,
+          needed,
+          neededArticle: article(needed),
+          login: account.login,
+          role: account.role,
+          roleArticle: article(account.role),
+        })
 }
 
 /**

@@ -266,11 +266,7 @@ export function requireBase(
   const head = headId === null ? null : revisionInfo(db, headId)
   if (headId === baseRevisionId) return head
   const who = head?.annotator ?? head?.sourceKind ?? 'someone'
-  throw new SautiError(
-    'conflict',
-    `utterance ${utteranceId} was saved elsewhere (by ${who}) since this editor opened it`,
-    { head },
-  )
+  throw SautiError.saying('conflict', 'savedElsewhere', { id: utteranceId, who }, { head })
 }
 
 export interface SaveInput {

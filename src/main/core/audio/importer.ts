@@ -110,7 +110,7 @@ function missing(path: string): SautiError {
       `${path}: the file name is not valid UTF-8 ("\uFFFD" marks the bytes that are not), so it cannot be opened by this name; rename the file with UTF-8 characters.`,
       { file: path },
     )
-  return new SautiError('not_found', `${path}: no such file or folder.`, { file: path })
+  return SautiError.saying('not_found', 'fileMissing', { path }, { file: path })
 }
 
 /** Audio files under `dir`; entries whose names are not UTF-8 are rejected by name. */
@@ -324,10 +324,12 @@ async function removeFiles(files: string[]): Promise<void> {
 
 /** A refused input; a missing one says so (the CLI exits with "not found"). */
 function rejection(path: string, error: unknown): RejectedFile {
-  if (error instanceof SautiError)
+  if (error instanceof SautiError) {
+    const said = error.said ? { key: error.said.key, args: error.said.args } : {}
     return error.kind === 'not_found'
-      ? { path, message: error.message, missing: true }
-      : { path, message: error.message }
+      ? { path, message: error.message, missing: true, ...said }
+      : { path, message: error.message, ...said }
+  }
   const e = error as NodeJS.ErrnoException
   if (e.code === 'SQLITE_FULL')
     return { path, message: 'the disk is full; nothing of this file was imported.' }

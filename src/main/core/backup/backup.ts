@@ -66,7 +66,7 @@ export async function backupProject(options: {
 }): Promise<BackupSummary> {
   const { out } = options
   if (existsSync(out) && (await readdir(out)).length > 0)
-    throw new SautiError('conflict', `${out} is not empty: back up into a new folder`)
+    throw SautiError.saying('conflict', 'backupFolderNotEmpty', { path: out })
   const target = join(out, projectFolder)
   await mkdir(target, { recursive: true })
   try {

@@ -12,11 +12,7 @@ export interface Actor {
 export function actor(db: WriteDb, annotatorId: number): Actor {
   const row = db.prepare('SELECT id, name, role FROM annotator WHERE id = ?').get(annotatorId) as
     Actor | undefined
-  if (!row)
-    throw new SautiError(
-      'forbidden',
-      `no annotator profile with id ${annotatorId}: choose your profile first.`,
-    )
+  if (!row) throw SautiError.saying('forbidden', 'unknownProfile', { id: annotatorId })
   return row
 }
 

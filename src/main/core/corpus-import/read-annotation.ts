@@ -68,7 +68,7 @@ async function readAnyAnnotation(
 ): Promise<ReadAnnotation> {
   const file = resolve(input)
   const info = await stat(file).catch(() => null)
-  if (!info) throw new SautiError('not_found', `${file}: no such file or folder.`, { file })
+  if (!info) throw SautiError.saying('not_found', 'fileMissing', { path: file }, { file })
   if (info.isDirectory()) return readKaldi(file)
   const bytes = await regularFile(file)
   const ext = extname(file).toLowerCase()

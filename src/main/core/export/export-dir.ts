@@ -72,7 +72,7 @@ export class ExportDir {
     const parent = dirname(dir)
     const parentInfo = await stat(parent).catch(() => null)
     if (!parentInfo?.isDirectory())
-      throw new SautiError('not_found', `${parent}: no such folder to export into.`)
+      throw SautiError.saying('not_found', 'exportFolderMissing', { path: parent })
     const root = resolve(forbiddenRoot)
     if (dir === root || dir.startsWith(root + sep))
       throw new SautiError('validation', `${dir}: an export cannot go inside the project's folder.`)
@@ -80,10 +80,7 @@ export class ExportDir {
     if (info && !info.isDirectory())
       throw new SautiError('conflict', `${dir} exists and is not a folder.`)
     if (info && (await readdir(dir)).length > 0)
-      throw new SautiError(
-        'conflict',
-        `${dir} is not empty: choose a new folder, so no earlier export is mixed with this one.`,
-      )
+      throw SautiError.saying('conflict', 'exportFolderNotEmpty', { path: dir })
     return dir
   }
 

@@ -1,5 +1,9 @@
 import type { LanguageSpan } from '../../../shared/domain'
-import { LanguageIdentifier, languageIdModelSchema } from '../../../shared/text/language-id'
+import {
+  isCompositeTag,
+  LanguageIdentifier,
+  languageIdModelSchema,
+} from '../../../shared/text/language-id'
 import { tokensWithLanguage } from '../../../shared/text/language-spans'
 import { normalizeWords } from '../../../shared/text/normalize'
 import { SCRIPTS, tokenScript, type Script } from '../../../shared/text/script'
@@ -9,7 +13,11 @@ import { projectRules } from './rules'
 
 const KEY = 'language_id'
 
-/** New tagged revisions that make the cached identifier stale. */
+/**
+ * New tagged revisions that make the cached identifier stale: 20, or as many as it was trained
+ * on if fewer, so a young identifier (which suggests nothing until it has enough evidence)
+ * learns from the first tags at once.
+ */
 export const RETRAIN_AFTER = 20
 
 /** A script counts as one of a language's when this share of its tagged words use it (and two). */
@@ -70,7 +78,8 @@ export function trainIdentifier(db: ReadDb, now = new Date().toISOString()): Tra
       JSON.parse(r.spans) as LanguageSpan[],
       r.language ?? fallback ?? '',
       (w) => normalizeWords(w, rules),
-    ).filter((t) => t.lang !== ''),
+      // Words left in a mixed matrix ("hi-en") are in one of two languages, vouched for as neither.
+    ).filter((t) => t.lang !== '' && !isCompositeTag(t.lang)),
   )
   const scriptCounts = new Map<string, Map<Script, number>>()
   for (const t of tagged) {
@@ -111,7 +120,8 @@ export function readIdentifier(
   const cached = row ? (JSON.parse(row.value) as Cached) : null
   if (cached) {
     const model = languageIdModelSchema.safeParse(cached.model)
-    if (model.success && newTaggedSince(db, cached.lastRevisionId) < RETRAIN_AFTER)
+    const stale = Math.min(RETRAIN_AFTER, Math.max(1, cached.trainedOnRevisions))
+    if (model.success && newTaggedSince(db, cached.lastRevisionId) < stale)
       return {
         trained: {
           identifier: LanguageIdentifier.fromJSON(model.data),

@@ -1,10 +1,10 @@
-import type { ErrorKind } from '../../../shared/errors'
+import type { ErrorKind, Said } from '../../../shared/errors'
 import { isErrorInfo, SautiError } from '../../../shared/errors'
 
 /** A call that came back as `{ok: false}`, or could not be made at all. */
 export class CallError extends SautiError {
-  constructor(kind: ErrorKind, message: string, details?: Record<string, unknown>) {
-    super(kind, message, details)
+  constructor(kind: ErrorKind, message: string, details?: Record<string, unknown>, said?: Said) {
+    super(kind, message, details, said)
     this.name = 'CallError'
   }
 }
@@ -14,8 +14,8 @@ export function unwrap<T>(method: string, envelope: unknown): T {
   if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {
     if (envelope.ok === true && 'value' in envelope) return envelope.value as T
     if (envelope.ok === false && 'error' in envelope && isErrorInfo(envelope.error)) {
-      const { kind, message, details } = envelope.error
-      throw new CallError(kind, message, details)
+      const { kind, message, details, key, args } = envelope.error
+      throw new CallError(kind, message, details, key && args ? { key, args } : undefined)
     }
   }
   throw new CallError('internal', `${method}: the host sent a reply that is not a result envelope`)

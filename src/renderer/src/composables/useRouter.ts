@@ -2,7 +2,15 @@ import type { InjectionKey, Ref } from 'vue'
 import { inject, shallowRef, watch } from 'vue'
 
 /** The screens, in the order the header lists them. */
-export const screens = ['annotate', 'recordings', 'model', 'speakers', 'review', 'team'] as const
+export const screens = [
+  'annotate',
+  'search',
+  'recordings',
+  'model',
+  'speakers',
+  'review',
+  'team',
+] as const
 export type Screen = (typeof screens)[number]
 
 /** Where the app is: a screen and, on the annotate and review screens, the open utterance. */
@@ -33,6 +41,8 @@ export interface Router {
    * ignored once the user has left that screen (an answer that came back late).
    */
   select(screen: Screen, utteranceId: number | null): void
+  /** Shows a screen with an utterance open in it (a search result opened in the editor). */
+  open(screen: Screen, utteranceId: number): void
 }
 
 export const routerKey: InjectionKey<Router> = Symbol('sauti-router')
@@ -59,6 +69,7 @@ export function createRouter(win: Window = window): Router {
     select: (screen, utteranceId) => {
       if (screen === route.value.screen) replace({ screen, utteranceId })
     },
+    open: (screen, utteranceId) => replace({ screen, utteranceId }),
   }
 }
 

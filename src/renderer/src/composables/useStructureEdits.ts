@@ -5,6 +5,7 @@ import type { Waveform } from './useWaveform'
 import type { UtteranceSegment } from './waveform-view'
 import { utteranceRegions } from './waveform-view'
 import { useClient } from './useClient'
+import { useErrorText } from './useErrorText'
 import { useAnnotatorStore } from '../stores/annotator'
 import { useEditorStore } from '../stores/editor'
 import { splitTextAt, type ShadedWord } from '../transcript/text-model'
@@ -23,6 +24,7 @@ export function useStructureEdits(options: {
   const client = useClient()
   const editor = useEditorStore()
   const annotator = useAnnotatorStore()
+  const errorText = useErrorText()
   const { wave } = options
   const neighbours = ref<UtteranceSegment[]>([])
   const actionError = ref<string | null>(null)
@@ -37,7 +39,7 @@ export function useStructureEdits(options: {
     try {
       await task()
     } catch (caught) {
-      actionError.value = toCallError(caught).message
+      actionError.value = errorText(toCallError(caught))
     }
   }
 

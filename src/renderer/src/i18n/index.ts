@@ -17,6 +17,10 @@ import bulkEn from './areas/bulk.en.json'
 import bulkSw from './areas/bulk.sw.json'
 import intakeEn from './areas/intake.en.json'
 import intakeSw from './areas/intake.sw.json'
+import searchEn from './areas/search.en.json'
+import searchSw from './areas/search.sw.json'
+import errorsSw from './areas/errors.sw.json'
+import { serverMessages, type ServerMessageKey } from '../../../shared/messages'
 
 // Each screen family keeps its messages in its own file (areas/<area>.<locale>.json), under its
 // own top-level key, so people working on different screens do not edit the same file.
@@ -30,6 +34,9 @@ const en = {
   ...discussEn,
   ...bulkEn,
   ...intakeEn,
+  ...searchEn,
+  // The core's own English texts (shared/messages.ts), word for word as the CLI prints them.
+  serverMessage: serverMessages as Record<ServerMessageKey, string>,
 }
 const sw = {
   ...baseSw,
@@ -41,6 +48,8 @@ const sw = {
   ...discussSw,
   ...bulkSw,
   ...intakeSw,
+  ...searchSw,
+  ...errorsSw,
 }
 
 export const uiLocales = ['en', 'sw'] as const

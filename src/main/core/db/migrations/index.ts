@@ -14,6 +14,7 @@ import { m012Calibration } from './012-calibration'
 import { m013Accounts } from './013-accounts'
 import { m014Owners } from './014-owners'
 import { m015Discussion } from './015-discussion'
+import { m016Search } from './016-search'
 
 export interface Migration {
   version: number
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   m013Accounts,
   m014Owners,
   m015Discussion,
+  m016Search,
 ]

@@ -1,0 +1,60 @@
+/** Search over transcripts and the data view's filters (docs/search.md). */
+import type { FlagReason } from './annotate'
+import type { UtteranceStatus } from './project'
+import type { RevisionSourceKind } from './provenance'
+
+/** What the data view can be filtered by; every field left out does not filter. */
+export interface SearchFilter {
+  /** Words to find in the current transcript; "quoted words" as a phrase; the last word as a prefix. */
+  text?: string
+  /** Match diacritics exactly (café is not cafe); by default they are ignored. */
+  exactDiacritics?: boolean
+  status?: UtteranceStatus[]
+  languages?: string[]
+  speakers?: string[]
+  /** Annotator profiles who wrote any revision of the utterance. */
+  annotators?: number[]
+  /** Profiles who reviewed any revision of the utterance. */
+  reviewers?: number[]
+  flags?: FlagReason[]
+  /** The current transcript's date, from and to (inclusive), as YYYY-MM-DD. */
+  from?: string
+  to?: string
+}
+
+/** A run of a transcript, marked where it matched the search. */
+export interface SearchPiece {
+  text: string
+  match: boolean
+}
+
+export interface SearchHit {
+  utteranceId: number
+  recordingId: number
+  recordingName: string
+  startSec: number
+  endSec: number
+  speakerCode: string | null
+  language: string | null
+  status: UtteranceStatus
+  flagReason: FlagReason | null
+  /** The current transcript in pieces, matches marked; empty when there is no transcript. */
+  pieces: SearchPiece[]
+  /** Who or what wrote the current transcript, and when; null without one. */
+  source: RevisionSourceKind | null
+  writer: string | null
+  writtenAt: string | null
+}
+
+export interface SearchPage {
+  total: number
+  offset: number
+  items: SearchHit[]
+}
+
+export interface SavedSearch {
+  id: number
+  name: string
+  filter: SearchFilter
+  createdAt: string
+}

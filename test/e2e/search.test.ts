@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appRoot } from '../support/fixtures'
+import { type Served, launchChromium, projectQuery, startServe } from '../support/serve'
+
+/**
+ * The data view on the demo project, at 1280×720: search a word, open a result in the editor,
+ * come back to the same results; save the filter; the same screen in Kiswahili.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'sauti-search-'))
+const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
+const artefacts = join(appRoot, 'test-results', 'e2e')
+mkdirSync(artefacts, { recursive: true })
+const query = projectQuery(dbPath)
+
+let served: Served
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  served = await startServe(dataDir, [], ['--no-demo-labels'])
+  browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+  page = await context.newPage()
+}, 240_000)
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('the data view', () => {
+  it('finds a word, opens the result in the editor, and comes back to the same results', async () => {
+    await page.goto(served.openUrl)
+    const dialog = page.locator('[data-testid="annotator-dialog"]')
+    await dialog.waitFor()
+    await page.keyboard.type('Amina')
+    await page.keyboard.press('Enter')
+    await dialog.waitFor({ state: 'detached' })
+
+    await page.locator('[data-testid="nav-search"]').click()
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/search')
+    const box = page.locator('[data-testid="search-text"]')
+    await box.fill('soko')
+    const hits = page.locator('[data-testid="search-hit"]')
+    const expected = query<{ id: number }>(
+      `SELECT t.utterance_id AS id FROM search_folded f JOIN search_text t ON t.utterance_id = f.rowid
+       WHERE search_folded MATCH '"soko"*' ORDER BY id`,
+    ).map((r) => r.id)
+    expect(expected.length).toBeGreaterThan(0)
+    await expect
+      .poll(async () =>
+        hits.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-utterance')))),
+      )
+      .toEqual(expected)
+    await expect
+      .poll(() => page.locator('[data-testid="search-count"]').innerText())
+      .toContain(`${expected.length} utterance`)
+    // The matched word is marked, whole as it is written ("sokoni" found by "soko").
+    const marks = await page.locator('[data-testid="search-hit"] mark').allInnerTexts()
+    expect(marks.length).toBeGreaterThan(0)
+    for (const m of marks) expect(m.toLowerCase()).toMatch(/^soko/)
+    await page.screenshot({ path: join(artefacts, 'search-results.png') })
+
+    // Into the editor: the address and the editor say which utterance.
+    const target = expected.at(-1)!
+    await page.locator(`[data-testid="search-hit"][data-utterance="${target}"]`).click()
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/annotate/${target}`)
+    await expect
+      .poll(() => page.locator('[data-testid="editor"]').getAttribute('data-utterance'))
+      .toBe(String(target))
+    const back = page.locator('[data-testid="back-to-search"]')
+    await back.waitFor()
+    await page.screenshot({ path: join(artefacts, 'search-opened-in-editor.png') })
+
+    // And back, by keyboard: the same words, the same results, focus on the one opened.
+    await back.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/search')
+    await expect(box.inputValue()).resolves.toBe('soko')
+    await expect
+      .poll(async () =>
+        hits.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-utterance')))),
+      )
+      .toEqual(expected)
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-utterance')))
+      .toBe(String(target))
+  })
+
+  it('narrows by a filter and keeps a saved filter for the profile', async () => {
+    await page.locator('[data-testid="search-text"]').fill('')
+    await page.locator('[data-testid="search-status"]').selectOption('pseudo')
+    await expect
+      .poll(() => page.locator('[data-testid="search-count"]').innerText())
+      .toMatch(/^No utterances match$|^\d+ utterances? match/)
+    await page.locator('[data-testid="search-status"]').selectOption('')
+    await page.locator('[data-testid="search-text"]').fill('"bei ya"')
+    await expect.poll(() => page.locator('[data-testid="search-hit"]').count()).toBe(1)
+    await page.locator('[data-testid="saved-name"]').fill('Bei ya')
+    await page.locator('[data-testid="saved-save"]').click()
+    const apply = page.locator('[data-testid="saved-apply"]')
+    await expect.poll(() => apply.allInnerTexts()).toEqual(['Bei ya'])
+    const marks = page.locator('[data-testid="search-hit"] mark')
+    await page.locator('[data-testid="search-text"]').fill('mvua')
+    await expect.poll(() => marks.allInnerTexts()).toEqual(['Mvua'])
+    await apply.click()
+    await expect(page.locator('[data-testid="search-text"]').inputValue()).resolves.toBe('"bei ya"')
+    await expect.poll(() => marks.allInnerTexts()).toEqual(['Bei ya'])
+    const stored = query<{ name: string }>('SELECT name FROM saved_search')
+    expect(stored).toEqual([{ name: 'Bei ya' }])
+  })
+
+  it('reads in Kiswahili', async () => {
+    await page.locator('[data-testid="language"]').selectOption('sw')
+    await expect
+      .poll(() => page.locator('[data-testid="search-count"]').innerText())
+      .toMatch(/Kipande 1 kinalingana/)
+    await expect(page.locator('[data-testid="nav-search"]').innerText()).resolves.toBe('Tafuta')
+    await page.screenshot({ path: join(artefacts, 'search-results-sw.png') })
+    await page.locator('[data-testid="language"]').selectOption('en')
+  })
+})

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { SautiError } from '../../../src/shared/errors'
+import { formatMessage, serverMessages, type ServerMessageKey } from '../../../src/shared/messages'
+import { errorText } from '../../../src/renderer/src/composables/useErrorText'
+import { createAppI18n } from '../../../src/renderer/src/i18n'
+import sw from '../../../src/renderer/src/i18n/areas/errors.sw.json'
+
+const keys = Object.keys(serverMessages) as ServerMessageKey[]
+const placeholders = (template: string): string[] =>
+  [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()
+const sample = (key: ServerMessageKey): Record<string, string> =>
+  Object.fromEntries(placeholders(serverMessages[key]).map((name) => [name, `<${name}>`]))
+
+function ui(locale: 'en' | 'sw') {
+  const { t, te } = createAppI18n(locale).global
+  return (error: Parameters<typeof errorText>[0]): string =>
+    errorText(error, t as (k: string, a?: Record<string, unknown>) => string, te)
+}
+
+describe('messages of the core, by key', () => {
+  it('read in the English UI exactly as the CLI prints them', () => {
+    const en = ui('en')
+    for (const key of keys) {
+      const error = SautiError.saying('conflict', key, sample(key))
+      expect(en(error), key).toBe(error.message)
+      expect(error.message).toBe(formatMessage(key, sample(key)))
+    }
+  })
+
+  it('have a Kiswahili text with the same arguments (articles aside), which the Kiswahili UI shows', () => {
+    const toSw = ui('sw')
+    for (const key of keys) {
+      const text = (sw.serverMessage as Record<string, string>)[key]
+      expect(text, key).toBeDefined()
+      // English grammar may need arguments Kiswahili does not (the article of a role name).
+      const english = placeholders(serverMessages[key]).filter((p) => !p.endsWith('Article'))
+      expect(placeholders(text!), key).toEqual(english)
+      const error = SautiError.saying('conflict', key, sample(key)).toInfo()
+      expect(toSw(error), key).not.toBe(error.message)
+    }
+    expect(toSw(SautiError.saying('not_found', 'fileMissing', { path: '/data/a.wav' }))).toBe(
+      '/data/a.wav: hakuna faili wala folda kama hii.',
+    )
+  })
+
+  it('translate role names among the arguments, and leave a message without a key as it is', () => {
+    const needs = SautiError.saying('forbidden', 'needsRole', {
+      method: 'export.start',
+      needed: 'lead',
+      neededArticle: 'a',
+      login: 'amina',
+      role: 'annotator',
+      roleArticle: 'an',
+    })
+    expect(needs.message).toBe('export.start needs a lead; "amina" is an annotator')
+    expect(ui('sw')(needs)).toBe(
+      'export.start inahitaji jukumu la kiongozi; "amina" ana jukumu la mwandishi',
+    )
+    expect(ui('sw')({ message: 'something else' })).toBe('something else')
+  })
+})
