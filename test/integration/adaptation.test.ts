@@ -113,12 +113,13 @@ describe('adaptation on a held-out language', () => {
       devUtterances: 12,
       testUtterances: 12,
     })
-    // The base model writes IPA phones; Swahili spelling is close to them, so its character
-    // error rate against the transcripts is already ~29 % on the dev speaker.
+    // Swahili is held out of the starter's training; its character head spells it as it would
+    // a language it knows, so its error against the transcripts is well above 20 %.
     expect(first.parentDev!.cer).toBeGreaterThan(0.2)
-    // Measured: 29.3 % -> 5.5 % in about 10 s of training (docs/training.md). The head starts
-    // from the base model's rows for the letters both spell alike.
-    expect(first.dev!.cer).toBeLessThan(0.12)
+    // The head starts from the base model's rows for the letters both spell alike. Measured
+    // with starter v2: 14.7 % after training. (v1, trained on espeak-ng speech alone, reached
+    // 5.5 % on this espeak-ng voice; v2 heard mostly real speech: models/starter/MODEL_CARD.md.)
+    expect(first.dev!.cer).toBeLessThan(0.2)
     expect(first.dev!.cer).toBeLessThan(first.parentDev!.cer / 2)
     expect(first.message).toMatch(/Checkpoint 1 is active: dev CER/)
   }, 300_000)

@@ -225,6 +225,11 @@ def transfer(models, held, minutes=(5, 10, 20, 30)):
     for lang, sets in sorted(held.items()):
         adapt, test = sets["adapt"], sets["test"]
         dev, adapt = adapt[:40], adapt[40:]
+        # Held-out languages have no character targets in training (data.py); the probe's come
+        # from their normalised text.
+        for u in adapt + dev + test:
+            if u["chars"] is None:
+                u["chars"] = texts.chars(u["norm"])
         vocab = T.build_vocab([u["chars"] for u in adapt + dev + test])
         idx = {t: i for i, t in enumerate(vocab)}
         total = sum(len(u["audio"]) for u in adapt) / 16000 / 60
@@ -283,6 +288,9 @@ def main():
         R["int8_rtf"] = t8["seconds"] / t8["audioSeconds"]
         R["int8_size_mb"] = os.path.getsize(a.int8) / 1e6
     R["size_mb"] = os.path.getsize(a.model) / 1e6
+    # Written now and again after the transfer curves, so the zero-shot numbers survive a failure.
+    os.makedirs(a.out, exist_ok=True)
+    write_md(R, a.out)
     if not a.skip_transfer:
         _, _, held = load_synth()
         models = {"v2": a.model}
