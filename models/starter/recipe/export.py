@@ -1,5 +1,5 @@
 """Export a checkpoint to the Sauti model package (models/starter/):
-model.onnx, model.json, vocab.json, vocab-chars.json, plus the reference tensors that
+model.onnx, model.json, vocab.json, vocab-phones.json, plus the reference tensors that
 check_onnx.js compares onnxruntime-node against.
 
 Usage: python3 export.py [--ckpt .data/run/last.pt] [--out ../]
