@@ -23,6 +23,8 @@ export interface QueueQuery {
   counts: boolean
   /** The annotator asking: blind double annotation serves them their own version only. */
   viewer?: number | null
+  /** Utterances the list keeps above the open one (left out of the ranking and the counts). */
+  exclude?: number[]
 }
 
 /**
@@ -54,6 +56,7 @@ function filterSql(
   now: string,
   ranking = false,
   viewer: number | null = null,
+  exclude: readonly number[] = [],
 ): Where {
   const col = (name: string): string => `${ranking ? '+' : ''}u.${name}`
   // A purged recording's audio is gone (docs/consent.md): nothing of it can be annotated.
@@ -93,6 +96,11 @@ function filterSql(
     clauses.push('u.confidence <= :maxConfidence')
     params.maxConfidence = filter.maxConfidence
   }
+  // One bound parameter however many: the ids as a JSON array.
+  if (exclude.length) {
+    clauses.push(`${col('id')} NOT IN (SELECT value FROM json_each(:exclude))`)
+    params.exclude = JSON.stringify(exclude)
+  }
   if (filter.hasHypothesis !== undefined)
     clauses.push(filter.hasHypothesis ? 'u.hypothesis_id IS NOT NULL' : 'u.hypothesis_id IS NULL')
   return { sql: clauses.join(' AND '), params }
@@ -120,7 +128,7 @@ export function pageQuery(
   const consent = consentedSpeakers('annotation', now)
   const direction = q.descending ? ' DESC' : ''
   const orderBy = orders[q.order].map((term) => term + direction).join(', ')
-  const ranked = filterSql(q.filter, now, true, q.viewer ?? null)
+  const ranked = filterSql(q.filter, now, true, q.viewer ?? null, q.exclude)
   return {
     sql: `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
                  u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
@@ -158,7 +166,7 @@ export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOStri
   const rows = db.prepare(page.sql).all(page.params) as QueueRow[]
   let counts: { total: number; without: number } | null = null
   if (q.counts) {
-    const where = filterSql(q.filter, now, false, q.viewer ?? null)
+    const where = filterSql(q.filter, now, false, q.viewer ?? null, q.exclude)
     counts = db
       .prepare(
         `SELECT count(*) FILTER (WHERE ${consented}) AS total,
