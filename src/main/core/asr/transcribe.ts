@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import * as ort from 'onnxruntime-node'
+import type * as ort from 'onnxruntime-node'
 import type { ExecutionProviderName, ProviderAttempt } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { AdaptedHead } from '../adapt/head-runtime'
