@@ -393,6 +393,50 @@ describe('the annotator workspace with an adapted model', () => {
       .toMatch(/^5 \//)
   })
 
+  it('fits a 1280x720 laptop screen: one header line, the project named in full, decisions and N-best above the fold', async () => {
+    const [target] = query<{ id: number }>(
+      `SELECT u.id FROM utterance u JOIN hypothesis h ON h.id = u.hypothesis_id
+       WHERE u.merged_into IS NULL AND u.status IN ('new', 'pseudo') AND h.checkpoint_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM hypothesis a WHERE a.utterance_id = u.id AND a.checkpoint_id = h.checkpoint_id AND a.rank = 3)
+       ORDER BY u.id LIMIT 1`,
+    )
+    const size = page.viewportSize()!
+    try {
+      for (const [width, height] of [
+        [1280, 720],
+        [1920, 1080],
+      ] as const) {
+        await page.setViewportSize({ width, height })
+        // A fresh load: the editor chooses its wave height for the window it opens in.
+        await page.goto(`${served.url}/#/annotate/${target!.id}`)
+        await page.reload()
+        await page.locator(`[data-testid="editor"][data-utterance="${target!.id}"]`).waitFor()
+        await page.locator('[data-testid="alternative-2"]').waitFor()
+        const header = (await page.locator('.app-header').boundingBox())!
+        expect(header.height, `${width}x${height}`).toBeLessThan(60)
+        const name = page.locator('[data-testid="project-name"]')
+        expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+        // Above the status bar, whole: every decision, and the N-best's first two.
+        const bar = (await page.locator('.job-status-bar').boundingBox())!
+        for (const id of [
+          'save-next',
+          'accept-next',
+          'skip-next',
+          'flag',
+          'alternative-1',
+          'alternative-2',
+        ]) {
+          const box = (await page.locator(`[data-testid="${id}"]`).boundingBox())!
+          expect(box.y, `${id} at ${width}x${height}`).toBeGreaterThan(header.height)
+          expect(box.y + box.height, `${id} at ${width}x${height}`).toBeLessThanOrEqual(bar.y)
+        }
+        await page.screenshot({ path: join(artefacts, `workspace-${width}x${height}.png`) })
+      }
+    } finally {
+      await page.setViewportSize(size)
+    }
+  })
+
   it('shows every shortcut in the help overlay, and the spectrogram on a key', async () => {
     await page.locator('[data-testid="editor"]').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('?')

@@ -409,6 +409,15 @@ describe('the speaker registry', () => {
       recordings: 0,
       utterances: 1,
     })
+    // The recording now names both speakers heard in it (the assignment list shows them).
+    const { recording_id: recordingId } = wb.project.db
+      .prepare('SELECT recording_id FROM utterance WHERE id = ?')
+      .get(utterance.id) as { recording_id: number }
+    const recordings = await call<{ items: { id: number; speakers: string[] }[] }>(
+      'recording.list',
+      { limit: 1000 },
+    )
+    expect(recordings.items.find((r) => r.id === recordingId)?.speakers).toContain('SW-01-dup')
     await call('consent.grant', {
       actorId: lead.id,
       speakerId: dup.id,

@@ -9,6 +9,7 @@ import {
 } from '../../src/main/core/asr/head-output'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { selectForExport } from '../../src/main/core/export/select'
+import { listUtterances } from '../../src/main/core/project/queries'
 import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
@@ -100,6 +101,16 @@ describe('model output that is not a transcript', () => {
       { utterance_id: 3, model_id: 2, rank: 1, text: 'hebben jij', score: -1, created_at: now },
     ])
     expect(reason(3)).toEqual(['language'])
+  })
+
+  it("shows in a recording's utterances as a model draft when it is a transcript, and not at all when it is a reference", () => {
+    const db = project()
+    const listed = listUtterances(db, 1, 0, 10).items.map((u) => [u.text, u.textSource])
+    expect(listed).toEqual([
+      ['wat is dit', 'model'],
+      [null, null],
+      ['habari yako', 'model'],
+    ])
   })
 
   it('is no queue text, cannot be saved unchanged as the transcript, and is never exported', () => {

@@ -99,6 +99,8 @@ describe('the queue', () => {
           offset: 0,
           limit: 50,
           counts: false,
+          // Rows a list keeps above the open one do not change the plan.
+          exclude: [1, 2, 3],
         },
         new Date().toISOString(),
       )
@@ -145,6 +147,21 @@ describe('the queue', () => {
     const facets = await ok<{ speakers: { code: string; count: number }[] }>('queue.facets', {})
     const sw01 = facets.speakers.find((s) => s.code === 'SPK-SW-01')!
     expect(sw01.count).toBe(all.items.filter((i) => i.speakerCode === 'SPK-SW-01').length)
+  })
+
+  it('ranks below the rows a list keeps: they are left out of the ranking and the counts', async () => {
+    const all = await wholeQueue({ order: 'confidence' })
+    // The list keeps its first three rows and a later one (say, one saved further down).
+    const kept = [all.items[0]!.id, all.items[1]!.id, all.items[2]!.id, all.items[9]!.id]
+    const below = await wholeQueue({ order: 'confidence', exclude: kept })
+    expect(below.total).toBe(all.total! - kept.length)
+    expect(below.items.map((i) => i.id)).toEqual(
+      all.items.map((i) => i.id).filter((id) => !kept.includes(id)),
+    )
+    const tooMany = await refused('queue.list', {
+      exclude: Array.from({ length: 20_001 }, (_, i) => i + 1),
+    })
+    expect(tooMany.kind).toBe('validation')
   })
 
   it('leaves out speakers whose consent to annotation was withdrawn, and refuses to open them', async () => {

@@ -57,6 +57,11 @@ export const annotateContract = {
         counts: z.boolean().default(true),
         /** Who is asking: blind double annotation shows each annotator only their own version. */
         actorId: id.optional(),
+        /**
+         * Utterances the list already shows above the open one: left out of the ranking and of
+         * the counts, so a ranking that changed while someone works applies only below them.
+         */
+        exclude: z.array(id).max(20_000).optional(),
         ...pageInput,
       })
       .strict(),

@@ -47,6 +47,8 @@ export interface Recording {
   bitDepth: number | null
   languages: string[]
   utteranceCount: number
+  /** The codes of the speakers its utterances are assigned to now. */
+  speakers: string[]
   importedAt: string
 }
 

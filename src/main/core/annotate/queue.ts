@@ -23,6 +23,8 @@ export interface QueueQuery {
   counts: boolean
   /** The annotator asking: blind double annotation serves them their own version only. */
   viewer?: number | null
+  /** Utterances the list keeps above the open one (left out of the ranking and the counts). */
+  exclude?: number[]
 }
 
 /**
@@ -54,6 +56,7 @@ function filterSql(
   now: string,
   ranking = false,
   viewer: number | null = null,
+  exclude: readonly number[] = [],
 ): Where {
   const col = (name: string): string => `${ranking ? '+' : ''}u.${name}`
   // A purged recording's audio is gone (docs/consent.md): nothing of it can be annotated.
@@ -92,6 +95,11 @@ function filterSql(
   if (filter.maxConfidence !== undefined) {
     clauses.push('u.confidence <= :maxConfidence')
     params.maxConfidence = filter.maxConfidence
+  }
+  // One bound parameter however many: the ids as a JSON array.
+  if (exclude.length) {
+    clauses.push(`${col('id')} NOT IN (SELECT value FROM json_each(:exclude))`)
+    params.exclude = JSON.stringify(exclude)
   }
   if (filter.hasHypothesis !== undefined)
     clauses.push(filter.hasHypothesis ? 'u.hypothesis_id IS NOT NULL' : 'u.hypothesis_id IS NULL')
@@ -140,7 +148,7 @@ export function pageQuery(
   const consent = consentedSpeakers('annotation', now)
   const direction = q.descending ? ' DESC' : ''
   const orderBy = orders[q.order].map((term) => term + direction).join(', ')
-  const ranked = filterSql(q.filter, now, true, q.viewer ?? null)
+  const ranked = filterSql(q.filter, now, true, q.viewer ?? null, q.exclude)
   const notReturned = q.viewer ? ' AND (+u.returned_to IS NULL OR +u.returned_to <> :viewer)' : ''
   return {
     sql: pageSelect(
@@ -202,7 +210,7 @@ export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOStri
       : shown
   let counts: { total: number; without: number } | null = null
   if (q.counts) {
-    const where = filterSql(q.filter, now, false, q.viewer ?? null)
+    const where = filterSql(q.filter, now, false, q.viewer ?? null, q.exclude)
     counts = db
       .prepare(
         `SELECT count(*) FILTER (WHERE ${consented}) AS total,

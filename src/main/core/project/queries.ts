@@ -1,6 +1,7 @@
 import type { Page, ProjectRef, ProjectSummary, Recording, Utterance } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
+import { referenceReader } from '../asr/head-output'
 import type { WriteDb } from '../db/connection'
 
 interface RecordingRow {
@@ -15,12 +16,15 @@ interface RecordingRow {
   languages: string
   imported_at: string
   utterance_count: number
+  speaker_codes: string
 }
 
 const recordingSelect = `
   SELECT r.id, r.sha256, r.original_name, r.format, r.duration_sec, r.sample_rate, r.channels, r.bit_depth,
          r.languages, r.imported_at,
-         (SELECT count(*) FROM utterance u WHERE u.recording_id = r.id AND u.merged_into IS NULL) AS utterance_count
+         (SELECT count(*) FROM utterance u WHERE u.recording_id = r.id AND u.merged_into IS NULL) AS utterance_count,
+         (SELECT json_group_array(DISTINCT s.code) FROM utterance u JOIN speaker s ON s.id = u.speaker_id
+          WHERE u.recording_id = r.id AND u.merged_into IS NULL) AS speaker_codes
   FROM recording r`
 
 function toRecording(r: RecordingRow): Recording {
@@ -35,6 +39,7 @@ function toRecording(r: RecordingRow): Recording {
     bitDepth: r.bit_depth,
     languages: JSON.parse(r.languages) as string[],
     utteranceCount: r.utterance_count,
+    speakers: (JSON.parse(r.speaker_codes) as string[]).sort(),
     importedAt: r.imported_at,
   }
 }
@@ -116,6 +121,9 @@ export interface UtteranceBaseRow {
 interface UtteranceRow extends UtteranceBaseRow {
   text: string | null
   source_kind: Utterance['textSource']
+  hypothesis_text: string | null
+  hypothesis_model: number | null
+  hypothesis_checkpoint: number | null
 }
 
 /** The columns every utterance listing shares, as the domain names them. */
@@ -149,20 +157,39 @@ export function listUtterances(
   const rows = db
     .prepare(
       `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code, u.language,
-              u.status, v.text, v.source_kind
+              u.status, v.text, v.source_kind, h.text AS hypothesis_text,
+              h.model_id AS hypothesis_model, h.checkpoint_id AS hypothesis_checkpoint
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
        LEFT JOIN speaker s ON s.id = u.speaker_id
        LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id)
+       LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
        ${where}
        ORDER BY u.recording_id, u.start_sec
        LIMIT ? OFFSET ?`,
     )
     .all(...params, limit, offset) as UtteranceRow[]
+  const referenceOf = referenceReader(db)
+  // Without a revision, the model's draft is the text (marked as the model's); a model's
+  // reference (phones, another language) is no transcript to show.
+  const draft = (r: UtteranceRow): string | null =>
+    r.hypothesis_text !== null &&
+    r.hypothesis_model !== null &&
+    !referenceOf({
+      modelId: r.hypothesis_model,
+      checkpointId: r.hypothesis_checkpoint,
+      language: r.language,
+    })
+      ? r.hypothesis_text
+      : null
   return {
     total,
     offset,
-    items: rows.map((r) => ({ ...utteranceFields(r), text: r.text, textSource: r.source_kind })),
+    items: rows.map((r) => {
+      const text = r.text ?? draft(r)
+      const textSource = r.text !== null ? r.source_kind : text !== null ? 'model' : null
+      return { ...utteranceFields(r), text, textSource }
+    }),
   }
 }
 

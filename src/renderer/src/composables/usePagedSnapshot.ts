@@ -7,23 +7,34 @@ export interface PagedList<T> {
   readonly total: number
   readonly empty: boolean
   itemAt(index: number): T | undefined
-  fetchPage(page: number): Promise<void>
   fetchItem(index: number): Promise<T | undefined>
   indexOf(id: number): number
 }
+
+/** One page from the store; the total is null when the call did not count this time. */
+export type PageFetch<T> = (
+  offset: number,
+  limit: number,
+  /** Ids the snapshot keeps above the store's ranking: the store leaves them out. */
+  exclude: number[],
+) => Promise<{ items: T[]; total: number | null }>
 
 /**
  * A long list ranked by the store, held as a snapshot of pages fetched as they come into view
  * (the annotation queue, the review queue). A page is fetched once; a new snapshot (`reload`)
  * drops the pages and ignores answers still on their way for the old one.
+ *
+ * `keepThrough` starts a new snapshot that keeps the rows up to one index as they are (the
+ * `head`) and takes the store's new ranking only below them: someone working down the list never
+ * sees rows above their place move, and moving on reaches every row that was above it.
  */
 export function usePagedSnapshot<T>(
   pageSize: number,
-  /** Fetches one page; the total is null when the call did not count this time. */
-  fetch: (offset: number, limit: number) => Promise<{ items: T[]; total: number | null }>,
+  fetch: PageFetch<T>,
   idOf: (item: T) => number,
 ) {
   const total = ref(0)
+  const head = shallowRef<T[]>([])
   const pages = shallowRef(new Map<number, T[]>())
   const error = shallowRef<CallError | null>(null)
   const loading = ref(false)
@@ -35,11 +46,12 @@ export function usePagedSnapshot<T>(
     const running = inFlight.get(index)
     if (running) return running
     const ticket = generation
+    const kept = head.value
     const task = (async () => {
       try {
-        const page = await fetch(index * pageSize, pageSize)
+        const page = await fetch(index * pageSize, pageSize, kept.map(idOf))
         if (ticket !== generation) return
-        if (page.total !== null) total.value = page.total
+        if (page.total !== null) total.value = kept.length + page.total
         pages.value.set(index, page.items)
         triggerRef(pages)
         error.value = null
@@ -53,10 +65,10 @@ export function usePagedSnapshot<T>(
     return task
   }
 
-  /** A new snapshot: the first page, and the counts. */
-  async function reload(): Promise<void> {
+  async function restart(kept: T[]): Promise<void> {
     generation++
     inFlight.clear()
+    head.value = kept
     pages.value = new Map()
     loading.value = true
     try {
@@ -66,35 +78,87 @@ export function usePagedSnapshot<T>(
     }
   }
 
+  /** A new snapshot: the first page, and the counts. */
+  function reload(): Promise<void> {
+    return restart([])
+  }
+
+  /** The rows of this snapshot up to `index` (those fetched), in their places. */
+  function rowsThrough(index: number): T[] {
+    const rows: T[] = []
+    for (let i = 0; i <= index; i++) {
+      const item = itemAt(i)
+      if (item !== undefined) rows.push(item)
+    }
+    return rows
+  }
+
+  /** A new snapshot below the row at `index`: that row and those above it stay as they are. */
+  function keepThrough(index: number): Promise<void> {
+    return restart(index < 0 ? [] : rowsThrough(index))
+  }
+
   function itemAt(index: number): T | undefined {
-    return pages.value.get(Math.floor(index / pageSize))?.[index % pageSize]
+    const kept = head.value
+    if (index < kept.length) return kept[index]
+    const ranked = index - kept.length
+    return pages.value.get(Math.floor(ranked / pageSize))?.[ranked % pageSize]
   }
 
   /** The item at an index, fetching its page first if need be. */
   async function fetchItem(index: number): Promise<T | undefined> {
     if (index < 0 || index >= total.value) return undefined
-    await fetchPage(Math.floor(index / pageSize))
+    const ranked = index - head.value.length
+    if (ranked >= 0) await fetchPage(Math.floor(ranked / pageSize))
     return itemAt(index)
   }
 
+  /** The rows from `index` on that the snapshot keeps (the store is not asked about them). */
+  function keptFrom(index: number): T[] {
+    return head.value.slice(Math.max(0, index))
+  }
+
+  /** Where the rows ranked by the store begin: the store's offset of a list index is past it. */
+  function rankedOffset(index: number): number {
+    return Math.max(0, index - head.value.length)
+  }
+
   function indexOf(id: number): number {
+    const kept = head.value.findIndex((item) => idOf(item) === id)
+    if (kept >= 0) return kept
     for (const [page, items] of pages.value) {
       const i = items.findIndex((item) => idOf(item) === id)
-      if (i >= 0) return page * pageSize + i
+      if (i >= 0) return head.value.length + page * pageSize + i
     }
     return -1
   }
 
   /** Updates a row in place (the snapshot keeps its place). */
   function patch(id: number, changes: Partial<T>): void {
-    for (const items of pages.value.values()) {
+    for (const items of [head.value, ...pages.value.values()]) {
       const i = items.findIndex((item) => idOf(item) === id)
       if (i >= 0) {
         items[i] = { ...items[i]!, ...changes }
         triggerRef(pages)
+        triggerRef(head)
       }
     }
   }
 
-  return { total, pages, error, loading, fetchPage, reload, itemAt, fetchItem, indexOf, patch }
+  return {
+    total,
+    pages,
+    head,
+    error,
+    loading,
+    fetchPage,
+    reload,
+    keepThrough,
+    keptFrom,
+    rankedOffset,
+    itemAt,
+    fetchItem,
+    indexOf,
+    patch,
+  }
 }

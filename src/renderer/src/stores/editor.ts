@@ -119,22 +119,33 @@ export const useEditorStore = defineStore('editor', () => {
     prefetched.set(id, task)
   }
 
-  /** Opens an utterance; the current one's unsaved typing is saved as a draft first. */
+  /** The newest open: an answer for an older one, arriving late, is dropped. */
+  let opening = 0
+
+  /**
+   * Opens an utterance; the current one's unsaved typing is saved as a draft first. False when
+   * it failed, or when a newer open (a link followed while moving on) took its place meanwhile.
+   */
   async function open(id: number): Promise<boolean> {
+    const ticket = ++opening
     await flush()
     loading.value = true
     loadError.value = null
     try {
-      show(await fetchDetail(id))
+      const next = await fetchDetail(id)
+      if (ticket !== opening) return false
+      show(next)
       await restoreUnsaved(id)
       mark('sauti:shown')
-      return true
+      return ticket === opening
     } catch (caught) {
-      loadError.value = toCallError(caught)
-      detail.value = null
+      if (ticket === opening) {
+        loadError.value = toCallError(caught)
+        detail.value = null
+      }
       return false
     } finally {
-      loading.value = false
+      if (ticket === opening) loading.value = false
     }
   }
 

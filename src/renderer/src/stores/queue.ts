@@ -11,7 +11,7 @@ import { useClient } from '../composables/useClient'
 import { usePagedSnapshot } from '../composables/usePagedSnapshot'
 import { useAnnotatorStore } from './annotator'
 
-export const PAGE_SIZE = 100
+const PAGE_SIZE = 100
 /** The default queue is the work still to do. */
 export const todoStatuses: UtteranceStatus[] = ['new', 'pseudo']
 
@@ -30,8 +30,9 @@ export const useQueueStore = defineStore('queue', () => {
   const withoutConsent = ref(0)
   const facets = shallowRef<QueueFacets | null>(null)
 
-  function query(offset: number) {
+  function query(offset: number, exclude: number[] = []) {
     return {
+      ...(exclude.length ? { exclude } : {}),
       order: order.value,
       descending: descending.value,
       filter: JSON.parse(JSON.stringify(filter)) as QueueFilter,
@@ -46,24 +47,41 @@ export const useQueueStore = defineStore('queue', () => {
 
   const list = usePagedSnapshot<QueueItem>(
     PAGE_SIZE,
-    async (offset) => {
-      const page = await client.call('queue.list', query(offset))
+    async (offset, _limit, exclude) => {
+      const page = await client.call('queue.list', query(offset, exclude))
       if (page.withoutConsent !== null) withoutConsent.value = page.withoutConsent
       return page
     },
     (item) => item.id,
   )
-  const { total, pages, error, loading, reload, fetchPage, fetchItem, itemAt, indexOf, patch } =
-    list
+  const { total, error, loading, reload, keepThrough, fetchItem, itemAt, indexOf, patch } = list
 
   /**
-   * The queue as it is now from a place in this snapshot on: what others hold or have finished
-   * since the snapshot is left out by the store, so its first items are free to take.
+   * The queue as it is now from a place in this snapshot on: the rows the snapshot keeps from
+   * there (their claim checks their status), then the store's ranking, which leaves out what
+   * others hold or have finished since the snapshot, so its first items are free to take.
    */
-  async function freeFrom(offset: number): Promise<QueueItem[]> {
-    const page = await client.call('queue.list', { ...query(offset), limit: 25, counts: false })
-    return page.items
+  async function freeFrom(index: number): Promise<QueueItem[]> {
+    const exclude = list.head.value.map((item) => item.id)
+    const page = await client.call('queue.list', {
+      ...query(list.rankedOffset(index), exclude),
+      limit: 25,
+      counts: false,
+    })
+    return [...list.keptFrom(index), ...page.items]
   }
+
+  /**
+   * How many rows of the snapshot are still to do: the count it came with, less the rows
+   * finished in place since (they keep their place until the next snapshot).
+   */
+  const remaining = computed(() => {
+    const wanted = filter.status?.length ? filter.status : null
+    let finished = 0
+    for (const item of [...list.head.value, ...[...list.pages.value.values()].flat()])
+      if (wanted && !wanted.includes(item.status)) finished++
+    return Math.max(0, total.value - finished)
+  })
 
   async function loadFacets(): Promise<void> {
     facets.value = await client.call('queue.facets', {})
@@ -86,16 +104,16 @@ export const useQueueStore = defineStore('queue', () => {
     descending,
     filter,
     total,
+    remaining,
     withoutConsent,
-    pages,
     error,
     facets,
     loading,
     empty: computed(() => !loading.value && total.value === 0),
     reload,
+    keepThrough,
     freeFrom,
     loadFacets,
-    fetchPage,
     fetchItem,
     itemAt,
     indexOf,

@@ -16,7 +16,7 @@ import { useClient } from '../composables/useClient'
 import { usePagedSnapshot } from '../composables/usePagedSnapshot'
 import { useAnnotatorStore } from './annotator'
 
-export const REVIEW_PAGE_SIZE = 100
+const REVIEW_PAGE_SIZE = 100
 
 /** A reviewer's choice for one column of the adjudication diff. */
 export type ColumnChoice =
@@ -37,7 +37,7 @@ export const useReviewStore = defineStore('review', () => {
     (offset, limit) => client.call('review.queue', { offset, limit }),
     (item) => item.utteranceId,
   )
-  const { total, pages, loading, reload, fetchPage, fetchItem, itemAt, indexOf } = list
+  const { total, loading, reload, fetchItem, itemAt, indexOf } = list
   const queueError = list.error
 
   const currentId = ref<number | null>(null)
@@ -194,12 +194,10 @@ export const useReviewStore = defineStore('review', () => {
 
   return {
     total,
-    pages,
     queueError,
     loading,
     empty: computed(() => !loading.value && total.value === 0),
     reload,
-    fetchPage,
     fetchItem,
     itemAt,
     indexOf,
