@@ -1,31 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appRoot } from '../support/fixtures'
-import {
-  type Served,
-  launchChromium,
-  projectQuery,
-  startServe,
-  waitForLabels,
-} from '../support/serve'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Served } from '../support/serve'
+import { demoSuite } from '../support/served-demo'
 
 /**
  * Guidelines and comments on the demo project at 1280×720: a lead writes the guidelines, a
  * reviewer rejects an annotator's transcript with a comment, and the annotator finds it first in
  * their queue, marked returned, with the comment in the editor and its thread.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-discussion-'))
-const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
-const artefacts = join(appRoot, 'test-results', 'e2e')
-mkdirSync(artefacts, { recursive: true })
+const { artefacts, query, open } = demoSuite('discussion')
 
 let served: Served
-let browser: Browser
 let page: Page
-const query = projectQuery(dbPath)
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
 const editorId = async (): Promise<number> =>
   Number(await page.locator('[data-testid="editor"]').getAttribute('data-utterance'))
@@ -52,16 +39,8 @@ async function switchProfile(name: string, role: 'annotator' | 'reviewer' | 'lea
 }
 
 beforeAll(async () => {
-  served = await startServe(dataDir)
-  await waitForLabels(served)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+  ;({ served, page } = await open({ viewport: { width: 1280, height: 720 } }))
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('guidelines and comments', () => {
   it('a lead writes the guidelines; they show beside the editor as formatted text, HTML as text', async () => {

@@ -1,17 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { inSample } from '../../src/main/core/review/sample'
-import { appRoot } from '../support/fixtures'
-import {
-  type Served,
-  launchChromium,
-  projectQuery,
-  startServe,
-  waitForLabels,
-} from '../support/serve'
+import type { Served } from '../support/serve'
+import { demoSuite } from '../support/served-demo'
 
 /**
  * The reviewer's screens on the demo project as `sauti serve` gives it (labelled by the starter
@@ -19,16 +11,10 @@ import {
  * reviewer approves, rejects, edits and adjudicates from the keyboard, the dashboard and the
  * quality report show the result. Everything is checked in the project database.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-review-'))
-const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
-const artefacts = join(appRoot, 'test-results', 'e2e')
-mkdirSync(artefacts, { recursive: true })
+const { artefacts, query, open } = demoSuite('review')
 
 let served: Served
-let browser: Browser
 let page: Page
-
-const query = projectQuery(dbPath)
 
 const profileId = (name: string): number =>
   query<{ id: number }>('SELECT id FROM annotator WHERE name = ?', name)[0]!.id
@@ -73,17 +59,8 @@ const reviewCount = async (p: Page): Promise<number> =>
   Number(/\d+/.exec(await p.locator('[data-testid="review-count"]').innerText())![0])
 
 beforeAll(async () => {
-  served = await startServe(dataDir)
-  await waitForLabels(served)
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 } })
-  page = await context.newPage()
+  ;({ served, page } = await open({ viewport: { width: 1400, height: 950 } }))
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('the review screen', () => {
   it('queues flagged and sampled work with the reason; approve, reject with a comment and edit from the keyboard are stored and the queue moves on', async () => {
