@@ -4,6 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { inSample } from '../../src/main/core/review/sample'
 import type { Served } from '../support/serve'
 import { demoSuite } from '../support/served-demo'
+import {
+  correctInTurn,
+  editorId,
+  panelId,
+  poll,
+  switchProfile,
+  useProfile,
+} from '../support/screens'
 
 /**
  * The reviewer's screens on the demo project as `sauti serve` gives it (labelled by the starter
@@ -19,42 +27,6 @@ let page: Page
 const profileId = (name: string): number =>
   query<{ id: number }>('SELECT id FROM annotator WHERE name = ?', name)[0]!.id
 
-/** Chooses a profile in the profile dialog, creating it when it does not exist yet. */
-async function useProfile(
-  p: Page,
-  name: string,
-  role: 'annotator' | 'reviewer' | 'lead' = 'annotator',
-): Promise<void> {
-  const dialog = p.locator('[data-testid="annotator-dialog"]')
-  await dialog.waitFor()
-  const existing = dialog.locator(`[data-testid="profile-${name}"]`)
-  if (await existing.count()) await existing.click()
-  else {
-    await dialog.locator('[data-testid="profile-name"]').fill(name)
-    await dialog.locator('[data-testid="profile-role"]').selectOption(role)
-    await dialog.locator('[data-testid="profile-languages"]').fill('sw, en')
-    await dialog.locator('[data-testid="profile-create"]').click()
-  }
-  await dialog.waitFor({ state: 'detached' })
-}
-
-/** "Switch profile" on the screen shown, then the profile. */
-async function switchProfile(
-  p: Page,
-  name: string,
-  role?: 'annotator' | 'reviewer' | 'lead',
-): Promise<void> {
-  await p.getByRole('button', { name: 'Switch annotator' }).first().click()
-  await useProfile(p, name, role)
-}
-
-/** Screens wait on the server (two shared CPU cores): give each expectation ten seconds. */
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
-
-const editorId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
-const panelId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="review-panel"]').getAttribute('data-utterance'))
 const reviewCount = async (p: Page): Promise<number> =>
   Number(/\d+/.exec(await p.locator('[data-testid="review-count"]').innerText())![0])
 
@@ -69,16 +41,7 @@ describe('the review screen', () => {
     // Amina corrects three utterances and flags one, from the keyboard.
     const editor = page.locator('[data-testid="editor"]')
     await editor.waitFor()
-    const corrected: number[] = []
-    for (let n = 0; n < 3; n++) {
-      const id = await editorId(page)
-      await page.locator('[data-testid="transcript"]').focus()
-      await page.keyboard.press('End')
-      await page.keyboard.type(' leo')
-      await page.keyboard.press('Control+Enter')
-      await poll(() => editorId(page)).not.toBe(id)
-      corrected.push(id)
-    }
+    const corrected = await correctInTurn(page, 3)
     // What she heard before flagging it: the model's output is only a reference (the starter
     // writes phones), so the field starts empty and only typed text is kept with the flag.
     const flagged = await editorId(page)

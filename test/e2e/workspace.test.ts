@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Served } from '../support/serve'
 import { demoSuite } from '../support/served-demo'
+import { editorId } from '../support/screens'
 
 /**
  * The annotator workspace on the demo project as a new user gets it: `sauti serve` labels the
@@ -51,9 +52,6 @@ async function shadingScreenshots(p: Page): Promise<void> {
   await p.locator('[data-testid="language"]').selectOption('en')
   await threshold.fill('0.5')
 }
-
-const editorId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
 
 beforeAll(async () => {
   ;({ served, page } = await open({ viewport: { width: 1400, height: 900 } }))
