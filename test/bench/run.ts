@@ -20,11 +20,12 @@ import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { openDecoder } from '../../src/main/core/audio/decode'
 import { expandImportPaths, importItems } from '../../src/main/core/audio/importer'
 import { sniffAudio } from '../../src/main/core/audio/sniff'
-import { createProject } from '../../src/main/core/project/projects'
+import { createProject, type OpenProject } from '../../src/main/core/project/projects'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { labelProject } from '../../src/main/core/asr/labeller'
-import { importModel } from '../../src/main/core/asr/model-store'
+import { importModel, type RegisteredModel } from '../../src/main/core/asr/model-store'
 import { audioWorkerCount, audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
+import type { LabelSummary } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
 import { openBenchPage } from './browser'
 import { adaptTimeBench, rankBench, simulateBench } from './adaptation'
@@ -39,6 +40,24 @@ import { searchBench } from './search'
 
 const benchData = process.env.SAUTI_BENCH_DATA ?? join(appRoot, '.bench-data')
 const only = process.argv[2]
+
+/** Labels a project as the benchmarks compare it: on the CPU, with two threads. */
+function labelOnTwoThreads(
+  project: OpenProject,
+  inference: InferenceWorkers,
+  model: RegisteredModel,
+): Promise<LabelSummary> {
+  return labelProject(
+    {
+      db: project.db,
+      paths: project.paths,
+      workers: inference,
+      model,
+      vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
+    },
+    { settings: { threads: 2, providers: ['cpu'] } },
+  )
+}
 
 function section(title: string): void {
   console.log(`\n== ${title}`)
@@ -251,16 +270,7 @@ async function asrBench(): Promise<void> {
         const { items } = await expandImportPaths([manifest])
         await importItems({ db: project.db, paths: project.paths, workers: audio }, items)
         await audio.close()
-        const summary = await labelProject(
-          {
-            db: project.db,
-            paths: project.paths,
-            workers: inference,
-            model,
-            vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
-          },
-          { settings: { threads: 2, providers: ['cpu'] } },
-        )
+        const summary = await labelOnTwoThreads(project, inference, model)
         project.db.close()
         const raw = summary.inferenceMs / 1000 / summary.audioSec
         const total = summary.totalMs / 1000 / summary.audioSec
@@ -307,16 +317,7 @@ async function hourBench(): Promise<void> {
     const { items } = await expandImportPaths([join(benchData, 'long-1h-48k-stereo.wav')])
     await importItems({ db: project.db, paths: project.paths, workers: audio }, items)
     const imported = performance.now()
-    const summary = await labelProject(
-      {
-        db: project.db,
-        paths: project.paths,
-        workers: inference,
-        model,
-        vadModel: join(appRoot, 'models/vad/silero_vad_v5.onnx'),
-      },
-      { settings: { threads: 2, providers: ['cpu'] } },
-    )
+    const summary = await labelOnTwoThreads(project, inference, model)
     const done = performance.now()
     project.db.close()
     console.log(

@@ -1,36 +1,21 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appRoot } from '../support/fixtures'
-import { type Served, launchChromium, projectQuery, startServe } from '../support/serve'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Served } from '../support/serve'
+import { demoSuite } from '../support/served-demo'
 
 /**
  * The project lead's screens on the demo project, in a real Chromium against `sauti serve`:
  * the speaker registry and consent, what a profile that is not a lead may do, a consented
  * export, and an utterance's history in the annotator workspace.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-consent-'))
-const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
+const { dataDir, artefacts, query, open } = demoSuite('consent')
 const exportsDir = join(dataDir, 'exports')
-const artefacts = join(appRoot, 'test-results', 'e2e')
-mkdirSync(artefacts, { recursive: true })
 mkdirSync(exportsDir)
 
 let served: Served
-let browser: Browser
 let page: Page
-
-const query = projectQuery(dbPath)
 
 /** A call as a script would make it, to see what the server itself answers. */
 async function api(method: string, body: unknown): Promise<{ status: number; json: unknown }> {
@@ -110,16 +95,8 @@ const inFuture = (days: number): string =>
 
 beforeAll(async () => {
   // No labelling run: these tests need the demo's speakers, consent and transcripts only.
-  served = await startServe(dataDir, [], ['--no-demo-labels'])
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
-  page = await context.newPage()
+  ;({ served, page } = await open({ viewport: { width: 1400, height: 900 }, labels: false }))
 }, 120_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('speakers, consent, export and history', () => {
   it('a lead registers a speaker, assigns recordings, grants consent with an expiry; withdrawing annotation empties the queue of them', async () => {

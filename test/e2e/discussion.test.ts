@@ -1,72 +1,34 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appRoot } from '../support/fixtures'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Served } from '../support/serve'
+import { demoSuite } from '../support/served-demo'
 import {
-  type Served,
-  launchChromium,
-  projectQuery,
-  startServe,
-  waitForLabels,
-} from '../support/serve'
+  correctInTurn,
+  editorId,
+  panelId,
+  poll,
+  switchProfile,
+  useProfile,
+} from '../support/screens'
 
 /**
  * Guidelines and comments on the demo project at 1280×720: a lead writes the guidelines, a
  * reviewer rejects an annotator's transcript with a comment, and the annotator finds it first in
  * their queue, marked returned, with the comment in the editor and its thread.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-discussion-'))
-const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
-const artefacts = join(appRoot, 'test-results', 'e2e')
-mkdirSync(artefacts, { recursive: true })
+const { artefacts, query, open } = demoSuite('discussion')
 
 let served: Served
-let browser: Browser
 let page: Page
-const query = projectQuery(dbPath)
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
-const editorId = async (): Promise<number> =>
-  Number(await page.locator('[data-testid="editor"]').getAttribute('data-utterance'))
-const panelId = async (): Promise<number> =>
-  Number(await page.locator('[data-testid="review-panel"]').getAttribute('data-utterance'))
-
-async function useProfile(name: string, role: 'annotator' | 'reviewer' | 'lead'): Promise<void> {
-  const dialog = page.locator('[data-testid="annotator-dialog"]')
-  await dialog.waitFor()
-  const existing = dialog.locator(`[data-testid="profile-${name}"]`)
-  if (await existing.count()) await existing.click()
-  else {
-    await dialog.locator('[data-testid="profile-name"]').fill(name)
-    await dialog.locator('[data-testid="profile-role"]').selectOption(role)
-    await dialog.locator('[data-testid="profile-languages"]').fill('sw, en')
-    await dialog.locator('[data-testid="profile-create"]').click()
-  }
-  await dialog.waitFor({ state: 'detached' })
-}
-
-async function switchProfile(name: string, role: 'annotator' | 'reviewer' | 'lead'): Promise<void> {
-  await page.getByRole('button', { name: 'Switch annotator' }).first().click()
-  await useProfile(name, role)
-}
-
 beforeAll(async () => {
-  served = await startServe(dataDir)
-  await waitForLabels(served)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+  ;({ served, page } = await open({ viewport: { width: 1280, height: 720 } }))
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('guidelines and comments', () => {
   it('a lead writes the guidelines; they show beside the editor as formatted text, HTML as text', async () => {
     await page.goto(served.openUrl)
-    await useProfile('Zawadi', 'lead')
+    await useProfile(page, 'Zawadi', 'lead')
     await page.locator('[data-testid="editor"]').waitFor()
     await page.locator('[data-testid="guidelines-open"]').click()
     const panel = page.locator('[data-testid="guidelines-panel"]')
@@ -100,18 +62,9 @@ describe('guidelines and comments', () => {
 
   it("a reviewer's rejection reaches the annotator first in the queue, marked returned, with the comment", async () => {
     // Amina corrects three utterances.
-    await switchProfile('Amina', 'annotator')
+    await switchProfile(page, 'Amina', 'annotator')
     await page.locator('[data-testid="editor"]').waitFor()
-    const corrected: number[] = []
-    for (let n = 0; n < 3; n++) {
-      const id = await editorId()
-      await page.locator('[data-testid="transcript"]').focus()
-      await page.keyboard.press('End')
-      await page.keyboard.type(' leo')
-      await page.keyboard.press('Control+Enter')
-      await poll(() => editorId()).not.toBe(id)
-      corrected.push(id)
-    }
+    const corrected = await correctInTurn(page, 3)
 
     // Every accepted utterance goes to review; Rehema rejects the first in her queue.
     await fetch(`${served.url}/api/review.updateSettings`, {
@@ -120,14 +73,14 @@ describe('guidelines and comments', () => {
       body: JSON.stringify({ reviewShare: 1 }),
     })
     await page.locator('[data-testid="nav-review"]').click()
-    await switchProfile('Rehema', 'reviewer')
+    await switchProfile(page, 'Rehema', 'reviewer')
     await page.locator('[data-testid="review-panel"]').waitFor()
-    const rejected = await panelId()
+    const rejected = await panelId(page)
     expect(corrected).toContain(rejected)
     await page.locator('[data-testid="review-reject"]').click()
     await page.locator('[data-testid="review-comment"]').fill('Listen again: "jana", not "leo".')
     await page.keyboard.press('Control+Enter')
-    await poll(() => panelId()).not.toBe(rejected)
+    await poll(() => panelId(page)).not.toBe(rejected)
     expect(
       query(
         'SELECT status, returned_to IS NOT NULL AS returned FROM utterance WHERE id = ?',
@@ -137,12 +90,12 @@ describe('guidelines and comments', () => {
 
     // Back to Amina: the rejected utterance heads her queue, marked returned; she opens it.
     await page.locator('[data-testid="nav-annotate"]').click()
-    await switchProfile('Amina', 'annotator')
+    await switchProfile(page, 'Amina', 'annotator')
     const first = page.locator('[data-testid="queue-row"]').first()
     await poll(() => first.getAttribute('data-id')).toBe(String(rejected))
     expect(await first.locator('[data-testid="queue-returned"]').innerText()).toBe('Returned')
     await first.click()
-    await poll(() => editorId()).toBe(rejected)
+    await poll(() => editorId(page)).toBe(rejected)
     const note = page.locator('[data-testid="returned-note"]')
     await poll(() => note.innerText()).toContain('Returned by Rehema')
     expect(await note.locator('[data-testid="returned-comment"]').innerText()).toBe(
@@ -172,7 +125,7 @@ describe('guidelines and comments', () => {
     ])
     await page.locator('[data-testid="transcript"]').fill('habari za jana')
     await page.keyboard.press('Control+Enter')
-    await poll(() => editorId()).not.toBe(rejected)
+    await poll(() => editorId(page)).not.toBe(rejected)
     expect(query('SELECT returned_to FROM utterance WHERE id = ?', rejected)).toEqual([
       { returned_to: null },
     ])

@@ -1,17 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { inSample } from '../../src/main/core/review/sample'
-import { appRoot } from '../support/fixtures'
+import type { Served } from '../support/serve'
+import { demoSuite } from '../support/served-demo'
 import {
-  type Served,
-  launchChromium,
-  projectQuery,
-  startServe,
-  waitForLabels,
-} from '../support/serve'
+  correctInTurn,
+  editorId,
+  panelId,
+  poll,
+  switchProfile,
+  useProfile,
+} from '../support/screens'
 
 /**
  * The reviewer's screens on the demo project as `sauti serve` gives it (labelled by the starter
@@ -19,71 +19,20 @@ import {
  * reviewer approves, rejects, edits and adjudicates from the keyboard, the dashboard and the
  * quality report show the result. Everything is checked in the project database.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-review-'))
-const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
-const artefacts = join(appRoot, 'test-results', 'e2e')
-mkdirSync(artefacts, { recursive: true })
+const { artefacts, query, open } = demoSuite('review')
 
 let served: Served
-let browser: Browser
 let page: Page
-
-const query = projectQuery(dbPath)
 
 const profileId = (name: string): number =>
   query<{ id: number }>('SELECT id FROM annotator WHERE name = ?', name)[0]!.id
 
-/** Chooses a profile in the profile dialog, creating it when it does not exist yet. */
-async function useProfile(
-  p: Page,
-  name: string,
-  role: 'annotator' | 'reviewer' | 'lead' = 'annotator',
-): Promise<void> {
-  const dialog = p.locator('[data-testid="annotator-dialog"]')
-  await dialog.waitFor()
-  const existing = dialog.locator(`[data-testid="profile-${name}"]`)
-  if (await existing.count()) await existing.click()
-  else {
-    await dialog.locator('[data-testid="profile-name"]').fill(name)
-    await dialog.locator('[data-testid="profile-role"]').selectOption(role)
-    await dialog.locator('[data-testid="profile-languages"]').fill('sw, en')
-    await dialog.locator('[data-testid="profile-create"]').click()
-  }
-  await dialog.waitFor({ state: 'detached' })
-}
-
-/** "Switch profile" on the screen shown, then the profile. */
-async function switchProfile(
-  p: Page,
-  name: string,
-  role?: 'annotator' | 'reviewer' | 'lead',
-): Promise<void> {
-  await p.getByRole('button', { name: 'Switch annotator' }).first().click()
-  await useProfile(p, name, role)
-}
-
-/** Screens wait on the server (two shared CPU cores): give each expectation ten seconds. */
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
-
-const editorId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
-const panelId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="review-panel"]').getAttribute('data-utterance'))
 const reviewCount = async (p: Page): Promise<number> =>
   Number(/\d+/.exec(await p.locator('[data-testid="review-count"]').innerText())![0])
 
 beforeAll(async () => {
-  served = await startServe(dataDir)
-  await waitForLabels(served)
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 } })
-  page = await context.newPage()
+  ;({ served, page } = await open({ viewport: { width: 1400, height: 950 } }))
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('the review screen', () => {
   it('queues flagged and sampled work with the reason; approve, reject with a comment and edit from the keyboard are stored and the queue moves on', async () => {
@@ -92,16 +41,7 @@ describe('the review screen', () => {
     // Amina corrects three utterances and flags one, from the keyboard.
     const editor = page.locator('[data-testid="editor"]')
     await editor.waitFor()
-    const corrected: number[] = []
-    for (let n = 0; n < 3; n++) {
-      const id = await editorId(page)
-      await page.locator('[data-testid="transcript"]').focus()
-      await page.keyboard.press('End')
-      await page.keyboard.type(' leo')
-      await page.keyboard.press('Control+Enter')
-      await poll(() => editorId(page)).not.toBe(id)
-      corrected.push(id)
-    }
+    const corrected = await correctInTurn(page, 3)
     // What she heard before flagging it: the model's output is only a reference (the starter
     // writes phones), so the field starts empty and only typed text is kept with the flag.
     const flagged = await editorId(page)

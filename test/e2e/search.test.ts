@@ -1,36 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appRoot } from '../support/fixtures'
-import { type Served, launchChromium, projectQuery, startServe } from '../support/serve'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Served } from '../support/serve'
+import { demoSuite } from '../support/served-demo'
 
 /**
  * The data view on the demo project, at 1280×720: search a word, open a result in the editor,
  * come back to the same results; save the filter; the same screen in Kiswahili.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-search-'))
-const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
-const artefacts = join(appRoot, 'test-results', 'e2e')
-mkdirSync(artefacts, { recursive: true })
-const query = projectQuery(dbPath)
+const { artefacts, query, open } = demoSuite('search')
 
 let served: Served
-let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  served = await startServe(dataDir, [], ['--no-demo-labels'])
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
-  page = await context.newPage()
+  ;({ served, page } = await open({ viewport: { width: 1280, height: 720 }, labels: false }))
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('the data view', () => {
   it('finds a word, opens the result in the editor, and comes back to the same results', async () => {

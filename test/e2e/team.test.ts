@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountLink } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
 import { type Served, launchChromium, projectQuery, startServe } from '../support/serve'
+import { editorId } from '../support/screens'
 
 /**
  * A team server in a browser: people sign in, and two annotators working side by side in two
@@ -48,9 +49,6 @@ async function signIn(login: string): Promise<Page> {
   await page.locator('[data-testid="signed-in-as"]').waitFor()
   return page
 }
-
-const editorId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
 
 beforeAll(async () => {
   served = await startServe(dataDir, [], ['--team', '--no-demo-labels'])

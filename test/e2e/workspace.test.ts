@@ -1,31 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appRoot } from '../support/fixtures'
-import {
-  type Served,
-  launchChromium,
-  projectQuery,
-  startServe,
-  waitForLabels,
-} from '../support/serve'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Served } from '../support/serve'
+import { demoSuite } from '../support/served-demo'
+import { editorId } from '../support/screens'
 
 /**
  * The annotator workspace on the demo project as a new user gets it: `sauti serve` labels the
  * demo with the bundled starter model on first start; the annotator works from the keyboard.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-ws-'))
-const dbPath = join(dataDir, 'projects', 'demo', 'project.sqlite')
-const artefacts = join(appRoot, 'test-results', 'e2e')
-mkdirSync(artefacts, { recursive: true })
+const { artefacts, query, open, serveAgain } = demoSuite('ws')
 
 let served: Served
-let browser: Browser
 let page: Page
-
-const query = projectQuery(dbPath)
 
 async function createProfile(p: Page, name: string): Promise<void> {
   const dialog = p.locator('[data-testid="annotator-dialog"]')
@@ -66,21 +53,9 @@ async function shadingScreenshots(p: Page): Promise<void> {
   await threshold.fill('0.5')
 }
 
-const editorId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
-
 beforeAll(async () => {
-  served = await startServe(dataDir)
-  await waitForLabels(served)
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
-  page = await context.newPage()
+  ;({ served, page } = await open({ viewport: { width: 1400, height: 900 } }))
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('the annotator workspace', () => {
   it('serves the queue least confident first, as the store ranks it, and filters narrow it', async () => {
@@ -557,7 +532,7 @@ describe('the annotator workspace with an adapted model', () => {
     await page.waitForTimeout(1200)
     served.process.kill('SIGKILL')
     await new Promise<void>((resolve) => served.process.once('exit', () => resolve()))
-    served = await startServe(dataDir)
+    served = await serveAgain()
     await page.goto(served.openUrl)
     await page.goto(`${served.url}/#/annotate/${id}`)
     await page.locator(`[data-testid="editor"][data-utterance="${id}"]`).waitFor()

@@ -3,7 +3,6 @@ import { pageQuery } from '../../src/main/core/annotate/queue'
 import { ensureSpeaker, recordConsent } from '../../src/main/core/consent/speakers'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { Method } from '../../src/shared/contract'
 import type {
   AdjudicationResult,
   AdjudicationView,
@@ -16,11 +15,10 @@ import type {
   UtteranceReviewHistory,
   UtteranceStatus,
 } from '../../src/shared/domain'
-import type { ErrorInfo } from '../../src/shared/errors'
 import { align, errorRate } from '../../src/shared/metrics/errors'
 import { normalizeChars } from '../../src/shared/text/normalize'
 import { insertRows } from '../support/db'
-import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 let wb: Workbench
 let dispose: () => Promise<void>
@@ -31,16 +29,7 @@ const db = () => wb.project.db
 const now = '2026-03-01T10:00:00.000Z'
 const hypothesis = 'mujhe kal office jaana hai'
 
-async function ok<T>(method: Method, input: unknown): Promise<T> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
-async function refused(method: Method, input: unknown): Promise<ErrorInfo> {
-  const r = await wb.call(method, input)
-  if (r.ok) throw new Error(`${method} was accepted`)
-  return r.error
-}
+const { ok, refused } = contractCalls(() => wb)
 
 function seed(): void {
   insertRows(db(), 'recording', [

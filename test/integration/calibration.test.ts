@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { adaptationStatus } from '../../src/main/core/adapt/status'
 import { fitCalibration } from '../../src/main/core/asr/calibrate'
-import { resultStore } from '../../src/main/core/asr/labeller'
+import { resultStore } from '../../src/main/core/asr/result-store'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import { seededRandom } from '../../src/main/core/train/random'

@@ -3,16 +3,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureSpeaker } from '../../src/main/core/consent/speakers'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { Method } from '../../src/shared/contract'
 import type {
   Annotator,
   ConsentImportSummary,
   ConsentRecord,
   TableProblem,
 } from '../../src/shared/domain'
-import type { ErrorInfo } from '../../src/shared/errors'
 import { cliOn } from '../support/cli'
-import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 /** A lead's consent spreadsheet: all rows or none, every bad row named (docs/consent.md). */
 let wb: Workbench
@@ -22,16 +20,7 @@ let lead: Annotator
 let annotator: Annotator
 let forms: string
 
-async function ok<T>(method: Method, input: unknown): Promise<T> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
-async function refused(method: Method, input: unknown): Promise<ErrorInfo> {
-  const r = await wb.call(method, input)
-  if (r.ok) throw new Error(`${method} was accepted`)
-  return r.error
-}
+const { ok, refused } = contractCalls(() => wb)
 const consentRows = (): number =>
   (wb.project.db.prepare('SELECT count(*) AS n FROM consent').get() as { n: number }).n
 function table(name: string, lines: string[]): string {

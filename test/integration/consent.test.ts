@@ -11,7 +11,6 @@ import {
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EventMap } from '../../src/shared/contract'
 import type {
   Annotator,
   ConsentRecord,
@@ -22,7 +21,12 @@ import type {
 import type { Workbench } from '../../src/main/core/workbench'
 import { ensureSpeaker } from '../../src/main/core/consent/speakers'
 import { demoDir } from '../support/fixtures'
-import { expectNoOpenWorkbenches, importAndWait, openTestWorkbench } from '../support/workbench'
+import {
+  expectNoOpenWorkbenches,
+  importAndWait,
+  openTestWorkbench,
+  runJob,
+} from '../support/workbench'
 
 /**
  * Consent on real audio (demo clips): SW-01 and SW-02 consent to research release, SW-03 only to
@@ -57,14 +61,7 @@ async function failure(method: string, input: unknown): Promise<{ kind: string; 
 
 /** Runs an export job through the contract and resolves with its outcome. */
 async function exportTo(dir: string, use = 'research_release'): Promise<ExportSummary> {
-  const finished = new Promise<EventMap['job.finished']>((resolve) => {
-    const off = wb.events.on('job.finished', (f) => {
-      if (f.kind !== 'export') return
-      off()
-      resolve(f)
-    })
-  })
-  await call('export.start', {
+  const f = await runJob(wb, 'export.start', {
     actorId: lead.id,
     use,
     dir,
@@ -82,7 +79,6 @@ async function exportTo(dir: string, use = 'research_release'): Promise<ExportSu
     audio: 'wav',
     licence: 'CC-BY-4.0',
   })
-  const f = await finished
   if (f.status !== 'done' || !f.exported) throw new Error(f.error?.message ?? f.status)
   return f.exported
 }

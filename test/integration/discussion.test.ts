@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accountCaller, type Caller } from '../../src/main/core/accounts/caller'
+import { accountCaller } from '../../src/main/core/accounts/caller'
 import { ensureSpeaker, recordConsent } from '../../src/main/core/consent/speakers'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { Method } from '../../src/shared/contract'
 import type {
   AccountLink,
   Annotator,
@@ -14,10 +13,9 @@ import type {
   UtteranceComment,
   UtteranceDetail,
 } from '../../src/shared/domain'
-import type { ErrorInfo } from '../../src/shared/errors'
 import { cliOn } from '../support/cli'
 import { insertRows, recordingRow } from '../support/db'
-import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 /**
  * Guidelines and comments (docs/review.md): a lead's versioned guidelines, a thread per
@@ -32,16 +30,7 @@ let rehema: Annotator
 let zawadi: Annotator
 const now = '2026-03-01T10:00:00.000Z'
 
-async function ok<T>(method: Method, input: unknown, caller?: Caller): Promise<T> {
-  const r = await wb.call(method, input, caller)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
-async function refused(method: Method, input: unknown, caller?: Caller): Promise<ErrorInfo> {
-  const r = await wb.call(method, input, caller)
-  if (r.ok) throw new Error(`${method} was accepted`)
-  return r.error
-}
+const { ok, refused } = contractCalls(() => wb)
 async function save(who: Annotator, id: number, text: string): Promise<number> {
   const detail = await ok<UtteranceDetail>('utterance.get', { id, actorId: who.id })
   const saved = await ok<{ revision: { id: number } }>('utterance.save', {

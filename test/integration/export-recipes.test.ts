@@ -6,10 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { changeSplitPolicy } from '../../src/main/core/adapt/splits'
 import { recordConsent } from '../../src/main/core/consent/speakers'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { EventMap } from '../../src/shared/contract'
 import type { Annotator } from '../../src/shared/domain'
 import { swahiliSentences, swahiliSpeakers, synthesiseCorpus } from '../support/synthetic-speech'
-import { expectNoOpenWorkbenches, importAndWait, openTestWorkbench } from '../support/workbench'
+import {
+  expectNoOpenWorkbenches,
+  importAndWait,
+  openTestWorkbench,
+  runJob,
+} from '../support/workbench'
 
 /**
  * The fine-tuning recipes an export carries beside its Hugging Face and NeMo data: their data
@@ -51,21 +55,13 @@ beforeAll(async () => {
     languages: [],
   })
   root = join(work, 'export')
-  const finished = new Promise<EventMap['job.finished']>((resolve) => {
-    const off = wb.events.on('job.finished', (f) => {
-      if (f.kind !== 'export') return
-      off()
-      resolve(f)
-    })
-  })
-  await call('export.start', {
+  const f = await runJob(wb, 'export.start', {
     actorId: lead.id,
     use: 'research_release',
     dir: root,
     formats: ['huggingface', 'nemo'],
     audio: 'wav',
   })
-  const f = await finished
   if (f.status !== 'done') throw new Error(f.error?.message ?? f.status)
 }, 300_000)
 

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { ImportPreview, Page, Utterance } from '../../src/shared/domain'
 import { formatFixtures } from '../support/fixtures'
-import { expectNoOpenWorkbenches, importAndWait, openTestWorkbench } from '../support/workbench'
+import {
+  contractCalls,
+  expectNoOpenWorkbenches,
+  importAndWait,
+  openTestWorkbench,
+} from '../support/workbench'
 
 /** A folder with a manifest.tsv, previewed and then imported (docs/formats.md). */
 let wb: Workbench
@@ -20,11 +25,7 @@ const expected = new Map(
   ).map((e) => [e.file, e.durationSec]),
 )
 
-async function ok<T>(method: string, input: unknown): Promise<T> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
-  return r.value as T
-}
+const { ok } = contractCalls(() => wb)
 
 beforeAll(async () => {
   ;({ workbench: wb, dispose } = await openTestWorkbench('folder'))

@@ -1,28 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  createDb,
+  freshDbPerTest,
   insertRows,
   migrateTo,
   readTable,
   recordingRow,
   tableNames,
-  type WriteDb,
 } from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
-let cleanup: (() => void) | undefined
-afterEach(() => cleanup?.())
-
-function at12(): WriteDb {
-  const made = createDb()
-  cleanup = made.cleanup
-  migrateTo(made.db, 12)
-  return made.db
-}
+const freshDb = freshDbPerTest()
 
 describe('migration 13: accounts', () => {
   it('keeps profiles, binds one account to one profile, and refuses unknown roles and duplicate logins', () => {
-    const db = at12()
+    const db = freshDb(12)
     insertRows(db, 'annotator', [
       { name: 'Amina', role: 'lead', created_at: now },
       { name: 'Baraka', role: 'annotator', created_at: now },
@@ -61,7 +52,7 @@ describe('migration 13: accounts', () => {
   })
 
   it('holds one claim per utterance and annotator, and finds expired claims by index', () => {
-    const db = at12()
+    const db = freshDb(12)
     insertRows(db, 'annotator', [{ name: 'Amina', role: 'annotator', created_at: now }])
     insertRows(db, 'recording', [recordingRow('a'.repeat(64))])
     insertRows(db, 'utterance', [

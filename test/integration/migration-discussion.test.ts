@@ -1,27 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  createDb,
-  insertRows,
-  migrateTo,
-  readTable,
-  recordingRow,
-  type WriteDb,
-} from '../support/db'
+import { describe, expect, it } from 'vitest'
+import { freshDbPerTest, insertRows, migrateTo, readTable, recordingRow } from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
-let cleanup: (() => void) | undefined
-afterEach(() => cleanup?.())
-
-function at14(): WriteDb {
-  const made = createDb()
-  cleanup = made.cleanup
-  migrateTo(made.db, 14)
-  return made.db
-}
+const freshDb = freshDbPerTest()
 
 describe('migration 15: discussion', () => {
   it('keeps guideline versions append-only, threads comments per utterance, and ends a return when the utterance is decided again', () => {
-    const db = at14()
+    const db = freshDb(14)
     insertRows(db, 'annotator', [
       { name: 'Amina', role: 'annotator', created_at: now },
       { name: 'Zawadi', role: 'lead', created_at: now },

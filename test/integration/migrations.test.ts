@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import { copyFileSync, readFileSync } from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/main/core/db/connection'
 import { latestSchemaVersion, schemaVersion } from '../../src/main/core/db/migrate'
 import { migrations } from '../../src/main/core/db/migrations'
 import { appendRevision, revisionHash, verifyChain } from '../../src/main/core/provenance/revisions'
 import {
-  createDb,
+  freshDbPerTest,
   insertRows,
   migrateTo,
   readTable,
@@ -16,14 +16,7 @@ import {
 } from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
-let cleanup: (() => void) | undefined
-afterEach(() => cleanup?.())
-
-function fresh(): WriteDb {
-  const made = createDb()
-  cleanup = made.cleanup
-  return made.db
-}
+const freshDb = freshDbPerTest()
 
 const sha = (c: string): string => c.repeat(64)
 
@@ -34,10 +27,9 @@ describe('migration registry', () => {
   })
 
   it('brings a new database to the latest version in WAL mode', () => {
-    const made = createDb()
-    cleanup = made.cleanup
-    made.db.close()
-    const db = openDatabase(made.file)
+    const made = freshDb()
+    made.close()
+    const db = openDatabase(made.name)
     expect(schemaVersion(db)).toBe(latestSchemaVersion)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     db.close()
@@ -46,7 +38,7 @@ describe('migration registry', () => {
 
 describe('migration 1: people', () => {
   it('creates speakers, consent and annotators with their constraints', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 1)
     expect(schemaVersion(db)).toBe(1)
     expect(tableNames(db)).toEqual(['annotator', 'consent', 'project_meta', 'speaker'])
@@ -71,7 +63,7 @@ describe('migration 1: people', () => {
 
 describe('migration 2: audio', () => {
   it('keeps existing speakers and adds recordings and utterances', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 1)
     insertRows(db, 'speaker', [{ code: 'SPK-1', created_at: now }])
     migrateTo(db, 2)
@@ -116,7 +108,7 @@ describe('migration 2: audio', () => {
   })
 
   it('lists utterances of a recording through its index', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 2)
     const plan = db
       .prepare(
@@ -131,7 +123,7 @@ describe('migration 2: audio', () => {
 
 describe('migration 3: models', () => {
   it('adds models and checkpoints with a parent link', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 3)
     insertRows(db, 'model', [
       { sha256: sha('b'), name: 'starter', path: '/m', manifest: '{}', registered_at: now },
@@ -151,7 +143,7 @@ describe('migration 3: models', () => {
 
 describe('migration 4: provenance', () => {
   function withUtterance(): WriteDb {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 3)
     insertRows(db, 'recording', [
       {
@@ -240,7 +232,7 @@ describe('migration 4: provenance', () => {
 
 describe('migration 5: runs', () => {
   it('records labelling runs with their provider and why others were not used', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 4)
     insertRows(db, 'model', [
       { sha256: sha('b'), name: 'starter', path: '/m', manifest: '{}', registered_at: now },
@@ -280,7 +272,7 @@ describe('migration 5: runs', () => {
 
 describe('migration 6: workspace', () => {
   it('copies the current best hypothesis onto utterances, keeps old revision hashes, and tracks new hypotheses', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 5)
     insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
     insertRows(db, 'recording', [
@@ -393,7 +385,7 @@ describe('migration 6: workspace', () => {
 
 describe('migration 7: adaptation', () => {
   it('adds splits, training runs (one running at a time), checkpoint vocabularies, acquisition and priorities', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 6)
     insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
     insertRows(db, 'model', [
@@ -420,7 +412,7 @@ describe('migration 7: adaptation', () => {
 
 describe('migration 8: consent audit', () => {
   it('adds consent evidence, withdrawal authors, purges and export runs, keeping existing rows', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 7)
     insertRows(db, 'annotator', [{ name: 'Lead', role: 'lead', created_at: now }])
     insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
@@ -474,7 +466,7 @@ describe('migration 8: consent audit', () => {
 
 describe('migration 9: review', () => {
   it('adds a second parent covered by the hash, and blind double annotation with its constraints', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 8)
     insertRows(db, 'annotator', [
       { name: 'A', role: 'annotator', created_at: now },
@@ -538,7 +530,7 @@ describe('migration 9: review', () => {
 
 describe('migration 10: revision head', () => {
   it('records each utterance’s newest revision hash, from the old rows and on every insert', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 9)
     insertRows(db, 'recording', [
       {
@@ -579,7 +571,7 @@ describe('migration 10: revision head', () => {
 
 describe('migration 11: recording splits', () => {
   it('keeps one split per stretch of a recording, refuses another split name, and indexes utterance.split', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 10)
     insertRows(db, 'recording', [
       {
@@ -621,7 +613,7 @@ describe('migration 11: recording splits', () => {
 
 describe('migration 12: calibration', () => {
   it('keeps hypotheses (raw, uncalibrated), stores fits, and moves the queue’s confidence with a recalibrated best hypothesis', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 11)
     insertRows(db, 'recording', [recordingRow(sha('c'), 5)])
     insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 2, created_at: now }])
@@ -678,7 +670,7 @@ describe('migration 12: calibration', () => {
 
 describe('migration 14: owners', () => {
   it('records process leases and resumable jobs with their owner, and who runs a training', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 13)
     insertRows(db, 'model', [
       { sha256: sha('m'), name: 'm', path: '/m', manifest: '{}', registered_at: now },
@@ -718,7 +710,7 @@ describe('migration 16: search', () => {
     ).map((r) => r.rowid)
 
   it('indexes each utterance’s newest transcript, leaves purged recordings out, and follows new revisions', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 15)
     insertRows(db, 'recording', [recordingRow(sha('a')), recordingRow(sha('b'))])
     insertRows(db, 'utterance', [
@@ -759,7 +751,7 @@ describe('migration 16: search', () => {
   })
 
   it('keeps saved filters per profile, one name each', () => {
-    const db = fresh()
+    const db = freshDb()
     migrateTo(db, 16)
     insertRows(db, 'annotator', [{ name: 'Amina', role: 'annotator', created_at: now }])
     insertRows(db, 'saved_search', [{ owner_id: 1, name: 'soko', filter: '{}', created_at: now }])
@@ -776,17 +768,15 @@ describe('migration 16: search', () => {
 
 describe('a database from a newer Sauti', () => {
   it('is refused with a clear message and left untouched', () => {
-    const made = createDb()
-    cleanup = made.cleanup
-    migrateTo(made.db, latestSchemaVersion)
-    made.db.pragma(`user_version = ${latestSchemaVersion + 1}`)
-    made.db.close()
-    const before = readFileSync(made.file)
-    copyFileSync(made.file, `${made.file}.bak`)
-    expect(() => openDatabase(made.file)).toThrow(
+    const db = freshDb(latestSchemaVersion)
+    db.pragma(`user_version = ${latestSchemaVersion + 1}`)
+    db.close()
+    const before = readFileSync(db.name)
+    copyFileSync(db.name, `${db.name}.bak`)
+    expect(() => openDatabase(db.name)).toThrow(
       new RegExp(`newer version of Sauti \\(schema version ${latestSchemaVersion + 1}`),
     )
-    expect(readFileSync(made.file).equals(before)).toBe(true)
+    expect(readFileSync(db.name).equals(before)).toBe(true)
   })
 })
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { recoverInterruptedRuns } from '../../src/main/core/adapt/adaptation'
+import { recoverInterruptedRuns } from '../../src/main/core/adapt/train-runs'
 import { AudioWorkers } from '../../src/main/core/audio/audio-workers'
 import { importModel } from '../../src/main/core/asr/model-store'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'

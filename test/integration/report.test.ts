@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureSpeaker, recordConsent } from '../../src/main/core/consent/speakers'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { Method } from '../../src/shared/contract'
 import type { Annotator, ProjectReport, UtteranceDetail } from '../../src/shared/domain'
 import { insertRows } from '../support/db'
 import { appRoot } from '../support/fixtures'
-import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 let wb: Workbench
 let dataDir: string
@@ -20,11 +19,7 @@ let html: string
 const db = () => wb.project.db
 const now = '2026-03-01T10:00:00.000Z'
 
-async function ok<T>(method: Method, input: unknown): Promise<T> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
+const { ok } = contractCalls(() => wb)
 
 /**
  * Two labelled Hindi–English utterances by speakers of two dialects (WER 1/5 and 2/5), one

@@ -4,7 +4,6 @@ import { verifyChain } from '../../src/main/core/provenance/revisions'
 import { reviewQueueSql } from '../../src/main/core/review/queue'
 import { inSample } from '../../src/main/core/review/sample'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { Method } from '../../src/shared/contract'
 import type {
   Annotator,
   LanguageTokens,
@@ -15,9 +14,8 @@ import type {
   UtteranceReviewHistory,
   UtteranceStatus,
 } from '../../src/shared/domain'
-import type { ErrorInfo } from '../../src/shared/errors'
 import { insertRows } from '../support/db'
-import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 let wb: Workbench
 let dispose: () => Promise<void>
@@ -27,16 +25,7 @@ let rehema: Annotator
 const db = () => wb.project.db
 const now = '2026-03-01T10:00:00.000Z'
 
-async function ok<T>(method: Method, input: unknown): Promise<T> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
-async function refused(method: Method, input: unknown): Promise<ErrorInfo> {
-  const r = await wb.call(method, input)
-  if (r.ok) throw new Error(`${method} was accepted`)
-  return r.error
-}
+const { ok, refused } = contractCalls(() => wb)
 
 /** Twelve consented utterances, each with a model hypothesis (status pseudo). */
 function seed(): void {

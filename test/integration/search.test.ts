@@ -3,11 +3,9 @@ import { ensureSpeaker, recordConsent } from '../../src/main/core/consent/speake
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import { searchSql } from '../../src/main/core/search/query'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { Method } from '../../src/shared/contract'
 import type { Annotator, SavedSearch, SearchHit, SearchPage } from '../../src/shared/domain'
-import type { ErrorInfo } from '../../src/shared/errors'
 import { insertRows, recordingRow } from '../support/db'
-import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 let wb: Workbench
 let dispose: () => Promise<void>
@@ -20,16 +18,7 @@ const ids = {} as Record<
   number
 >
 
-async function ok<T>(method: Method, input: unknown): Promise<T> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
-async function refused(method: Method, input: unknown): Promise<ErrorInfo> {
-  const r = await wb.call(method, input)
-  if (r.ok) throw new Error(`${method} was accepted`)
-  return r.error
-}
+const { ok, refused } = contractCalls(() => wb)
 const db = () => wb.project.db
 
 async function search(filter: Record<string, unknown>, extra: object = {}): Promise<SearchPage> {

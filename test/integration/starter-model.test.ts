@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { ModelReport } from '../../src/shared/domain'
 import { scoreTranscripts } from '../../src/shared/metrics/score'
 import { appRoot, requireSpeech8, skipWithoutSpeech8, speech8 } from '../support/fixtures'
+import { toSpeechWav } from '../support/synthetic-speech'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sauti-starter-'))
 const starter = join(appRoot, 'models/starter')
@@ -52,16 +53,7 @@ describe('the shipped starter model (models/starter)', () => {
       const clips = mkdtempSync(join(tmpdir(), 'sauti-starter-clips-'))
       const ru = 'Мама мыла раму, а папа читал газету у окна.'
       execFileSync('espeak-ng', ['-v', 'ru', '-w', join(clips, 'ru-raw.wav'), ru])
-      execFileSync('sox', [
-        join(clips, 'ru-raw.wav'),
-        '-r',
-        '16000',
-        '-c',
-        '1',
-        '-b',
-        '16',
-        join(clips, 'ru.wav'),
-      ])
+      toSpeechWav(join(clips, 'ru-raw.wav'), join(clips, 'ru.wav'))
       const pt = 'Uma raposa velha não consegue aprender nenhum ofício'
       writeFileSync(
         join(clips, 'manifest.tsv'),

@@ -10,10 +10,9 @@ import type { Workbench } from '../../src/main/core/workbench'
 import { audioWorkerFactory } from '../../src/main/hosts/boot'
 import type { Method } from '../../src/shared/contract'
 import type { Account, AccountLink, AccountRole, ClaimState } from '../../src/shared/domain'
-import type { ErrorInfo } from '../../src/shared/errors'
 import { snapshot } from '../support/db'
 import { appRoot, demoDir } from '../support/fixtures'
-import { newWorkbench } from '../support/workbench'
+import { contractCalls, newWorkbench } from '../support/workbench'
 
 /**
  * The rules of a team server, checked in the core as every host reaches it: the IPC host, the
@@ -26,16 +25,7 @@ const claimIdleMs = 400
 let wb: Workbench
 const people: Record<string, { account: Account; caller: Caller }> = {}
 
-async function ok<T>(method: Method, input: unknown, caller?: Caller): Promise<T> {
-  const r = await wb.call(method, input, caller)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
-async function refused(method: Method, input: unknown, caller?: Caller): Promise<ErrorInfo> {
-  const r = await wb.call(method, input, caller)
-  if (r.ok) throw new Error(`${method} was accepted`)
-  return r.error
-}
+const { ok, refused } = contractCalls(() => wb)
 async function person(login: string, role: AccountRole): Promise<void> {
   const link = await ok<AccountLink>('account.invite', { login, role })
   const account = await wb.acceptLink(link.token, `${login} has a long password`)

@@ -3,7 +3,6 @@ import { saveUtterance } from '../../src/main/core/annotate/editor'
 import { pageQuery } from '../../src/main/core/annotate/queue'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
-import type { Method } from '../../src/shared/contract'
 import type {
   Annotator,
   QueuePage,
@@ -11,23 +10,13 @@ import type {
   UtteranceDetail,
   UtteranceStatus,
 } from '../../src/shared/domain'
-import type { ErrorInfo } from '../../src/shared/errors'
-import { expectNoOpenWorkbenches, openDemoWorkbench } from '../support/workbench'
+import { contractCalls, expectNoOpenWorkbenches, openDemoWorkbench } from '../support/workbench'
 
 let wb: Workbench
 let dispose: () => Promise<void>
 let annotator: Annotator
 
-async function ok<T>(method: Method, input: unknown): Promise<T> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
-  return r.value as T
-}
-async function refused(method: Method, input: unknown): Promise<ErrorInfo> {
-  const r = await wb.call(method, input)
-  if (r.ok) throw new Error(`${method} was accepted`)
-  return r.error
-}
+const { ok, refused } = contractCalls(() => wb)
 const db = () => wb.project.db
 
 /** Every page of the queue, fetched the way the virtualised list does. */

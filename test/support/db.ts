@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { afterEach } from 'vitest'
 import type { ReadDb, WriteDb } from '../../src/main/core/db/connection'
 
 export type { ReadDb, WriteDb }
@@ -21,6 +22,23 @@ export function createDb(): { db: WriteDb; file: string; cleanup: () => void } {
       if (db.open) db.close()
       rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * For a test file whose tests each need a database of their own: a maker of fresh databases,
+ * migrated to `version` when one is given, each removed after the test that made it.
+ */
+export function freshDbPerTest(): (version?: number) => WriteDb {
+  const made: (() => void)[] = []
+  afterEach(() => {
+    for (const cleanup of made.splice(0)) cleanup()
+  })
+  return (version) => {
+    const { db, cleanup } = createDb()
+    made.push(cleanup)
+    if (version !== undefined) migrateTo(db, version)
+    return db
   }
 }
 

@@ -34,6 +34,14 @@ export function swahiliSentences(): string[] {
 }
 
 /**
+ * Converts a recording to what the tests import, 16 kHz mono 16-bit WAV (sox, with repeatable
+ * dither so a run makes the same bytes each time), applying sox `effects` after.
+ */
+export function toSpeechWav(input: string, output: string, effects: string[] = []): void {
+  execFileSync('sox', ['-R', input, '-r', '16000', '-c', '1', '-b', '16', output, ...effects])
+}
+
+/**
  * Speaks each sentence with espeak-ng (speakers taking turns), converts it to 16 kHz mono WAV
  * with sox, and writes a manifest (path, transcript, speaker, language) beside the audio.
  */
@@ -62,18 +70,7 @@ export function synthesiseCorpus(
       raw,
       sentence,
     ])
-    execFileSync('sox', [
-      '-R',
-      raw,
-      '-r',
-      '16000',
-      '-c',
-      '1',
-      '-b',
-      '16',
-      join(dir, wav),
-      ...(s.effects ?? []),
-    ])
+    toSpeechWav(raw, join(dir, wav), s.effects)
     if (s.noise) {
       const clean = join(dir, `clean-${i}.wav`)
       execFileSync('mv', [join(dir, wav), clean])
@@ -201,18 +198,8 @@ export function synthesiseNonSpeech(dir: string, count: number, speaker: string,
         '0.1',
       ],
     }
-    execFileSync('sox', [
-      '-R',
-      '-n',
-      '-r',
-      '16000',
-      '-c',
-      '1',
-      '-b',
-      '16',
-      join(dir, wav),
-      ...synth[kind],
-    ])
+    // Made from nothing: sox's null input and the synthesis effects.
+    toSpeechWav('-n', join(dir, wav), synth[kind])
     lines.push(`${wav}\t\t${speaker}\t`)
   }
   const manifest = join(dir, 'manifest.tsv')

@@ -8,8 +8,10 @@ import { Workbench, type WorkbenchOptions } from '../../src/main/core/workbench'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { TrainWorkers } from '../../src/main/core/adapt/train-workers'
 import { audioWorkerFactory, workerFactory } from '../../src/main/hosts/boot'
-import type { EventMap } from '../../src/shared/contract'
+import type { Caller } from '../../src/main/core/accounts/caller'
+import type { EventMap, Method } from '../../src/shared/contract'
 import type { ImportSummary } from '../../src/shared/domain'
+import type { ErrorInfo } from '../../src/shared/errors'
 import { appRoot } from './fixtures'
 
 const open = new Set<Workbench>()
@@ -120,7 +122,7 @@ export async function importAndWait(workbench: Workbench, paths: string[]): Prom
 /** Runs any job through the contract and resolves with its job.finished event. */
 export async function runJob(
   workbench: Workbench,
-  method: 'import.start' | 'label.start' | 'train.start',
+  method: 'import.start' | 'label.start' | 'train.start' | 'export.start',
   input: unknown,
 ): Promise<EventMap['job.finished']> {
   const seen = new Map<string, EventMap['job.finished']>()
@@ -143,5 +145,28 @@ export async function runJob(
     return await finished
   } finally {
     off()
+  }
+}
+
+/**
+ * Calls through the contract as the UI does, on the workbench the suite has open now: `ok`
+ * returns the value and fails the test on a refusal; `refused` returns the refusal and fails the
+ * test when the call is accepted.
+ */
+export function contractCalls(workbench: () => Workbench): {
+  ok: <T>(method: Method, input: unknown, caller?: Caller) => Promise<T>
+  refused: (method: Method, input: unknown, caller?: Caller) => Promise<ErrorInfo>
+} {
+  return {
+    ok: async <T>(method: Method, input: unknown, caller?: Caller): Promise<T> => {
+      const r = await workbench().call(method, input, caller)
+      if (!r.ok) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`)
+      return r.value as T
+    },
+    refused: async (method: Method, input: unknown, caller?: Caller): Promise<ErrorInfo> => {
+      const r = await workbench().call(method, input, caller)
+      if (r.ok) throw new Error(`${method} was accepted`)
+      return r.error
+    },
   }
 }

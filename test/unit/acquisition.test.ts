@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shouldActivate } from '../../src/main/core/adapt/adaptation'
+import { shouldActivate } from '../../src/main/core/adapt/compare'
 import { rankPool, type PoolItem } from '../../src/main/core/adapt/acquisition'
 import { kCenter, kMeans } from '../../src/main/core/adapt/clusters'
 import { COLD_START } from '../../src/main/core/adapt/hybrid'

@@ -52,8 +52,8 @@ export interface Recording {
   importedAt: string
 }
 
-export interface Utterance {
-  id: number
+/** Where an utterance lies and the state it is in: what every listing of utterances shows. */
+export interface UtterancePlace {
   recordingId: number
   recordingName: string
   startSec: number
@@ -61,6 +61,10 @@ export interface Utterance {
   speakerCode: string | null
   language: string | null
   status: UtteranceStatus
+}
+
+export interface Utterance extends UtterancePlace {
+  id: number
   /** Text of the newest revision, if any. */
   text: string | null
   textSource: RevisionSourceKind | null

@@ -1,6 +1,6 @@
 /** Search over transcripts and the data view's filters (docs/search.md). */
 import type { FlagReason } from './annotate'
-import type { UtteranceStatus } from './project'
+import type { Page, UtterancePlace, UtteranceStatus } from './project'
 import type { RevisionSourceKind } from './provenance'
 
 /** What the data view can be filtered by; every field left out does not filter. */
@@ -28,15 +28,8 @@ export interface SearchPiece {
   match: boolean
 }
 
-export interface SearchHit {
+export interface SearchHit extends UtterancePlace {
   utteranceId: number
-  recordingId: number
-  recordingName: string
-  startSec: number
-  endSec: number
-  speakerCode: string | null
-  language: string | null
-  status: UtteranceStatus
   flagReason: FlagReason | null
   /** The current transcript in pieces, matches marked; empty when there is no transcript. */
   pieces: SearchPiece[]
@@ -46,11 +39,7 @@ export interface SearchHit {
   writtenAt: string | null
 }
 
-export interface SearchPage {
-  total: number
-  offset: number
-  items: SearchHit[]
-}
+export type SearchPage = Page<SearchHit>
 
 export interface SavedSearch {
   id: number

@@ -1,16 +1,11 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { fitCalibration } from '../asr/calibrate'
 import { ensureModelRow } from '../asr/labeller'
-import type { Vocabulary } from '../asr/vocab'
 import { consentSnapshot } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
-import { liveOwners, pidOf, recoverGoneOwners } from '../project/lease'
-import { keyOf, thisProcess } from '../project/owner'
-import type { ProjectPaths } from '../project/paths'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import {
   ensureHiddenStates,
@@ -26,16 +21,10 @@ import {
   type PseudoLabelThreshold,
 } from './pseudo-labels'
 import { fixSplitPolicy } from './splits'
-import type { LanguageModelWeight } from './train-protocol'
 import { comparisonMetric, shouldActivate, WER_SATURATED } from './compare'
-
-export { comparisonMetric, shouldActivate, WER_SATURATED }
-import {
-  assignSplits,
-  labelledUtterances,
-  labelledWithoutTrainingConsent,
-  type LabelledUtterance,
-} from './dataset'
+import { activeCheckpoint, LANGUAGE_MODEL_CANDIDATES } from './checkpoints'
+import { finishRun, startRun } from './train-runs'
+import { assignSplits, labelledUtterances, type LabelledUtterance } from './dataset'
 import { adaptationSettings, hyperparameters } from './settings'
 import { buildVocabulary, trainingText } from './vocabulary'
 
@@ -45,138 +34,6 @@ export interface TrainControl {
   onProgress?: (done: number, total: number, label: string) => void
   /** The fewest training utterances worth a run. */
   minimumTrain?: number
-}
-
-export interface CheckpointRow {
-  id: number
-  parentId: number | null
-  path: string
-  vocabulary: Vocabulary
-  status: 'active' | 'inactive' | 'tainted'
-  /** The project language model it decodes with (weight 0: none). */
-  lm: LanguageModelWeight
-}
-
-/** The checkpoint the project's labelling and rescoring use for `modelId`, if any. */
-export function activeCheckpoint(db: WriteDb, modelId: number): CheckpointRow | null {
-  const row = db
-    .prepare(
-      "SELECT id, parent_id, path, vocabulary, status, hyperparameters FROM checkpoint WHERE model_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
-    )
-    .get(modelId) as
-    | {
-        id: number
-        parent_id: number | null
-        path: string
-        vocabulary: string
-        status: 'active'
-        hyperparameters: string | null
-      }
-    | undefined
-  return row
-    ? {
-        id: row.id,
-        parentId: row.parent_id,
-        path: row.path,
-        vocabulary: JSON.parse(row.vocabulary) as Vocabulary,
-        status: row.status,
-        lm: checkpointLanguageModel(row.hyperparameters),
-      }
-    : null
-}
-
-/** The language-model weight a checkpoint kept (recorded with its hyper-parameters). */
-export function checkpointLanguageModel(hyperparameters: string | null): LanguageModelWeight {
-  const lm = (JSON.parse(hyperparameters ?? '{}') as { lm?: LanguageModelWeight }).lm
-  return lm ?? { weight: 0, wordBonus: 0 }
-}
-
-/**
- * The weights the dev check tries for the project's own language model: none, then stronger
- * fusion, each with a word bonus that offsets its cost per word (docs/active-learning.md).
- */
-export const LANGUAGE_MODEL_CANDIDATES: LanguageModelWeight[] = [
-  { weight: 0, wordBonus: 0 },
-  { weight: 0.3, wordBonus: 0.6 },
-  { weight: 0.6, wordBonus: 1.2 },
-  { weight: 1, wordBonus: 2 },
-]
-
-/**
- * Marks runs whose process is gone as failed, so a new training can start, and removes the
- * files they left: half-written ones (older versions wrote `*.tmp` here; now they are in the
- * staging folder) and finished ones no checkpoint row names (a process killed after writing
- * a committee head, before recording the checkpoint). A running training of a live process, in
- * this one or another, is left alone. Returns how many runs it marked.
- */
-export function recoverInterruptedRuns(db: WriteDb, paths?: ProjectPaths): number {
-  const { trainings } = db.transaction(() => recoverGoneOwners(db)).immediate()
-  const dir = paths ? join(paths.root, 'checkpoints') : null
-  if (!dir || !existsSync(dir)) return trainings
-  const running = new Set(
-    (db.prepare("SELECT id FROM train_run WHERE status = 'running'").all() as { id: number }[]).map(
-      (r) => r.id,
-    ),
-  )
-  const recorded = new Set(
-    (db.prepare('SELECT path FROM checkpoint').all() as { path: string }[]).map((r) => r.path),
-  )
-  for (const name of readdirSync(dir)) {
-    const run = /^run-(\d+)\.sauti-adapter/.exec(name)
-    const main = run ? join(dir, `run-${run[1]}.sauti-adapter`) : null
-    const orphan =
-      name.endsWith('.tmp') || (run && !running.has(Number(run[1])) && !recorded.has(main!))
-    if (orphan) rmSync(join(dir, name), { force: true })
-  }
-  return trainings
-}
-
-/** The training running in the project, by a live process: its pid and start. */
-export function runningTraining(db: WriteDb): { pid: number | null; startedAt: string } | null {
-  const run = db
-    .prepare("SELECT owner, started_at FROM train_run WHERE status = 'running'")
-    .get() as { owner: string | null; started_at: string } | undefined
-  if (!run) return null
-  if (run.owner === null || !liveOwners(db).has(run.owner)) {
-    // Its process is gone: recorded as interrupted now, and no longer in the way.
-    db.transaction(() => recoverGoneOwners(db)).immediate()
-    return null
-  }
-  return { pid: pidOf(run.owner), startedAt: run.started_at }
-}
-
-function startRun(db: WriteDb, modelId: number, parentId: number | null, trigger: string): number {
-  try {
-    return Number(
-      db
-        .prepare(
-          "INSERT INTO train_run (model_id, parent_checkpoint_id, trigger, status, started_at, owner) VALUES (?, ?, ?, 'running', ?, ?)",
-        )
-        .run(modelId, parentId, trigger, new Date().toISOString(), keyOf(thisProcess()))
-        .lastInsertRowid,
-    )
-  } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      const running = runningTraining(db)
-      throw new SautiError(
-        'conflict',
-        `training already running in process ${running?.pid ?? '?'}; wait for it or cancel it there.`,
-      )
-    }
-    throw error
-  }
-}
-
-function finishRun(
-  db: WriteDb,
-  runId: number,
-  status: 'done' | 'cancelled' | 'failed',
-  message: string,
-  checkpointId: number | null = null,
-): void {
-  db.prepare(
-    'UPDATE train_run SET status = ?, message = ?, checkpoint_id = ?, finished_at = ? WHERE id = ?',
-  ).run(status, message, checkpointId, new Date().toISOString(), runId)
 }
 
 /** The base model's dev scores from its stored best hypotheses (a first checkpoint's parent). */
@@ -454,6 +311,3 @@ function summary(
 async function removeCheckpointFiles(file: string, committee: string[]): Promise<void> {
   await Promise.all([file, ...committee].map((f) => rm(f, { force: true })))
 }
-
-/** Labelled utterances whose speakers' consent keeps them out of training (for the status line). */
-export { labelledWithoutTrainingConsent }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { InferenceWorkers } from '../asr/inference-workers'
-import { resultStore } from '../asr/labeller'
+import { resultStore } from '../asr/result-store'
 import { readModelPackage } from '../asr/model-package'
 import type { RegisteredModel } from '../asr/model-store'
 import type { SessionSettings } from '../asr/providers'

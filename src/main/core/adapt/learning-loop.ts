@@ -2,12 +2,12 @@ import { SautiError } from '../../../shared/errors'
 import type { CallContext } from '../call-context'
 import { findModel, type RegisteredModel } from '../asr/model-store'
 import { reprioritise } from './acquisition'
-import { recoverInterruptedRuns, trainCheckpoint } from './adaptation'
+import { trainCheckpoint } from './adaptation'
 import type { AdaptContext } from './features'
 import { adaptationSettings } from './settings'
 import { simulateProject, type SimulationOptions, type SimulationReport } from './simulation'
 import { adaptationStatus, correctionsSinceLastRun } from './status'
-import { runningTraining } from './adaptation'
+import { recoverInterruptedRuns, runningTraining } from './train-runs'
 
 /**
  * The work that follows the annotators (docs/active-learning.md): training by itself once

@@ -1,5 +1,5 @@
 import type { asrContract } from '../../../shared/contract/asr'
-import { activeCheckpoint } from '../adapt/adaptation'
+import { activeCheckpoint } from '../adapt/checkpoints'
 import { checkpointLanguageModelOptions } from '../adapt/features'
 import type { CallContext, CallTable } from '../call-context'
 import { fitCalibration, hasDevSplit } from './calibrate'

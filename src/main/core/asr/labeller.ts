@@ -6,83 +6,20 @@ import type {
   LabelSummary,
   ProviderAttempt,
 } from '../../../shared/domain'
-import { serialiseWordTimes } from '../../../shared/word-time'
 import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { WriteDb, ReadDb } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
-import type { ProjectPaths } from '../project/paths'
-import { confidencesFrom, currentCalibration } from './calibrate'
 import { languagesNotWritten, projectLanguages } from './head-output'
 import { scriptsOfLanguage } from './script-mask'
 import { defaultLanguage } from '../annotate/annotators'
-import type { InferenceWorkers } from './inference-workers'
 import type { RegisteredModel } from './model-store'
 import type { SessionSettings } from './providers'
-import { defaultVadOptions } from './vad-segments'
-import {
-  defaultTranscribeOptions,
-  type TranscribeOptions,
-  type UtteranceResult,
-} from './transcribe-options'
+import { segmentRecordings, type SegmentContext } from './segmentation'
+import { resultStore } from './result-store'
+import { defaultTranscribeOptions, type TranscribeOptions } from './transcribe-options'
 
-export interface LabelContext {
-  db: WriteDb
-  paths: ProjectPaths
-  workers: InferenceWorkers
+export interface LabelContext extends SegmentContext {
   model: RegisteredModel
-  /** Silero VAD v5 (models/vad), for recordings not yet cut into utterances. */
-  vadModel: string
-}
-
-/**
- * Cuts every unsegmented recording (one imported whole, longer than a clip) into utterances at
- * the speech the VAD finds. One transaction per recording: it is segmented whole or not at all.
- */
-export async function segmentRecordings(
-  ctx: LabelContext,
-  control: LabelControl = {},
-): Promise<{ recordings: number; utterances: number }> {
-  const { db } = ctx
-  const pending = db
-    .prepare(
-      'SELECT r.id, r.sha256, r.duration_sec, r.languages, r.speaker_id FROM recording r WHERE NOT EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id) ORDER BY r.id',
-    )
-    .all() as {
-    id: number
-    sha256: string
-    duration_sec: number
-    languages: string
-    speaker_id: number | null
-  }[]
-  // A long recording's speaker (from the manifest) is every segment's speaker.
-  const insert = db.prepare(
-    `INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?)`,
-  )
-  let utterances = 0
-  for (const [index, recording] of pending.entries()) {
-    if (control.signal?.aborted) break
-    const segments = await ctx.workers.segment(
-      ctx.vadModel,
-      join(ctx.paths.pcmDir, `${recording.sha256}.f32`),
-      recording.duration_sec,
-      defaultVadOptions,
-      (f) =>
-        control.onProgress?.(
-          index + f,
-          pending.length,
-          `Finding speech in recording ${recording.id}`,
-        ),
-    )
-    const languages = JSON.parse(recording.languages) as string[]
-    const language = languages.length === 1 ? languages[0]! : null
-    const now = new Date().toISOString()
-    db.transaction(() => {
-      for (const s of segments)
-        insert.run(recording.id, s.startSec, s.endSec, recording.speaker_id, language, now)
-    }).immediate()
-    utterances += segments.length
-  }
-  return { recordings: pending.length, utterances }
 }
 
 /** What the language model is built from, and how much it weighs. */
@@ -149,75 +86,6 @@ export function ensureModelRow(db: WriteDb, model: RegisteredModel): number {
         new Date().toISOString(),
       ).lastInsertRowid,
   )
-}
-
-/**
- * Stores a worker's results in one transaction: the N-best hypotheses (from the model's own
- * head, or from a checkpoint's), the acquisition measures that rank the queue, and "pseudo" for
- * utterances nobody has transcribed. Revisions are never touched.
- */
-export function resultStore(
-  db: WriteDb,
-  modelId: number,
-  checkpointId: number | null,
-): (results: UtteranceResult[]) => void {
-  const insert = db.prepare(
-    `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, word_features, calibration_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  // Only an utterance nobody has transcribed becomes "pseudo": one with a human or imported
-  // transcript keeps its status, and its revisions are never touched.
-  const markPseudo = db.prepare(
-    "UPDATE utterance SET status = 'pseudo' WHERE id = ? AND status = 'new' AND NOT EXISTS (SELECT 1 FROM revision WHERE utterance_id = utterance.id)",
-  )
-  const measure = db.prepare(
-    `INSERT INTO acquisition (utterance_id, model_id, checkpoint_id, least_confidence, entropy, margin, disagreement, embedding, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (utterance_id) DO UPDATE SET model_id = excluded.model_id, checkpoint_id = excluded.checkpoint_id,
-       least_confidence = excluded.least_confidence, entropy = excluded.entropy, margin = excluded.margin,
-       disagreement = excluded.disagreement, embedding = coalesce(excluded.embedding, acquisition.embedding),
-       updated_at = excluded.updated_at`,
-  )
-  return db.transaction((results: UtteranceResult[]) => {
-    const now = new Date().toISOString()
-    // Confidences as the head's calibration says, when it has one (asr/calibrate.ts).
-    const calibration = currentCalibration(db, { modelId, checkpointId })
-    for (const r of results) {
-      for (const h of r.hypotheses) {
-        const calibrated = calibration ? confidencesFrom(h.wordFeatures, calibration.model) : null
-        insert.run(
-          r.utteranceId,
-          modelId,
-          checkpointId,
-          h.rank,
-          h.text,
-          h.logProb,
-          calibrated ? calibrated.utterance : h.confidence,
-          JSON.stringify(calibrated ? calibrated.words : h.words.map((w) => w.confidence ?? null)),
-          serialiseWordTimes(h.words),
-          JSON.stringify(h.wordFeatures),
-          calibration?.id ?? null,
-          now,
-        )
-      }
-      const a = r.acquisition
-      const embedding = a.embedding
-        ? Buffer.from(a.embedding.buffer, a.embedding.byteOffset, a.embedding.byteLength)
-        : null
-      measure.run(
-        r.utteranceId,
-        modelId,
-        checkpointId,
-        a.leastConfidence,
-        a.entropy,
-        a.margin,
-        a.disagreement,
-        embedding,
-        now,
-      )
-      markPseudo.run(r.utteranceId)
-    }
-  }).immediate
 }
 
 /**

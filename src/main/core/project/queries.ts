@@ -1,4 +1,11 @@
-import type { Page, ProjectRef, ProjectSummary, Recording, Utterance } from '../../../shared/domain'
+import type {
+  Page,
+  ProjectRef,
+  ProjectSummary,
+  Recording,
+  Utterance,
+  UtterancePlace,
+} from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
 import { referenceReader } from '../asr/head-output'
@@ -126,10 +133,9 @@ interface UtteranceRow extends UtteranceBaseRow {
   hypothesis_checkpoint: number | null
 }
 
-/** The columns every utterance listing shares, as the domain names them. */
-export function utteranceFields(r: UtteranceBaseRow): Omit<Utterance, 'text' | 'textSource'> {
+/** Where an utterance lies and its state, as the domain names them (search hits share these). */
+export function utterancePlace(r: UtteranceBaseRow): UtterancePlace {
   return {
-    id: r.id,
     recordingId: r.recording_id,
     recordingName: r.original_name,
     startSec: r.start_sec,
@@ -138,6 +144,11 @@ export function utteranceFields(r: UtteranceBaseRow): Omit<Utterance, 'text' | '
     language: r.language,
     status: r.status,
   }
+}
+
+/** The columns every utterance listing shares, as the domain names them. */
+export function utteranceFields(r: UtteranceBaseRow): Omit<Utterance, 'text' | 'textSource'> {
+  return { id: r.id, ...utterancePlace(r) }
 }
 
 export function listUtterances(

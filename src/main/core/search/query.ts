@@ -4,11 +4,11 @@ import type {
   SearchFilter,
   SearchHit,
   SearchPage,
-  UtteranceStatus,
 } from '../../../shared/domain'
 import { consentedSpeakers } from '../consent/policy'
 import type { ReadDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
+import { utterancePlace, type UtteranceBaseRow } from '../project/queries'
 import { openDoubleJoin, visibleTo } from '../review/blind'
 import { markClose, markOpen, matchQuery, piecesOf } from './match'
 
@@ -88,15 +88,7 @@ function seesEverything(db: ReadDb, viewer: number | null): boolean {
   return row !== undefined && row.role !== 'annotator'
 }
 
-interface HitRow {
-  id: number
-  recording_id: number
-  original_name: string
-  start_sec: number
-  end_sec: number
-  speaker_code: string | null
-  language: string | null
-  status: UtteranceStatus
+interface HitRow extends UtteranceBaseRow {
   flag_reason: FlagReason | null
   marked: string | null
   source_kind: RevisionSourceKind | null
@@ -110,13 +102,7 @@ const hitColumns = `u.id, u.recording_id, r.original_name, u.start_sec, u.end_se
 function toHit(r: HitRow): SearchHit {
   return {
     utteranceId: r.id,
-    recordingId: r.recording_id,
-    recordingName: r.original_name,
-    startSec: r.start_sec,
-    endSec: r.end_sec,
-    speakerCode: r.speaker_code,
-    language: r.language,
-    status: r.status,
+    ...utterancePlace(r),
     flagReason: r.flag_reason,
     pieces: r.marked === null ? [] : piecesOf(r.marked),
     source: r.source_kind,

@@ -1,0 +1,73 @@
+import { serialiseWordTimes } from '../../../shared/word-time'
+import type { WriteDb } from '../db/connection'
+import { confidencesFrom, currentCalibration } from './calibrate'
+import type { UtteranceResult } from './transcribe-options'
+
+/**
+ * Stores a worker's results in one transaction: the N-best hypotheses (from the model's own
+ * head, or from a checkpoint's), the acquisition measures that rank the queue, and "pseudo" for
+ * utterances nobody has transcribed. Revisions are never touched.
+ */
+export function resultStore(
+  db: WriteDb,
+  modelId: number,
+  checkpointId: number | null,
+): (results: UtteranceResult[]) => void {
+  const insert = db.prepare(
+    `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, word_features, calibration_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  // Only an utterance nobody has transcribed becomes "pseudo": one with a human or imported
+  // transcript keeps its status, and its revisions are never touched.
+  const markPseudo = db.prepare(
+    "UPDATE utterance SET status = 'pseudo' WHERE id = ? AND status = 'new' AND NOT EXISTS (SELECT 1 FROM revision WHERE utterance_id = utterance.id)",
+  )
+  const measure = db.prepare(
+    `INSERT INTO acquisition (utterance_id, model_id, checkpoint_id, least_confidence, entropy, margin, disagreement, embedding, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (utterance_id) DO UPDATE SET model_id = excluded.model_id, checkpoint_id = excluded.checkpoint_id,
+       least_confidence = excluded.least_confidence, entropy = excluded.entropy, margin = excluded.margin,
+       disagreement = excluded.disagreement, embedding = coalesce(excluded.embedding, acquisition.embedding),
+       updated_at = excluded.updated_at`,
+  )
+  return db.transaction((results: UtteranceResult[]) => {
+    const now = new Date().toISOString()
+    // Confidences as the head's calibration says, when it has one (asr/calibrate.ts).
+    const calibration = currentCalibration(db, { modelId, checkpointId })
+    for (const r of results) {
+      for (const h of r.hypotheses) {
+        const calibrated = calibration ? confidencesFrom(h.wordFeatures, calibration.model) : null
+        insert.run(
+          r.utteranceId,
+          modelId,
+          checkpointId,
+          h.rank,
+          h.text,
+          h.logProb,
+          calibrated ? calibrated.utterance : h.confidence,
+          JSON.stringify(calibrated ? calibrated.words : h.words.map((w) => w.confidence ?? null)),
+          serialiseWordTimes(h.words),
+          JSON.stringify(h.wordFeatures),
+          calibration?.id ?? null,
+          now,
+        )
+      }
+      const a = r.acquisition
+      const embedding = a.embedding
+        ? Buffer.from(a.embedding.buffer, a.embedding.byteOffset, a.embedding.byteLength)
+        : null
+      measure.run(
+        r.utteranceId,
+        modelId,
+        checkpointId,
+        a.leastConfidence,
+        a.entropy,
+        a.margin,
+        a.disagreement,
+        embedding,
+        now,
+      )
+      markPseudo.run(r.utteranceId)
+    }
+  }).immediate
+}
