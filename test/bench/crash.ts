@@ -178,57 +178,76 @@ interface TrialResult {
   interrupted: number
 }
 
+/** How long one uncut run of a kind's command takes here, from the same template. */
+async function uncutMs(
+  kind: Exclude<Kind, 'autosave'>,
+  base: { unlabelled: string; labelled: string; modelId: string },
+): Promise<number> {
+  const dataDir = join(work, `${kind}-uncut`)
+  cpSync(kind === 'labelling' ? base.unlabelled : base.labelled, dataDir, { recursive: true })
+  const exportParent = join(work, `${kind}-uncut-exports`)
+  mkdirSync(exportParent, { recursive: true })
+  const started = performance.now()
+  const child = sauti(dataDir, commandArgs(kind, base, exportParent))
+  await new Promise<void>((r) => child.once('exit', () => r()))
+  return performance.now() - started
+}
+
+/** The command a trial runs for a kind (autosave has its own loop). */
+function commandArgs(
+  kind: Exclude<Kind, 'autosave'>,
+  base: { modelId: string },
+  exportParent: string,
+): string[] {
+  return {
+    import: [
+      'import',
+      join(work, 'long.wav'),
+      join(formatFixtures, 'clip.flac'),
+      join(formatFixtures, 'clip.ogg'),
+    ],
+    labelling: ['label', '--model', base.modelId],
+    training: ['train'],
+    export: [
+      'export',
+      join(exportParent, 'out'),
+      '--use',
+      'research_release',
+      '--formats',
+      'kaldi,eaf,textgrid',
+      '--audio',
+      'flac',
+      '--statuses',
+      'new,pseudo,corrected,reviewed',
+      '--sources',
+      'annotator,import,model',
+      '--as',
+      'Lead',
+    ],
+  }[kind]
+}
+
 async function trial(
   kind: Kind,
   base: { unlabelled: string; labelled: string; modelId: string },
   n: number,
+  windowMs: number,
 ): Promise<TrialResult> {
   const dataDir = join(work, `${kind}-${n}`)
   cpSync(kind === 'labelling' ? base.unlabelled : base.labelled, dataDir, { recursive: true })
   const exportParent = join(work, `${kind}-${n}-exports`)
   mkdirSync(exportParent, { recursive: true })
-  const afterMs = Math.round(
-    {
-      import: random.int(200, 3000),
-      labelling: random.int(1000, 12_000),
-      training: random.int(1000, 15_000),
-      export: random.int(300, 4000),
-      autosave: random.int(1500, 4000),
-    }[kind],
-  )
+  // Kills land within the work: uniformly over how long one uncut run of the same command took
+  // on this machine (measured first, `windowMs`); autosave runs until killed.
+  const afterMs =
+    kind === 'autosave'
+      ? random.int(1500, 4000)
+      : random.int(150, Math.max(200, Math.round(windowMs * 0.95)))
   const problems: string[] = []
   let acknowledged: number[] = []
   let midway: boolean
   if (kind === 'autosave') ({ acknowledged, midway } = await autosaveTrial(dataDir, afterMs))
-  else {
-    const args = {
-      import: [
-        'import',
-        join(work, 'long.wav'),
-        join(formatFixtures, 'clip.flac'),
-        join(formatFixtures, 'clip.ogg'),
-      ],
-      labelling: ['label', '--model', base.modelId],
-      training: ['train'],
-      export: [
-        'export',
-        join(exportParent, 'out'),
-        '--use',
-        'research_release',
-        '--formats',
-        'kaldi,eaf,textgrid',
-        '--audio',
-        'flac',
-        '--statuses',
-        'new,pseudo,corrected,reviewed',
-        '--sources',
-        'annotator,import,model',
-        '--as',
-        'Lead',
-      ],
-    }[kind]
-    midway = await runUntilKilled(sauti(dataDir, args), afterMs)
-  }
+  else midway = await runUntilKilled(sauti(dataDir, commandArgs(kind, base, exportParent)), afterMs)
   const cleaned = leftovers(dataDir, exportParent)
   const dbFile = join(dataDir, 'projects/demo/project.sqlite')
   const db = new Database(dbFile, { readonly: true })
@@ -300,8 +319,9 @@ export async function crashBench(): Promise<void> {
       let cleaned = 0
       let interrupted = 0
       const times: number[] = []
+      const windowMs = kind === 'autosave' ? 0 : await uncutMs(kind, base)
       for (let n = 0; n < trials; n++) {
-        const result = await trial(kind, base, n)
+        const result = await trial(kind, base, n, windowMs)
         times.push(result.afterMs)
         if (result.midway) midway++
         if (result.cleaned) cleaned++
@@ -315,7 +335,7 @@ export async function crashBench(): Promise<void> {
           )
       }
       rows.push(
-        `| ${kind} | ${trials} | ${Math.min(...times)}–${Math.max(...times)} ms | ${midway} | ${cleaned} | ${interrupted} | ${clean} | ${trials - clean} |`,
+        `| ${kind} | ${trials} | ${Math.min(...times)}–${Math.max(...times)} ms${windowMs ? ` of an uncut ${Math.round(windowMs)} ms` : ''} | ${midway} | ${cleaned} | ${interrupted} | ${clean} | ${trials - clean} |`,
       )
     }
   } finally {
