@@ -1,33 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Served,
-  launchChromium,
-  projectQuery,
-  startServe,
-  waitForLabels,
-} from '../support/serve'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { editorId } from '../support/screens'
+import { demoSuite } from '../support/served-demo'
 
 /**
  * The annotation queue while an annotator works down it: a flag ranks the store's queue again,
  * and the list takes the new ranking only below the open utterance.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-queue-'))
-const query = projectQuery(join(dataDir, 'projects', 'demo', 'project.sqlite'))
+const suite = demoSuite('queue')
+const { query } = suite
 
-let served: Served
-let browser: Browser
 let page: Page
 
 const rowIds = (p: Page): Promise<number[]> =>
   p
     .locator('[data-testid="queue-row"]')
     .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))
-const editorId = async (p: Page): Promise<number> =>
-  Number(await p.locator('[data-testid="editor"]').getAttribute('data-utterance'))
 
 /** The store's to-do ranking, as `queue.list` orders it "most useful first". */
 const storeRanking = (): number[] =>
@@ -37,10 +25,8 @@ const storeRanking = (): number[] =>
   ).map((r) => r.id)
 
 beforeAll(async () => {
-  served = await startServe(dataDir)
-  await waitForLabels(served)
-  browser = await launchChromium()
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage()
+  const { served, page: opened } = await suite.open({ viewport: { width: 1280, height: 720 } })
+  page = opened
   await page.goto(served.openUrl)
   const dialog = page.locator('[data-testid="annotator-dialog"]')
   await dialog.waitFor()
@@ -48,11 +34,6 @@ beforeAll(async () => {
   await page.keyboard.press('Enter')
   await dialog.waitFor({ state: 'detached' })
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('the queue while an annotator works', () => {
   it('keeps the rows above the open utterance in place after a flag, and save-and-next reaches the untouched ones', async () => {
