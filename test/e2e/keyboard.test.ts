@@ -1,26 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Served,
-  launchChromium,
-  projectQuery,
-  startServe,
-  waitForLabels,
-} from '../support/serve'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Served } from '../support/serve'
+import { poll } from '../support/screens'
+import { demoSuite } from '../support/served-demo'
 
 /**
  * Every screen by keyboard only, as someone who cannot or will not use a mouse: from the queue
  * into the transcript, the review keys from anywhere on the review screen, a reason for every
  * key that does nothing, and a focus ring that can be seen (3:1) wherever the focus goes.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'sauti-keys-'))
-const query = projectQuery(join(dataDir, 'projects', 'demo', 'project.sqlite'))
+const suite = demoSuite('keys')
+const { query } = suite
 
 let served: Served
-let browser: Browser
 let page: Page
 /** The utterance two blind versions disagree on (set up through the API, as two annotators would). */
 let disputed: number
@@ -42,7 +34,6 @@ async function annotate(name: string, id: number, text: string): Promise<void> {
   await api('utterance.save', { id, actorId, baseRevisionId: detail.head?.id ?? null, text })
 }
 
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
 const focusedTestid = (p: Page): Promise<string | null> =>
   p.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)
 
@@ -142,8 +133,7 @@ async function goTo(p: Page, screen: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  served = await startServe(dataDir)
-  await waitForLabels(served)
+  ;({ served, page } = await suite.open({ viewport: { width: 1280, height: 720 } }))
   // Every utterance goes to two annotators; two of them disagree on one word of a Swahili one.
   await api('review.updateSettings', { doubleAnnotationShare: 1 })
   disputed = query<{ id: number }>(
@@ -153,14 +143,7 @@ beforeAll(async () => {
   await annotate('Amina', disputed, 'leo tunakwenda sokoni')
   await annotate('Baraka', disputed, 'leo tulikwenda sokoni')
   await api('annotator.create', { name: 'Zawadi', role: 'reviewer', languages: ['sw', 'en'] })
-  browser = await launchChromium()
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage()
 }, 240_000)
-afterAll(async () => {
-  await browser?.close()
-  await served?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('the screens by keyboard only', () => {
   it('annotates: a profile, the queue, Enter into the transcript, and a reason for each refused key', async () => {
