@@ -21,6 +21,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { recordConsent } from '../../src/main/core/consent/speakers'
+import { assignSplits, splitPolicySchema } from '../../src/main/core/adapt/splits'
 import type { SimulationReport } from '../../src/main/core/adapt/simulation'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { AcquisitionStrategy } from '../../src/shared/domain'
@@ -103,16 +104,31 @@ function subsetManifest(corpus: Corpus, splits: Map<string, string>): string {
 }
 
 /**
- * Pins every utterance's split to the recipe's: each clip is its own recording, so each is a
- * recording unit of its language (recording_split), and the policy is fixed with them.
+ * Pins the recipe's held-out test rows (speech the starter never trained on) as recording units
+ * of their language, and its dev rows too where they hold at least the policy's minimum dev
+ * minutes; otherwise (one IVR language's dev group is its 35 spelled letters, 0.4 min) the
+ * project's own split policy chooses dev among the rest, as it would for a user. Each clip is its
+ * own recording, so every unit is one clip. Returns where dev came from.
  */
-export function pinSplits(wb: Workbench, splits: Map<string, string>, language: string): void {
+export function pinSplits(
+  wb: Workbench,
+  splits: Map<string, string>,
+  language: string,
+): 'recipe' | 'policy' {
   const db = wb.project.db
   const rows = db
     .prepare(
-      'SELECT u.id, u.recording_id, r.source_path FROM utterance u JOIN recording r ON r.id = u.recording_id',
+      'SELECT u.id, u.recording_id, r.source_path, u.end_sec - u.start_sec AS sec FROM utterance u JOIN recording r ON r.id = u.recording_id',
     )
-    .all() as { id: number; recording_id: number; source_path: string }[]
+    .all() as { id: number; recording_id: number; source_path: string; sec: number }[]
+  const recipe = (sourcePath: string): string => {
+    const key = [...splits.keys()].find((p) => sourcePath.endsWith(p))
+    return key ? splits.get(key)! : 'train'
+  }
+  const devMinutes =
+    rows.filter((r) => recipe(r.source_path) === 'dev').reduce((s, r) => s + r.sec, 0) / 60
+  const devFrom = devMinutes >= splitPolicySchema.parse({}).minDevMinutes ? 'recipe' : 'policy'
+  const pinned = new Set(devFrom === 'recipe' ? ['test', 'dev'] : ['test'])
   const now = new Date().toISOString()
   const insert = db.prepare(
     'INSERT OR REPLACE INTO recording_split (recording_id, block, language, split, assigned_at) VALUES (?, 0, ?, ?, ?)',
@@ -120,10 +136,11 @@ export function pinSplits(wb: Workbench, splits: Map<string, string>, language: 
   const set = db.prepare('UPDATE utterance SET split = ? WHERE id = ?')
   db.transaction(() => {
     for (const r of rows) {
-      const key = [...splits.keys()].find((p) => r.source_path.endsWith(p))
-      const split = key ? splits.get(key)! : 'train'
-      insert.run(r.recording_id, language, split, now)
-      set.run(split, r.id)
+      const split = recipe(r.source_path)
+      const kept = pinned.has(split) ? split : devFrom === 'recipe' ? 'train' : null
+      if (kept === null) continue
+      insert.run(r.recording_id, language, kept, now)
+      set.run(kept, r.id)
     }
     db.prepare(
       "INSERT INTO project_meta (key, value) VALUES ('split_policy', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -136,9 +153,11 @@ export function pinSplits(wb: Workbench, splits: Map<string, string>, language: 
       }),
     )
   })()
+  if (devFrom === 'policy') assignSplits(db)
+  return devFrom
 }
 
-async function corpusProject(
+export async function corpusProjectFor(
   corpus: Corpus,
 ): Promise<{ wb: Workbench; dispose: () => Promise<void> }> {
   const splits = recipeSplits(corpus.manifest)
@@ -149,7 +168,7 @@ async function corpusProject(
   for (const { id } of db.prepare('SELECT id FROM speaker').all() as { id: number }[])
     for (const scope of ['annotation', 'model_training'] as const)
       recordConsent(db, { speakerId: id, scope, grantedAt: '2026-01-01T00:00:00Z' })
-  pinSplits(wb, splits, corpus.language)
+  const devFrom = pinSplits(wb, splits, corpus.language)
   const started = performance.now()
   const jobId = await wb.labelIfUnlabelled(join(appRoot, 'models/starter'))
   await new Promise<void>((resolve) => {
@@ -165,7 +184,7 @@ async function corpusProject(
     )
     .all() as { split: string; n: number; min: number }[]
   console.log(
-    `${corpus.name}: ${imported.imported} utterances imported (${imported.rejected.length} refused); ${counts.map((c) => `${c.split} ${c.n} (${c.min.toFixed(1)} min)`).join(', ')}; labelled in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `${corpus.name}: ${imported.imported} utterances imported (${imported.rejected.length} refused); ${counts.map((c) => `${c.split} ${c.n} (${c.min.toFixed(1)} min)`).join(', ')}; labelled in ${((performance.now() - started) / 1000).toFixed(0)} s; dev chosen by ${devFrom === 'recipe' ? 'the recipe (held out whole)' : 'the project’s split policy (the recipe’s dev is too small)'}`,
   )
   return { wb, dispose }
 }
@@ -188,7 +207,7 @@ export async function realBench(benchData: string): Promise<void> {
     console.log(
       `\n== Real speech: ${corpus.name}, the loop with an oracle (${strategies.join(', ')} against random, 3 seeds, ${corpus.stepMinutes} min steps to ${corpus.budgetMinutes} min)`,
     )
-    const { wb, dispose } = await corpusProject(corpus)
+    const { wb, dispose } = await corpusProjectFor(corpus)
     try {
       let trainings = 0
       const report = await wb.simulate({

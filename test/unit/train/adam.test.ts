@@ -74,4 +74,21 @@ describe('gradient clipping', () => {
     expect(params[1]).toBe(1)
     expect(optimizer.stepCount).toBe(1)
   })
+
+  it('scales the step per parameter by lrScale, and a scale of 1 changes nothing', () => {
+    const grads = Float64Array.from([0.2, -0.7, 0.05])
+    const plain = Float32Array.from([1, 2, 3])
+    const scaled = Float32Array.from([1, 2, 3])
+    const half = Float32Array.from([1, 2, 3])
+    const options = { lr: 0.01, weightDecay: 0.1 }
+    new AdamW(3, options).step(plain, grads.slice())
+    new AdamW(3, options, undefined, Float32Array.from([1, 1, 1])).step(scaled, grads.slice())
+    new AdamW(3, options, undefined, Float32Array.from([0.5, 0, 1])).step(half, grads.slice())
+    expect([...scaled]).toEqual([...plain])
+    // Adam's first step moves each parameter by about lr (times its scale) against its gradient.
+    expect(1 - half[0]!).toBeCloseTo(0.5 * (1 - plain[0]!), 5)
+    expect(half[1]).toBe(2)
+    expect(half[2]).toBe(plain[2])
+    expect(() => new AdamW(3, options, undefined, new Float32Array(2))).toThrow(/lrScale/)
+  })
 })

@@ -178,6 +178,46 @@ describe('trainer', () => {
     expect(result.stoppedEarly).toBe(true)
   })
 
+  it('gives the adapter `patience` epochs of its own after the head warm-up', () => {
+    // The head-alone epochs used to count towards patience: with 2 of them and patience 3 the
+    // adapter trained one epoch before the run gave up.
+    const options = { ...quick, headWarmupEpochs: 2, patience: 3, evaluate: () => 1 }
+    const result = train(initParams(shape, 7), trainSet, devSet, options)
+    expect(result.history).toHaveLength(5)
+    expect(result.stoppedEarly).toBe(true)
+  })
+
+  it('steps inherited parameters at inheritedScale of the learning rate', () => {
+    const init = initParams(shape, 7)
+    const inherited = new Uint8Array(init.data.length)
+    const marks = tensorViews(shape, inherited)
+    // Label 1's head row and bias come from a parent; labels 2, 3 and the blank start fresh.
+    marks['head.weight']!.fill(1, DIM, 2 * DIM)
+    marks['head.bias']![1] = 1
+    const options = { ...quick, headWarmupEpochs: 0, maxEpochs: 2, inherited }
+    const row = (p: AdapterHeadParams, label: number): number[] => [
+      ...tensorViews(shape, p.data)['head.weight']!.subarray(label * DIM, (label + 1) * DIM),
+    ]
+    const frozen = train(init, trainSet, [], { ...options, inheritedScale: 0 })
+    expect(row(frozen.params, 1)).toEqual(row(init, 1))
+    expect(row(frozen.params, 2)).not.toEqual(row(init, 2))
+    const full = train(init, trainSet, [], { ...options, inheritedScale: 1 })
+    const plain = train(init, trainSet, [], { ...options, inherited: undefined })
+    expect(same(full.params, plain.params)).toBe(true)
+    const gentle = train(init, trainSet, [], { ...options, inheritedScale: 0.1 })
+    const moved = (p: AdapterHeadParams): number =>
+      Math.hypot(...row(p, 1).map((x, i) => x - row(init, 1)[i]!))
+    expect(moved(gentle.params)).toBeGreaterThan(0)
+    expect(moved(gentle.params)).toBeLessThan(0.5 * moved(full.params))
+  })
+
+  it('refuses an inherited mask that does not match the parameters', () => {
+    const init = initParams(shape, 7)
+    expect(() => train(init, trainSet, [], { ...quick, inherited: new Uint8Array(3) })).toThrow(
+      /inherited mask/,
+    )
+  })
+
   it('trains the head alone during the head warm-up epochs', () => {
     const init = initParams(shape, 7)
     // Without a dev split the last epoch's parameters come back.

@@ -132,7 +132,11 @@ export async function runSimulation(
     for (let seed = 1; seed <= request.seeds; seed++) {
       if (shouldStop()) return { curves, cancelled: true, ms: performance.now() - started }
       const hyper = { ...request.hyper, seed }
-      let params = startingParams({ ...request, hyper }, null)
+      const start = startingParams({ ...request, hyper }, null)
+      let params = start.params
+      // The first child starts from the base head's rows and a fresh adapter; every later one
+      // from its parent, all of it inherited, as in the app.
+      let inherited = start.inherited
       const score = (): Pick<CurvePoint, 'devCer' | 'devWer' | 'testCer' | 'testWer'> => {
         // Greedy: the simulation compares strategies with each other, many times over.
         const d = devScores(params, request.vocabulary, dev, 'greedy')
@@ -201,6 +205,7 @@ export async function runSimulation(
                 learningRate: hyper.learningRate,
                 adapterLearningRate: hyper.adapterLearningRate,
                 headWarmupEpochs: hyper.headWarmupEpochs,
+                inherited,
                 weightDecay: hyper.weightDecay,
                 clipNorm: hyper.clipNorm,
                 batchFrames: hyper.batchFrames,
@@ -212,6 +217,7 @@ export async function runSimulation(
                 evaluate: (p) => devScores(p, request.vocabulary, dev, 'greedy').cer,
               })
         params = result.params
+        inherited = new Uint8Array(params.data.length).fill(1)
         const point = {
           labelledSec,
           labelled: labelled.size,

@@ -20,7 +20,7 @@ import type {
   TrainJobRequest,
   TrainJobResult,
 } from './train-protocol'
-import { BLANK, inheritParams } from './vocabulary'
+import { BLANK, inheritParams, type Inherited } from './vocabulary'
 
 const NO_LM: LanguageModelWeight = { weight: 0, wordBonus: 0 }
 
@@ -94,7 +94,7 @@ export function devScores(
 export function startingParams(
   request: Pick<TrainJobRequest, 'baseHead' | 'shape' | 'vocabulary' | 'hyper'>,
   parent: { params: AdapterHeadParams; vocabulary: Vocabulary } | null,
-): AdapterHeadParams {
+): Inherited {
   const base = request.baseHead
   return inheritParams(
     parent ??
@@ -155,7 +155,8 @@ export async function runTrainJob(
       : null
   const started = performance.now()
   const share = request.committee > 0 ? 0.8 : 1
-  const result = train(init, trainSet, devSet, {
+  const result = train(init.params, trainSet, devSet, {
+    inherited: init.inherited,
     learningRate: request.hyper.learningRate,
     adapterLearningRate: request.hyper.adapterLearningRate,
     headWarmupEpochs: request.hyper.headWarmupEpochs,

@@ -42,6 +42,12 @@ export function targetsOf(text: string, vocabulary: Vocabulary): number[] {
   return encodeText(trainingText(text), vocabulary).ids
 }
 
+export interface Inherited {
+  params: AdapterHeadParams
+  /** 1 for each parameter taken from the parent, 0 for each that starts fresh. */
+  inherited: Uint8Array
+}
+
 /**
  * Starting parameters for a child checkpoint: the parent's adapter (when the shapes agree) and
  * the parent's head rows for the tokens both vocabularies have; new tokens start fresh.
@@ -51,12 +57,13 @@ export function inheritParams(
   shape: AdapterHeadShape,
   vocabulary: Vocabulary,
   seed: number,
-): AdapterHeadParams {
+): Inherited {
   const child = initParams(shape, seed)
-  if (!parent) return child
+  const inherited = new Uint8Array(child.data.length)
+  if (!parent || parent.params.shape.dim !== shape.dim) return { params: child, inherited }
   const from = tensorViews(parent.params.shape, parent.params.data)
   const to = tensorViews(shape, child.data)
-  if (parent.params.shape.dim !== shape.dim) return child
+  const marks = tensorViews(shape, inherited)
   if (parent.params.shape.bottleneck === shape.bottleneck)
     for (const name of [
       'adapter.norm.weight',
@@ -67,7 +74,9 @@ export function inheritParams(
       'adapter.up.bias',
     ] as const) {
       const source = from[name]
-      if (source) to[name]!.set(source)
+      if (!source) continue
+      to[name]!.set(source)
+      marks[name]!.fill(1)
     }
   // Tokens match as written, else case-folded (a base model may spell in capitals).
   const index = new Map(parent.vocabulary.tokens.map((t, i) => [t, i]))
@@ -82,6 +91,8 @@ export function inheritParams(
       row * shape.dim,
     )
     to['head.bias']![row] = from['head.bias']![old]!
+    marks['head.weight']!.fill(1, row * shape.dim, (row + 1) * shape.dim)
+    marks['head.bias']![row] = 1
   })
-  return child
+  return { params: child, inherited }
 }

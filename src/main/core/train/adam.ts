@@ -49,13 +49,19 @@ export class AdamW {
   private steps = 0
   readonly options: Required<Omit<AdamWOptions, 'maxGradNorm'>> & { maxGradNorm?: number }
 
-  /** decay: 1 where weight decay applies (adapter-head's decayMask); all decayed when absent. */
+  /**
+   * decay: 1 where weight decay applies (adapter-head's decayMask); all decayed when absent.
+   * lrScale: a multiplier of the learning rate per parameter (e.g. gentler steps for what was
+   * inherited from a trained parent than for new rows); 1 everywhere when absent.
+   */
   constructor(
     size: number,
     options: AdamWOptions,
     private readonly decay?: Uint8Array,
+    private readonly lrScale?: Float32Array,
   ) {
     if (decay && decay.length !== size) throw new RangeError('adamw: decay mask size mismatch')
+    if (lrScale && lrScale.length !== size) throw new RangeError('adamw: lrScale size mismatch')
     this.m = new Float64Array(size)
     this.v = new Float64Array(size)
     this.options = {
@@ -86,18 +92,17 @@ export class AdamW {
     this.steps++
     const correction1 = 1 - beta1 ** this.steps
     const correction2Sqrt = Math.sqrt(1 - beta2 ** this.steps)
-    const stepSize = lr / correction1
-    const shrink = 1 - lr * weightDecay
-    const { m, v, decay } = this
+    const { m, v, decay, lrScale } = this
     for (let i = 0; i < params.length; i++) {
       const g = grads[i]!
+      const rate = lrScale ? lr * lrScale[i]! : lr
       let p = params[i]!
-      if (!decay || decay[i] === 1) p *= shrink
+      if (!decay || decay[i] === 1) p *= 1 - rate * weightDecay
       const mi = beta1 * m[i]! + (1 - beta1) * g
       const vi = beta2 * v[i]! + (1 - beta2) * g * g
       m[i] = mi
       v[i] = vi
-      params[i] = p - (stepSize * mi) / (Math.sqrt(vi) / correction2Sqrt + eps)
+      params[i] = p - ((rate / correction1) * mi) / (Math.sqrt(vi) / correction2Sqrt + eps)
     }
     return info
   }

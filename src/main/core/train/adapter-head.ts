@@ -105,8 +105,8 @@ export function decayMask(shape: AdapterHeadShape): Uint8Array {
   return mask
 }
 
-/** Named views into an array laid out like `data` (parameters or their gradients). */
-export function tensorViews<A extends FloatArray>(
+/** Named views into an array laid out like `data` (parameters, their gradients, or a mask of them). */
+export function tensorViews<A extends FloatArray | Uint8Array>(
   shape: AdapterHeadShape,
   data: A,
 ): Partial<Record<TensorName, A>> {

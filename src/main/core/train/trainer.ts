@@ -70,6 +70,15 @@ export interface TrainOptions {
    * Early stopping waits for the adapter to have joined.
    */
   headWarmupEpochs?: number
+  /**
+   * 1 for each parameter of `init` inherited from a trained model (the parent checkpoint, or the
+   * base model's head rows), 0 for what starts fresh. Inherited parameters step at
+   * `inheritedScale` times the learning rate: a full-rate step from fresh Adam moments throws a
+   * trained head off the point its parent found, and on real speech the child then never
+   * caught up with it within patience (docs/training.md, "Continued training").
+   */
+  inherited?: Uint8Array
+  inheritedScale?: number
   /** A dev metric, lower is better (e.g. CER); replaces dev loss as the early-stopping rule. */
   evaluate?: (params: AdapterHeadParams) => number
   /** Checked before every step; true cancels the run, which returns the best parameters so far. */
@@ -92,6 +101,7 @@ export const defaultTrainOptions = {
   warmupSteps: 10,
   headOnly: false,
   headWarmupEpochs: 2,
+  inheritedScale: 0.1,
 } as const
 
 export interface EpochRecord {
@@ -225,10 +235,16 @@ export function train(
   // correction and warm-up start when it joins after the head warm-up (clipping stays global).
   const headStart = trained.shape.bottleneck > 0 ? headOffset(trained.shape) : 0
   const mask = decayMask(trained.shape)
+  if (o.inherited && o.inherited.length !== init.data.length)
+    throw new RangeError('train: the inherited mask does not match the parameters')
+  const lrScale = o.inherited
+    ? Float32Array.from(o.inherited.subarray(start), (k) => (k === 1 ? o.inheritedScale : 1))
+    : undefined
   const headOptimizer = new AdamW(
     trained.data.length - headStart,
     { lr: o.learningRate, weightDecay: o.weightDecay },
     mask.subarray(headStart),
+    lrScale?.subarray(headStart),
   )
   const adapterOptimizer =
     headStart > 0 && !o.headOnly
@@ -236,6 +252,7 @@ export function train(
           headStart,
           { lr: o.adapterLearningRate, weightDecay: o.weightDecay },
           mask.subarray(0, headStart),
+          lrScale?.subarray(0, headStart),
         )
       : null
   const warmedUp = (optimizer: AdamW): number =>
@@ -252,6 +269,8 @@ export function train(
   let sinceBest = 0
   let latest: { devLoss: number | null; devMetric?: number } = initial
   const history: EpochRecord[] = []
+  const adapterJoined = (epoch: number): boolean =>
+    adapterOptimizer === null || epoch > o.headWarmupEpochs
   let steps = 0
   let stoppedEarly = false
   let cancelled = false
@@ -300,7 +319,9 @@ export function train(
       bestScore = score
       bestEpoch = epoch
       sinceBest = 0
-    } else if (++sinceBest >= o.patience && !(adapterOptimizer && epoch <= o.headWarmupEpochs)) {
+    } else if (adapterJoined(epoch) && ++sinceBest >= o.patience) {
+      // Patience counts from the adapter's joining: the head-alone epochs used to count, so
+      // that with 2 of them and patience 3 the adapter trained a single epoch.
       stoppedEarly = true
     }
   }
