@@ -30,17 +30,26 @@ export function forcedAlign(
   const T = p.frames
   if (L === 0) return { feasible: true, logProb: sumBlank(p, blank), tokens: [] }
   const S = 2 * L + 1
-  const label = (s: number): number => (s % 2 === 0 ? blank : targets[(s - 1) / 2]!)
+  // Each state's label, and whether it may be entered from two states back (skipping the blank
+  // between two different tokens), worked out once rather than at every frame.
+  const labels = new Int32Array(S)
+  const skip = new Uint8Array(S)
+  for (let s = 0; s < S; s++) {
+    labels[s] = s % 2 === 0 ? blank : targets[(s - 1) / 2]!
+    skip[s] = s >= 2 && s % 2 === 1 && labels[s] !== blank && labels[s] !== labels[s - 2] ? 1 : 0
+  }
+  const label = (s: number): number => labels[s]!
   const NEG = Number.NEGATIVE_INFINITY
   let previous = new Float64Array(S).fill(NEG)
   let current = new Float64Array(S)
   // How far back each state came from: 0 (stay), 1 (previous state) or 2 (skip a blank).
   const back = new Uint8Array(T * S)
-  previous[0] = p.logProbs[label(0)]!
-  if (S > 1) previous[1] = p.logProbs[label(1)]!
+  previous[0] = p.logProbs[labels[0]!]!
+  if (S > 1) previous[1] = p.logProbs[labels[1]!]!
+  const { logProbs } = p
   for (let t = 1; t < T; t++) {
-    current.fill(NEG)
     const row = t * p.vocab
+    const backRow = t * S
     for (let s = 0; s < S; s++) {
       let best = previous[s]!
       let step = 0
@@ -48,13 +57,12 @@ export function forcedAlign(
         best = previous[s - 1]!
         step = 1
       }
-      if (s >= 2 && label(s) !== blank && label(s) !== label(s - 2) && previous[s - 2]! > best) {
+      if (skip[s] === 1 && previous[s - 2]! > best) {
         best = previous[s - 2]!
         step = 2
       }
-      if (best === NEG) continue
-      current[s] = best + p.logProbs[row + label(s)]!
-      back[t * S + s] = step
+      current[s] = best === NEG ? NEG : best + logProbs[row + labels[s]!]!
+      back[backRow + s] = step
     }
     ;[previous, current] = [current, previous]
   }

@@ -39,23 +39,29 @@ export function frameConfidences(
     return out
   }
   if (a === 1) throw new Error('Tsallis entropy with alpha = 1 is the Gibbs entropy; use alpha ≠ 1')
+  const powerSum = (t: number): number => {
+    let sum = 0
+    for (let v = 0; v < V; v++) {
+      const x = p.logProbs[t * V + v]! * a
+      // A term under e^-30 changes no confidence (a vocabulary of thousands adds < 1e-9), and
+      // most of a trained head's tokens, or a script mask's excluded ones, are far below it.
+      if (x > NEGLIGIBLE) sum += Math.exp(x)
+    }
+    return sum
+  }
   if (method.normalisation === 'lin') {
     const range = Math.pow(V, 1 - a) - 1
-    for (let t = 0; t < p.frames; t++) {
-      let sum = 0
-      for (let v = 0; v < V; v++) sum += Math.exp(p.logProbs[t * V + v]! * a)
-      out[t] = clamp(1 + (1 - sum) / range)
-    }
+    for (let t = 0; t < p.frames; t++) out[t] = clamp(1 + (1 - powerSum(t)) / range)
     return out
   }
   const floor = Math.exp((1 - Math.pow(V, 1 - a)) / (1 - a))
-  for (let t = 0; t < p.frames; t++) {
-    let sum = 0
-    for (let v = 0; v < V; v++) sum += Math.exp(p.logProbs[t * V + v]! * a)
-    out[t] = clamp((Math.exp((1 - sum) / (1 - a)) - floor) / (1 - floor))
-  }
+  for (let t = 0; t < p.frames; t++)
+    out[t] = clamp((Math.exp((1 - powerSum(t)) / (1 - a)) - floor) / (1 - floor))
   return out
 }
+
+/** Exponents below this are left out of sums of exponentials (e^-30 ≈ 9e-14). */
+export const NEGLIGIBLE = -30
 
 const clamp = (x: number): number => Math.min(1, Math.max(0, x))
 

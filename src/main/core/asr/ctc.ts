@@ -214,17 +214,15 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     const row = t * p.vocab
     const blankLp = p.logProbs[row + blank]!
     if (blankLp >= skipAt) {
-      // Only blank (or a repeat of the last token, which merges into the same prefix).
-      const next = new Map<number, Beam>()
+      // Only blank (or a repeat of the last token, which merges into the same prefix): the
+      // prefixes stay as they are, so their scores are updated in place.
       for (const [key, beam] of beams) {
         const last = trie.last(key)
-        next.set(key, {
-          ...beam,
-          blankEnd: total(beam) + blankLp,
-          tokenEnd: last >= 0 ? beam.tokenEnd + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY,
-        })
+        const all = total(beam)
+        beam.tokenEnd =
+          last >= 0 ? beam.tokenEnd + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY
+        beam.blankEnd = all + blankLp
       }
-      beams = next
       continue
     }
     const candidates = frameCandidates(p, row, blank, pruning, options.maxTokensPerFrame ?? p.vocab)

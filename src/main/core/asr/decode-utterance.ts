@@ -1,6 +1,6 @@
 import type { WordTime } from '../../../shared/word-time'
 import { alignWords, forcedAlign } from './align'
-import { frameConfidences, utteranceConfidence, wordConfidences } from './confidence'
+import { frameConfidences, NEGLIGIBLE, utteranceConfidence, wordConfidences } from './confidence'
 import { prefixBeamSearch, type Posteriors } from './ctc'
 import { WordNgram } from './ngram'
 import { frameMaxProbs, nbestAgreement, wordFeatures } from './word-features'
@@ -126,7 +126,7 @@ export function meanFrameEntropy(p: Posteriors): number {
     let h = 0
     for (let v = 0; v < p.vocab; v++) {
       const lp = p.logProbs[t * p.vocab + v]!
-      if (lp > -80) h -= Math.exp(lp) * lp
+      if (lp > NEGLIGIBLE) h -= Math.exp(lp) * lp
     }
     total += h
   }
