@@ -3,9 +3,15 @@ import { adaptationStatus } from '../../src/main/core/adapt/status'
 import { fitCalibration } from '../../src/main/core/asr/calibrate'
 import { resultStore } from '../../src/main/core/asr/result-store'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
-import { appendRevision } from '../../src/main/core/provenance/revisions'
 import { seededRandom } from '../../src/main/core/train/random'
-import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertRows,
+  migrateTo,
+  recordingRow,
+  utteranceAdder,
+  type WriteDb,
+} from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 const sha = (c: string): string => c.repeat(64)
@@ -35,22 +41,7 @@ function project(devCount: number): { db: WriteDb; untranscribed: number } {
       { speaker_id: i + 1, scope: 'model_training', granted_at: now, created_at: now },
     ])
   }
-  let t = 0
-  const utterance = (speaker: number, text: string | null): number => {
-    insertRows(db, 'utterance', [
-      { recording_id: 1, start_sec: t, end_sec: t + 1, speaker_id: speaker, created_at: now },
-    ])
-    t += 1
-    const id = (db.prepare('SELECT max(id) AS id FROM utterance').get() as { id: number }).id
-    if (text !== null)
-      appendRevision(db, {
-        utteranceId: id,
-        text,
-        source: { kind: 'import', ref: 'm.tsv' },
-        createdAt: now,
-      })
-    return id
-  }
+  const utterance = utteranceAdder(db, now)
   const hypothesis = (utteranceId: number, words: string[], agreement: number[]): void =>
     insertRows(db, 'hypothesis', [
       {

@@ -68,19 +68,7 @@ describe('migration 2: audio', () => {
     insertRows(db, 'speaker', [{ code: 'SPK-1', created_at: now }])
     migrateTo(db, 2)
     expect(readTable(db, 'speaker')).toHaveLength(1)
-    insertRows(db, 'recording', [
-      {
-        sha256: sha('a'),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 1.5,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow(sha('a'), 1.5)])
     insertRows(db, 'utterance', [
       { recording_id: 1, start_sec: 0, end_sec: 1.5, speaker_id: 1, created_at: now },
     ])
@@ -145,19 +133,7 @@ describe('migration 4: provenance', () => {
   function withUtterance(): WriteDb {
     const db = freshDb()
     migrateTo(db, 3)
-    insertRows(db, 'recording', [
-      {
-        sha256: sha('a'),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 1.5,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow(sha('a'), 1.5)])
     insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 1.5, created_at: now }])
     migrateTo(db, 4)
     return db
@@ -275,19 +251,7 @@ describe('migration 6: workspace', () => {
     const db = freshDb()
     migrateTo(db, 5)
     insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
-    insertRows(db, 'recording', [
-      {
-        sha256: sha('c'),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 5,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow(sha('c'))])
     insertRows(db, 'utterance', [
       { recording_id: 1, start_sec: 0, end_sec: 2, speaker_id: 1, created_at: now },
       { recording_id: 1, start_sec: 2, end_sec: 4, speaker_id: 1, created_at: now },
@@ -419,19 +383,7 @@ describe('migration 8: consent audit', () => {
     insertRows(db, 'consent', [
       { speaker_id: 1, scope: 'annotation', granted_at: now, created_at: now },
     ])
-    insertRows(db, 'recording', [
-      {
-        sha256: sha('a'),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 1,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow(sha('a'), 1)])
     migrateTo(db, 8)
     expect(readTable(db, 'consent')[0]).toMatchObject({ scope: 'annotation', withdrawn_by: null })
     expect(readTable(db, 'recording')[0]).toMatchObject({ sha256: sha('a'), purged_at: null })
@@ -473,19 +425,7 @@ describe('migration 9: review', () => {
       { name: 'B', role: 'annotator', created_at: now },
       { name: 'R', role: 'reviewer', created_at: now },
     ])
-    insertRows(db, 'recording', [
-      {
-        sha256: sha('a'),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 3,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow(sha('a'), 3)])
     insertRows(db, 'utterance', [{ recording_id: 1, start_sec: 0, end_sec: 2, created_at: now }])
     const a = appendRevision(db, {
       utteranceId: 1,
@@ -532,19 +472,7 @@ describe('migration 10: revision head', () => {
   it('records each utterance’s newest revision hash, from the old rows and on every insert', () => {
     const db = freshDb()
     migrateTo(db, 9)
-    insertRows(db, 'recording', [
-      {
-        sha256: sha('c'),
-        original_name: 'a.wav',
-        source_path: '/a.wav',
-        format: 'wav',
-        byte_size: 10,
-        duration_sec: 5,
-        sample_rate: 16000,
-        channels: 1,
-        imported_at: now,
-      },
-    ])
+    insertRows(db, 'recording', [recordingRow(sha('c'))])
     insertRows(db, 'utterance', [
       { recording_id: 1, start_sec: 0, end_sec: 2, created_at: now },
       { recording_id: 1, start_sec: 2, end_sec: 4, created_at: now },

@@ -5,9 +5,8 @@ import {
   choosePseudoLabelThreshold,
   pseudoLabelCandidates,
 } from '../../src/main/core/adapt/pseudo-labels'
-import { appendRevision } from '../../src/main/core/provenance/revisions'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
-import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
+import { createDb, insertRows, migrateTo, utteranceAdder, type WriteDb } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 const sha = (c: string): string => c.repeat(64)
@@ -54,29 +53,7 @@ function project(): WriteDb {
       },
     ])
   }
-  let t = 0
-  const utterance = (speaker: number, text: string | null): number => {
-    insertRows(db, 'utterance', [
-      {
-        recording_id: 1,
-        start_sec: t,
-        end_sec: t + 1,
-        speaker_id: speaker,
-        status: 'new',
-        created_at: now,
-      },
-    ])
-    t += 1
-    const id = (db.prepare('SELECT max(id) AS id FROM utterance').get() as { id: number }).id
-    if (text !== null)
-      appendRevision(db, {
-        utteranceId: id,
-        text,
-        source: { kind: 'import', ref: 'm.tsv' },
-        createdAt: now,
-      })
-    return id
-  }
+  const utterance = utteranceAdder(db, now)
   const hypothesis = (utteranceId: number, text: string, confidence: number): void =>
     insertRows(db, 'hypothesis', [
       {

@@ -7,6 +7,7 @@ import type { ReadDb, WriteDb } from '../../src/main/core/db/connection'
 
 export type { ReadDb, WriteDb }
 import { migrate } from '../../src/main/core/db/migrate'
+import { appendRevision } from '../../src/main/core/provenance/revisions'
 
 /** A real SQLite file in a fresh temporary folder, at schema version 0. */
 export function createDb(): { db: WriteDb; file: string; cleanup: () => void } {
@@ -93,5 +94,37 @@ export function recordingRow(sha256: string, durationSec = 5): Record<string, un
     sample_rate: 16000,
     channels: 1,
     imported_at: '2026-01-01T00:00:00.000Z',
+  }
+}
+
+/**
+ * Adds one-second utterances of recording 1, one after the other from 0 s, each with its
+ * transcript as an imported revision (none when the text is null); returns each one's id.
+ */
+export function utteranceAdder(
+  db: WriteDb,
+  createdAt: string,
+): (speakerId: number, text: string | null) => number {
+  let start = 0
+  return (speakerId, text) => {
+    insertRows(db, 'utterance', [
+      {
+        recording_id: 1,
+        start_sec: start,
+        end_sec: start + 1,
+        speaker_id: speakerId,
+        created_at: createdAt,
+      },
+    ])
+    start += 1
+    const id = (db.prepare('SELECT max(id) AS id FROM utterance').get() as { id: number }).id
+    if (text !== null)
+      appendRevision(db, {
+        utteranceId: id,
+        text,
+        source: { kind: 'import', ref: 'm.tsv' },
+        createdAt,
+      })
+    return id
   }
 }

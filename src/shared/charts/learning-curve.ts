@@ -5,6 +5,7 @@
  * browser with the same library.
  */
 import type { AnnotatorCostCurve, CheckpointSummary } from '../domain'
+import { markFrom, VEGA_SCHEMA, type VegaSpec } from './vega'
 
 export interface CurveSeries {
   name: string
@@ -14,12 +15,12 @@ export interface CurveSeries {
 export function learningCurveSpec(
   series: CurveSeries[],
   options: { title: string; yTitle: string; xTitle?: string; width?: number; height?: number },
-): Record<string, unknown> {
+): VegaSpec {
   const values = series.flatMap((s) =>
     s.points.map((p) => ({ series: s.name, minutes: p.minutes, value: p.value })),
   )
   return {
-    $schema: 'https://vega.github.io/schema/vega/v6.json',
+    $schema: VEGA_SCHEMA,
     width: options.width ?? 560,
     height: options.height ?? 300,
     padding: 8,
@@ -64,34 +65,22 @@ export function learningCurveSpec(
         type: 'group',
         from: { facet: { name: 'line', data: 'points', groupby: 'series' } },
         marks: [
-          {
-            type: 'line',
-            from: { data: 'line' },
-            encode: {
-              enter: {
-                x: { scale: 'x', field: 'minutes' },
-                y: { scale: 'y', field: 'value' },
-                stroke: { scale: 'color', field: 'series' },
-                strokeWidth: { value: 2 },
-              },
+          markFrom('line', 'line', {
+            x: { scale: 'x', field: 'minutes' },
+            y: { scale: 'y', field: 'value' },
+            stroke: { scale: 'color', field: 'series' },
+            strokeWidth: { value: 2 },
+          }),
+          markFrom('symbol', 'line', {
+            x: { scale: 'x', field: 'minutes' },
+            y: { scale: 'y', field: 'value' },
+            fill: { scale: 'color', field: 'series' },
+            size: { value: 30 },
+            tooltip: {
+              signal:
+                "datum.series + ': ' + format(datum.value, '.1%') + ' at ' + format(datum.minutes, '.1f') + ' min'",
             },
-          },
-          {
-            type: 'symbol',
-            from: { data: 'line' },
-            encode: {
-              enter: {
-                x: { scale: 'x', field: 'minutes' },
-                y: { scale: 'y', field: 'value' },
-                fill: { scale: 'color', field: 'series' },
-                size: { value: 30 },
-                tooltip: {
-                  signal:
-                    "datum.series + ': ' + format(datum.value, '.1%') + ' at ' + format(datum.minutes, '.1f') + ' min'",
-                },
-              },
-            },
-          },
+          }),
         ],
       },
     ],

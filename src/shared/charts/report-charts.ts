@@ -3,9 +3,9 @@
  * itself: the same specs can be drawn by the UI in the browser. Vega escapes every label it
  * writes into the SVG, so names from the project cannot become markup.
  */
-export type VegaSpec = Record<string, unknown>
+import { markFrom, VEGA_SCHEMA, type VegaSpec } from './vega'
 
-const SCHEMA = 'https://vega.github.io/schema/vega/v6.json'
+export type { VegaSpec } from './vega'
 
 export interface BarRow {
   category: string
@@ -20,7 +20,7 @@ export function groupedBarSpec(
 ): VegaSpec {
   const format = options.percent ? '.0%' : ',d'
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_SCHEMA,
     width: options.width ?? Math.max(240, 70 * new Set(rows.map((r) => r.category)).size),
     height: 220,
     padding: 8,
@@ -77,19 +77,13 @@ export function groupedBarSpec(
           },
         ],
         marks: [
-          {
-            type: 'rect',
-            from: { data: 'facet' },
-            encode: {
-              enter: {
-                x: { scale: 'inner', field: 'series' },
-                width: { scale: 'inner', band: 1 },
-                y: { scale: 'y', field: 'value' },
-                y2: { scale: 'y', value: 0 },
-                fill: { scale: 'color', field: 'series' },
-              },
-            },
-          },
+          markFrom('rect', 'facet', {
+            x: { scale: 'inner', field: 'series' },
+            width: { scale: 'inner', band: 1 },
+            y: { scale: 'y', field: 'value' },
+            y2: { scale: 'y', value: 0 },
+            fill: { scale: 'color', field: 'series' },
+          }),
         ],
       },
     ],
@@ -102,7 +96,7 @@ export function heatmapSpec(
   options: { title: string; rowTitle: string; columnTitle: string },
 ): VegaSpec {
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_SCHEMA,
     width: Math.max(160, 60 * new Set(cells.map((c) => c.column)).size),
     height: Math.max(80, 36 * new Set(cells.map((c) => c.row)).size),
     padding: 8,
@@ -124,34 +118,22 @@ export function heatmapSpec(
       { orient: 'left', scale: 'y', title: options.rowTitle },
     ],
     marks: [
-      {
-        type: 'rect',
-        from: { data: 'cells' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'column' },
-            width: { scale: 'x', band: 1 },
-            y: { scale: 'y', field: 'row' },
-            height: { scale: 'y', band: 1 },
-            fill: { scale: 'shade', field: 'count' },
-            stroke: { value: '#ffffff' },
-          },
-        },
-      },
-      {
-        type: 'text',
-        from: { data: 'cells' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'column', band: 0.5 },
-            y: { scale: 'y', field: 'row', band: 0.5 },
-            text: { field: 'count' },
-            align: { value: 'center' },
-            baseline: { value: 'middle' },
-            fill: { value: '#111111' },
-          },
-        },
-      },
+      markFrom('rect', 'cells', {
+        x: { scale: 'x', field: 'column' },
+        width: { scale: 'x', band: 1 },
+        y: { scale: 'y', field: 'row' },
+        height: { scale: 'y', band: 1 },
+        fill: { scale: 'shade', field: 'count' },
+        stroke: { value: '#ffffff' },
+      }),
+      markFrom('text', 'cells', {
+        x: { scale: 'x', field: 'column', band: 0.5 },
+        y: { scale: 'y', field: 'row', band: 0.5 },
+        text: { field: 'count' },
+        align: { value: 'center' },
+        baseline: { value: 'middle' },
+        fill: { value: '#111111' },
+      }),
     ],
   }
 }

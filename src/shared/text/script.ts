@@ -1,3 +1,19 @@
+/** Scripts of South-East Asia written without spaces between words. */
+const SOUTHEAST_ASIAN_UNSPACED = [
+  'Thai',
+  'Lao',
+  'Khmer',
+  'Myanmar',
+  'Tai_Tham',
+  'Tai_Le',
+  'New_Tai_Lue',
+  'Tai_Viet',
+  'Balinese',
+  'Javanese',
+] as const
+/** East Asian scripts written without spaces between words (Hangul is written with them). */
+const EAST_ASIAN_UNSPACED = ['Han', 'Hiragana', 'Katakana', 'Bopomofo'] as const
+
 /**
  * The writing system of each token, from the Unicode Script property (docs/metrics.md). A
  * token's script is the one most of its letters are in; characters shared between scripts
@@ -30,21 +46,9 @@ export const SCRIPTS = [
   'Lepcha',
   'Limbu',
   'Tibetan',
-  'Thai',
-  'Lao',
-  'Khmer',
-  'Myanmar',
-  'Tai_Tham',
-  'Tai_Le',
-  'New_Tai_Lue',
-  'Tai_Viet',
-  'Balinese',
-  'Javanese',
+  ...SOUTHEAST_ASIAN_UNSPACED,
   'Sundanese',
-  'Han',
-  'Hiragana',
-  'Katakana',
-  'Bopomofo',
+  ...EAST_ASIAN_UNSPACED,
   'Hangul',
   'Yi',
   'Mongolian',
@@ -60,6 +64,13 @@ export const SCRIPTS = [
 ] as const
 
 export type Script = (typeof SCRIPTS)[number]
+
+/** The scripts written without spaces between words (scriptio continua), for error rates. */
+export const UNSPACED_SCRIPTS: readonly Script[] = [
+  ...EAST_ASIAN_UNSPACED,
+  'Yi',
+  ...SOUTHEAST_ASIAN_UNSPACED,
+]
 
 /**
  * A token's script: one of SCRIPTS; 'Common' when it has no letters of any script (numbers,

@@ -1,4 +1,5 @@
 import { normalizeWords, scoringDefaults, type NormalizationRules } from './normalize'
+import { UNSPACED_SCRIPTS } from './script'
 
 /**
  * Tokens for the mixed error rate (MER, docs/metrics.md): words for scripts written with
@@ -7,27 +8,7 @@ import { normalizeWords, scoringDefaults, type NormalizationRules } from './norm
  * that characters shared by these scripts, such as the prolonged sound mark ー, count too.
  */
 const continuous = new RegExp(
-  '[' +
-    [
-      'Han',
-      'Hiragana',
-      'Katakana',
-      'Bopomofo',
-      'Yi',
-      'Thai',
-      'Lao',
-      'Khmer',
-      'Myanmar',
-      'Tai_Tham',
-      'Tai_Le',
-      'New_Tai_Lue',
-      'Tai_Viet',
-      'Balinese',
-      'Javanese',
-    ]
-      .map((s) => `\\p{Script_Extensions=${s}}`)
-      .join('') +
-    ']',
+  '[' + UNSPACED_SCRIPTS.map((s) => `\\p{Script_Extensions=${s}}`).join('') + ']',
   'u',
 )
 const mark = /\p{M}/u
