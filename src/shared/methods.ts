@@ -45,6 +45,7 @@ export const methodNames = [
   'audit.verify',
   'audit.log',
   'utterance.history',
+  'export.preview',
   'export.start',
   'annotation.import',
   'language.tokens',

@@ -81,6 +81,7 @@ export const clearance: Record<Method, Clearance> = {
   'import.start': 'lead',
   'import.preview': 'lead',
   'annotation.import': 'lead',
+  'export.preview': 'lead',
   'export.start': 'lead',
   'backup.create': 'lead',
   'label.start': 'lead',
