@@ -32,6 +32,7 @@ export const methodNames = [
   'adaptation.update',
   'splits.show',
   'splits.set',
+  'checkpoint.activate',
   'speaker.list',
   'speaker.create',
   'speaker.update',

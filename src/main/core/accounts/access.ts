@@ -88,6 +88,7 @@ export const clearance: Record<Method, Clearance> = {
   'train.start': 'lead',
   'adaptation.update': 'lead',
   'splits.set': 'lead',
+  'checkpoint.activate': 'lead',
   'evaluate.project': 'lead',
   'normalization.update': 'lead',
   'project.setDefaultLanguage': 'lead',
