@@ -51,7 +51,7 @@ export function learningCurveCsv(checkpoints: CheckpointSummary[]): string {
 }
 
 /** The Model screen's chart, as SVG: dev CER and WER against transcribed minutes trained on. */
-async function learningCurveSvg(checkpoints: CheckpointSummary[]): Promise<string> {
+export async function learningCurveSvg(checkpoints: CheckpointSummary[]): Promise<string> {
   return renderSvg(
     learningCurveSpec(checkpointCurves(checkpoints), {
       title: 'Dev error rate against transcribed minutes trained on',
@@ -125,44 +125,6 @@ export function addAdaptCommands(program: Command): void {
         err(
           `left out (audio too short for the transcript): utterances ${trained.skipped.join(', ')}`,
         )
-    })
-
-  program
-    .command('checkpoints')
-    .description('the checkpoints of the project with their dev-split scores: the learning curve')
-    .option('--csv <file>', 'write the learning curve as CSV')
-    .option('--svg <file>', 'draw the learning curve as SVG')
-    .action(async (opts: { csv?: string; svg?: string }, command: Command) => {
-      const g = globals(command)
-      const status = await withWorkbench(g, false, async (wb) => {
-        const r = await wb.call('adaptation.status', {})
-        if (!r.ok) throw new SautiError(r.error.kind, r.error.message)
-        return r.value as AdaptationStatus
-      })
-      if (opts.csv) await writeFile(resolve(opts.csv), learningCurveCsv(status.checkpoints))
-      if (opts.svg) await writeFile(resolve(opts.svg), await learningCurveSvg(status.checkpoints))
-      if (g.json) return out(JSON.stringify(status))
-      out(
-        `Queue strategy: ${status.strategy}; automatic training after ${status.autoTrainAfter || 'never'} new corrections (${status.newCorrections} so far).`,
-      )
-      if (status.checkpoints.length === 0)
-        return out('No checkpoints yet: `sauti train` makes the first.')
-      out('id  parent  status    corrected min  train utts  dev CER   dev WER   parent dev CER')
-      for (const c of status.checkpoints)
-        out(
-          [
-            String(c.id).padEnd(3),
-            String(c.parentId ?? '-').padEnd(7),
-            c.status.padEnd(9),
-            (c.correctedSec / 60).toFixed(1).padStart(13),
-            String(c.trainUtterances).padStart(10),
-            pct(c.dev?.cer).padStart(8),
-            pct(c.dev?.wer).padStart(9),
-            pct(c.parentDev?.cer).padStart(15),
-          ].join(' '),
-        )
-      for (const c of status.checkpoints.filter((x) => x.taintedReason))
-        err(`checkpoint ${c.id}: ${c.taintedReason}`)
     })
 
   program

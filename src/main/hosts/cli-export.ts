@@ -1,9 +1,17 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { CallInput } from '../../shared/contract'
-import { consentScopes, exportFormatNames } from '../../shared/domain'
+import type { ExportCounts, ExportStanding } from '../../shared/domain'
+import {
+  consentScopes,
+  defaultExportSources,
+  defaultExportStatuses,
+  exportFormatNames,
+  exportStandings,
+} from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
-import { profileId } from './cli-consent'
+import { leftOutSentence } from '../core/export/plan'
+import { callOrThrow, profileId } from './cli-consent'
 import { err, exitCodes, globals, out, progressBar, runJob, withWorkbench } from './cli-support'
 
 const list = (v: string): string[] =>
@@ -12,69 +20,126 @@ const list = (v: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean)
 
+interface ExportOptions {
+  use: string
+  formats?: string
+  audio: string
+  statuses: string
+  sources: string
+  languages?: string
+  includeAccepted?: boolean
+  licence?: string
+  dryRun?: boolean
+  as?: string
+}
+
+/** The choices a preview and an export share, as the contract reads them. */
+function choices(o: ExportOptions): Record<string, unknown> {
+  return {
+    use: o.use,
+    audio: o.audio,
+    statuses: list(o.statuses),
+    sources: list(o.sources),
+    languages: o.languages ? list(o.languages) : [],
+    includeAccepted: o.includeAccepted === true,
+  }
+}
+
+const countsLine = (c: ExportCounts): string =>
+  `${c.utterances} utterance(s), ${(c.durationSec / 60).toFixed(1)} min, from ${c.speakers} speaker(s)`
+
+/** Where the exported labels stand, and what was left out and why. */
+function printCounts(c: ExportCounts): void {
+  const standings = exportStandings
+    .filter((k) => c.standings[k])
+    .map((k) => `${c.standings[k]} ${standingNames[k]}`)
+  if (standings.length) out(`Labels: ${standings.join(', ')}.`)
+  const why = leftOutSentence(c.leftOut)
+  if (why) out(`Left out: ${why}.`)
+}
+
+const standingNames: Record<ExportStanding, string> = {
+  reviewed: 'reviewed',
+  corrected: 'corrected',
+  accepted: 'machine text accepted as-is',
+  imported: 'imported (written by people)',
+  machineDraft: 'machine draft',
+  pending: 'awaiting a decision',
+  untranscribed: 'untranscribed',
+  flagged: 'flagged',
+  skipped: 'skipped',
+}
+
 /** `sauti export` and `sauti import-annotation`. */
 export function addExportCommands(program: Command): void {
   program
     .command('export')
     .description('export a consented dataset: formats, audio, datasheet and manifest (lead)')
-    .argument('<dir>', 'a new or empty folder')
+    .argument('[dir]', 'a new or empty folder (not needed with --dry-run)')
     .requiredOption('--use <scope>', `what the data is for: ${consentScopes.join(' | ')}`)
-    .requiredOption('--formats <list>', `comma-separated: ${exportFormatNames()}`)
+    .option('--formats <list>', `comma-separated: ${exportFormatNames()}`)
     .option(
       '--audio <mode>',
       'wav | flac (16 kHz 16-bit mono segments, FLAC lossless and smaller) | originals',
       'wav',
     )
-    .option('--statuses <list>', 'utterance statuses to include', 'new,pseudo,corrected,reviewed')
-    .option('--sources <list>', 'label sources: annotator, import, model', 'annotator,import')
-    .option('--languages <list>', 'only these languages')
-    .option('--licence <licence>', 'the licence the datasheet states, e.g. CC-BY-4.0')
-    .option('--as <name>', 'a lead profile')
-    .action(
-      async (
-        dir: string,
-        o: {
-          use: string
-          formats: string
-          audio: string
-          statuses: string
-          sources: string
-          languages?: string
-          licence?: string
-          as?: string
-        },
-        command: Command,
-      ) => {
-        const g = globals(command)
-        const finished = await withWorkbench(g, false, async (wb) =>
-          runJob(
-            wb,
-            'export.start',
-            {
-              actorId: await profileId(wb, o.as),
-              use: o.use,
-              dir: resolve(dir),
-              formats: list(o.formats),
-              audio: o.audio,
-              statuses: list(o.statuses),
-              sources: list(o.sources),
-              languages: o.languages ? list(o.languages) : [],
-              licence: o.licence ?? null,
-            } as CallInput<'export.start'>,
-            progressBar(g.json, 'Exporting'),
-          ),
-        )
-        const e = finished.exported
-        if (!e) throw new SautiError('cancelled', 'the export was cancelled; nothing was written.')
-        if (g.json) return out(JSON.stringify(e))
-        out(
-          `Exported ${e.utterances} utterance(s), ${(e.durationSec / 3600).toFixed(3)} h, from ${e.speakers} speaker(s) to ${e.directory} (${e.files} files; manifest sha256 ${e.manifestSha256}).`,
-        )
-        if (e.withoutConsent)
-          out(`${e.withoutConsent} matching utterance(s) left out: no consent to ${e.use}.`)
-        for (const n of e.notes) err(`note: ${n}`)
-      },
+    .option(
+      '--statuses <list>',
+      'utterance statuses to include (imported transcripts count as corrected)',
+      defaultExportStatuses.join(','),
     )
+    .option(
+      '--sources <list>',
+      'label sources: annotator, import, model',
+      defaultExportSources.join(','),
+    )
+    .option('--languages <list>', 'only these languages')
+    .option(
+      '--include-accepted',
+      "include the model's text that an annotator accepted unchanged and no reviewer approved",
+    )
+    .option('--licence <licence>', 'the licence the datasheet states, e.g. CC-BY-4.0')
+    .option('--dry-run', 'count what the export would hold and leave out, and write nothing')
+    .option('--as <name>', 'a lead profile')
+    .action(async (dir: string | undefined, o: ExportOptions, command: Command) => {
+      const g = globals(command)
+      if (o.dryRun) {
+        const counts = await withWorkbench(g, false, async (wb) =>
+          callOrThrow(wb, 'export.preview', {
+            actorId: await profileId(wb, o.as),
+            ...choices(o),
+          } as CallInput<'export.preview'>),
+        )
+        if (g.json) return out(JSON.stringify(counts))
+        out(`Would export ${countsLine(counts)}.`)
+        printCounts(counts)
+        return
+      }
+      if (!dir) throw new SautiError('validation', 'say which folder to export to (or --dry-run)')
+      if (!o.formats) throw new SautiError('validation', 'say which --formats to export')
+      const finished = await withWorkbench(g, false, async (wb) =>
+        runJob(
+          wb,
+          'export.start',
+          {
+            actorId: await profileId(wb, o.as),
+            ...choices(o),
+            dir: resolve(dir),
+            formats: list(o.formats!),
+            licence: o.licence ?? null,
+          } as CallInput<'export.start'>,
+          progressBar(g.json, 'Exporting'),
+        ),
+      )
+      const e = finished.exported
+      if (!e) throw new SautiError('cancelled', 'the export was cancelled; nothing was written.')
+      if (g.json) return out(JSON.stringify(e))
+      out(
+        `Exported ${countsLine(e)} to ${e.directory} (${e.files} files; manifest sha256 ${e.manifestSha256}).`,
+      )
+      printCounts(e)
+      for (const n of e.notes) err(`note: ${n}`)
+    })
 
   program
     .command('import-annotation')

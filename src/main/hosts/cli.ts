@@ -11,6 +11,7 @@ import { listProjects } from '../core/project/projects'
 import { runDoctor } from '../core/doctor'
 import { appVersion } from './boot'
 import { addAdaptCommands } from './cli-adapt'
+import { addCheckpointCommands } from './cli-checkpoints'
 import { addAuditCommands } from './cli-audit'
 import { addConsentCommands } from './cli-consent'
 import { addDiscussCommands } from './cli-discuss'
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
   addModelCommands(program)
   addModelRegistryCommands(program)
   addAdaptCommands(program)
+  addCheckpointCommands(program)
   addConsentCommands(program)
   addAuditCommands(program)
   addExportCommands(program)

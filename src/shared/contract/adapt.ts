@@ -52,6 +52,20 @@ export const adaptContract = {
       .strict(),
     'Choose how splits are made (lead only); fixes them. Fixed splits change only with reassign, which makes them again.',
   ),
+  'checkpoint.activate': call<AdaptationStatus>()(
+    z
+      .object({
+        actorId: id,
+        /** A checkpoint's id, or 'base': the model's own head, no checkpoint. */
+        checkpoint: z.union([z.literal('base'), id]),
+        /** For 'base': the model (id, prefix or name); default: the one that labelled last. */
+        model: modelRef.optional(),
+        /** Why, for the project's record of activations. */
+        reason: z.string().trim().min(1).max(500),
+      })
+      .strict(),
+    'Put an earlier checkpoint, or the base model, back in use, saying why (lead only): labelling, the editor and the queue use it at once.',
+  ),
   'evaluate.project': call<ProjectEvaluation>()(
     z
       .object({

@@ -77,6 +77,19 @@ export interface CheckpointSummary {
   speakers: number
 }
 
+/** A lead put a checkpoint (or the base model) in use (docs/training.md, "Rolling back"). */
+export interface CheckpointActivation {
+  at: string
+  modelId: number
+  /** The checkpoint in use before; null: the base model. */
+  from: number | null
+  /** The checkpoint put in use; null: the base model. */
+  to: number | null
+  byId: number
+  by: string
+  reason: string
+}
+
 /** How the "most useful first" order ranks utterances (docs/active-learning.md). */
 export const acquisitionStrategies = [
   'hybrid',
@@ -127,6 +140,8 @@ export interface AdaptationStatus {
   training: boolean
   activeCheckpoint: number | null
   checkpoints: CheckpointSummary[]
+  /** Checkpoints leads put back in use, with why, oldest first. */
+  activations: CheckpointActivation[]
   /** Labelled utterances whose speakers' consent keeps them out of training. */
   withoutTrainingConsent: number
   /** What correcting the model's hypotheses has cost the annotators, as corrections came in. */

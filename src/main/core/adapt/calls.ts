@@ -5,6 +5,10 @@ import { requireLead } from '../consent/roles'
 import { updateAdaptationSettings } from './settings'
 import { changeSplitPolicy, splitOverview } from './splits'
 import { evaluateModel } from './evaluate-checkpoint'
+import { SautiError } from '../../../shared/errors'
+import { ensureModelRow } from '../asr/labeller'
+import { activateCheckpoint } from './rollback'
+import { runningTraining } from './train-runs'
 import { adaptationStatus } from './status'
 
 type Calls = keyof typeof adaptContract
@@ -26,6 +30,31 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
     },
     'evaluate.project': async ({ model, checkpoint, split }) =>
       evaluateModel(db, model, { checkpoint, split }, () => loop.adaptation(model)),
+    'checkpoint.activate': async ({ actorId, checkpoint, model, reason }) => {
+      const lead = requireLead(db, actorId, 'change the checkpoint in use')
+      // A training activates its own checkpoint when it ends, which would undo this at once.
+      if (ctx.jobs.running('train') || runningTraining(db))
+        throw new SautiError(
+          'conflict',
+          'a training is running: wait for it (or cancel it) before changing the checkpoint in use.',
+        )
+      const modelId =
+        checkpoint === 'base'
+          ? ensureModelRow(db, await loop.modelToAdapt(model))
+          : ((
+              db.prepare('SELECT model_id FROM checkpoint WHERE id = ?').get(checkpoint) as
+                { model_id: number } | undefined
+            )?.model_id ?? -1)
+      activateCheckpoint(db, {
+        modelId,
+        checkpointId: checkpoint === 'base' ? null : checkpoint,
+        actor: lead,
+        reason,
+      })
+      // The queue ranks again with what the head in use decoded, and the windows reload.
+      await loop.rerank()
+      return adaptationStatus(db)
+    },
     'splits.show': async () => splitOverview(db),
     'splits.set': async ({ actorId, reassign, ...change }) => {
       const lead = requireLead(db, actorId, 'change the dev and test splits')

@@ -4,6 +4,7 @@ import type { WriteDb } from '../db/connection'
 import { labelledWithoutTrainingConsent } from './dataset'
 import { adaptationSettings } from './settings'
 import { annotatorCost } from './annotator-cost'
+import { checkpointActivations } from './rollback'
 
 /** Every checkpoint of the project, oldest first: the learning curve's points. */
 export function listCheckpoints(db: WriteDb): CheckpointSummary[] {
@@ -72,6 +73,7 @@ export function adaptationStatus(db: WriteDb, now = new Date().toISOString()): A
     training: trainingRunning(db),
     activeCheckpoint: checkpoints.findLast((c) => c.status === 'active')?.id ?? null,
     checkpoints,
+    activations: checkpointActivations(db),
     withoutTrainingConsent: labelledWithoutTrainingConsent(db, now),
     annotatorCost: annotatorCost(db),
     calibration: activeCalibration(db),

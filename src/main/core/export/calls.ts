@@ -2,12 +2,14 @@ import type { exportContract } from '../../../shared/contract/export'
 import type { CallContext, CallTable } from '../call-context'
 import { requireLead } from '../consent/roles'
 import { ExportDir } from './export-dir'
+import { previewExport } from './plan'
 import { runExport } from './run-export'
 
 /** Exporting a consented dataset (docs/export.md). */
 export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportContract> {
   const { db, paths } = ctx
   return {
+    'export.preview': async (request) => previewExport(db, request),
     'export.start': async (request) => {
       // Refused before the job starts, so the caller hears it at once.
       requireLead(db, request.actorId, 'export')

@@ -12,8 +12,16 @@ import {
 } from '../formats/corpus'
 import type { AudioMode, Corpus, ExportResult, OutFile } from '../formats/corpus/model'
 import { fineTuningRecipes } from './recipes'
+import type { Selection } from './select'
 
 const splits: Split[] = ['train', 'dev', 'test']
+
+const pad = (n: number): string => String(n).padStart(6, '0')
+export const recordingKey = (id: number): string => `rec${pad(id)}`
+export const utteranceKey = (id: number): string => `utt${pad(id)}`
+/** The extension of 16 kHz segments and whole recordings cut from the cache (not originals). */
+export const cutExtension = (audio: ExportAudio): 'wav' | 'flac' =>
+  audio === 'flac' ? 'flac' : 'wav'
 
 /**
  * Kaldi speaker ids cannot hold every character a speaker code may ("SPK-SW-01" becomes
@@ -147,4 +155,63 @@ export function writeFormats(
       ],
     })
   return files
+}
+
+/**
+ * The corpus the format writers see: one split's utterances (or all, for per-recording formats),
+ * with pseudonymous ids and paths relative to the export root. `eafRecordings` limits the
+ * recordings for ELAN, which links a whole recording's audio.
+ */
+export function corpusOf(
+  selection: Selection,
+  audio: ExportAudio,
+  split: Split | 'all' | 'eaf',
+  eafRecordings: Set<number>,
+): Corpus {
+  const utterances = selection.utterances.filter((u) =>
+    split === 'all' ? true : split === 'eaf' ? eafRecordings.has(u.recordingId) : u.split === split,
+  )
+  const recordingIds = new Set(utterances.map((u) => u.recordingId))
+  const speakerIds = new Set(utterances.map((u) => u.speakerId))
+  const code = (id: number): string => selection.speakers.get(id)?.code ?? ''
+  return {
+    speakers: [...selection.speakers.values()]
+      .filter((s) => speakerIds.has(s.id))
+      .map((s) => ({
+        code: s.code,
+        gender: s.gender,
+        ageBand: s.ageBand,
+        dialect: s.dialect,
+        firstLanguage: s.firstLanguage,
+      })),
+    recordings: [...selection.recordings.values()]
+      .filter((r) => recordingIds.has(r.id))
+      .map((r) => {
+        const speakers = new Set(
+          utterances.filter((u) => u.recordingId === r.id).map((u) => u.speakerId),
+        )
+        return {
+          id: recordingKey(r.id),
+          audioPath: `recordings/${recordingKey(r.id)}.${audio === 'originals' ? r.format : cutExtension(audio)}`,
+          durationSec: r.durationSec,
+          speaker: speakers.size === 1 ? code([...speakers][0]!) : null,
+        }
+      }),
+    utterances: utterances.map((u) => ({
+      id: utteranceKey(u.id),
+      recordingId: recordingKey(u.recordingId),
+      speaker: code(u.speakerId),
+      start: u.startSec,
+      end: u.endSec,
+      text: u.text,
+      language: u.language,
+      spans: u.spans,
+      words: u.words,
+      ...(audio !== 'originals'
+        ? {
+            segmentAudioPath: `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.${cutExtension(audio)}`,
+          }
+        : {}),
+    })),
+  }
 }

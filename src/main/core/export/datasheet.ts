@@ -1,7 +1,14 @@
-import type { ConsentScope, ExportAudio, ExportFormat } from '../../../shared/domain'
-import { consentScopes } from '../../../shared/domain'
+import type {
+  ConsentScope,
+  ExportAudio,
+  ExportCounts,
+  ExportFormat,
+  ExportStanding,
+} from '../../../shared/domain'
+import { consentScopes, exportStandings } from '../../../shared/domain'
 import type { WriteDb } from '../db/connection'
 import { speakerConsent } from '../consent/policy'
+import { leftOutWords } from './plan'
 import type { ExportFilter, Selection } from './select'
 
 export interface DatasheetInput {
@@ -12,7 +19,21 @@ export interface DatasheetInput {
   filter: ExportFilter
   formats: ExportFormat[]
   audio: ExportAudio
+  counts: ExportCounts
   notes: string[]
+}
+
+/** Each standing in the datasheet's words. */
+const standingWords: Record<ExportStanding, string> = {
+  reviewed: 'approved by a reviewer',
+  corrected: 'corrected by an annotator',
+  accepted: "machine text accepted as-is (the model's text, accepted unchanged by an annotator)",
+  imported: 'imported with the data (written by people)',
+  machineDraft: "machine draft (the model's text, no person saw it)",
+  pending: "a person's transcript awaiting a decision",
+  untranscribed: 'no transcript',
+  flagged: 'flagged',
+  skipped: 'skipped',
 }
 
 /** What the audio files of each `audio` choice are, for the datasheet's readers. */
@@ -116,6 +137,25 @@ export function datasheet(db: WriteDb, selection: Selection, input: DatasheetInp
         ]),
       ),
     },
+    /** The exported utterances by where their label stands (docs/export.md). */
+    standings: exportStandings
+      .filter((k) => input.counts.standings[k])
+      .map((k) => ({
+        standing: k,
+        utterances: input.counts.standings[k]!,
+        means: standingWords[k],
+      })),
+    /**
+     * What the choices left out, by reason. Utterances of speakers without the consent are not
+     * counted here (the datasheet says nothing of them; the lead's summary has the count).
+     */
+    leftOut: Object.entries(input.counts.leftOut)
+      .filter(([reason]) => reason !== 'consent')
+      .map(([reason, n]) => ({
+        reason,
+        utterances: n,
+        means: leftOutWords[reason as keyof typeof leftOutWords],
+      })),
     notes: input.notes,
   }
 }
@@ -144,7 +184,7 @@ export function datasheetMarkdown(d: Datasheet): string {
     '## Composition',
     '',
     `${d.totals.utterances} utterances, ${d.totals.hours.toFixed(3)} hours, ${d.totals.speakers} speakers, ${d.totals.recordings} recordings.`,
-    `Statuses: ${d.filters.statuses.join(', ')}; label sources: ${d.filters.sources.join(', ')}; formats: ${d.formats.join(', ')}; audio: ${d.audio}.`,
+    `Statuses: ${d.filters.statuses.join(', ')}; label sources: ${d.filters.sources.join(', ')}; machine text accepted as-is: ${d.filters.includeAccepted ? 'included' : 'left out'}; formats: ${d.formats.join(', ')}; audio: ${d.audio}.`,
     `Audio files: ${d.audioFiles}.`,
     '',
     ...table('language', d.byLanguage),
@@ -173,6 +213,18 @@ export function datasheetMarkdown(d: Datasheet): string {
     '',
     `Human: ${d.labelSources.counts.human} (${pct(d.labelSources.shares.human ?? 0)}), model: ${d.labelSources.counts.model} (${pct(d.labelSources.shares.model ?? 0)}), import: ${d.labelSources.counts.import} (${pct(d.labelSources.shares.import ?? 0)}).`,
     '',
+    '## Where the labels stand',
+    '',
+    ...d.standings.map((s) => `- ${s.utterances} ${s.means}`),
+    '',
+    ...(d.leftOut.length
+      ? [
+          '## Left out by the filters',
+          '',
+          ...d.leftOut.map((l) => `- ${l.utterances}: ${l.means}`),
+          '',
+        ]
+      : []),
     ...(d.notes.length ? ['## Notes', '', ...d.notes.map((n) => `- ${n}`), ''] : []),
   ].join('\n')
 }

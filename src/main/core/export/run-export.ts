@@ -1,32 +1,24 @@
 import { createHash } from 'node:crypto'
-import type {
-  AudioFormat,
-  ConsentScope,
-  ExportAudio,
-  ExportFormat,
-  ExportSummary,
-  Split,
-} from '../../../shared/domain'
+import type { AudioFormat, ExportFormat, ExportSummary, Split } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { assignSplits } from '../adapt/dataset'
 import type { AudioWorkers } from '../audio/audio-workers'
 import { consentSnapshot } from '../consent/policy'
 import { requireLead } from '../consent/roles'
 import type { WriteDb } from '../db/connection'
-import type { Corpus, ExportNote, ExportResult } from '../formats/corpus/model'
+import type { ExportNote, ExportResult } from '../formats/corpus/model'
 import { originalPath, pcmPath, type ProjectPaths } from '../project/paths'
-import { writeFormats } from './corpus-files'
+import { corpusOf, cutExtension, recordingKey, utteranceKey, writeFormats } from './corpus-files'
 import { datasheet, datasheetMarkdown } from './datasheet'
 import { ExportDir } from './export-dir'
-import { selectForExport, withoutRecordings, type ExportFilter, type Selection } from './select'
+import { planExport, requireUtterances, type ExportChoices } from './plan'
+import type { Selection } from './select'
 
-export interface ExportRequest extends ExportFilter {
+export interface ExportRequest extends ExportChoices {
   /** The acting profile; must be a lead. */
   actorId: number
-  use: ConsentScope
   dir: string
   formats: ExportFormat[]
-  audio: ExportAudio
   licence: string | null
 }
 
@@ -43,13 +35,8 @@ export interface ExportControl {
   onProgress?: (done: number, total: number, label: string) => void
 }
 
-const pad = (n: number): string => String(n).padStart(6, '0')
-export const recordingKey = (id: number): string => `rec${pad(id)}`
-export const utteranceKey = (id: number): string => `utt${pad(id)}`
 /** Dataset formats that need one audio file per utterance. */
 const segmentOnly: ExportFormat[] = ['huggingface', 'commonvoice']
-/** The extension of 16 kHz segments and whole recordings cut from the cache (not originals). */
-const cutExtension = (audio: ExportAudio): 'wav' | 'flac' => (audio === 'flac' ? 'flac' : 'wav')
 
 /**
  * Exports what the chosen use may contain (docs/export.md): selects by consent, status and label
@@ -72,30 +59,10 @@ export async function runExport(
       `${formats.filter((f) => segmentOnly.includes(f)).join(' and ')} need one audio file per utterance: export with WAV or FLAC segments.`,
     )
   const now = new Date().toISOString()
-  const notes: string[] = []
-  let selection = selectForExport(db, request.use, request, now)
-  const references = referencesNote(selection)
-  if (references) notes.push(references)
-  if (request.audio === 'originals') {
-    // A whole original may hold speech of speakers without consent: such files stay home.
-    const shared = new Set(
-      [...selection.recordings.values()].filter((r) => !r.wholeConsented).map((r) => r.id),
-    )
-    if (shared.size) {
-      const before = selection.utterances.length
-      selection = withoutRecordings(selection, shared)
-      notes.push(
-        `${before - selection.utterances.length} utterance(s) of ${shared.size} recording(s) left out: those recordings also hold speech of speakers without consent to ${request.use}, and "originals" copies whole files (export WAV or FLAC segments to include them).`,
-      )
-    }
-  }
-  if (selection.utterances.length === 0)
-    throw new SautiError(
-      'validation',
-      `nothing to export: no utterance matches the filters with a speaker who consents to ${request.use}` +
-        (selection.withoutConsent ? ` (${selection.withoutConsent} left out for consent)` : '') +
-        (references ? `; ${references}` : '.'),
-    )
+  const plan = planExport(db, request, now)
+  requireUtterances(plan, request.use)
+  const { selection, counts } = plan
+  const notes = [...plan.notes]
   assignSplits(db, now, { utteranceIds: selection.utterances.map((u) => u.id) })
   const splitOf = db.prepare('SELECT split FROM utterance WHERE id = ?')
   for (const u of selection.utterances)
@@ -141,9 +108,11 @@ export async function runExport(
         statuses: request.statuses,
         sources: request.sources,
         languages: request.languages,
+        includeAccepted: request.includeAccepted ?? false,
       },
       formats,
       audio: request.audio,
+      counts,
       notes,
     })
     await out.write('datasheet.json', JSON.stringify(sheet, null, 2) + '\n')
@@ -163,6 +132,7 @@ export async function runExport(
             statuses: request.statuses,
             sources: request.sources,
             languages: request.languages,
+            includeAccepted: request.includeAccepted ?? false,
             licence: request.licence,
           },
           consentSnapshot: snapshot,
@@ -184,7 +154,6 @@ export async function runExport(
       return null
     }
     await out.commit()
-    const durationSec = selection.utterances.reduce((s, u) => s + u.endSec - u.startSec, 0)
     const exportRunId = Number(
       db
         .prepare(
@@ -201,9 +170,10 @@ export async function runExport(
             audio: request.audio,
             statuses: request.statuses,
             sources: request.sources,
+            includeAccepted: request.includeAccepted ?? false,
           }),
-          selection.speakers.size,
-          selection.utterances.length,
+          counts.speakers,
+          counts.utterances,
           manifestSha256,
           JSON.stringify(snapshot),
           now,
@@ -214,12 +184,9 @@ export async function runExport(
       exportRunId,
       directory: out.target,
       use: request.use,
-      speakers: selection.speakers.size,
-      recordings: selection.recordings.size,
-      utterances: selection.utterances.length,
-      durationSec,
+      ...counts,
       files: inventory.length + 2,
-      withoutConsent: selection.withoutConsent,
+      withoutConsent: counts.leftOut.consent ?? 0,
       notes,
       manifestSha256,
     }
@@ -321,84 +288,4 @@ async function writeAudio(
   }
   await settle()
   return { eaf: new Set(whole.map((r) => r.id)) }
-}
-
-/**
- * The corpus the format writers see: one split's utterances (or all, for per-recording formats),
- * with pseudonymous ids and paths relative to the export root. `eafRecordings` limits the
- * recordings for ELAN, which links a whole recording's audio.
- */
-function corpusOf(
-  selection: Selection,
-  audio: ExportAudio,
-  split: Split | 'all' | 'eaf',
-  eafRecordings: Set<number>,
-): Corpus {
-  const utterances = selection.utterances.filter((u) =>
-    split === 'all' ? true : split === 'eaf' ? eafRecordings.has(u.recordingId) : u.split === split,
-  )
-  const recordingIds = new Set(utterances.map((u) => u.recordingId))
-  const speakerIds = new Set(utterances.map((u) => u.speakerId))
-  const code = (id: number): string => selection.speakers.get(id)?.code ?? ''
-  return {
-    speakers: [...selection.speakers.values()]
-      .filter((s) => speakerIds.has(s.id))
-      .map((s) => ({
-        code: s.code,
-        gender: s.gender,
-        ageBand: s.ageBand,
-        dialect: s.dialect,
-        firstLanguage: s.firstLanguage,
-      })),
-    recordings: [...selection.recordings.values()]
-      .filter((r) => recordingIds.has(r.id))
-      .map((r) => {
-        const speakers = new Set(
-          utterances.filter((u) => u.recordingId === r.id).map((u) => u.speakerId),
-        )
-        return {
-          id: recordingKey(r.id),
-          audioPath: `recordings/${recordingKey(r.id)}.${audio === 'originals' ? r.format : cutExtension(audio)}`,
-          durationSec: r.durationSec,
-          speaker: speakers.size === 1 ? code([...speakers][0]!) : null,
-        }
-      }),
-    utterances: utterances.map((u) => ({
-      id: utteranceKey(u.id),
-      recordingId: recordingKey(u.recordingId),
-      speaker: code(u.speakerId),
-      start: u.startSec,
-      end: u.endSec,
-      text: u.text,
-      language: u.language,
-      spans: u.spans,
-      words: u.words,
-      ...(audio !== 'originals'
-        ? {
-            segmentAudioPath: `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.${cutExtension(audio)}`,
-          }
-        : {}),
-    })),
-  }
-}
-
-/** What the export left out because its only label was a model's reference, by model and reason. */
-function referencesNote(selection: Selection): string | null {
-  const { references } = selection
-  if (references.length === 0) return null
-  const groups = new Map<string, number[]>()
-  for (const r of references) {
-    const key = `${r.model} (${r.reason === 'phones' ? 'writes phones' : "does not write the utterance's language"})`
-    groups.set(key, [...(groups.get(key) ?? []), r.utteranceId])
-  }
-  const named = [...groups]
-    .map(([key, ids]) => `${ids.length} by ${key}: utterance(s) ${listIds(ids)}`)
-    .join('; ')
-  return `${references.length} utterance(s) left out: their only label is a model's reference, not a transcript (${named}).`
-}
-
-function listIds(ids: number[]): string {
-  return ids.length <= 10
-    ? ids.join(', ')
-    : `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more`
 }

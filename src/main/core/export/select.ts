@@ -1,5 +1,7 @@
 import type {
   ConsentScope,
+  ExportLeftOutReason,
+  ExportStanding,
   LanguageSpan,
   ReferenceReason,
   RevisionSourceKind,
@@ -7,11 +9,13 @@ import type {
   Split,
   UtteranceStatus,
 } from '../../../shared/domain'
+import { exportStatusOf } from '../../../shared/domain'
 import { typedWords } from '../../../shared/text/language-spans'
 import { parseWordTimes, type WordTime } from '../../../shared/word-time'
 import { referenceReader } from '../asr/head-output'
 import { consentedSpeakers } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
+import { normalizeForStorage, projectRules } from '../language/rules'
 
 /** Filters an export applies before consent: which utterances, labelled by whom. */
 export interface ExportFilter {
@@ -20,6 +24,8 @@ export interface ExportFilter {
   sources: RevisionSourceKind[]
   /** Only these languages (empty: all). */
   languages: string[]
+  /** Include the model's text that an annotator accepted unchanged and no reviewer approved. */
+  includeAccepted?: boolean
 }
 
 export interface SelectedUtterance {
@@ -34,6 +40,7 @@ export interface SelectedUtterance {
   /** Word times, when the label is (or equals) the model's hypothesis that has them. */
   words: WordTime[]
   source: RevisionSourceKind
+  standing: ExportStanding
   split: Split | null
 }
 
@@ -60,8 +67,11 @@ export interface Selection {
   utterances: SelectedUtterance[]
   recordings: Map<number, SelectedRecording>
   speakers: Map<number, SelectedSpeaker>
-  /** Utterances that passed the filters but whose speaker lacks the consent (or is unknown). */
-  withoutConsent: number
+  /**
+   * What was left out, by reason. `consent` counts utterances that passed the filters but whose
+   * speaker lacks the consent (or is unknown); nothing else about them is kept.
+   */
+  leftOut: Partial<Record<ExportLeftOutReason, number>>
   /**
    * Utterances whose only label is a model's reference, never a transcript (its head writes
    * phones or not the utterance's language; asr/head-output.ts): the hypothesis itself, or a
@@ -78,9 +88,12 @@ interface Row {
   speaker_id: number | null
   language: string | null
   split: Split | null
+  status: UtteranceStatus
   revision_text: string | null
   revision_spans: string | null
   revision_source: RevisionSourceKind | null
+  /** The hypothesis the label's revision started from, when it names one. */
+  revision_hypothesis: number | null
   hypothesis_text: string | null
   hypothesis_times: string | null
   /** The hypothesis a revision started from (or the best one, for a machine label): its head. */
@@ -89,6 +102,56 @@ interface Row {
   source_checkpoint: number | null
   source_model_name: string | null
   consented: number
+}
+
+interface Label {
+  text: string
+  source: RevisionSourceKind
+  spans: string
+}
+
+/**
+ * Where a label stands (shared/domain `exportStandings`). A person's label is the model's text
+ * accepted unchanged when it equals, as stored, the hypothesis its revision started from.
+ */
+function standingOf(
+  status: UtteranceStatus,
+  label: Label | null,
+  acceptedAsIs: boolean,
+): ExportStanding {
+  if (status === 'flagged' || status === 'skipped' || status === 'reviewed') return status
+  if (!label) return 'untranscribed'
+  if (label.source === 'import') return 'imported'
+  if (label.source === 'model') return 'machineDraft'
+  if (status === 'corrected') return acceptedAsIs ? 'accepted' : 'corrected'
+  return 'pending'
+}
+
+/** Standings that are their own reason when their status is not chosen; the others say `status`. */
+const standingReasons = new Set<ExportStanding>([
+  'machineDraft',
+  'pending',
+  'untranscribed',
+  'flagged',
+  'skipped',
+])
+
+/** Why the filters leave a label out, or null when they keep it (consent is decided after). */
+function filteredOut(
+  status: UtteranceStatus,
+  label: Label | null,
+  standing: ExportStanding,
+  filter: ExportFilter,
+): ExportLeftOutReason | null {
+  const chosen =
+    filter.statuses.includes(status) ||
+    filter.statuses.includes(exportStatusOf(status, label?.source ?? null))
+  if (!chosen) return standingReasons.has(standing) ? (standing as ExportLeftOutReason) : 'status'
+  if (!label) return 'untranscribed'
+  if (!filter.sources.includes(label.source))
+    return label.source === 'model' ? 'machineDraft' : 'source'
+  if (standing === 'accepted' && !filter.includeAccepted) return 'accepted'
+  return null
 }
 
 /** Spans that still fit their text (ordered, inside it, not overlapping); else none. */
@@ -112,9 +175,9 @@ function wordTimes(text: string, json: string | null): WordTime[] {
 /**
  * What an export for `use` may contain at `now`: the newest non-draft label of every utterance
  * that passes the filters, from speakers whose consent to `use` holds at `now`, in recordings
- * whose audio has not been purged. Consent is decided in the same SQL as the selection (one
- * snapshot), and nothing about a speaker without it (text, times, metadata) leaves this function:
- * only the count of such utterances does.
+ * whose audio has not been purged; and how many were left out, by reason. Consent is decided in
+ * the same SQL as the selection (one snapshot), and nothing about a speaker without it (text,
+ * times, metadata) leaves this function: only the count of such utterances does.
  */
 export function selectForExport(
   db: WriteDb,
@@ -126,8 +189,9 @@ export function selectForExport(
   const consented = consent.sql
   const rows = db
     .prepare(
-      `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split,
+      `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split, u.status,
               v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
+              v.hypothesis_id AS revision_hypothesis,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
               sh.text AS source_text, sh.model_id AS source_model, sh.checkpoint_id AS source_checkpoint,
               sm.name AS source_model_name,
@@ -139,13 +203,11 @@ export function selectForExport(
        LEFT JOIN hypothesis sh ON sh.id = CASE WHEN v.id IS NULL THEN u.hypothesis_id ELSE v.hypothesis_id END
        LEFT JOIN model sm ON sm.id = sh.model_id
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
-         AND u.status IN (SELECT value FROM json_each(:statuses))
          AND (:anyLanguage = 1 OR u.language IN (SELECT value FROM json_each(:languages)))
        ORDER BY u.recording_id, u.start_sec, u.id`,
     )
     .all({
       ...consent.params,
-      statuses: JSON.stringify(filter.statuses),
       anyLanguage: filter.languages.length === 0 ? 1 : 0,
       languages: JSON.stringify(filter.languages),
     }) as Row[]
@@ -153,20 +215,34 @@ export function selectForExport(
     utterances: [],
     recordings: new Map(),
     speakers: new Map(),
-    withoutConsent: 0,
+    leftOut: {},
     references: [],
   }
+  const leave = (reason: ExportLeftOutReason): void => {
+    selection.leftOut[reason] = (selection.leftOut[reason] ?? 0) + 1
+  }
   const referenceOf = referenceReader(db)
+  const rules = projectRules(db)
   for (const r of rows) {
-    const label =
+    const label: Label | null =
       r.revision_text !== null && r.revision_source !== null
         ? { text: r.revision_text, source: r.revision_source, spans: r.revision_spans ?? '[]' }
         : r.hypothesis_text !== null
-          ? { text: r.hypothesis_text, source: 'model' as const, spans: '[]' }
+          ? { text: r.hypothesis_text, source: 'model', spans: '[]' }
           : null
-    if (!label || !filter.sources.includes(label.source)) continue
+    const acceptedAsIs =
+      label?.source === 'annotator' &&
+      r.revision_hypothesis !== null &&
+      r.source_text !== null &&
+      normalizeForStorage(r.source_text.trim().replace(/\s+/gu, ' '), rules) === label.text
+    const standing = standingOf(r.status, label, acceptedAsIs)
+    const filtered = filteredOut(r.status, label, standing, filter)
+    if (filtered || !label) {
+      leave(filtered ?? 'untranscribed')
+      continue
+    }
     if (!r.consented || r.speaker_id === null) {
-      selection.withoutConsent++
+      leave('consent')
       continue
     }
     // A model's reference is never a transcript, whether stored as its hypothesis or accepted as is.
@@ -179,6 +255,7 @@ export function selectForExport(
           })
         : null
     if (reason) {
+      leave('reference')
       selection.references.push({ utteranceId: r.id, model: r.source_model_name ?? '?', reason })
       continue
     }
@@ -194,6 +271,7 @@ export function selectForExport(
       spans: validSpans(JSON.parse(label.spans) as LanguageSpan[], typedWords(label.text).length),
       words: sameAsHypothesis ? wordTimes(label.text, r.hypothesis_times) : [],
       source: label.source,
+      standing,
       split: r.split,
     })
   }
@@ -250,12 +328,18 @@ export function selectForExport(
 /** Leaves out utterances of the given recordings (audio modes that cannot include them). */
 export function withoutRecordings(selection: Selection, drop: Set<number>): Selection {
   const utterances = selection.utterances.filter((u) => !drop.has(u.recordingId))
+  const dropped = selection.utterances.length - utterances.length
   const speakerIds = new Set(utterances.map((u) => u.speakerId))
   return {
     utterances,
     recordings: new Map([...selection.recordings].filter(([id]) => !drop.has(id))),
     speakers: new Map([...selection.speakers].filter(([id]) => speakerIds.has(id))),
-    withoutConsent: selection.withoutConsent,
+    leftOut: dropped
+      ? {
+          ...selection.leftOut,
+          sharedRecording: (selection.leftOut.sharedRecording ?? 0) + dropped,
+        }
+      : selection.leftOut,
     references: selection.references,
   }
 }

@@ -4,6 +4,7 @@ import type { CallInput } from '../../../shared/contract'
 import type {
   ConsentRecord,
   ConsentScope,
+  ExportCounts,
   PurgeRecord,
   Speaker,
   WithdrawalSummary,
@@ -16,6 +17,7 @@ import { useJobsStore } from './jobs'
 export type SpeakerFields = Omit<CallInput<'speaker.create'>, 'actorId'>
 export type GrantInput = Omit<CallInput<'consent.grant'>, 'actorId' | 'speakerId'>
 export type ExportInput = Omit<CallInput<'export.start'>, 'actorId'>
+export type ExportPreviewInput = Omit<CallInput<'export.preview'>, 'actorId'>
 
 /**
  * The speaker registry and the selected speaker's consent records. Every change names the
@@ -145,6 +147,11 @@ export const useSpeakersStore = defineStore('speakers', () => {
     return record
   }
 
+  /** What an export with these choices would hold and leave out, before it runs. */
+  function previewExport(input: ExportPreviewInput): Promise<ExportCounts> {
+    return client.call('export.preview', { actorId: by(), ...input })
+  }
+
   /** Starts an export job and shows it in the status bar at once. */
   async function startExport(input: ExportInput): Promise<string> {
     const { jobId } = await client.call('export.start', { actorId: by(), ...input })
@@ -171,6 +178,7 @@ export const useSpeakersStore = defineStore('speakers', () => {
     grant,
     withdraw,
     purge,
+    previewExport,
     startExport,
   }
 })

@@ -1,0 +1,83 @@
+import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import type { AdaptationStatus } from '../../shared/domain'
+import { SautiError } from '../../shared/errors'
+import { learningCurveCsv, learningCurveSvg } from './cli-adapt'
+import { callOrThrow, profileId } from './cli-consent'
+import { err, globals, out, withWorkbench } from './cli-support'
+
+const pct = (x: number | undefined | null): string =>
+  x === undefined || x === null ? '-' : `${(x * 100).toFixed(1)} %`
+
+/** `sauti checkpoints` (the learning curve) and `sauti checkpoints activate` (rolling back). */
+export function addCheckpointCommands(program: Command): void {
+  const checkpoints = program
+    .command('checkpoints')
+    .description('the checkpoints of the project with their dev-split scores: the learning curve')
+    .option('--csv <file>', 'write the learning curve as CSV')
+    .option('--svg <file>', 'draw the learning curve as SVG')
+    .action(async (opts: { csv?: string; svg?: string }, command: Command) => {
+      const g = globals(command)
+      const status = await withWorkbench(g, false, async (wb) => {
+        const r = await wb.call('adaptation.status', {})
+        if (!r.ok) throw new SautiError(r.error.kind, r.error.message)
+        return r.value as AdaptationStatus
+      })
+      if (opts.csv) await writeFile(resolve(opts.csv), learningCurveCsv(status.checkpoints))
+      if (opts.svg) await writeFile(resolve(opts.svg), await learningCurveSvg(status.checkpoints))
+      if (g.json) return out(JSON.stringify(status))
+      out(
+        `Queue strategy: ${status.strategy}; automatic training after ${status.autoTrainAfter || 'never'} new corrections (${status.newCorrections} so far).`,
+      )
+      if (status.checkpoints.length === 0)
+        return out('No checkpoints yet: `sauti train` makes the first.')
+      out('id  parent  status    corrected min  train utts  dev CER   dev WER   parent dev CER')
+      for (const c of status.checkpoints)
+        out(
+          [
+            String(c.id).padEnd(3),
+            String(c.parentId ?? '-').padEnd(7),
+            c.status.padEnd(9),
+            (c.correctedSec / 60).toFixed(1).padStart(13),
+            String(c.trainUtterances).padStart(10),
+            pct(c.dev?.cer).padStart(8),
+            pct(c.dev?.wer).padStart(9),
+            pct(c.parentDev?.cer).padStart(15),
+          ].join(' '),
+        )
+      for (const c of status.checkpoints.filter((x) => x.taintedReason))
+        err(`checkpoint ${c.id}: ${c.taintedReason}`)
+    })
+
+  checkpoints
+    .command('activate')
+    .description('put an earlier checkpoint, or the base model, back in use, saying why (lead)')
+    .argument('<checkpoint>', "a checkpoint's id, or base")
+    .requiredOption('--reason <text>', 'why, for the project record')
+    .option('--model <model>', 'with base: the model (default: the one that labelled last)')
+    .option('--as <name>', 'a lead profile')
+    .action(
+      async (
+        checkpoint: string,
+        o: { reason: string; model?: string; as?: string },
+        command: Command,
+      ) => {
+        const g = globals(command)
+        const status = await withWorkbench(g, false, async (wb) =>
+          callOrThrow(wb, 'checkpoint.activate', {
+            actorId: await profileId(wb, o.as),
+            checkpoint: checkpoint === 'base' ? 'base' : Number(checkpoint),
+            reason: o.reason,
+            ...(o.model ? { model: o.model } : {}),
+          }),
+        )
+        if (g.json) return out(JSON.stringify(status))
+        out(
+          status.activeCheckpoint === null
+            ? 'In use now: the base model (no checkpoint).'
+            : `In use now: checkpoint ${status.activeCheckpoint}.`,
+        )
+      },
+    )
+}
