@@ -46,11 +46,16 @@ if want export; then
   $PY sauti_manifest.py ..
   node check_onnx.cjs
   $PY quantize.py ../model.onnx "$DATA/model.int8.onnx"
+  # int8 ships: the same CER within 0.4 points on every held-out set, a third of the size and
+  # no slower (MODEL_CARD.md). The float32 export stays in DATA for evaluation.
+  mv ../model.onnx "$DATA/model.float32.onnx"
+  cp "$DATA/model.int8.onnx" ../model.onnx
+  $PY sauti_manifest.py .. --int8-from "$DATA/model.float32.onnx"
 fi
 if want eval; then
   stamp eval
   git -C .. show 'cb1d919:models/starter/model.onnx' > "$DATA/v1-model.onnx"
-  $PY evaluate.py --model ../model.onnx --int8 "$DATA/model.int8.onnx" --v1 "$DATA/v1-model.onnx"
+  $PY evaluate.py --model "$DATA/model.float32.onnx" --int8 ../model.onnx --v1 "$DATA/v1-model.onnx"
   $PY -m unittest discover -s tests
 fi
 stamp done

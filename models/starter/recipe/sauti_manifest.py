@@ -4,10 +4,13 @@ src/main/core/asr/model-package.ts), keeping everything the recipe recorded unde
 
 Run after export: /usr/bin/python3 models/starter/recipe/sauti_manifest.py models/starter
 Idempotent: a manifest already in Sauti's format keeps its "card".
+With --int8-from FLOAT32_ONNX (after the int8 model has replaced the package's model.onnx) the
+card records that the shipped weights are int8, and the sha256 of both files.
 """
+import argparse
+import hashlib
 import json
 import os
-import sys
 
 
 def convert(recipe: dict) -> dict:
@@ -51,11 +54,24 @@ def convert(recipe: dict) -> dict:
     }
 
 
-def main(package: str) -> None:
+def sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def main(package: str, int8_from: str = "") -> None:
     path = os.path.join(package, "model.json")
     with open(path, encoding="utf-8") as f:
         manifest = json.load(f)
     recipe = manifest["card"] if manifest.get("format") == "sauti-model/1" else manifest
+    if int8_from:
+        recipe["weights"] = ("int8 (recipe/quantize.py: dynamic, the encoder's MatMul weights one "
+                             "scale per output column; the mel filterbank and both heads float32)")
+        recipe["model_sha256"] = sha256(os.path.join(package, "model.onnx"))
+        recipe["float32_model_sha256"] = sha256(int8_from)
     with open(path, "w", encoding="utf-8") as f:
         json.dump(convert(recipe), f, ensure_ascii=False, indent=2)
         f.write("\n")
@@ -63,4 +79,8 @@ def main(package: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("package", nargs="?", default=os.path.join(os.path.dirname(__file__), ".."))
+    ap.add_argument("--int8-from", default="", help="the float32 export the shipped int8 came from")
+    a = ap.parse_args()
+    main(a.package, a.int8_from)
