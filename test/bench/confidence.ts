@@ -4,9 +4,10 @@
  * of real recordings, for every raw score Sauti measures and for the calibration it fits.
  *
  * The corpora and their splits are the real-speech bench's (real.ts): Fish Fillets' Dutch dub
- * and the IVR prompts of SAUTI_REAL_IVR (SAUTI_REAL_ONLY picks), in `.bench-data/real`, with dev
- * and test pinned to what the starter recipe held out (whole game levels, whole prompt groups),
- * so no test speech trained the encoder. SAUTI_CONF_TRAIN caps the training utterances (every
+ * and the IVR prompts of SAUTI_REAL_IVR (SAUTI_REAL_ONLY picks), in `.bench-data/real`, with test
+ * pinned to what the starter recipe held out (whole game levels, whole prompt groups), so no test
+ * speech trained the encoder, and dev too where the recipe's holds the split policy's minimum
+ * (else the project's policy chooses it: real.ts's pinSplits). SAUTI_CONF_TRAIN caps the training utterances (every
  * k-th). Test utterances are imported without their transcripts (new audio to annotate, as the
  * loop serves it); the bench keeps them as the oracle.
  *
