@@ -36,6 +36,8 @@ export interface ReviewQueueItem {
   annotator: string | null
   /** WER between the two annotators' versions (low agreement only). */
   agreementWer: number | null
+  /** The share of the words both wrote that they tagged differently (low agreement only). */
+  agreementTags: number | null
 }
 
 export interface ReviewQueuePage {
@@ -89,6 +91,24 @@ export interface UtteranceReviewHistory {
   } | null
 }
 
+/**
+ * Language-tag agreement between two versions (docs/review.md): of the words both wrote
+ * (`compared`), how many they tagged with different languages (`differing`).
+ */
+export interface TagAgreement {
+  compared: number
+  differing: number
+  /** differing / compared; 0 when no word was compared. */
+  rate: number
+}
+
+/** How far two versions of one utterance agree: their words (WER, CER) and their language tags. */
+export interface VersionAgreement {
+  wer: number
+  cer: number
+  tags: number
+}
+
 /** Transcript-level agreement of one pair of annotators; the first named is the reference. */
 export interface AgreementPair {
   reference: string
@@ -97,6 +117,8 @@ export interface AgreementPair {
   adjudicated: number
   wer: ErrorRate
   cer: ErrorRate
+  /** Beside the words: the language tags of the words both wrote. */
+  tags: TagAgreement
   byLanguage: { lang: string; wer: ErrorRate }[]
 }
 
@@ -141,7 +163,7 @@ export interface AdjudicationView {
   b: AdjudicationVersion
   hypothesis: { id: number; text: string; modelName: string } | null
   columns: AdjudicationColumn[]
-  agreement: { wer: number; cer: number }
+  agreement: VersionAgreement
 }
 
 export interface AdjudicationResult {
