@@ -351,6 +351,12 @@ describe('language tags in agreement', () => {
     })
     const view = await ok<AdjudicationView>('adjudication.get', { id: 3 })
     expect(view.agreement).toMatchObject({ wer: 0, tags: 1 / 3 })
+    // The word both wrote but tagged apart is the reviewer's to decide, language and all.
+    expect(view.columns.map((c) => [c.a, c.aLang, c.bLang, c.agree])).toEqual([
+      ['nitaenda', null, null, true],
+      ['market', 'en', null, false],
+      ['kesho', null, null, true],
+    ])
     const a = await ok<AgreementReport>('agreement.summary', {})
     expect(a).toMatchObject({ pending: 1, agreed: 1 })
     // Utterances 1 and 2 share 3 and 2 words, tagged alike; utterance 3 shares 3, one tagged apart.

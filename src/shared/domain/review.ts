@@ -151,7 +151,10 @@ export interface AdjudicationColumn {
   model: string | null
   aLang: string | null
   bLang: string | null
-  /** a and b are the same word under the project's normalisation. */
+  /**
+   * a and b are the same word under the project's normalisation, in the same language (an
+   * untagged word is in the utterance's language).
+   */
   agree: boolean
 }
 
