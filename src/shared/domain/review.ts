@@ -1,5 +1,5 @@
 /** Linguist review, agreement and adjudication (docs/review.md). */
-import type { AnnotatorRole, FlagReason } from './annotate'
+import type { AnnotatorRole, FlagReason, NoisyMark } from './annotate'
 import type { ErrorRate } from './asr'
 import type { UtteranceStatus } from './project'
 import type { LanguageSpan, RevisionInfo } from './provenance'
@@ -30,6 +30,8 @@ export interface ReviewQueueItem {
   speakerCode: string | null
   language: string | null
   flagReason: FlagReason | null
+  /** Marked noisy but usable. */
+  noisy: boolean
   /** The newest revision (blind versions are the adjudication view's business). */
   revisionId: number | null
   text: string | null
@@ -72,6 +74,8 @@ export interface UtteranceReviewHistory {
   utteranceId: number
   status: UtteranceStatus
   flagReason: FlagReason | null
+  /** Marked noisy but usable, by whom and when. */
+  noisy: NoisyMark | null
   language: string | null
   speaker: {
     code: string

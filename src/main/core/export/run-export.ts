@@ -373,6 +373,7 @@ function corpusOf(
       language: u.language,
       spans: u.spans,
       words: u.words,
+      ...(u.noisy ? { noisy: true as const } : {}),
       ...(audio !== 'originals'
         ? {
             segmentAudioPath: `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.${cutExtension(audio)}`,

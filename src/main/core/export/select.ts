@@ -35,6 +35,8 @@ export interface SelectedUtterance {
   words: WordTime[]
   source: RevisionSourceKind
   split: Split | null
+  /** Marked noisy but usable by an annotator (manifest exports carry it as a column). */
+  noisy: boolean
 }
 
 export interface SelectedRecording {
@@ -78,6 +80,7 @@ interface Row {
   speaker_id: number | null
   language: string | null
   split: Split | null
+  noisy: number
   revision_text: string | null
   revision_spans: string | null
   revision_source: RevisionSourceKind | null
@@ -127,6 +130,7 @@ export function selectForExport(
   const rows = db
     .prepare(
       `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split,
+              u.noisy_marked_at IS NOT NULL AS noisy,
               v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
               sh.text AS source_text, sh.model_id AS source_model, sh.checkpoint_id AS source_checkpoint,
@@ -195,6 +199,7 @@ export function selectForExport(
       words: sameAsHypothesis ? wordTimes(label.text, r.hypothesis_times) : [],
       source: label.source,
       split: r.split,
+      noisy: r.noisy === 1,
     })
   }
   const recordingIds = [...new Set(selection.utterances.map((u) => u.recordingId))]

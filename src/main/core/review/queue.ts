@@ -71,6 +71,7 @@ interface ItemRow {
   speaker_code: string | null
   language: string | null
   flag_reason: ReviewQueueItem['flagReason']
+  noisy: number
   revision_id: number | null
   text: string | null
   annotator: string | null
@@ -88,7 +89,8 @@ export function reviewQueue(
   const totalSql = `SELECT count(*) AS n FROM (${queue.sql})`
   const total = (db.prepare(totalSql).get(used(totalSql)) as { n: number }).n
   const pageSql = `SELECT q.id, q.reason, q.agreement, q.tags, u.status, r.original_name, u.start_sec, u.end_sec,
-            s.code AS speaker_code, u.language, u.flag_reason, v.id AS revision_id, v.text, a.name AS annotator
+            s.code AS speaker_code, u.language, u.flag_reason,
+            u.noisy_marked_at IS NOT NULL AS noisy, v.id AS revision_id, v.text, a.name AS annotator
      FROM (SELECT * FROM (${queue.sql}) ORDER BY rank, id LIMIT :limit OFFSET :offset) q
      CROSS JOIN utterance u ON u.id = q.id
      JOIN recording r ON r.id = u.recording_id
@@ -112,6 +114,7 @@ export function reviewQueue(
       speakerCode: r.speaker_code,
       language: r.language,
       flagReason: r.flag_reason,
+      noisy: r.noisy === 1,
       revisionId: r.revision_id,
       text: r.text,
       annotator: r.annotator,
