@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import { bundledFontsPlugin } from './scripts/bundled-fonts'
 
 export default defineConfig({
   main: {
@@ -31,8 +32,10 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     build: {
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+      // Fonts stay files: the CSP allows fonts from the app itself, never data: URLs.
+      assetsInlineLimit: (file) => (file.endsWith('.woff2') ? false : undefined),
     },
-    plugins: [vue()],
+    plugins: [bundledFontsPlugin(), vue()],
     // vue-i18n: Composition API only, no devtools hooks in production bundles.
     define: {
       __VUE_I18N_FULL_INSTALL__: true,

@@ -26,6 +26,7 @@ export const methodNames = [
   'utterance.setBounds',
   'utterance.split',
   'utterance.merge',
+  'utterance.markNoisy',
   'recording.spectrogram',
   'train.start',
   'adaptation.status',

@@ -10,6 +10,7 @@ import type {
   Annotator,
   LanguageTokens,
   QueuePage,
+  ReviewQueuePage,
   RevisionInfo,
   UtteranceDetail,
   UtteranceReviewHistory,
@@ -316,5 +317,60 @@ describe('adjudication', () => {
       .prepare('UPDATE revision SET merge_parent_id = ? WHERE id = ?')
       .run(barakaRevision, result.revision.id)
     expect(verifyChain(db(), 1)).toEqual({ ok: false, revisionId: result.revision.id })
+  })
+})
+
+describe('language tags in agreement', () => {
+  const utterance = (id: number, text: string): void => {
+    insertRows(db(), 'utterance', [
+      {
+        recording_id: 1,
+        start_sec: id * 4,
+        end_sec: id * 4 + 3,
+        speaker_id: 1,
+        language: 'sw',
+        status: 'pseudo',
+        created_at: now,
+      },
+    ])
+    insertRows(db(), 'hypothesis', [
+      { utterance_id: id, model_id: 1, rank: 1, text, score: -1, confidence: 0.4, created_at: now },
+    ])
+  }
+
+  it('sends the same words tagged with other languages to adjudication', async () => {
+    utterance(3, 'nitaenda market kesho')
+    await save(amina, 3, 'nitaenda market kesho', [{ start: 1, end: 2, lang: 'en' }])
+    // Baraka leaves "market" untagged: in the utterance's language, Swahili.
+    expect((await save(baraka, 3, 'nitaenda market kesho')).status).toBe('corrected')
+
+    const queue = await ok<ReviewQueuePage>('review.queue', { reasons: ['low_agreement'] })
+    expect(queue.items.find((i) => i.utteranceId === 3)).toMatchObject({
+      agreementWer: 0,
+      agreementTags: 1 / 3,
+    })
+    const view = await ok<AdjudicationView>('adjudication.get', { id: 3 })
+    expect(view.agreement).toMatchObject({ wer: 0, tags: 1 / 3 })
+    // The word both wrote but tagged apart is the reviewer's to decide, language and all.
+    expect(view.columns.map((c) => [c.a, c.aLang, c.bLang, c.agree])).toEqual([
+      ['nitaenda', null, null, true],
+      ['market', 'en', null, false],
+      ['kesho', null, null, true],
+    ])
+    const a = await ok<AgreementReport>('agreement.summary', {})
+    expect(a).toMatchObject({ pending: 1, agreed: 1 })
+    // Utterances 1 and 2 share 3 and 2 words, tagged alike; utterance 3 shares 3, one tagged apart.
+    expect(a.pairs[0]!.tags).toEqual({ compared: 8, differing: 1, rate: 1 / 8 })
+    expect(a.pairs[0]!.wer.substitutions).toBe(2)
+  })
+
+  it("counts a word tagged with the utterance's own language as untagged", async () => {
+    utterance(4, 'habari za asubuhi')
+    await save(amina, 4, 'habari za asubuhi')
+    const second = await save(baraka, 4, 'habari za asubuhi', [{ start: 0, end: 3, lang: 'sw' }])
+    expect(second.status).toBe('corrected')
+    const a = await ok<AgreementReport>('agreement.summary', {})
+    expect(a).toMatchObject({ pending: 1, agreed: 2 })
+    expect(a.pairs[0]!.tags).toEqual({ compared: 11, differing: 1, rate: 1 / 11 })
   })
 })

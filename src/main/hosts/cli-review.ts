@@ -136,7 +136,9 @@ export function addReviewCommands(program: Command): void {
 
   program
     .command('agreement')
-    .description('transcript-level agreement between annotators (WER/CER per pair and language)')
+    .description(
+      'transcript-level agreement between annotators (WER/CER per pair and language, and language tags)',
+    )
     .action(async (_opts: unknown, command: Command) => {
       const g = globals(command)
       const a = await withWorkbench(g, false, (wb) => call(wb, 'agreement.summary', {}))
@@ -149,7 +151,7 @@ function printQueue(page: ReviewQueuePage, json: boolean): void {
   out(`${page.total} utterance(s) need review.`)
   for (const i of page.items)
     out(
-      `  ${String(i.utteranceId).padStart(6)}  ${i.reason.padEnd(13)} ${i.status.padEnd(9)} ${(i.speakerCode ?? '-').padEnd(10)} ${i.agreementWer === null ? '' : `WER ${pct(i.agreementWer)} `}${i.text ?? ''}`,
+      `  ${String(i.utteranceId).padStart(6)}  ${i.reason.padEnd(13)} ${i.status.padEnd(9)} ${(i.speakerCode ?? '-').padEnd(10)} ${i.agreementWer === null ? '' : `WER ${pct(i.agreementWer)} `}${i.agreementTags ? `tags ${pct(i.agreementTags)} ` : ''}${i.text ?? ''}`,
     )
 }
 
@@ -160,7 +162,7 @@ function printAgreement(a: AgreementReport, json: boolean): void {
   )
   for (const p of a.pairs) {
     out(
-      `  ${p.reference} / ${p.other}: ${p.utterances} utt, WER ${pct(p.wer.rate)}, CER ${pct(p.cer.rate)}`,
+      `  ${p.reference} / ${p.other}: ${p.utterances} utt, WER ${pct(p.wer.rate)}, CER ${pct(p.cer.rate)}, language tags differ on ${pct(p.tags.rate)} of ${p.tags.compared} shared words`,
     )
     for (const l of p.byLanguage)
       out(`      ${l.lang.padEnd(8)} WER ${pct(l.wer.rate)} (${l.wer.n} words)`)

@@ -12,6 +12,7 @@ interface SearchOptions {
   annotator?: string[]
   reviewer?: string[]
   flag?: string[]
+  noisy?: boolean
   from?: string
   to?: string
   exactDiacritics?: boolean
@@ -35,7 +36,7 @@ const time = (s: number): string => `${Math.floor(s / 60)}:${(s % 60).toFixed(1)
 /** A hit as one line: where, who, and the transcript with the matches in [brackets]. */
 function hitLine(h: SearchHit): string {
   const text = h.pieces.map((p) => (p.match ? `[${p.text}]` : p.text)).join('')
-  return `${h.utteranceId}\t${h.recordingName} ${time(h.startSec)}–${time(h.endSec)}\t${h.speakerCode ?? '-'}\t${h.language ?? '-'}\t${h.status}\t${text || '(no transcript)'}`
+  return `${h.utteranceId}\t${h.recordingName} ${time(h.startSec)}–${time(h.endSec)}\t${h.speakerCode ?? '-'}\t${h.language ?? '-'}\t${h.status}${h.noisy ? ' noisy' : ''}\t${text || '(no transcript)'}`
 }
 
 /** `sauti search "words" [filters]`: the data view's search, for scripts and terminals. */
@@ -52,6 +53,8 @@ export function addSearchCommands(program: Command): void {
     .option('--annotator <names...>', 'profiles who wrote a revision')
     .option('--reviewer <names...>', 'profiles who reviewed a revision')
     .option('--flag <reasons...>', 'noise | other_language | overlap | unintelligible')
+    .option('--noisy', 'only clips marked noisy but usable')
+    .option('--no-noisy', 'only clips not marked noisy')
     .option('--from <day>', 'current transcript written on or after this day (YYYY-MM-DD)')
     .option('--to <day>', 'current transcript written on or before this day (YYYY-MM-DD)')
     .option('--exact-diacritics', 'match diacritics exactly (café is not cafe)')
@@ -68,6 +71,7 @@ export function addSearchCommands(program: Command): void {
           ...(o.language ? { languages: o.language } : {}),
           ...(o.speaker ? { speakers: o.speaker } : {}),
           ...(o.flag ? { flags: o.flag as SearchFilter['flags'] } : {}),
+          ...(o.noisy !== undefined ? { noisy: o.noisy } : {}),
           ...(o.annotator ? { annotators: await profileIds(wb, o.annotator) } : {}),
           ...(o.reviewer ? { reviewers: await profileIds(wb, o.reviewer) } : {}),
           ...(o.from ? { from: o.from } : {}),

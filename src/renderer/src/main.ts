@@ -5,6 +5,7 @@ import { createClient } from './api/client'
 import { clientKey } from './composables/useClient'
 import { createRouter, routerKey } from './composables/useRouter'
 import { createAppI18n, initialLocale } from './i18n'
+import './fonts'
 import './styles.css'
 
 const app = createApp(App)

@@ -4,6 +4,7 @@ import type {
   Annotator,
   ClaimInfo,
   ClaimState,
+  NoisyMark,
   QueueFacets,
   QueuePage,
   RevisionInfo,
@@ -133,6 +134,10 @@ export const annotateContract = {
       })
       .strict(),
     'Claim an utterance for the annotator opening it, or renew their claim; says who else holds it and its status. A claim lapses after the idle time unless renewed.',
+  ),
+  'utterance.markNoisy': call<{ noisy: NoisyMark | null }>()(
+    z.object({ id, actorId: id, noisy: z.boolean() }).strict(),
+    'Mark the clip noisy but usable (it stays in the work, can be transcribed, and exports say so), or take the mark off.',
   ),
   'utterance.release': call<{ released: boolean }>()(
     z.object({ id, actorId: id }).strict(),

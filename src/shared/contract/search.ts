@@ -21,6 +21,7 @@ export const searchFilter = z
     annotators: z.array(id).max(500).optional(),
     reviewers: z.array(id).max(500).optional(),
     flags: z.array(z.enum(flagReasons)).max(flagReasons.length).optional(),
+    noisy: z.boolean().optional(),
     from: day.optional(),
     to: day.optional(),
   })
@@ -41,7 +42,7 @@ export const searchContract = {
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
-    'Utterances whose current transcript has the words, with the matches marked, filtered by status, language, speaker, annotator, reviewer, flag and date. Speakers without consent to annotation and purged recordings are left out, as in the queue.',
+    'Utterances whose current transcript has the words, with the matches marked, filtered by status, language, speaker, annotator, reviewer, flag, noisy mark and date. Speakers without consent to annotation and purged recordings are left out, as in the queue.',
   ),
   'search.saved': call<SavedSearch[]>()(
     z.object({ actorId: id }).strict(),

@@ -10,6 +10,15 @@ import type { RevisionInfo } from './provenance'
 export const flagReasons = ['noise', 'other_language', 'overlap', 'unintelligible'] as const
 export type FlagReason = (typeof flagReasons)[number]
 
+/**
+ * A clip marked noisy but usable: transcribed and kept in the work, with a quality mark for
+ * whoever trains or exports (a flag sets it aside instead). Who marked it, and when.
+ */
+export interface NoisyMark {
+  by: string
+  at: string
+}
+
 export const annotatorRoles = ['annotator', 'reviewer', 'lead'] as const
 export type AnnotatorRole = (typeof annotatorRoles)[number]
 
@@ -85,7 +94,11 @@ export interface Hypothesis {
 }
 
 export interface UtteranceDetail {
-  utterance: Utterance & { confidence: number | null; flagReason: FlagReason | null }
+  utterance: Utterance & {
+    confidence: number | null
+    flagReason: FlagReason | null
+    noisy: NoisyMark | null
+  }
   recording: { id: number; originalName: string; durationSec: number }
   speaker: { code: string; annotationConsent: ConsentState } | null
   /** The N-best of the current model, best first; empty before labelling. */

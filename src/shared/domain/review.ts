@@ -1,5 +1,5 @@
 /** Linguist review, agreement and adjudication (docs/review.md). */
-import type { AnnotatorRole, FlagReason } from './annotate'
+import type { AnnotatorRole, FlagReason, NoisyMark } from './annotate'
 import type { ErrorRate } from './asr'
 import type { UtteranceStatus } from './project'
 import type { LanguageSpan, RevisionInfo } from './provenance'
@@ -30,12 +30,16 @@ export interface ReviewQueueItem {
   speakerCode: string | null
   language: string | null
   flagReason: FlagReason | null
+  /** Marked noisy but usable. */
+  noisy: boolean
   /** The newest revision (blind versions are the adjudication view's business). */
   revisionId: number | null
   text: string | null
   annotator: string | null
   /** WER between the two annotators' versions (low agreement only). */
   agreementWer: number | null
+  /** The share of the words both wrote that they tagged differently (low agreement only). */
+  agreementTags: number | null
 }
 
 export interface ReviewQueuePage {
@@ -70,6 +74,8 @@ export interface UtteranceReviewHistory {
   utteranceId: number
   status: UtteranceStatus
   flagReason: FlagReason | null
+  /** Marked noisy but usable, by whom and when. */
+  noisy: NoisyMark | null
   language: string | null
   speaker: {
     code: string
@@ -89,6 +95,24 @@ export interface UtteranceReviewHistory {
   } | null
 }
 
+/**
+ * Language-tag agreement between two versions (docs/review.md): of the words both wrote
+ * (`compared`), how many they tagged with different languages (`differing`).
+ */
+export interface TagAgreement {
+  compared: number
+  differing: number
+  /** differing / compared; 0 when no word was compared. */
+  rate: number
+}
+
+/** How far two versions of one utterance agree: their words (WER, CER) and their language tags. */
+export interface VersionAgreement {
+  wer: number
+  cer: number
+  tags: number
+}
+
 /** Transcript-level agreement of one pair of annotators; the first named is the reference. */
 export interface AgreementPair {
   reference: string
@@ -97,6 +121,8 @@ export interface AgreementPair {
   adjudicated: number
   wer: ErrorRate
   cer: ErrorRate
+  /** Beside the words: the language tags of the words both wrote. */
+  tags: TagAgreement
   byLanguage: { lang: string; wer: ErrorRate }[]
 }
 
@@ -129,7 +155,10 @@ export interface AdjudicationColumn {
   model: string | null
   aLang: string | null
   bLang: string | null
-  /** a and b are the same word under the project's normalisation. */
+  /**
+   * a and b are the same word under the project's normalisation, in the same language (an
+   * untagged word is in the utterance's language).
+   */
   agree: boolean
 }
 
@@ -141,7 +170,7 @@ export interface AdjudicationView {
   b: AdjudicationVersion
   hypothesis: { id: number; text: string; modelName: string } | null
   columns: AdjudicationColumn[]
-  agreement: { wer: number; cer: number }
+  agreement: VersionAgreement
 }
 
 export interface AdjudicationResult {

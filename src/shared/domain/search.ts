@@ -17,6 +17,8 @@ export interface SearchFilter {
   /** Profiles who reviewed any revision of the utterance. */
   reviewers?: number[]
   flags?: FlagReason[]
+  /** Only clips marked noisy but usable (true), or only those not marked (false). */
+  noisy?: boolean
   /** The current transcript's date, from and to (inclusive), as YYYY-MM-DD. */
   from?: string
   to?: string
@@ -31,6 +33,8 @@ export interface SearchPiece {
 export interface SearchHit extends UtterancePlace {
   utteranceId: number
   flagReason: FlagReason | null
+  /** Marked noisy but usable. */
+  noisy: boolean
   /** The current transcript in pieces, matches marked; empty when there is no transcript. */
   pieces: SearchPiece[]
   /** Who or what wrote the current transcript, and when; null without one. */

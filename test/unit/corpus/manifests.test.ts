@@ -113,7 +113,21 @@ describe('Hugging Face audiofolder', () => {
         { start: 0, end: 3, lang: 'hi' },
         { start: 3, end: 5, lang: 'en' },
       ],
+      noisy: false,
     })
+  })
+
+  it('says which clips an annotator marked noisy but usable', () => {
+    const corpus = withSegments()
+    corpus.utterances[1]!.noisy = true
+    const rows = textOf(writeHuggingFace(corpus, { dir: 'export' }).files[0])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { utterance_id: string; noisy: boolean })
+    expect(rows.filter((r) => r.noisy).map((r) => r.utterance_id)).toEqual(['utt0002'])
+    const csv = textOf(writeCsvManifest(corpus, { dir: 'export' }).files[0])
+    const table = parse(csv, { columns: true }) as Record<string, string>[]
+    expect(table.map((r) => r.noisy)).toEqual(table.map((r) => (r.id === 'utt0002' ? '1' : '0')))
   })
 
   it('writes metadata.csv that a CSV parser reads back', () => {
@@ -204,13 +218,13 @@ describe('CSV manifest', () => {
     const corpus = sampleCorpus()
     const { files } = writeCsvManifest(corpus, { dir: 'export' })
     const csv = textOf(files[0])
-    expect(csv.split('\r\n')[0]).toBe('id,path,start,end,speaker,text,language')
+    expect(csv.split('\r\n')[0]).toBe('id,path,start,end,speaker,text,language,noisy')
     expect(csv).toContain(
-      'utt0003,../audio/rec0001.wav,2.25,3.5,amina,"Alisema ""ndiyo"" <&> sawa",sw\r\n',
+      'utt0003,../audio/rec0001.wav,2.25,3.5,amina,"Alisema ""ndiyo"" <&> sawa",sw,0\r\n',
     )
-    expect(csv).toContain('utt0006,../audio/rec0002.wav,0,1.5,ravi,,\r\n')
+    expect(csv).toContain('utt0006,../audio/rec0002.wav,0,1.5,ravi,,,0\r\n')
     expect(csv).toContain(
-      'utt0007,../audio/rec0002.wav,1.5,9.999,amina,"Asante sana\tkwa\nkila kitu",\r\n',
+      'utt0007,../audio/rec0002.wav,1.5,9.999,amina,"Asante sana\tkwa\nkila kitu",,0\r\n',
     )
     const { corpus: back } = readCsvManifest(csv, 'export/manifest.csv')
     expect(comparable(back.utterances)).toEqual(comparable(corpus.utterances))
@@ -227,7 +241,7 @@ describe('CSV manifest', () => {
         .files[0],
     )
     expect(tsv.split('\n')[7]).toBe(
-      'utt0007\tclips/utt0007.wav\t0\t8.499\tamina\tAsante sana kwa kila kitu\t',
+      'utt0007\tclips/utt0007.wav\t0\t8.499\tamina\tAsante sana kwa kila kitu\t\t0',
     )
     const { corpus } = readCsvManifest(tsv, 'export/manifest.tsv')
     expect(corpus.utterances[6]).toMatchObject({

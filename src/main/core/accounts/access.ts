@@ -35,6 +35,7 @@ export const clearance: Record<Method, Clearance> = {
   'utterance.setBounds': 'annotator',
   'utterance.split': 'annotator',
   'utterance.merge': 'annotator',
+  'utterance.markNoisy': 'annotator',
   'utterance.claim': 'annotator',
   'utterance.release': 'annotator',
   'language.tokens': 'annotator',

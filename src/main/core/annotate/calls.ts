@@ -3,6 +3,7 @@ import type { CallContext, CallTable } from '../call-context'
 import { createAnnotator, listAnnotators } from './annotators'
 import { claimUtterance, listClaims, releaseClaim, renewClaim } from './claims'
 import { saveUtterance, utteranceDetail } from './editor'
+import { markNoisy } from './noisy'
 import { mergeUtterances, setBounds, splitUtterance } from './structure'
 import { queueFacets, queuePage } from './queue'
 
@@ -49,6 +50,11 @@ export function annotateCalls(ctx: CallContext): CallTable<Calls> {
       const merged = mergeUtterances(db, input)
       ctx.changed([input.id, input.nextId])
       return merged
+    },
+    'utterance.markNoisy': async (input) => {
+      const noisy = markNoisy(db, input)
+      ctx.changed([input.id])
+      return { noisy }
     },
     'utterance.claim': async ({ id, actorId, statuses }) =>
       claimUtterance(db, id, actorId, claimIdleMs, { statuses }),

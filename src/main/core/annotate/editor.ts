@@ -29,6 +29,8 @@ export interface UtteranceRow extends UtteranceBaseRow {
   speaker_id: number | null
   confidence: number | null
   flag_reason: FlagReason | null
+  noisy_by: string | null
+  noisy_at: string | null
   hypothesis_id: number | null
   merged_into: number | null
 }
@@ -38,8 +40,9 @@ export function utteranceRow(db: WriteDb, id: number): UtteranceRow {
     .prepare(
       `SELECT u.id, u.recording_id, r.original_name, r.duration_sec, u.start_sec, u.end_sec, u.speaker_id,
               s.code AS speaker_code, u.language, u.status, u.confidence, u.flag_reason, u.hypothesis_id,
-              u.merged_into
+              u.merged_into, nm.name AS noisy_by, u.noisy_marked_at AS noisy_at
        FROM utterance u JOIN recording r ON r.id = u.recording_id LEFT JOIN speaker s ON s.id = u.speaker_id
+       LEFT JOIN annotator nm ON nm.id = u.noisy_marked_by
        WHERE u.id = ?`,
     )
     .get(id) as UtteranceRow | undefined
@@ -230,6 +233,10 @@ export function utteranceDetail(
       textSource: head?.sourceKind ?? null,
       confidence: row.confidence,
       flagReason: row.flag_reason,
+      noisy:
+        row.noisy_by !== null && row.noisy_at !== null
+          ? { by: row.noisy_by, at: row.noisy_at }
+          : null,
     },
     recording: {
       id: row.recording_id,

@@ -207,6 +207,7 @@ export function corpusOf(
       language: u.language,
       spans: u.spans,
       words: u.words,
+      ...(u.noisy ? { noisy: true as const } : {}),
       ...(audio !== 'originals'
         ? {
             segmentAudioPath: `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.${cutExtension(audio)}`,

@@ -42,6 +42,8 @@ export interface SelectedUtterance {
   source: RevisionSourceKind
   standing: ExportStanding
   split: Split | null
+  /** Marked noisy but usable by an annotator (manifest exports carry it as a column). */
+  noisy: boolean
 }
 
 export interface SelectedRecording {
@@ -89,6 +91,7 @@ interface Row {
   language: string | null
   split: Split | null
   status: UtteranceStatus
+  noisy: number
   revision_text: string | null
   revision_spans: string | null
   revision_source: RevisionSourceKind | null
@@ -190,6 +193,7 @@ export function selectForExport(
   const rows = db
     .prepare(
       `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split, u.status,
+              u.noisy_marked_at IS NOT NULL AS noisy,
               v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
               v.hypothesis_id AS revision_hypothesis,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
@@ -273,6 +277,7 @@ export function selectForExport(
       source: label.source,
       standing,
       split: r.split,
+      noisy: r.noisy === 1,
     })
   }
   const recordingIds = [...new Set(selection.utterances.map((u) => u.recordingId))]

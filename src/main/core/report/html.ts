@@ -115,7 +115,7 @@ function agreementSection(report: ProjectReport, chart: string | null): string {
   const a = report.agreement
   const body = `<p>Double annotation: ${a.waiting} waiting for a second version, ${a.pending} waiting for adjudication, ${a.agreed} settled by agreement, ${a.adjudicated} adjudicated.</p>
 ${table(
-  ['reference', 'other', 'utterances', 'adjudicated', ...rateHead('WER'), 'CER'],
+  ['reference', 'other', 'utterances', 'adjudicated', ...rateHead('WER'), 'CER', 'tags differ'],
   a.pairs.map((p) => [
     p.reference,
     p.other,
@@ -123,6 +123,7 @@ ${table(
     p.adjudicated,
     ...rateCells(p.wer),
     pct(p.cer.rate),
+    `${pct(p.tags.rate)} of ${p.tags.compared}`,
   ]),
 )}
 <h3>By language</h3>${table(

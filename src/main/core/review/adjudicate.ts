@@ -10,7 +10,7 @@ import { normalize, type NormalizationRules } from '../../../shared/text/normali
 import { utteranceDetail } from '../annotate/editor'
 import type { WriteDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
-import { blindVersions, openDouble, versionAgreement, type BlindVersion } from './blind'
+import { blindVersions, matrixOf, openDouble, versionAgreement, type BlindVersion } from './blind'
 import { appendReviewerRevision, requireReviewer } from './common'
 
 /** A reviewer's decision for one column: take a version's word, or type the words. */
@@ -37,13 +37,16 @@ function versionsToAdjudicate(db: WriteDb, utteranceId: number): [BlindVersion, 
  * The aligned word diff: the two versions aligned with sclite's costs (words equal when they
  * normalise the same under the project's rules), then the model's best hypothesis aligned to
  * those columns (a model word matches a column holding the same word in either version).
- * A model word with no column gets a column of its own.
+ * A model word with no column gets a column of its own. A column agrees when both versions have
+ * the same word in the same language (untagged: the utterance's `matrix` language), so a pair
+ * sent to adjudication for its tags has its tags to decide.
  */
 export function alignVersions(
   a: BlindVersion,
   b: BlindVersion,
   model: string | null,
   rules: NormalizationRules,
+  matrix: string,
 ): AdjudicationColumn[] {
   const key = (w: string | null): string => (w === null ? '' : normalize(w, rules))
   const aWords = typedWords(a.text)
@@ -81,7 +84,13 @@ export function alignVersions(
     }
     columns.push({ ...base[c++]!, model: op.op === 'del' ? null : modelWords[m++]! })
   }
-  return columns.map((col, index) => ({ index, ...col, agree: key(col.a) === key(col.b) }))
+  const sameLanguage = (x: string | null, y: string | null): boolean =>
+    (x ?? matrix) === (y ?? matrix)
+  return columns.map((col, index) => ({
+    index,
+    ...col,
+    agree: key(col.a) === key(col.b) && sameLanguage(col.aLang, col.bLang),
+  }))
 }
 
 export function adjudicationView(
@@ -108,7 +117,7 @@ export function adjudicationView(
     a: version(a),
     b: version(b),
     hypothesis: best ? { id: best.id, text: best.text, modelName: best.modelName } : null,
-    columns: alignVersions(a, b, best?.text ?? null, projectRules(db)),
+    columns: alignVersions(a, b, best?.text ?? null, projectRules(db), matrixOf(db, utteranceId)),
     agreement: versionAgreement(db, utteranceId, [a, b]),
   }
 }

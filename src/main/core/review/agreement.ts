@@ -1,4 +1,5 @@
 import type { AgreementReport, LanguageSpan } from '../../../shared/domain'
+import { sumTagAgreement, tagAgreement } from '../../../shared/metrics/tag-agreement'
 import type { ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
 import { scoreWithMatrices, type MatrixUtterance } from '../language/scoring'
@@ -77,8 +78,9 @@ function pairs(db: ReadDb): { pairs: Pair[]; waiting: number } {
 /**
  * Transcript-level agreement for the dashboard (docs/review.md): per annotator pair, WER and
  * CER of one version against the other (the lower profile id's version as the reference, so a
- * pair always reads the same way round), per language of the reference's words; and each
- * annotator's versions against the adjudicated result, once there is one.
+ * pair always reads the same way round), per language of the reference's words, and how often
+ * the words both wrote carry different language tags; and each annotator's versions against
+ * the adjudicated result, once there is one.
  */
 export function agreementReport(db: ReadDb): AgreementReport {
   const rules = projectRules(db)
@@ -96,20 +98,25 @@ export function agreementReport(db: ReadDb): AgreementReport {
   }
   const matrix = new Map(all.map((p) => [p.utteranceId, matrixOf(db, p.utteranceId)]))
   const pairRows = [...byPair.values()].map(({ ref, other, list }) => {
-    const utterances: MatrixUtterance[] = list.map((p) => {
-      const [r, o] = [...p.versions].sort((x, y) => x.annotatorId - y.annotatorId) as [
+    const versions = list.map((p) => ({
+      id: p.utteranceId,
+      matrix: matrix.get(p.utteranceId)!,
+      pair: [...p.versions].sort((x, y) => x.annotatorId - y.annotatorId) as [
         BlindVersion,
         BlindVersion,
-      ]
-      return {
-        id: String(p.utteranceId),
-        reference: r.text,
-        hypothesis: o.text,
-        spans: r.spans,
-        matrix: matrix.get(p.utteranceId)!,
-      }
-    })
+      ],
+    }))
+    const utterances: MatrixUtterance[] = versions.map(({ id, matrix, pair: [r, o] }) => ({
+      id: String(id),
+      reference: r.text,
+      hypothesis: o.text,
+      spans: r.spans,
+      matrix,
+    }))
     const scores = scoreWithMatrices(utterances, { rules })
+    const tags = sumTagAgreement(
+      versions.map(({ matrix, pair: [r, o] }) => tagAgreement(r, o, matrix, rules)),
+    )
     return {
       reference: ref,
       other,
@@ -117,6 +124,7 @@ export function agreementReport(db: ReadDb): AgreementReport {
       adjudicated: list.filter((p) => p.adjudicated !== null).length,
       wer: scores.wer,
       cer: scores.cer,
+      tags,
       byLanguage: scores.byLanguage.map((l) => ({ lang: l.lang, wer: l.wer })),
     }
   })

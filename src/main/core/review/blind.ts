@@ -1,4 +1,5 @@
-import type { LanguageSpan } from '../../../shared/domain'
+import type { LanguageSpan, VersionAgreement } from '../../../shared/domain'
+import { tagAgreement } from '../../../shared/metrics/tag-agreement'
 import { defaultLanguage } from '../annotate/annotators'
 import type { WriteDb, ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
@@ -211,17 +212,20 @@ export function matrixOf(db: ReadDb, utteranceId: number): string {
 
 /**
  * WER and CER between two versions, the lower annotator id's as the reference (so a pair's
- * figures always read the same way round), under the project's rules.
+ * figures always read the same way round), and the share of their common words they tagged
+ * with different languages, under the project's rules.
  */
 export function versionAgreement(
   db: WriteDb,
   utteranceId: number,
   pair: [BlindVersion, BlindVersion],
-): { wer: number; cer: number } {
+): VersionAgreement {
   const [ref, other] = [...pair].sort((a, b) => a.annotatorId - b.annotatorId) as [
     BlindVersion,
     BlindVersion,
   ]
+  const rules = projectRules(db)
+  const matrix = matrixOf(db, utteranceId)
   const scores = scoreWithMatrices(
     [
       {
@@ -229,12 +233,16 @@ export function versionAgreement(
         reference: ref.text,
         hypothesis: other.text,
         spans: ref.spans,
-        matrix: matrixOf(db, utteranceId),
+        matrix,
       },
     ],
-    { rules: projectRules(db) },
+    { rules },
   )
-  return { wer: scores.wer.rate, cer: scores.cer.rate }
+  return {
+    wer: scores.wer.rate,
+    cer: scores.cer.rate,
+    tags: tagAgreement(ref, other, matrix, rules).rate,
+  }
 }
 
 /**
@@ -249,15 +257,20 @@ export function recordVersion(db: WriteDb, slot: WriteSlot): { complete: boolean
   const [a, b] = blindVersions(db, double)
   if (!a || !b) return { complete: false }
   const agreement = versionAgreement(db, slot.utteranceId, [a, b])
-  // Versions that agree within the project's threshold settle the utterance by themselves: the
-  // newer one stands as the result (no merge revision) and the utterance is ordinary again.
-  const settled = agreement.wer <= reviewSettings(db).lowAgreementWer
+  // Versions that agree within the project's threshold, in their words and in their language
+  // tags, settle the utterance by themselves: the newer one stands as the result (no merge
+  // revision) and the utterance is ordinary again. The same words tagged with other languages
+  // are a disagreement a reviewer settles.
+  const threshold = reviewSettings(db).lowAgreementWer
+  const settled = agreement.wer <= threshold && agreement.tags <= threshold
   db.prepare(
-    `UPDATE double_annotation SET agreement_wer = ?, agreement_cer = ?, adjudicated_revision_id = ?
+    `UPDATE double_annotation SET agreement_wer = ?, agreement_cer = ?, agreement_tags = ?,
+       adjudicated_revision_id = ?
      WHERE utterance_id = ?`,
   ).run(
     finite(agreement.wer),
     finite(agreement.cer),
+    agreement.tags,
     settled ? Math.max(a.revisionId, b.revisionId) : null,
     slot.utteranceId,
   )

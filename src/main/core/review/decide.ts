@@ -55,7 +55,7 @@ export function reviewHistory(
   now = new Date().toISOString(),
 ): UtteranceReviewHistory {
   // The annotator's read checks consent and that the utterance was not merged away.
-  utteranceDetail(db, id, now)
+  const { noisy } = utteranceDetail(db, id, now).utterance
   const row = utteranceRow(db, id)
   const people = new Map(
     (
@@ -100,6 +100,7 @@ export function reviewHistory(
     utteranceId: id,
     status: row.status,
     flagReason: row.flag_reason,
+    noisy,
     language: row.language,
     speaker: row.code
       ? {

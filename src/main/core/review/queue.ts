@@ -12,10 +12,11 @@ export interface ReviewQueueQuery {
 
 /**
  * The reviewer's "needs review" queue as SQL: flagged utterances, double annotations whose two
- * versions disagree more than the project allows (until adjudicated), and the deterministic
- * sample of accepted (corrected) work. Each part is a search of its own index
- * (utterance_by_status, double_annotation_open), so the queue costs what it holds, not what the
- * project holds; the union, which is small, is then sorted. Exported for the query-plan test.
+ * versions disagree more than the project allows, in words or in language tags (until
+ * adjudicated), and the deterministic sample of accepted (corrected) work. Each part is a search
+ * of its own index (utterance_by_status, double_annotation_apart), so the queue costs what it
+ * holds, not what the project holds; the union, which is small, is then sorted. Exported for
+ * the query-plan test.
  */
 export function reviewQueueSql(
   db: WriteDb,
@@ -25,23 +26,28 @@ export function reviewQueueSql(
   const settings = reviewSettings(db)
   const consent = consentedSpeakers('annotation', now)
   const consented = `+u.speaker_id IN (${consent.sql})`
-  const disagreeing = `SELECT d.utterance_id FROM double_annotation d
-    WHERE d.adjudicated_revision_id IS NULL AND d.agreement_wer > :lowAgreement`
+  // Versions disagree in their words or in their language tags: the larger figure decides, as
+  // the index double_annotation_apart has it.
+  const apart = `d.adjudicated_revision_id IS NULL
+    AND max(d.agreement_wer, coalesce(d.agreement_tags, 0)) > :lowAgreement`
+  const disagreeing = `SELECT d.utterance_id FROM double_annotation d WHERE ${apart}`
   const parts: string[] = []
   if (reasons.includes('flagged'))
-    parts.push(`SELECT u.id AS id, 'flagged' AS reason, 0 AS rank, NULL AS agreement
+    parts.push(`SELECT u.id AS id, 'flagged' AS reason, 0 AS rank, NULL AS agreement, NULL AS tags
       FROM utterance u WHERE u.status = 'flagged' AND u.merged_into IS NULL AND ${consented}`)
   if (reasons.includes('low_agreement'))
-    parts.push(`SELECT d.utterance_id AS id, 'low_agreement' AS reason, 1 AS rank, d.agreement_wer AS agreement
+    parts.push(`SELECT d.utterance_id AS id, 'low_agreement' AS reason, 1 AS rank,
+        d.agreement_wer AS agreement, d.agreement_tags AS tags
       FROM double_annotation d JOIN utterance u ON u.id = d.utterance_id
-      WHERE d.adjudicated_revision_id IS NULL AND d.agreement_wer > :lowAgreement
-        AND u.status <> 'flagged' AND u.merged_into IS NULL AND ${consented}`)
+      WHERE ${apart} AND u.status <> 'flagged' AND u.merged_into IS NULL AND ${consented}`)
   if (reasons.includes('sampled'))
-    parts.push(`SELECT u.id AS id, 'sampled' AS reason, 2 AS rank, NULL AS agreement
+    parts.push(`SELECT u.id AS id, 'sampled' AS reason, 2 AS rank, NULL AS agreement, NULL AS tags
       FROM utterance u WHERE u.status = 'corrected' AND u.merged_into IS NULL
         AND ${inSampleSql('u.id', 'review')} AND u.id NOT IN (${disagreeing}) AND ${consented}`)
   if (parts.length === 0)
-    parts.push('SELECT NULL AS id, NULL AS reason, 0 AS rank, NULL AS agreement LIMIT 0')
+    parts.push(
+      'SELECT NULL AS id, NULL AS reason, 0 AS rank, NULL AS agreement, NULL AS tags LIMIT 0',
+    )
   return {
     sql: parts.join('\nUNION ALL\n'),
     params: {
@@ -57,6 +63,7 @@ interface ItemRow {
   id: number
   reason: ReviewReason
   agreement: number | null
+  tags: number | null
   status: ReviewQueueItem['status']
   original_name: string
   start_sec: number
@@ -64,6 +71,7 @@ interface ItemRow {
   speaker_code: string | null
   language: string | null
   flag_reason: ReviewQueueItem['flagReason']
+  noisy: number
   revision_id: number | null
   text: string | null
   annotator: string | null
@@ -80,8 +88,9 @@ export function reviewQueue(
     Object.fromEntries(Object.entries(queue.params).filter(([k]) => sql.includes(`:${k}`)))
   const totalSql = `SELECT count(*) AS n FROM (${queue.sql})`
   const total = (db.prepare(totalSql).get(used(totalSql)) as { n: number }).n
-  const pageSql = `SELECT q.id, q.reason, q.agreement, u.status, r.original_name, u.start_sec, u.end_sec,
-            s.code AS speaker_code, u.language, u.flag_reason, v.id AS revision_id, v.text, a.name AS annotator
+  const pageSql = `SELECT q.id, q.reason, q.agreement, q.tags, u.status, r.original_name, u.start_sec, u.end_sec,
+            s.code AS speaker_code, u.language, u.flag_reason,
+            u.noisy_marked_at IS NOT NULL AS noisy, v.id AS revision_id, v.text, a.name AS annotator
      FROM (SELECT * FROM (${queue.sql}) ORDER BY rank, id LIMIT :limit OFFSET :offset) q
      CROSS JOIN utterance u ON u.id = q.id
      JOIN recording r ON r.id = u.recording_id
@@ -105,10 +114,12 @@ export function reviewQueue(
       speakerCode: r.speaker_code,
       language: r.language,
       flagReason: r.flag_reason,
+      noisy: r.noisy === 1,
       revisionId: r.revision_id,
       text: r.text,
       annotator: r.annotator,
       agreementWer: r.agreement,
+      agreementTags: r.tags,
     })),
   }
 }

@@ -58,6 +58,8 @@ function filterSql(filter: SearchFilter, now: string, indexed: boolean): Where {
       `u.speaker_id IN (SELECT id FROM speaker WHERE code IN (${list('speaker', filter.speakers)}))`,
     )
   if (filter.flags?.length) clauses.push(`u.flag_reason IN (${list('flag', filter.flags)})`)
+  if (filter.noisy !== undefined)
+    clauses.push(`u.noisy_marked_at IS ${filter.noisy ? 'NOT NULL' : 'NULL'}`)
   if (filter.annotators?.length)
     clauses.push(
       `EXISTS (SELECT 1 FROM revision wa WHERE wa.utterance_id = u.id
@@ -90,6 +92,7 @@ function seesEverything(db: ReadDb, viewer: number | null): boolean {
 
 interface HitRow extends UtteranceBaseRow {
   flag_reason: FlagReason | null
+  noisy: number
   marked: string | null
   source_kind: RevisionSourceKind | null
   writer: string | null
@@ -97,13 +100,14 @@ interface HitRow extends UtteranceBaseRow {
 }
 
 const hitColumns = `u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
-  u.language, u.status, u.flag_reason, v.source_kind, w.name AS writer, v.created_at`
+  u.language, u.status, u.flag_reason, u.noisy_marked_at IS NOT NULL AS noisy, v.source_kind, w.name AS writer, v.created_at`
 
 function toHit(r: HitRow): SearchHit {
   return {
     utteranceId: r.id,
     ...utterancePlace(r),
     flagReason: r.flag_reason,
+    noisy: r.noisy === 1,
     pieces: r.marked === null ? [] : piecesOf(r.marked),
     source: r.source_kind,
     writer: r.writer,

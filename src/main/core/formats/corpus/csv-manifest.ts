@@ -33,11 +33,13 @@ export const csvManifestColumns = [
   'speaker',
   'text',
   'language',
+  'noisy',
 ] as const
 
 /**
  * A plain manifest, one utterance per row: id, path (relative to the manifest), start and end in
- * seconds within that file (ms precision), speaker, text, language. CSV is quoted per RFC 4180
+ * seconds within that file (ms precision), speaker, text, language, and `noisy` (1 for a clip
+ * an annotator marked noisy but usable, else 0). CSV is quoted per RFC 4180
  * with CRLF line ends; TSV is unquoted, so tabs and line breaks in text become spaces. Utterances
  * with empty text are kept: this is an exchange list, not a training set.
  */
@@ -62,6 +64,7 @@ export function writeCsvManifest(corpus: Corpus, options: CsvManifestOptions = {
       c.u.speaker,
       tsv ? c.text : c.u.text,
       c.u.language,
+      c.u.noisy ? 1 : 0,
     ].map(field),
   )
   const sep = tsv ? '\t' : ','

@@ -24,6 +24,7 @@ const columns = [
   'start',
   'end',
   'language_spans',
+  'noisy',
 ] as const
 
 function record(c: Clip): Record<(typeof columns)[number], unknown> {
@@ -41,6 +42,7 @@ function record(c: Clip): Record<(typeof columns)[number], unknown> {
     start: roundedSeconds(c.u.start),
     end: roundedSeconds(c.u.end),
     language_spans: c.u.spans.map((s) => ({ start: s.start, end: s.end, lang: s.lang })),
+    noisy: c.u.noisy === true,
   }
 }
 
@@ -58,7 +60,8 @@ export function csvField(value: unknown): string {
 /**
  * A Hugging Face `audiofolder` dataset's metadata: one row per utterance with `file_name`
  * relative to the folder (the loader's rule; audio outside it is refused), `transcription`,
- * speaker, language and where the clip came from. The loader needs one file per row, so every
+ * speaker, language, where the clip came from, and whether an annotator marked it noisy but
+ * usable (`noisy`, so training can weight or drop it). The loader needs one file per row, so every
  * utterance needs its own audio file (segments, or a whole recording). Empty transcripts are
  * left out.
  */

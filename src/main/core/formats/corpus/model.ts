@@ -47,6 +47,8 @@ export interface CorpusUtterance {
   spans: LanguageSpan[]
   /** One per word of `text` when known, else empty. */
   words: WordTime[]
+  /** Marked noisy but usable (docs/export-formats.md): manifest writers give it a column. */
+  noisy?: true
   /** When audio is exported as one file per utterance: that file, relative to the export root. */
   segmentAudioPath?: string
   /**

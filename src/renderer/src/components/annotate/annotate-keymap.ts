@@ -8,6 +8,7 @@ export const annotateKeymap = defineKeymap({
     acceptNext: 'Ctrl+Shift+Enter',
     skipNext: 'Alt+S',
     flag: 'Alt+F',
+    markNoisy: 'Alt+N',
     playPause: 'Ctrl+Space',
     replay: 'Alt+R',
     loop: 'Alt+L',
