@@ -15,6 +15,7 @@ import { m013Accounts } from './013-accounts'
 import { m014Owners } from './014-owners'
 import { m015Discussion } from './015-discussion'
 import { m016Search } from './016-search'
+import { m017Tiers } from './017-tiers'
 
 export interface Migration {
   version: number
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   m014Owners,
   m015Discussion,
   m016Search,
+  m017Tiers,
 ]
