@@ -1,0 +1,45 @@
+import type { UtteranceDetail } from '../../../shared/domain'
+import type { useClient } from '../composables/useClient'
+import { useAnnotatorStore } from './annotator'
+
+export interface EditorFetch {
+  /** The utterance as the current profile may see it (blind double annotation hides the other's version). */
+  get: (id: number) => Promise<UtteranceDetail>
+  /** The utterance, from what was fetched ahead when it was. */
+  take: (id: number) => Promise<UtteranceDetail>
+  /** Fetches an utterance ahead (the next one), so "save and next" does not wait for it. */
+  ahead: (id: number | undefined, openId: number | undefined) => void
+  forget: (id?: number) => void
+}
+
+/** How the editor store reads utterances, with one fetched ahead. */
+export function editorFetch(client: ReturnType<typeof useClient>): EditorFetch {
+  const annotator = useAnnotatorStore()
+  const prefetched = new Map<number, Promise<UtteranceDetail>>()
+
+  function get(id: number): Promise<UtteranceDetail> {
+    const who = annotator.current
+    return client.call('utterance.get', who ? { id, actorId: who.id } : { id })
+  }
+
+  function take(id: number): Promise<UtteranceDetail> {
+    const ahead = prefetched.get(id)
+    prefetched.delete(id)
+    return ahead ?? get(id)
+  }
+
+  function ahead(id: number | undefined, openId: number | undefined): void {
+    if (id === undefined || prefetched.has(id) || id === openId) return
+    prefetched.clear()
+    const task = get(id)
+    task.catch(() => prefetched.delete(id))
+    prefetched.set(id, task)
+  }
+
+  function forget(id?: number): void {
+    if (id === undefined) prefetched.clear()
+    else prefetched.delete(id)
+  }
+
+  return { get, take, ahead, forget }
+}
