@@ -32,6 +32,7 @@ export const clearance: Record<Method, Clearance> = {
   'queue.facets': 'annotator',
   'utterance.get': 'annotator',
   'utterance.save': 'annotator',
+  'utterance.align': 'annotator',
   'utterance.setBounds': 'annotator',
   'utterance.split': 'annotator',
   'utterance.merge': 'annotator',

@@ -9,6 +9,7 @@ import { ensureModelRow, labelProject } from './labeller'
 import { join } from 'node:path'
 import { pullRepository } from './hub'
 import { findModel, importModel, listModels, modelSummary, type ImportOptions } from './model-store'
+import { WordAligner } from './word-alignment'
 
 type Calls = keyof typeof asrContract
 
@@ -35,7 +36,11 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
       },
     }
   }
+  const aligner = new WordAligner(ctx)
   return {
+    'utterance.align': async ({ id, actorId }) => ({
+      wordTier: await aligner.alignHead(id, actorId ?? null),
+    }),
     'model.list': async () => {
       const languages = projectLanguages(db)
       const adapted = db.prepare(

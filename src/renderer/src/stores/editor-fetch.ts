@@ -1,4 +1,4 @@
-import type { UtteranceDetail } from '../../../shared/domain'
+import type { UtteranceDetail, WordTier } from '../../../shared/domain'
 import type { useClient } from '../composables/useClient'
 import { useAnnotatorStore } from './annotator'
 
@@ -10,6 +10,11 @@ export interface EditorFetch {
   /** Fetches an utterance ahead (the next one), so "save and next" does not wait for it. */
   ahead: (id: number | undefined, openId: number | undefined) => void
   forget: (id?: number) => void
+  /**
+   * The word tier of the utterance's newest revision once its text is aligned to the audio (in
+   * the server's worker); null when its writer set times, or it cannot be aligned.
+   */
+  align: (detail: UtteranceDetail) => Promise<WordTier | null>
 }
 
 /** How the editor store reads utterances, with one fetched ahead. */
@@ -41,5 +46,17 @@ export function editorFetch(client: ReturnType<typeof useClient>): EditorFetch {
     else prefetched.delete(id)
   }
 
-  return { get, take, ahead, forget }
+  async function align(detail: UtteranceDetail): Promise<WordTier | null> {
+    // The server answers at once for a revision it aligned already.
+    if (!detail.head || detail.wordTier?.source === 'revision') return null
+    const who = annotator.current
+    const id = detail.utterance.id
+    const { wordTier } = await client.call(
+      'utterance.align',
+      who ? { id, actorId: who.id } : { id },
+    )
+    return wordTier
+  }
+
+  return { get, take, ahead, forget, align }
 }

@@ -73,10 +73,6 @@ export const useEditorStore = defineStore('editor', () => {
     remoteNotice.value = null
   }
 
-  function prefetch(id: number | undefined): void {
-    fetcher.ahead(id, detail.value?.utterance.id)
-  }
-
   /** The newest open: an answer for an older one, arriving late, is dropped. */
   let opening = 0
 
@@ -93,6 +89,7 @@ export const useEditorStore = defineStore('editor', () => {
       const next = await fetcher.take(id)
       if (ticket !== opening) return false
       show(next)
+      alignHead()
       await unsaved.restoreUnsaved(id)
       mark('sauti:shown')
       return ticket === opening
@@ -105,6 +102,20 @@ export const useEditorStore = defineStore('editor', () => {
     } finally {
       if (ticket === opening) loading.value = false
     }
+  }
+
+  /** Has the newest revision's text aligned (typed, imported), for the tier if still shown. */
+  function alignHead(): void {
+    const shown = detail.value
+    if (!shown) return
+    fetcher
+      .align(shown)
+      .then((wordTier) => {
+        const now = detail.value
+        if (wordTier && now?.utterance.id === shown.utterance.id && now.head?.id === shown.head?.id)
+          detail.value = { ...now, wordTier }
+      })
+      .catch(() => undefined)
   }
 
   /** Refetches the open utterance (after a split, a merge or an edge move elsewhere). */
@@ -251,6 +262,7 @@ export const useEditorStore = defineStore('editor', () => {
               : shown.wordTier,
           }
           if (wordTimes) mark('sauti:words-saved')
+          else if (saved.revision && unchanged) alignHead()
         }
         saveError.value = null
         return true
@@ -363,7 +375,7 @@ export const useEditorStore = defineStore('editor', () => {
     dirty,
     open,
     refresh,
-    prefetch,
+    prefetch: (id: number | undefined) => fetcher.ahead(id, detail.value?.utterance.id),
     setText,
     pickAlternative,
     tag,
