@@ -23,6 +23,7 @@ export const methodNames = [
   'queue.facets',
   'utterance.get',
   'utterance.save',
+  'utterance.align',
   'utterance.setBounds',
   'utterance.split',
   'utterance.merge',

@@ -43,6 +43,23 @@ export function checkedWordTimes(
   })
 }
 
+/**
+ * A file's word times for a transcript (an ELAN or Praat word tier), when they fit it: one per
+ * word, in order, inside the utterance; else none (the text is imported without them).
+ */
+export function fileWordTimes(
+  text: string,
+  words: readonly WordTime[],
+  bounds: { startSec: number; endSec: number },
+): WordTime[] | null {
+  if (words.length === 0) return null
+  try {
+    return checkedWordTimes(text, words, bounds)
+  } catch {
+    return null
+  }
+}
+
 /** The word times stored with a revision (schema 17), or null when its writer set none. */
 export function revisionWordTimes(db: ReadDb, revisionId: number): WordTime[] | null {
   const row = db.prepare('SELECT word_times FROM revision WHERE id = ?').get(revisionId) as
