@@ -5,6 +5,9 @@ import { selectForExport } from '../../src/main/core/export/select'
 import { importTranscript } from '../../src/main/core/provenance/import-revision'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
 import { fileWordTimes } from '../../src/main/core/annotate/word-tier'
+import { clearance } from '../../src/main/core/accounts/access'
+import { defineTier, listTiers, tierTexts, writeTierText } from '../../src/main/core/tiers/tiers'
+import { contract } from '../../src/shared/contract'
 import { freshDbPerTest, insertRows, migrateTo, readTable, recordingRow } from '../support/db'
 
 const now = '2026-01-01T00:00:00.000Z'
@@ -160,5 +163,76 @@ describe('migration 17: tiers', () => {
     ).toThrow(/CHECK/)
     expect(() => db.prepare("UPDATE tier_text SET intervals = 'x'").run()).toThrow(/append-only/)
     expect(() => db.prepare('DELETE FROM tier_text').run()).toThrow(/append-only/)
+  })
+})
+
+describe("a project's own tiers", () => {
+  it('are defined by leads, written by annotators with who and when, and read back newest first', () => {
+    const db = project()
+    insertRows(db, 'annotator', [{ name: 'Zawadi', role: 'lead', created_at: now }])
+    expect(() => defineTier(db, { actorId: 1, name: 'Translation', kind: 'utterance' })).toThrow(
+      /only a lead may define tiers/,
+    )
+    const translation = defineTier(db, { actorId: 2, name: 'Translation', kind: 'utterance' })
+    const gloss = defineTier(db, { actorId: 2, name: 'Gloss', kind: 'time' })
+    expect(() => defineTier(db, { actorId: 2, name: 'gloss', kind: 'time' })).toThrow(/already/)
+    expect(listTiers(db).map((t) => [t.name, t.kind])).toEqual([
+      ['Translation', 'utterance'],
+      ['Gloss', 'time'],
+    ])
+
+    const by = { actorId: 1 }
+    writeTierText(db, { tierId: translation.id, utteranceId: 1, text: 'hello', by }, now)
+    writeTierText(db, { tierId: translation.id, utteranceId: 1, text: 'hello there', by }, now)
+    writeTierText(
+      db,
+      { tierId: gloss.id, utteranceId: 1, intervals: [{ start: 1.1, end: 1.6, text: 'news' }], by },
+      now,
+    )
+    expect(tierTexts(db, 1, now)).toEqual([
+      {
+        tierId: translation.id,
+        utteranceId: 1,
+        intervals: [{ start: 1, end: 2.5, text: 'hello there' }],
+        by: 'Amina',
+        at: now,
+      },
+      {
+        tierId: gloss.id,
+        utteranceId: 1,
+        intervals: [{ start: 1.1, end: 1.6, text: 'news' }],
+        by: 'Amina',
+        at: now,
+      },
+    ])
+    // Both versions of the translation are kept.
+    expect(readTable(db, 'tier_text')).toHaveLength(3)
+    expect(() =>
+      writeTierText(
+        db,
+        { tierId: gloss.id, utteranceId: 1, intervals: [{ start: 0.2, end: 1, text: 'x' }], by },
+        now,
+      ),
+    ).toThrow(/outside the utterance/)
+    expect(() =>
+      writeTierText(db, { tierId: gloss.id, utteranceId: 1, text: 'x', by }, now),
+    ).toThrow(/time-aligned: give intervals/)
+  })
+
+  it('are validated by the contract, and written by annotators but defined only by leads', () => {
+    expect(clearance['tier.define']).toBe('lead')
+    expect([clearance['tier.write'], clearance['tier.texts'], clearance['tier.list']]).toEqual([
+      'annotator',
+      'annotator',
+      'annotator',
+    ])
+    const write = contract['tier.write'].input
+    expect(write.safeParse({ actorId: 1, tierId: 1, utteranceId: 1, text: 'a' }).success).toBe(true)
+    expect(
+      write.safeParse({ actorId: 1, tierId: 1, utteranceId: 1, text: 'a', intervals: [] }).success,
+    ).toBe(false)
+    expect(
+      contract['tier.define'].input.safeParse({ actorId: 1, name: ' ', kind: 'time' }).success,
+    ).toBe(false)
   })
 })

@@ -41,6 +41,7 @@ import { provenanceCalls } from './provenance/calls'
 import { reportCalls } from './report/calls'
 import { reviewCalls } from './review/calls'
 import { searchCalls } from './search/calls'
+import { tiersCalls } from './tiers/calls'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -119,6 +120,7 @@ export class Workbench {
       backupCalls(ctx, options.version),
       discussCalls(ctx),
       searchCalls(ctx),
+      tiersCalls(ctx),
     )
   }
 

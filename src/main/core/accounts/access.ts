@@ -33,6 +33,9 @@ export const clearance: Record<Method, Clearance> = {
   'utterance.get': 'annotator',
   'utterance.save': 'annotator',
   'utterance.align': 'annotator',
+  'tier.list': 'annotator',
+  'tier.texts': 'annotator',
+  'tier.write': 'annotator',
   'utterance.setBounds': 'annotator',
   'utterance.split': 'annotator',
   'utterance.merge': 'annotator',
@@ -93,6 +96,7 @@ export const clearance: Record<Method, Clearance> = {
   'project.setDefaultLanguage': 'lead',
   'review.updateSettings': 'lead',
   'guidelines.set': 'lead',
+  'tier.define': 'lead',
   'job.cancel': 'lead',
   'audit.verify': 'lead',
   // The server's accounts.
