@@ -138,6 +138,40 @@ describe('the word tier', () => {
       .toMatch(/Zawadi/)
   })
 
+  it("shows the project's own tiers under the words: a lead adds them, an annotator writes them", async () => {
+    await page.goto(`${served.url}/#/recordings`)
+    const panel = page.locator('[data-testid="project-tiers"]')
+    await panel.locator('summary').click()
+    for (const [name, kind] of [
+      ['Translation', 'utterance'],
+      ['Gloss', 'time'],
+    ] as const) {
+      await panel.locator('[data-testid="tier-name"]').fill(name)
+      await panel.locator('[data-testid="tier-kind"]').selectOption(kind)
+      await panel.locator('[data-testid="tier-add"]').click()
+    }
+    await poll(() => panel.locator('[data-testid="project-tier"]').count()).toBe(2)
+
+    await page.goto(`${served.url}/#/annotate/${target.id}`)
+    const translation = page.locator('[data-testid="tier-Translation"] [data-testid="tier-text"]')
+    await translation.fill('Habari za asubuhi')
+    await translation.press('Enter')
+    // The gloss starts cut at the words' boundaries.
+    const cells = page.locator('[data-testid="tier-Gloss"] [data-testid="tier-cell"]')
+    await poll(() => cells.count()).toBe(target.words)
+    await cells.first().fill('good')
+    await cells.first().press('Enter')
+    await cells.nth(1).fill('morning')
+    await cells.nth(1).press('Enter')
+    await poll(() => query('SELECT count(*) AS n FROM tier_text')).toEqual([{ n: 3 }])
+    await page.screenshot({ path: join(artefacts, 'tiers-user-1280x720.png') })
+    await page.reload()
+    await expect.poll(() => translation.inputValue()).toBe('Habari za asubuhi')
+    await expect.poll(() => cells.first().inputValue()).toBe('good')
+    expect(await cells.nth(1).inputValue()).toBe('morning')
+    expect(await cells.count()).toBe(target.words)
+  })
+
   it('exports the word tier to ELAN and Praat, and Praat reads the TextGrid with its tiers', async () => {
     await page.locator('[data-testid="save-next"]').click()
     await poll(() => newest(target.id)[0]?.draft).toBe(0)
