@@ -33,14 +33,21 @@ interface RevisionToAlign {
 export class WordAligner {
   /** Alignments under way, by revision: a second ask waits for the first. */
   private readonly running = new Map<number, Promise<boolean>>()
+  private readonly unsubscribe: () => void
 
   constructor(private readonly ctx: CallContext) {
     // A final save aligns its text for exports; the editor asks for its drafts itself.
-    ctx.domain.on('utterance.saved', ({ utteranceId }) => {
+    this.unsubscribe = ctx.domain.on('utterance.saved', ({ utteranceId }) => {
       const newest = this.newestRevision(utteranceId)
       // In the background: a failure leaves the revision without aligned times, as before.
       if (newest !== null) this.align(newest).catch(() => undefined)
     })
+  }
+
+  /** Stops hearing saves and waits for the alignments under way (before the workers close). */
+  async close(): Promise<void> {
+    this.unsubscribe()
+    await Promise.allSettled([...this.running.values()])
   }
 
   /**
