@@ -16,6 +16,7 @@ import type { SimulationOptions, SimulationReport } from './adapt/simulation'
 import type { TrainWorkers } from './adapt/train-workers'
 import { annotateCalls } from './annotate/calls'
 import { asrCalls } from './asr/calls'
+import { WordAligner } from './asr/word-alignment'
 import type { InferenceWorkers } from './asr/inference-workers'
 import { importModel } from './asr/model-store'
 import type { SessionSettings } from './asr/providers'
@@ -41,6 +42,7 @@ import { provenanceCalls } from './provenance/calls'
 import { reportCalls } from './report/calls'
 import { reviewCalls } from './review/calls'
 import { searchCalls } from './search/calls'
+import { tiersCalls } from './tiers/calls'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -73,6 +75,7 @@ export class Workbench {
   readonly jobs: Jobs
   private readonly domain = new DomainEvents()
   private readonly learning: LearningLoop
+  private readonly aligner: WordAligner
   private readonly handlers: CallTable<Method>
   private caller: Caller = localOwner
   /** This process's claim on the project's jobs (project/lease.ts). */
@@ -102,10 +105,11 @@ export class Workbench {
       projectChanged: (what) => this.events.emit('project.changed', { projectId: ref.id, what }),
     }
     this.learning = new LearningLoop(ctx)
+    this.aligner = new WordAligner(ctx)
     this.handlers = composeRooms(
       projectCalls(ctx, { version: options.version, host: options.host }),
       audioCalls(ctx),
-      asrCalls(ctx, { vadModel: options.vadModel }),
+      asrCalls(ctx, { vadModel: options.vadModel, aligner: this.aligner }),
       annotateCalls(ctx),
       adaptCalls(ctx, this.learning),
       consentCalls(ctx),
@@ -119,6 +123,7 @@ export class Workbench {
       backupCalls(ctx, options.version),
       discussCalls(ctx),
       searchCalls(ctx),
+      tiersCalls(ctx),
     )
   }
 
@@ -225,6 +230,7 @@ export class Workbench {
 
   async close(): Promise<void> {
     await this.learning.close()
+    await this.aligner.close()
     await this.jobs.cancelAll()
     await this.options.audioWorkers.close()
     await this.options.inferenceWorkers.close()

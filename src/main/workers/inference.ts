@@ -58,6 +58,8 @@ serveRequests<InferenceProtocol>(
     rescore: (request) => rescore(request),
     transcribe: async (request) =>
       (await runnerFor(request)).transcribe(request.items, request.options),
+    align: async (request) =>
+      (await runnerFor(request)).align(request.items[0]!, request.text, request.options),
   },
   {
     subject: (m) =>

@@ -21,6 +21,7 @@ import {
   spans,
   transcript,
   utteranceStatus,
+  wordTimes,
 } from './fields'
 
 export const annotateContract = {
@@ -87,6 +88,8 @@ export const annotateContract = {
         hypothesisId: id.nullable().default(null),
         text: transcript,
         spans: spans.default([]),
+        /** Word times the annotator set on the word tier, one per word of the text (docs/tiers.md). */
+        wordTimes: wordTimes.optional(),
         /** An autosave: a revision that does not change the utterance's status. */
         draft: z.boolean().default(false),
         /** What the save does to the utterance; ignored for drafts. */

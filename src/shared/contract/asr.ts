@@ -1,7 +1,7 @@
 /** The speech recognition room's calls: models, labelling and evaluation. */
 import { z } from 'zod'
-import type { ModelSummary } from '../domain'
-import { call, localPath, modelRef } from './fields'
+import type { ModelSummary, WordTier } from '../domain'
+import { call, id, localPath, modelRef } from './fields'
 
 /** A file's path inside a model folder or hub repository (onnx/model.onnx), never outside it. */
 const fileInRepository = z
@@ -61,5 +61,9 @@ export const asrContract = {
       })
       .strict(),
     'Pseudo-label every utterance that has no hypothesis from this model yet, as a background job.',
+  ),
+  'utterance.align': call<{ wordTier: WordTier | null }>()(
+    z.object({ id, actorId: id.optional() }).strict(),
+    "Align the text of the utterance's newest revision to its audio (forced alignment with the model that labelled it, in the worker) unless its writer set word times; answers the word tier the editor shows.",
   ),
 } as const

@@ -160,3 +160,17 @@ export const spans = z
 
 /** A reviewer's or lead's note with a decision. */
 export const comment = z.string().max(4000).default('')
+
+/**
+ * Word times a writer sets (boundaries moved on the word tier), one per word of the text, in
+ * seconds from the start of the recording. Order and bounds are checked by the core, which
+ * knows the utterance.
+ */
+export const wordTimes = z
+  .array(
+    z
+      .object({ word: z.string().max(1000), start: seconds, end: seconds })
+      .strict()
+      .refine((w) => w.end >= w.start, 'a word must not end before it starts'),
+  )
+  .max(5000)

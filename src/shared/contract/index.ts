@@ -23,6 +23,7 @@ import { provenanceContract } from './provenance'
 import { reportContract } from './report'
 import { reviewContract } from './review'
 import { searchContract } from './search'
+import { tiersContract } from './tiers'
 
 export type { CallSpec } from './fields'
 export { eventNames, type EventMap, type EventName } from './events'
@@ -44,6 +45,7 @@ export const contract = composeRooms(
   backupContract,
   discussContract,
   searchContract,
+  tiersContract,
 )
 
 export type Contract = typeof contract

@@ -111,4 +111,21 @@ export interface UtteranceDetail {
   /** Neighbouring utterances of the same recording, for merging. */
   previousId: number | null
   nextId: number | null
+  /** Where the words of the shown text lie in time, for the word tier; null when unknown. */
+  wordTier: WordTier | null
+}
+
+/**
+ * Where the word tier's times come from (docs/tiers.md): a person's moved boundaries (or a
+ * file's times) stored with the revision, forced alignment of the revision's text after its
+ * save, or the model's hypothesis (whose words may differ from the text: the editor keeps the
+ * times of the words the text kept).
+ */
+export type WordTierSource = 'revision' | 'alignment' | 'hypothesis'
+
+export interface WordTier {
+  source: WordTierSource
+  words: WordTime[]
+  /** Who set them ('revision': the revision's annotator, or the file it was imported from). */
+  by: string | null
 }

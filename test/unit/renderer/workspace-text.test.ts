@@ -112,7 +112,7 @@ describe('alternatives', () => {
 })
 
 describe('undo history', () => {
-  const s = (text: string) => ({ text, spans: [], hypothesisId: null })
+  const s = (text: string) => ({ text, spans: [], hypothesisId: null, wordTimes: null })
   it('groups a typing burst into one step, and keeps other changes apart', () => {
     const h = new EditHistory(s(''), 800)
     h.push(s('a'), true, 1000)

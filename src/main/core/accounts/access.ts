@@ -32,6 +32,10 @@ export const clearance: Record<Method, Clearance> = {
   'queue.facets': 'annotator',
   'utterance.get': 'annotator',
   'utterance.save': 'annotator',
+  'utterance.align': 'annotator',
+  'tier.list': 'annotator',
+  'tier.texts': 'annotator',
+  'tier.write': 'annotator',
   'utterance.setBounds': 'annotator',
   'utterance.split': 'annotator',
   'utterance.merge': 'annotator',
@@ -95,6 +99,7 @@ export const clearance: Record<Method, Clearance> = {
   'project.setDefaultLanguage': 'lead',
   'review.updateSettings': 'lead',
   'guidelines.set': 'lead',
+  'tier.define': 'lead',
   'job.cancel': 'lead',
   'audit.verify': 'lead',
   // The server's accounts.

@@ -17,6 +17,8 @@ import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision } from '../provenance/revisions'
 import { claimSlot, recordVersion, visibleHeadId } from '../review/blind'
 import { returnedNote } from '../discuss/returns'
+import { appends, requireOwnHypothesis, type SaveInput } from './save-rules'
+import { checkedWordTimes, revisionWordTimes, wordTierOf } from './word-tier'
 
 /*
  * What the editor reads of an utterance, its save, and the guard every annotator's write passes
@@ -256,6 +258,7 @@ export function utteranceDetail(
     returned: returnedNote(db, id),
     previousId: neighbour(db, row, 'previous'),
     nextId: neighbour(db, row, 'next'),
+    wordTier: wordTierOf(db, head, hypotheses),
   }
 }
 
@@ -274,75 +277,6 @@ export function requireBase(
   if (headId === baseRevisionId) return head
   const who = head?.annotator ?? head?.sourceKind ?? 'someone'
   throw SautiError.saying('conflict', 'savedElsewhere', { id: utteranceId, who }, { head })
-}
-
-export interface SaveInput {
-  id: number
-  actorId: number
-  baseRevisionId: number | null
-  hypothesisId: number | null
-  text: string
-  spans: LanguageSpan[]
-  draft: boolean
-  status: 'corrected' | 'skipped' | 'flagged'
-  flagReason?: FlagReason
-}
-
-/**
- * A save may name the hypothesis its text started from only when it is the utterance's own. A
- * reference (its head writes phones or not the utterance's language; asr/head-output.ts) is
- * never a transcript, so its text is refused as the transcript, as "accept as is" would store it.
- */
-function requireOwnHypothesis(db: WriteDb, input: SaveInput, text: string): void {
-  if (input.hypothesisId === null) return
-  const row = db
-    .prepare(
-      `SELECT h.text, h.model_id, h.checkpoint_id, u.language FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
-       WHERE h.id = ? AND h.utterance_id = ?`,
-    )
-    .get(input.hypothesisId, input.id) as
-    | { text: string; model_id: number; checkpoint_id: number | null; language: string | null }
-    | undefined
-  if (!row)
-    throw new SautiError(
-      'validation',
-      `hypothesis ${input.hypothesisId} does not belong to utterance ${input.id}`,
-    )
-  const reason = referenceReader(db)({
-    modelId: row.model_id,
-    checkpointId: row.checkpoint_id,
-    language: row.language,
-  })
-  if (reason && text === storedTranscript(db, row.text))
-    throw new SautiError(
-      'validation',
-      `hypothesis ${input.hypothesisId} is ${reason === 'phones' ? 'a phonetic reference (its model writes phones)' : "a reference (its model does not write the utterance's language)"}, not a transcript: it cannot be saved as the transcript; type what was said`,
-      { reference: reason },
-    )
-}
-
-/**
- * Whether the save appends a revision. A draft (autosave) does when the text or spans changed;
- * a final correction does unless the newest revision is already this annotator's identical
- * decision; a skip or flag keeps what was typed when it changed something (as a draft).
- */
-function appends(
-  input: SaveInput,
-  text: string,
-  head: RevisionInfo | null,
-  annotator: string,
-): boolean {
-  const changed =
-    !head || head.text !== text || JSON.stringify(head.spans) !== JSON.stringify(input.spans)
-  if (input.draft) return changed
-  if (input.status !== 'corrected') return changed && (text !== '' || head !== null)
-  const decided =
-    head !== null &&
-    !head.draft &&
-    head.sourceKind === 'annotator' &&
-    head.annotator === annotator &&
-    !changed
-  return !decided
 }
 
 /**
@@ -365,12 +299,22 @@ export function saveUtterance(
 
       const slot = claimSlot(db, input.id, input.actorId, now)
       const head = requireBase(db, input.id, input.baseRevisionId, slot.headId)
+      const times = {
+        mine: input.wordTimes
+          ? checkedWordTimes(text, input.wordTimes, {
+              startSec: row.start_sec,
+              endSec: row.end_sec,
+            })
+          : null,
+        theirs: head ? revisionWordTimes(db, head.id) : null,
+      }
 
-      const stored = appends(input, text, head, annotator)
+      const stored = appends(input, text, head, annotator, times)
         ? appendRevision(db, {
             utteranceId: input.id,
             text,
             spans: input.spans,
+            wordTimes: times.mine,
             source: { kind: 'annotator', annotatorId: input.actorId },
             hypothesisId: input.hypothesisId,
             draft: input.draft || input.status !== 'corrected',

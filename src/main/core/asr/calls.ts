@@ -9,6 +9,7 @@ import { ensureModelRow, labelProject } from './labeller'
 import { join } from 'node:path'
 import { pullRepository } from './hub'
 import { findModel, importModel, listModels, modelSummary, type ImportOptions } from './model-store'
+import type { WordAligner } from './word-alignment'
 
 type Calls = keyof typeof asrContract
 
@@ -18,7 +19,10 @@ type Calls = keyof typeof asrContract
  * hypotheses says so (`utterances.labelled`); the queue's re-ranking follows it in
  * adapt/learning-loop.ts.
  */
-export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallTable<Calls> {
+export function asrCalls(
+  ctx: CallContext,
+  options: { vadModel: string; aligner: WordAligner },
+): CallTable<Calls> {
   const { db, paths, dataDir } = ctx
   const register = async (dir: string, options: ImportOptions): Promise<JobOutcome> => {
     const { model, alreadyRegistered } = await importModel(
@@ -36,6 +40,9 @@ export function asrCalls(ctx: CallContext, options: { vadModel: string }): CallT
     }
   }
   return {
+    'utterance.align': async ({ id, actorId }) => ({
+      wordTier: await options.aligner.alignHead(id, actorId ?? null),
+    }),
     'model.list': async () => {
       const languages = projectLanguages(db)
       const adapted = db.prepare(

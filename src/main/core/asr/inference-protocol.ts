@@ -1,6 +1,7 @@
 import type { ModelReport } from '../../../shared/domain'
 import type { LinearHead } from '../adapt/linear-head'
 import type { RescoreRequest, RescoreResult } from '../adapt/rescore'
+import type { WordTime } from '../../../shared/word-time'
 import type { Call } from '../workers/protocol'
 import type { PreparedGraph } from './prepare-graph'
 import type { SessionSettings } from './providers'
@@ -23,6 +24,7 @@ export interface InferenceProtocol {
     PreparedGraph
   >
   transcribe: Call<ModelRequest & { options: TranscribeOptions }, TranscribeBatchResult>
+  align: Call<ModelRequest & { options: TranscribeOptions; text: string }, WordTime[]>
   fitHead: Call<ModelRequest, LinearHead | null>
   rescore: Call<RescoreRequest, RescoreResult>
   segment: Call<

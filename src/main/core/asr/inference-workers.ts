@@ -1,4 +1,5 @@
 import type { ModelReport } from '../../../shared/domain'
+import type { WordTime } from '../../../shared/word-time'
 import type { LinearHead } from '../adapt/linear-head'
 import type { RescoreRequest, RescoreResult } from '../adapt/rescore'
 import { WorkerPool, type WorkerFactory } from '../workers/pool'
@@ -41,6 +42,21 @@ export class InferenceWorkers {
       'transcribe',
       { modelDir, modelKey, settings, items, options },
       { subject: `utterances ${items.map((i) => i.utteranceId).join(', ')}` },
+    )
+  }
+
+  /** Where the words of `text` lie in one utterance: forced alignment with the model (transcribe.ts). */
+  align(
+    modelDir: string,
+    modelKey: string,
+    item: TranscribeItem,
+    text: string,
+    options: TranscribeOptions,
+  ): Promise<WordTime[]> {
+    return this.pool.request(
+      'align',
+      { modelDir, modelKey, settings: {}, items: [item], options, text },
+      { subject: `aligning utterance ${item.utteranceId}` },
     )
   }
 

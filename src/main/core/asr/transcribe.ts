@@ -6,6 +6,8 @@ import { SautiError } from '../../../shared/errors'
 import { AdaptedHead } from '../adapt/head-runtime'
 import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
 import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
+import type { WordTime } from '../../../shared/word-time'
+import { alignWords, forcedAlign } from './align'
 import { logSoftmax, type Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
 import { allowedTokens, maskPosteriors } from './script-mask'
@@ -19,6 +21,7 @@ import type {
   UtteranceResult,
 } from './transcribe-options'
 import { chooseSession, createCpuSession, type SessionSettings } from './providers'
+import { encodeText } from './vocab'
 
 const SAMPLE_RATE = 16000
 
@@ -145,6 +148,38 @@ export class ModelRunner {
       inferenceMs,
       totalMs: performance.now() - started,
     }
+  }
+
+  /**
+   * Where the words of `text` lie in the utterance (docs/tiers.md): CTC forced alignment of the
+   * text, spelled in the head's characters, on the posteriors of the head that labels (the
+   * checkpoint's, else the model's own). A word it cannot spell gets the gap between its
+   * neighbours (align.ts); a text it cannot spell at all gets no times.
+   */
+  async align(item: TranscribeItem, text: string, options: TranscribeOptions): Promise<WordTime[]> {
+    await this.useCheckpoint(options.checkpoint)
+    const signal = await readSpan(item)
+    const out =
+      signal.length > Math.round(options.chunkSec * SAMPLE_RATE)
+        ? await this.runChunked(signal, options)
+        : (await this.run([signal]))[0]!
+    const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
+    const p =
+      this.head && out.hidden
+        ? this.head.posteriors(out.hidden.data, out.hidden.frames)
+        : this.inScripts(out.logits, item.scripts)
+    const encoded = encodeText(text, vocabulary)
+    if (encoded.ids.length === 0) return []
+    const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
+    const alignment = forcedAlign(p, encoded.ids, vocabulary.blank)
+    return alignWords(
+      alignment,
+      encoded.words,
+      encoded.wordOfToken,
+      stride,
+      p.frames,
+      item.startSec,
+    ).map((w): WordTime => ({ word: w.word, start: w.start, end: w.end, score: w.score }))
   }
 
   /** One session.run over utterances of similar length, padded with silence to the longest. */

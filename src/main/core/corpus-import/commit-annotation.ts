@@ -7,6 +7,7 @@ import { ensureSpeaker } from '../consent/speakers'
 import type { WriteDb } from '../db/connection'
 import type { CorpusUtterance } from '../formats/corpus/model'
 import type { ProjectPaths } from '../project/paths'
+import { fileWordTimes } from '../annotate/word-tier'
 import { importTranscript } from '../provenance/import-revision'
 import type { ReadAnnotation } from './read-annotation'
 
@@ -217,6 +218,7 @@ function writeRows(
           utteranceId,
           text: u.text,
           spans: u.spans,
+          wordTimes: fileWordTimes(u.text, u.words, { startSec: start, endSec: end }),
           ref: `${read.file}#${u.id}`,
           createdAt: now,
         })

@@ -99,6 +99,8 @@ interface Row {
   revision_hypothesis: number | null
   hypothesis_text: string | null
   hypothesis_times: string | null
+  /** Word times set with the revision, else found by aligning its text (schema 18). */
+  revision_times: string | null
   /** The hypothesis a revision started from (or the best one, for a machine label): its head. */
   source_text: string | null
   source_model: number | null
@@ -167,7 +169,7 @@ function validSpans(spans: LanguageSpan[], words: number): LanguageSpan[] {
   return spans
 }
 
-/** The hypothesis's word times, when they still match the label's words one for one. */
+/** Word times (a revision's or the hypothesis's), when they match the label's words one for one. */
 function wordTimes(text: string, json: string | null): WordTime[] {
   const times = parseWordTimes(json)
   const words = typedWords(text)
@@ -197,12 +199,14 @@ export function selectForExport(
               v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
               v.hypothesis_id AS revision_hypothesis,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
+              coalesce(v.word_times, wa.word_times) AS revision_times,
               sh.text AS source_text, sh.model_id AS source_model, sh.checkpoint_id AS source_checkpoint,
               sm.name AS source_model_name,
               (u.speaker_id IS NOT NULL AND u.speaker_id IN (${consented})) AS consented
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
        LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
+       LEFT JOIN word_alignment wa ON wa.revision_id = v.id
        LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
        LEFT JOIN hypothesis sh ON sh.id = CASE WHEN v.id IS NULL THEN u.hypothesis_id ELSE v.hypothesis_id END
        LEFT JOIN model sm ON sm.id = sh.model_id
@@ -273,7 +277,12 @@ export function selectForExport(
       language: r.language,
       text: label.text,
       spans: validSpans(JSON.parse(label.spans) as LanguageSpan[], typedWords(label.text).length),
-      words: sameAsHypothesis ? wordTimes(label.text, r.hypothesis_times) : [],
+      words:
+        r.revision_times !== null && label.source !== 'model'
+          ? wordTimes(label.text, r.revision_times)
+          : sameAsHypothesis
+            ? wordTimes(label.text, r.hypothesis_times)
+            : [],
       source: label.source,
       standing,
       split: r.split,

@@ -1,3 +1,4 @@
+import type { WordTime } from '../../../shared/word-time'
 import type { WriteDb } from '../db/connection'
 import { appendRevision, type TokenSpan } from './revisions'
 
@@ -13,7 +14,15 @@ export type ImportedTranscript =
  */
 export function importTranscript(
   db: WriteDb,
-  input: { utteranceId: number; text: string; spans?: TokenSpan[]; ref: string; createdAt: string },
+  input: {
+    utteranceId: number
+    text: string
+    spans?: TokenSpan[]
+    /** The file's word times, one per word of the text (ELAN's and Praat's word tiers). */
+    wordTimes?: WordTime[] | null
+    ref: string
+    createdAt: string
+  },
 ): ImportedTranscript {
   const head = db
     .prepare(
@@ -36,6 +45,7 @@ export function importTranscript(
     utteranceId: input.utteranceId,
     text: input.text,
     spans,
+    wordTimes: input.wordTimes ?? null,
     source: { kind: 'import', ref: input.ref },
     createdAt: input.createdAt,
   })

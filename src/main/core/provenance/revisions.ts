@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ReadDb, WriteDb } from '../db/connection'
 import type { LanguageSpan, RevisionInfo, RevisionSourceKind } from '../../../shared/domain'
+import { parseWordTimes, serialiseWordTimes, type WordTime } from '../../../shared/word-time'
 
 /** A language-tagged span of tokens: [start, end) word indices. */
 export type TokenSpan = LanguageSpan
@@ -21,6 +22,8 @@ export interface NewRevision {
   draft?: boolean
   /** An adjudication's second parent: the other version it merges (schema 9). */
   mergeParentId?: number | null
+  /** Word times the writer set (boundaries moved by hand, or read from a file), schema 18. */
+  wordTimes?: WordTime[] | null
   createdAt?: string
 }
 
@@ -41,6 +44,8 @@ export interface StoredRevision {
   hash: string
   /** The second parent of an adjudicated revision; null for every other revision. */
   mergeParentId: number | null
+  /** Word times the writer set; null when they set none (schema 18). */
+  wordTimes: WordTime[] | null
 }
 
 const GENESIS = '0'.repeat(64)
@@ -52,7 +57,9 @@ const GENESIS = '0'.repeat(64)
  */
 export function revisionHash(
   parentHash: string | null,
-  r: Omit<StoredRevision, 'id' | 'hash' | 'parentId' | 'mergeParentId'>,
+  r: Omit<StoredRevision, 'id' | 'hash' | 'parentId' | 'mergeParentId' | 'wordTimes'> & {
+    wordTimes?: WordTime[] | null
+  },
   mergeParentHash: string | null = null,
 ): string {
   const canonical = JSON.stringify([
@@ -70,6 +77,8 @@ export function revisionHash(
     ...(r.hypothesisId !== null || r.draft ? [r.hypothesisId, r.draft] : []),
     // Schema 9: an adjudicated revision's second parent, by hash, so relinking it is detected.
     ...(mergeParentHash !== null ? ['merge', mergeParentHash] : []),
+    // Schema 18: word times the writer set, when they set any.
+    ...(r.wordTimes ? ['words', serialiseWordTimes(r.wordTimes)] : []),
   ])
   return createHash('sha256').update(canonical).digest('hex')
 }
@@ -92,6 +101,7 @@ export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision 
     hypothesisId: input.hypothesisId ?? null,
     draft: input.draft ?? false,
     createdAt: input.createdAt ?? new Date().toISOString(),
+    wordTimes: input.wordTimes ?? null,
   }
   const mergeParentId = input.mergeParentId ?? null
   const mergeParent =
@@ -103,13 +113,14 @@ export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision 
   if (mergeParent === undefined)
     throw new Error(`revision ${mergeParentId} is not a revision of utterance ${input.utteranceId}`)
   const hash = revisionHash(parent?.hash ?? null, content, mergeParent?.hash ?? null)
-  // The column exists from schema 9; only merges (which need it) name it.
+  // The columns exist from schemas 9 and 17; only revisions that need them name them.
+  const words = content.wordTimes === null ? null : serialiseWordTimes(content.wordTimes)
   const info = db
     .prepare(
       `INSERT INTO revision (utterance_id, parent_id, text, spans, source_kind, annotator_id, model_id,
                              checkpoint_id, source_ref, hypothesis_id, draft, created_at, hash
-                             ${mergeParentId === null ? '' : ', merge_parent_id'})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${mergeParentId === null ? '' : ', ?'})`,
+                             ${mergeParentId === null ? '' : ', merge_parent_id'}${words === null ? '' : ', word_times'})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${mergeParentId === null ? '' : ', ?'}${words === null ? '' : ', ?'})`,
     )
     .run(
       content.utteranceId,
@@ -126,6 +137,7 @@ export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision 
       content.createdAt,
       hash,
       ...(mergeParentId === null ? [] : [mergeParentId]),
+      ...(words === null ? [] : [words]),
     )
   return {
     id: Number(info.lastInsertRowid),
@@ -154,6 +166,8 @@ export interface RevisionRow {
   hash: string
   /** Absent before schema 9. */
   merge_parent_id?: number | null
+  /** Absent before schema 18. */
+  word_times?: string | null
 }
 
 /** A stored revision as the contract shows it, under its author's name. */
@@ -190,6 +204,7 @@ export function revisionsOf(db: ReadDb, utteranceId: number): StoredRevision[] {
     createdAt: r.created_at,
     hash: r.hash,
     mergeParentId: r.merge_parent_id ?? null,
+    wordTimes: r.word_times ? parseWordTimes(r.word_times) : null,
   }))
 }
 

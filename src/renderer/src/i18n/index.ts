@@ -19,6 +19,8 @@ import intakeEn from './areas/intake.en.json'
 import intakeSw from './areas/intake.sw.json'
 import searchEn from './areas/search.en.json'
 import searchSw from './areas/search.sw.json'
+import tiersEn from './areas/tiers.en.json'
+import tiersSw from './areas/tiers.sw.json'
 import errorsSw from './areas/errors.sw.json'
 import { serverMessages, type ServerMessageKey } from '../../../shared/messages'
 
@@ -35,6 +37,7 @@ const en = {
   ...bulkEn,
   ...intakeEn,
   ...searchEn,
+  ...tiersEn,
   // The core's own English texts (shared/messages.ts), word for word as the CLI prints them.
   serverMessage: serverMessages as Record<ServerMessageKey, string>,
 }
@@ -49,6 +52,7 @@ const sw = {
   ...bulkSw,
   ...intakeSw,
   ...searchSw,
+  ...tiersSw,
   ...errorsSw,
 }
 

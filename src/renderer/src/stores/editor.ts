@@ -1,20 +1,23 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type {
-  FlagReason,
-  LanguageSpan,
-  RevisionInfo,
-  UtteranceDetail,
-} from '../../../shared/domain'
+import type { LanguageSpan, RevisionInfo, UtteranceDetail } from '../../../shared/domain'
 import type { CallError } from '../api/client'
 import { toCallError } from '../api/client'
 import { mark } from '../composables/marks'
 import { useClient } from '../composables/useClient'
+import type { WordTime } from '../../../shared/word-time'
 import { EditHistory, type EditorState } from '../transcript/edit-history'
 import { remapSpans, splitWords, tagWords } from '../transcript/text-model'
 import { useAnnotatorStore } from './annotator'
-import { useProjectStore } from './project'
-import { useUnsavedEditsStore } from './unsaved-edits'
+import { editorFetch } from './editor-fetch'
+import {
+  initialState,
+  timesToSave,
+  type Conflict,
+  type SaveRequest,
+  type SaveState,
+} from './editor-state'
+import { editorUnsaved } from './editor-unsaved'
 
 /** After a failed save (server away, restarting), try again this often until it is back. */
 export const SAVE_RETRY_MS = 3000
@@ -22,32 +25,6 @@ export const SAVE_RETRY_MS = 3000
 /** Autosave waits for a pause in typing, but never lets more than a second of work go unsaved. */
 export const AUTOSAVE_PAUSE_MS = 400
 export const AUTOSAVE_MAX_WAIT_MS = 1000
-
-export type SaveState = 'saved' | 'pending' | 'saving' | 'error' | 'conflict'
-
-export interface Conflict {
-  theirs: RevisionInfo | null
-  message: string
-}
-
-export interface SaveRequest {
-  draft: boolean
-  status?: 'corrected' | 'skipped' | 'flagged'
-  flagReason?: FlagReason
-}
-
-function initialState(detail: UtteranceDetail): EditorState {
-  // A draft or a decision on file wins; otherwise the model's best guess is the starting text.
-  if (detail.head)
-    return {
-      text: detail.head.text,
-      spans: detail.head.spans,
-      hypothesisId: detail.head.hypothesisId,
-    }
-  // A reference (phones, another language) is never the text: the field starts empty then.
-  const best = detail.hypotheses.find((h) => !h.reference)
-  return { text: best?.text ?? '', spans: [], hypothesisId: best?.id ?? null }
-}
 
 /**
  * The utterance being corrected: its text, spans and the hypothesis it came from, with undo,
@@ -57,10 +34,8 @@ function initialState(detail: UtteranceDetail): EditorState {
 export const useEditorStore = defineStore('editor', () => {
   const client = useClient()
   const annotator = useAnnotatorStore()
-  const project = useProjectStore()
-  const unsaved = useUnsavedEditsStore()
   const detail = shallowRef<UtteranceDetail | null>(null)
-  const state = ref<EditorState>({ text: '', spans: [], hypothesisId: null })
+  const state = ref<EditorState>({ text: '', spans: [], hypothesisId: null, wordTimes: null })
   const baseRevisionId = ref<number | null>(null)
   const saveState = ref<SaveState>('saved')
   const saveError = shallowRef<CallError | null>(null)
@@ -76,8 +51,7 @@ export const useEditorStore = defineStore('editor', () => {
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   /** The save that failed for want of the server, to be made again as it was asked for. */
   let failedRequest: SaveRequest | null = null
-  /** Details fetched ahead (the next utterance), so "save and next" does not wait for them. */
-  const prefetched = new Map<number, Promise<UtteranceDetail>>()
+  const fetcher = editorFetch(client)
 
   const words = computed(() => splitWords(state.value.text))
   const dirty = computed(() => saveState.value === 'pending' || saveState.value === 'saving')
@@ -99,26 +73,6 @@ export const useEditorStore = defineStore('editor', () => {
     remoteNotice.value = null
   }
 
-  function fetchDetail(id: number): Promise<UtteranceDetail> {
-    const ahead = prefetched.get(id)
-    prefetched.delete(id)
-    return ahead ?? getDetail(id)
-  }
-
-  /** The utterance as the current profile may see it (blind double annotation hides the other's version). */
-  function getDetail(id: number): Promise<UtteranceDetail> {
-    const who = annotator.current
-    return client.call('utterance.get', who ? { id, actorId: who.id } : { id })
-  }
-
-  function prefetch(id: number | undefined): void {
-    if (id === undefined || prefetched.has(id) || id === detail.value?.utterance.id) return
-    prefetched.clear()
-    const task = getDetail(id)
-    task.catch(() => prefetched.delete(id))
-    prefetched.set(id, task)
-  }
-
   /** The newest open: an answer for an older one, arriving late, is dropped. */
   let opening = 0
 
@@ -132,10 +86,11 @@ export const useEditorStore = defineStore('editor', () => {
     loading.value = true
     loadError.value = null
     try {
-      const next = await fetchDetail(id)
+      const next = await fetcher.take(id)
       if (ticket !== opening) return false
       show(next)
-      await restoreUnsaved(id)
+      alignHead()
+      await unsaved.restoreUnsaved(id)
       mark('sauti:shown')
       return ticket === opening
     } catch (caught) {
@@ -149,11 +104,25 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
+  /** Has the newest revision's text aligned (typed, imported), for the tier if still shown. */
+  function alignHead(): void {
+    const shown = detail.value
+    if (!shown) return
+    fetcher
+      .align(shown)
+      .then((wordTier) => {
+        const now = detail.value
+        if (wordTier && now?.utterance.id === shown.utterance.id && now.head?.id === shown.head?.id)
+          detail.value = { ...now, wordTier }
+      })
+      .catch(() => undefined)
+  }
+
   /** Refetches the open utterance (after a split, a merge or an edge move elsewhere). */
   async function refresh(): Promise<void> {
     if (!detail.value) return
-    prefetched.delete(detail.value.utterance.id)
-    show(await getDetail(detail.value.utterance.id))
+    fetcher.forget(detail.value.utterance.id)
+    show(await fetcher.get(detail.value.utterance.id))
   }
 
   function change(next: EditorState, typing: boolean): void {
@@ -163,79 +132,19 @@ export const useEditorStore = defineStore('editor', () => {
     scheduleAutosave()
   }
 
-  /** Where this browser keeps unsaved edits of the open project: its data folder and id. */
-  function scope(): string | null {
-    const info = project.info
-    return info ? `${info.dataDir}\n${info.project.id}` : null
-  }
-
-  /** Keeps the editor as it is now in IndexedDB until the server acknowledges it. */
-  function remember(): void {
-    const where = scope()
-    const open = detail.value
-    const who = annotator.current
-    if (!where || !open || !who) return
-    void unsaved
-      .put({
-        scope: where,
-        utteranceId: open.utterance.id,
-        actorId: who.id,
-        baseRevisionId: baseRevisionId.value,
-        text: state.value.text,
-        spans: [...state.value.spans],
-        hypothesisId: state.value.hypothesisId,
-        changedAt: Date.now(),
-      })
-      .catch(() => undefined)
-  }
-
-  /**
-   * An edit of this utterance that the server never acknowledged (the tab was closed, the server
-   * restarted): it comes back into the editor and is saved again, on the revision it started
-   * from, so anything saved since meets the conflict dialog instead of being overwritten.
-   */
-  async function restoreUnsaved(id: number): Promise<void> {
-    const where = scope()
-    const who = annotator.current
-    const edit = where ? await unsaved.get(where, id).catch(() => null) : null
-    if (!edit || !who || edit.actorId !== who.id || detail.value?.utterance.id !== id) return
-    if (edit.text === state.value.text) {
-      await unsaved.acknowledge(edit.scope, id, edit.text)
-      return
-    }
-    state.value = { text: edit.text, spans: edit.spans, hypothesisId: edit.hypothesisId }
-    baseRevisionId.value = edit.baseRevisionId
-    history = new EditHistory(state.value)
-    syncHistory()
-    scheduleAutosave()
-  }
-
-  /**
-   * Saves, as drafts, the unsaved edits this browser holds for utterances that are not open
-   * (typed before the server went away, then left). Those that meet a conflict wait for their
-   * utterance to be opened.
-   */
-  async function replayUnsaved(): Promise<void> {
-    const where = scope()
-    if (!where) return
-    for (const edit of await unsaved.all(where).catch(() => [])) {
-      if (edit.utteranceId === detail.value?.utterance.id) continue
-      try {
-        await client.call('utterance.save', {
-          id: edit.utteranceId,
-          actorId: edit.actorId,
-          baseRevisionId: edit.baseRevisionId,
-          hypothesisId: edit.hypothesisId,
-          text: edit.text,
-          spans: edit.spans,
-          draft: true,
-        })
-        await unsaved.acknowledge(where, edit.utteranceId, edit.text)
-      } catch {
-        // Kept: the server is still away, or the editor will show the conflict.
-      }
-    }
-  }
+  const unsaved = editorUnsaved({
+    client,
+    detail,
+    state,
+    baseRevisionId,
+    reopen(edit, base) {
+      state.value = edit
+      baseRevisionId.value = base
+      history = new EditHistory(state.value)
+      syncHistory()
+      scheduleAutosave()
+    },
+  })
 
   /** After a reconnect (or while the server is away, every few seconds): save what failed. */
   function retryFailedSave(): void {
@@ -257,13 +166,22 @@ export const useEditorStore = defineStore('editor', () => {
     const alternative = detail.value?.hypotheses.find((h) => h.rank === rank)
     if (!alternative || alternative.reference) return false
     const spans = remapSpans(state.value.text, alternative.text, state.value.spans)
-    change({ text: alternative.text, spans, hypothesisId: alternative.id }, false)
+    change({ ...state.value, text: alternative.text, spans, hypothesisId: alternative.id }, false)
     return true
   }
 
   function tag(from: number, to: number, lang: string | null): void {
     const spans = tagWords(words.value.length, state.value.spans, from, to, lang)
     change({ ...state.value, spans }, false)
+  }
+
+  /**
+   * The annotator moved a boundary on the word tier: the times are saved at once as a draft (a
+   * drag is a finished gesture, not typing to wait out).
+   */
+  function setWordTimes(times: WordTime[]): Promise<boolean> {
+    change({ ...state.value, wordTimes: times }, false)
+    return save({ draft: true })
   }
 
   function undo(): boolean {
@@ -286,7 +204,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   function scheduleAutosave(): void {
     if (!detail.value) return
-    remember()
+    unsaved.remember()
     if (saveState.value === 'conflict') return
     const now = Date.now()
     if (saveState.value !== 'pending') firstUnsaved = now
@@ -304,6 +222,7 @@ export const useEditorStore = defineStore('editor', () => {
     const who = annotator.current
     if (!current || !who) return Promise.resolve(false)
     const snapshot = { ...state.value, spans: [...state.value.spans] as LanguageSpan[] }
+    const wordTimes = timesToSave(snapshot, current)
     const task = chain.then(async () => {
       if (conflict.value && detail.value?.utterance.id === current.utterance.id) return false
       saveState.value = 'saving'
@@ -315,6 +234,7 @@ export const useEditorStore = defineStore('editor', () => {
           hypothesisId: snapshot.hypothesisId,
           text: snapshot.text,
           spans: snapshot.spans,
+          ...(wordTimes ? { wordTimes } : {}),
           draft: request.draft,
           ...(request.status ? { status: request.status } : {}),
           ...(request.flagReason ? { flagReason: request.flagReason } : {}),
@@ -325,14 +245,11 @@ export const useEditorStore = defineStore('editor', () => {
           // Typing during the save leaves work to save again.
           const unchanged =
             state.value.text === snapshot.text &&
-            JSON.stringify(state.value.spans) === JSON.stringify(snapshot.spans)
+            JSON.stringify(state.value.spans) === JSON.stringify(snapshot.spans) &&
+            state.value.wordTimes === snapshot.wordTimes
           saveState.value = unchanged ? 'saved' : 'pending'
           failedRequest = null
-          const where = scope()
-          if (where)
-            void unsaved
-              .acknowledge(where, current.utterance.id, snapshot.text)
-              .catch(() => undefined)
+          unsaved.acknowledge(current.utterance.id, snapshot.text)
           if (!unchanged) scheduleAutosave()
           const shown = detail.value
           detail.value = {
@@ -340,7 +257,12 @@ export const useEditorStore = defineStore('editor', () => {
             revisionCount: shown.revisionCount + (saved.revision ? 1 : 0),
             head: saved.revision ?? shown.head,
             utterance: { ...shown.utterance, status: saved.status },
+            wordTier: wordTimes
+              ? { source: 'revision', words: wordTimes, by: who.name }
+              : shown.wordTier,
           }
+          if (wordTimes) mark('sauti:words-saved')
+          else if (saved.revision && unchanged) alignHead()
         }
         saveError.value = null
         return true
@@ -385,7 +307,7 @@ export const useEditorStore = defineStore('editor', () => {
   async function checkRemote(): Promise<void> {
     const open = detail.value
     if (!open || dirty.value) return
-    const fresh = await getDetail(open.utterance.id)
+    const fresh = await fetcher.get(open.utterance.id)
     if (detail.value?.utterance.id !== open.utterance.id || dirty.value) return
     if ((fresh.head?.id ?? null) === baseRevisionId.value) return
     show(fresh)
@@ -394,7 +316,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   client.onReconnect(() => {
     retryFailedSave()
-    void replayUnsaved()
+    void unsaved.replayUnsaved()
   })
 
   // Another profile chosen: what it may see of a blind utterance differs, so read it again.
@@ -403,7 +325,7 @@ export const useEditorStore = defineStore('editor', () => {
     () => annotator.current?.id,
     (now) => {
       if (now === undefined) return
-      prefetched.clear()
+      fetcher.forget()
       if (lastProfile !== undefined && now !== lastProfile && detail.value)
         void refresh().catch((caught: unknown) => (loadError.value = toCallError(caught)))
       lastProfile = now
@@ -426,9 +348,13 @@ export const useEditorStore = defineStore('editor', () => {
     conflict.value = null
     if (!theirs || !detail.value) return
     baseRevisionId.value = theirs.id
-    state.value = { text: theirs.text, spans: theirs.spans, hypothesisId: theirs.hypothesisId }
-    const where = scope()
-    if (where) void unsaved.forget(where, detail.value.utterance.id).catch(() => undefined)
+    state.value = {
+      text: theirs.text,
+      spans: theirs.spans,
+      hypothesisId: theirs.hypothesisId,
+      wordTimes: null,
+    }
+    unsaved.forget(detail.value.utterance.id)
     history.push(state.value, false)
     syncHistory()
     saveState.value = 'saved'
@@ -449,10 +375,11 @@ export const useEditorStore = defineStore('editor', () => {
     dirty,
     open,
     refresh,
-    prefetch,
+    prefetch: (id: number | undefined) => fetcher.ahead(id, detail.value?.utterance.id),
     setText,
     pickAlternative,
     tag,
+    setWordTimes,
     undo,
     redo,
     save,
@@ -461,6 +388,6 @@ export const useEditorStore = defineStore('editor', () => {
     takeTheirs,
     checkRemote,
     remoteNotice,
-    replayUnsaved,
+    replayUnsaved: unsaved.replayUnsaved,
   }
 })

@@ -1,8 +1,15 @@
+import type { WordTime } from '../../../shared/word-time'
+
 /** Undo and redo for one utterance's editor state; typing bursts coalesce into one step. */
 export interface EditorState {
   text: string
   spans: { start: number; end: number; lang: string }[]
   hypothesisId: number | null
+  /**
+   * Word times the annotator set by moving boundaries on the word tier (for the words of the
+   * text as it was then), or null when they moved none.
+   */
+  wordTimes: WordTime[] | null
 }
 
 export class EditHistory {
@@ -67,6 +74,7 @@ function sameState(a: EditorState, b: EditorState): boolean {
   return (
     a.text === b.text &&
     a.hypothesisId === b.hypothesisId &&
-    JSON.stringify(a.spans) === JSON.stringify(b.spans)
+    JSON.stringify(a.spans) === JSON.stringify(b.spans) &&
+    JSON.stringify(a.wordTimes) === JSON.stringify(b.wordTimes)
   )
 }

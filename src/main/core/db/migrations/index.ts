@@ -16,6 +16,7 @@ import { m014Owners } from './014-owners'
 import { m015Discussion } from './015-discussion'
 import { m016Search } from './016-search'
 import { m017QualityAndTags } from './017-quality-and-tags'
+import { m018Tiers } from './018-tiers'
 
 export interface Migration {
   version: number
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   m015Discussion,
   m016Search,
   m017QualityAndTags,
+  m018Tiers,
 ]

@@ -1,0 +1,97 @@
+import type { Hypothesis, RevisionInfo, WordTier } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import { typedWords } from '../../../shared/text/language-spans'
+import { parseWordTimes, type WordTime } from '../../../shared/word-time'
+import type { ReadDb } from '../db/connection'
+
+/*
+ * The word tier (docs/tiers.md): which times the editor shows for a revision's words, and the
+ * check a writer's own times pass before they are stored with a revision.
+ */
+
+/** Rounding slack: times come from pointer positions and decimal text files. */
+const SLACK_SEC = 0.0005
+
+/**
+ * Word times a writer set, made fit to store with `text`: one per word, each word named as the
+ * stored text writes it, in order, not overlapping, inside the utterance. Refused in words
+ * otherwise; a pointer's rounding past an edge is clamped to it.
+ */
+export function checkedWordTimes(
+  text: string,
+  times: readonly WordTime[],
+  bounds: { startSec: number; endSec: number },
+): WordTime[] {
+  const words = typedWords(text)
+  if (times.length !== words.length)
+    throw new SautiError(
+      'validation',
+      `word times name ${times.length} words, but the text has ${words.length}`,
+    )
+  let previousEnd = bounds.startSec
+  return words.map((word, i): WordTime => {
+    const t = times[i]!
+    if (t.start < previousEnd - SLACK_SEC || t.end > bounds.endSec + SLACK_SEC || t.end < t.start)
+      throw new SautiError(
+        'validation',
+        `word ${i + 1} ("${word}") at ${t.start.toFixed(3)}–${t.end.toFixed(3)} s is out of order or outside the utterance (${bounds.startSec.toFixed(3)}–${bounds.endSec.toFixed(3)} s)`,
+      )
+    const start = Math.max(t.start, previousEnd)
+    const end = Math.min(Math.max(t.end, start), bounds.endSec)
+    previousEnd = end
+    return { word, start, end }
+  })
+}
+
+/**
+ * A file's word times for a transcript (an ELAN or Praat word tier), when they fit it: one per
+ * word, in order, inside the utterance; else none (the text is imported without them).
+ */
+export function fileWordTimes(
+  text: string,
+  words: readonly WordTime[],
+  bounds: { startSec: number; endSec: number },
+): WordTime[] | null {
+  if (words.length === 0) return null
+  try {
+    return checkedWordTimes(text, words, bounds)
+  } catch {
+    return null
+  }
+}
+
+/** The word times stored with a revision (schema 18), or null when its writer set none. */
+export function revisionWordTimes(db: ReadDb, revisionId: number): WordTime[] | null {
+  const row = db.prepare('SELECT word_times FROM revision WHERE id = ?').get(revisionId) as
+    { word_times: string | null } | undefined
+  return row?.word_times ? parseWordTimes(row.word_times) : null
+}
+
+/** The times forced alignment found for a revision's text after its save, if it ran. */
+function alignedWordTimes(db: ReadDb, revisionId: number): WordTime[] | null {
+  const row = db
+    .prepare('SELECT word_times FROM word_alignment WHERE revision_id = ?')
+    .get(revisionId) as { word_times: string } | undefined
+  return row ? parseWordTimes(row.word_times) : null
+}
+
+/**
+ * The word tier of what the editor shows: the head revision's own times, else its alignment,
+ * else the hypothesis it started from (or the best one), whose words the editor matches to the
+ * text's. Null with no times at all (never labelled, never aligned).
+ */
+export function wordTierOf(
+  db: ReadDb,
+  head: RevisionInfo | null,
+  hypotheses: readonly Hypothesis[],
+): WordTier | null {
+  if (head) {
+    const own = revisionWordTimes(db, head.id)
+    if (own) return { source: 'revision', words: own, by: head.annotator ?? head.sourceKind }
+    const aligned = alignedWordTimes(db, head.id)
+    if (aligned) return { source: 'alignment', words: aligned, by: null }
+  }
+  const transcripts = hypotheses.filter((h) => !h.reference && h.wordTimes.length > 0)
+  const hypothesis = transcripts.find((h) => h.id === head?.hypothesisId) ?? transcripts[0]
+  return hypothesis ? { source: 'hypothesis', words: hypothesis.wordTimes, by: null } : null
+}

@@ -1,0 +1,161 @@
+import type { ProjectTier, TierInterval, TierKind, TierText } from '../../../shared/domain'
+import { SautiError } from '../../../shared/errors'
+import { editableRow, servedRow } from '../annotate/editor'
+import { requireLead } from '../consent/roles'
+import type { WriteDb } from '../db/connection'
+
+/*
+ * A project's own tiers and their text (docs/tiers.md). Tier text is append-only: every write
+ * is a new version with its writer (or the file it came from) and time; the newest is current.
+ */
+
+const SLACK_SEC = 0.0005
+
+export function listTiers(db: WriteDb): ProjectTier[] {
+  return db
+    .prepare('SELECT id, name, kind, position FROM tier ORDER BY position, id')
+    .all() as ProjectTier[]
+}
+
+/** A lead adds a tier; a name the project has already (in any case) is refused. */
+export function defineTier(
+  db: WriteDb,
+  input: { actorId: number; name: string; kind: TierKind },
+  now = new Date().toISOString(),
+): ProjectTier {
+  return db
+    .transaction((): ProjectTier => {
+      requireLead(db, input.actorId, 'define tiers')
+      const taken = db
+        .prepare('SELECT name FROM tier WHERE name = ? COLLATE NOCASE')
+        .get(input.name)
+      if (taken)
+        throw new SautiError('conflict', `the project has a tier named "${input.name}" already`)
+      const position = (
+        db.prepare('SELECT coalesce(max(position), 0) + 1 AS p FROM tier').get() as { p: number }
+      ).p
+      const id = Number(
+        db
+          .prepare(
+            'INSERT INTO tier (name, kind, position, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(input.name, input.kind, position, input.actorId, now).lastInsertRowid,
+      )
+      return { id, name: input.name, kind: input.kind, position }
+    })
+    .immediate()
+}
+
+interface TextRow {
+  tier_id: number
+  utterance_id: number
+  intervals: string
+  annotator: string | null
+  source_ref: string
+  created_at: string
+}
+
+const toText = (r: TextRow): TierText => ({
+  tierId: r.tier_id,
+  utteranceId: r.utterance_id,
+  intervals: JSON.parse(r.intervals) as TierInterval[],
+  by: r.annotator ?? r.source_ref,
+  at: r.created_at,
+})
+
+/** Each tier's newest text on an utterance (served only where the utterance is). */
+export function tierTexts(
+  db: WriteDb,
+  utteranceId: number,
+  now = new Date().toISOString(),
+): TierText[] {
+  servedRow(db, utteranceId, now)
+  return (
+    db
+      .prepare(
+        `SELECT t.tier_id, t.utterance_id, t.intervals, a.name AS annotator, t.source_ref, t.created_at
+         FROM tier_text t LEFT JOIN annotator a ON a.id = t.annotator_id
+         WHERE t.id IN (SELECT max(id) FROM tier_text WHERE utterance_id = ? GROUP BY tier_id)
+         ORDER BY t.tier_id`,
+      )
+      .all(utteranceId) as TextRow[]
+  ).map(toText)
+}
+
+/**
+ * The intervals a write stores: an utterance tier's one text spans the utterance; a
+ * time-aligned tier's intervals must be ordered, not overlapping and inside the utterance.
+ */
+function checkedIntervals(
+  kind: TierKind,
+  input: { intervals?: TierInterval[]; text?: string },
+  bounds: { start: number; end: number },
+): TierInterval[] {
+  if (kind === 'utterance') {
+    if (input.text === undefined)
+      throw new SautiError('validation', 'this tier holds one text per utterance: give text')
+    return [{ start: bounds.start, end: bounds.end, text: input.text }]
+  }
+  if (input.intervals === undefined)
+    throw new SautiError('validation', 'this tier is time-aligned: give intervals')
+  let previous = bounds.start
+  for (const [i, iv] of input.intervals.entries()) {
+    if (iv.start < previous - SLACK_SEC || iv.end < iv.start || iv.end > bounds.end + SLACK_SEC)
+      throw new SautiError(
+        'validation',
+        `interval ${i + 1} (${iv.start.toFixed(3)}–${iv.end.toFixed(3)} s) is out of order or outside the utterance (${bounds.start.toFixed(3)}–${bounds.end.toFixed(3)} s)`,
+      )
+    previous = iv.end
+  }
+  return input.intervals
+}
+
+/** Writes a tier's text on an utterance: a new version, by a person or from a file. */
+export function writeTierText(
+  db: WriteDb,
+  input: {
+    tierId: number
+    utteranceId: number
+    intervals?: TierInterval[]
+    text?: string
+    by: { actorId: number } | { ref: string }
+  },
+  now = new Date().toISOString(),
+): TierText {
+  return db
+    .transaction((): TierText => {
+      const row =
+        'actorId' in input.by
+          ? editableRow(db, input.utteranceId, input.by.actorId, now).row
+          : servedRow(db, input.utteranceId, now)
+      const tier = db.prepare('SELECT kind FROM tier WHERE id = ?').get(input.tierId) as
+        { kind: TierKind } | undefined
+      if (!tier) throw new SautiError('not_found', `no tier with id ${input.tierId}`)
+      const intervals = checkedIntervals(tier.kind, input, {
+        start: row.start_sec,
+        end: row.end_sec,
+      })
+      const id = db
+        .prepare(
+          `INSERT INTO tier_text (tier_id, utterance_id, intervals, annotator_id, source_ref, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.tierId,
+          input.utteranceId,
+          JSON.stringify(intervals),
+          'actorId' in input.by ? input.by.actorId : null,
+          'ref' in input.by ? input.by.ref : '',
+          now,
+        ).lastInsertRowid
+      return toText(
+        db
+          .prepare(
+            `SELECT t.tier_id, t.utterance_id, t.intervals, a.name AS annotator, t.source_ref, t.created_at
+             FROM tier_text t LEFT JOIN annotator a ON a.id = t.annotator_id WHERE t.id = ?`,
+          )
+          .get(id) as TextRow,
+      )
+    })
+    .immediate()
+}

@@ -1,0 +1,43 @@
+import type { FlagReason, RevisionInfo, UtteranceDetail } from '../../../shared/domain'
+import type { WordTime } from '../../../shared/word-time'
+import type { EditorState } from '../transcript/edit-history'
+import { splitWords } from '../transcript/text-model'
+import { tierWords } from '../transcript/word-tier'
+
+/* The editor store's state and what a save sends (stores/editor.ts). */
+
+export type SaveState = 'saved' | 'pending' | 'saving' | 'error' | 'conflict'
+
+export interface Conflict {
+  theirs: RevisionInfo | null
+  message: string
+}
+
+export interface SaveRequest {
+  draft: boolean
+  status?: 'corrected' | 'skipped' | 'flagged'
+  flagReason?: FlagReason
+}
+
+/** The editor's state when an utterance opens. */
+export function initialState(detail: UtteranceDetail): EditorState {
+  // A draft or a decision on file wins; otherwise the model's best guess is the starting text.
+  if (detail.head)
+    return {
+      text: detail.head.text,
+      spans: detail.head.spans,
+      hypothesisId: detail.head.hypothesisId,
+      wordTimes: detail.wordTier?.source === 'revision' ? detail.wordTier.words : null,
+    }
+  // A reference (phones, another language) is never the text: the field starts empty then.
+  const best = detail.hypotheses.find((h) => !h.reference)
+  return { text: best?.text ?? '', spans: [], hypothesisId: best?.id ?? null, wordTimes: null }
+}
+
+/** The word times a save carries: those the annotator set, for the words of the text saved. */
+export function timesToSave(state: EditorState, detail: UtteranceDetail): WordTime[] | undefined {
+  if (!state.wordTimes) return undefined
+  const words = tierWords(state.text, state.wordTimes, detail.utterance)
+  if (words.length !== splitWords(state.text).length) return undefined
+  return words.map((w) => ({ word: w.word, start: w.start, end: w.end }))
+}
