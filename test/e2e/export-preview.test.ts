@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Served } from '../support/serve'
 import { demoSuite } from '../support/served-demo'
+import { useProfile } from '../support/screens'
 
 /**
  * A lead's export dialog on the labelled demo project, in a real Chromium against `sauti serve`:
@@ -77,12 +78,7 @@ beforeAll(async () => {
 describe('the export dialog', () => {
   it('shows what the export will hold and leave out, and why, before it runs', async () => {
     await page.goto(served.openUrl)
-    const profile = page.locator('[data-testid="annotator-dialog"]')
-    await profile.waitFor()
-    await profile.locator('[data-testid="profile-name"]').fill('Neema')
-    await profile.locator('[data-testid="profile-role"]').selectOption('lead')
-    await profile.locator('[data-testid="profile-create"]').click()
-    await profile.waitFor({ state: 'detached' })
+    await useProfile(page, 'Neema', 'lead')
     await page.locator('[data-testid="nav-speakers"]').click()
     await page.locator('[data-testid="export-open"]').click()
     const dialog = page.locator('[data-testid="export-dialog"]')

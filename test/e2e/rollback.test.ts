@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Served } from '../support/serve'
 import { demoSuite } from '../support/served-demo'
+import { useProfile } from '../support/screens'
 
 /**
  * A lead on the Model screen puts an earlier checkpoint back in use, saying why, in a real
@@ -55,12 +56,7 @@ beforeAll(async () => {
 describe('the Model screen', () => {
   it('lets a lead put an earlier checkpoint back in use, with the reason kept', async () => {
     await page.goto(served.openUrl)
-    const profile = page.locator('[data-testid="annotator-dialog"]')
-    await profile.waitFor()
-    await profile.locator('[data-testid="profile-name"]').fill('Neema')
-    await profile.locator('[data-testid="profile-role"]').selectOption('lead')
-    await profile.locator('[data-testid="profile-create"]').click()
-    await profile.waitFor({ state: 'detached' })
+    await useProfile(page, 'Neema', 'lead')
     await page.locator('[data-testid="nav-model"]').click()
     const rows = page.locator('[data-testid="model-checkpoint"]')
     await expect.poll(() => rows.count()).toBe(2)

@@ -4,6 +4,7 @@ import type { WriteDb } from '../../src/main/core/db/connection'
 import { selectForExport } from '../../src/main/core/export/select'
 import { importTranscript } from '../../src/main/core/provenance/import-revision'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
+import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { fileWordTimes } from '../../src/main/core/annotate/word-tier'
 import { clearance } from '../../src/main/core/accounts/access'
 import { defineTier, listTiers, tierTexts, writeTierText } from '../../src/main/core/tiers/tiers'
@@ -15,7 +16,7 @@ const freshDb = freshDbPerTest()
 
 /** One consented speaker's utterance at 1.0–2.5 s of a 3 s recording, and Amina to edit it. */
 function project(): WriteDb {
-  const db = freshDb(17)
+  const db = freshDb(latestSchemaVersion)
   insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
   insertRows(db, 'consent', [
     { speaker_id: 1, scope: 'annotation', granted_at: now, created_at: now },
