@@ -94,6 +94,10 @@ describe('the word tier', () => {
     await page.mouse.move(first.x + first.width / 2, box.y + box.height / 2, { steps: 5 })
     await page.mouse.up()
     await poll(() => newest(target.id)[0]?.word_times ?? null).not.toBeNull()
+    // The row can be written before the page has the answer that marks the save.
+    await poll(() =>
+      page.evaluate(() => performance.getEntriesByName('sauti:words-saved').length),
+    ).toBe(1)
     const ms = await page.evaluate(() => {
       const released = performance.getEntriesByName('sauti:words-released')[0]!
       const saved = performance.getEntriesByName('sauti:words-saved')[0]!

@@ -134,8 +134,8 @@ export async function runSimulation(
       const hyper = { ...request.hyper, seed }
       const start = startingParams({ ...request, hyper }, null)
       let params = start.params
-      // The first child starts from the base head's rows and a fresh adapter; every later one
-      // from its parent, all of it inherited, as in the app.
+      // The first child starts from the base head's rows and a fresh adapter at the full rate;
+      // every later one from its parent, all of it inherited, as in the app.
       let inherited = start.inherited
       const score = (): Pick<CurvePoint, 'devCer' | 'devWer' | 'testCer' | 'testWer'> => {
         // Greedy: the simulation compares strategies with each other, many times over.
