@@ -38,7 +38,6 @@ export function forcedAlign(
     labels[s] = s % 2 === 0 ? blank : targets[(s - 1) / 2]!
     skip[s] = s >= 2 && s % 2 === 1 && labels[s] !== blank && labels[s] !== labels[s - 2] ? 1 : 0
   }
-  const label = (s: number): number => labels[s]!
   const NEG = Number.NEGATIVE_INFINITY
   let previous = new Float64Array(S).fill(NEG)
   let current = new Float64Array(S)
@@ -83,7 +82,7 @@ export function forcedAlign(
       const token = tokens[(s - 1) / 2]!
       if (token.end === -1) token.end = t + 1
       token.start = t
-      token.logProb += p.logProbs[t * p.vocab + label(s)]!
+      token.logProb += p.logProbs[t * p.vocab + labels[s]!]!
     }
     s -= back[t * S + s]!
   }
