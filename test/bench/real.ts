@@ -157,7 +157,7 @@ export function pinSplits(
   return devFrom
 }
 
-export async function corpusProjectFor(
+async function corpusProject(
   corpus: Corpus,
 ): Promise<{ wb: Workbench; dispose: () => Promise<void> }> {
   const splits = recipeSplits(corpus.manifest)
@@ -207,7 +207,7 @@ export async function realBench(benchData: string): Promise<void> {
     console.log(
       `\n== Real speech: ${corpus.name}, the loop with an oracle (${strategies.join(', ')} against random, 3 seeds, ${corpus.stepMinutes} min steps to ${corpus.budgetMinutes} min)`,
     )
-    const { wb, dispose } = await corpusProjectFor(corpus)
+    const { wb, dispose } = await corpusProject(corpus)
     try {
       let trainings = 0
       const report = await wb.simulate({
