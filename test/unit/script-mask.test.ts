@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { greedyDecode, logSoftmax } from '../../src/main/core/asr/ctc'
 import {
   allowedTokens,
+  maskedLogSoftmax,
   maskPosteriors,
   scriptsOfLanguage,
 } from '../../src/main/core/asr/script-mask'
@@ -74,5 +75,20 @@ describe('one script per language for a multilingual character head', () => {
       )
       expect(sum).toBeCloseTo(1, 5)
     }
+  })
+  it("labelling's one-pass mask over raw logits gives what masking the log-softmax gives", () => {
+    // Raw scores far from normalised (an offset of 40 on every token of frame 2).
+    const rows = [
+      [1, 0, 3, 5, 0.5, 2, 0, 0, 1, 0],
+      [41, 40, 44, 40, 43.5, 40, 42, 40, 40, 40],
+    ]
+    const logits = Float32Array.from(rows.flat())
+    const allowed = allowedTokens(vocabulary, ['Cyrl'])!
+    const twoPass = maskPosteriors(logSoftmax(logits, 2, 10), allowed)
+    const onePass = maskedLogSoftmax(logits, 2, 10, allowed)
+    for (let i = 0; i < 20; i++) expect(onePass.logProbs[i]).toBeCloseTo(twoPass.logProbs[i]!, 5)
+    // The Latin "a" is excluded; the Cyrillic "м" keeps its share among the allowed.
+    expect(onePass.logProbs[2]).toBeLessThan(-1000)
+    expect(onePass.logProbs[3]).toBeGreaterThan(-0.5)
   })
 })

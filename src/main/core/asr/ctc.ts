@@ -8,6 +8,13 @@ export interface Posteriors {
   logProbs: Float32Array
 }
 
+/** A model's raw scores, row-major [frames × vocab], before any normalisation. */
+export interface Logits {
+  frames: number
+  vocab: number
+  values: Float32Array
+}
+
 export interface Hypothesis {
   tokens: number[]
   /** log P(token sequence | audio), summed over all alignments (beam) or the best path (greedy). */
@@ -97,20 +104,40 @@ export interface LanguageModelFusion {
   text: (token: number) => string
 }
 
-/** Prefixes as nodes of a trie: extending one is a lookup, not a copy of its tokens. */
+/**
+ * Prefixes as nodes of a trie: extending one is a lookup, not a copy of its tokens. One map of
+ * (node, token) keys for the whole trie, not one per node. A frame tries far more extensions than
+ * the beam keeps, so an extension is named by a provisional key (`provisional`) until it survives
+ * the frame's pruning, and only then becomes a node.
+ */
 class PrefixTrie {
   private readonly parent: number[] = [-1]
   private readonly token: number[] = [-1]
-  private readonly children: Map<number, number>[] = [new Map()]
+  private readonly children = new Map<number, number>()
+
+  constructor(private readonly vocab: number) {}
+
+  /** The node of `node` extended by `token`, or a negative key standing for it until it exists. */
+  provisional(node: number, token: number): number {
+    const key = node * this.vocab + token
+    return this.children.get(key) ?? -key - 1
+  }
+
+  /** The node a key from `provisional` stands for, made now if it is not yet in the trie. */
+  resolve(key: number): number {
+    if (key >= 0) return key
+    const k = -key - 1
+    return this.child(Math.floor(k / this.vocab), k % this.vocab)
+  }
 
   child(node: number, token: number): number {
-    let child = this.children[node]!.get(token)
+    const key = node * this.vocab + token
+    let child = this.children.get(key)
     if (child === undefined) {
       child = this.parent.length
       this.parent.push(node)
       this.token.push(token)
-      this.children.push(new Map())
-      this.children[node]!.set(token, child)
+      this.children.set(key, child)
     }
     return child
   }
@@ -137,6 +164,8 @@ interface Beam {
   /** Completed words, and the one being spelled. */
   words: string[]
   partial: string
+  /** `ranked` at the end of the frame that made it, for the sort that prunes. */
+  score: number
 }
 
 const total = (b: Beam): number => logAddExp(b.blankEnd, b.tokenEnd)
@@ -189,6 +218,23 @@ function frameCandidates(
 }
 
 /**
+ * The `width` best prefixes, best first, as a stable sort of all of them by `ranked` would give
+ * (ties keep the order in which the frame reached them): the width-th best score is found by a
+ * native sort of the scores alone, and only the prefixes at or above it are sorted.
+ */
+function keepBest(next: Beam[], width: number): Beam[] {
+  for (const b of next) b.score = ranked(b)
+  let kept = next
+  if (next.length > width) {
+    const scores = Float64Array.from(next, (b) => b.score).sort()
+    const kth = scores[scores.length - width]!
+    let ties = width - next.filter((b) => b.score > kth).length
+    kept = next.filter((b) => b.score > kth || (b.score === kth && ties-- > 0))
+  }
+  return kept.sort((a, b) => b.score - a.score)
+}
+
+/**
  * CTC prefix beam search (Hannun et al., 2014): each prefix carries the probability of all
  * alignments that end in blank and of those that end in its last token, so a label sequence's
  * probability is summed over its alignments, not taken from one path. With a beam wide enough
@@ -205,19 +251,39 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     lm: 0,
     words: [],
     partial: '',
+    score: 0,
   }
-  const trie = new PrefixTrie()
-  let beams = new Map<number, Beam>([[0, empty]])
+  const trie = new PrefixTrie(p.vocab)
+  let beams: Beam[] = [empty]
   const skipAt =
     options.blankSkip === undefined ? Number.POSITIVE_INFINITY : Math.log(options.blankSkip)
+  // The prefixes one frame makes, in the order first reached, and where each sits in it.
+  let next: Beam[] = []
+  const slot = new Map<number, number>()
+  const entry = (key: number, lmState: Pick<Beam, 'lm' | 'words' | 'partial'>): Beam => {
+    const at = slot.get(key)
+    if (at !== undefined) return next[at]!
+    const beam: Beam = {
+      node: key,
+      blankEnd: Number.NEGATIVE_INFINITY,
+      tokenEnd: Number.NEGATIVE_INFINITY,
+      lm: lmState.lm,
+      words: lmState.words,
+      partial: lmState.partial,
+      score: 0,
+    }
+    slot.set(key, next.length)
+    next.push(beam)
+    return beam
+  }
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
     const blankLp = p.logProbs[row + blank]!
     if (blankLp >= skipAt) {
       // Only blank (or a repeat of the last token, which merges into the same prefix): the
       // prefixes stay as they are, so their scores are updated in place.
-      for (const [key, beam] of beams) {
-        const last = trie.last(key)
+      for (const beam of beams) {
+        const last = trie.last(beam.node)
         const all = total(beam)
         beam.tokenEnd =
           last >= 0 ? beam.tokenEnd + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY
@@ -226,23 +292,10 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
       continue
     }
     const candidates = frameCandidates(p, row, blank, pruning, options.maxTokensPerFrame ?? p.vocab)
-    const next = new Map<number, Beam>()
-    const entry = (key: number, lmState: Pick<Beam, 'lm' | 'words' | 'partial'>): Beam => {
-      let beam = next.get(key)
-      if (!beam) {
-        beam = {
-          node: key,
-          blankEnd: Number.NEGATIVE_INFINITY,
-          tokenEnd: Number.NEGATIVE_INFINITY,
-          lm: lmState.lm,
-          words: lmState.words,
-          partial: lmState.partial,
-        }
-        next.set(key, beam)
-      }
-      return beam
-    }
-    for (const [key, beam] of beams) {
+    next = []
+    slot.clear()
+    for (const beam of beams) {
+      const key = beam.node
       const all = total(beam)
       const last = trie.last(key)
       for (const v of candidates) {
@@ -253,7 +306,10 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
           continue
         }
         // Without a language model a prefix's LM state is its parent's (nothing to allocate).
-        const grown = entry(trie.child(key, v), options.lm ? extendLm(beam, v, options.lm) : beam)
+        const grown = entry(
+          trie.provisional(key, v),
+          options.lm ? extendLm(beam, v, options.lm) : beam,
+        )
         if (v === last) {
           // A repeat extends only across a blank; without one it merges into the same prefix.
           grown.tokenEnd = logAddExp(grown.tokenEnd, beam.blankEnd + lp)
@@ -265,12 +321,12 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
       }
     }
     // With a language model, prefixes are ranked by acoustic plus language-model score; each
-    // score is computed once, not at every comparison of the sort.
-    const scored = [...next.values()].map((b) => ({ b, score: ranked(b) }))
-    scored.sort((a, b) => b.score - a.score)
-    beams = new Map(scored.slice(0, beamWidth).map(({ b }) => [b.node, b]))
+    // score is computed once, not at every comparison of the sort (which is stable, so ties
+    // keep the order in which the prefixes were reached).
+    beams = keepBest(next, beamWidth)
+    for (const b of beams) b.node = trie.resolve(b.node)
   }
-  const results = [...beams.values()]
+  const results = beams
     .map((b) => ({
       tokens: trie.tokens(b.node),
       logProb: total(b),

@@ -67,18 +67,31 @@ const EXCLUDED = -1e4
  * search, confidences and word times all see the same distribution.
  */
 export function maskPosteriors(p: Posteriors, allowed: boolean[]): Posteriors {
-  const { frames, vocab } = p
-  const logProbs = new Float32Array(p.logProbs.length)
+  return maskedLogSoftmax(p.logProbs, p.frames, p.vocab, allowed)
+}
+
+/**
+ * Log-softmax over the allowed tokens only, from raw logits or from log-probabilities alike (a
+ * softmax does not change when every score of a frame shifts by the same amount): labelling
+ * normalises the model's logits once, here, instead of once for all tokens and again for the
+ * allowed ones.
+ */
+export function maskedLogSoftmax(
+  scores: Float32Array,
+  frames: number,
+  vocab: number,
+  allowed: boolean[],
+): Posteriors {
+  const logProbs = new Float32Array(frames * vocab)
   for (let t = 0; t < frames; t++) {
     const row = t * vocab
     let max = -Infinity
-    for (let v = 0; v < vocab; v++)
-      if (allowed[v] && p.logProbs[row + v]! > max) max = p.logProbs[row + v]!
+    for (let v = 0; v < vocab; v++) if (allowed[v] && scores[row + v]! > max) max = scores[row + v]!
     let sum = 0
-    for (let v = 0; v < vocab; v++) if (allowed[v]) sum += Math.exp(p.logProbs[row + v]! - max)
+    for (let v = 0; v < vocab; v++) if (allowed[v]) sum += Math.exp(scores[row + v]! - max)
     const norm = max + Math.log(sum)
     for (let v = 0; v < vocab; v++)
-      logProbs[row + v] = allowed[v] ? p.logProbs[row + v]! - norm : EXCLUDED
+      logProbs[row + v] = allowed[v] ? scores[row + v]! - norm : EXCLUDED
   }
   return { frames, vocab, logProbs }
 }

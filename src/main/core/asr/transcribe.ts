@@ -8,9 +8,9 @@ import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
 import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
 import type { WordTime } from '../../../shared/word-time'
 import { alignWords, forcedAlign } from './align'
-import { logSoftmax, type Posteriors } from './ctc'
+import { logSoftmax, type Logits, type Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
-import { allowedTokens, maskPosteriors } from './script-mask'
+import { allowedTokens, maskedLogSoftmax } from './script-mask'
 import { probeAudio } from './features'
 import { modelInput } from './model-input'
 import { readModelPackage, type ModelPackage } from './model-package'
@@ -167,7 +167,7 @@ export class ModelRunner {
     const p =
       this.head && out.hidden
         ? this.head.posteriors(out.hidden.data, out.hidden.frames)
-        : this.inScripts(out.logits, item.scripts)
+        : this.posteriorsOf(out.logits, item.scripts)
     const encoded = encodeText(text, vocabulary)
     if (encoded.ids.length === 0) return []
     const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
@@ -183,9 +183,7 @@ export class ModelRunner {
   }
 
   /** One session.run over utterances of similar length, padded with silence to the longest. */
-  private async run(
-    signals: Float32Array[],
-  ): Promise<{ logits: Posteriors; hidden: Frames | null }[]> {
+  private async run(signals: Float32Array[]): Promise<{ logits: Logits; hidden: Frames | null }[]> {
     const { manifest } = this.pkg
     const { feeds, shares } = modelInput(manifest, signals)
     const out = await this.session.run(feeds)
@@ -212,7 +210,8 @@ export class ModelRunner {
             ),
           }
         : null
-      return { logits: logSoftmax(raw, own, vocab), hidden }
+      // Normalised later, once, for the head and scripts that decode (`posteriorsOf`).
+      return { logits: { frames: own, vocab, values: raw }, hidden }
     })
   }
 
@@ -223,12 +222,12 @@ export class ModelRunner {
   private async runChunked(
     signal: Float32Array,
     options: TranscribeOptions,
-  ): Promise<{ logits: Posteriors; hidden: Frames | null }> {
+  ): Promise<{ logits: Logits; hidden: Frames | null }> {
     const chunk = Math.round(options.chunkSec * SAMPLE_RATE)
     const half = Math.round((options.overlapSec / 2) * SAMPLE_RATE)
     const step = chunk - 2 * half
     const pieces: {
-      logits: Posteriors
+      logits: Logits
       hidden: Frames | null
       keepFrom: number
       keepTo: number
@@ -245,18 +244,18 @@ export class ModelRunner {
     }
     const vocab = pieces[0]!.logits.vocab
     const frames = pieces.reduce((n, p) => n + p.keepTo - p.keepFrom, 0)
-    const logProbs = new Float32Array(frames * vocab)
+    const values = new Float32Array(frames * vocab)
     const dim = pieces[0]!.hidden?.dim ?? 0
     const hidden = dim ? new Float32Array(frames * dim) : null
     let at = 0
     for (const p of pieces) {
-      logProbs.set(p.logits.logProbs.subarray(p.keepFrom * vocab, p.keepTo * vocab), at * vocab)
+      values.set(p.logits.values.subarray(p.keepFrom * vocab, p.keepTo * vocab), at * vocab)
       if (hidden && p.hidden)
         hidden.set(p.hidden.data.subarray(p.keepFrom * dim, p.keepTo * dim), at * dim)
       at += p.keepTo - p.keepFrom
     }
     return {
-      logits: { frames, vocab, logProbs },
+      logits: { frames, vocab, values },
       hidden: hidden ? { frames, dim, data: hidden } : null,
     }
   }
@@ -264,19 +263,25 @@ export class ModelRunner {
   /** Allowed tokens of the model's own character head per set of scripts (script-mask.ts). */
   private readonly scriptMasks = new Map<string, boolean[] | null>()
 
-  /** The model's own character head's posteriors, kept to the utterance language's scripts. */
-  private inScripts(p: Posteriors, scripts: string[] | undefined): Posteriors {
-    if (!scripts || this.pkg.manifest.unit !== 'char') return p
+  /**
+   * The model's own head's posteriors; a character head's kept to the utterance language's
+   * scripts, normalised over them in the same pass.
+   */
+  private posteriorsOf(logits: Logits, scripts: string[] | undefined): Posteriors {
+    const { frames, vocab, values } = logits
+    if (!scripts || this.pkg.manifest.unit !== 'char') return logSoftmax(values, frames, vocab)
     const key = scripts.join(',')
     if (!this.scriptMasks.has(key))
       this.scriptMasks.set(key, allowedTokens(this.pkg.vocabulary, scripts))
     const allowed = this.scriptMasks.get(key)!
-    return allowed ? maskPosteriors(p, allowed) : p
+    return allowed
+      ? maskedLogSoftmax(values, frames, vocab, allowed)
+      : logSoftmax(values, frames, vocab)
   }
 
   private async finish(
     item: TranscribeItem,
-    p: Posteriors,
+    logits: Logits,
     hidden: Frames | null,
     options: TranscribeOptions,
   ): Promise<UtteranceResult> {
@@ -284,7 +289,7 @@ export class ModelRunner {
     const own =
       this.head && hidden
         ? this.head.posteriors(hidden.data, hidden.frames)
-        : this.inScripts(p, item.scripts)
+        : this.posteriorsOf(logits, item.scripts)
     const decoded = decodeUtterance(vocabulary, item, own, options)
     let hiddenStatesFile: string | null = null
     if (options.hiddenDir && hidden) {
