@@ -38,13 +38,23 @@ export async function writeHiddenStates(
   view.setUint32(4, hidden.dim, true)
   for (let i = 0; i < hidden.data.length; i++)
     view.setUint16(8 + i * 2, toHalf(hidden.data[i]!), true)
-  await mkdir(dirname(file), { recursive: true })
-  await mkdir(stagingDir, { recursive: true })
   // Written in the staging folder and renamed: a reader never sees half a file, and a killed
-  // process leaves it where the next start removes it.
+  // process leaves it where the next start removes it. The folders are made only when missing
+  // (labelling writes one file per utterance, and two mkdir calls each were a measurable part).
   const temporary = join(stagingDir, `hidden-${randomUUID()}`)
-  await writeFile(temporary, bytes)
-  await rename(temporary, file)
+  await inFolder(stagingDir, () => writeFile(temporary, bytes))
+  await inFolder(dirname(file), () => rename(temporary, file))
+}
+
+/** Runs a write; where its folder is missing, makes the folder and runs it again. */
+async function inFolder(folder: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    await mkdir(folder, { recursive: true })
+    await write()
+  }
 }
 
 export async function readHiddenStates(file: string): Promise<HiddenStates> {

@@ -224,15 +224,18 @@ function frameCandidates(
  */
 function keepBest(next: Beam[], width: number): Beam[] {
   for (const b of next) b.score = ranked(b)
-  let kept = next
-  if (next.length > width) {
-    const scores = Float64Array.from(next, (b) => b.score).sort()
-    const kth = scores[scores.length - width]!
-    let ties = width - next.filter((b) => b.score > kth).length
-    kept = next.filter((b) => b.score > kth || (b.score === kth && ties-- > 0))
-  }
-  return kept.sort((a, b) => b.score - a.score)
+  if (next.length <= width) return next.sort(byScore)
+  const scores = new Float64Array(next.length)
+  for (let i = 0; i < next.length; i++) scores[i] = next[i]!.score
+  const kth = scores.sort()[next.length - width]!
+  let ties = width
+  for (const b of next) if (b.score > kth) ties--
+  const kept: Beam[] = []
+  for (const b of next) if (b.score > kth || (b.score === kth && ties-- > 0)) kept.push(b)
+  return kept.sort(byScore)
 }
+
+const byScore = (a: Beam, b: Beam): number => b.score - a.score
 
 /**
  * CTC prefix beam search (Hannun et al., 2014): each prefix carries the probability of all

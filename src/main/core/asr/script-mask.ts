@@ -82,16 +82,17 @@ export function maskedLogSoftmax(
   vocab: number,
   allowed: boolean[],
 ): Posteriors {
-  const logProbs = new Float32Array(frames * vocab)
+  // The allowed tokens' indices once, so each frame's three passes visit only them.
+  const kept = Int32Array.from(allowed.flatMap((ok, v) => (ok ? [v] : [])))
+  const logProbs = new Float32Array(frames * vocab).fill(EXCLUDED)
   for (let t = 0; t < frames; t++) {
     const row = t * vocab
     let max = -Infinity
-    for (let v = 0; v < vocab; v++) if (allowed[v] && scores[row + v]! > max) max = scores[row + v]!
+    for (const v of kept) if (scores[row + v]! > max) max = scores[row + v]!
     let sum = 0
-    for (let v = 0; v < vocab; v++) if (allowed[v]) sum += Math.exp(scores[row + v]! - max)
+    for (const v of kept) sum += Math.exp(scores[row + v]! - max)
     const norm = max + Math.log(sum)
-    for (let v = 0; v < vocab; v++)
-      logProbs[row + v] = allowed[v] ? scores[row + v]! - norm : EXCLUDED
+    for (const v of kept) logProbs[row + v] = scores[row + v]! - norm
   }
   return { frames, vocab, logProbs }
 }
