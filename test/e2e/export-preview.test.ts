@@ -92,6 +92,13 @@ describe('the export dialog', () => {
     expect(await total.innerText()).toMatch(
       new RegExp(`\\d+\\.\\d min, ${importedSpeakers()} speakers`),
     )
+    // At 1280×720 the count and the button that acts on it are in view without scrolling the
+    // long form (they stay at the dialog's foot).
+    for (const inView of [total, dialog.locator('[data-testid="export-submit"]')]) {
+      const box = (await inView.boundingBox())!
+      expect(box.y).toBeGreaterThanOrEqual(0)
+      expect(box.y + box.height).toBeLessThanOrEqual(720)
+    }
     expect(await preview.locator('[data-testid="export-standing-imported"]').innerText()).toContain(
       `${expected} imported (written by people)`,
     )
