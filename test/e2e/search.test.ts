@@ -108,4 +108,33 @@ describe('the data view', () => {
     await page.screenshot({ path: join(artefacts, 'search-results-sw.png') })
     await page.locator('[data-testid="language"]').selectOption('en')
   })
+
+  it('plays an utterance on arrival, but not again when the annotator comes back to it from another screen', async () => {
+    const audio = page.locator('[data-testid="audio"]')
+    const paused = (): Promise<boolean> => audio.evaluate((a: HTMLAudioElement) => a.paused)
+    const [first, second] = query<{ id: number }>(
+      "SELECT id FROM utterance WHERE status != 'flagged' ORDER BY id LIMIT 2",
+    ).map((r) => r.id)
+    const arrive = async (id: number): Promise<void> => {
+      await page.evaluate((h) => (location.hash = h), `#/annotate/${id}`)
+      await page.locator(`[data-testid="editor"][data-utterance="${id}"]`).waitFor()
+      await page.locator('[data-testid="editor-waveform"][data-ready="true"]').waitFor()
+    }
+    expect(await page.locator('[data-testid="autoplay"]').count()).toBe(0)
+    await arrive(first!)
+    expect(await page.locator('[data-testid="autoplay"]').isChecked()).toBe(true)
+    await expect.poll(paused).toBe(false)
+    await audio.evaluate((a: HTMLAudioElement) => a.pause())
+
+    // To the data view and back to the same utterance: it stays quiet.
+    await page.locator('[data-testid="nav-search"]').click()
+    await page.locator('[data-testid="search-text"]').waitFor()
+    await arrive(first!)
+    await page.waitForTimeout(1500)
+    expect(await paused()).toBe(true)
+
+    // Another utterance is an arrival: it plays.
+    await arrive(second!)
+    await expect.poll(paused).toBe(false)
+  })
 })
