@@ -232,6 +232,19 @@ function readProjectTier(
   if (constraint === 'Symbolic_Subdivision')
     return ': a symbolic subdivision has no times of its own, and a project tier holds one text per utterance or time-aligned text'
   if (isReservedTierName(name)) return `: "${name}" is a name the exports keep for their own tiers`
+  if (constraint === 'Symbolic_Association') {
+    const associated = new Set<string>()
+    for (const { a } of annotations) {
+      if (a.kind !== 'ref') continue
+      if (associated.has(a.parent))
+        throw badInput(
+          file,
+          a.at,
+          `tier "${child.id}": annotation "${a.id}" is a second association of annotation "${a.parent}"; a Symbolic_Association tier holds one per annotation of its parent.`,
+        )
+      associated.add(a.parent)
+    }
+  }
   const { owned } = ownIntervals(
     file,
     child.id,
