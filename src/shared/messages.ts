@@ -19,6 +19,8 @@ export const serverMessages = {
   ownerOnly: "{method} is for the server's owner, on the server itself",
   accountDisabled: 'this account is disabled: ask an admin',
   unknownProfile: 'no annotator profile with id {id}: choose your profile first.',
+  tierNameReserved:
+    'a tier cannot be named "{name}": the ELAN and Praat exports use utterance, word, words and language for their own tiers. Choose another name.',
 } as const
 
 export type ServerMessageKey = keyof typeof serverMessages

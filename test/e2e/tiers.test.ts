@@ -12,7 +12,7 @@ import { demoSuite } from '../support/served-demo'
  * The word tier at 1280×720, as someone coming from Praat or ELAN uses it: a boundary dragged
  * with the pointer and one moved with the arrow keys are saved with the revision, kept after a
  * reload, and exported to ELAN and Praat files that Praat (and an XML parser, for ELAN) read back
- * with their tiers.
+ * with their tiers; the project's own tiers written in the editor are exported beside them.
  */
 const { artefacts, query, open } = demoSuite('tiers')
 
@@ -146,15 +146,18 @@ describe('the word tier', () => {
     await page.goto(`${served.url}/#/recordings`)
     const panel = page.locator('[data-testid="project-tiers"]')
     await panel.locator('summary').click()
-    for (const [name, kind] of [
-      ['Translation', 'utterance'],
-      ['Gloss', 'time'],
-    ] as const) {
+    for (const [i, [name, kind]] of (
+      [
+        ['Translation', 'utterance'],
+        ['Gloss', 'time'],
+      ] as const
+    ).entries()) {
       await panel.locator('[data-testid="tier-name"]').fill(name)
       await panel.locator('[data-testid="tier-kind"]').selectOption(kind)
       await panel.locator('[data-testid="tier-add"]').click()
+      // The form clears its name when the tier is added: typing the next one sooner is lost.
+      await poll(() => panel.locator('[data-testid="project-tier"]').count()).toBe(i + 1)
     }
-    await poll(() => panel.locator('[data-testid="project-tier"]').count()).toBe(2)
 
     await page.goto(`${served.url}/#/annotate/${target.id}`)
     const translation = page.locator('[data-testid="tier-Translation"] [data-testid="tier-text"]')
@@ -176,7 +179,7 @@ describe('the word tier', () => {
     expect(await cells.count()).toBe(target.words)
   })
 
-  it('exports the word tier to ELAN and Praat, and Praat reads the TextGrid with its tiers', async () => {
+  it("exports the word tier and the project's tiers to ELAN and Praat, and Praat reads them", async () => {
     await page.locator('[data-testid="save-next"]').click()
     await poll(() => newest(target.id)[0]?.draft).toBe(0)
     const { id: actorId } = await api<{ id: number }>('annotator.create', {
@@ -215,15 +218,28 @@ describe('the word tier', () => {
         'for i to n',
         '  name$ = Get tier name: i',
         '  intervals = Get number of intervals: i',
-        '  appendInfoLine: name$, tab$, intervals',
+        '  labels$ = ""',
+        '  for j to intervals',
+        '    label$ = Get label of interval: i, j',
+        '    if label$ <> ""',
+        '      labels$ = labels$ + "|" + label$',
+        '    endif',
+        '  endfor',
+        '  appendInfoLine: name$, tab$, intervals, tab$, labels$',
         'endfor',
         '',
       ].join('\n'),
     )
     const praat = execFileSync('praat', ['--run', script], { encoding: 'utf8' }).trim().split('\n')
-    const tiers = praat.slice(1).map((l) => l.split('\t')[0]!)
+    const rows = praat.slice(1).map((l) => l.split('\t'))
+    const tiers = rows.map((r) => r[0]!)
     expect(Number(praat[0])).toBe(tiers.length)
     expect(tiers.some((name) => name.endsWith(' - words'))).toBe(true)
+    // The project's tiers, under the speaker's tier, with the texts written in the editor.
+    const labels = (suffix: string): string | undefined =>
+      rows.find((r) => r[0]!.endsWith(suffix))?.[2]
+    expect(labels(' - Translation')).toBe('|Habari za asubuhi')
+    expect(labels(' - Gloss')).toBe('|good|morning')
 
     const eafs = readdirSync(join(dir, 'eaf')).filter((f) => f.endsWith('.eaf'))
     const eaf = eafs
@@ -249,10 +265,17 @@ describe('the word tier', () => {
         id: t.getAttribute('TIER_ID'),
         parent: t.getAttribute('PARENT_REF'),
         constraint: types.get(t.getAttribute('LINGUISTIC_TYPE_REF')) ?? null,
+        ids: [...t.querySelectorAll('ALIGNABLE_ANNOTATION')].map((a) =>
+          a.getAttribute('ANNOTATION_ID'),
+        ),
         words: [...t.querySelectorAll('ALIGNABLE_ANNOTATION')].map((a) => ({
           value: a.querySelector('ANNOTATION_VALUE')?.textContent ?? '',
           start: slots.get(a.getAttribute('TIME_SLOT_REF1')) ?? -1,
           end: slots.get(a.getAttribute('TIME_SLOT_REF2')) ?? -1,
+        })),
+        refs: [...t.querySelectorAll('REF_ANNOTATION')].map((a) => ({
+          value: a.querySelector('ANNOTATION_VALUE')?.textContent ?? '',
+          parent: a.getAttribute('ANNOTATION_REF'),
         })),
       }))
     }, eaf)
@@ -262,5 +285,17 @@ describe('the word tier', () => {
     expect(words.constraint).toBe('Included_In')
     const first = words.words.find((w) => w.value === saved[0]!.word)!
     expect(first.end).toBe(Math.round(saved[0]!.end * 1000))
+
+    // The translation is associated with its utterance; the gloss has times of its own inside it.
+    const translation = parsed!.find((t) => t.id?.endsWith(' - Translation'))!
+    expect(translation.constraint).toBe('Symbolic_Association')
+    const speakerTier = parsed!.find((t) => t.id === translation.parent)!
+    expect(translation.refs).toEqual([
+      { value: 'Habari za asubuhi', parent: expect.stringMatching(/^a\d+$/) as string },
+    ])
+    expect(speakerTier.ids).toContain(translation.refs[0]!.parent)
+    const gloss = parsed!.find((t) => t.id?.endsWith(' - Gloss'))!
+    expect([gloss.parent, gloss.constraint]).toEqual([translation.parent, 'Included_In'])
+    expect(gloss.words.map((w) => w.value)).toEqual(['good', 'morning'])
   })
 })

@@ -59,6 +59,32 @@ const eaf = (ref2: string): string => `<?xml version="1.0" encoding="UTF-8"?>
 </ANNOTATION_DOCUMENT>
 `
 
+/** The EAF above with a gloss tier (Included_In) and a translation (Symbolic_Association). */
+const tiered = (gloss: [number, number, string][], translations = ['Good morning']): string => {
+  const slots = gloss.flatMap(([s, e], i) => [
+    `<TIME_SLOT TIME_SLOT_ID="g${2 * i + 1}" TIME_VALUE="${s}"/>`,
+    `<TIME_SLOT TIME_SLOT_ID="g${2 * i + 2}" TIME_VALUE="${e}"/>`,
+  ])
+  const glosses = gloss.map(
+    ([, , text], i) =>
+      `<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="g${i}" TIME_SLOT_REF1="g${2 * i + 1}" TIME_SLOT_REF2="g${2 * i + 2}"><ANNOTATION_VALUE>${text}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`,
+  )
+  const refs = translations.map(
+    (text, i) =>
+      `<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="t${i}" ANNOTATION_REF="a1"><ANNOTATION_VALUE>${text}</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>`,
+  )
+  return eaf('ts2')
+    .replace('</TIME_ORDER>', `${slots.join('\n')}\n  </TIME_ORDER>`)
+    .replace(
+      '<LINGUISTIC_TYPE',
+      `<TIER LINGUISTIC_TYPE_REF="gloss" PARENT_REF="SPK-A" TIER_ID="SPK-A - Gloss">${glosses.join('')}</TIER>
+  <TIER LINGUISTIC_TYPE_REF="tr" PARENT_REF="SPK-A" TIER_ID="SPK-A - Translation">${refs.join('')}</TIER>
+  <LINGUISTIC_TYPE CONSTRAINTS="Included_In" LINGUISTIC_TYPE_ID="gloss" TIME_ALIGNABLE="true"/>
+  <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" LINGUISTIC_TYPE_ID="tr" TIME_ALIGNABLE="false"/>
+  <LINGUISTIC_TYPE`,
+    )
+}
+
 beforeAll(async () => {
   ;({ workbench: wb, dispose } = await openTestWorkbench('annotation-import'))
   work = mkdtempSync(join(tmpdir(), 'sauti-annotation-'))
@@ -92,6 +118,27 @@ describe('malformed annotation', () => {
       'sw-001.TextGrid',
       'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0 \ntiers? <exists> \nsize = 0 \nitem []: \n',
       /sw-001\.TextGrid, line 5, column \d+: expected xmax here/,
+    ],
+    [
+      'an EAF gloss outside its utterance',
+      'outside.eaf',
+      tiered([[500, 1200, 'late']]),
+      /outside\.eaf, line \d+, column \d+: tier "SPK-A - Gloss": "late" at 0\.500–1\.200 s is not inside an utterance of tier "SPK-A"\./,
+    ],
+    [
+      'an EAF gloss overlapping the one before',
+      'overlap.eaf',
+      tiered([
+        [100, 500, 'habari'],
+        [400, 900, 'za'],
+      ]),
+      /overlap\.eaf, line \d+, column \d+: tier "SPK-A - Gloss": "za" at 0\.400–0\.900 s overlaps "habari" at 0\.100–0\.500 s/,
+    ],
+    [
+      'two translations of one utterance on a tier of one text per utterance',
+      'twice.eaf',
+      tiered([], ['Good morning', 'Morning']),
+      /twice\.eaf, line \d+, column \d+: tier "SPK-A - Translation": annotation "t1" is a second association of annotation "a1"; a Symbolic_Association tier holds one per annotation of its parent\./,
     ],
     [
       'a CSV row that ends before it starts',
@@ -151,6 +198,78 @@ describe('well-formed annotation', () => {
     expect(again.imported).toEqual([
       expect.objectContaining({ recordings: 0, utterances: 0, revisions: 0 }),
     ])
+    expect(state()).toEqual(before)
+  })
+
+  it("brings a file's project tiers into the project's tiers, adding missing ones; a second time changes nothing", async () => {
+    writeFileSync(
+      join(work, 'sw-002.eaf'),
+      tiered([
+        [100, 400, 'habari'],
+        [450, 900, 'za asubuhi'],
+      ]).replace(/sw-001/g, 'sw-002'),
+    )
+    const summary = await importAnnotation([join(work, 'sw-002.eaf')])
+    expect(summary.rejected).toEqual([])
+    expect(summary.imported).toEqual([expect.objectContaining({ utterances: 1, tierTexts: 2 })])
+    expect(summary.notes).toEqual(
+      expect.arrayContaining([
+        `${join(work, 'sw-002.eaf')}: tier "Gloss" (time-aligned) was added to the project.`,
+        `${join(work, 'sw-002.eaf')}: tier "Translation" (one text per utterance) was added to the project.`,
+      ]),
+    )
+    const texts = wb.project.db
+      .prepare(
+        `SELECT t.name, t.kind, x.intervals, x.annotator_id, x.source_ref FROM tier_text x
+         JOIN tier t ON t.id = x.tier_id ORDER BY t.position`,
+      )
+      .all()
+    expect(texts).toEqual([
+      {
+        name: 'Gloss',
+        kind: 'time',
+        intervals: JSON.stringify([
+          { start: 0.1, end: 0.4, text: 'habari' },
+          { start: 0.45, end: 0.9, text: 'za asubuhi' },
+        ]),
+        annotator_id: null,
+        source_ref: `${join(work, 'sw-002.eaf')}#sw-002_a1`,
+      },
+      {
+        name: 'Translation',
+        kind: 'utterance',
+        intervals: JSON.stringify([{ start: 0.1, end: 0.9, text: 'Good morning' }]),
+        annotator_id: null,
+        source_ref: `${join(work, 'sw-002.eaf')}#sw-002_a1`,
+      },
+    ])
+    const before = state()
+    const again = await importAnnotation([join(work, 'sw-002.eaf')])
+    expect(again.imported).toEqual([expect.objectContaining({ tierTexts: 0 })])
+    expect(state()).toEqual(before)
+  })
+
+  it('refuses, changing nothing, a file that gives a tier of one text per utterance several intervals', async () => {
+    // The project has "Translation" as one text per utterance now; this file has it time-aligned.
+    const file = join(work, 'mismatch.eaf')
+    writeFileSync(
+      file,
+      tiered(
+        [
+          [100, 400, 'habari'],
+          [450, 900, 'za'],
+        ],
+        [],
+      )
+        .replace(/<TIER LINGUISTIC_TYPE_REF="tr"[^>]*><\/TIER>/, '')
+        .replace('TIER_ID="SPK-A - Gloss"', 'TIER_ID="SPK-A - Translation"'),
+    )
+    const before = state()
+    const summary = await importAnnotation([file])
+    expect(summary.imported).toEqual([])
+    expect(summary.rejected[0]?.message).toMatch(
+      /mismatch\.eaf: tier "Translation" holds one text per utterance in this project, but the file gives utterance \d+ 2 intervals/,
+    )
     expect(state()).toEqual(before)
   })
 })

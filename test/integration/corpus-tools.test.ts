@@ -10,7 +10,13 @@ import type { Corpus, OutFile } from '../../src/main/core/formats/corpus/model'
 import { writeTextGrid } from '../../src/main/core/formats/corpus/textgrid-write'
 import { eafProblems } from '../unit/corpus/eaf-structure'
 import { validateKaldiDir } from '../unit/corpus/kaldi-validate'
-import { comparable, sampleCorpus, textGridTiers, textOf } from '../unit/corpus/sample'
+import {
+  comparable,
+  sampleCorpus,
+  sampleWithTiers,
+  textGridTiers,
+  textOf,
+} from '../unit/corpus/sample'
 
 const fixtures = join(import.meta.dirname, '../fixtures/corpus')
 const found = (program: string, args: string[]): boolean =>
@@ -58,8 +64,8 @@ describe.skipIf(!hasPraat)('Praat reads our TextGrids (needs Debian praat)', () 
   const praat = (...args: string[]): string =>
     execFileSync('praat', ['--run', ...args], { encoding: 'utf8' })
 
-  it('sees the intervals we wrote, tier by tier', () => {
-    const { files } = writeTextGrid(sampleCorpus(), { dir: 'praat' })
+  it('sees the intervals we wrote, tier by tier, project tiers included', () => {
+    const { files } = writeTextGrid(sampleWithTiers(), { dir: 'praat' })
     const root = writeOut(files)
     for (const f of files) {
       const printed = praat(join(fixtures, 'dump-textgrid.praat'), join(root, f.path))
@@ -112,7 +118,7 @@ describe.skipIf(!hasPraat)('Praat reads our TextGrids (needs Debian praat)', () 
 
 describe.skipIf(!hasXmllint)('xmllint accepts our ELAN files (needs libxml2-utils)', () => {
   it('finds every document well-formed, with the structure ELAN expects', () => {
-    const { files } = writeEaf(sampleCorpus(), {
+    const { files } = writeEaf(sampleWithTiers(), {
       dir: 'elan',
       date: new Date('2025-01-02T03:04:05Z'),
     })

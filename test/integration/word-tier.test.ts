@@ -177,6 +177,11 @@ describe("a project's own tiers", () => {
     const translation = defineTier(db, { actorId: 2, name: 'Translation', kind: 'utterance' })
     const gloss = defineTier(db, { actorId: 2, name: 'Gloss', kind: 'time' })
     expect(() => defineTier(db, { actorId: 2, name: 'gloss', kind: 'time' })).toThrow(/already/)
+    // The exports name their own tiers so; a project tier of that name would clash in the files.
+    for (const name of ['Words', ' language ', 'utterance'])
+      expect(() => defineTier(db, { actorId: 2, name, kind: 'time' })).toThrow(
+        `a tier cannot be named "${name.trim()}": the ELAN and Praat exports use utterance, word, words and language for their own tiers. Choose another name.`,
+      )
     expect(listTiers(db).map((t) => [t.name, t.kind])).toEqual([
       ['Translation', 'utterance'],
       ['Gloss', 'time'],

@@ -164,7 +164,7 @@ export function addExportCommands(program: Command): void {
       else
         for (const f of a.imported)
           out(
-            `${f.file} (${f.format}): ${f.recordings} recording(s), ${f.utterances} utterance(s), ${f.revisions} transcript(s), ${f.speakers} new speaker(s).`,
+            `${f.file} (${f.format}): ${f.recordings} recording(s), ${f.utterances} utterance(s), ${f.revisions} transcript(s), ${f.tierTexts} tier text(s), ${f.speakers} new speaker(s).`,
           )
       for (const r of a.rejected) err(`rejected: ${r.message}`)
       if (a.rejected.length) process.exitCode = exitCodes.rejected

@@ -4,7 +4,11 @@ import type { ProjectTier, TierText } from '../domain'
 import { tierKinds } from '../domain'
 import { call, id, seconds } from './fields'
 
-const tierText = z.string().max(4000, 'a tier text may have at most 4,000 characters')
+/** A tier's text and name, as a person writes them and as an imported file must hold them. */
+export const tierText = z.string().max(4000, 'a tier text may have at most 4,000 characters')
+export const tierName = z.string().trim().min(1, 'a tier needs a name').max(60)
+/** Intervals of one tier on one utterance. */
+export const maxTierIntervals = 1000
 
 export const tiersContract = {
   'tier.list': call<ProjectTier[]>()(z.object({}).strict(), "The project's own tiers, in order."),
@@ -12,7 +16,7 @@ export const tiersContract = {
     z
       .object({
         actorId: id,
-        name: z.string().trim().min(1, 'a tier needs a name').max(60),
+        name: tierName,
         kind: z.enum(tierKinds),
       })
       .strict(),
@@ -31,7 +35,7 @@ export const tiersContract = {
         /** A time-aligned tier's intervals, ordered, inside the utterance; one text for the other kind. */
         intervals: z
           .array(z.object({ start: seconds, end: seconds, text: tierText }).strict())
-          .max(1000)
+          .max(maxTierIntervals)
           .optional(),
         text: tierText.optional(),
       })

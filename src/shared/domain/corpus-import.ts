@@ -9,6 +9,8 @@ export interface AnnotationImportSummary {
     utterances: number
     speakers: number
     revisions: number
+    /** Texts of the project's own tiers stored (ELAN and Praat files). */
+    tierTexts: number
   }[]
   rejected: RejectedFile[]
   notes: string[]

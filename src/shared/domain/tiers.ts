@@ -4,6 +4,16 @@
 export const tierKinds = ['time', 'utterance'] as const
 export type TierKind = (typeof tierKinds)[number]
 
+/**
+ * Names a project tier cannot take, in any case: the ELAN and Praat exports name their own tiers
+ * and linguistic types so (`<speaker> - words`, `<speaker> - language`, types `utterance`,
+ * `word`, `language`), and a project tier of the same name would clash with them in the files.
+ */
+export const reservedTierNames = ['utterance', 'word', 'words', 'language'] as const
+
+export const isReservedTierName = (name: string): boolean =>
+  (reservedTierNames as readonly string[]).includes(name.trim().toLowerCase())
+
 export interface ProjectTier {
   id: number
   name: string

@@ -30,8 +30,10 @@ export function eafProblems(xml: string): string[] {
     type: string
     parent: string | null
     annotations: { id: string; r1: string; r2: string; lang: string | null }[]
+    refs: { id: string; parent: string }[]
   }[] = []
   const types = new Map<string, string | null>()
+  const alignable = new Map<string, boolean>()
   const constraints = new Set<string>()
   const languages = new Set<string>()
   const annotationIds = new Set<string>()
@@ -82,6 +84,7 @@ export function eafProblems(xml: string): string[] {
           type: a.LINGUISTIC_TYPE_REF ?? '',
           parent: a.PARENT_REF ?? null,
           annotations: [],
+          refs: [],
         })
         break
       case 'ALIGNABLE_ANNOTATION': {
@@ -97,7 +100,16 @@ export function eafProblems(xml: string): string[] {
         })
         break
       }
+      case 'REF_ANNOTATION': {
+        const id = a.ANNOTATION_ID ?? ''
+        if (!ncName.test(id) || annotationIds.has(id))
+          problems.push(`bad or duplicate annotation id ${id}`)
+        annotationIds.add(id)
+        tiers[tiers.length - 1]?.refs.push({ id, parent: a.ANNOTATION_REF ?? '' })
+        break
+      }
       case 'LINGUISTIC_TYPE':
+        alignable.set(a.LINGUISTIC_TYPE_ID ?? '', a.TIME_ALIGNABLE !== 'false')
         if (types.has(a.LINGUISTIC_TYPE_ID ?? ''))
           problems.push(`duplicate type ${a.LINGUISTIC_TYPE_ID}`)
         if (a.TIME_ALIGNABLE && !/^(true|false)$/.test(a.TIME_ALIGNABLE))
@@ -151,6 +163,29 @@ export function eafProblems(xml: string): string[] {
       if (prev && x.s < prev.e)
         problems.push(`annotations ${prev.id} and ${x.id} overlap on tier ${t.id}`)
     })
+    const symbolic = constraint === 'Symbolic_Association' || constraint === 'Symbolic_Subdivision'
+    if (symbolic === (alignable.get(t.type) ?? true))
+      problems.push(`type ${t.type} (${constraint}) has TIME_ALIGNABLE ${!symbolic}`)
+    if (symbolic && t.annotations.length)
+      problems.push(`tier ${t.id} of a symbolic type has alignable annotations`)
+    if (!symbolic && t.refs.length)
+      problems.push(`tier ${t.id} of a time-alignable type has reference annotations`)
+    const parentIds = new Set(
+      [
+        ...(byId.get(t.parent ?? '')?.annotations ?? []),
+        ...(byId.get(t.parent ?? '')?.refs ?? []),
+      ].map((an) => an.id),
+    )
+    const referred = new Set<string>()
+    for (const r of t.refs) {
+      if (!parentIds.has(r.parent))
+        problems.push(
+          `annotation ${r.id} refers to ${r.parent}, not an annotation of tier ${t.parent}`,
+        )
+      if (constraint === 'Symbolic_Association' && referred.has(r.parent))
+        problems.push(`annotation ${r.id} is a second association of ${r.parent}`)
+      referred.add(r.parent)
+    }
     if (t.parent !== null && constraint === 'Included_In') {
       const parent =
         byId

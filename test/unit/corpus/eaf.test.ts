@@ -150,7 +150,14 @@ describe('ELAN reader', () => {
       { word: 'two', start: 2, end: 3 },
       { word: 'three', start: 3, end: 4 },
     ])
-    expect(notes).toContain('tier "translation A" (tr) was not read.')
+    // A dependent tier of another type is a project tier: a Symbolic_Association holds one text.
+    expect(corpus.tiers).toEqual([{ name: 'translation A', kind: 'utterance' }])
+    expect(corpus.utterances[0]?.tiers).toEqual([
+      { tier: 'translation A', intervals: [{ start: 1, end: 4, text: 'moja mbili tatu' }] },
+    ])
+    expect(notes).toContain(
+      'tier "morphs B" (sub) was not read: a symbolic subdivision has no times of its own, and a project tier holds one text per utterance or time-aligned text.',
+    )
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(generic)])
     expect(readEaf(bytes, 'talk.eaf', { wordType: 'wd' }).corpus).toEqual(corpus)
   })

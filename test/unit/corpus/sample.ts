@@ -144,3 +144,57 @@ export function textGridTiers(textgrid: string): [string, [number, number, strin
       return [name, intervals]
     })
 }
+
+/**
+ * The sample corpus with two project tiers: a translation (one text per utterance, with quotes
+ * and <&>) and a gloss (time-aligned, with a gap), on utterances of both speakers, one of them on
+ * amina's overlap tier. rec0002 has no tier text at all.
+ */
+export function sampleWithTiers(): Corpus {
+  const corpus = sampleCorpus()
+  corpus.tiers = [
+    { name: 'Translation', kind: 'utterance' },
+    { name: 'Gloss', kind: 'time' },
+  ]
+  const texts: Record<string, CorpusUtterance['tiers']> = {
+    utt0001: [
+      {
+        tier: 'Translation',
+        intervals: [{ start: 0.5, end: 2.25, text: 'Good morning, "friend" <&>' }],
+      },
+      {
+        tier: 'Gloss',
+        intervals: [
+          { start: 0.5, end: 0.9, text: 'news' },
+          { start: 0.95, end: 1.1, text: 'of' },
+          { start: 1.1, end: 1.7, text: 'morning' },
+        ],
+      },
+    ],
+    utt0002: [
+      { tier: 'Translation', intervals: [{ start: 2, end: 4, text: 'मैं ठीक हूँ: I am fine' }] },
+    ],
+    utt0004: [{ tier: 'Gloss', intervals: [{ start: 3.1, end: 3.5, text: 'and you' }] }],
+  }
+  for (const u of corpus.utterances) if (texts[u.id]) u.tiers = texts[u.id]
+  return corpus
+}
+
+/** Project tier texts as round trips compare them: utterance, tier, text, times in whole ms. */
+export function tierTextsOf(
+  utterances: CorpusUtterance[],
+): [string, string, string, number, number][] {
+  return utterances
+    .flatMap((u) =>
+      (u.tiers ?? []).flatMap((t) =>
+        t.intervals.map((i): [string, string, string, number, number] => [
+          u.id,
+          t.tier,
+          i.text,
+          Math.round(i.start * 1000),
+          Math.round(i.end * 1000),
+        ]),
+      ),
+    )
+    .sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : a[0] + a[1] > b[0] + b[1] ? 1 : a[3] - b[3]))
+}

@@ -9,6 +9,7 @@ import type { CorpusUtterance } from '../formats/corpus/model'
 import type { ProjectPaths } from '../project/paths'
 import { fileWordTimes } from '../annotate/word-tier'
 import { importTranscript } from '../provenance/import-revision'
+import { importTierText, tiersForImport } from '../tiers/import-text'
 import type { ReadAnnotation } from './read-annotation'
 
 export interface AnnotationContext {
@@ -22,6 +23,8 @@ export interface CommittedAnnotation {
   utterances: number
   speakers: number
   revisions: number
+  /** Texts of the project's own tiers stored as new versions. */
+  tierTexts: number
   notes: string[]
 }
 
@@ -42,7 +45,8 @@ const durationOf = (a: Audio): number => a.existing?.durationSec ?? a.prepared?.
  * removed and no row is left. An utterance already in the project (same recording and bounds
  * within half a millisecond) gets a new revision only when its text differs and its newest
  * revision is not a person's (then the conflict is a note), so importing the same file twice
- * changes nothing.
+ * changes nothing. The file's project tiers (ELAN and Praat dependent tiers) go to the project's
+ * tiers of the same name, which are added when missing, under the same rule (importTierText).
  */
 export async function commitAnnotation(
   ctx: AnnotationContext,
@@ -144,6 +148,7 @@ function writeRows(
         utterances: 0,
         speakers: 0,
         revisions: 0,
+        tierTexts: 0,
         notes,
       }
       const speakerIds = new Map<string, number>()
@@ -187,6 +192,7 @@ function writeRows(
         recordingIds.set(a, id)
         result.recordings++
       }
+      const projectTiers = tiersForImport(db, read.corpus.tiers ?? [], now, notes)
       const existing = db.prepare(
         `SELECT id, start_sec, end_sec, speaker_id, language FROM utterance
        WHERE recording_id = ? AND merged_into IS NULL AND abs(start_sec - ?) < 0.0005 AND abs(end_sec - ?) < 0.0005`,
@@ -200,7 +206,14 @@ function writeRows(
         const recordingId = recordingIds.get(audioOf(u.recordingId))!
         const speakerId = speakerOf(u.speaker)
         const found = existing.get(recordingId, start, end) as
-          { id: number; speaker_id: number | null; language: string | null } | undefined
+          | {
+              id: number
+              start_sec: number
+              end_sec: number
+              speaker_id: number | null
+              language: string | null
+            }
+          | undefined
         let utteranceId: number
         if (found) {
           utteranceId = found.id
@@ -224,6 +237,34 @@ function writeRows(
         })
         if (imported.outcome === 'added') result.revisions++
         if (imported.outcome === 'conflict') notes.push(`utterance "${u.id}": ${imported.message}`)
+        const bounds = found ? { start: found.start_sec, end: found.end_sec } : { start, end }
+        for (const text of u.tiers ?? []) {
+          const tier = projectTiers.get(text.tier)
+          if (!tier)
+            throw new SautiError('internal', `tier "${text.tier}" is not in the file's list`)
+          // Inside the utterance as stored: its end may have been cut to the audio's.
+          const intervals = text.intervals
+            .map((i) => ({
+              ...i,
+              start: Math.max(i.start, bounds.start),
+              end: Math.min(i.end, bounds.end),
+            }))
+            .filter((i) => i.end > i.start || tier.kind === 'utterance')
+          if (intervals.length < text.intervals.length)
+            notes.push(
+              `utterance "${u.id}": ${text.intervals.length - intervals.length} interval(s) of tier "${tier.name}" lay past the end of its audio and were left out.`,
+            )
+          if (!intervals.length) continue
+          const stored = importTierText(db, {
+            tier,
+            utteranceId,
+            intervals,
+            ref: `${read.file}#${u.id}`,
+            createdAt: now,
+          })
+          if (stored.outcome === 'added') result.tierTexts++
+          if (stored.outcome === 'conflict') notes.push(`utterance "${u.id}": ${stored.message}`)
+        }
       }
       result.speakers = (countSpeakers.get() as { n: number }).n - before
       return result

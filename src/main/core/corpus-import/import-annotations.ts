@@ -37,6 +37,7 @@ export async function importAnnotations(
         utterances: committed.utterances,
         speakers: committed.speakers,
         revisions: committed.revisions,
+        tierTexts: committed.tierTexts,
       })
       summary.notes.push(...committed.notes.map((n) => `${read.file}: ${n}`))
     } catch (error) {

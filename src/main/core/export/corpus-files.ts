@@ -13,6 +13,7 @@ import {
 import type { AudioMode, Corpus, ExportResult, OutFile } from '../formats/corpus/model'
 import { fineTuningRecipes } from './recipes'
 import type { Selection } from './select'
+import type { ExportTiers } from './tier-texts'
 
 const splits: Split[] = ['train', 'dev', 'test']
 
@@ -159,7 +160,8 @@ export function writeFormats(
 
 /**
  * The corpus the format writers see: one split's utterances (or all, for per-recording formats),
- * with pseudonymous ids and paths relative to the export root. `eafRecordings` limits the
+ * with pseudonymous ids and paths relative to the export root, and the project's tiers with
+ * their texts (written by the ELAN and Praat writers only). `eafRecordings` limits the
  * recordings for ELAN, which links a whole recording's audio.
  */
 export function corpusOf(
@@ -167,6 +169,7 @@ export function corpusOf(
   audio: ExportAudio,
   split: Split | 'all' | 'eaf',
   eafRecordings: Set<number>,
+  projectTiers: ExportTiers = { tiers: [], texts: new Map() },
 ): Corpus {
   const utterances = selection.utterances.filter((u) =>
     split === 'all' ? true : split === 'eaf' ? eafRecordings.has(u.recordingId) : u.split === split,
@@ -174,7 +177,15 @@ export function corpusOf(
   const recordingIds = new Set(utterances.map((u) => u.recordingId))
   const speakerIds = new Set(utterances.map((u) => u.speakerId))
   const code = (id: number): string => selection.speakers.get(id)?.code ?? ''
+  const tierTexts = (id: number): NonNullable<Corpus['utterances'][number]['tiers']> =>
+    projectTiers.tiers.flatMap((t) => {
+      const intervals = projectTiers.texts.get(id)?.get(t.id)
+      return intervals?.length ? [{ tier: t.name, intervals }] : []
+    })
   return {
+    ...(projectTiers.tiers.length
+      ? { tiers: projectTiers.tiers.map((t) => ({ name: t.name, kind: t.kind })) }
+      : {}),
     speakers: [...selection.speakers.values()]
       .filter((s) => speakerIds.has(s.id))
       .map((s) => ({
@@ -208,6 +219,7 @@ export function corpusOf(
       spans: u.spans,
       words: u.words,
       ...(u.noisy ? { noisy: true as const } : {}),
+      ...(projectTiers.texts.has(u.id) ? { tiers: tierTexts(u.id) } : {}),
       ...(audio !== 'originals'
         ? {
             segmentAudioPath: `clips/${u.split ?? 'train'}/${utteranceKey(u.id)}.${cutExtension(audio)}`,

@@ -13,6 +13,7 @@ import { datasheet, datasheetMarkdown } from './datasheet'
 import { ExportDir } from './export-dir'
 import { planExport, requireUtterances, type ExportChoices } from './plan'
 import type { Selection } from './select'
+import { exportTierTexts } from './tier-texts'
 
 export interface ExportRequest extends ExportChoices {
   /** The acting profile; must be a lead. */
@@ -64,6 +65,11 @@ export async function runExport(
   const { selection, counts } = plan
   const notes = [...plan.notes]
   assignSplits(db, now, { utteranceIds: selection.utterances.map((u) => u.id) })
+  // Read with the selection, before the audio is written, so both are of the same moment.
+  const projectTiers = exportTierTexts(
+    db,
+    selection.utterances.map((u) => u.id),
+  )
   const splitOf = db.prepare('SELECT split FROM utterance WHERE id = ?')
   for (const u of selection.utterances)
     u.split = (splitOf.get(u.id) as { split: Split | null } | undefined)?.split ?? null
@@ -82,7 +88,7 @@ export async function runExport(
     }
     const files = writeFormats(
       formats,
-      (split) => corpusOf(selection, request.audio, split, written.eaf),
+      (split) => corpusOf(selection, request.audio, split, written.eaf, projectTiers),
       add,
       request.audio,
     )

@@ -1,6 +1,7 @@
 import type { ProjectTier, TierInterval, TierKind, TierText } from '../../../shared/domain'
+import { isReservedTierName } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { editableRow, servedRow } from '../annotate/editor'
+import { editableRow, servedRow, utteranceRow } from '../annotate/editor'
 import { requireLead } from '../consent/roles'
 import type { WriteDb } from '../db/connection'
 
@@ -17,7 +18,35 @@ export function listTiers(db: WriteDb): ProjectTier[] {
     .all() as ProjectTier[]
 }
 
-/** A lead adds a tier; a name the project has already (in any case) is refused. */
+/**
+ * Adds a tier at the end of the list, by a lead or (`createdBy` null) by an annotation import.
+ * A name the project has already (in any case) or one the exports keep for their own tiers is
+ * refused. Call inside a transaction.
+ */
+export function insertTier(
+  db: WriteDb,
+  input: { name: string; kind: TierKind; createdBy: number | null },
+  now: string,
+): ProjectTier {
+  if (isReservedTierName(input.name))
+    throw SautiError.saying('validation', 'tierNameReserved', { name: input.name.trim() })
+  const taken = db.prepare('SELECT name FROM tier WHERE name = ? COLLATE NOCASE').get(input.name)
+  if (taken)
+    throw new SautiError('conflict', `the project has a tier named "${input.name}" already`)
+  const position = (
+    db.prepare('SELECT coalesce(max(position), 0) + 1 AS p FROM tier').get() as { p: number }
+  ).p
+  const id = Number(
+    db
+      .prepare(
+        'INSERT INTO tier (name, kind, position, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(input.name, input.kind, position, input.createdBy, now).lastInsertRowid,
+  )
+  return { id, name: input.name, kind: input.kind, position }
+}
+
+/** A lead adds a tier (insertTier's refusals apply). */
 export function defineTier(
   db: WriteDb,
   input: { actorId: number; name: string; kind: TierKind },
@@ -26,22 +55,7 @@ export function defineTier(
   return db
     .transaction((): ProjectTier => {
       requireLead(db, input.actorId, 'define tiers')
-      const taken = db
-        .prepare('SELECT name FROM tier WHERE name = ? COLLATE NOCASE')
-        .get(input.name)
-      if (taken)
-        throw new SautiError('conflict', `the project has a tier named "${input.name}" already`)
-      const position = (
-        db.prepare('SELECT coalesce(max(position), 0) + 1 AS p FROM tier').get() as { p: number }
-      ).p
-      const id = Number(
-        db
-          .prepare(
-            'INSERT INTO tier (name, kind, position, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(input.name, input.kind, position, input.actorId, now).lastInsertRowid,
-      )
-      return { id, name: input.name, kind: input.kind, position }
+      return insertTier(db, { name: input.name, kind: input.kind, createdBy: input.actorId }, now)
     })
     .immediate()
 }
@@ -110,7 +124,11 @@ function checkedIntervals(
   return input.intervals
 }
 
-/** Writes a tier's text on an utterance: a new version, by a person or from a file. */
+/**
+ * Writes a tier's text on an utterance: a new version, by a person (who must be allowed to edit
+ * it) or from a file, which, like a file's transcript, is stored whatever the speaker's consent
+ * (consent decides what is served and exported, not what a project may hold).
+ */
 export function writeTierText(
   db: WriteDb,
   input: {
@@ -127,7 +145,7 @@ export function writeTierText(
       const row =
         'actorId' in input.by
           ? editableRow(db, input.utteranceId, input.by.actorId, now).row
-          : servedRow(db, input.utteranceId, now)
+          : utteranceRow(db, input.utteranceId)
       const tier = db.prepare('SELECT kind FROM tier WHERE id = ?').get(input.tierId) as
         { kind: TierKind } | undefined
       if (!tier) throw new SautiError('not_found', `no tier with id ${input.tierId}`)

@@ -1,4 +1,5 @@
-import type { LanguageSpan } from '../../../../shared/domain'
+import type { LanguageSpan, TierInterval } from '../../../../shared/domain'
+import { isReservedTierName } from '../../../../shared/domain'
 import { typedWords } from '../../../../shared/text/language-spans'
 import type { WordTime } from '../../../../shared/word-time'
 import { eafProperty, eafTypes, estimateWordTimes } from './eaf-common'
@@ -7,7 +8,14 @@ import { annotationTimes, slotTimes, type UnalignedSlots } from './eaf-times'
 import { decodeUserText } from '../text-gate'
 import { badInput } from './errors'
 import { speakerOfTier } from './layout'
-import { oneRecordingCorpus, type CorpusUtterance, type ImportResult } from './model'
+import {
+  oneRecordingCorpus,
+  type CorpusTier,
+  type CorpusTierText,
+  type CorpusUtterance,
+  type ImportResult,
+} from './model'
+import { fileTiers, ownIntervals, tierNameOf } from './project-tiers'
 
 export interface EafReadOptions {
   /** Tiers whose annotations become utterances. Default: the top-level tiers. */
@@ -70,7 +78,9 @@ function spansOf(u: Timed, text: string, words: WordTime[], langs: Timed[]): Lan
  * Reads an ELAN .eaf file. Annotations of the chosen tiers become utterances: time-aligned ones
  * with their slots' times, reference ones with their parent's. The speaker is the tier's
  * PARTICIPANT, else the tier id; the language is the annotation's LANG_REF, else the tier's.
- * Dependent tiers of the word and language types give word timings and language spans. Any
+ * Dependent tiers of the word and language types give word timings and language spans; other
+ * dependent tiers are the project's own tiers (readProjectTier), their texts given to the
+ * utterance each lies in. Any
  * inconsistency (a missing time slot, tier or type) is refused with the element's line and column.
  */
 export function readEaf(
@@ -121,6 +131,9 @@ export function readEaf(
   const languageType = options.languageType ?? eafTypes.language
   const notes: string[] = []
   const used = new Set(chosen.map((t) => t.id))
+  /** Why a tier under a chosen tier was not read, where there is more to say than its type. */
+  const why = new Map<string, string>()
+  const projectTiers: CorpusTier[] = []
 
   const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '')
   const recordingId = options.recordingId ?? doc.properties.get(eafProperty.recording) ?? base
@@ -130,10 +143,25 @@ export function readEaf(
     const children = doc.tiers.filter((t) => t.parent === tier.id)
     const words = new Map<string, WordTime[]>()
     const langs = new Map<string, Timed[]>()
+    const own = new Map<string, CorpusTierText[]>()
     for (const child of children) {
       const kind =
         child.type === wordType ? 'word' : child.type === languageType ? 'language' : null
-      if (!kind) continue
+      if (!kind) {
+        const constraint = doc.types.get(child.type)?.constraint ?? null
+        const read = readProjectTier(file, { tier, child, constraint }, parents, timed(child))
+        if (typeof read === 'string') why.set(child.id, read)
+        else {
+          used.add(child.id)
+          projectTiers.push(read.tier)
+          for (const [annotation, intervals] of read.owned) {
+            const list = own.get(annotation) ?? []
+            list.push({ tier: read.tier.name, intervals })
+            own.set(annotation, list)
+          }
+        }
+        continue
+      }
       used.add(child.id)
       for (const c of timed(child)) {
         const owner = containing(parents, (c.start + c.end) / 2)
@@ -164,12 +192,14 @@ export function readEaf(
           language: p.a.lang ?? tier.lang,
           spans: spansOf(p, p.a.value, w, langs.get(p.a.id) ?? []),
           words: w,
+          ...(own.has(p.a.id) ? { tiers: own.get(p.a.id) } : {}),
         },
       })
     }
   })
   for (const t of doc.tiers)
-    if (!used.has(t.id)) notes.push(`tier "${t.id}" (${t.type}) was not read.`)
+    if (!used.has(t.id))
+      notes.push(`tier "${t.id}" (${t.type}) was not read${why.get(t.id) ?? ''}.`)
   found.sort((a, b) => a.u.start - b.u.start || a.order - b.order)
   const utterances = found.map((f) => f.u)
   const end = [...times.values()].reduce((max, [, e]) => Math.max(max, e), 0) / 1000
@@ -181,5 +211,54 @@ export function readEaf(
     audioPath: mediaPath(doc.relativeMediaUrl ?? doc.mediaUrl),
     durationSec: end,
   }
-  return { corpus: oneRecordingCorpus(recording, utterances), notes }
+  const corpus = oneRecordingCorpus(recording, utterances)
+  if (projectTiers.length) corpus.tiers = fileTiers(projectTiers)
+  return { corpus, notes }
+}
+
+/**
+ * A dependent tier that is neither words nor language spans, read as a project tier
+ * (docs/export-formats.md): its name from the tier id (tierNameOf), one text per utterance when
+ * its type is a Symbolic_Association, else time-aligned. Returns why it is not read instead
+ * where it cannot be one; refuses overlapping annotations and ones outside every utterance.
+ */
+function readProjectTier(
+  file: string,
+  { tier: parent, child, constraint }: { tier: EafTier; child: EafTier; constraint: string | null },
+  parents: Timed[],
+  annotations: Timed[],
+): { tier: CorpusTier; owned: Map<string, TierInterval[]> } | string {
+  const name = tierNameOf(child.id, parent.id)
+  if (constraint === 'Symbolic_Subdivision')
+    return ': a symbolic subdivision has no times of its own, and a project tier holds one text per utterance or time-aligned text'
+  if (isReservedTierName(name)) return `: "${name}" is a name the exports keep for their own tiers`
+  if (constraint === 'Symbolic_Association') {
+    const associated = new Set<string>()
+    for (const { a } of annotations) {
+      if (a.kind !== 'ref') continue
+      if (associated.has(a.parent))
+        throw badInput(
+          file,
+          a.at,
+          `tier "${child.id}": annotation "${a.id}" is a second association of annotation "${a.parent}"; a Symbolic_Association tier holds one per annotation of its parent.`,
+        )
+      associated.add(a.parent)
+    }
+  }
+  const { owned } = ownIntervals(
+    file,
+    child.id,
+    parent.id,
+    parents.map((p) => ({ key: p.a.id, start: p.start / 1000, end: p.end / 1000 })),
+    annotations.map((c) => ({
+      start: c.start / 1000,
+      end: c.end / 1000,
+      text: c.a.value,
+      at: c.a.at,
+    })),
+  )
+  return {
+    tier: { name, kind: constraint === 'Symbolic_Association' ? 'utterance' : 'time' },
+    owned,
+  }
 }

@@ -3,7 +3,7 @@
  * imports of Kaldi, NeMo, Hugging Face, Common Voice, CSV, ELAN, Praat and subtitle files share
  * one set of rules (see docs/export-formats.md). Times are seconds, absolute in the recording.
  */
-import type { LanguageSpan, SpeakerGender } from '../../../../shared/domain'
+import type { LanguageSpan, SpeakerGender, TierInterval, TierKind } from '../../../../shared/domain'
 import type { WordTime } from '../../../../shared/word-time'
 
 export type { SpeakerGender }
@@ -57,12 +57,33 @@ export interface CorpusUtterance {
    * end stay 0 until the caller has measured the audio.
    */
   untimed?: true
+  /** The text of the project's own tiers (docs/tiers.md) on this utterance; none when absent. */
+  tiers?: CorpusTierText[]
+}
+
+/**
+ * A project tier (translation, gloss, notes): time-aligned or one text per utterance. ELAN and
+ * Praat writers give each speaker tier a dependent tier of each; readers return the dependent
+ * tiers they found, with the kind their file shows.
+ */
+export interface CorpusTier {
+  name: string
+  kind: TierKind
+}
+
+export interface CorpusTierText {
+  /** A `Corpus.tiers` name. */
+  tier: string
+  /** Absolute seconds, ordered, not overlapping; a tier of one text per utterance has one. */
+  intervals: TierInterval[]
 }
 
 export interface Corpus {
   speakers: CorpusSpeaker[]
   recordings: CorpusRecording[]
   utterances: CorpusUtterance[]
+  /** The project tiers, in the project's order; absent for formats and files without them. */
+  tiers?: CorpusTier[]
 }
 
 export interface OutFile {

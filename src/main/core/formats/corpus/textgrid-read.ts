@@ -1,8 +1,16 @@
+import type { TierKind } from '../../../../shared/domain'
+import { isReservedTierName } from '../../../../shared/domain'
 import type { WordTime } from '../../../../shared/word-time'
 import { decodeUserText } from '../text-gate'
 import { badInput, LineIndex, type Position } from './errors'
 import { speakerOfTier } from './layout'
-import { oneRecordingCorpus, type CorpusUtterance, type ImportResult } from './model'
+import {
+  oneRecordingCorpus,
+  type CorpusTierText,
+  type CorpusUtterance,
+  type ImportResult,
+} from './model'
+import { fileTiers, ownIntervals } from './project-tiers'
 import { TokenReader, tokenize } from './textgrid-tokens'
 import { wordTierSuffix } from './textgrid-write'
 
@@ -19,6 +27,7 @@ interface Interval {
   start: number
   end: number
   text: string
+  at: Position
 }
 
 interface Tier {
@@ -66,11 +75,12 @@ function parse(text: string, file: string): { xmax: number; tiers: Tier[] } {
     let previousEnd = -Infinity
     for (let k = 0; k < n; k++) {
       if (kind.value === 'TextTier') {
-        const at = r.number('number', ['number', 'time']).value
+        const point = r.number('number', ['number', 'time'])
         tier.intervals.push({
-          start: at,
-          end: at,
+          start: point.value,
+          end: point.value,
           text: r.take('string', 'mark', ['mark', 'text']).value,
+          at: point.at,
         })
         continue
       }
@@ -90,7 +100,7 @@ function parse(text: string, file: string): { xmax: number; tiers: Tier[] } {
           `the interval starts (${start.value}) before the previous one ends (${previousEnd}).`,
         )
       previousEnd = end.value
-      tier.intervals.push({ start: start.value, end: end.value, text: label })
+      tier.intervals.push({ start: start.value, end: end.value, text: label, at: start.at })
     }
     // A count that says less than the file holds would otherwise drop the rest unseen.
     const next = r.peek()
@@ -108,10 +118,24 @@ function parse(text: string, file: string): { xmax: number; tiers: Tier[] } {
 }
 
 /**
+ * The interval tier a tier depends on: the longest other interval tier whose name, with " - ",
+ * begins its name ("amina - Translation" under "amina").
+ */
+function parentOf(tier: Tier, tiers: Tier[]): Tier | undefined {
+  if (tier.kind !== 'IntervalTier') return undefined
+  return tiers
+    .filter((t) => t !== tier && t.kind === 'IntervalTier' && tier.name.startsWith(`${t.name} - `))
+    .sort((a, b) => b.name.length - a.name.length)[0]
+}
+
+/**
  * Reads a Praat TextGrid: long or short text format, UTF-8 or UTF-16 with a byte-order mark
  * (pass the file's bytes for UTF-16). Non-empty intervals of the chosen tiers become utterances
  * whose speaker is the tier name (less an " (overlap n)" suffix our writer adds); words come
- * from the tier "<tier> - words" when there is one. Point tiers are ignored with a note.
+ * from the tier "<tier> - words" when there is one, and every other tier "<tier> - <name>" is
+ * the project tier <name>, its intervals given to the utterance each lies in: one text per
+ * utterance where every interval spans its utterance, else time-aligned. Point tiers are
+ * ignored with a note.
  */
 export function readTextGrid(
   content: string | Uint8Array,
@@ -131,7 +155,9 @@ export function readTextGrid(
       )
   const chosen = options.tiers
     ? tiers.filter((t) => options.tiers?.includes(t.name))
-    : tiers.filter((t) => t.kind === 'IntervalTier' && !alignmentTier(t.name))
+    : tiers.filter(
+        (t) => t.kind === 'IntervalTier' && !alignmentTier(t.name) && !parentOf(t, tiers),
+      )
   for (const t of tiers)
     if (t.kind === 'TextTier')
       notes.push(
@@ -144,12 +170,35 @@ export function readTextGrid(
   const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '')
   const recordingId = options.recordingId ?? base
   const found: { u: Omit<CorpusUtterance, 'id'>; order: number }[] = []
+  const projectTiers: { name: string; kind: TierKind | null }[] = []
   chosen.forEach((tier, order) => {
     const wordTier = byName.get(`${tier.name}${wordTierSuffix}`)
     const words = (wordTier?.intervals ?? []).filter((w) => w.text.trim())
-    for (const iv of tier.intervals) {
-      const label = iv.text.trim()
-      if (!label || iv.end <= iv.start) continue
+    const utterances = tier.intervals.filter((iv) => iv.text.trim() && iv.end > iv.start)
+    const own = new Map<Interval, CorpusTierText[]>()
+    for (const dependent of tiers.filter((t) => t !== wordTier && parentOf(t, tiers) === tier)) {
+      const name = dependent.name.slice(tier.name.length + 3)
+      if (isReservedTierName(name)) {
+        notes.push(
+          `tier "${dependent.name}" was not read: "${name}" is a name the exports keep for their own tiers.`,
+        )
+        continue
+      }
+      const { owned, coincide } = ownIntervals(
+        file,
+        dependent.name,
+        tier.name,
+        utterances.map((iv) => ({ key: iv, start: iv.start, end: iv.end })),
+        dependent.intervals,
+      )
+      projectTiers.push({ name, kind: owned.size === 0 ? null : coincide ? 'utterance' : 'time' })
+      for (const [iv, intervals] of owned) {
+        const list = own.get(iv) ?? []
+        list.push({ tier: name, intervals })
+        own.set(iv, list)
+      }
+    }
+    for (const iv of utterances) {
       const inside: WordTime[] = words
         .filter((w) => (w.start + w.end) / 2 >= iv.start && (w.start + w.end) / 2 <= iv.end)
         .map((w) => ({ word: w.text.trim(), start: w.start, end: w.end }))
@@ -160,10 +209,11 @@ export function readTextGrid(
           speaker: speakerOfTier(tier.name),
           start: iv.start,
           end: iv.end,
-          text: label,
+          text: iv.text.trim(),
           language: null,
           spans: [],
           words: inside,
+          ...(own.has(iv) ? { tiers: own.get(iv) } : {}),
         },
       })
     }
@@ -182,5 +232,7 @@ export function readTextGrid(
     audioPath: options.audioPath ?? file.replace(/\.[^./\\]+$/, '') + '.wav',
     durationSec: xmax,
   }
-  return { corpus: oneRecordingCorpus(recording, utterances), notes }
+  const corpus = oneRecordingCorpus(recording, utterances)
+  if (projectTiers.length) corpus.tiers = fileTiers(projectTiers)
+  return { corpus, notes }
 }

@@ -1,6 +1,7 @@
 import { byRecording, checkCorpus, type CheckedUtterance } from './check'
 import { overlapTierName, speakerStacks, tidyWords, type Span } from './layout'
-import type { Corpus, ExportNote, ExportResult, OutFile } from './model'
+import type { Corpus, CorpusTier, ExportNote, ExportResult, OutFile } from './model'
+import { dependentTierName, droppedNote, tierSpans } from './project-tiers'
 import { joinPath, safeFileName, uniqueNames } from './text'
 import { toMicros, unitsToSeconds } from './time'
 
@@ -68,11 +69,18 @@ function render(tiers: Tier[], end: number): string {
 
 /**
  * The tiers of one recording: for each speaker (in order of first speech) an utterance tier
- * named by the speaker's code and, when any of its utterances has word times, a word tier
- * "<code> - words". A speaker whose utterances overlap each other gets further tiers
- * "<code> (overlap 2)"…, since an interval tier cannot hold overlaps.
+ * named by the speaker's code, when any of its utterances has word times a word tier
+ * "<code> - words", and a tier "<code> - <name>" per project tier (an utterance's one text as an
+ * interval spanning it, a time-aligned tier's own intervals), even when empty, to fill in in
+ * Praat. A speaker whose utterances overlap each other gets further tiers "<code> (overlap 2)"…,
+ * since an interval tier cannot hold overlaps.
  */
-function tiersOf(utterances: CheckedUtterance[], end: number, notes: ExportNote[]): Tier[] {
+function tiersOf(
+  utterances: CheckedUtterance[],
+  projectTiers: CorpusTier[],
+  end: number,
+  notes: ExportNote[],
+): Tier[] {
   const tiers: Tier[] = []
   const micros = { toUnits: toMicros, name: 'µs' }
   for (const [speaker, stacks] of speakerStacks(utterances, micros, end, notes)) {
@@ -93,6 +101,15 @@ function tiersOf(utterances: CheckedUtterance[], end: number, notes: ExportNote[
       }
       if (stack.some((s) => s.item.words.length > 0))
         tiers.push({ name: `${name}${wordTierSuffix}`, spans: words })
+      for (const tier of projectTiers) {
+        const own: Span<string>[] = []
+        for (const s of stack) {
+          const { spans, dropped } = tierSpans(s.item, tier, s.start, s.end, toMicros)
+          own.push(...spans)
+          if (dropped) notes.push(droppedNote(s.item, tier.name, dropped))
+        }
+        tiers.push({ name: dependentTierName(name, tier.name), spans: own })
+      }
     })
   }
   return tiers
@@ -102,7 +119,8 @@ function tiersOf(utterances: CheckedUtterance[], end: number, notes: ExportNote[
  * Praat TextGrids, one per recording, in the long text format, UTF-8: every tier spans
  * [0, duration] and its intervals tile it, empty intervals filling the gaps. Times are written
  * to the microsecond. Utterance language and language spans have no place in a TextGrid and are
- * not written.
+ * not written; project tiers are interval tiers like the others (a TextGrid cannot say which
+ * kind a tier is: the reader tells by whether each interval spans its utterance).
  */
 export function writeTextGrid(corpus: Corpus, options: TextGridOptions = {}): ExportResult {
   const checked = checkCorpus(corpus)
@@ -115,7 +133,7 @@ export function writeTextGrid(corpus: Corpus, options: TextGridOptions = {}): Ex
     const end = toMicros(recording.durationSec)
     files.push({
       path: joinPath(options.dir ?? '', `${names.get(id) ?? id}.TextGrid`),
-      content: render(tiersOf(utterances, end, notes), end),
+      content: render(tiersOf(utterances, corpus.tiers ?? [], end, notes), end),
     })
   }
   return { files, notes }
