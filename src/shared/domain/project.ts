@@ -77,13 +77,7 @@ export interface Page<T> {
 }
 
 export type JobKind =
-  | 'import'
-  | 'label'
-  | 'train'
-  | 'export'
-  | 'annotation-import'
-  | 'model'
-  | 'evaluate'
+  'import' | 'label' | 'train' | 'export' | 'annotation-import' | 'model' | 'evaluate'
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface JobInfo {

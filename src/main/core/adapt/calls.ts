@@ -70,7 +70,8 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
           'two models are already being scored: wait for that job (or cancel it) first.',
         )
       const adaptation = await loop.adaptation(pair.model.sha256.slice(0, 12))
-      const name = (h: ComparedHead): string => (h === 'base' ? 'the base model' : `checkpoint ${h}`)
+      const name = (h: ComparedHead): string =>
+        h === 'base' ? 'the base model' : `checkpoint ${h}`
       return {
         jobId: ctx.jobs.start(
           'evaluate',

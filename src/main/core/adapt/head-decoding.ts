@@ -6,7 +6,12 @@
 import { scriptMask } from '../asr/labeller'
 import { defaultTranscribeOptions, type UtteranceResult } from '../asr/transcribe-options'
 import { pcmPath } from '../project/paths'
-import { checkpointLanguageModelOptions, ensureHiddenStates, type AdaptContext, type SpanOf } from './features'
+import {
+  checkpointLanguageModelOptions,
+  ensureHiddenStates,
+  type AdaptContext,
+  type SpanOf,
+} from './features'
 import { hiddenCacheDir } from './hidden-cache'
 import type { LanguageModelWeight } from './train-protocol'
 

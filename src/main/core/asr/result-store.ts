@@ -37,7 +37,9 @@ export function resultStore(
   )
   const shown = db.prepare('SELECT hypothesis_id, confidence FROM utterance WHERE id = ?')
   // A new best hypothesis becomes the one shown by trigger (migration 6); a record puts it back.
-  const showAgain = db.prepare('UPDATE utterance SET hypothesis_id = ?, confidence = ? WHERE id = ?')
+  const showAgain = db.prepare(
+    'UPDATE utterance SET hypothesis_id = ?, confidence = ? WHERE id = ?',
+  )
   return db.transaction((results: UtteranceResult[]) => {
     const now = new Date().toISOString()
     // Confidences as the head's calibration says, when it has one (asr/calibrate.ts).
