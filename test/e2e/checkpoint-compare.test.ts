@@ -52,6 +52,8 @@ describe('comparing two models on the Model screen', () => {
     await page.keyboard.press('Space')
     await page.locator('[data-testid="compare-choose"][data-checkpoint="base"]').focus()
     await page.keyboard.press('Space')
+    await page.locator('[data-testid="model-checkpoints"]').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(artefacts, 'compare-choose-1280.png') })
     await openButton.focus()
     await page.keyboard.press('Enter')
 
@@ -62,7 +64,7 @@ describe('comparing two models on the Model screen', () => {
       'A: base model · B: checkpoint 1',
     )
     await poll(() => page.locator('[data-testid="compare-basis"]').innerText()).toMatch(
-      /^Both on the same 15 utterances of today's dev split/,
+      /^Both on all 15 transcribed utterances of today's dev split\.$/,
     )
     expect(await page.locator('[data-testid="compare-verdict"]').innerText()).toMatch(
       /^Better: checkpoint 1 \(lower CER; WER is saturated, so CER decides\)\.$/,
@@ -75,10 +77,10 @@ describe('comparing two models on the Model screen', () => {
     expect(await items.count()).toBeGreaterThan(0)
     const worst = items.first()
     expect(await worst.locator('[data-testid="compare-change"]').innerText()).toMatch(
-      /^B worse by \d+ points$|^same WER$/,
+      /^B worse by \d+ (WER|CER) points$/,
     )
-    expect(await worst.locator('[data-line="a"]').innerText()).toMatch(/^A\s+\S/)
-    expect(await worst.locator('[data-line="b"]').innerText()).toMatch(/^B\s+\S/)
+    expect(await worst.locator('[data-line="a"]').innerText()).toMatch(/^A\s*\S/)
+    expect(await worst.locator('[data-line="b"]').innerText()).toMatch(/^B\s*\S/)
     expect(await worst.locator('mark').count()).toBeGreaterThan(0)
     await page.screenshot({ path: join(artefacts, 'compare-1280.png') })
 
@@ -102,6 +104,14 @@ describe('comparing two models on the Model screen', () => {
     await poll(() =>
       page.evaluate(() => document.activeElement?.getAttribute('data-utterance')),
     ).toBe(first)
+
+    // In Kiswahili, the same view in the interface's language.
+    await page.locator('[data-testid="language"]').selectOption('sw')
+    await poll(() => page.locator('[data-testid="compare-verdict"]').innerText()).toMatch(
+      /^Bora zaidi: kituo 1 \(CER ya chini/,
+    )
+    await page.screenshot({ path: join(artefacts, 'compare-sw-1280.png') })
+    await page.locator('[data-testid="language"]').selectOption('en')
   })
 
   it('has both decode the test split as a job, then compares them there', async () => {
@@ -112,7 +122,7 @@ describe('comparing two models on the Model screen', () => {
     await page.locator('[data-testid="compare-score"]').click()
     await expect
       .poll(() => page.locator('[data-testid="compare-basis"]').innerText(), { timeout: 60_000 })
-      .toMatch(/^Both on the same 4 utterances of today's test split/)
+      .toMatch(/^Both on all 4 transcribed utterances of today's test split\.$/)
     expect(await lacking.count()).toBe(0)
     expect(await page.locator('[data-testid="compare-verdict"]').innerText()).toMatch(
       /^Better: |^Neither/,
