@@ -145,12 +145,14 @@ type Hypotheses = Map<number, { text: string; wordConfidences: (number | null)[]
 export function decodedBy(db: ReadDb, modelId: number, head: Head, split: Split): Hypotheses {
   const rows = db
     .prepare(
-      `SELECT h.utterance_id, h.text, h.word_confidences FROM hypothesis h
-       JOIN utterance u ON u.id = h.utterance_id AND u.split = ?
-       WHERE h.id IN (SELECT max(id) FROM hypothesis WHERE model_id = ? AND checkpoint_id IS ? AND rank = 1
-                      GROUP BY utterance_id)`,
+      // From the split's utterances (indexed), each to its newest best hypothesis by the
+      // hypothesis table's unique (utterance, model, checkpoint, rank) index.
+      `SELECT h.utterance_id, h.text, h.word_confidences FROM utterance u
+       JOIN hypothesis h ON h.id = (SELECT max(id) FROM hypothesis WHERE utterance_id = u.id
+                                    AND model_id = ? AND checkpoint_id IS ? AND rank = 1)
+       WHERE u.split = ?`,
     )
-    .all(split, modelId, head.checkpointId) as {
+    .all(modelId, head.checkpointId, split) as {
     utterance_id: number
     text: string
     word_confidences: string
