@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { accountCaller } from '../../src/main/core/accounts/caller'
+import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { EventMap } from '../../src/shared/contract'
 import type {
@@ -94,6 +95,42 @@ describe('comparing two models', () => {
     const swapped = await compare(1, 'base')
     expect(swapped.better).toBe('a')
     expect(change(swapped.utterances.at(-1)!)).toBeCloseTo(-change(worst), 12)
+  })
+
+  it('gives the figures of language tags where references tag them: MER, PIER, WER per word language', async () => {
+    const untagged = await compare('base', 1)
+    expect(untagged.a.scores.pier).toBeNull()
+    expect(untagged.byWordLanguage).toEqual([])
+    // A linguist tags the English words of a Hindi–English dev utterance.
+    const text = 'आज market में prices बहुत high हैं।'
+    const { id } = db()
+      .prepare(
+        "SELECT u.id FROM utterance u JOIN revision v ON v.utterance_id = u.id WHERE u.split = 'dev' AND v.text = ?",
+      )
+      .get(text) as { id: number }
+    const spans = ['market', 'prices', 'high'].map((w) => ({
+      start: text.indexOf(w),
+      end: text.indexOf(w) + w.length,
+      lang: 'en',
+    }))
+    appendRevision(db(), { utteranceId: id, text, spans, source: { kind: 'import', ref: 'tags' } })
+    const tagged = await compare('base', 1)
+    expect(tagged.a.scores.pier).not.toBeNull()
+    expect(tagged.b.scores.pier).not.toBeNull()
+    // Untagged words are in their utterance's language: the English rows gain the tagged three.
+    const [model] = await ok<{ id: string }[]>('model.list', {})
+    const base = await ok<ProjectEvaluation>('evaluate.project', {
+      model: model!.id,
+      checkpoint: 'base',
+      split: 'dev',
+    })
+    expect(tagged.byWordLanguage.map((l) => [l.lang, l.words, l.a])).toEqual(
+      base.codeSwitching.byLanguage.map((l) => [l.lang, l.wer.n, l.wer.rate]),
+    )
+    expect(tagged.a.scores.pier).toBe(base.codeSwitching.pier.rate)
+    expect(tagged.byWordLanguage.map((l) => l.lang)).toContain('en')
+    // The words are the same, so WER and CER are as before.
+    expect(tagged.a.scores.wer).toBe(untagged.a.scores.wer)
   })
 
   it('decodes the test split as a job where one has not, keeps it, and scores it as evaluation does', async () => {
