@@ -39,6 +39,8 @@ export const methodNames = [
   'splits.show',
   'splits.set',
   'checkpoint.activate',
+  'checkpoint.compare',
+  'checkpoint.score',
   'speaker.list',
   'speaker.create',
   'speaker.update',

@@ -122,7 +122,7 @@ export async function importAndWait(workbench: Workbench, paths: string[]): Prom
 /** Runs any job through the contract and resolves with its job.finished event. */
 export async function runJob(
   workbench: Workbench,
-  method: 'import.start' | 'label.start' | 'train.start' | 'export.start',
+  method: 'import.start' | 'label.start' | 'train.start' | 'export.start' | 'checkpoint.score',
   input: unknown,
 ): Promise<EventMap['job.finished']> {
   const seen = new Map<string, EventMap['job.finished']>()

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type {
   AnnotationImportSummary,
+  ComparisonScoring,
   ExportSummary,
   ImportSummary,
   JobInfo,
@@ -26,6 +27,7 @@ export type JobOutcome =
   | { exported?: ExportSummary }
   | { annotations: AnnotationImportSummary }
   | { registered: ModelRegistration }
+  | { scored: ComparisonScoring }
 
 /**
  * Where jobs are recorded across processes (project/lease.ts): who runs them, and how they

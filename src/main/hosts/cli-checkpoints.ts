@@ -4,13 +4,17 @@ import type { Command } from 'commander'
 import type { AdaptationStatus } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
 import { learningCurveCsv, learningCurveSvg } from './cli-adapt'
+import { addCompareCommand } from './cli-compare'
 import { callOrThrow, profileId } from './cli-consent'
 import { err, globals, out, withWorkbench } from './cli-support'
 
 const pct = (x: number | undefined | null): string =>
   x === undefined || x === null ? '-' : `${(x * 100).toFixed(1)} %`
 
-/** `sauti checkpoints` (the learning curve) and `sauti checkpoints activate` (rolling back). */
+/**
+ * `sauti checkpoints` (the learning curve), `sauti checkpoints activate` (rolling back) and
+ * `sauti checkpoints compare` (cli-compare.ts).
+ */
 export function addCheckpointCommands(program: Command): void {
   const checkpoints = program
     .command('checkpoints')
@@ -80,4 +84,5 @@ export function addCheckpointCommands(program: Command): void {
         )
       },
     )
+  addCompareCommand(checkpoints)
 }

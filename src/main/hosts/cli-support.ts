@@ -166,7 +166,13 @@ export function importExitCode(summary: ImportSummary): number {
  * (after the item in flight) and resolves with what it reports.
  */
 export async function runJob<
-  M extends 'import.start' | 'label.start' | 'train.start' | 'export.start' | 'annotation.import',
+  M extends
+    | 'import.start'
+    | 'label.start'
+    | 'train.start'
+    | 'export.start'
+    | 'annotation.import'
+    | 'checkpoint.score',
 >(
   wb: Workbench,
   method: M,

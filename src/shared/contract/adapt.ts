@@ -3,9 +3,23 @@
  * splits, and scoring the base model or any checkpoint on the project's transcripts.
  */
 import { z } from 'zod'
-import type { AdaptationStatus, ProjectEvaluation, SplitOverview } from '../domain'
+import type {
+  AdaptationStatus,
+  CheckpointComparison,
+  ProjectEvaluation,
+  SplitOverview,
+} from '../domain'
 import { acquisitionStrategies } from '../domain'
 import { call, id, modelRef } from './fields'
+
+/** Two models to compare: checkpoints, or one checkpoint and 'base' (its model's own head). */
+const comparedPair = z
+  .object({
+    a: z.union([z.literal('base'), id]),
+    b: z.union([z.literal('base'), id]),
+    split: z.enum(['dev', 'test']).default('dev'),
+  })
+  .strict()
 
 export const adaptContract = {
   'train.start': call<{ jobId: string }>()(
@@ -76,5 +90,13 @@ export const adaptContract = {
       })
       .strict(),
     "A model's (or checkpoint's) best hypotheses against the project's transcripts: WER, CER, MER, transliteration-normalised WER, PIER; per speaker, language, switch type and speaker group.",
+  ),
+  'checkpoint.compare': call<CheckpointComparison>()(
+    comparedPair,
+    "Two checkpoints (or one and the base model) side by side on the same utterances of today's dev or test split: WER, CER, MER, PIER, per language and speaker, and the utterances they read differently. Decodes nothing: checkpoint.score does.",
+  ),
+  'checkpoint.score': call<{ jobId: string }>()(
+    comparedPair,
+    "Decode today's dev or test split with both models where they have not yet, as a background job; the hypotheses are kept for the next comparison.",
   ),
 } as const

@@ -1,6 +1,7 @@
 /** Events the core pushes to every connected UI. */
 import type {
   AnnotationImportSummary,
+  ComparisonScoring,
   ExportSummary,
   ImportSummary,
   JobKind,
@@ -29,6 +30,8 @@ export interface EventMap {
     annotations?: AnnotationImportSummary
     /** A model import's or pull's result. */
     registered?: ModelRegistration
+    /** What a scoring job for a comparison decoded. */
+    scored?: ComparisonScoring
     error?: ErrorInfo
   }
   'project.changed': { projectId: string; what: ('recordings' | 'utterances')[] }

@@ -170,3 +170,108 @@ export interface AnnotatorCostPoint {
   /** Estimated keystrokes ÷ keystrokes to type the same text from scratch. */
   keystrokeShare: number
 }
+
+/** Either side of a comparison: a checkpoint, or the base model's own head. */
+export type ComparedHead = number | 'base'
+
+/** One side's figures on the utterances both sides decoded. */
+export interface ComparedScores {
+  wer: number
+  cer: number
+  /** Mixed error rate: WER with words matched across scripts and transliterations. */
+  mer: number
+  /** Errors on the words outside the utterance's own language; null without language tags. */
+  pier: number | null
+}
+
+/** One side of a comparison (docs/training.md, "Comparing two models"). */
+export interface ComparedModel {
+  /** null: the base model, no checkpoint. */
+  checkpointId: number | null
+  status: 'active' | 'inactive' | 'tainted'
+  /** The dev figures recorded when it was trained (the base model: as its first child measured it). */
+  recordedDev: DevScores | null
+  /** Utterances of today's split it has decoded (kept, so they are not decoded again). */
+  decoded: number
+  scores: ComparedScores
+}
+
+/** A group's figures for both sides, on the same utterances. */
+export interface ComparedGroup {
+  key: string
+  utterances: number
+  a: { wer: number; cer: number }
+  b: { wer: number; cer: number }
+}
+
+/** WER on the reference words tagged with one language (code-switched projects). */
+export interface ComparedWordLanguage {
+  lang: string
+  words: number
+  a: number
+  b: number
+}
+
+/** One aligned position of the two hypotheses and the reference (the adjudication's alignment). */
+export interface ComparedWord {
+  reference: string | null
+  a: string | null
+  b: string | null
+  /** A and B write the same word here under the project's normalisation. */
+  same: boolean
+  aRight: boolean
+  bRight: boolean
+}
+
+/** An utterance the two read differently: the reference, both hypotheses and how far each is off. */
+export interface ComparedUtterance {
+  utteranceId: number
+  speaker: string | null
+  language: string | null
+  reference: string
+  a: { text: string; wer: number; cer: number }
+  b: { text: string; wer: number; cer: number }
+  words: ComparedWord[]
+}
+
+/**
+ * Two models side by side on the same utterances of today's dev or test split: the figures,
+ * per language and speaker, and the utterances they read differently.
+ */
+export interface CheckpointComparison {
+  model: string
+  split: 'dev' | 'test'
+  a: ComparedModel
+  b: ComparedModel
+  /** Transcribed utterances in today's split. */
+  splitUtterances: number
+  /** Of those, decoded by both: every figure here is on these same utterances. */
+  common: number
+  /**
+   * The dev figures recorded at training were measured on different dev sets (the split grew or
+   * changed since), so only the figures on today's split compare the two.
+   */
+  recordedApart: boolean
+  /** The figure the better one is judged on: WER, unless both are saturated (then CER). */
+  metric: 'wer' | 'cer'
+  /** Lower on that figure; 'tie' when equal; null when no utterance was decoded by both. */
+  better: 'a' | 'b' | 'tie' | null
+  byLanguage: ComparedGroup[]
+  bySpeaker: ComparedGroup[]
+  /** Per language of the reference words; empty unless the project tags languages. */
+  byWordLanguage: ComparedWordLanguage[]
+  /** Utterances the two read differently (after the project's normalisation). */
+  differing: number
+  /**
+   * Those that differ most (at most 200), B's worst regressions first: by B's WER minus A's,
+   * then CER, so B's best gains come last.
+   */
+  utterances: ComparedUtterance[]
+}
+
+/** What a scoring job decoded for a comparison. */
+export interface ComparisonScoring {
+  split: 'dev' | 'test'
+  /** Hypotheses decoded now, per side (the rest were kept from before). */
+  decoded: { a: number; b: number }
+}

@@ -175,5 +175,6 @@ export interface ProjectEvaluation {
     reference: string
     hypothesis: string
     wer: number
+    cer: number
   }[]
 }

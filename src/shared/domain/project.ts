@@ -76,7 +76,8 @@ export interface Page<T> {
   items: T[]
 }
 
-export type JobKind = 'import' | 'label' | 'train' | 'export' | 'annotation-import' | 'model'
+export type JobKind =
+  'import' | 'label' | 'train' | 'export' | 'annotation-import' | 'model' | 'evaluate'
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface JobInfo {

@@ -49,6 +49,9 @@ export const clearance: Record<Method, Clearance> = {
   'model.list': 'annotator',
   'adaptation.status': 'annotator',
   'splits.show': 'annotator',
+  // Whoever sees the Model screen may compare two of its models, decoding dev or test to do so.
+  'checkpoint.compare': 'annotator',
+  'checkpoint.score': 'annotator',
   'speaker.list': 'annotator',
   'audit.log': 'annotator',
   'guidelines.get': 'annotator',

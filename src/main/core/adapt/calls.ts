@@ -6,10 +6,14 @@ import { updateAdaptationSettings } from './settings'
 import { changeSplitPolicy, splitOverview } from './splits'
 import { evaluateModel } from './evaluate-checkpoint'
 import { SautiError } from '../../../shared/errors'
+import type { ComparedHead } from '../../../shared/domain'
 import { ensureModelRow } from '../asr/labeller'
 import { activateCheckpoint } from './rollback'
 import { runningTraining } from './train-runs'
 import { adaptationStatus } from './status'
+import { comparedPair, compareCheckpoints } from './compare-checkpoints'
+import { checkScoring, scoreForComparison } from './compare-scoring'
+import { existsSync } from 'node:fs'
 
 type Calls = keyof typeof adaptContract
 
@@ -54,6 +58,28 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
       // The queue ranks again with what the head in use decoded, and the windows reload.
       await loop.rerank()
       return adaptationStatus(db)
+    },
+    'checkpoint.compare': async (input) => compareCheckpoints(db, input),
+    'checkpoint.score': async ({ a, b, split }) => {
+      const pair = comparedPair(db, a, b)
+      checkScoring(pair, existsSync)
+      // One at a time: two would decode the same utterances with the same head.
+      if (ctx.jobs.running('evaluate'))
+        throw new SautiError(
+          'conflict',
+          'two models are already being scored: wait for that job (or cancel it) first.',
+        )
+      const adaptation = await loop.adaptation(pair.model.sha256.slice(0, 12))
+      const name = (h: ComparedHead): string =>
+        h === 'base' ? 'the base model' : `checkpoint ${h}`
+      return {
+        jobId: ctx.jobs.start(
+          'evaluate',
+          `Score ${name(a)} and ${name(b)} on the ${split} split`,
+          async (job) => ({ scored: await scoreForComparison(adaptation, { a, b, split }, job) }),
+          { a, b, split },
+        ),
+      }
     },
     'splits.show': async () => splitOverview(db),
     'splits.set': async ({ actorId, reassign, ...change }) => {

@@ -1,13 +1,11 @@
 import type { ProjectEvaluation } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { evaluateProject } from '../asr/evaluate-project'
-import { defaultTranscribeOptions } from '../asr/transcribe-options'
 import type { WriteDb } from '../db/connection'
 import { activeCheckpoint, checkpointLanguageModel } from './checkpoints'
 import type { LanguageModelWeight } from './train-protocol'
-import { checkpointLanguageModelOptions, ensureHiddenStates, type AdaptContext } from './features'
-import { hiddenCacheDir } from './hidden-cache'
-import { pcmPath } from '../project/paths'
+import type { AdaptContext } from './features'
+import { decodeWithCheckpoint } from './head-decoding'
 
 export interface EvaluateRequest {
   /** 'active' (the default): the checkpoint in use, or the base model when none is. */
@@ -69,36 +67,16 @@ export async function evaluateModel(
     startSec: r.start_sec,
     endSec: r.end_sec,
   }))
-  await ensureHiddenStates(ctx, spans)
   const hypotheses = new Map<number, { text: string; wordConfidences: (number | null)[] }>()
-  const dir = hiddenCacheDir(ctx.paths)
-  for (let i = 0; i < spans.length; i += 64) {
-    const out = await ctx.inference.rescore({
-      modelKey: ctx.model.id,
-      modelSha256: ctx.model.registration.sha256,
-      hiddenDir: dir,
-      checkpoint: { id: checkpoint.id, path: checkpoint.path },
-      committee: [],
-      items: spans.slice(i, i + 64).map((s) => ({
-        utteranceId: s.utteranceId,
-        pcmPath: pcmPath(ctx.paths, s.recordingSha256),
-        startSec: s.startSec,
-        endSec: s.endSec,
-      })),
-      options: {
-        ...defaultTranscribeOptions,
-        hiddenDir: dir,
-        lm: checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm),
-      },
-    })
-    for (const r of out.results) {
+  await decodeWithCheckpoint(ctx, checkpoint, spans, (results) => {
+    for (const r of results) {
       const best = r.hypotheses[0]
       hypotheses.set(r.utteranceId, {
         text: best?.text ?? '',
         wordConfidences: best?.words.map((w) => w.confidence ?? null) ?? [],
       })
     }
-  }
+  })
   return evaluateProject(db, model, {
     split: request.split,
     checkpoint: { id: checkpoint.id, hypotheses },

@@ -51,9 +51,13 @@ function speakerGroup(row: Row): Record<string, string> {
 export interface EvaluationOptions {
   /** Only the transcribed utterances of one split. */
   split?: ProjectEvaluation['split']
-  /** A checkpoint's best hypotheses, decoded for this evaluation (adapt/evaluate-checkpoint.ts). */
+  /**
+   * The best hypotheses to score instead, by utterance: a checkpoint's decoded for this
+   * evaluation (adapt/evaluate-checkpoint.ts), or either side's of a comparison, where id null is
+   * the base model (adapt/compare-checkpoints.ts). An utterance without one counts as unlabelled.
+   */
   checkpoint?: {
-    id: number
+    id: number | null
     hypotheses: Map<number, { text: string; wordConfidences: (number | null)[] }>
   }
 }
@@ -160,6 +164,7 @@ export function evaluateProject(
       reference: row.reference,
       hypothesis: row.hypothesis,
       wer: errorRate(w),
+      cer: errorRate(c),
     })
     // A hypothesis word is right if the alignment matched it to the reference.
     let k = 0

@@ -67,6 +67,21 @@ export interface LabelControl {
   requestSize?: number
 }
 
+/**
+ * The scripts the model's own character head may write for an utterance (script-mask.ts): its
+ * language's, else the project's default language's; undefined when neither is known.
+ */
+export function scriptMask(db: ReadDb): (language: string | null) => string[] | undefined {
+  const fallbackLanguage = defaultLanguage(db)
+  const scripts = new Map<string, string[]>()
+  return (language) => {
+    const tag = language ?? fallbackLanguage
+    if (!tag) return undefined
+    if (!scripts.has(tag)) scripts.set(tag, scriptsOfLanguage(tag))
+    return scripts.get(tag)
+  }
+}
+
 /** The project's row for a registered model (hypotheses point at it). */
 export function ensureModelRow(db: WriteDb, model: RegisteredModel): number {
   const found = db
@@ -122,15 +137,7 @@ export async function labelProject(
     sha256: string
     language: string | null
   }[]
-  // The model's own character head writes each utterance's language in its own script.
-  const fallbackLanguage = defaultLanguage(db)
-  const scripts = new Map<string, string[]>()
-  const scriptsOf = (language: string | null): string[] | undefined => {
-    const tag = language ?? fallbackLanguage
-    if (!tag) return undefined
-    if (!scripts.has(tag)) scripts.set(tag, scriptsOfLanguage(tag))
-    return scripts.get(tag)
-  }
+  const scriptsOf = scriptMask(db)
   const already = (
     db
       .prepare(

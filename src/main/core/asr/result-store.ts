@@ -7,11 +7,16 @@ import type { UtteranceResult } from './transcribe-options'
  * Stores a worker's results in one transaction: the N-best hypotheses (from the model's own
  * head, or from a checkpoint's), the acquisition measures that rank the queue, and "pseudo" for
  * utterances nobody has transcribed. Revisions are never touched.
+ *
+ * `asRecord` keeps the hypotheses only as what that head read (a comparison of two models,
+ * adapt/compare-scoring.ts): each utterance keeps the hypothesis it shows, its confidence, its
+ * acquisition measures and its status, since the head need not be the one in use.
  */
 export function resultStore(
   db: WriteDb,
   modelId: number,
   checkpointId: number | null,
+  { asRecord = false }: { asRecord?: boolean } = {},
 ): (results: UtteranceResult[]) => void {
   const insert = db.prepare(
     `INSERT INTO hypothesis (utterance_id, model_id, checkpoint_id, rank, text, score, confidence, word_confidences, word_times, word_features, calibration_id, created_at)
@@ -30,11 +35,19 @@ export function resultStore(
        disagreement = excluded.disagreement, embedding = coalesce(excluded.embedding, acquisition.embedding),
        updated_at = excluded.updated_at`,
   )
+  const shown = db.prepare('SELECT hypothesis_id, confidence FROM utterance WHERE id = ?')
+  // A new best hypothesis becomes the one shown by trigger (migration 6); a record puts it back.
+  const showAgain = db.prepare(
+    'UPDATE utterance SET hypothesis_id = ?, confidence = ? WHERE id = ?',
+  )
   return db.transaction((results: UtteranceResult[]) => {
     const now = new Date().toISOString()
     // Confidences as the head's calibration says, when it has one (asr/calibrate.ts).
     const calibration = currentCalibration(db, { modelId, checkpointId })
     for (const r of results) {
+      const before = asRecord
+        ? (shown.get(r.utteranceId) as { hypothesis_id: number | null; confidence: number | null })
+        : null
       for (const h of r.hypotheses) {
         const calibrated = calibration ? confidencesFrom(h.wordFeatures, calibration.model) : null
         insert.run(
@@ -51,6 +64,10 @@ export function resultStore(
           calibration?.id ?? null,
           now,
         )
+      }
+      if (before) {
+        showAgain.run(before.hypothesis_id, before.confidence, r.utteranceId)
+        continue
       }
       const a = r.acquisition
       const embedding = a.embedding

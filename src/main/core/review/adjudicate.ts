@@ -39,11 +39,12 @@ function versionsToAdjudicate(db: WriteDb, utteranceId: number): [BlindVersion, 
  * those columns (a model word matches a column holding the same word in either version).
  * A model word with no column gets a column of its own. A column agrees when both versions have
  * the same word in the same language (untagged: the utterance's `matrix` language), so a pair
- * sent to adjudication for its tags has its tags to decide.
+ * sent to adjudication for its tags has its tags to decide. A comparison of two models aligns
+ * their hypotheses the same way, with the reference as the third reading (adapt/compare-checkpoints.ts).
  */
 export function alignVersions(
-  a: BlindVersion,
-  b: BlindVersion,
+  a: Pick<BlindVersion, 'text' | 'spans'>,
+  b: Pick<BlindVersion, 'text' | 'spans'>,
   model: string | null,
   rules: NormalizationRules,
   matrix: string,

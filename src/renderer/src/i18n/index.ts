@@ -21,6 +21,8 @@ import searchEn from './areas/search.en.json'
 import searchSw from './areas/search.sw.json'
 import tiersEn from './areas/tiers.en.json'
 import tiersSw from './areas/tiers.sw.json'
+import compareEn from './areas/compare.en.json'
+import compareSw from './areas/compare.sw.json'
 import errorsSw from './areas/errors.sw.json'
 import { serverMessages, type ServerMessageKey } from '../../../shared/messages'
 
@@ -38,6 +40,7 @@ const en = {
   ...intakeEn,
   ...searchEn,
   ...tiersEn,
+  ...compareEn,
   // The core's own English texts (shared/messages.ts), word for word as the CLI prints them.
   serverMessage: serverMessages as Record<ServerMessageKey, string>,
 }
@@ -53,6 +56,7 @@ const sw = {
   ...intakeSw,
   ...searchSw,
   ...tiersSw,
+  ...compareSw,
   ...errorsSw,
 }
 
