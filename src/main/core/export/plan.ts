@@ -29,6 +29,7 @@ export interface ExportPlan {
 export const leftOutWords: Record<ExportLeftOutReason, string> = {
   consent: 'no consent to this use',
   machineDraft: "unreviewed machine draft (the model's text, no person saw it)",
+  machineImport: 'imported machine output no person has saved yet',
   accepted:
     "machine text accepted as-is (the model's text an annotator accepted unchanged, not reviewed)",
   pending:
@@ -110,7 +111,18 @@ function countsOf(selection: Selection): ExportCounts {
     recordings: selection.recordings.size,
     standings,
     leftOut: { ...selection.leftOut },
+    machineOutput: machineOutputBySystem(selection),
   }
+}
+
+/** The utterances of imported machine output, by the recogniser named at import, most first. */
+function machineOutputBySystem(selection: Selection): ExportCounts['machineOutput'] {
+  const bySystem = new Map<string | null, number>()
+  for (const m of selection.machineImports)
+    bySystem.set(m.system, (bySystem.get(m.system) ?? 0) + 1)
+  return [...bySystem]
+    .map(([system, utterances]) => ({ system, utterances }))
+    .sort((a, b) => b.utterances - a.utterances || (a.system ?? '').localeCompare(b.system ?? ''))
 }
 
 /** What the export left out because its only label was a model's reference, by model and reason. */
