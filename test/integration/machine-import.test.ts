@@ -14,8 +14,10 @@ import type {
   Speaker,
   UtteranceDetail,
 } from '../../src/shared/domain'
+import { defaultExportSources, defaultExportStatuses } from '../../src/shared/domain'
 import { labelledUtterances } from '../../src/main/core/adapt/dataset'
 import { assignSplits } from '../../src/main/core/adapt/splits'
+import { planExport } from '../../src/main/core/export/plan'
 import type { Workbench } from '../../src/main/core/workbench'
 import { demoDir, formatFixtures } from '../support/fixtures'
 import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
@@ -161,6 +163,23 @@ describe('a folder whose manifest holds machine output', () => {
     expect(counts.utterances).toBe(0)
     expect(counts.leftOut).toEqual({ machineImport: 2 })
     expect(counts.machineOutput).toEqual([{ system: 'whisper-large-v3', utterances: 2 }])
+    // The datasheet's notes name them too.
+    const plan = planExport(
+      db(),
+      {
+        use: 'research_release',
+        audio: 'wav',
+        statuses: [...defaultExportStatuses],
+        sources: [...defaultExportSources],
+        languages: [],
+      },
+      new Date().toISOString(),
+    )
+    expect(plan.notes).toContainEqual(
+      expect.stringMatching(
+        /imported machine output .*\(2 from whisper-large-v3\): 0 exported, 2 left out/,
+      ),
+    )
     // Asked for machine text (source `model`, statuses `new`/`pseudo`), they are exported.
     const asked = await ok<ExportCounts>('export.preview', {
       actorId: lead.id,
