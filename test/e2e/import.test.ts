@@ -122,4 +122,72 @@ describe('importing audio', () => {
     expect(await result.locator('[data-testid="job-rejected"]').innerText()).toMatch(/1/)
     await page.screenshot({ path: join(artefacts, 'import-after-1280.png') })
   }, 60_000)
+
+  it('imports a manifest’s transcripts as machine output, shown as such in the editor', async () => {
+    const machine = mkdtempSync(join(tmpdir(), 'sauti-whisper-'))
+    try {
+      copyFileSync(join(formatFixtures, 'clip.opus'), join(machine, 'stall.opus'))
+      writeFileSync(
+        join(machine, 'manifest.tsv'),
+        'path\ttranscript\tspeaker\tlanguage\nstall.opus\tbei ya nyanya leo\tSPK-SW-01\tsw\n',
+      )
+      await openDialog()
+      await page.locator('[data-testid="import-paths"]').fill(machine)
+      await page.locator('[data-testid="import-machine-output"]').check()
+      await page.locator('[data-testid="import-machine-system"]').fill('whisper-large-v3')
+      const submit = page.locator('[data-testid="import-submit"]')
+      await submit.click()
+      // Before anything is imported, the preview says how the transcript will count.
+      await poll(() => page.locator('[data-testid="import-preview-transcripts"]').innerText()).toBe(
+        "1 transcript comes in as machine output from whisper-large-v3: a draft to correct, not counted as a person's.",
+      )
+      await page.screenshot({ path: join(artefacts, 'import-machine-preview-1280.png') })
+      await submit.click()
+      await page.locator('[data-testid="import-dialog"]').waitFor({ state: 'hidden' })
+      // And after: the job's summary names it as machine output.
+      const result = page.locator('[data-testid="job-result"][data-status="done"]').last()
+      await poll(() => result.locator('[data-testid="job-machine"]').innerText()).toBe(
+        '1 transcript as machine output from whisper-large-v3, to correct',
+      )
+      const [row] = query<{ id: number; draft: number; machine_system: string }>(
+        `SELECT u.id, v.draft, v.machine_system FROM utterance u
+         JOIN recording r ON r.id = u.recording_id JOIN revision v ON v.utterance_id = u.id
+         WHERE r.original_name = 'stall.opus'`,
+      )
+      expect(row).toMatchObject({ draft: 1, machine_system: 'whisper-large-v3' })
+
+      // In the editor: the text to correct, and where it came from.
+      await page.goto(`${served.openUrl}#/annotate/${row!.id}`)
+      const profile = page.locator('[data-testid="annotator-dialog"]')
+      await profile.waitFor()
+      await profile.locator('[data-testid="profile-name"]').fill('Amina')
+      await profile.locator('[data-testid="profile-create"]').click()
+      await profile.waitFor({ state: 'detached' })
+      await poll(() => page.locator('[data-testid="transcript"]').inputValue()).toBe(
+        'bei ya nyanya leo',
+      )
+      const origin = page.locator('[data-testid="machine-import-origin"]')
+      expect(await origin.innerText()).toMatch(
+        /^Machine output to correct — from import: whisper-large-v3\. .*manifest\.tsv:2$/,
+      )
+      await page.screenshot({ path: join(artefacts, 'import-machine-editor-1280.png') })
+      expect(await page.locator('[data-testid="queue-machine-import"]').count()).toBe(1)
+
+      // Corrected and saved, it is a person's transcript.
+      const field = page.locator('[data-testid="transcript"]')
+      await field.focus()
+      await page.keyboard.press('End')
+      await page.keyboard.type(' sokoni')
+      await page.keyboard.press('Control+Enter')
+      await poll(
+        () =>
+          query<{ text: string; source_kind: string; draft: number }>(
+            'SELECT text, source_kind, draft FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 1',
+            row!.id,
+          )[0],
+      ).toEqual({ text: 'bei ya nyanya leo sokoni', source_kind: 'annotator', draft: 0 })
+    } finally {
+      rmSync(machine, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -93,6 +93,7 @@ const countsOf = (c: ExportCounts): ExportCounts => ({
   recordings: c.recordings,
   standings: c.standings,
   leftOut: c.leftOut,
+  machineOutput: c.machineOutput,
 })
 const sum = (o: Partial<Record<string, number>>): number =>
   Object.values(o).reduce<number>((s, n) => s + (n ?? 0), 0)

@@ -694,6 +694,66 @@ describe('migration 16: search', () => {
   })
 })
 
+describe('migration 19: machine import', () => {
+  it('keeps older revisions and their hashes, and lets only an import draft name a recogniser', () => {
+    const db = freshDb()
+    migrateTo(db, 18)
+    insertRows(db, 'recording', [recordingRow(sha('a'))])
+    insertRows(db, 'utterance', [
+      { recording_id: 1, start_sec: 0, end_sec: 1, created_at: now },
+      { recording_id: 1, start_sec: 1, end_sec: 2, created_at: now },
+    ])
+    insertRows(db, 'annotator', [{ name: 'Amina', role: 'lead', created_at: now }])
+    const human = appendRevision(db, {
+      utteranceId: 1,
+      text: 'habari',
+      source: { kind: 'import', ref: 'm.tsv:2' },
+      createdAt: now,
+    })
+    migrateTo(db, 19)
+    expect(readTable(db, 'revision')[0]).toMatchObject({
+      hash: human.hash,
+      machine_system: null,
+      imported_by: null,
+    })
+    expect(verifyChain(db, 1)).toEqual({ ok: true })
+    // Machine output is stored as a draft naming its recogniser and importer, covered by the hash.
+    const machine = appendRevision(db, {
+      utteranceId: 2,
+      text: 'habari ya asubuhi',
+      source: { kind: 'import', ref: 'auto.tsv:2', machine: { system: 'whisper', importedBy: 1 } },
+      createdAt: now,
+    })
+    expect(machine).toMatchObject({ draft: true, machineSystem: 'whisper', importedBy: 1 })
+    expect(verifyChain(db, 2)).toEqual({ ok: true })
+    expect(revisionHash(null, { ...machine, machineSystem: 'other' })).not.toBe(machine.hash)
+    // Neither column fits a person's transcript or an annotator's draft.
+    const row = { utterance_id: 1, text: 'x', created_at: now, source_ref: 'm' }
+    expect(() =>
+      insertRows(db, 'revision', [
+        { ...row, source_kind: 'import', draft: 0, machine_system: 'w', hash: sha('3') },
+      ]),
+    ).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'revision', [
+        {
+          ...row,
+          source_kind: 'annotator',
+          annotator_id: 1,
+          draft: 1,
+          imported_by: 1,
+          hash: sha('4'),
+        },
+      ]),
+    ).toThrow(/CHECK/)
+    expect(() =>
+      insertRows(db, 'revision', [
+        { ...row, source_kind: 'import', draft: 1, machine_system: '  ', hash: sha('5') },
+      ]),
+    ).toThrow(/CHECK/)
+  })
+})
+
 describe('a database from a newer Sauti', () => {
   it('is refused with a clear message and left untouched', () => {
     const db = freshDb(latestSchemaVersion)

@@ -9,6 +9,8 @@ export function sourcePhrase(e: AuditEntry): string {
   if (s.kind === 'annotator') return `annotator ${s.annotator ?? '?'}`
   if (s.kind === 'model')
     return `model ${s.model ?? '?'}${s.checkpointId !== null ? ` checkpoint ${s.checkpointId}` : ' (base)'}`
+  if (s.machine)
+    return `machine output from ${s.machine.system ?? 'an unnamed recogniser'}, import ${s.ref}${s.machine.importedBy ? ` by ${s.machine.importedBy}` : ''}`
   return `import ${s.ref}`
 }
 

@@ -12,7 +12,17 @@ import {
 import { SautiError } from '../../shared/errors'
 import { leftOutSentence } from '../core/export/plan'
 import { callOrThrow, profileId } from './cli-consent'
-import { err, exitCodes, globals, out, progressBar, runJob, withWorkbench } from './cli-support'
+import {
+  err,
+  exitCodes,
+  globals,
+  machineOutputLine,
+  machineOutputOption,
+  out,
+  progressBar,
+  runJob,
+  withWorkbench,
+} from './cli-support'
 
 const list = (v: string): string[] =>
   v
@@ -56,6 +66,10 @@ function printCounts(c: ExportCounts): void {
   if (standings.length) out(`Labels: ${standings.join(', ')}.`)
   const why = leftOutSentence(c.leftOut)
   if (why) out(`Left out: ${why}.`)
+  const machine = c.machineOutput.map(
+    (m) => `${m.utterances} from ${m.system ?? 'an unnamed recogniser'}`,
+  )
+  if (machine.length) out(`Imported machine output: ${machine.join(', ')}.`)
 }
 
 const standingNames: Record<ExportStanding, string> = {
@@ -64,10 +78,18 @@ const standingNames: Record<ExportStanding, string> = {
   accepted: 'machine text accepted as-is',
   imported: 'imported (written by people)',
   machineDraft: 'machine draft',
+  machineImport: 'imported machine output',
   pending: 'awaiting a decision',
   untranscribed: 'untranscribed',
   flagged: 'flagged',
   skipped: 'skipped',
+}
+
+/** `sauti import-annotation`'s options. */
+interface AnnotationImportOptions {
+  tiers?: string
+  machineOutput?: string | boolean
+  as?: string
 }
 
 /** `sauti export` and `sauti import-annotation`. */
@@ -148,24 +170,39 @@ export function addExportCommands(program: Command): void {
     )
     .argument('<paths...>', 'annotation files or Kaldi data folders')
     .option('--tiers <list>', 'ELAN or Praat tiers to read (comma-separated)')
-    .action(async (paths: string[], o: { tiers?: string }, command: Command) => {
+    .option(
+      '--machine-output [name]',
+      "the files' transcripts are machine output to correct (name the recogniser with --machine-output=NAME)",
+    )
+    .option('--as <name>', 'your profile, recorded as who imported machine output')
+    .action(async (paths: string[], o: AnnotationImportOptions, command: Command) => {
       const g = globals(command)
-      const finished = await withWorkbench(g, true, (wb) =>
+      const machineOutput = machineOutputOption(o.machineOutput)
+      if (machineOutput && !g.json) err(machineOutputLine(machineOutput))
+      const finished = await withWorkbench(g, true, async (wb) =>
         runJob(
           wb,
           'annotation.import',
-          { paths: paths.map((p) => resolve(p)), ...(o.tiers ? { tiers: list(o.tiers) } : {}) },
+          {
+            paths: paths.map((p) => resolve(p)),
+            ...(o.tiers ? { tiers: list(o.tiers) } : {}),
+            ...(machineOutput ? { machineOutput } : {}),
+            ...(machineOutput && o.as ? { actorId: await profileId(wb, o.as) } : {}),
+          },
           progressBar(g.json, 'Importing annotation'),
         ),
       )
       const a = finished.annotations
       if (!a) throw new SautiError('internal', 'the import finished without a summary')
       if (g.json) out(JSON.stringify(a))
-      else
+      else {
         for (const f of a.imported)
           out(
             `${f.file} (${f.format}): ${f.recordings} recording(s), ${f.utterances} utterance(s), ${f.revisions} transcript(s), ${f.tierTexts} tier text(s), ${f.speakers} new speaker(s).`,
           )
+        const revisions = a.imported.reduce((n, f) => n + f.revisions, 0)
+        if (a.machineOutput) out(machineOutputLine(a.machineOutput, revisions))
+      }
       for (const r of a.rejected) err(`rejected: ${r.message}`)
       if (a.rejected.length) process.exitCode = exitCodes.rejected
     })

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import cliProgress from 'cli-progress'
 import type { CallInput, EventMap } from '../../shared/contract'
-import type { ExecutionProviderName, ImportSummary } from '../../shared/domain'
+import type { ExecutionProviderName, ImportSummary, MachineOutputChoice } from '../../shared/domain'
 import { loginRecord } from '../core/accounts/accounts'
 import { accountCaller } from '../core/accounts/caller'
 import type { SessionSettings } from '../core/asr/providers'
@@ -144,11 +144,29 @@ export async function withWorkbench<T>(
   }
 }
 
+/**
+ * `--machine-output` (true) or `--machine-output=NAME`: the import's transcripts are machine
+ * output, from the named recogniser when given.
+ */
+export function machineOutputOption(
+  value: string | boolean | undefined,
+): MachineOutputChoice | undefined {
+  if (value === undefined || value === false) return undefined
+  return { system: value === true ? null : value.trim() || null }
+}
+
+/** How an import's transcripts will count, said before it starts and in its summary. */
+export function machineOutputLine(choice: MachineOutputChoice, transcripts?: number): string {
+  const what = transcripts === undefined ? 'Transcripts' : `${transcripts} transcript(s)`
+  return `${what} ${transcripts === undefined ? 'will come' : 'came'} in as machine output from ${choice.system ?? 'an unnamed recogniser'}: drafts to correct in the annotation queue, not people's transcripts (not counted as transcribed, trained on or exported until someone saves them).`
+}
+
 export function printImport(summary: ImportSummary, json: boolean): void {
   if (json) return out(JSON.stringify(summary))
   out(
     `Imported ${summary.imported} file(s), ${(summary.durationSec / 60).toFixed(1)} min of audio, ${summary.revisions} transcript(s); ${summary.duplicates} already in the project.`,
   )
+  if (summary.machineOutput) out(machineOutputLine(summary.machineOutput, summary.revisions))
   const line = (r: { path: string; message: string }): string =>
     r.message.startsWith(r.path) ? r.message : `${r.path}: ${r.message}`
   for (const r of summary.rejected) err(`rejected: ${line(r)}`)

@@ -34,8 +34,17 @@ import {
   withWorkbench,
   printImport,
   importExitCode,
+  machineOutputLine,
+  machineOutputOption,
   runJob,
 } from './cli-support'
+import { profileId } from './cli-consent'
+
+/** `sauti import`'s options. */
+interface ImportOptions {
+  machineOutput?: string | boolean
+  as?: string
+}
 
 /** Commands that do not go through the contract's calls (`parent command` as commander names them). */
 const ownerOnly = new Set([
@@ -86,13 +95,24 @@ export function buildProgram(): Command {
       'import audio: files, folders of clips, or manifests (.tsv/.csv with path, transcript, speaker, language)',
     )
     .argument('<paths...>', 'files, folders or manifests')
-    .action(async (paths: string[], _opts: unknown, command: Command) => {
+    .option(
+      '--machine-output [name]',
+      "the manifests' transcripts are machine output to correct (name the recogniser with --machine-output=NAME)",
+    )
+    .option('--as <name>', 'your profile, recorded as who imported machine output')
+    .action(async (paths: string[], o: ImportOptions, command: Command) => {
       const g = globals(command)
-      const { summary } = await withWorkbench(g, true, (wb) =>
+      const machineOutput = machineOutputOption(o.machineOutput)
+      if (machineOutput && !g.json) err(machineOutputLine(machineOutput))
+      const { summary } = await withWorkbench(g, true, async (wb) =>
         runJob(
           wb,
           'import.start',
-          { paths: paths.map((p) => resolve(p)) },
+          {
+            paths: paths.map((p) => resolve(p)),
+            ...(machineOutput ? { machineOutput } : {}),
+            ...(machineOutput && o.as ? { actorId: await profileId(wb, o.as) } : {}),
+          },
           progressBar(g.json, 'Importing'),
         ),
       )

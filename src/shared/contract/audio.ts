@@ -1,7 +1,7 @@
 /** The audio room's calls: importing audio, waveform peaks and spectrograms. */
 import { z } from 'zod'
 import type { ImportPreview, Peaks, Spectrogram } from '../domain'
-import { call, id, localPath, seconds } from './fields'
+import { call, id, localPath, machineOutput, seconds } from './fields'
 
 export const audioContract = {
   'import.start': call<{ jobId: string }>()(
@@ -9,6 +9,10 @@ export const audioContract = {
       .object({
         /** Files, folders of clips, or manifests (.tsv/.csv) on the machine that runs the core. */
         paths: z.array(localPath).min(1).max(10_000),
+        /** The manifests' transcripts are machine output to correct, not people's. */
+        machineOutput: machineOutput.optional(),
+        /** Who imports, recorded with machine output (a team account's own profile). */
+        actorId: id.optional(),
       })
       .strict(),
     'Import audio (clips, a long recording, a folder or a manifest) as a background job.',

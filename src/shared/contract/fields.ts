@@ -119,6 +119,18 @@ export const speakerCode = refuse(
 const optionalText = (max: number) =>
   refuse(z.string().trim().max(max), withoutControlCharacters('text')).nullable().optional()
 
+/**
+ * An import's transcripts are machine output to correct (docs/formats.md, "Machine output"),
+ * optionally naming the recogniser that wrote them ("whisper-large-v3"); an empty name is none.
+ */
+export const machineOutput = z
+  .object({
+    system: refuse(z.string().trim().max(100), withoutControlCharacters('a recogniser name'))
+      .nullable()
+      .transform((name) => name || null),
+  })
+  .strict()
+
 /** A speaker's metadata, as the registry and the importers store it. */
 export const speakerFields = {
   ageBand: optionalText(40),

@@ -4,7 +4,7 @@ import type { PriorityReason } from './adapt'
 import type { ConsentState } from './consent'
 import type { ReturnedNote } from './discuss'
 import type { Utterance, UtteranceStatus } from './project'
-import type { RevisionInfo } from './provenance'
+import type { MachineImportOrigin, RevisionInfo } from './provenance'
 
 /** Why an annotator set an utterance aside. */
 export const flagReasons = ['noise', 'other_language', 'overlap', 'unintelligible'] as const
@@ -48,6 +48,8 @@ export interface QueueItem extends Omit<Utterance, 'text' | 'textSource'> {
   /** The newest revision's text, else the best hypothesis's. */
   text: string | null
   draft: boolean
+  /** The text is machine output an import brought, for a person to correct (not a person's draft). */
+  machineImport: boolean
   /** Position in the "most useful first" order, and why; null once transcribed. */
   priority: number | null
   priorityReason: PriorityReason | null
@@ -113,6 +115,11 @@ export interface UtteranceDetail {
   nextId: number | null
   /** Where the words of the shown text lie in time, for the word tier; null when unknown. */
   wordTier: WordTier | null
+  /**
+   * Machine output an import brought to be corrected, while no person has saved a transcript
+   * since (their drafts aside): the text the editor starts from, and where it came from.
+   */
+  machineImport: MachineImportOrigin | null
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Audio: waveform peaks, spectrograms and what an import of audio did. */
 import type { MessageArgs, ServerMessageKey } from '../messages'
+import type { MachineOutputChoice } from './provenance'
 
 export type AudioFormat = 'wav' | 'flac' | 'mp3' | 'ogg' | 'opus'
 
@@ -32,6 +33,11 @@ export interface ImportSummary {
   durationSec: number
   /** Transcripts that became revisions with source `import`. */
   revisions: number
+  /**
+   * Set when the person importing said the transcripts are machine output: then `revisions`
+   * are drafts to correct, not people's transcripts (docs/formats.md, "Machine output").
+   */
+  machineOutput: MachineOutputChoice | null
   /** Speaker codes and languages of the files imported now (from manifests), each once. */
   speakers: string[]
   languages: string[]

@@ -1,5 +1,6 @@
 /** What an import of existing annotation did. */
 import type { RejectedFile } from './audio'
+import type { MachineOutputChoice } from './provenance'
 
 export interface AnnotationImportSummary {
   imported: {
@@ -14,4 +15,6 @@ export interface AnnotationImportSummary {
   }[]
   rejected: RejectedFile[]
   notes: string[]
+  /** Set when the transcripts (`revisions`) came in as machine output to correct. */
+  machineOutput: MachineOutputChoice | null
 }

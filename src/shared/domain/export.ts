@@ -78,6 +78,7 @@ export function exportStatusOf(
  * Where an utterance's label stands, for what an export takes and counts (docs/export.md):
  * reviewed by a reviewer; corrected by an annotator; the model's text accepted unchanged by an
  * annotator (not yet reviewed); imported with the data; the model's draft that no person saw;
+ * another recogniser's output, imported to be corrected, that no person has saved yet;
  * a person's transcript sent back by a reviewer or awaiting its second blind version; no label
  * at all; flagged or skipped.
  */
@@ -87,6 +88,7 @@ export const exportStandings = [
   'accepted',
   'imported',
   'machineDraft',
+  'machineImport',
   'pending',
   'untranscribed',
   'flagged',
@@ -103,6 +105,7 @@ export type ExportStanding = (typeof exportStandings)[number]
 export const exportLeftOutReasons = [
   'consent',
   'machineDraft',
+  'machineImport',
   'accepted',
   'pending',
   'untranscribed',
@@ -125,6 +128,11 @@ export interface ExportCounts {
   standings: Partial<Record<ExportStanding, number>>
   /** The utterances left out, by reason (only reasons that occur). */
   leftOut: Partial<Record<ExportLeftOutReason, number>>
+  /**
+   * Utterances whose only label is imported machine output no person has saved (standing
+   * `machineImport`, exported or left out), by the recogniser named at import (null: unnamed).
+   */
+  machineOutput: { system: string | null; utterances: number }[]
 }
 
 /** 16 kHz 16-bit mono WAV or FLAC per utterance, or the recordings' original files. */

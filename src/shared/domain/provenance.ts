@@ -4,6 +4,41 @@
 export const revisionSourceKinds = ['annotator', 'import', 'model'] as const
 export type RevisionSourceKind = (typeof revisionSourceKinds)[number]
 
+/**
+ * The one rule for "a person's transcript": a decision (not a draft) written by an annotator or
+ * imported as written by people. Text another recogniser wrote, imported to be corrected, is
+ * stored as an `import` draft (docs/formats.md, "Machine output"), so it never passes this rule
+ * and nothing counts, trains on or exports it as a person's until someone saves it. The SQL twin
+ * is `humanText` in core/provenance/human-text.ts; every "labelled" query says the same.
+ */
+export function isHumanText(r: { sourceKind: RevisionSourceKind; draft: boolean }): boolean {
+  return !r.draft && (r.sourceKind === 'annotator' || r.sourceKind === 'import')
+}
+
+/** Whether a revision is machine output brought in by an import, waiting for a person. */
+export function isMachineImport(r: { sourceKind: RevisionSourceKind; draft: boolean }): boolean {
+  return r.draft && r.sourceKind === 'import'
+}
+
+/**
+ * A machine-output draft and where it came from: the recogniser that wrote it (as the person importing
+ * named it, or null), the file and line or element, who imported it and when.
+ */
+export interface MachineImportOrigin {
+  /** The text as imported, for "accept as is". */
+  text: string
+  system: string | null
+  ref: string
+  importedBy: string | null
+  importedAt: string
+}
+
+/** How an import stores the transcripts it brings (`import.start`, `annotation.import`). */
+export interface MachineOutputChoice {
+  /** The recogniser that wrote them ("whisper-large-v3"), when the person importing names it. */
+  system: string | null
+}
+
 /** A language-tagged span of words: [start, end) word indices of the revision's text. */
 export interface LanguageSpan {
   start: number
@@ -30,6 +65,8 @@ export interface RevisionSourceInfo {
   checkpointId: number | null
   /** For imports: the file and element or line. */
   ref: string
+  /** Machine output an import brought (schema 19): the recogniser and who imported it, if known. */
+  machine: { system: string | null; importedBy: string | null } | null
 }
 
 export interface AuditEntry {

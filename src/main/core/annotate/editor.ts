@@ -2,6 +2,7 @@ import type {
   FlagReason,
   Hypothesis,
   LanguageSpan,
+  MachineImportOrigin,
   RevisionInfo,
   UtteranceDetail,
   UtteranceStatus,
@@ -259,7 +260,41 @@ export function utteranceDetail(
     previousId: neighbour(db, row, 'previous'),
     nextId: neighbour(db, row, 'next'),
     wordTier: wordTierOf(db, head, hypotheses),
+    machineImport: machineImportOf(db, id),
   }
+}
+
+/**
+ * The newest machine output an import brought for the utterance, unless a person's transcript
+ * (a decision, not a draft) came after it: then the text is theirs, whatever it started from.
+ */
+function machineImportOf(db: WriteDb, utteranceId: number): MachineImportOrigin | null {
+  const row = db
+    .prepare(
+      `SELECT mi.text, mi.machine_system, mi.source_ref, a.name AS imported_by, mi.created_at
+       FROM revision mi LEFT JOIN annotator a ON a.id = mi.imported_by
+       WHERE mi.id = (SELECT max(id) FROM revision WHERE utterance_id = ? AND source_kind = 'import' AND draft = 1)
+         AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = mi.utterance_id AND v.id > mi.id
+                           AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))`,
+    )
+    .get(utteranceId) as
+    | {
+        text: string
+        machine_system: string | null
+        source_ref: string
+        imported_by: string | null
+        created_at: string
+      }
+    | undefined
+  return row
+    ? {
+        text: row.text,
+        system: row.machine_system,
+        ref: row.source_ref,
+        importedBy: row.imported_by,
+        importedAt: row.created_at,
+      }
+    : null
 }
 
 /**

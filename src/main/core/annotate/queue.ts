@@ -5,7 +5,9 @@ import type {
   QueueItem,
   QueueOrder,
   QueuePage,
+  RevisionSourceKind,
 } from '../../../shared/domain'
+import { isMachineImport } from '../../../shared/domain'
 import type { WriteDb } from '../db/connection'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { finishedByViewer, openDoubleJoin, visibleTo } from '../review/blind'
@@ -110,6 +112,7 @@ interface QueueRow extends UtteranceBaseRow {
   confidence: number | null
   revision_text: string | null
   revision_draft: number | null
+  revision_source: RevisionSourceKind | null
   hypothesis_text: string | null
   hypothesis_model: number | null
   hypothesis_checkpoint: number | null
@@ -122,6 +125,7 @@ interface QueueRow extends UtteranceBaseRow {
 function pageSelect(inner: string, orderBy: string): string {
   return `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code,
                  u.language, u.status, u.confidence, v.text AS revision_text, v.draft AS revision_draft,
+                 v.source_kind AS revision_source,
                  h.text AS hypothesis_text, h.model_id AS hypothesis_model,
                  h.checkpoint_id AS hypothesis_checkpoint, u.priority, u.priority_reason,
                  u.returned_review_id
@@ -239,6 +243,9 @@ export function queuePage(db: WriteDb, q: QueueQuery, now = new Date().toISOStri
       confidence: r.confidence,
       text: r.revision_text ?? machineText(r),
       draft: r.revision_draft === 1,
+      machineImport:
+        r.revision_source !== null &&
+        isMachineImport({ sourceKind: r.revision_source, draft: r.revision_draft === 1 }),
       priority: r.priority,
       priorityReason: r.priority_reason ? (JSON.parse(r.priority_reason) as PriorityReason) : null,
       returned: r.returned_review_id !== null,

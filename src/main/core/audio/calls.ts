@@ -8,6 +8,7 @@ import { assertNotPurged } from '../consent/purge'
 import type { WriteDb } from '../db/connection'
 import { originalPath, peaksPath, type ProjectPaths } from '../project/paths'
 import { getRecording } from '../project/queries'
+import { machineImport } from '../provenance/import-revision'
 import { expandImportPaths, importItems } from './importer'
 import { decodePeaks, pickLevel } from './peaks'
 import { previewImport } from './preview'
@@ -38,14 +39,17 @@ export function mediaFile(
 export function audioCalls(ctx: CallContext): CallTable<Calls> {
   const { db, paths, jobs } = ctx
   return {
-    'import.start': async ({ paths: inputs }) => {
+    'import.start': async ({ paths: inputs, machineOutput, actorId }) => {
       const label = inputs.length === 1 ? `Import ${inputs[0]}` : `Import ${inputs.length} paths`
+      // Refused before the job starts: an unknown profile cannot be recorded as the importer.
+      const machine = machineImport(db, machineOutput, actorId)
       const jobId = jobs.start(
         'import',
         label,
         async (job) => {
           const { items, rejected } = await expandImportPaths(inputs)
-          const summary = await importItems({ db, paths, workers: ctx.audioWorkers }, items, {
+          const workers = ctx.audioWorkers
+          const summary = await importItems({ db, paths, workers, machine }, items, {
             signal: job.signal,
             onProgress: job.progress,
           })
@@ -53,7 +57,7 @@ export function audioCalls(ctx: CallContext): CallTable<Calls> {
           if (summary.imported > 0) ctx.projectChanged(['recordings', 'utterances'])
           return { summary }
         },
-        { paths: inputs },
+        { paths: inputs, ...(machineOutput ? { machineOutput } : {}) },
       )
       return { jobId }
     },

@@ -8,7 +8,7 @@ import { readManifest } from '../formats/manifest'
 import type { ProjectPaths } from '../project/paths'
 import { classify } from '../dispatch'
 import { firstInvalidUtf8 } from '../formats/text-gate'
-import { importTranscript } from '../provenance/import-revision'
+import { importTranscript, type MachineImport } from '../provenance/import-revision'
 import { appendRevision } from '../provenance/revisions'
 import type { AudioWorkers } from './audio-workers'
 import type { PreparedAudio } from './prepare'
@@ -133,6 +133,8 @@ export interface ImportContext {
   db: WriteDb
   paths: ProjectPaths
   workers: AudioWorkers
+  /** The person importing says the manifests' transcripts are machine output to correct. */
+  machine?: MachineImport | null
 }
 
 export interface ImportControl {
@@ -161,7 +163,9 @@ export async function importItems(
     revisions: 0,
     speakers: [],
     languages: [],
+    machineOutput: ctx.machine ? { system: ctx.machine.system } : null,
   }
+  const machine = ctx.machine ?? null
   const findBySha = ctx.db.prepare('SELECT id FROM recording WHERE sha256 = ?')
   const warn = (path: string, message: string): void => {
     summary.warnings.push({ path, message })
@@ -175,7 +179,7 @@ export async function importItems(
       if (known) {
         summary.duplicates++
         if (item.transcript) {
-          const result = transcriptForKnown(ctx.db, known.id, item)
+          const result = transcriptForKnown(ctx.db, known.id, item, machine)
           if (result.added) summary.revisions++
           if (result.warning) warn(item.audioPath, result.warning)
         }
@@ -190,7 +194,7 @@ export async function importItems(
       }
       for (const message of prepared.warnings) warn(item.audioPath, message)
       try {
-        const result = commitRecording(ctx.db, item, prepared)
+        const result = commitRecording(ctx.db, item, prepared, machine)
         if (result.warning) warn(item.audioPath, result.warning)
         summary.imported++
         summary.recordingIds.push(result.recordingId)
@@ -221,6 +225,7 @@ function transcriptForKnown(
   db: WriteDb,
   recordingId: number,
   item: ImportItem,
+  machine: MachineImport | null,
 ): { added: boolean; warning?: string } {
   const utterances = db
     .prepare('SELECT id FROM utterance WHERE recording_id = ? AND merged_into IS NULL')
@@ -238,6 +243,7 @@ function transcriptForKnown(
         text: item.transcript ?? '',
         ref: item.origin,
         createdAt: new Date().toISOString(),
+        machine,
       }),
     )
     .immediate()
@@ -279,6 +285,7 @@ function commitRecording(
   db: WriteDb,
   item: ImportItem,
   audio: PreparedAudio,
+  machine: MachineImport | null,
 ): { recordingId: number; revisions: number; warning?: string } {
   const now = new Date().toISOString()
   return db
@@ -307,7 +314,7 @@ function commitRecording(
       appendRevision(db, {
         utteranceId,
         text: item.transcript,
-        source: { kind: 'import', ref: item.origin },
+        source: { kind: 'import', ref: item.origin, ...(machine ? { machine } : {}) },
         createdAt: now,
       })
       const warning = long

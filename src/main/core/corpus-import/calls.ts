@@ -1,12 +1,14 @@
 import type { corpusImportContract } from '../../../shared/contract/corpus-import'
 import type { CallContext, CallTable } from '../call-context'
+import { machineImport } from '../provenance/import-revision'
 import { importAnnotations } from './import-annotations'
 
 /** Importing existing annotation (ELAN, Praat, Common Voice, CSV, Kaldi) with its audio. */
 export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corpusImportContract> {
   const { db, paths } = ctx
   return {
-    'annotation.import': async ({ paths: inputs, tiers }) => {
+    'annotation.import': async ({ paths: inputs, tiers, machineOutput, actorId }) => {
+      const machine = machineImport(db, machineOutput, actorId)
       const label =
         inputs.length === 1
           ? `Import annotation ${inputs[0]}`
@@ -16,7 +18,7 @@ export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corp
         label,
         async (job) => {
           const annotations = await importAnnotations(
-            { db, paths, workers: ctx.audioWorkers },
+            { db, paths, workers: ctx.audioWorkers, machine },
             inputs,
             tiers ? { tiers } : {},
             { signal: job.signal, onProgress: job.progress },
@@ -24,7 +26,7 @@ export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corp
           if (annotations.imported.length) ctx.projectChanged(['recordings', 'utterances'])
           return { annotations }
         },
-        { paths: inputs, ...(tiers ? { tiers } : {}) },
+        { paths: inputs, ...(tiers ? { tiers } : {}), ...(machineOutput ? { machineOutput } : {}) },
       )
       return { jobId }
     },

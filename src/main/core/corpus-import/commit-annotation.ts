@@ -8,7 +8,7 @@ import type { WriteDb } from '../db/connection'
 import type { CorpusUtterance } from '../formats/corpus/model'
 import type { ProjectPaths } from '../project/paths'
 import { fileWordTimes } from '../annotate/word-tier'
-import { importTranscript } from '../provenance/import-revision'
+import { importTranscript, type MachineImport } from '../provenance/import-revision'
 import { importTierText, tiersForImport } from '../tiers/import-text'
 import type { ReadAnnotation } from './read-annotation'
 
@@ -16,6 +16,8 @@ export interface AnnotationContext {
   db: WriteDb
   paths: ProjectPaths
   workers: AudioWorkers
+  /** The person importing says the files' transcripts are machine output to correct. */
+  machine?: MachineImport | null
 }
 
 export interface CommittedAnnotation {
@@ -92,7 +94,7 @@ export async function commitAnnotation(
       await cleanup()
       return null
     }
-    return writeRows(db, read, audio)
+    return writeRows(db, read, audio, ctx.machine ?? null)
   } catch (error) {
     await cleanup()
     if (error instanceof SautiError && error.message.startsWith(read.file)) throw error
@@ -108,6 +110,7 @@ function writeRows(
   db: WriteDb,
   read: ReadAnnotation,
   audio: Map<string, Audio>,
+  machine: MachineImport | null,
 ): CommittedAnnotation {
   const now = new Date().toISOString()
   const notes: string[] = [...read.notes]
@@ -234,6 +237,7 @@ function writeRows(
           wordTimes: fileWordTimes(u.text, u.words, { startSec: start, endSec: end }),
           ref: `${read.file}#${u.id}`,
           createdAt: now,
+          machine,
         })
         if (imported.outcome === 'added') result.revisions++
         if (imported.outcome === 'conflict') notes.push(`utterance "${u.id}": ${imported.message}`)

@@ -18,7 +18,12 @@ export async function importAnnotations(
     onProgress?: (done: number, total: number, label: string) => void
   } = {},
 ): Promise<AnnotationImportSummary> {
-  const summary: AnnotationImportSummary = { imported: [], rejected: [], notes: [] }
+  const summary: AnnotationImportSummary = {
+    imported: [],
+    rejected: [],
+    notes: [],
+    machineOutput: ctx.machine ? { system: ctx.machine.system } : null,
+  }
   for (const [i, input] of inputs.entries()) {
     if (control.signal?.aborted) break
     const path = resolve(input)

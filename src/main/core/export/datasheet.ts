@@ -30,6 +30,7 @@ const standingWords: Record<ExportStanding, string> = {
   accepted: "machine text accepted as-is (the model's text, accepted unchanged by an annotator)",
   imported: 'imported with the data (written by people)',
   machineDraft: "machine draft (the model's text, no person saw it)",
+  machineImport: "imported machine output (another recogniser's text, no person saved it)",
   pending: "a person's transcript awaiting a decision",
   untranscribed: 'no transcript',
   flagged: 'flagged',

@@ -29,6 +29,7 @@ export interface ExportPlan {
 export const leftOutWords: Record<ExportLeftOutReason, string> = {
   consent: 'no consent to this use',
   machineDraft: "unreviewed machine draft (the model's text, no person saw it)",
+  machineImport: 'imported machine output no person has saved yet',
   accepted:
     "machine text accepted as-is (the model's text an annotator accepted unchanged, not reviewed)",
   pending:
@@ -62,6 +63,8 @@ export function planExport(db: WriteDb, choices: ExportChoices, now: string): Ex
   const notes: string[] = []
   const references = referencesNote(selection)
   if (references) notes.push(references)
+  const machine = machineOutputNote(selection)
+  if (machine) notes.push(machine)
   if (choices.audio === 'originals') {
     // A whole original may hold speech of speakers without consent: such files stay home.
     const shared = new Set(
@@ -110,7 +113,18 @@ function countsOf(selection: Selection): ExportCounts {
     recordings: selection.recordings.size,
     standings,
     leftOut: { ...selection.leftOut },
+    machineOutput: machineOutputBySystem(selection),
   }
+}
+
+/** The utterances of imported machine output, by the recogniser named at import, most first. */
+function machineOutputBySystem(selection: Selection): ExportCounts['machineOutput'] {
+  const bySystem = new Map<string | null, number>()
+  for (const m of selection.machineImports)
+    bySystem.set(m.system, (bySystem.get(m.system) ?? 0) + 1)
+  return [...bySystem]
+    .map(([system, utterances]) => ({ system, utterances }))
+    .sort((a, b) => b.utterances - a.utterances || (a.system ?? '').localeCompare(b.system ?? ''))
 }
 
 /** What the export left out because its only label was a model's reference, by model and reason. */
@@ -126,6 +140,18 @@ function referencesNote(selection: Selection): string | null {
     .map(([key, ids]) => `${ids.length} by ${key}: utterance(s) ${listIds(ids)}`)
     .join('; ')
   return `${references.length} utterance(s) left out: their only label is a model's reference, not a transcript (${named}).`
+}
+
+/** Imported machine output by recogniser, exported or left out (docs/formats.md, "Machine output"). */
+function machineOutputNote(selection: Selection): string | null {
+  if (selection.machineImports.length === 0) return null
+  const exported = new Set(selection.utterances.map((u) => u.id))
+  const out = selection.machineImports.filter((m) => !exported.has(m.utteranceId)).length
+  const named = machineOutputBySystem(selection)
+    .map((m) => `${m.utterances} from ${m.system ?? 'an unnamed recogniser'}`)
+    .join(', ')
+  const held = selection.machineImports.length - out
+  return `${selection.machineImports.length} utterance(s) whose only label is imported machine output no person has saved (${named}): ${held} exported, ${out} left out.`
 }
 
 function listIds(ids: number[]): string {

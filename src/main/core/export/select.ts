@@ -80,6 +80,11 @@ export interface Selection {
    * revision that accepted it unchanged. Left out, with the model that wrote it.
    */
   references: { utteranceId: number; model: string; reason: ReferenceReason }[]
+  /**
+   * Utterances whose only label is imported machine output no person has saved (standing
+   * `machineImport`), with the recogniser named at import: exported only when asked for.
+   */
+  machineImports: { utteranceId: number; system: string | null }[]
 }
 
 interface Row {
@@ -92,6 +97,7 @@ interface Row {
   split: Split | null
   status: UtteranceStatus
   noisy: number
+  revision_id: number | null
   revision_text: string | null
   revision_spans: string | null
   revision_source: RevisionSourceKind | null
@@ -106,6 +112,10 @@ interface Row {
   source_model: number | null
   source_checkpoint: number | null
   source_model_name: string | null
+  /** The newest machine output an import brought (an `import` draft), and its recogniser. */
+  machine_id: number | null
+  machine_text: string | null
+  machine_system: string | null
   consented: number
 }
 
@@ -113,6 +123,8 @@ interface Label {
   text: string
   source: RevisionSourceKind
   spans: string
+  /** Imported machine output no person has saved: machine text, whatever its file said. */
+  machineImport?: boolean
 }
 
 /**
@@ -126,6 +138,7 @@ function standingOf(
 ): ExportStanding {
   if (status === 'flagged' || status === 'skipped' || status === 'reviewed') return status
   if (!label) return 'untranscribed'
+  if (label.machineImport) return 'machineImport'
   if (label.source === 'import') return 'imported'
   if (label.source === 'model') return 'machineDraft'
   if (status === 'corrected') return acceptedAsIs ? 'accepted' : 'corrected'
@@ -135,6 +148,7 @@ function standingOf(
 /** Standings that are their own reason when their status is not chosen; the others say `status`. */
 const standingReasons = new Set<ExportStanding>([
   'machineDraft',
+  'machineImport',
   'pending',
   'untranscribed',
   'flagged',
@@ -154,7 +168,7 @@ function filteredOut(
   if (!chosen) return standingReasons.has(standing) ? (standing as ExportLeftOutReason) : 'status'
   if (!label) return 'untranscribed'
   if (!filter.sources.includes(label.source))
-    return label.source === 'model' ? 'machineDraft' : 'source'
+    return standing === 'machineImport' || standing === 'machineDraft' ? standing : 'source'
   if (standing === 'accepted' && !filter.includeAccepted) return 'accepted'
   return null
 }
@@ -196,12 +210,14 @@ export function selectForExport(
     .prepare(
       `SELECT u.id, u.recording_id, u.start_sec, u.end_sec, u.speaker_id, u.language, u.split, u.status,
               u.noisy_marked_at IS NOT NULL AS noisy,
-              v.text AS revision_text, v.spans AS revision_spans, v.source_kind AS revision_source,
+              v.id AS revision_id, v.text AS revision_text, v.spans AS revision_spans,
+              v.source_kind AS revision_source,
               v.hypothesis_id AS revision_hypothesis,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
               coalesce(v.word_times, wa.word_times) AS revision_times,
               sh.text AS source_text, sh.model_id AS source_model, sh.checkpoint_id AS source_checkpoint,
               sm.name AS source_model_name,
+              mi.id AS machine_id, mi.text AS machine_text, mi.machine_system,
               (u.speaker_id IS NOT NULL AND u.speaker_id IN (${consented})) AS consented
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
@@ -210,6 +226,8 @@ export function selectForExport(
        LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
        LEFT JOIN hypothesis sh ON sh.id = CASE WHEN v.id IS NULL THEN u.hypothesis_id ELSE v.hypothesis_id END
        LEFT JOIN model sm ON sm.id = sh.model_id
+       LEFT JOIN revision mi ON mi.id = (SELECT max(id) FROM revision
+                                         WHERE utterance_id = u.id AND source_kind = 'import' AND draft = 1)
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
          AND (:anyLanguage = 1 OR u.language IN (SELECT value FROM json_each(:languages)))
        ORDER BY u.recording_id, u.start_sec, u.id`,
@@ -225,6 +243,7 @@ export function selectForExport(
     speakers: new Map(),
     leftOut: {},
     references: [],
+    machineImports: [],
   }
   const leave = (reason: ExportLeftOutReason): void => {
     selection.leftOut[reason] = (selection.leftOut[reason] ?? 0) + 1
@@ -232,19 +251,29 @@ export function selectForExport(
   const referenceOf = referenceReader(db)
   const rules = projectRules(db)
   for (const r of rows) {
+    // Imported machine output stands in for the model's draft: it is what a person corrects.
     const label: Label | null =
       r.revision_text !== null && r.revision_source !== null
         ? { text: r.revision_text, source: r.revision_source, spans: r.revision_spans ?? '[]' }
-        : r.hypothesis_text !== null
-          ? { text: r.hypothesis_text, source: 'model', spans: '[]' }
-          : null
+        : r.machine_text !== null
+          ? { text: r.machine_text, source: 'model', spans: '[]', machineImport: true }
+          : r.hypothesis_text !== null
+            ? { text: r.hypothesis_text, source: 'model', spans: '[]' }
+            : null
+    const unchanged = (machineText: string | null): boolean =>
+      machineText !== null &&
+      normalizeForStorage(machineText.trim().replace(/\s+/gu, ' '), rules) === label?.text
+    // Machine text a person saved without changing a word: the model's hypothesis their
+    // revision started from, or the machine output an import brought before it.
     const acceptedAsIs =
       label?.source === 'annotator' &&
-      r.revision_hypothesis !== null &&
-      r.source_text !== null &&
-      normalizeForStorage(r.source_text.trim().replace(/\s+/gu, ' '), rules) === label.text
+      ((r.revision_hypothesis !== null && unchanged(r.source_text)) ||
+        (r.machine_id !== null && r.machine_id < (r.revision_id ?? 0) && unchanged(r.machine_text)))
     const standing = standingOf(r.status, label, acceptedAsIs)
     const filtered = filteredOut(r.status, label, standing, filter)
+    // Named by recogniser where it is left out for what it is, or exported.
+    const machineImport = { utteranceId: r.id, system: r.machine_system }
+    if (filtered === 'machineImport') selection.machineImports.push(machineImport)
     if (filtered || !label) {
       leave(filtered ?? 'untranscribed')
       continue
@@ -268,6 +297,7 @@ export function selectForExport(
       continue
     }
     const sameAsHypothesis = label.text === r.hypothesis_text
+    if (standing === 'machineImport') selection.machineImports.push(machineImport)
     selection.utterances.push({
       id: r.id,
       recordingId: r.recording_id,
@@ -355,5 +385,6 @@ export function withoutRecordings(selection: Selection, drop: Set<number>): Sele
         }
       : selection.leftOut,
     references: selection.references,
+    machineImports: selection.machineImports,
   }
 }

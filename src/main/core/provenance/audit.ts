@@ -7,6 +7,7 @@ import type {
   RevisionHistoryEntry,
   WordDiffPart,
 } from '../../../shared/domain'
+import { isMachineImport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { ReadDb, WriteDb } from '../db/connection'
 import { revisionHash, revisionsOf, verifyChain, type RevisionRow } from './revisions'
@@ -71,12 +72,14 @@ function firstUnreadable(db: ReadDb, utteranceId: number): number {
 interface LogRow extends RevisionRow {
   annotator: string | null
   model: string | null
+  importer: string | null
 }
 
 const logQuery = `
-  SELECT v.*, a.name AS annotator, m.name AS model FROM revision v
+  SELECT v.*, a.name AS annotator, m.name AS model, i.name AS importer FROM revision v
   LEFT JOIN annotator a ON a.id = v.annotator_id
-  LEFT JOIN model m ON m.id = v.model_id`
+  LEFT JOIN model m ON m.id = v.model_id
+  LEFT JOIN annotator i ON i.id = v.imported_by`
 
 const entry = (r: LogRow): AuditEntry => ({
   revisionId: r.id,
@@ -91,6 +94,9 @@ const entry = (r: LogRow): AuditEntry => ({
     model: r.model,
     checkpointId: r.checkpoint_id,
     ref: r.source_ref,
+    machine: isMachineImport({ sourceKind: r.source_kind, draft: r.draft === 1 })
+      ? { system: r.machine_system ?? null, importedBy: r.importer }
+      : null,
   },
 })
 

@@ -7,7 +7,12 @@ import { parseWordTimes, serialiseWordTimes, type WordTime } from '../../../shar
 export type TokenSpan = LanguageSpan
 
 export type RevisionSource =
-  | { kind: 'import'; ref: string }
+  | {
+      kind: 'import'
+      ref: string
+      /** Machine output to be corrected (schema 19): stored as a draft, never as a person's text. */
+      machine?: { system: string | null; importedBy: number | null }
+    }
   | { kind: 'annotator'; annotatorId: number }
   | { kind: 'model'; modelId: number; checkpointId: number | null }
 
@@ -46,6 +51,10 @@ export interface StoredRevision {
   mergeParentId: number | null
   /** Word times the writer set; null when they set none (schema 18). */
   wordTimes: WordTime[] | null
+  /** For machine output an import brought: the recogniser, when named (schema 19). */
+  machineSystem: string | null
+  /** For machine output an import brought: who imported it, when known (schema 19). */
+  importedBy: number | null
 }
 
 const GENESIS = '0'.repeat(64)
@@ -57,8 +66,13 @@ const GENESIS = '0'.repeat(64)
  */
 export function revisionHash(
   parentHash: string | null,
-  r: Omit<StoredRevision, 'id' | 'hash' | 'parentId' | 'mergeParentId' | 'wordTimes'> & {
+  r: Omit<
+    StoredRevision,
+    'id' | 'hash' | 'parentId' | 'mergeParentId' | 'wordTimes' | 'machineSystem' | 'importedBy'
+  > & {
     wordTimes?: WordTime[] | null
+    machineSystem?: string | null
+    importedBy?: number | null
   },
   mergeParentHash: string | null = null,
 ): string {
@@ -79,6 +93,10 @@ export function revisionHash(
     ...(mergeParentHash !== null ? ['merge', mergeParentHash] : []),
     // Schema 18: word times the writer set, when they set any.
     ...(r.wordTimes ? ['words', serialiseWordTimes(r.wordTimes)] : []),
+    // Schema 19: which recogniser wrote imported machine output, and who imported it.
+    ...(r.machineSystem != null || r.importedBy != null
+      ? ['machine', r.machineSystem ?? null, r.importedBy ?? null]
+      : []),
   ])
   return createHash('sha256').update(canonical).digest('hex')
 }
@@ -89,6 +107,7 @@ export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision 
     .prepare('SELECT id, hash FROM revision WHERE utterance_id = ? ORDER BY id DESC LIMIT 1')
     .get(input.utteranceId) as { id: number; hash: string } | undefined
   const source = input.source
+  const machine = source.kind === 'import' ? (source.machine ?? null) : null
   const content = {
     utteranceId: input.utteranceId,
     text: input.text,
@@ -99,9 +118,12 @@ export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision 
     checkpointId: source.kind === 'model' ? source.checkpointId : null,
     sourceRef: source.kind === 'import' ? source.ref : '',
     hypothesisId: input.hypothesisId ?? null,
-    draft: input.draft ?? false,
+    // Machine output is always a draft: that is what keeps it out of every person's count.
+    draft: machine !== null || (input.draft ?? false),
     createdAt: input.createdAt ?? new Date().toISOString(),
     wordTimes: input.wordTimes ?? null,
+    machineSystem: machine?.system ?? null,
+    importedBy: machine?.importedBy ?? null,
   }
   const mergeParentId = input.mergeParentId ?? null
   const mergeParent =
@@ -113,14 +135,21 @@ export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision 
   if (mergeParent === undefined)
     throw new Error(`revision ${mergeParentId} is not a revision of utterance ${input.utteranceId}`)
   const hash = revisionHash(parent?.hash ?? null, content, mergeParent?.hash ?? null)
-  // The columns exist from schemas 9 and 17; only revisions that need them name them.
+  // The columns exist from schemas 9, 18 and 19; only revisions that need them name them.
   const words = content.wordTimes === null ? null : serialiseWordTimes(content.wordTimes)
+  const columns: [string, string | number | null][] = [
+    ['merge_parent_id', mergeParentId],
+    ['word_times', words],
+    ['machine_system', content.machineSystem],
+    ['imported_by', content.importedBy],
+  ]
+  const optional = columns.filter(([, value]) => value !== null)
   const info = db
     .prepare(
       `INSERT INTO revision (utterance_id, parent_id, text, spans, source_kind, annotator_id, model_id,
                              checkpoint_id, source_ref, hypothesis_id, draft, created_at, hash
-                             ${mergeParentId === null ? '' : ', merge_parent_id'}${words === null ? '' : ', word_times'})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${mergeParentId === null ? '' : ', ?'}${words === null ? '' : ', ?'})`,
+                             ${optional.map(([column]) => `, ${column}`).join('')})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${', ?'.repeat(optional.length)})`,
     )
     .run(
       content.utteranceId,
@@ -136,8 +165,7 @@ export function appendRevision(db: WriteDb, input: NewRevision): StoredRevision 
       content.draft ? 1 : 0,
       content.createdAt,
       hash,
-      ...(mergeParentId === null ? [] : [mergeParentId]),
-      ...(words === null ? [] : [words]),
+      ...optional.map(([, value]) => value),
     )
   return {
     id: Number(info.lastInsertRowid),
@@ -168,6 +196,9 @@ export interface RevisionRow {
   merge_parent_id?: number | null
   /** Absent before schema 18. */
   word_times?: string | null
+  /** Absent before schema 19. */
+  machine_system?: string | null
+  imported_by?: number | null
 }
 
 /** A stored revision as the contract shows it, under its author's name. */
@@ -205,6 +236,8 @@ export function revisionsOf(db: ReadDb, utteranceId: number): StoredRevision[] {
     hash: r.hash,
     mergeParentId: r.merge_parent_id ?? null,
     wordTimes: r.word_times ? parseWordTimes(r.word_times) : null,
+    machineSystem: r.machine_system ?? null,
+    importedBy: r.imported_by ?? null,
   }))
 }
 

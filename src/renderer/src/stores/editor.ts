@@ -170,6 +170,15 @@ export const useEditorStore = defineStore('editor', () => {
     return true
   }
 
+  /** Puts back the machine output an import brought, untouched (its "accept as is"). */
+  function takeMachineImport(): boolean {
+    const imported = detail.value?.machineImport
+    if (!imported) return false
+    const spans = remapSpans(state.value.text, imported.text, state.value.spans)
+    change({ ...state.value, text: imported.text, spans, hypothesisId: null }, false)
+    return true
+  }
+
   function tag(from: number, to: number, lang: string | null): void {
     const spans = tagWords(words.value.length, state.value.spans, from, to, lang)
     change({ ...state.value, spans }, false)
@@ -257,6 +266,8 @@ export const useEditorStore = defineStore('editor', () => {
             revisionCount: shown.revisionCount + (saved.revision ? 1 : 0),
             head: saved.revision ?? shown.head,
             utterance: { ...shown.utterance, status: saved.status },
+            // A correction makes the text a person's, whatever it started from.
+            machineImport: request.status === 'corrected' ? null : shown.machineImport,
             wordTier: wordTimes
               ? { source: 'revision', words: wordTimes, by: who.name }
               : shown.wordTier,
@@ -378,6 +389,7 @@ export const useEditorStore = defineStore('editor', () => {
     prefetch: (id: number | undefined) => fetcher.ahead(id, detail.value?.utterance.id),
     setText,
     pickAlternative,
+    takeMachineImport,
     tag,
     setWordTimes,
     undo,

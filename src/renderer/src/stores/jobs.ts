@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EventMap } from '../../../shared/contract'
-import type { JobKind } from '../../../shared/domain'
+import type { JobKind, MachineOutputChoice } from '../../../shared/domain'
 import type { ErrorInfo } from '../../../shared/errors'
 import { toCallError } from '../api/client'
 import { useClient } from '../composables/useClient'
@@ -89,8 +89,20 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   /** Starts an import; throws a CallError the dialog shows. */
-  async function startImport(paths: string[]): Promise<string> {
-    const { jobId } = await client.call('import.start', { paths })
+  /**
+   * Starts importing paths; with `machineOutput`, the manifests' transcripts come in as machine
+   * output to correct, recorded as imported by `actorId` when a profile is chosen.
+   */
+  async function startImport(
+    paths: string[],
+    machineOutput?: MachineOutputChoice,
+    actorId?: number,
+  ): Promise<string> {
+    const { jobId } = await client.call('import.start', {
+      paths,
+      ...(machineOutput ? { machineOutput } : {}),
+      ...(machineOutput && actorId !== undefined ? { actorId } : {}),
+    })
     track(jobId, 'import')
     return jobId
   }

@@ -17,6 +17,7 @@ import { m015Discussion } from './015-discussion'
 import { m016Search } from './016-search'
 import { m017QualityAndTags } from './017-quality-and-tags'
 import { m018Tiers } from './018-tiers'
+import { m019MachineImport } from './019-machine-import'
 
 export interface Migration {
   version: number
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   m016Search,
   m017QualityAndTags,
   m018Tiers,
+  m019MachineImport,
 ]
