@@ -76,8 +76,17 @@ export interface Page<T> {
   items: T[]
 }
 
-export type JobKind =
-  'import' | 'label' | 'train' | 'export' | 'annotation-import' | 'model' | 'evaluate'
+/** What a background job does; each has a name in the status bar, in every interface language. */
+export const jobKinds = [
+  'import',
+  'label',
+  'train',
+  'export',
+  'annotation-import',
+  'model',
+  'evaluate',
+] as const
+export type JobKind = (typeof jobKinds)[number]
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface JobInfo {
