@@ -1,4 +1,5 @@
 /** The annotation queue and the editor's view of an utterance. */
+import type { PrefillDecision } from '../metrics/prefill'
 import type { WordTime } from '../word-time'
 import type { PriorityReason } from './adapt'
 import type { ConsentState } from './consent'
@@ -113,6 +114,11 @@ export interface UtteranceDetail {
   nextId: number | null
   /** Where the words of the shown text lie in time, for the word tier; null when unknown. */
   wordTier: WordTier | null
+  /**
+   * With no revision yet and a transcript to offer: whether the editor starts from the model's
+   * best hypothesis or from an empty field (docs/ui.md, "Started empty"); null otherwise.
+   */
+  start: PrefillDecision | null
 }
 
 /**

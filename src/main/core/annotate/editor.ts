@@ -17,6 +17,7 @@ import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision } from '../provenance/revisions'
 import { claimSlot, recordVersion, visibleHeadId } from '../review/blind'
 import { returnedNote } from '../discuss/returns'
+import { startingPoint } from './prefill'
 import { appends, requireOwnHypothesis, type SaveInput } from './save-rules'
 import { checkedWordTimes, revisionWordTimes, wordTierOf } from './word-tier'
 
@@ -259,6 +260,7 @@ export function utteranceDetail(
     previousId: neighbour(db, row, 'previous'),
     nextId: neighbour(db, row, 'next'),
     wordTier: wordTierOf(db, head, hypotheses),
+    start: startingPoint(db, hypotheses, head),
   }
 }
 
