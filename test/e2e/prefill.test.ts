@@ -10,9 +10,10 @@ import { editorId, poll, useProfile } from '../support/screens'
 import { demoSuite } from '../support/served-demo'
 
 /**
- * Started empty (docs/ui.md): an utterance whose hypothesis is predicted mostly wrong opens with
- * an empty field and the hypothesis beside it to read; Alt+U puts it in; what is typed from the
- * empty field is saved without the hypothesis as its source. At 1280×720.
+ * Started empty (docs/ui.md): in a project where fixing doubtful guesses has cost more keys than
+ * typing, an utterance whose hypothesis is predicted mostly wrong opens with an empty field and
+ * the hypothesis beside it to read; Alt+U puts it in; what is typed from the empty field is
+ * saved without the hypothesis as its source. At 1280×720.
  */
 const { artefacts, dbPath, query, open } = demoSuite('prefill')
 
@@ -21,6 +22,8 @@ let page: Page
 /** Utterances given a transcript hypothesis: two predicted mostly wrong, one predicted right. */
 let doubtful: [number, number]
 let confident: number
+/** What the project's earlier corrections saved. */
+const EARLIER = 'mimi ni wewe na yeye ni sisi kwa leo hapa tu sasa'
 
 /** A model that writes Swahili text, its calibration, and one hypothesis per utterance. */
 function giveHypotheses(rows: { id: number; text: string; confidence: number }[]): void {
@@ -67,10 +70,10 @@ function giveHypotheses(rows: { id: number; text: string; confidence: number }[]
   }
 }
 
-/** Three clips brought in without transcripts: a folder with its manifest, imported as a user would. */
+/** Clips brought in without transcripts: a folder with its manifest, imported as a user would. */
 async function importUntranscribed(): Promise<number[]> {
   const folder = mkdtempSync(join(tmpdir(), 'sauti-prefill-'))
-  const clips = ['s16.wav', 's24.wav', 's32.wav']
+  const clips = ['s16.wav', 's24.wav', 's32.wav', 'u8.wav', 'f32.wav', 'f64.wav', 'clip.flac']
   clips.forEach((c, i) => copyFileSync(join(formatFixtures, c), join(folder, `soko-${i}.wav`)))
   writeFileSync(
     join(folder, 'manifest.tsv'),
@@ -89,7 +92,7 @@ async function importUntranscribed(): Promise<number[]> {
        WHERE r.original_name LIKE 'soko-%' GROUP BY r.id ORDER BY r.original_name`,
     ).map((row) => row.id)
   // expect.poll belongs to tests; the import job is awaited here by hand.
-  for (let waited = 0; rows().length < 3 && waited < 30_000; waited += 250)
+  for (let waited = 0; rows().length < clips.length && waited < 30_000; waited += 250)
     await new Promise((resolve) => setTimeout(resolve, 250))
   return rows()
 }
@@ -97,16 +100,41 @@ async function importUntranscribed(): Promise<number[]> {
 beforeAll(async () => {
   ;({ served, page } = await open({ viewport: { width: 1280, height: 720 }, labels: false }))
   const ids = await importUntranscribed()
-  expect(ids).toHaveLength(3)
+  expect(ids).toHaveLength(7)
   doubtful = [ids[0]!, ids[1]!]
   confident = ids[2]!
+  const earlier = ids.slice(3)
   giveHypotheses([
-    { id: doubtful[0], text: 'abari sa asu bu imama umekaje ne', confidence: 0.15 },
+    { id: doubtful[0], text: 'xx xxx xxxxx xxxx', confidence: 0.15 },
     { id: doubtful[1], text: 'beya nyana imepa soko wiki', confidence: 0.2 },
     { id: confident, text: 'nataka kilo mbili za mchele na sukari kidogo', confidence: 0.95 },
+    ...earlier.map((id) => ({ id, text: EARLIER.replace(/[a-z]/g, 'q'), confidence: 0.2 })),
   ])
   await page.goto(served.openUrl)
   await useProfile(page, 'Amina')
+  // The project's history: four doubtful guesses, every word wrong, fixed into the transcript.
+  const amina = query<{ id: number }>("SELECT id FROM annotator WHERE name = 'Amina'")[0]!.id
+  for (const id of earlier) {
+    const hypothesisId = query<{ h: number }>(
+      'SELECT hypothesis_id AS h FROM utterance WHERE id = ?',
+      id,
+    )[0]!.h
+    const r = await fetch(`${served.url}/api/utterance.save`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
+      body: JSON.stringify({
+        id,
+        actorId: amina,
+        baseRevisionId: null,
+        hypothesisId,
+        text: EARLIER,
+        spans: [],
+        draft: false,
+        status: 'corrected',
+      }),
+    })
+    expect(r.status).toBe(200)
+  }
 }, 240_000)
 
 const openUtterance = async (id: number): Promise<void> => {
@@ -145,7 +173,7 @@ describe('starting empty where the model’s guess would cost more keys than typ
     const aside = page.locator('[data-testid="started-empty"]')
     await aside.waitFor()
     expect(await field.inputValue()).toBe('')
-    expect(await aside.getAttribute('data-basis')).toBe('model')
+    expect(await aside.getAttribute('data-basis')).toBe('history')
     expect(await page.locator('[data-testid="started-empty-guess"]').innerText()).toBe(
       'beya nyana imepa soko wiki',
     )

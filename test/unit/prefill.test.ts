@@ -28,26 +28,35 @@ describe('pre-filling the transcript with the model’s guess, or starting empty
     expect(d.expectedShare).toBeLessThan(0.2)
   })
 
-  it('starts empty where most words are predicted wrong', () => {
-    const d = decidePrefill(input({ confidence: 0.1 }))
-    expect(d).toMatchObject({ prefill: false, basis: 'model' })
+  it('starts empty where the project’s corrections of guesses this doubtful cost more than typing', () => {
+    const d = decidePrefill(input({ confidence: 0.1, history: corrections(0.9, 1.3, 10) }))
+    expect(d).toMatchObject({ prefill: false, basis: 'history' })
     expect(d.expectedShare).toBeGreaterThan(1)
   })
 
-  it('breaks even where the keystroke model says fixing a wrong word costs what typing it does', () => {
-    // Words of 5 letters: a wrong one costs 8 keys to fix (move, select, delete, 5 letters)
-    // against 6 to type with its space; the break-even is three quarters of the words wrong.
-    expect(modelShare(0.75, 'abcde abcde')).toBeCloseTo(1, 12)
-    // Fixing one whole wrong word, measured by the same estimate the Model screen uses:
+  it('without such corrections, pre-fills even a doubtful guess: a wrong word may be one letter off', () => {
+    const d = decidePrefill(input({ confidence: 0.1 }))
+    expect(d).toMatchObject({ prefill: true, basis: 'model' })
+    // Words of 5 letters, 90 % predicted wrong, each one letter off: 3 keys (move, select and
+    // delete, type) against 6 to type it with its space.
+    expect(modelShare(0.9, 'abcde abcde')).toBeCloseTo(0.45, 12)
+    expect(editCost('habari ya asubahi', 'habari ya asubuhi').keystrokes).toBe(3)
+    // Retyped whole it would cost 1 + 2 + 7 against 7 letters typed: the model cannot tell which.
     expect(editCost('habari ya xxxxxx', 'habari ya asubuhi').keystrokes).toBe(1 + 2 + 7)
+    // Nor do a few corrections decide alone.
+    expect(
+      decidePrefill(input({ confidence: 0.1, history: corrections(0.9, 1.3, 1) })).prefill,
+    ).toBe(true)
   })
 
   it('goes by what corrections have cost in the project once there are enough of them', () => {
-    // The model alone would pre-fill at 40 % predicted error; here such hypotheses cost 120 %.
     expect(decidePrefill(input({ confidence: 0.6 })).prefill).toBe(true)
-    const costly = decidePrefill(input({ confidence: 0.6, history: corrections(0.4, 1.2, 20) }))
+    const costly = decidePrefill(input({ confidence: 0.6, history: corrections(0.4, 1.4, 20) }))
     expect(costly).toMatchObject({ prefill: false, basis: 'history' })
     expect(costly.expectedShare).toBeGreaterThan(1.1)
+    // Cheap corrections at the same predicted error keep it pre-filled.
+    const cheap = decidePrefill(input({ confidence: 0.6, history: corrections(0.4, 0.6, 20) }))
+    expect(cheap).toMatchObject({ prefill: true, basis: 'history' })
     // Corrections at a far-off predicted error say little about this one.
     const far = decidePrefill(input({ confidence: 0.6, history: corrections(0.95, 1.5, 20) }))
     expect(far.prefill).toBe(true)

@@ -1,9 +1,9 @@
 /**
  * Whether the editor starts from the model's hypothesis or from an empty field (docs/metrics.md,
- * "Pre-fill or start empty"): pre-filled when correcting it is expected to take fewer keystrokes
- * than typing the utterance, by the keystroke model of `edit-cost.ts`. The expectation comes
- * from the hypothesis' confidence, read through what corrections have cost in this project so
- * far; with little of that, through the keystroke model itself.
+ * "Pre-fill or start empty"): pre-filled unless correcting it is expected to take more
+ * keystrokes than typing the utterance, by the keystroke model of `edit-cost.ts`. The
+ * expectation is what corrections of hypotheses of about the same confidence have cost in this
+ * project; until there are enough of them, the hypothesis is pre-filled as it always was.
  */
 
 /** A project setting: decide per utterance, or always one way. */
@@ -34,9 +34,9 @@ export interface PrefillInput {
 export interface PrefillDecision {
   prefill: boolean
   /**
-   * Why: the project's setting; the expected cost (from the project's corrections, or from the
-   * keystroke model alone); or no basis to expect anything (no confidence, a raw one with too
-   * little history), where the hypothesis is shown as before.
+   * Why: the project's setting; the project's corrections of hypotheses like it; too few of
+   * those yet, so only the keystroke model's optimistic expectation (always pre-filled); or no
+   * confidence to go by (pre-filled).
    */
   basis: 'setting' | 'history' | 'model' | 'unknown'
   /** Expected keystrokes to correct it ÷ typing from scratch; null when not estimated. */
@@ -45,22 +45,26 @@ export interface PrefillDecision {
 
 /** How near in predicted error an earlier correction must be to count (Gaussian kernel width). */
 const BANDWIDTH = 0.1
-/** What the keystroke model's own expectation weighs, in typed characters of corrections. */
+/**
+ * The nearby corrections needed before they decide, in typed characters (kernel-weighted), and
+ * what the keystroke model's expectation weighs against them.
+ */
 const PRIOR_WEIGHT = 100
-/** Below this much nearby history, a raw (uncalibrated) confidence means nothing yet. */
-const MIN_EVIDENCE = 100
 
 /**
- * The keystroke model's expectation with nothing measured: a right word costs nothing; a wrong
- * word of n letters, mended in a run of its own, costs moving there, selecting and deleting it
- * and typing it again (n + 3) against n + 1 to type it with its space. With calibrated
- * confidence, 1 − confidence is the expected share of wrong words.
+ * The keystroke model's optimistic expectation, with nothing measured: a right word costs
+ * nothing; a wrong word of n letters, if it is one letter off, costs moving there, selecting and
+ * deleting the letter, and typing it (3), against n + 1 to type it with its space; retyped whole
+ * it would cost n + 3. Which it is, word confidence does not say: on ivr5-es, hypotheses with
+ * most words wrong cost 60 % of typing (a letter or two off per word), so the optimistic end is
+ * the one that does not start empty on a guess. With calibrated confidence, 1 − confidence is
+ * the expected share of wrong words.
  */
 export function modelShare(predictedError: number, text: string): number {
   const words = text.split(/\s+/u).filter(Boolean)
   const letters = words.reduce((s, w) => s + Array.from(w).length, 0)
   const n = words.length ? letters / words.length : 1
-  return (predictedError * (n + 3)) / (n + 1)
+  return (predictedError * 3) / (n + 1)
 }
 
 /**
@@ -82,7 +86,7 @@ export function expectedShare(
     typed += k * o.typing
   }
   if (prior === null)
-    return typed >= MIN_EVIDENCE ? { share: keys / typed, basis: 'history' } : null
+    return typed >= PRIOR_WEIGHT ? { share: keys / typed, basis: 'history' } : null
   return {
     share: (keys + PRIOR_WEIGHT * prior) / (typed + PRIOR_WEIGHT),
     basis: typed >= PRIOR_WEIGHT ? 'history' : 'model',
@@ -90,9 +94,11 @@ export function expectedShare(
 }
 
 /**
- * Pre-fill when the expected keystrokes of correcting are fewer than those of starting empty
- * (typing the text, plus putting the cursor in the field: the model counts one keystroke there
- * for an empty hypothesis too). The hypothesis' length stands in for the text's, unknown yet.
+ * Start empty when the project's corrections say that correcting is expected to take more
+ * keystrokes than starting empty (typing the text, plus putting the cursor in the field: the
+ * model counts one keystroke there for an empty hypothesis too). The hypothesis' length stands
+ * in for the text's, unknown yet. Starting empty wrongly costs more than pre-filling wrongly
+ * (a good guess retyped against a bad one mended), so the keystroke model alone never does it.
  */
 export function decidePrefill(input: PrefillInput): PrefillDecision {
   if (input.setting !== 'automatic')
@@ -107,7 +113,7 @@ export function decidePrefill(input: PrefillInput): PrefillDecision {
   if (!expected) return { prefill: true, basis: 'unknown', expectedShare: null }
   const length = Math.max(1, Array.from(input.text).length)
   return {
-    prefill: expected.share * length < length + 1,
+    prefill: expected.basis !== 'history' || expected.share * length < length + 1,
     basis: expected.basis,
     expectedShare: expected.share,
   }
