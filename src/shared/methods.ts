@@ -19,6 +19,7 @@ export const methodNames = [
   'annotator.list',
   'annotator.create',
   'project.setDefaultLanguage',
+  'project.setPrefill',
   'queue.list',
   'queue.facets',
   'utterance.get',

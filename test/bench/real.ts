@@ -12,7 +12,8 @@
  *
  * - the annotator's cost per step (characters edited ÷ saved, keystrokes ÷ typing from scratch,
  *   of the picks the head had not yet trained on) against corrected minutes, typing from
- *   scratch being 1;
+ *   scratch being 1; and the keystrokes with every pick pre-filled, every pick started empty,
+ *   and each started as the app would decide (docs/metrics.md, "Pre-fill or start empty");
  * - the active-learning summary (minutes to random's final dev error, gain at budget, spread);
  * - test CER/WER (held-out levels or prompt groups) after 10 and 30 corrected minutes;
  * - the time one update takes on this machine.
@@ -237,6 +238,19 @@ export async function realBench(benchData: string): Promise<void> {
             .map(
               (p) =>
                 `${p.minutes.toFixed(1)}m ${pct(p.editCost)} edits / ${pct(p.keystrokeShare)} keys`,
+            )
+            .join(', ')}`,
+        )
+      console.log(
+        'Keystrokes of those picks ÷ typing from scratch: always pre-filled / always empty / as the app decides (share started empty):',
+      )
+      for (const s of report.summaries)
+        console.log(
+          `  ${s.strategy.padEnd(10)} ${s.curve
+            .filter((p) => p.keystrokeShare !== null)
+            .map(
+              (p) =>
+                `${p.minutes.toFixed(1)}m ${pct(p.keystrokeShare)} / ${pct(p.keystrokeShareEmpty)} / ${pct(p.keystrokeSharePolicy)} (${pct(p.startedEmptyShare)})`,
             )
             .join(', ')}`,
         )

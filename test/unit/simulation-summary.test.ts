@@ -12,6 +12,9 @@ const curve = (points: [number, number, number][]): CurvePoint[] =>
     flaggedSec: 0,
     editCost: null,
     keystrokeShare: null,
+    keystrokeShareEmpty: null,
+    keystrokeSharePolicy: null,
+    startedEmptyShare: null,
     devWer: wer,
     devCer: cer,
     testWer: wer,
@@ -87,7 +90,16 @@ describe('the simulation summary', () => {
   })
 
   it('interpolates where a curve first reaches the target, never at the shared start', () => {
-    const at = { flaggedMinutes: 0, testWer: 0, testCer: 0, editCost: null, keystrokeShare: null }
+    const at = {
+      flaggedMinutes: 0,
+      testWer: 0,
+      testCer: 0,
+      editCost: null,
+      keystrokeShare: null,
+      keystrokeShareEmpty: null,
+      keystrokeSharePolicy: null,
+      startedEmptyShare: null,
+    }
     const c = [
       { ...at, minutes: 0, devWer: 0.5, devCer: 0.3 },
       { ...at, minutes: 2, devWer: 0.4, devCer: 0.2 },

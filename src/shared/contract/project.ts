@@ -30,6 +30,10 @@ export const projectContract = {
     z.object({ language: languageTag.nullable() }).strict(),
     'The language new spans and utterances without one default to.',
   ),
+  'project.setPrefill': call<ProjectSummary>()(
+    z.object({ prefill: z.enum(['automatic', 'always', 'never']) }).strict(),
+    "Whether the editor starts from the model's hypothesis: when fixing it is expected to take fewer keys than typing (automatic), always, or never.",
+  ),
   'recording.list': call<Page<Recording>>()(
     z.object({ ...pageInput }).strict(),
     'Recordings of the open project, newest import last.',

@@ -1,4 +1,5 @@
 /** The annotation queue and the editor's view of an utterance. */
+import type { PrefillDecision } from '../metrics/prefill'
 import type { WordTime } from '../word-time'
 import type { PriorityReason } from './adapt'
 import type { ConsentState } from './consent'
@@ -120,6 +121,11 @@ export interface UtteranceDetail {
    * since (their drafts aside): the text the editor starts from, and where it came from.
    */
   machineImport: MachineImportOrigin | null
+  /**
+   * With no revision yet and a transcript to offer: whether the editor starts from the model's
+   * best hypothesis or from an empty field (docs/ui.md, "Started empty"); null otherwise.
+   */
+  start: PrefillDecision | null
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The open project, its recordings and utterances as lists, the app, and its jobs. */
 import type { InferenceStatus } from './asr'
 import type { AudioFormat } from './audio'
+import type { PrefillSetting } from '../metrics/prefill'
 import type { RevisionSourceKind } from './provenance'
 
 /** Where an utterance stands in the annotation workflow, in the order the UI lists them. */
@@ -34,6 +35,8 @@ export interface ProjectSummary extends ProjectRef {
   correctedDurationSec: number
   /** The language new spans and unlabelled utterances default to. */
   defaultLanguage: string | null
+  /** Whether the editor starts from the model's hypothesis: per utterance, always or never. */
+  prefill: PrefillSetting
 }
 
 export interface Recording {

@@ -100,6 +100,7 @@ export const clearance: Record<Method, Clearance> = {
   'evaluate.project': 'lead',
   'normalization.update': 'lead',
   'project.setDefaultLanguage': 'lead',
+  'project.setPrefill': 'lead',
   'review.updateSettings': 'lead',
   'guidelines.set': 'lead',
   'tier.define': 'lead',

@@ -1,11 +1,12 @@
 import type { AcquisitionStrategy } from '../../../shared/domain'
 import { greedyDecode, prefixBeamSearch, type Posteriors } from '../asr/ctc'
 import { meanFrameEntropy, meanPool } from '../asr/decode-utterance'
-import { decodeTokens, type Vocabulary } from '../asr/vocab'
-import { editCost } from '../../../shared/metrics/edit-cost'
+import type { Vocabulary } from '../asr/vocab'
+import type { CostObservation } from '../../../shared/metrics/prefill'
 import { posteriors, type AdapterHeadParams, type AdapterHeadShape } from '../train/adapter-head'
 import { train } from '../train/trainer'
 import { rankPool, type PoolItem } from './acquisition'
+import { emptyTally, headCalibration, shownHypothesis, tallyPick } from './simulate-prefill'
 import { devScores, loadExamples, startingParams, type Loaded } from './train-job'
 import type { TrainExampleRef, TrainHyperparameters, TrainJobRequest } from './train-protocol'
 
@@ -43,7 +44,14 @@ export interface CurvePoint {
    * cost"); null at the start, where nothing was picked.
    */
   editCost: number | null
+  /** Keystrokes ÷ typing from scratch, every pick pre-filled with the hypothesis. */
   keystrokeShare: number | null
+  /** The same, every pick started empty (typing, plus putting the cursor there). */
+  keystrokeShareEmpty: number | null
+  /** The same, each pick pre-filled or started empty as the app would decide (metrics/prefill.ts). */
+  keystrokeSharePolicy: number | null
+  /** Share of the step's picks the app would start empty. */
+  startedEmptyShare: number | null
   devCer: number
   devWer: number
   testCer: number
@@ -144,6 +152,8 @@ export async function runSimulation(
         return { devCer: d.cer, devWer: d.wer, testCer: t.cer, testWer: t.wer }
       }
       const labelled = new Set<number>()
+      /** The simulated annotator's corrections so far, as the app's history of them. */
+      const history: (CostObservation & { calibrated: boolean })[] = []
       let labelledSec = 0
       let flaggedSec = 0
       const points: CurvePoint[] = [
@@ -153,6 +163,9 @@ export async function runSimulation(
           flaggedSec: 0,
           editCost: null,
           keystrokeShare: null,
+          keystrokeShareEmpty: null,
+          keystrokeSharePolicy: null,
+          startedEmptyShare: null,
           ...score(),
         },
       ]
@@ -176,7 +189,10 @@ export async function runSimulation(
         })
         const target = Math.min(request.budgetSec, round * request.stepSec)
         const byId = new Map(pool.map((e) => [e.utteranceId, e]))
-        const cost = { edits: 0, length: 0, keystrokes: 0, typing: 0 }
+        const cost = { edits: 0, length: 0 }
+        const keys = emptyTally()
+        // The app calibrates every checkpoint on dev; its editor reads confidence through that.
+        const calibration = headCalibration(params, request.vocabulary, dev)
         for (const r of ranked) {
           if (labelledSec >= target) break
           const e = byId.get(r.id)!
@@ -184,16 +200,11 @@ export async function runSimulation(
           labelledSec += e.durationSec
           if (e.flagged) flaggedSec += e.durationSec
           else {
-            // The annotator is shown the current head's hypothesis and corrects it.
-            const shown = decodeTokens(
-              greedyDecode(posteriors(params, e.hidden, e.frames), request.vocabulary.blank).tokens,
-              request.vocabulary,
-            )
-            const c = editCost(shown, e.text)
+            // The annotator is shown the current head's hypothesis, or an empty field.
+            const shown = shownHypothesis(params, e, request.vocabulary, calibration)
+            const c = tallyPick(keys, history, shown, e.text)
             cost.edits += c.edits
             cost.length += c.length
-            cost.keystrokes += c.keystrokes
-            cost.typing += c.typingKeystrokes
           }
         }
         const trainSet = pool.filter((e) => labelled.has(e.utteranceId) && !e.flagged)
@@ -223,7 +234,10 @@ export async function runSimulation(
           labelled: labelled.size,
           flaggedSec,
           editCost: cost.length ? cost.edits / cost.length : null,
-          keystrokeShare: cost.typing ? cost.keystrokes / cost.typing : null,
+          keystrokeShare: keys.typing ? keys.prefilled / keys.typing : null,
+          keystrokeShareEmpty: keys.typing ? keys.empty / keys.typing : null,
+          keystrokeSharePolicy: keys.typing ? keys.policy / keys.typing : null,
+          startedEmptyShare: keys.picks ? keys.startedEmpty / keys.picks : null,
           ...score(),
         }
         points.push(point)

@@ -46,7 +46,11 @@ export interface StrategySummary {
     testCer: number
     /** The mean annotator's cost of the step's picks (null at the start). */
     editCost: number | null
+    /** Keystrokes ÷ typing: always pre-filled, always empty, and as the app decides. */
     keystrokeShare: number | null
+    keystrokeShareEmpty: number | null
+    keystrokeSharePolicy: number | null
+    startedEmptyShare: number | null
   }[]
   finalDevWer: number
   finalTestWer: number
@@ -81,6 +85,9 @@ function meanCurve(points: CurvePoint[][]): StrategySummary['curve'] {
     testCer: mean((p) => p.testCer, i),
     editCost: meanOrNull(points.map((p) => p[i]!.editCost)),
     keystrokeShare: meanOrNull(points.map((p) => p[i]!.keystrokeShare)),
+    keystrokeShareEmpty: meanOrNull(points.map((p) => p[i]!.keystrokeShareEmpty)),
+    keystrokeSharePolicy: meanOrNull(points.map((p) => p[i]!.keystrokeSharePolicy)),
+    startedEmptyShare: meanOrNull(points.map((p) => p[i]!.startedEmptyShare)),
   }))
 }
 

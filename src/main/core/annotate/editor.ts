@@ -18,6 +18,7 @@ import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
 import { appendRevision } from '../provenance/revisions'
 import { claimSlot, recordVersion, visibleHeadId } from '../review/blind'
 import { returnedNote } from '../discuss/returns'
+import { startingPoint } from './prefill'
 import { appends, requireOwnHypothesis, type SaveInput } from './save-rules'
 import { checkedWordTimes, revisionWordTimes, wordTierOf } from './word-tier'
 
@@ -261,6 +262,7 @@ export function utteranceDetail(
     nextId: neighbour(db, row, 'next'),
     wordTier: wordTierOf(db, head, hypotheses),
     machineImport: machineImportOf(db, id),
+    start: startingPoint(db, hypotheses, head),
   }
 }
 

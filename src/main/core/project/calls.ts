@@ -1,6 +1,7 @@
 import type { projectContract } from '../../../shared/contract/project'
 import type { AppInfo } from '../../../shared/domain'
 import { setDefaultLanguage } from '../annotate/annotators'
+import { setPrefillSetting } from '../annotate/prefill'
 import { latestInference } from '../asr/labeller'
 import type { CallContext, CallTable } from '../call-context'
 import { runDoctor } from '../doctor'
@@ -29,6 +30,10 @@ export function projectCalls(
     'project.summary': async () => projectSummary(db, project),
     'project.setDefaultLanguage': async ({ language }) => {
       setDefaultLanguage(db, language)
+      return projectSummary(db, project)
+    },
+    'project.setPrefill': async ({ prefill }) => {
+      setPrefillSetting(db, prefill)
       return projectSummary(db, project)
     },
     'recording.list': async ({ offset, limit }) => listRecordings(db, offset, limit),

@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
+import { prefillSetting } from '../annotate/prefill'
 import { referenceReader } from '../asr/head-output'
 import type { WriteDb } from '../db/connection'
 
@@ -96,6 +97,7 @@ export function projectSummary(db: WriteDb, ref: ProjectRef): ProjectSummary {
     correctedCount: counts.corrected,
     correctedDurationSec: counts.corrected_duration,
     defaultLanguage: defaultLanguage(db) ?? counts.common_language,
+    prefill: prefillSetting(db),
   }
 }
 

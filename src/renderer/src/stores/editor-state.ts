@@ -29,9 +29,12 @@ export function initialState(detail: UtteranceDetail): EditorState {
       hypothesisId: detail.head.hypothesisId,
       wordTimes: detail.wordTier?.source === 'revision' ? detail.wordTier.words : null,
     }
-  // A reference (phones, another language) is never the text: the field starts empty then.
+  // A reference (phones, another language) is never the text: the field starts empty then; and
+  // so it does where fixing the best guess is expected to cost more keys than typing.
   const best = detail.hypotheses.find((h) => !h.reference)
-  return { text: best?.text ?? '', spans: [], hypothesisId: best?.id ?? null, wordTimes: null }
+  if (!best || detail.start?.prefill === false)
+    return { text: '', spans: [], hypothesisId: null, wordTimes: null }
+  return { text: best.text, spans: [], hypothesisId: best.id, wordTimes: null }
 }
 
 /** The word times a save carries: those the annotator set, for the words of the text saved. */

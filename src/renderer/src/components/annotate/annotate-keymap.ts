@@ -6,6 +6,7 @@ export const annotateKeymap = defineKeymap({
   defaults: {
     saveNext: 'Ctrl+Enter',
     acceptNext: 'Ctrl+Shift+Enter',
+    useGuess: 'Alt+U',
     skipNext: 'Alt+S',
     flag: 'Alt+F',
     markNoisy: 'Alt+N',
