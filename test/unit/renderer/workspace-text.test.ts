@@ -46,6 +46,16 @@ describe('word shading', () => {
     expect(words[3]!.time).toBeNull()
     // A changed word is the annotator's, not the model's.
     expect(shadeWords('bei ya nyanya imeshuka', hypothesis, [])[3]!.confidence).toBeNull()
+    expect(words.map((w) => w.edited)).toEqual([false, false, false, true, false])
+  })
+
+  it("marks as typed only what the annotator typed, not the words of another recogniser's imported output", () => {
+    const imported = 'habari za asubuhi'
+    const words = shadeWords('habari za asubuhi rafiki', null, [], imported)
+    expect(words.map((w) => w.edited)).toEqual([false, false, false, true])
+    expect(words.map((w) => w.confidence)).toEqual([null, null, null, null])
+    // Without imported text to start from, every word with no model score is the annotator's.
+    expect(shadeWords('habari za asubuhi', null, []).every((w) => w.edited)).toBe(true)
   })
 
   it('finds the words a selection or caret covers', () => {

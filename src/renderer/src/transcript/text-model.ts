@@ -63,19 +63,26 @@ export function keptWords(before: string[], after: string[]): (number | null)[] 
 }
 
 export interface ShadedWord extends Word {
-  /** The model's confidence in this word, or null when the annotator typed it. */
+  /** The model's confidence in this word, or null where the model did not write it. */
   confidence: number | null
+  /** Typed by the annotator: neither the model's word nor one of the text the field started from. */
+  edited: boolean
   /** The confidence is P(word right), calibrated on the dev split, not the model's raw score. */
   calibrated: boolean
   time: WordTime | null
   lang: string | null
 }
 
-/** Words with what the model said about them (when kept from `hypothesis`) and their language. */
+/**
+ * Words with what the model said about them (when kept from `hypothesis`) and their language.
+ * `startedFrom` is text the field began with that is not the model's (another recogniser's output
+ * brought by an import): its words are not the annotator's typing either.
+ */
 export function shadeWords(
   text: string,
   hypothesis: Hypothesis | null,
   spans: LanguageSpan[],
+  startedFrom: string | null = null,
 ): ShadedWord[] {
   const words = splitWords(text)
   const hypWords = hypothesis ? hypothesis.text.split(/\s+/u).filter(Boolean) : []
@@ -83,11 +90,19 @@ export function shadeWords(
     hypWords,
     words.map((w) => w.text),
   )
+  const fromStart =
+    startedFrom === null
+      ? []
+      : keptWords(
+          splitWords(startedFrom).map((w) => w.text),
+          words.map((w) => w.text),
+        )
   return words.map((w, i) => {
     const k = kept[i] ?? null
     const span = spans.find((s) => i >= s.start && i < s.end)
     return {
       ...w,
+      edited: k === null && (fromStart[i] ?? null) === null,
       confidence: k !== null && hypothesis ? (hypothesis.wordConfidences[k] ?? null) : null,
       calibrated: hypothesis?.calibrated ?? false,
       time: k !== null && hypothesis ? (hypothesis.wordTimes[k] ?? null) : null,
