@@ -247,8 +247,12 @@ describe('adapting the model from the UI', () => {
     await page.locator('[data-testid="nav-annotate"]').click()
     await page.locator('[data-testid="queue-order"]').selectOption('confidence')
     await page.locator('[data-testid="queue-order"]').selectOption('priority')
+    // The store ranks again in the inference worker after the change, behind whatever the
+    // checkpoint's training left for it (rescoring): on a loaded machine that took over 30 s.
     await expect
-      .poll(() => page.locator('[data-testid="queue-why"]').first().innerText())
+      .poll(() => page.locator('[data-testid="queue-why"]').first().innerText(), {
+        timeout: 120_000,
+      })
       .toMatch(/^uncertain \d+ %/)
   }, 300_000)
 })
