@@ -172,12 +172,19 @@ describe('importing audio', () => {
       )
       await page.screenshot({ path: join(artefacts, 'import-machine-editor-1280.png') })
       expect(await page.locator('[data-testid="queue-machine-import"]').count()).toBe(1)
+      // The recogniser's words are not marked as typed by the annotator; a word they type is.
+      const mirror = page.locator('.transcript-mirror .word')
+      await poll(() => mirror.count()).toBe(4)
+      expect(await page.locator('.transcript-mirror .word-edited').count()).toBe(0)
 
       // Corrected and saved, it is a person's transcript.
       const field = page.locator('[data-testid="transcript"]')
       await field.focus()
       await page.keyboard.press('End')
       await page.keyboard.type(' sokoni')
+      await poll(() => page.locator('.transcript-mirror .word-edited').allInnerTexts()).toEqual([
+        'sokoni',
+      ])
       await page.keyboard.press('Control+Enter')
       await poll(
         () =>
