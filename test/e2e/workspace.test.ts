@@ -193,6 +193,14 @@ describe('adapting the model from the UI', () => {
       expect(line).toMatch(new RegExp(`checkpoint ${checkpoint.id} is in use`))
     else expect(line).toMatch(/worse on the dev split/)
     await expect.poll(() => page.locator('[data-testid="model-checkpoint"]').count()).toBe(1)
+    // The learning rate the trial chose for what the checkpoint inherited from the base model,
+    // and why: each candidate's dev CER after its first epoch.
+    const rate = page.locator('[data-testid="checkpoint-rate"]')
+    await expect
+      .poll(() => rate.innerText())
+      .toMatch(/^×(1|0\.1)\s+×1 \d+\.\d % · ×0\.1 \d+\.\d %$/)
+    await rate.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(artefacts, 'model-checkpoints.png') })
     if (metrics.dev) await page.locator('[data-testid="learning-curve"] svg').waitFor()
     // Word confidence of the checkpoint in use: calibrated on dev, or why not (too few words).
     if (checkpoint.status === 'active')

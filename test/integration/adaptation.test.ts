@@ -282,6 +282,10 @@ describe('adaptation on a held-out language', () => {
     expect(table.status, table.stderr).toBe(0)
     expect(table.stdout).toMatch(/^1 +- +tainted/m)
     expect(table.stdout).toMatch(/^2 +- +active/m)
+    // Why its inherited rows moved at the rate they did: the trial's first epochs on dev.
+    expect(table.stdout).toMatch(
+      /^checkpoint 2: inherited rows at ×(1|0\.1) of the learning rate; dev CER after the first epoch ×1 \d+\.\d %, ×0\.1 \d+\.\d %$/m,
+    )
     expect(table.stderr).toMatch(/checkpoint 1: trained on speaker SW-/)
     const lines = readFileSync(csv, 'utf8').trim().split('\n')
     expect(lines[0]).toMatch(

@@ -36,7 +36,9 @@ export function addCheckpointCommands(program: Command): void {
       )
       if (status.checkpoints.length === 0)
         return out('No checkpoints yet: `sauti train` makes the first.')
-      out('id  parent  status    corrected min  train utts  dev CER   dev WER   parent dev CER')
+      out(
+        'id  parent  status    corrected min  train utts  dev CER   dev WER   parent dev CER  rate',
+      )
       for (const c of status.checkpoints)
         out(
           [
@@ -48,7 +50,13 @@ export function addCheckpointCommands(program: Command): void {
             pct(c.dev?.cer).padStart(8),
             pct(c.dev?.wer).padStart(9),
             pct(c.parentDev?.cer).padStart(15),
+            c.inheritedScale === null ? ' -' : ` ×${c.inheritedScale}`,
           ].join(' '),
+        )
+      // Why each rate: the dev CER every candidate reached after the first epoch.
+      for (const c of status.checkpoints.filter((x) => x.rateTrial.length > 0))
+        out(
+          `checkpoint ${c.id}: inherited rows at ×${c.inheritedScale} of the learning rate; dev CER after the first epoch ${c.rateTrial.map((t) => `×${t.scale} ${pct(t.devCer)}`).join(', ')}`,
         )
       for (const c of status.checkpoints.filter((x) => x.taintedReason))
         err(`checkpoint ${c.id}: ${c.taintedReason}`)

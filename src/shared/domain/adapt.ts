@@ -59,6 +59,16 @@ export interface TrainSummary {
   pseudoLabelThreshold: number | null
 }
 
+/**
+ * One candidate of a training run's rate trial: the learning-rate scale of what the run inherited
+ * (the parent's adapter and rows, or the base model's head rows) and the dev CER (greedy) after
+ * its first epoch at that scale (docs/training.md, "Continued training").
+ */
+export interface RateTrialScore {
+  scale: number
+  devCer: number | null
+}
+
 /** A checkpoint, as the learning curve and the model panel show it. */
 export interface CheckpointSummary {
   id: number
@@ -75,6 +85,10 @@ export interface CheckpointSummary {
   parentDev: DevScores | null
   /** Speakers whose consent it was trained under. */
   speakers: number
+  /** The learning-rate scale its inherited rows stepped at; null: nothing inherited, or unrecorded. */
+  inheritedScale: number | null
+  /** The rate trial that chose it (empty: no trial ran, or unrecorded). */
+  rateTrial: RateTrialScore[]
 }
 
 /** A lead put a checkpoint (or the base model) in use (docs/training.md, "Rolling back"). */

@@ -187,28 +187,128 @@ describe('trainer', () => {
     expect(result.stoppedEarly).toBe(true)
   })
 
-  it('steps inherited parameters at inheritedScale of the learning rate', () => {
-    const init = initParams(shape, 7)
+  // Label 1's head row and bias come from a parent; labels 2, 3 and the blank start fresh.
+  const inheritedRow = (init: AdapterHeadParams): Uint8Array => {
     const inherited = new Uint8Array(init.data.length)
     const marks = tensorViews(shape, inherited)
-    // Label 1's head row and bias come from a parent; labels 2, 3 and the blank start fresh.
     marks['head.weight']!.fill(1, DIM, 2 * DIM)
     marks['head.bias']![1] = 1
+    return inherited
+  }
+  const row = (p: AdapterHeadParams, label: number): number[] => [
+    ...tensorViews(shape, p.data)['head.weight']!.subarray(label * DIM, (label + 1) * DIM),
+  ]
+  const moved = (p: AdapterHeadParams, init: AdapterHeadParams): number =>
+    Math.hypot(...row(p, 1).map((x, i) => x - row(init, 1)[i]!))
+
+  it('steps inherited parameters at the scale given, fresh ones at the full rate', () => {
+    const init = initParams(shape, 7)
+    const inherited = inheritedRow(init)
     const options = { ...quick, headWarmupEpochs: 0, maxEpochs: 2, inherited }
-    const row = (p: AdapterHeadParams, label: number): number[] => [
-      ...tensorViews(shape, p.data)['head.weight']!.subarray(label * DIM, (label + 1) * DIM),
-    ]
-    const frozen = train(init, trainSet, [], { ...options, inheritedScale: 0 })
+    const frozen = train(init, trainSet, [], { ...options, inheritedScales: [0] })
     expect(row(frozen.params, 1)).toEqual(row(init, 1))
     expect(row(frozen.params, 2)).not.toEqual(row(init, 2))
-    const full = train(init, trainSet, [], { ...options, inheritedScale: 1 })
+    expect(frozen.inheritedScale).toBe(0)
+    const full = train(init, trainSet, [], { ...options, inheritedScales: [1] })
     const plain = train(init, trainSet, [], { ...options, inherited: undefined })
     expect(same(full.params, plain.params)).toBe(true)
-    const gentle = train(init, trainSet, [], { ...options, inheritedScale: 0.1 })
-    const moved = (p: AdapterHeadParams): number =>
-      Math.hypot(...row(p, 1).map((x, i) => x - row(init, 1)[i]!))
-    expect(moved(gentle.params)).toBeGreaterThan(0)
-    expect(moved(gentle.params)).toBeLessThan(0.5 * moved(full.params))
+    expect(plain.inheritedScale).toBeNull()
+    const gentle = train(init, trainSet, [], { ...options, inheritedScales: [0.1] })
+    expect(moved(gentle.params, init)).toBeGreaterThan(0)
+    expect(moved(gentle.params, init)).toBeLessThan(0.5 * moved(full.params, init))
+  })
+
+  it('tries each scale for one epoch and continues with the one better on dev', () => {
+    const init = initParams(shape, 7)
+    const options = {
+      ...quick,
+      headWarmupEpochs: 0,
+      maxEpochs: 3,
+      inherited: inheritedRow(init),
+      inheritedScales: [1, 0.1],
+    }
+    // A dev metric that rewards moving the inherited row: the full rate moves it further.
+    const eager = train(init, trainSet, devSet, { ...options, evaluate: (p) => -moved(p, init) })
+    expect(eager.inheritedScale).toBe(1)
+    expect(eager.rateTrial.map((c) => c.scale)).toEqual([1, 0.1])
+    expect(eager.rateTrial[0]!.devMetric!).toBeLessThan(eager.rateTrial[1]!.devMetric!)
+    // The chosen candidate's first epoch is the run's first epoch.
+    expect(eager.history[0]!.devMetric).toBe(eager.rateTrial[0]!.devMetric)
+    // One that rewards staying put: the gentle rate wins.
+    const cautious = train(init, trainSet, devSet, { ...options, evaluate: (p) => moved(p, init) })
+    expect(cautious.inheritedScale).toBe(0.1)
+    expect(cautious.rateTrial[1]!.devMetric!).toBeLessThan(cautious.rateTrial[0]!.devMetric!)
+    // Without a metric the dev loss decides.
+    const byLoss = train(init, trainSet, devSet, options)
+    const [a, b] = byLoss.rateTrial
+    expect(byLoss.inheritedScale).toBe(a!.devLoss! < b!.devLoss! ? 1 : 0.1)
+  })
+
+  it('gives a tie on dev to the gentler scale, whatever the order of the candidates', () => {
+    const init = initParams(shape, 7)
+    const options = { ...quick, inherited: inheritedRow(init), evaluate: () => 0.5 }
+    for (const inheritedScales of [
+      [1, 0.1],
+      [0.1, 1],
+      [1, 0.3, 0.1],
+    ]) {
+      const result = train(init, trainSet, devSet, { ...options, inheritedScales, maxEpochs: 1 })
+      expect(result.inheritedScale).toBe(0.1)
+      expect(result.rateTrial.map((c) => c.devMetric)).toEqual(inheritedScales.map(() => 0.5))
+    }
+  })
+
+  it('continues the trial winner exactly as a run at that scale alone would go', () => {
+    const init = initParams(shape, 7)
+    const options = {
+      ...quick,
+      inherited: inheritedRow(init),
+      evaluate: (p: AdapterHeadParams) => labelErrorRate(p, devSet),
+    }
+    const progress: { epoch: number; step: number; steps: number }[] = []
+    const tried = train(init, trainSet, devSet, {
+      ...options,
+      inheritedScales: [1, 0.1],
+      onProgress: ({ epoch, step, steps }) => progress.push({ epoch, step, steps }),
+    })
+    const alone = train(init, trainSet, devSet, {
+      ...options,
+      inheritedScales: [tried.inheritedScale!],
+    })
+    expect(same(tried.params, alone.params)).toBe(true)
+    expect(tried.history).toEqual(alone.history)
+    expect(alone.rateTrial).toEqual([])
+    const epochSteps = bucketByLength(
+      trainSet.map((e) => e.frames),
+      quick.batchFrames!,
+    ).length
+    // The trial's two first epochs count as the run's first, for progress and for steps.
+    expect(tried.steps).toBe(alone.steps + epochSteps)
+    const first = progress.filter((p) => p.epoch === 1)
+    expect(first.map((p) => p.step)).toEqual(
+      Array.from({ length: 2 * epochSteps }, (_, i) => i + 1),
+    )
+    expect(first.every((p) => p.steps === 2 * epochSteps)).toBe(true)
+  })
+
+  it('runs no trial when nothing is inherited or no dev split can judge, and can be cancelled in one', () => {
+    const init = initParams(shape, 7)
+    const inherited = inheritedRow(init)
+    const none = train(init, trainSet, devSet, { ...quick, maxEpochs: 2 })
+    expect(none.rateTrial).toEqual([])
+    expect(none.inheritedScale).toBeNull()
+    const blind = train(init, trainSet, [], { ...quick, maxEpochs: 2, inherited })
+    expect(blind.rateTrial).toEqual([])
+    expect(blind.inheritedScale).toBe(0.1)
+    let polls = 0
+    const stopped = train(init, trainSet, devSet, {
+      ...quick,
+      inherited,
+      shouldStop: () => ++polls > 5,
+    })
+    expect(stopped.cancelled).toBe(true)
+    expect(stopped.history).toEqual([])
+    expect(same(stopped.params, init)).toBe(true)
   })
 
   it('refuses an inherited mask that does not match the parameters', () => {

@@ -212,6 +212,8 @@ export async function trainCheckpoint(
                 stoppedEarly: result.stoppedEarly,
                 trainMs: result.trainMs,
                 committeeMs: result.committeeMs,
+                inheritedScale: result.inheritedScale,
+                rateTrial: result.rateTrial,
               }),
               JSON.stringify(
                 consentSnapshot(

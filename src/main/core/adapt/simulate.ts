@@ -4,7 +4,7 @@ import { meanFrameEntropy, meanPool } from '../asr/decode-utterance'
 import type { Vocabulary } from '../asr/vocab'
 import type { CostObservation } from '../../../shared/metrics/prefill'
 import { posteriors, type AdapterHeadParams, type AdapterHeadShape } from '../train/adapter-head'
-import { train } from '../train/trainer'
+import { train, type TrainResult } from '../train/trainer'
 import { rankPool, type PoolItem } from './acquisition'
 import { emptyTally, headCalibration, shownHypothesis, tallyPick } from './simulate-prefill'
 import { devScores, loadExamples, startingParams, type Loaded } from './train-job'
@@ -142,7 +142,7 @@ export async function runSimulation(
       const hyper = { ...request.hyper, seed }
       const start = startingParams({ ...request, hyper }, null)
       let params = start.params
-      // The first child starts from the base head's rows and a fresh adapter at the full rate;
+      // The first child starts from the base head's rows (inherited) and a fresh adapter (new);
       // every later one from its parent, all of it inherited, as in the app.
       let inherited = start.inherited
       const score = (): Pick<CurvePoint, 'devCer' | 'devWer' | 'testCer' | 'testWer'> => {
@@ -211,7 +211,7 @@ export async function runSimulation(
         // Everything picked so far was flagged: nothing to learn from yet.
         const result =
           trainSet.length === 0
-            ? { params }
+            ? { params, inheritedScale: null, rateTrial: [] }
             : train(params, trainSet, dev, {
                 learningRate: hyper.learningRate,
                 adapterLearningRate: hyper.adapterLearningRate,
@@ -243,10 +243,19 @@ export async function runSimulation(
         points.push(point)
         progress(
           ++done / total,
-          `${strategy} seed ${seed}: ${(labelledSec / 60).toFixed(1)} min labelled, dev CER ${(point.devCer * 100).toFixed(1)} %, WER ${(point.devWer * 100).toFixed(1)} %`,
+          `${strategy} seed ${seed}: ${(labelledSec / 60).toFixed(1)} min labelled, dev CER ${(point.devCer * 100).toFixed(1)} %, WER ${(point.devWer * 100).toFixed(1)} %${rateText(result)}`,
         )
       }
       curves.push({ strategy, seed, points })
     }
   return { curves, cancelled: false, ms: performance.now() - started }
+}
+
+/** The rate trial's outcome for the progress line: the scale chosen and each candidate's dev CER. */
+function rateText(result: Pick<TrainResult, 'inheritedScale' | 'rateTrial'>): string {
+  if (result.inheritedScale === null) return ''
+  const trial = result.rateTrial
+    .map((c) => `×${c.scale} ${((c.devMetric ?? NaN) * 100).toFixed(1)} %`)
+    .join(', ')
+  return `; inherited rows at ×${result.inheritedScale}${trial ? ` (first epoch: ${trial})` : ''}`
 }

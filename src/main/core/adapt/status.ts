@@ -1,4 +1,9 @@
-import type { AdaptationStatus, CheckpointSummary, DevScores } from '../../../shared/domain'
+import type {
+  AdaptationStatus,
+  CheckpointSummary,
+  DevScores,
+  RateTrialScore,
+} from '../../../shared/domain'
 import { activeCalibration } from '../asr/calibrate'
 import type { WriteDb } from '../db/connection'
 import { labelledWithoutTrainingConsent } from './dataset'
@@ -28,6 +33,8 @@ export function listCheckpoints(db: WriteDb): CheckpointSummary[] {
       correctedSec?: number
       dev?: DevScores | null
       parentDev?: DevScores | null
+      inheritedScale?: number | null
+      rateTrial?: RateTrialScore[]
     }
     const snapshot = JSON.parse(r.consent_snapshot) as { speakers?: unknown[] }
     return {
@@ -42,6 +49,8 @@ export function listCheckpoints(db: WriteDb): CheckpointSummary[] {
       dev: m.dev ?? null,
       parentDev: m.parentDev ?? null,
       speakers: snapshot.speakers?.length ?? 0,
+      inheritedScale: m.inheritedScale ?? null,
+      rateTrial: m.rateTrial ?? [],
     }
   })
 }

@@ -89,17 +89,16 @@ export function devScores(
 
 /**
  * Where training starts: the parent checkpoint's adapter and head, or (first checkpoint) a fresh
- * adapter and the base model's own head rows for the tokens both vocabularies share. Only what
- * comes from a parent checkpoint is marked inherited (and steps gently, trainer.ts): the base
- * head never saw the project, and on the demo a first checkpoint that moved its rows at a tenth
- * of the rate did not beat it (dev CER 59.1 against 58.0 %; 56.9 % at the full rate).
+ * adapter and the base model's own head rows for the tokens both vocabularies share. What came
+ * from the parent or the base head is marked inherited: the trainer's rate trial chooses how fast
+ * it moves (trainer.ts); what starts fresh always takes the full rate.
  */
 export function startingParams(
   request: Pick<TrainJobRequest, 'baseHead' | 'shape' | 'vocabulary' | 'hyper'>,
   parent: { params: AdapterHeadParams; vocabulary: Vocabulary } | null,
 ): Inherited {
   const base = request.baseHead
-  const start = inheritParams(
+  return inheritParams(
     parent ??
       (base
         ? {
@@ -119,9 +118,6 @@ export function startingParams(
     request.vocabulary,
     request.hyper.seed,
   )
-  return parent
-    ? start
-    : { params: start.params, inherited: new Uint8Array(start.inherited.length) }
 }
 
 /**
@@ -243,6 +239,8 @@ export async function runTrainJob(
     committee,
     trainMs,
     committeeMs: performance.now() - committeeStarted,
+    inheritedScale: result.inheritedScale,
+    rateTrial: result.rateTrial.map((c) => ({ scale: c.scale, devCer: c.devMetric ?? null })),
   }
 }
 

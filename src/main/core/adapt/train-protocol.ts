@@ -1,4 +1,4 @@
-import type { AcquisitionStrategy } from '../../../shared/domain'
+import type { AcquisitionStrategy, RateTrialScore } from '../../../shared/domain'
 import type { Vocabulary } from '../asr/vocab'
 import type { OpenDatabaseOptions } from '../db/connection'
 import type { AdapterHeadShape } from '../train/adapter-head'
@@ -108,6 +108,11 @@ export interface TrainJobResult {
   devByLm: (LanguageModelWeight & DevScores)[]
   sha256: string
   committee: string[]
+  /** Training time, the rate trial's included. */
   trainMs: number
   committeeMs: number
+  /** The learning-rate scale the inherited rows stepped at; null when nothing was inherited. */
+  inheritedScale: number | null
+  /** The rate trial: each candidate scale's dev scores after its first epoch (trainer.ts). */
+  rateTrial: RateTrialScore[]
 }

@@ -26,7 +26,7 @@ import {
 } from './batches'
 import { ctcLoss, ctcNegLogLikelihood, minimumFrames } from './ctc-loss'
 import type { FloatArray } from './kernels'
-import { seededRandom } from './random'
+import { seededRandom, type Random } from './random'
 
 export type { TrainExample } from './batches'
 
@@ -72,13 +72,18 @@ export interface TrainOptions {
   headWarmupEpochs?: number
   /**
    * 1 for each parameter of `init` inherited from a trained model (the parent checkpoint, or the
-   * base model's head rows), 0 for what starts fresh. Inherited parameters step at
-   * `inheritedScale` times the learning rate: a full-rate step from fresh Adam moments throws a
-   * trained head off the point its parent found, and on real speech the child then never
-   * caught up with it within patience (docs/training.md, "Continued training").
+   * base model's head rows), 0 for what starts fresh. Inherited parameters step at a scale of
+   * the learning rate chosen from `inheritedScales`; fresh ones at the full rate.
    */
   inherited?: Uint8Array
-  inheritedScale?: number
+  /**
+   * Candidate scales for the inherited parameters. With more than one (and a dev split and
+   * something inherited), the first epoch is trained once at each from the same start and the
+   * run continues with the one that scores best on dev, the gentler on a tie: whether a
+   * full-rate step throws a trained head off or is what it needs depends on the data
+   * (docs/training.md, "Continued training").
+   */
+  inheritedScales?: readonly number[]
   /** A dev metric, lower is better (e.g. CER); replaces dev loss as the early-stopping rule. */
   evaluate?: (params: AdapterHeadParams) => number
   /** Checked before every step; true cancels the run, which returns the best parameters so far. */
@@ -101,13 +106,20 @@ export const defaultTrainOptions = {
   warmupSteps: 10,
   headOnly: false,
   headWarmupEpochs: 2,
-  inheritedScale: 0.1,
+  inheritedScales: [1, 0.1],
 } as const
 
 export interface EpochRecord {
   epoch: number
   trainLoss: number
   /** Mean dev loss per target label; null without dev examples. */
+  devLoss: number | null
+  devMetric?: number
+}
+
+/** One candidate of the rate trial: its scale and the dev scores after its first epoch. */
+export interface RateTrialEntry {
+  scale: number
   devLoss: number | null
   devMetric?: number
 }
@@ -126,7 +138,12 @@ export interface TrainResult {
   skipped: number[]
   /** The same for the dev examples (left out of the dev loss). */
   devSkipped: number[]
+  /** Optimizer steps taken, the rate trial's included. */
   steps: number
+  /** The scale the inherited parameters stepped at; null when nothing was inherited. */
+  inheritedScale: number | null
+  /** Each candidate's first epoch on dev, in `inheritedScales` order; empty without a trial. */
+  rateTrial: RateTrialEntry[]
 }
 
 function copyParams(p: AdapterHeadParams): AdapterHeadParams {
@@ -181,6 +198,18 @@ function devLoss(
   return sum / Math.max(1, batch.tokens)
 }
 
+/** One training run's moving parts: its parameters, optimizers and batch order. */
+interface Run {
+  /** The learning-rate scale of the inherited parameters. */
+  scale: number
+  trained: AdapterHeadParams
+  head: AdamW
+  adapter: AdamW | null
+  random: Random
+}
+
+type DevEvaluation = { devLoss: number | null; devMetric?: number }
+
 export function train(
   init: AdapterHeadParams,
   trainExamples: readonly TrainExample[],
@@ -191,7 +220,10 @@ export function train(
   const { shape } = init
   if (init.data.length !== parameterCount(shape))
     throw new RangeError('train: parameter array does not match its shape')
-  const random = seededRandom(o.seed)
+  if (o.inherited && o.inherited.length !== init.data.length)
+    throw new RangeError('train: the inherited mask does not match the parameters')
+  if (o.inheritedScales.length === 0)
+    throw new RangeError('train: inheritedScales needs at least one scale')
   const feasible = (e: TrainExample): boolean => e.frames >= minimumFrames(e.targets)
   const indices = (list: readonly TrainExample[], keep: boolean): number[] =>
     list.flatMap((e, i) => (feasible(e) === keep ? [i] : []))
@@ -204,13 +236,10 @@ export function train(
   const transform = frozenAdapter
     ? (hidden: FloatArray, frames: number) => applyAdapter(init, hidden, frames)
     : undefined
-  const trained: AdapterHeadParams = {
-    shape: frozenAdapter ? { ...shape, bottleneck: 0 } : { ...shape },
-    data: Float32Array.from(init.data.subarray(start)),
-  }
-  const full = (): AdapterHeadParams => {
+  const trainedShape = frozenAdapter ? { ...shape, bottleneck: 0 } : { ...shape }
+  const full = (run: Run): AdapterHeadParams => {
     const data = Float32Array.from(init.data)
-    data.set(trained.data, start)
+    data.set(run.trained.data, start)
     return { shape: { ...shape }, data }
   }
 
@@ -224,67 +253,63 @@ export function train(
     ),
   )
   const devBatch = devIdx.length > 0 ? makeBatch(devExamples, devIdx, shape.dim, transform) : null
-  const evaluate = (): { devLoss: number | null; devMetric?: number } => {
-    const loss = devLoss(trained, devBatch, devExamples, o.blank)
-    return o.evaluate ? { devLoss: loss, devMetric: o.evaluate(full()) } : { devLoss: loss }
+  const evaluate = (run: Run): DevEvaluation => {
+    const loss = devLoss(run.trained, devBatch, devExamples, o.blank)
+    return o.evaluate ? { devLoss: loss, devMetric: o.evaluate(full(run)) } : { devLoss: loss }
   }
-  const criterion = (e: { devLoss: number | null; devMetric?: number }): number | null =>
-    e.devMetric ?? e.devLoss
+  const criterion = (e: DevEvaluation): number | null => e.devMetric ?? e.devLoss
 
   // One AdamW for the head and one for the adapter, so that the adapter's moments, bias
   // correction and warm-up start when it joins after the head warm-up (clipping stays global).
-  const headStart = trained.shape.bottleneck > 0 ? headOffset(trained.shape) : 0
-  const mask = decayMask(trained.shape)
-  if (o.inherited && o.inherited.length !== init.data.length)
-    throw new RangeError('train: the inherited mask does not match the parameters')
-  const lrScale = o.inherited
-    ? Float32Array.from(o.inherited.subarray(start), (k) => (k === 1 ? o.inheritedScale : 1))
-    : undefined
-  const headOptimizer = new AdamW(
-    trained.data.length - headStart,
-    { lr: o.learningRate, weightDecay: o.weightDecay },
-    mask.subarray(headStart),
-    lrScale?.subarray(headStart),
-  )
-  const adapterOptimizer =
-    headStart > 0 && !o.headOnly
-      ? new AdamW(
-          headStart,
-          { lr: o.adapterLearningRate, weightDecay: o.weightDecay },
-          mask.subarray(0, headStart),
-          lrScale?.subarray(0, headStart),
-        )
-      : null
+  const headStart = trainedShape.bottleneck > 0 ? headOffset(trainedShape) : 0
+  const mask = decayMask(trainedShape)
+  const inherited = o.inherited?.subarray(start)
+  const anyInherited = inherited?.some((k) => k === 1) ?? false
+  const newRun = (scale: number): Run => {
+    const lrScale = inherited
+      ? Float32Array.from(inherited, (k) => (k === 1 ? scale : 1))
+      : undefined
+    const trained = {
+      shape: { ...trainedShape },
+      data: Float32Array.from(init.data.subarray(start)),
+    }
+    return {
+      scale,
+      trained,
+      head: new AdamW(
+        trained.data.length - headStart,
+        { lr: o.learningRate, weightDecay: o.weightDecay },
+        mask.subarray(headStart),
+        lrScale?.subarray(headStart),
+      ),
+      adapter:
+        headStart > 0 && !o.headOnly
+          ? new AdamW(
+              headStart,
+              { lr: o.adapterLearningRate, weightDecay: o.weightDecay },
+              mask.subarray(0, headStart),
+              lrScale?.subarray(0, headStart),
+            )
+          : null,
+      random: seededRandom(o.seed),
+    }
+  }
   const warmedUp = (optimizer: AdamW): number =>
     optimizer.options.lr * Math.min(1, (optimizer.stepCount + 1) / Math.max(1, o.warmupSteps))
-  const grads = new Float64Array(trained.data.length)
-  const headParams = trained.data.subarray(headStart)
-  const headGrads = grads.subarray(headStart)
-  const adapterParams = trained.data.subarray(0, headStart)
-  const adapterGrads = grads.subarray(0, headStart)
-  const initial = evaluate()
-  let best = full()
-  let bestScore = criterion(initial)
-  let bestEpoch = 0
-  let sinceBest = 0
-  let latest: { devLoss: number | null; devMetric?: number } = initial
-  const history: EpochRecord[] = []
-  const adapterJoined = (epoch: number): boolean =>
-    adapterOptimizer === null || epoch > o.headWarmupEpochs
+  const grads = new Float64Array(init.data.length - start)
   let steps = 0
-  let stoppedEarly = false
   let cancelled = false
+  let latest: DevEvaluation = { devLoss: null }
 
-  for (let epoch = 1; epoch <= o.maxEpochs && !stoppedEarly && !cancelled; epoch++) {
-    const order = shuffledBatches(batches, random)
-    const adapterOn = adapterOptimizer !== null && epoch > o.headWarmupEpochs
+  /** One epoch of `run`; its progress is reported as part `part` of `parts` of the epoch. */
+  const runEpoch = (run: Run, epoch: number, part: number, parts: number): number | null => {
+    const order = shuffledBatches(batches, run.random)
+    const adapterOn = run.adapter !== null && epoch > o.headWarmupEpochs
+    const { trained } = run
     let lossSum = 0
     let tokenSum = 0
     for (let k = 0; k < order.length; k++) {
-      if (o.shouldStop?.()) {
-        cancelled = true
-        break
-      }
+      if (o.shouldStop?.()) return null
       const batch = order[k]!
       const acts = forwardWithActivations(trained, batch.hidden, batch.frames)
       const { sum, gradLogits } = batchLoss(batch, trainExamples, acts.logits, shape.vocab, o.blank)
@@ -292,30 +317,80 @@ export function train(
       backward(trained, acts, gradLogits, grads, { adapter: adapterOn })
       steps++
       if (o.clipNorm > 0) clipGradientNorm(grads, o.clipNorm)
-      headOptimizer.step(headParams, headGrads, warmedUp(headOptimizer))
-      if (adapterOn) adapterOptimizer.step(adapterParams, adapterGrads, warmedUp(adapterOptimizer))
+      run.head.step(trained.data.subarray(headStart), grads.subarray(headStart), warmedUp(run.head))
+      if (adapterOn)
+        run.adapter!.step(
+          trained.data.subarray(0, headStart),
+          grads.subarray(0, headStart),
+          warmedUp(run.adapter!),
+        )
       lossSum += sum
       tokenSum += batch.tokens
       o.onProgress?.({
         epoch,
         epochs: o.maxEpochs,
-        step: k + 1,
-        steps: order.length,
+        step: part * order.length + k + 1,
+        steps: parts * order.length,
         trainLoss: lossSum / Math.max(1, tokenSum),
         devLoss: latest.devLoss,
         devMetric: latest.devMetric ?? null,
       })
     }
-    if (cancelled) break
-    latest = evaluate()
-    history.push({ epoch, trainLoss: lossSum / Math.max(1, tokenSum), ...latest })
-    const score = criterion(latest)
+    return lossSum / Math.max(1, tokenSum)
+  }
+
+  // The rate trial: one candidate per scale while something inherited could move and dev can
+  // judge; otherwise the gentlest scale, which is what a tie on dev would pick.
+  const gentlest = Math.min(...o.inheritedScales)
+  const trial = anyInherited && (devBatch !== null || o.evaluate !== undefined)
+  let runs = (trial ? [...o.inheritedScales] : [gentlest]).map(newRun)
+  const rateTrial: RateTrialEntry[] = []
+  const initial = evaluate(runs[0]!)
+  latest = initial
+  let best = full(runs[0]!)
+  let bestScore = criterion(initial)
+  let bestEpoch = 0
+  let sinceBest = 0
+  const history: EpochRecord[] = []
+  const adapterJoined = (epoch: number): boolean =>
+    runs[0]!.adapter === null || epoch > o.headWarmupEpochs
+  let stoppedEarly = false
+
+  for (let epoch = 1; epoch <= o.maxEpochs && !stoppedEarly && !cancelled; epoch++) {
+    const outcomes: { trainLoss: number; evaluation: DevEvaluation }[] = []
+    for (const [part, run] of runs.entries()) {
+      const trainLoss = runEpoch(run, epoch, part, runs.length)
+      if (trainLoss === null) break
+      outcomes.push({ trainLoss, evaluation: evaluate(run) })
+    }
+    if (outcomes.length < runs.length) {
+      cancelled = true
+      break
+    }
+    let chosen = 0
+    if (runs.length > 1) {
+      // The lower dev score wins; on a tie the gentler scale, which keeps more of what the
+      // inherited rows already knew.
+      const key = (i: number): number => criterion(outcomes[i]!.evaluation) ?? 0
+      for (let i = 1; i < runs.length; i++)
+        if (
+          key(i) < key(chosen) ||
+          (key(i) === key(chosen) && runs[i]!.scale < runs[chosen]!.scale)
+        )
+          chosen = i
+      runs.forEach((run, i) => rateTrial.push({ scale: run.scale, ...outcomes[i]!.evaluation }))
+      runs = [runs[chosen]!]
+    }
+    const { trainLoss, evaluation } = outcomes[chosen]!
+    latest = evaluation
+    history.push({ epoch, trainLoss, ...evaluation })
+    const score = criterion(evaluation)
     if (score === null) {
       // Without a dev split there is nothing to select on: keep the latest parameters.
-      best = full()
+      best = full(runs[0]!)
       bestEpoch = epoch
     } else if (bestScore === null || score < bestScore) {
-      best = full()
+      best = full(runs[0]!)
       bestScore = score
       bestEpoch = epoch
       sinceBest = 0
@@ -335,5 +410,7 @@ export function train(
     skipped: indices(trainExamples, false),
     devSkipped: indices(devExamples, false),
     steps,
+    inheritedScale: anyInherited && runs.length === 1 ? runs[0]!.scale : null,
+    rateTrial,
   }
 }
