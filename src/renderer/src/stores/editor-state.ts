@@ -1,4 +1,4 @@
-import type { FlagReason, RevisionInfo, UtteranceDetail } from '../../../shared/domain'
+import type { FlagReason, RevisionInfo, Utterance, UtteranceDetail } from '../../../shared/domain'
 import type { WordTime } from '../../../shared/word-time'
 import type { EditorState } from '../transcript/edit-history'
 import { splitWords } from '../transcript/text-model'
@@ -43,4 +43,23 @@ export function timesToSave(state: EditorState, detail: UtteranceDetail): WordTi
   const words = tierWords(state.text, state.wordTimes, detail.utterance)
   if (words.length !== splitWords(state.text).length) return undefined
   return words.map((w) => ({ word: w.word, start: w.start, end: w.end }))
+}
+
+/** What the open utterance shows once the server took a save. */
+export function afterSave(
+  shown: UtteranceDetail,
+  saved: { revision: RevisionInfo | null; status: Utterance['status'] },
+  request: SaveRequest,
+  wordTimes: WordTime[] | undefined,
+  by: string,
+): UtteranceDetail {
+  return {
+    ...shown,
+    revisionCount: shown.revisionCount + (saved.revision ? 1 : 0),
+    head: saved.revision ?? shown.head,
+    utterance: { ...shown.utterance, status: saved.status },
+    // A correction makes the text a person's, whatever it started from.
+    machineImport: request.status === 'corrected' ? null : shown.machineImport,
+    wordTier: wordTimes ? { source: 'revision', words: wordTimes, by } : shown.wordTier,
+  }
 }

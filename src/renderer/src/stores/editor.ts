@@ -11,6 +11,7 @@ import { remapSpans, splitWords, tagWords } from '../transcript/text-model'
 import { useAnnotatorStore } from './annotator'
 import { editorFetch } from './editor-fetch'
 import {
+  afterSave,
   initialState,
   timesToSave,
   type Conflict,
@@ -260,18 +261,7 @@ export const useEditorStore = defineStore('editor', () => {
           failedRequest = null
           unsaved.acknowledge(current.utterance.id, snapshot.text)
           if (!unchanged) scheduleAutosave()
-          const shown = detail.value
-          detail.value = {
-            ...shown,
-            revisionCount: shown.revisionCount + (saved.revision ? 1 : 0),
-            head: saved.revision ?? shown.head,
-            utterance: { ...shown.utterance, status: saved.status },
-            // A correction makes the text a person's, whatever it started from.
-            machineImport: request.status === 'corrected' ? null : shown.machineImport,
-            wordTier: wordTimes
-              ? { source: 'revision', words: wordTimes, by: who.name }
-              : shown.wordTier,
-          }
+          detail.value = afterSave(detail.value, saved, request, wordTimes, who.name)
           if (wordTimes) mark('sauti:words-saved')
           else if (saved.revision && unchanged) alignHead()
         }
