@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Served } from '../support/serve'
+import { callApi, type Served } from '../support/serve'
 import { demoSuite } from '../support/served-demo'
 import { useProfile } from '../support/screens'
 
@@ -19,16 +19,7 @@ let served: Served
 let page: Page
 let accepted: number
 
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const r = await fetch(`${served.url}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
-    body: JSON.stringify(body),
-  })
-  const json = (await r.json()) as { ok: boolean; value: T; error?: { message: string } }
-  if (!json.ok) throw new Error(`${method}: ${json.error?.message}`)
-  return json.value
-}
+const api = <T>(method: string, input: unknown): Promise<T> => callApi<T>(served, method, input)
 
 const imported = (): number =>
   query<{ n: number }>(

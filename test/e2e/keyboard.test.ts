@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Served } from '../support/serve'
+import { callApi, type Served } from '../support/serve'
 import { poll } from '../support/screens'
 import { demoSuite } from '../support/served-demo'
 
@@ -17,16 +17,7 @@ let page: Page
 /** The utterance two blind versions disagree on (set up through the API, as two annotators would). */
 let disputed: number
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const r = await fetch(`${served.url}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
-    body: JSON.stringify(input),
-  })
-  const body = (await r.json()) as { ok: boolean; value: T; error?: { message: string } }
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`)
-  return body.value
-}
+const api = <T>(method: string, input: unknown): Promise<T> => callApi<T>(served, method, input)
 
 async function annotate(name: string, id: number, text: string): Promise<void> {
   const { id: actorId } = await api<{ id: number }>('annotator.create', { name, languages: ['sw'] })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Served } from '../support/serve'
+import { callApi, type Served } from '../support/serve'
 import { poll, useProfile } from '../support/screens'
 import { demoSuite } from '../support/served-demo'
 
@@ -42,16 +42,7 @@ const shownWords = (p: Page): Promise<Stored[]> =>
     })),
   )
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const r = await fetch(`${served.url}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
-    body: JSON.stringify(input),
-  })
-  const body = (await r.json()) as { ok: boolean; value: T; error?: { message: string } }
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`)
-  return body.value
-}
+const api = <T>(method: string, input: unknown): Promise<T> => callApi<T>(served, method, input)
 
 beforeAll(async () => {
   ;({ served, page } = await open({ viewport: { width: 1280, height: 720 } }))

@@ -60,6 +60,18 @@ export async function startServe(
   }
 }
 
+/** One call of the HTTP API as the page makes it (the session's token); refusals throw. */
+export async function callApi<T>(s: Served, method: string, input: unknown): Promise<T> {
+  const r = await fetch(`${s.url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+    body: JSON.stringify(input),
+  })
+  const body = (await r.json()) as { ok: boolean; value: T; error?: { message: string } }
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`)
+  return body.value
+}
+
 export const chromiumPath = process.env.SAUTI_CHROMIUM ?? '/usr/bin/chromium'
 
 export function launchChromium(): Promise<Browser> {
