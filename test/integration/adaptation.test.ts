@@ -282,6 +282,11 @@ describe('adaptation on a held-out language', () => {
     expect(table.status, table.stderr).toBe(0)
     expect(table.stdout).toMatch(/^1 +- +tainted/m)
     expect(table.stdout).toMatch(/^2 +- +active/m)
+    // The headings stand over their columns: checkpoint 2's dev CER ends where its heading does.
+    const lines2 = table.stdout.split('\n')
+    const heading = lines2.find((l) => l.startsWith('id '))!
+    const end = heading.indexOf('dev CER') + 'dev CER'.length
+    expect(lines2.find((l) => l.startsWith('2 '))!.slice(0, end + 1)).toMatch(/\d+\.\d % $/)
     // Why its inherited rows moved at the rate they did: the trial's first epochs on dev.
     expect(table.stdout).toMatch(
       /^checkpoint 2: inherited rows at ×(1|0\.1) of the learning rate; dev CER after the first epoch ×1 \d+\.\d %, ×0\.1 \d+\.\d %$/m,

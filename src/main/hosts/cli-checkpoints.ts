@@ -36,22 +36,41 @@ export function addCheckpointCommands(program: Command): void {
       )
       if (status.checkpoints.length === 0)
         return out('No checkpoints yet: `sauti train` makes the first.')
+      // Each column's heading padded as its cells are, so the two line up.
+      const row = (cells: string[]): string =>
+        [
+          cells[0]!.padEnd(3),
+          cells[1]!.padEnd(7),
+          cells[2]!.padEnd(9),
+          ...cells.slice(3, 8).map((cell, k) => cell.padStart([13, 10, 8, 9, 15][k]!)),
+          ` ${cells[8]}`,
+        ].join(' ')
       out(
-        'id  parent  status    corrected min  train utts  dev CER   dev WER   parent dev CER  rate',
+        row([
+          'id',
+          'parent',
+          'status',
+          'corrected min',
+          'train utts',
+          'dev CER',
+          'dev WER',
+          'parent dev CER',
+          'rate',
+        ]),
       )
       for (const c of status.checkpoints)
         out(
-          [
-            String(c.id).padEnd(3),
-            String(c.parentId ?? '-').padEnd(7),
-            c.status.padEnd(9),
-            (c.correctedSec / 60).toFixed(1).padStart(13),
-            String(c.trainUtterances).padStart(10),
-            pct(c.dev?.cer).padStart(8),
-            pct(c.dev?.wer).padStart(9),
-            pct(c.parentDev?.cer).padStart(15),
-            c.inheritedScale === null ? ' -' : ` ×${c.inheritedScale}`,
-          ].join(' '),
+          row([
+            String(c.id),
+            String(c.parentId ?? '-'),
+            c.status,
+            (c.correctedSec / 60).toFixed(1),
+            String(c.trainUtterances),
+            pct(c.dev?.cer),
+            pct(c.dev?.wer),
+            pct(c.parentDev?.cer),
+            c.inheritedScale === null ? '-' : `×${c.inheritedScale}`,
+          ]),
         )
       // Why each rate: the dev CER every candidate reached after the first epoch.
       for (const c of status.checkpoints.filter((x) => x.rateTrial.length > 0))
