@@ -110,11 +110,19 @@ describe('comparing two models on the Model screen', () => {
     const lacking = page.locator('[data-testid="compare-lacking"]')
     await poll(() => lacking.innerText()).toMatch(/Decoded so far: A 4, B 0 of 4\./)
     await page.screenshot({ path: join(artefacts, 'compare-test-lacking-1280.png') })
+    // The job's answer is held back until well after its few utterances are decoded, so the
+    // job's end reaches the page first, as it can on a loaded machine: the view still updates.
+    await page.route('**/api/checkpoint.score', async (route) => {
+      const response = await route.fetch()
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      await route.fulfill({ response })
+    })
     await page.locator('[data-testid="compare-score"]').click()
     await expect
       .poll(() => page.locator('[data-testid="compare-basis"]').innerText(), { timeout: 60_000 })
       .toMatch(/^Both on all 4 transcribed utterances of today's test split\.$/)
     expect(await lacking.count()).toBe(0)
+    await page.unroute('**/api/checkpoint.score')
     expect(await page.locator('[data-testid="compare-verdict"]').innerText()).toMatch(
       /^Better: |^Neither/,
     )

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import type { EventMap } from '../../../shared/contract/events'
 import type { CheckpointComparison, ComparedHead } from '../../../shared/domain'
 import { CallError, toCallError } from '../api/client'
 import { useAsync } from '../composables/useAsync'
@@ -67,27 +68,47 @@ export const useCompareStore = defineStore('compare', () => {
     await load()
   }
 
+  /**
+   * Evaluate jobs that finished while `checkpoint.score` had not yet answered with its job's id:
+   * decoding a few utterances can finish before the answer arrives, and its event would be lost.
+   */
+  let awaitingId = false
+  const finishedEarly = new Map<string, EventMap['job.finished']>()
+
+  function finished(f: EventMap['job.finished']): void {
+    scoringJob.value = null
+    if (f.status === 'failed' && f.error)
+      scoreError.value = new CallError(f.error.kind, f.error.message)
+    void load()
+  }
+
   /** Decodes today's split with both where they have not, as a job; the view reloads after it. */
   async function score(): Promise<void> {
     const chosen = pair.value
     if (!chosen) return
     scoreError.value = null
+    awaitingId = true
     try {
       const { jobId } = await client.call('checkpoint.score', { ...chosen, split: split.value })
+      const early = finishedEarly.get(jobId)
+      if (early) {
+        finished(early)
+        return
+      }
       scoringJob.value = jobId
       jobs.track(jobId, 'evaluate')
     } catch (caught) {
       scoreError.value = toCallError(caught)
+    } finally {
+      awaitingId = false
+      finishedEarly.clear()
     }
   }
 
   function listen(): () => void {
     return client.on('job.finished', (f) => {
-      if (f.jobId !== scoringJob.value) return
-      scoringJob.value = null
-      if (f.status === 'failed' && f.error)
-        scoreError.value = new CallError(f.error.kind, f.error.message)
-      void load()
+      if (f.jobId === scoringJob.value) finished(f)
+      else if (awaitingId && f.kind === 'evaluate') finishedEarly.set(f.jobId, f)
     })
   }
 
