@@ -41,6 +41,27 @@ export function setPrefillSetting(db: WriteDb, setting: PrefillSetting): void {
  * hypotheses with the kind of confidence asked for (calibrated or raw), never references.
  */
 export function correctionHistory(db: ReadDb, calibrated: boolean): CostObservation[] {
+  // Read and scored again only when a revision or a calibration was added since: opening each
+  // utterance would otherwise re-read 200 corrections and re-align each with its hypothesis.
+  const { stamp } = db
+    .prepare(
+      "SELECT coalesce((SELECT max(id) FROM revision), 0) || ':' || coalesce((SELECT max(id) FROM calibration), 0) AS stamp",
+    )
+    .get() as { stamp: string }
+  const cached = historyCache.get(db)?.get(calibrated)
+  if (cached?.stamp === stamp) return cached.history
+  const history = readHistory(db, calibrated)
+  if (!historyCache.has(db)) historyCache.set(db, new Map())
+  historyCache.get(db)!.set(calibrated, { stamp, history })
+  return history
+}
+
+const historyCache = new WeakMap<
+  ReadDb,
+  Map<boolean, { stamp: string; history: CostObservation[] }>
+>()
+
+function readHistory(db: ReadDb, calibrated: boolean): CostObservation[] {
   const rows = db
     .prepare(
       `SELECT v.text, h.text AS shown, h.confidence, h.model_id, h.checkpoint_id, u.language
