@@ -8,6 +8,7 @@ import type { Workbench } from '../../src/main/core/workbench'
 import { snapshot } from '../support/db'
 import { demoDir } from '../support/fixtures'
 import { expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { oneUtteranceEaf } from '../support/eaf'
 
 /**
  * Malformed annotation is refused with its position and changes nothing: no row in any table and
@@ -39,25 +40,7 @@ function state(): unknown {
   return { tables: snapshot(wb.project.db), files }
 }
 
-const eaf = (ref2: string): string => `<?xml version="1.0" encoding="UTF-8"?>
-<ANNOTATION_DOCUMENT AUTHOR="" DATE="2025-01-01T00:00:00Z" FORMAT="3.0" VERSION="3.0">
-  <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
-    <MEDIA_DESCRIPTOR MEDIA_URL="./sw-001.flac" MIME_TYPE="audio/flac" RELATIVE_MEDIA_URL="./sw-001.flac"/>
-  </HEADER>
-  <TIME_ORDER>
-    <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="100"/>
-    <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="900"/>
-  </TIME_ORDER>
-  <TIER LINGUISTIC_TYPE_REF="utterance" PARTICIPANT="SPK-A" TIER_ID="SPK-A">
-    <ANNOTATION>
-      <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="${ref2}">
-        <ANNOTATION_VALUE>Habari za asubuhi</ANNOTATION_VALUE>
-      </ALIGNABLE_ANNOTATION>
-    </ANNOTATION>
-  </TIER>
-  <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="utterance" TIME_ALIGNABLE="true"/>
-</ANNOTATION_DOCUMENT>
-`
+const eaf = (ref2: string): string => oneUtteranceEaf('SPK-A', 'Habari za asubuhi', ref2)
 
 /** The EAF above with a gloss tier (Included_In) and a translation (Symbolic_Association). */
 const tiered = (gloss: [number, number, string][], translations = ['Good morning']): string => {

@@ -21,6 +21,7 @@ import { planExport } from '../../src/main/core/export/plan'
 import type { Workbench } from '../../src/main/core/workbench'
 import { demoDir, formatFixtures } from '../support/fixtures'
 import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
+import { oneUtteranceEaf } from '../support/eaf'
 
 /**
  * Another recogniser's transcripts imported to be corrected (docs/formats.md, "Machine output"):
@@ -223,28 +224,7 @@ describe('annotation (ELAN) holding machine output', () => {
   it('comes in as drafts to correct, and machine text saved unchanged stands as accepted as-is', async () => {
     const work = mkdtempSync(join(tmpdir(), 'sauti-machine-eaf-'))
     copyFileSync(join(demoDir, 'audio', 'sw-001.flac'), join(work, 'sw-001.flac'))
-    writeFileSync(
-      join(work, 'auto.eaf'),
-      `<?xml version="1.0" encoding="UTF-8"?>
-<ANNOTATION_DOCUMENT AUTHOR="" DATE="2025-01-01T00:00:00Z" FORMAT="3.0" VERSION="3.0">
-  <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
-    <MEDIA_DESCRIPTOR MEDIA_URL="./sw-001.flac" MIME_TYPE="audio/flac" RELATIVE_MEDIA_URL="./sw-001.flac"/>
-  </HEADER>
-  <TIME_ORDER>
-    <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="100"/>
-    <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="900"/>
-  </TIME_ORDER>
-  <TIER LINGUISTIC_TYPE_REF="utterance" PARTICIPANT="SPK-E" TIER_ID="SPK-E">
-    <ANNOTATION>
-      <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
-        <ANNOTATION_VALUE>habari za asubuhi</ANNOTATION_VALUE>
-      </ALIGNABLE_ANNOTATION>
-    </ANNOTATION>
-  </TIER>
-  <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="utterance" TIME_ALIGNABLE="true"/>
-</ANNOTATION_DOCUMENT>
-`,
-    )
+    writeFileSync(join(work, 'auto.eaf'), oneUtteranceEaf('SPK-E', 'habari za asubuhi'))
     try {
       const { jobId } = await ok<{ jobId: string }>('annotation.import', {
         paths: [join(work, 'auto.eaf')],
