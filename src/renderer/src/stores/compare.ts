@@ -68,13 +68,6 @@ export const useCompareStore = defineStore('compare', () => {
     await load()
   }
 
-  /**
-   * Evaluate jobs that finished while `checkpoint.score` had not yet answered with its job's id:
-   * decoding a few utterances can finish before the answer arrives, and its event would be lost.
-   */
-  let awaitingId = false
-  const finishedEarly = new Map<string, EventMap['job.finished']>()
-
   function finished(f: EventMap['job.finished']): void {
     scoringJob.value = null
     if (f.status === 'failed' && f.error)
@@ -87,28 +80,22 @@ export const useCompareStore = defineStore('compare', () => {
     const chosen = pair.value
     if (!chosen) return
     scoreError.value = null
-    awaitingId = true
     try {
       const { jobId } = await client.call('checkpoint.score', { ...chosen, split: split.value })
-      const early = finishedEarly.get(jobId)
-      if (early) {
-        finished(early)
-        return
-      }
+      // A job of a few utterances can end before this answer arrives: the jobs store has kept
+      // its end, which this view's own listener, not yet knowing the id, let pass.
+      const early = jobs.finished.find((j) => j.jobId === jobId)
+      if (early) return finished(early)
       scoringJob.value = jobId
       jobs.track(jobId, 'evaluate')
     } catch (caught) {
       scoreError.value = toCallError(caught)
-    } finally {
-      awaitingId = false
-      finishedEarly.clear()
     }
   }
 
   function listen(): () => void {
     return client.on('job.finished', (f) => {
       if (f.jobId === scoringJob.value) finished(f)
-      else if (awaitingId && f.kind === 'evaluate') finishedEarly.set(f.jobId, f)
     })
   }
 
