@@ -9,7 +9,7 @@ import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import type { WriteDb } from '../../src/main/core/db/connection'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { Hypothesis, RevisionInfo } from '../../src/shared/domain'
-import { createDb, insertRows, migrateTo } from '../support/db'
+import { createDb, insertRows, migrateTo, recordingRow } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 let cleanup: (() => void) | null = null
@@ -40,19 +40,7 @@ function project(): WriteDb {
     },
   ])
   insertRows(db, 'annotator', [{ name: 'Asha', role: 'annotator', created_at: now }])
-  insertRows(db, 'recording', [
-    {
-      sha256: 'a'.repeat(64),
-      original_name: 'a.wav',
-      source_path: '/a.wav',
-      format: 'wav',
-      byte_size: 10,
-      duration_sec: 600,
-      sample_rate: 16000,
-      channels: 1,
-      imported_at: now,
-    },
-  ])
+  insertRows(db, 'recording', [{ ...recordingRow('a'.repeat(64), 600), imported_at: now }])
   return db
 }
 
