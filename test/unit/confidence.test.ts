@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import {
   frameConfidences,
+  frameStatistics,
   utteranceConfidence,
   wordConfidences,
 } from '../../src/main/core/asr/confidence'
-import type { Posteriors } from '../../src/main/core/asr/ctc'
+import { logSoftmax, type Posteriors } from '../../src/main/core/asr/ctc'
 
 const frames = (rows: number[][]): Posteriors => ({
   frames: rows.length,
@@ -77,5 +78,47 @@ describe('word and utterance confidence', () => {
     expect(utteranceConfidence(words)).toBeCloseTo(0.6, 6)
     expect(utteranceConfidence([0.9, null])).toBeCloseTo(0.45, 6)
     expect(utteranceConfidence([])).toBeNull()
+  })
+})
+
+describe('frame statistics in one pass', () => {
+  // The definitions, each computed on its own: what the one pass must give.
+  const byDefinition = (p: Posteriors, alpha: number) => {
+    const V = p.vocab
+    const row = (t: number) => Array.from(p.logProbs.subarray(t * V, (t + 1) * V))
+    const frameList = Array.from({ length: p.frames }, (_, t) => row(t))
+    return {
+      tsallisLin: frameList.map(
+        (lps) =>
+          1 + (1 - lps.reduce((s, lp) => s + Math.exp(alpha * lp), 0)) / (V ** (1 - alpha) - 1),
+      ),
+      maxProb: frameList.map((lps) => Math.exp(Math.max(...lps))),
+      entropy:
+        frameList.reduce((s, lps) => s - lps.reduce((h, lp) => h + Math.exp(lp) * lp, 0), 0) /
+        p.frames /
+        Math.log(V),
+    }
+  }
+
+  it.each([1 / 3, 0.5, 2])(
+    'matches the definitions of confidence, top posterior and entropy (α = %d)',
+    (alpha) => {
+      let seed = 7
+      const next = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 12
+      const p = logSoftmax(Float32Array.from({ length: 30 * 9 }, next), 30, 9)
+      const stats = frameStatistics(p, { name: 'tsallis', alpha, normalisation: 'lin' })
+      const truth = byDefinition(p, alpha)
+      stats.confidence.forEach((c, t) =>
+        expect(c).toBeCloseTo(Math.min(1, Math.max(0, truth.tsallisLin[t]!)), 5),
+      )
+      stats.maxProb.forEach((m, t) => expect(m).toBeCloseTo(truth.maxProb[t]!, 6))
+      expect(stats.entropy).toBeCloseTo(truth.entropy, 6)
+    },
+  )
+
+  it('gives entropy 1 for uniform frames and 0 for certain ones', () => {
+    expect(frameStatistics(frames([[0.25, 0.25, 0.25, 0.25]])).entropy).toBeCloseTo(1, 6)
+    expect(frameStatistics(frames([[1 - 3e-30, 1e-30, 1e-30, 1e-30]])).entropy).toBeCloseTo(0, 6)
+    expect(frameStatistics({ frames: 0, vocab: 4, logProbs: new Float32Array(0) }).entropy).toBe(0)
   })
 })

@@ -62,6 +62,54 @@ function exhaustive(p: Posteriors, blank: number): { tokens: number[]; logProb: 
     .sort((a, b) => b.logProb - a.logProb)
 }
 
+/**
+ * A prefix beam search written as plainly as possible (objects, a stable sort of every prefix at
+ * every frame, keep the first `width`): the reference the pruned, array-based search must match
+ * exactly, order of ties included.
+ */
+function plainBeamSearch(p: Posteriors, width: number): { tokens: number[]; logProb: number }[] {
+  const add = (a: number, b: number): number =>
+    a === -Infinity
+      ? b
+      : b === -Infinity
+        ? a
+        : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))
+  type Prefix = { tokens: number[]; blank: number; token: number }
+  let beams: Prefix[] = [{ tokens: [], blank: 0, token: -Infinity }]
+  for (let t = 0; t < p.frames; t++) {
+    const next = new Map<string, Prefix>()
+    const at = (tokens: number[]): Prefix => {
+      const key = tokens.join(',')
+      if (!next.has(key)) next.set(key, { tokens, blank: -Infinity, token: -Infinity })
+      return next.get(key)!
+    }
+    for (const b of beams) {
+      const all = add(b.blank, b.token)
+      const last = b.tokens.at(-1)
+      for (let v = 0; v < p.vocab; v++) {
+        const lp = p.logProbs[t * p.vocab + v]!
+        if (v === 0) {
+          const same = at(b.tokens)
+          same.blank = add(same.blank, all + lp)
+          continue
+        }
+        const grown = at([...b.tokens, v])
+        if (v === last) {
+          grown.token = add(grown.token, b.blank + lp)
+          const same = at(b.tokens)
+          same.token = add(same.token, b.token + lp)
+        } else grown.token = add(grown.token, all + lp)
+      }
+    }
+    beams = [...next.values()]
+      .map((b) => ({ b, score: add(b.blank, b.token) }))
+      .sort((x, y) => y.score - x.score)
+      .slice(0, width)
+      .map(({ b }) => b)
+  }
+  return beams.map((b) => ({ tokens: b.tokens, logProb: add(b.blank, b.token) }))
+}
+
 describe('CTC prefix beam search', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])(
     'returns the true top-5 label sequences and their probabilities (seed %i)',
@@ -102,6 +150,34 @@ describe('CTC prefix beam search', () => {
       )
     },
   )
+
+  it.each([
+    [1, 21],
+    [2, 22],
+    [3, 23],
+    [5, 24],
+  ])(
+    'keeps the same prefixes, in the same order, as a plain search of width %i (seed %i)',
+    (width, seed) => {
+      // Narrow beams on flat and on confident posteriors: pruning must never change which
+      // prefixes survive a frame, nor their order.
+      for (const p of [randomPosteriors(seed, 12, 5, 1), confidentPosteriors(seed, 40, 5)]) {
+        const beam = prefixBeamSearch(p, { blank: 0, beamWidth: width, nBest: width })
+        const plain = plainBeamSearch(p, width)
+        expect(beam.map((h) => h.tokens)).toEqual(plain.map((h) => h.tokens))
+        beam.forEach((h, i) => expect(h.logProb).toBeCloseTo(plain[i]!.logProb, 9))
+      }
+    },
+  )
+
+  it('keeps the prefixes reached first when scores tie', () => {
+    // Every frame uniform: many prefixes tie exactly, and the first reached must be kept.
+    const p = logSoftmax(new Float32Array(5 * 4), 5, 4)
+    for (const width of [1, 2, 3, 7]) {
+      const beam = prefixBeamSearch(p, { blank: 0, beamWidth: width, nBest: width })
+      expect(beam.map((h) => h.tokens)).toEqual(plainBeamSearch(p, width).map((h) => h.tokens))
+    }
+  })
 
   it('handles an empty utterance', () => {
     const p: Posteriors = { frames: 0, vocab: 3, logProbs: new Float32Array(0) }

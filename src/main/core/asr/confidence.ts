@@ -26,38 +26,69 @@ export function frameConfidences(
   p: Posteriors,
   method: ConfidenceMethod = defaultConfidence,
 ): Float32Array {
+  return frameStatistics(p, method).confidence
+}
+
+/** What one pass over an utterance's posteriors gives each frame, and the whole. */
+export interface FrameStatistics {
+  /** Each frame's confidence under the method. */
+  confidence: Float32Array
+  /** Each frame's highest posterior. */
+  maxProb: Float32Array
+  /** Mean over frames of the posterior's entropy, divided by log V so it lies in [0, 1]. */
+  entropy: number
+}
+
+/**
+ * Frame confidence, highest posterior and entropy in one pass over the posteriors: decoding
+ * needs all three, and the exponentials are most of their cost. With the default α = 1/3, a
+ * token's probability is the cube of the p^α the Tsallis sum already took (one exponential per
+ * token instead of two); terms under e^-30 are left out of both sums.
+ */
+export function frameStatistics(
+  p: Posteriors,
+  method: ConfidenceMethod = defaultConfidence,
+): FrameStatistics {
   const V = p.vocab
   const a = method.alpha
-  const out = new Float32Array(p.frames)
-  if (method.name === 'max_prob') {
-    const Va = Math.pow(V, a)
-    for (let t = 0; t < p.frames; t++) {
-      let max = Number.NEGATIVE_INFINITY
-      for (let v = 0; v < V; v++) max = Math.max(max, p.logProbs[t * V + v]!)
-      out[t] = clamp((Math.exp(max * a) * Va - 1) / (Va - 1))
-    }
-    return out
-  }
-  if (a === 1) throw new Error('Tsallis entropy with alpha = 1 is the Gibbs entropy; use alpha ≠ 1')
-  const powerSum = (t: number): number => {
-    let sum = 0
-    for (let v = 0; v < V; v++) {
-      const x = p.logProbs[t * V + v]! * a
-      // A term under e^-30 changes no confidence (a vocabulary of thousands adds < 1e-9), and
-      // most of a trained head's tokens, or a script mask's excluded ones, are far below it.
-      if (x > NEGLIGIBLE) sum += Math.exp(x)
-    }
-    return sum
-  }
-  if (method.normalisation === 'lin') {
-    const range = Math.pow(V, 1 - a) - 1
-    for (let t = 0; t < p.frames; t++) out[t] = clamp(1 + (1 - powerSum(t)) / range)
-    return out
-  }
+  if (method.name === 'tsallis' && a === 1)
+    throw new Error('Tsallis entropy with alpha = 1 is the Gibbs entropy; use alpha ≠ 1')
+  const tsallis = method.name === 'tsallis'
+  const cube = tsallis && a === 1 / 3
+  const confidence = new Float32Array(p.frames)
+  const maxProb = new Float32Array(p.frames)
+  const Va = Math.pow(V, a)
+  const range = Math.pow(V, 1 - a) - 1
   const floor = Math.exp((1 - Math.pow(V, 1 - a)) / (1 - a))
-  for (let t = 0; t < p.frames; t++)
-    out[t] = clamp((Math.exp((1 - powerSum(t)) / (1 - a)) - floor) / (1 - floor))
-  return out
+  const lps = p.logProbs
+  let entropy = 0
+  for (let t = 0; t < p.frames; t++) {
+    let max = Number.NEGATIVE_INFINITY
+    let powerSum = 0
+    let h = 0
+    for (let i = t * V, end = i + V; i < end; i++) {
+      const lp = lps[i]!
+      if (lp > max) max = lp
+      const x = lp * a
+      if (tsallis && x > NEGLIGIBLE) {
+        // A term under e^-30 changes no confidence (a vocabulary of thousands adds < 1e-9), and
+        // most of a trained head's tokens, or a script mask's excluded ones, are far below it.
+        const e = Math.exp(x)
+        powerSum += e
+        if (lp > NEGLIGIBLE) h -= (cube ? e * e * e : Math.exp(lp)) * lp
+      } else if (lp > NEGLIGIBLE) h -= Math.exp(lp) * lp
+    }
+    entropy += h
+    maxProb[t] = Math.exp(max)
+    if (!tsallis) confidence[t] = clamp((Math.exp(max * a) * Va - 1) / (Va - 1))
+    else if (method.normalisation === 'lin') confidence[t] = clamp(1 + (1 - powerSum) / range)
+    else confidence[t] = clamp((Math.exp((1 - powerSum) / (1 - a)) - floor) / (1 - floor))
+  }
+  return {
+    confidence,
+    maxProb,
+    entropy: p.frames === 0 || V < 2 ? 0 : entropy / p.frames / Math.log(V),
+  }
 }
 
 /** Exponents below this are left out of sums of exponentials (e^-30 ≈ 9e-14). */

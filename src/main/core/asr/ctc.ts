@@ -154,36 +154,24 @@ class PrefixTrie {
   }
 }
 
-interface Beam {
-  node: number
-  /** Paths ending in blank / in the last token. */
-  blankEnd: number
-  tokenEnd: number
-  /** Language-model score of the completed words (weighted, with word bonuses). */
+/** A prefix's language-model state: the weighted score of its completed words, and the words. */
+interface LmState {
   lm: number
   /** Completed words, and the one being spelled. */
   words: string[]
   partial: string
-  /** `ranked` at the end of the frame that made it, for the sort that prunes. */
-  score: number
 }
 
-const total = (b: Beam): number => logAddExp(b.blankEnd, b.tokenEnd)
-const ranked = (b: Beam): number => total(b) + b.lm
+const noLm: LmState = { lm: 0, words: [], partial: '' }
 
 /** The LM state of a prefix extended by one token: a word completes at the delimiter. */
-function extendLm(
-  beam: Beam,
-  token: number,
-  lm: LanguageModelFusion | undefined,
-): Pick<Beam, 'lm' | 'words' | 'partial'> {
-  if (!lm) return { lm: 0, words: beam.words, partial: beam.partial }
+function extendLm(state: LmState, token: number, lm: LanguageModelFusion): LmState {
   if (token !== lm.delimiter)
-    return { lm: beam.lm, words: beam.words, partial: beam.partial + lm.text(token) }
-  if (!beam.partial) return { lm: beam.lm, words: beam.words, partial: '' }
+    return { lm: state.lm, words: state.words, partial: state.partial + lm.text(token) }
+  if (!state.partial) return { lm: state.lm, words: state.words, partial: '' }
   return {
-    lm: beam.lm + wordScore(beam.words, beam.partial, lm),
-    words: [...beam.words, beam.partial],
+    lm: state.lm + wordScore(state.words, state.partial, lm),
+    words: [...state.words, state.partial],
     partial: '',
   }
 }
@@ -192,9 +180,48 @@ function wordScore(history: readonly string[], word: string, lm: LanguageModelFu
   return lm.weight * lm.model.logProb(history, word.toLowerCase()) + lm.wordBonus
 }
 
-/** The final score, counting the word still being spelled when the audio ends. */
-function finalScore(b: Beam, lm: LanguageModelFusion | undefined): number {
-  return ranked(b) + (lm && b.partial ? wordScore(b.words, b.partial, lm) : 0)
+/**
+ * A set of prefixes as parallel arrays (struct of arrays): a frame makes a hundred or more
+ * candidate prefixes and keeps 16, so objects per candidate were most of the search's garbage.
+ * `key` is a trie node, or a provisional key (PrefixTrie.provisional) until the prefix survives.
+ */
+class Prefixes {
+  size = 0
+  key: Float64Array = new Float64Array(0)
+  /** log P of the alignments ending in blank / in the last token. */
+  blankEnd: Float64Array = new Float64Array(0)
+  tokenEnd: Float64Array = new Float64Array(0)
+  /** Ranking score: both ends summed, plus the language model's. */
+  score: Float64Array = new Float64Array(0)
+  lm: LmState[] = []
+
+  /** Room for `n` prefixes, keeping the first `size`. */
+  reserve(n: number): void {
+    if (n <= this.key.length) return
+    const capacity = Math.max(n, this.key.length * 2)
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(capacity)
+      b.set(a.subarray(0, this.size))
+      return b
+    }
+    this.key = grow(this.key)
+    this.blankEnd = grow(this.blankEnd)
+    this.tokenEnd = grow(this.tokenEnd)
+    this.score = grow(this.score)
+  }
+
+  push(key: number, lm: LmState): number {
+    const i = this.size++
+    this.key[i] = key
+    this.blankEnd[i] = Number.NEGATIVE_INFINITY
+    this.tokenEnd[i] = Number.NEGATIVE_INFINITY
+    this.lm[i] = lm
+    return i
+  }
+
+  total(i: number): number {
+    return logAddExp(this.blankEnd[i]!, this.tokenEnd[i]!)
+  }
 }
 
 /** The tokens worth trying at one frame: the most likely, within the pruning window, and blank. */
@@ -218,24 +245,25 @@ function frameCandidates(
 }
 
 /**
- * The `width` best prefixes, best first, as a stable sort of all of them by `ranked` would give
- * (ties keep the order in which the frame reached them): the width-th best score is found by a
- * native sort of the scores alone, and only the prefixes at or above it are sorted.
+ * The indices of the `width` best prefixes, best first, as a stable sort of all of them by score
+ * would give (ties keep the order in which the frame reached them). One pass keeps the best so
+ * far in order: a prefix enters after those scoring at least as much, and only when it beats the
+ * last one kept; a frame makes a hundred or more and keeps 16, so few ever enter.
  */
-function keepBest(next: Beam[], width: number): Beam[] {
-  for (const b of next) b.score = ranked(b)
-  if (next.length <= width) return next.sort(byScore)
-  const scores = new Float64Array(next.length)
-  for (let i = 0; i < next.length; i++) scores[i] = next[i]!.score
-  const kth = scores.sort()[next.length - width]!
-  let ties = width
-  for (const b of next) if (b.score > kth) ties--
-  const kept: Beam[] = []
-  for (const b of next) if (b.score > kth || (b.score === kth && ties-- > 0)) kept.push(b)
-  return kept.sort(byScore)
+function keepBest(next: Prefixes, width: number): number[] {
+  const score = next.score
+  const kept: number[] = []
+  for (let i = 0; i < next.size; i++) {
+    const s = next.total(i) + next.lm[i]!.lm
+    score[i] = s
+    if (kept.length === width && s <= score[kept[width - 1]!]!) continue
+    let at = kept.length
+    while (at > 0 && score[kept[at - 1]!]! < s) at--
+    kept.splice(at, 0, i)
+    if (kept.length > width) kept.pop()
+  }
+  return kept
 }
-
-const byScore = (a: Beam, b: Beam): number => b.score - a.score
 
 /**
  * CTC prefix beam search (Hannun et al., 2014): each prefix carries the probability of all
@@ -245,39 +273,27 @@ const byScore = (a: Beam, b: Beam): number => b.score - a.score
  * exhaustive enumeration).
  */
 export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesis[] {
-  const { blank, beamWidth } = options
+  const { blank, beamWidth, lm } = options
   const pruning = options.tokenPruning ?? Number.POSITIVE_INFINITY
-  const empty: Beam = {
-    node: 0,
-    blankEnd: 0,
-    tokenEnd: Number.NEGATIVE_INFINITY,
-    lm: 0,
-    words: [],
-    partial: '',
-    score: 0,
-  }
+  const maxTokens = options.maxTokensPerFrame ?? p.vocab
   const trie = new PrefixTrie(p.vocab)
-  let beams: Beam[] = [empty]
   const skipAt =
     options.blankSkip === undefined ? Number.POSITIVE_INFINITY : Math.log(options.blankSkip)
-  // The prefixes one frame makes, in the order first reached, and where each sits in it.
-  let next: Beam[] = []
-  const slot = new Map<number, number>()
-  const entry = (key: number, lmState: Pick<Beam, 'lm' | 'words' | 'partial'>): Beam => {
-    const at = slot.get(key)
-    if (at !== undefined) return next[at]!
-    const beam: Beam = {
-      node: key,
-      blankEnd: Number.NEGATIVE_INFINITY,
-      tokenEnd: Number.NEGATIVE_INFINITY,
-      lm: lmState.lm,
-      words: lmState.words,
-      partial: lmState.partial,
-      score: 0,
-    }
-    slot.set(key, next.length)
-    next.push(beam)
-    return beam
+  // The surviving prefixes, and the ones a frame makes (in the order first reached, with where
+  // each sits among them).
+  let beams = new Prefixes()
+  let next = new Prefixes()
+  beams.reserve(1)
+  beams.push(0, noLm)
+  beams.blankEnd[0] = 0
+  // Where each current prefix, continued by blank or a repeat, sits among the frame's new ones
+  // (−1: not reached yet). Any other new prefix is reached once only (two prefixes extended by
+  // a token never make the same prefix), unless it is itself a current one: `current` finds it.
+  let sameAt = new Int32Array(1)
+  const current = new Map<number, number>()
+  const continued = (b: number, state: LmState): number => {
+    if (sameAt[b]! < 0) sameAt[b] = next.push(beams.key[b]!, state)
+    return sameAt[b]!
   }
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
@@ -285,57 +301,77 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     if (blankLp >= skipAt) {
       // Only blank (or a repeat of the last token, which merges into the same prefix): the
       // prefixes stay as they are, so their scores are updated in place.
-      for (const beam of beams) {
-        const last = trie.last(beam.node)
-        const all = total(beam)
-        beam.tokenEnd =
-          last >= 0 ? beam.tokenEnd + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY
-        beam.blankEnd = all + blankLp
+      for (let b = 0; b < beams.size; b++) {
+        const last = trie.last(beams.key[b]!)
+        const all = beams.total(b)
+        beams.tokenEnd[b] =
+          last >= 0 ? beams.tokenEnd[b]! + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY
+        beams.blankEnd[b] = all + blankLp
       }
       continue
     }
-    const candidates = frameCandidates(p, row, blank, pruning, options.maxTokensPerFrame ?? p.vocab)
-    next = []
-    slot.clear()
-    for (const beam of beams) {
-      const key = beam.node
-      const all = total(beam)
+    const candidates = frameCandidates(p, row, blank, pruning, maxTokens)
+    next.size = 0
+    next.reserve(beams.size * (candidates.length + 1))
+    if (sameAt.length < beams.size) sameAt = new Int32Array(beams.key.length)
+    sameAt.fill(-1)
+    current.clear()
+    for (let b = 0; b < beams.size; b++) current.set(beams.key[b]!, b)
+    for (let b = 0; b < beams.size; b++) {
+      const key = beams.key[b]!
+      const state = beams.lm[b]!
+      const blankEnd = beams.blankEnd[b]!
+      const tokenEnd = beams.tokenEnd[b]!
+      const all = logAddExp(blankEnd, tokenEnd)
       const last = trie.last(key)
       for (const v of candidates) {
         const lp = p.logProbs[row + v]!
         if (v === blank) {
-          const same = entry(key, beam)
-          same.blankEnd = logAddExp(same.blankEnd, all + lp)
+          const same = continued(b, state)
+          next.blankEnd[same] = logAddExp(next.blankEnd[same]!, all + lp)
           continue
         }
         // Without a language model a prefix's LM state is its parent's (nothing to allocate).
-        const grown = entry(
-          trie.provisional(key, v),
-          options.lm ? extendLm(beam, v, options.lm) : beam,
-        )
+        const child = trie.provisional(key, v)
+        const grownState = lm ? extendLm(state, v, lm) : state
+        const other = child >= 0 ? current.get(child) : undefined
+        const grown =
+          other === undefined ? next.push(child, grownState) : continued(other, grownState)
         if (v === last) {
           // A repeat extends only across a blank; without one it merges into the same prefix.
-          grown.tokenEnd = logAddExp(grown.tokenEnd, beam.blankEnd + lp)
-          const same = entry(key, beam)
-          same.tokenEnd = logAddExp(same.tokenEnd, beam.tokenEnd + lp)
+          next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, blankEnd + lp)
+          const same = continued(b, state)
+          next.tokenEnd[same] = logAddExp(next.tokenEnd[same]!, tokenEnd + lp)
         } else {
-          grown.tokenEnd = logAddExp(grown.tokenEnd, all + lp)
+          next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, all + lp)
         }
       }
     }
     // With a language model, prefixes are ranked by acoustic plus language-model score; each
     // score is computed once, not at every comparison of the sort (which is stable, so ties
     // keep the order in which the prefixes were reached).
-    beams = keepBest(next, beamWidth)
-    for (const b of beams) b.node = trie.resolve(b.node)
+    const kept = keepBest(next, beamWidth)
+    const survivors = beams
+    survivors.size = 0
+    survivors.reserve(kept.length)
+    for (const i of kept) {
+      const s = survivors.push(trie.resolve(next.key[i]!), next.lm[i]!)
+      survivors.blankEnd[s] = next.blankEnd[i]!
+      survivors.tokenEnd[s] = next.tokenEnd[i]!
+    }
+    beams = survivors
+    next = next === survivors ? new Prefixes() : next
   }
-  const results = beams
-    .map((b) => ({
-      tokens: trie.tokens(b.node),
-      logProb: total(b),
-      score: finalScore(b, options.lm),
-    }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, options.nBest)
-  return options.lm ? results : results.map(({ tokens, logProb }) => ({ tokens, logProb }))
+  const results: (Hypothesis & { score: number })[] = []
+  for (let b = 0; b < beams.size; b++) {
+    const state = beams.lm[b]!
+    const total = beams.total(b)
+    // The final score counts the word still being spelled when the audio ends.
+    const score =
+      total + state.lm + (lm && state.partial ? wordScore(state.words, state.partial, lm) : 0)
+    results.push({ tokens: trie.tokens(beams.key[b]!), logProb: total, score })
+  }
+  results.sort((a, b) => b.score - a.score)
+  const best = results.slice(0, options.nBest)
+  return lm ? best : best.map(({ tokens, logProb }) => ({ tokens, logProb }))
 }

@@ -1,9 +1,9 @@
 import type { WordTime } from '../../../shared/word-time'
 import { alignWords, forcedAlign } from './align'
-import { frameConfidences, NEGLIGIBLE, utteranceConfidence, wordConfidences } from './confidence'
+import { frameStatistics, utteranceConfidence, wordConfidences } from './confidence'
 import { prefixBeamSearch, type Posteriors } from './ctc'
 import { WordNgram } from './ngram'
-import { frameMaxProbs, nbestAgreement, wordFeatures } from './word-features'
+import { nbestAgreement, wordFeatures } from './word-features'
 import type {
   AcquisitionMeasures,
   HypothesisResult,
@@ -36,7 +36,8 @@ export function decodeUtterance(
   acquisition: Omit<AcquisitionMeasures, 'embedding' | 'disagreement'>
 } {
   const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
-  const frameConfidence = frameConfidences(p, options.confidence)
+  const frames = frameStatistics(p, options.confidence)
+  const frameConfidence = frames.confidence
   const beams = prefixBeamSearch(p, {
     ...(options.lm && vocabulary.wordDelimiter !== null
       ? {
@@ -54,7 +55,6 @@ export function decodeUtterance(
     nBest: options.nBest,
     ...BEAM_PRUNING,
   })
-  const maxProb = frameMaxProbs(p)
   const decoded = beams.map((beam) => {
     const text = decodeTokens(beam.tokens, vocabulary)
     const encoded = encodeText(text, vocabulary)
@@ -93,7 +93,7 @@ export function decodeUtterance(
       wordFeatures: wordFeatures({
         p,
         frameConfidence,
-        maxProb,
+        maxProb: frames.maxProb,
         tokens: alignment.tokens,
         targets: encoded.ids,
         wordOfToken: encoded.wordOfToken,
@@ -112,7 +112,7 @@ export function decodeUtterance(
       // 1 − P(best)^(1/(tokens + 1)): the per-token probability of the best transcript, so long
       // utterances are not uncertain merely for being long.
       leastConfidence: best ? 1 - Math.exp(best.logProb / (best.tokens.length + 1)) : 1,
-      entropy: meanFrameEntropy(p),
+      entropy: frames.entropy,
       margin: best && second ? best.logProb - second.logProb : null,
     },
   }
@@ -120,17 +120,7 @@ export function decodeUtterance(
 
 /** Mean over frames of the posterior's entropy, divided by log V so it lies in [0, 1]. */
 export function meanFrameEntropy(p: Posteriors): number {
-  if (p.frames === 0 || p.vocab < 2) return 0
-  let total = 0
-  for (let t = 0; t < p.frames; t++) {
-    let h = 0
-    for (let v = 0; v < p.vocab; v++) {
-      const lp = p.logProbs[t * p.vocab + v]!
-      if (lp > NEGLIGIBLE) h -= Math.exp(lp) * lp
-    }
-    total += h
-  }
-  return total / p.frames / Math.log(p.vocab)
+  return frameStatistics(p).entropy
 }
 
 /** Mean of the frames' hidden states: the utterance's point for diversity sampling. */

@@ -1,5 +1,6 @@
 import { align } from '../../../shared/metrics/errors'
 import type { AlignedToken } from './align'
+import { frameStatistics } from './confidence'
 import type { Posteriors } from './ctc'
 
 /**
@@ -36,13 +37,7 @@ export const LOG_PROB_FLOOR = -30
 
 /** For each frame, its highest posterior. */
 export function frameMaxProbs(p: Posteriors): Float32Array {
-  const out = new Float32Array(p.frames)
-  for (let t = 0; t < p.frames; t++) {
-    let max = Number.NEGATIVE_INFINITY
-    for (let v = 0; v < p.vocab; v++) max = Math.max(max, p.logProbs[t * p.vocab + v]!)
-    out[t] = Math.exp(max)
-  }
-  return out
+  return frameStatistics(p).maxProb
 }
 
 export interface WordFeatureInput {
