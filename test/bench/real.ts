@@ -73,8 +73,17 @@ export function corpora(benchData: string): Corpus[] {
       stepMinutes: Number(process.env.SAUTI_REAL_IVR_STEP ?? 1),
     })),
   ]
-  // SAUTI_REAL_ONLY=ivr5-es (comma-separated corpus names) runs fewer.
-  return only ? all.filter((c) => only.includes(c.name)) : all
+  // SAUTI_REAL_ONLY=ivr5-es (comma-separated corpus names, or a family: ivr5) runs fewer; a name
+  // that picks nothing is an error, not a bench that silently measures nothing.
+  if (!only) return all
+  const picks = (name: string, c: Corpus): boolean =>
+    c.name === name || c.name.startsWith(`${name}-`)
+  const unknown = only.filter((name) => !all.some((c) => picks(name, c)))
+  if (unknown.length > 0)
+    throw new Error(
+      `SAUTI_REAL_ONLY: ${unknown.join(', ')} names no corpus here; the corpora are ${all.map((c) => c.name).join(', ')} (SAUTI_REAL_IVR chooses the IVR languages)`,
+    )
+  return all.filter((c) => only.some((name) => picks(name, c)))
 }
 
 /** The recipe's split of every row (dropped: a training prompt repeating a held-out one). */
