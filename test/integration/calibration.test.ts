@@ -147,11 +147,11 @@ describe('calibrating word confidence on the dev split', () => {
   })
 
   it('keeps the raw scores with too few dev words, and says so', () => {
-    const { db, untranscribed } = project(30)
+    const { db, untranscribed } = project(5)
     fitCalibration(db, { modelId: 1, checkpointId: null }, now)
     const status = fitCalibration(db, { modelId: 1, checkpointId: null }, now)
-    expect(status).toMatchObject({ status: 'raw', devWords: 150, method: null })
-    expect(status.message).toMatch(/only 150 dev words \(at least 200/)
+    expect(status).toMatchObject({ status: 'raw', devWords: 25, method: null })
+    expect(status.message).toMatch(/only 25 dev words \(at least 30/)
     expect(stored(db, untranscribed)).toMatchObject({ confidence: 0.7, calibration_id: null })
   })
 })

@@ -111,10 +111,27 @@ function words(n: number, seed: number): LabelledWord[] {
 }
 
 describe('choosing a calibration', () => {
-  it('keeps the raw scores below 200 dev words, and says so', () => {
-    const choice = chooseCalibration(words(150, 1))
+  it('keeps the raw scores below 30 dev words, and says so', () => {
+    const choice = chooseCalibration(words(25, 1))
     expect(choice.model).toBeNull()
-    if (choice.model === null) expect(choice.reason).toMatch(/only 150 dev words/)
+    if (choice.model === null) expect(choice.reason).toMatch(/only 25 dev words \(at least 30/)
+  })
+
+  it('learns one score at a time from fewer than 200 dev words, and it holds on new words', () => {
+    // A dev split of a short project: too few words for nine slopes, enough for one.
+    const choice = chooseCalibration(words(120, 1))
+    expect(choice.model).not.toBeNull()
+    if (!choice.model) return
+    expect(choice.model.features).toEqual([4])
+    const test = words(2000, 9)
+    const calibrated = test.map((w) => ({
+      confidence: calibratedConfidence(choice.model!, w.features),
+      correct: w.correct,
+    }))
+    const raw = test.map((w) => ({ confidence: w.features[0]!, correct: w.correct }))
+    expect(expectedCalibrationError(calibrated)!).toBeLessThan(0.08)
+    expect(expectedCalibrationError(raw)!).toBeGreaterThan(0.2)
+    expect(aucRoc(calibrated)!).toBeGreaterThan(0.75)
   })
 
   it('gives every word the share of right dev words when too few are right to learn which', () => {

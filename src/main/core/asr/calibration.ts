@@ -198,11 +198,19 @@ export function fitCalibrationModel(
   return { name, features, mean, scale, weights: fit.weights, bias: fit.bias }
 }
 
-/** The candidates tried: every raw score alone (Platt scaling), and all of them together. */
-export function calibrationCandidates(): { name: string; features: number[]; lambda: number }[] {
+/**
+ * The candidates tried: every raw score alone (Platt scaling), and, from MIN_ALL_SCORES_WORDS dev
+ * words, all of them together. With fewer words nine slopes would fit the dev split's noise, so
+ * only one score's slope and offset are learnt, held back a little (penalty 1) so that a score
+ * separating a few dozen words perfectly cannot claim certainty.
+ */
+export function calibrationCandidates(
+  words = MIN_ALL_SCORES_WORDS,
+): { name: string; features: number[]; lambda: number }[] {
+  const few = words < MIN_ALL_SCORES_WORDS
   return [
-    { name: 'logistic', features: wordFeatureNames.map((_, i) => i), lambda: 1 },
-    ...wordFeatureNames.map((name, i) => ({ name, features: [i], lambda: 0 })),
+    ...(few ? [] : [{ name: 'logistic', features: wordFeatureNames.map((_, i) => i), lambda: 1 }]),
+    ...wordFeatureNames.map((name, i) => ({ name, features: [i], lambda: few ? 1 : 0 })),
   ]
 }
 
@@ -240,11 +248,14 @@ export function baseRate(rate: number): CalibrationModel {
 }
 
 /**
- * The fewest dev words worth a calibration; below MIN_EACH_OUTCOME right (or wrong) ones, only
- * the share of right words is learnt (`baseRate`).
+ * The fewest dev words worth a calibration: the raw scores are no probabilities (on real speech
+ * they say 50 % where 5 % of words are right), so even a few dozen words calibrate better than
+ * none. Below MIN_EACH_OUTCOME right (or wrong) ones, only the share of right words is learnt
+ * (`baseRate`); below MIN_ALL_SCORES_WORDS, one score at a time (`calibrationCandidates`).
  */
-export const MIN_DEV_WORDS = 200
+export const MIN_DEV_WORDS = 30
 export const MIN_EACH_OUTCOME = 10
+export const MIN_ALL_SCORES_WORDS = 200
 
 export type CalibrationChoice =
   | {
@@ -283,7 +294,7 @@ export function chooseCalibration(words: readonly LabelledWord[]): CalibrationCh
     }
   }
   const y = words.map((w) => w.correct)
-  const scored = calibrationCandidates().map((c) => {
+  const scored = calibrationCandidates(words.length).map((c) => {
     const p = crossValidated(words, c)
     return { c, p, loss: logLoss(p, y) }
   })
