@@ -100,6 +100,8 @@ export interface JobInfo {
   done: number
   total: number
   startedAt: string
+  /** Whether the one asking may cancel it: whoever started it, and leads (docs/team-server.md). */
+  cancellable: boolean
 }
 
 export interface DoctorCheck {
