@@ -17,6 +17,10 @@ export const serverMessages = {
   invalidInput: 'invalid input for {method}: {problems}',
   needsRole: '{method} needs {neededArticle} {needed}; "{login}" is {roleArticle} {role}',
   ownerOnly: "{method} is for the server's owner, on the server itself",
+  notYourJob:
+    '"{login}" may not cancel "{job}": only the one who started it ({starter}) or a lead can',
+  serverJob:
+    '"{login}" may not cancel "{job}": the server started it, and only a lead can cancel it',
   accountDisabled: 'this account is disabled: ask an admin',
   unknownProfile: 'no annotator profile with id {id}: choose your profile first.',
   tierNameReserved:

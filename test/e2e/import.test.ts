@@ -23,6 +23,23 @@ let page: Page
 const query = projectQuery(dbPath)
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 })
 
+/** Selects a recording on the Recordings screen, paging its list until it shows. */
+async function showRecording(name: string): Promise<void> {
+  await page.goto(`${served.openUrl}#/recordings`)
+  const list = page.locator('.recording-list')
+  const row = list.locator('[data-testid="recording-row"]', { hasText: name })
+  await list.locator('[data-testid="recording-row"]').first().waitFor()
+  while ((await row.count()) === 0) {
+    const before = await list.locator('[data-testid="recording-row"]').first().innerText()
+    await list.locator('.app-pager button').last().click()
+    await poll(() => list.locator('[data-testid="recording-row"]').first().innerText()).not.toBe(
+      before,
+    )
+  }
+  await row.click()
+  await poll(() => page.locator('[data-testid="recording-title"]').innerText()).toBe(name)
+}
+
 async function openDialog(): Promise<void> {
   await page.goto(`${served.openUrl}#/recordings`)
   await page.locator('[data-testid="import-open"]').click()
@@ -123,7 +140,7 @@ describe('importing audio', () => {
     await page.screenshot({ path: join(artefacts, 'import-after-1280.png') })
   }, 60_000)
 
-  it('imports a manifest’s transcripts as machine output, shown as such in the editor', async () => {
+  it('imports a manifest’s transcripts as machine output, shown as such in the editor and the recording’s list', async () => {
     const machine = mkdtempSync(join(tmpdir(), 'sauti-whisper-'))
     try {
       copyFileSync(join(formatFixtures, 'clip.opus'), join(machine, 'stall.opus'))
@@ -155,6 +172,25 @@ describe('importing audio', () => {
          WHERE r.original_name = 'stall.opus'`,
       )
       expect(row).toMatchObject({ draft: 1, machine_system: 'whisper-large-v3' })
+
+      // On the Recordings screen: the recogniser's text, marked as its output, not counted as
+      // transcribed; the demo's transcripts, written by people, carry no such mark.
+      await showRecording('stall.opus')
+      const text = page.locator('[data-testid="utterance-row"] [data-testid="utterance-text"]')
+      await poll(() => text.getAttribute('data-source')).toBe('machine')
+      expect(await text.innerText()).toBe('machine output · whisper-large-v3 bei ya nyanya leo')
+      expect(await text.evaluate((el) => getComputedStyle(el).fontStyle)).toBe('italic')
+      // The demo's 43 transcripts, as before this import.
+      const [{ n: total }] = query<{ n: number }>(
+        'SELECT count(*) AS n FROM utterance WHERE merged_into IS NULL',
+      ) as [{ n: number }]
+      await poll(() => page.locator('[data-testid="summary-transcribed"]').innerText()).toBe(
+        `43 of ${total}`,
+      )
+      await page.screenshot({ path: join(artefacts, 'import-machine-recordings-1280.png') })
+      await showRecording('sw-001.flac')
+      await poll(() => text.first().getAttribute('data-source')).toBe('import')
+      expect(await page.locator('[data-testid="utterance-machine-output"]').count()).toBe(0)
 
       // In the editor: the text to correct, and where it came from.
       await page.goto(`${served.openUrl}#/annotate/${row!.id}`)
@@ -193,6 +229,11 @@ describe('importing audio', () => {
             row!.id,
           )[0],
       ).toEqual({ text: 'bei ya nyanya leo sokoni', source_kind: 'annotator', draft: 0 })
+      // Saved, it is the person's transcript in the recording's list too.
+      await showRecording('stall.opus')
+      await poll(() => text.getAttribute('data-source')).toBe('annotator')
+      expect(await text.innerText()).toBe('bei ya nyanya leo sokoni')
+      expect(await page.locator('[data-testid="utterance-machine-output"]').count()).toBe(0)
     } finally {
       rmSync(machine, { recursive: true, force: true })
     }

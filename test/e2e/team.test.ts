@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountLink } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
-import { type Served, launchChromium, projectQuery, startServe } from '../support/serve'
+import { type Served, callApi, launchChromium, projectQuery, startServe } from '../support/serve'
 import { editorId } from '../support/screens'
 
 /**
@@ -124,4 +124,38 @@ describe('a team server in the browser', () => {
     await lead.screenshot({ path: join(artefacts, 'team-lead.png') })
     await lead.context().close()
   })
+
+  it('offers Cancel on a job only to those who may cancel it: here a lead, not an annotator', async () => {
+    const [amina, lead] = await Promise.all([signIn('amina'), signIn('lead')])
+    // The server's owner labels the demo with the starter model: a job no account started.
+    const imported = await callApi<{ jobId: string }>(served, 'model.import', {
+      dir: join(appRoot, 'models/starter'),
+    })
+    await expect
+      .poll(
+        async () =>
+          (await callApi<{ id: string; status: string }[]>(served, 'job.list', {})).find(
+            (j) => j.id === imported.jobId,
+          )?.status,
+        { timeout: 60_000 },
+      )
+      .toBe('done')
+    const [model] = await callApi<{ id: string }[]>(served, 'model.list', {})
+    // A job the page did not start sends it to ask the server who may cancel it.
+    const asked = amina.waitForResponse((r) => r.url().endsWith('/api/job.list'))
+    const { jobId } = await callApi<{ jobId: string }>(served, 'label.start', { model: model!.id })
+    const row = (page: Page) => page.locator(`[data-testid="job-progress"][data-job-id="${jobId}"]`)
+    await row(amina).waitFor()
+    await row(lead).locator('[data-testid="job-cancel"]').waitFor()
+    // The annotator's row shows the job's progress and, once the server has answered, no Cancel.
+    await asked
+    expect(await row(amina).locator('[data-testid="job-cancel"]').count()).toBe(0)
+    await amina.screenshot({ path: join(artefacts, 'team-job-annotator.png') })
+    await row(lead).locator('[data-testid="job-cancel"]').click()
+    await row(amina).waitFor({ state: 'detached' })
+    const jobs = await callApi<{ id: string; status: string }[]>(served, 'job.list', {})
+    expect(jobs.find((j) => j.id === jobId)?.status).toBe('cancelled')
+    await amina.context().close()
+    await lead.context().close()
+  }, 120_000)
 })

@@ -1,13 +1,18 @@
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { accountCaller } from '../../src/main/core/accounts/caller'
+import { silentLogger } from '../../src/main/core/logger'
+import { startHttpHost } from '../../src/main/hosts/http'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { EventMap } from '../../src/shared/contract'
 import type {
   AccountLink,
   CheckpointComparison,
+  JobInfo,
   ProjectEvaluation,
   TrainSummary,
 } from '../../src/shared/domain'
@@ -235,4 +240,98 @@ describe('comparing two models', () => {
     expect(json.status, json.stderr).toBe(0)
     expect(JSON.parse(json.stdout)).toMatchObject({ split: 'test', better: expect.any(String) })
   }, 240_000)
+})
+
+describe('cancelling a scoring job on a team server', () => {
+  it('lets the annotator who started it cancel it, and a lead, and refuses another annotator, saying why', async () => {
+    const password = (login: string): string => `${login} has a long password`
+    for (const [login, role] of [
+      ['juma', 'annotator'],
+      ['baraka', 'annotator'],
+      ['neema', 'lead'],
+    ] as const) {
+      const link = await ok<AccountLink>('account.invite', { login, role })
+      await wb.acceptLink(link.token, password(login))
+    }
+    const staticDir = mkdtempSync(join(tmpdir(), 'sauti-static-'))
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Sauti</title>')
+    const host = await startHttpHost({ workbench: wb, staticDir, logger: silentLogger, team: true })
+    try {
+      const headers = { Origin: host.url, 'Sec-Fetch-Site': 'same-origin' }
+      const signIn = async (login: string): Promise<string> => {
+        const res = await fetch(`${host.url}/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: JSON.stringify({ login, password: password(login) }),
+        })
+        expect(res.status).toBe(200)
+        return res.headers.get('set-cookie')!.split(';')[0]!
+      }
+      const juma = await signIn('juma')
+      const baraka = await signIn('baraka')
+      const neema = await signIn('neema')
+      const call = async (
+        cookie: string,
+        method: string,
+        input: unknown,
+      ): Promise<{ status: number; body: { ok: boolean; value?: unknown; error?: unknown } }> => {
+        const res = await fetch(`${host.url}/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Cookie: cookie, ...headers },
+          body: JSON.stringify(input),
+        })
+        return { status: res.status, body: (await res.json()) as { ok: boolean } }
+      }
+      const ended = (jobId: string): Promise<JobInfo['status']> =>
+        wb.jobs.wait(jobId).then((job) => job.status)
+      const cancellable = async (cookie: string, jobId: string): Promise<boolean | undefined> =>
+        ((await call(cookie, 'job.list', {})).body.value as JobInfo[]).find((j) => j.id === jobId)
+          ?.cancellable
+      // The transcribed training utterances the checkpoint has not decoded join today's test
+      // and dev splits, half each, so that each scoring has work enough to be cancelled.
+      const undecoded = db()
+        .prepare(
+          `SELECT u.id FROM utterance u WHERE u.split = 'train'
+           AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = 1)
+           ORDER BY u.id`,
+        )
+        .all() as { id: number }[]
+      const move = db().prepare('UPDATE utterance SET split = ? WHERE id = ?')
+      undecoded.forEach(({ id }, i) => move.run(i % 2 === 0 ? 'test' : 'dev', id))
+      const score = async (split: 'test' | 'dev'): Promise<string> => {
+        const started = await call(juma, 'checkpoint.score', { a: 'base', b: 1, split })
+        expect(started.body).toMatchObject({ ok: true })
+        return (started.body.value as { jobId: string }).jobId
+      }
+
+      const first = await score('test')
+      expect(await cancellable(juma, first)).toBe(true)
+      expect(await cancellable(baraka, first)).toBe(false)
+      expect(await cancellable(neema, first)).toBe(true)
+      // Another annotator is refused, told who may; the client cannot claim to be the starter.
+      const refusal = await call(baraka, 'job.cancel', { jobId: first, startedBy: 'juma' })
+      expect(refusal.status).toBe(400)
+      const refused = await call(baraka, 'job.cancel', { jobId: first })
+      expect(refused.status).toBe(403)
+      expect(refused.body.error).toMatchObject({
+        kind: 'forbidden',
+        key: 'notYourJob',
+        message: `"baraka" may not cancel "Score the base model and checkpoint 1 on the test split": only the one who started it (juma) or a lead can`,
+      })
+      expect(await call(juma, 'job.cancel', { jobId: first })).toMatchObject({
+        status: 200,
+        body: { ok: true, value: { cancelled: true } },
+      })
+      expect(await ended(first)).toBe('cancelled')
+
+      const second = await score('dev')
+      expect(await call(neema, 'job.cancel', { jobId: second })).toMatchObject({
+        status: 200,
+        body: { ok: true, value: { cancelled: true } },
+      })
+      expect(await ended(second)).toBe('cancelled')
+    } finally {
+      await host.close()
+    }
+  }, 300_000)
 })

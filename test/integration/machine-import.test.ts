@@ -9,9 +9,12 @@ import type {
   AuditReport,
   ExportCounts,
   ImportSummary,
+  Page,
+  ProjectSummary,
   QueuePage,
   RevisionInfo,
   Speaker,
+  Utterance,
   UtteranceDetail,
 } from '../../src/shared/domain'
 import { defaultExportSources, defaultExportStatuses } from '../../src/shared/domain'
@@ -151,12 +154,23 @@ describe('a folder whose manifest holds machine output', () => {
       ref: `${join(folder, 'manifest.tsv')}:2`,
       importedBy: 'Lead',
     })
+    expect(detail.utterance.machineOutput).toEqual({ system: 'whisper-large-v3' })
   })
 
   it('leaves them out of training and of what counts as transcribed', async () => {
     expect(trainingPool()).toEqual([])
     const speakers = await ok<Speaker[]>('speaker.list', {})
     expect(speakers.find((s) => s.code === 'SPK-M')?.transcribed).toBe(0)
+    expect(await ok<ProjectSummary>('project.summary', {})).toMatchObject({
+      utteranceCount: 2,
+      transcribedCount: 0,
+    })
+    // The Recordings screen's list shows them as the recogniser's, not as a person's.
+    const listed = await ok<Page<Utterance>>('utterance.list', {})
+    expect(listed.items.map((u) => [u.text, u.textSource, u.machineOutput])).toEqual([
+      ['sauti test clip one two three', 'import', { system: 'whisper-large-v3' }],
+      ['habari ya asubuhi', 'import', { system: 'whisper-large-v3' }],
+    ])
   })
 
   it('leaves them out of an export by default, counted and named in its preview', async () => {
@@ -209,6 +223,13 @@ describe('a folder whose manifest holds machine output', () => {
     expect(trainingPool().map((l) => [l.utteranceId, l.source])).toContainEqual([id, 'annotator'])
     const detail = await ok<UtteranceDetail>('utterance.get', { id, actorId: amina.id })
     expect(detail.machineImport).toBeNull()
+    expect(detail.utterance.machineOutput).toBeNull()
+    const listed = await ok<Page<Utterance>>('utterance.list', {})
+    expect(listed.items.find((u) => u.id === id)).toMatchObject({
+      textSource: 'annotator',
+      machineOutput: null,
+    })
+    expect((await ok<ProjectSummary>('project.summary', {})).transcribedCount).toBe(2)
     const page = await ok<QueuePage>('queue.list', { filter: { status: ['new', 'pseudo'] } })
     expect(page.items.map((i) => i.id)).not.toContain(id)
     const counts = await preview()
@@ -246,6 +267,7 @@ describe('annotation (ELAN) holding machine output', () => {
         ref: expect.stringMatching(/auto\.eaf#auto_a1$/),
         importedBy: null,
       })
+      expect(detail.utterance.machineOutput).toEqual({ system: null })
       expect(trainingPool().map((l) => l.utteranceId)).not.toContain(id)
       expect((await preview()).machineOutput).toEqual([{ system: null, utterances: 1 }])
       // Saved as it came: a person's transcript now, but machine text accepted as-is for export.

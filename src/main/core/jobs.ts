@@ -11,6 +11,7 @@ import type {
   TrainSummary,
 } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
+import type { Caller } from './accounts/caller'
 import { classify } from './dispatch'
 import type { EventBus } from './events'
 
@@ -38,8 +39,28 @@ export interface JobLedger {
   end(runId: number, status: 'done' | 'cancelled' | 'failed', message: string): void
 }
 
+/** A job's record, before the one asking is told whether they may cancel it. */
+export type JobRecord = Omit<JobInfo, 'cancellable'>
+
+/**
+ * Who started a job: the caller of the call that started it, or null for work the project
+ * starts by itself (a training after enough corrections). Kept in memory with the job, since
+ * only a running job can be cancelled (accounts/access.ts says who may).
+ */
+export type JobStarter = Caller | null
+
+export interface JobStart {
+  startedBy: JobStarter
+  /**
+   * What it would take to run the job again (recorded with it, so an interrupted labelling can
+   * be resumed by the next start).
+   */
+  input?: unknown
+}
+
 interface RunningJob {
-  info: JobInfo
+  info: JobRecord
+  startedBy: JobStarter
   controller: AbortController
   promise: Promise<void>
 }
@@ -60,15 +81,12 @@ export class Jobs {
     )
   }
 
-  /**
-   * Starts `work` as a job. `input` is what it would take to run it again (recorded with the job,
-   * so an interrupted labelling can be resumed by the next start).
-   */
+  /** Starts `work` as a job, recording who started it. */
   start(
     kind: JobKind,
     label: string,
     work: (ctx: JobContext) => Promise<JobOutcome>,
-    input: unknown = {},
+    { startedBy, input = {} }: JobStart,
   ): string {
     const id = randomUUID()
     const runId = this.ledger?.begin(kind, label, input)
@@ -76,7 +94,7 @@ export class Jobs {
       if (runId !== undefined && runId !== null) this.ledger?.end(runId, status, message)
     }
     const controller = new AbortController()
-    const info: JobInfo = {
+    const info: JobRecord = {
       id,
       kind,
       label,
@@ -111,28 +129,43 @@ export class Jobs {
         this.events.emit('job.finished', { jobId: id, kind, status: 'failed', error: classified })
       },
     )
-    this.jobs.set(id, { info, controller, promise })
+    this.jobs.set(id, { info, startedBy, controller, promise })
     return id
   }
 
-  list(): JobInfo[] {
-    return [...this.jobs.values()].map((j) => ({ ...j.info }))
+  /** The jobs, with who started each (for `job.list` to say which the one asking may cancel). */
+  list(): (JobRecord & { startedBy: JobStarter })[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info, startedBy: j.startedBy }))
   }
 
+  /** Who started a job, and its label, for deciding who may cancel it. */
+  about(id: string): { label: string; startedBy: JobStarter } {
+    const job = this.find(id)
+    return { label: job.info.label, startedBy: job.startedBy }
+  }
+
+  /**
+   * Cancels a running job; false when it has ended. Whether the one asking may is the caller's
+   * to check first (`about`): the CLI cancels its own jobs.
+   */
   cancel(id: string): boolean {
-    const job = this.jobs.get(id)
-    if (!job) throw new SautiError('not_found', `no job with id ${id}`)
+    const job = this.find(id)
     if (job.info.status !== 'running') return false
     job.controller.abort()
     return true
   }
 
   /** Resolves when the job has finished (for the CLI and tests). */
-  async wait(id: string): Promise<JobInfo> {
-    const job = this.jobs.get(id)
-    if (!job) throw new SautiError('not_found', `no job with id ${id}`)
+  async wait(id: string): Promise<JobRecord> {
+    const job = this.find(id)
     await job.promise
     return { ...job.info }
+  }
+
+  private find(id: string): RunningJob {
+    const job = this.jobs.get(id)
+    if (!job) throw new SautiError('not_found', `no job with id ${id}`)
+    return job
   }
 
   async cancelAll(): Promise<void> {

@@ -43,7 +43,7 @@ export interface QueueFilter {
   hasHypothesis?: boolean
 }
 
-export interface QueueItem extends Omit<Utterance, 'text' | 'textSource'> {
+export interface QueueItem extends Omit<Utterance, 'text' | 'textSource' | 'machineOutput'> {
   /** Confidence of the current best hypothesis, or null when no model has labelled it. */
   confidence: number | null
   /** The newest revision's text, else the best hypothesis's. */

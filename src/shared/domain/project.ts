@@ -71,6 +71,12 @@ export interface Utterance extends UtterancePlace {
   /** Text of the newest revision, if any. */
   text: string | null
   textSource: RevisionSourceKind | null
+  /**
+   * Set when that text is another recogniser's output an import brought for a person to correct
+   * (an `import` draft, docs/formats.md "Machine output"): a draft, not a person's transcript.
+   * `system` names the recogniser, when the person importing said.
+   */
+  machineOutput: { system: string | null } | null
 }
 
 export interface Page<T> {
@@ -100,6 +106,8 @@ export interface JobInfo {
   done: number
   total: number
   startedAt: string
+  /** Whether the one asking may cancel it: whoever started it, and leads (docs/team-server.md). */
+  cancellable: boolean
 }
 
 export interface DoctorCheck {

@@ -46,6 +46,8 @@ export const clearance: Record<Method, Clearance> = {
   'normalization.get': 'annotator',
   'review.settings': 'annotator',
   'job.list': 'annotator',
+  // Whoever started a job may cancel it, a lead any job: checked by the call (cancelRefusal).
+  'job.cancel': 'annotator',
   'model.list': 'annotator',
   'adaptation.status': 'annotator',
   'splits.show': 'annotator',
@@ -104,7 +106,6 @@ export const clearance: Record<Method, Clearance> = {
   'review.updateSettings': 'lead',
   'guidelines.set': 'lead',
   'tier.define': 'lead',
-  'job.cancel': 'lead',
   'audit.verify': 'lead',
   // The server's accounts.
   'account.setRole': 'admin',
@@ -210,6 +211,36 @@ export function bind(
     ((input: unknown, place: (p: string, what: 'import' | 'export') => string) => void) | undefined
   const roots = { import: paths.importRoots, export: paths.exportRoot ? [paths.exportRoot] : [] }
   rule?.(input, (path, what) => confine(path, roots[what], what))
+}
+
+/**
+ * Whether the caller may cancel a job: the owner and leads any job, anyone else only one they
+ * started. `startedBy` is the job's own record of who started it (jobs.ts), never anything the
+ * client sends.
+ */
+export function mayCancel(db: ReadDb, caller: Caller, startedBy: Caller | null): boolean {
+  const account = callingAccount(db, caller)
+  if (!account || rank[account.role] >= rank.lead) return true
+  return startedBy?.kind === 'account' && startedBy.accountId === account.id
+}
+
+/** Why the caller may not cancel a job, naming who started it; null when they may. */
+export function cancelRefusal(
+  db: ReadDb,
+  caller: Caller,
+  job: { label: string; startedBy: Caller | null },
+): SautiError | null {
+  const account = callingAccount(db, caller)
+  if (!account || mayCancel(db, caller, job.startedBy)) return null
+  const { startedBy } = job
+  const starter = startedBy?.kind === 'account' ? findAccount(db, startedBy.accountId) : null
+  return starter
+    ? SautiError.saying('forbidden', 'notYourJob', {
+        job: job.label,
+        starter: starter.login,
+        login: account.login,
+      })
+    : SautiError.saying('forbidden', 'serverJob', { job: job.label, login: account.login })
 }
 
 /** Whether an account's role reaches another: leads may invite up to lead, admins anyone. */

@@ -24,7 +24,9 @@ type Calls = keyof typeof adaptContract
 export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Calls> {
   const { db } = ctx
   return {
-    'train.start': async ({ model }) => ({ jobId: await loop.startTraining('manual', model) }),
+    'train.start': async ({ model }, caller) => ({
+      jobId: await loop.startTraining({ trigger: 'manual', startedBy: caller }, model),
+    }),
     'adaptation.status': async () => adaptationStatus(db),
     'adaptation.update': async (patch) => {
       const before = adaptationStatus(db).strategy
@@ -60,7 +62,7 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
       return adaptationStatus(db)
     },
     'checkpoint.compare': async (input) => compareCheckpoints(db, input),
-    'checkpoint.score': async ({ a, b, split }) => {
+    'checkpoint.score': async ({ a, b, split }, caller) => {
       const pair = comparedPair(db, a, b)
       checkScoring(pair, existsSync)
       // One at a time: two would decode the same utterances with the same head.
@@ -77,7 +79,7 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
           'evaluate',
           `Score ${name(a)} and ${name(b)} on the ${split} split`,
           async (job) => ({ scored: await scoreForComparison(adaptation, { a, b, split }, job) }),
-          { a, b, split },
+          { startedBy: caller, input: { a, b, split } },
         ),
       }
     },

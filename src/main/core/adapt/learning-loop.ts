@@ -1,5 +1,6 @@
 import { SautiError } from '../../../shared/errors'
 import type { CallContext } from '../call-context'
+import type { JobStarter } from '../jobs'
 import { findModel, type RegisteredModel } from '../asr/model-store'
 import { reprioritise } from './acquisition'
 import { trainCheckpoint } from './adaptation'
@@ -60,8 +61,14 @@ export class LearningLoop {
     }
   }
 
-  /** Starts a training job; `auto` when enough corrections have come in since the last one. */
-  async startTraining(trigger: 'manual' | 'auto', key?: string): Promise<string> {
+  /**
+   * Starts a training job: `manual` by the one who asked, `auto` by the project itself when
+   * enough corrections have come in since the last one.
+   */
+  async startTraining(
+    { trigger, startedBy }: { trigger: 'manual' | 'auto'; startedBy: JobStarter },
+    key?: string,
+  ): Promise<string> {
     if (this.ctx.jobs.running('train'))
       throw new SautiError(
         'conflict',
@@ -88,7 +95,7 @@ export class LearningLoop {
         if (trained.rescored > 0) this.ctx.projectChanged(['utterances'])
         return { trained }
       },
-      { trigger, model: adaptation.model.id },
+      { startedBy, input: { trigger, model: adaptation.model.id } },
     )
   }
 
@@ -118,7 +125,7 @@ export class LearningLoop {
     // A running training or labelling ranks the queue when it finishes anyway.
     if (this.ctx.jobs.running('train', 'label')) return
     if (correctionsSinceLastRun(db) < settings.autoTrainAfter) return
-    this.startTraining('auto').catch(() => undefined)
+    this.startTraining({ trigger: 'auto', startedBy: null }).catch(() => undefined)
   }
 
   /**

@@ -7,6 +7,7 @@ import type {
   UtteranceDetail,
   UtteranceStatus,
 } from '../../../shared/domain'
+import { isMachineImport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { parseWordTimes } from '../../../shared/word-time'
 import { leaveRanking } from '../adapt/acquisition'
@@ -230,11 +231,15 @@ export function utteranceDetail(
   const revisionCount = (
     db.prepare('SELECT count(*) AS n FROM revision WHERE utterance_id = ?').get(id) as { n: number }
   ).n
+  const machineImport = machineImportOf(db, id)
   return {
     utterance: {
       ...utteranceFields(row),
       text: head?.text ?? null,
       textSource: head?.sourceKind ?? null,
+      // The newest revision is the newest import draft, which machineImport describes.
+      machineOutput:
+        head && isMachineImport(head) ? { system: machineImport?.system ?? null } : null,
       confidence: row.confidence,
       flagReason: row.flag_reason,
       noisy:
@@ -261,7 +266,7 @@ export function utteranceDetail(
     previousId: neighbour(db, row, 'previous'),
     nextId: neighbour(db, row, 'next'),
     wordTier: wordTierOf(db, head, hypotheses),
-    machineImport: machineImportOf(db, id),
+    machineImport,
     start: startingPoint(db, hypotheses, head),
   }
 }

@@ -56,27 +56,37 @@ export function asrCalls(
         ),
       )
     },
-    'model.import': async ({ dir, file, language }) => ({
-      jobId: ctx.jobs.start('model', `Import the model in ${dir}`, async (job) => {
-        job.progress(0, 1, 'Checking the model')
-        return register(dir, { file, language })
-      }),
+    'model.import': async ({ dir, file, language }, caller) => ({
+      jobId: ctx.jobs.start(
+        'model',
+        `Import the model in ${dir}`,
+        async (job) => {
+          job.progress(0, 1, 'Checking the model')
+          return register(dir, { file, language })
+        },
+        { startedBy: caller },
+      ),
     }),
-    'model.pull': async ({ repo, revision, file, language, hubUrl, token }) => ({
-      jobId: ctx.jobs.start('model', `Pull ${repo}`, async (job) => {
-        const pulled = await pullRepository(
-          join(dataDir, 'hub'),
-          { repo, revision, file, hubUrl, token },
-          {
-            signal: job.signal,
-            onProgress: (done, total, label) => job.progress(done, total + 1, label),
-          },
-        )
-        job.progress(pulled.files.length, pulled.files.length + 1, 'Checking the model')
-        return register(pulled.dir, { file: pulled.file, language, origin: pulled.origin })
-      }),
+    'model.pull': async ({ repo, revision, file, language, hubUrl, token }, caller) => ({
+      jobId: ctx.jobs.start(
+        'model',
+        `Pull ${repo}`,
+        async (job) => {
+          const pulled = await pullRepository(
+            join(dataDir, 'hub'),
+            { repo, revision, file, hubUrl, token },
+            {
+              signal: job.signal,
+              onProgress: (done, total, label) => job.progress(done, total + 1, label),
+            },
+          )
+          job.progress(pulled.files.length, pulled.files.length + 1, 'Checking the model')
+          return register(pulled.dir, { file: pulled.file, language, origin: pulled.origin })
+        },
+        { startedBy: caller },
+      ),
     }),
-    'label.start': async ({ model: key, nBest, beamWidth, lm }) => {
+    'label.start': async ({ model: key, nBest, beamWidth, lm }, caller) => {
       const model = await findModel(dataDir, key)
       // What a start after a crash needs to run it again (Workbench.resumeInterruptedLabelling).
       const input = { model: model.id, nBest, beamWidth, ...(lm ? { lm } : {}) }
@@ -110,7 +120,7 @@ export function asrCalls(
             await ctx.domain.publish('utterances.labelled', { count: labelled.labelled })
           return { labelled }
         },
-        input,
+        { startedBy: caller, input },
       )
       return { jobId }
     },

@@ -39,7 +39,7 @@ export function mediaFile(
 export function audioCalls(ctx: CallContext): CallTable<Calls> {
   const { db, paths, jobs } = ctx
   return {
-    'import.start': async ({ paths: inputs, machineOutput, actorId }) => {
+    'import.start': async ({ paths: inputs, machineOutput, actorId }, caller) => {
       const label = inputs.length === 1 ? `Import ${inputs[0]}` : `Import ${inputs.length} paths`
       // Refused before the job starts: an unknown profile cannot be recorded as the importer.
       const machine = machineImport(db, machineOutput, actorId)
@@ -57,7 +57,10 @@ export function audioCalls(ctx: CallContext): CallTable<Calls> {
           if (summary.imported > 0) ctx.projectChanged(['recordings', 'utterances'])
           return { summary }
         },
-        { paths: inputs, ...(machineOutput ? { machineOutput } : {}) },
+        {
+          startedBy: caller,
+          input: { paths: inputs, ...(machineOutput ? { machineOutput } : {}) },
+        },
       )
       return { jobId }
     },

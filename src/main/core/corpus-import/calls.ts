@@ -7,7 +7,7 @@ import { importAnnotations } from './import-annotations'
 export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corpusImportContract> {
   const { db, paths } = ctx
   return {
-    'annotation.import': async ({ paths: inputs, tiers, machineOutput, actorId }) => {
+    'annotation.import': async ({ paths: inputs, tiers, machineOutput, actorId }, caller) => {
       const machine = machineImport(db, machineOutput, actorId)
       const label =
         inputs.length === 1
@@ -26,7 +26,14 @@ export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corp
           if (annotations.imported.length) ctx.projectChanged(['recordings', 'utterances'])
           return { annotations }
         },
-        { paths: inputs, ...(tiers ? { tiers } : {}), ...(machineOutput ? { machineOutput } : {}) },
+        {
+          startedBy: caller,
+          input: {
+            paths: inputs,
+            ...(tiers ? { tiers } : {}),
+            ...(machineOutput ? { machineOutput } : {}),
+          },
+        },
       )
       return { jobId }
     },

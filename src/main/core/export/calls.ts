@@ -10,7 +10,7 @@ export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportCont
   const { db, paths } = ctx
   return {
     'export.preview': async (request) => previewExport(db, request),
-    'export.start': async (request) => {
+    'export.start': async (request, caller) => {
       // Refused before the job starts, so the caller hears it at once.
       requireLead(db, request.actorId, 'export')
       await ExportDir.check(request.dir, paths.root)
@@ -25,7 +25,7 @@ export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportCont
           )
           return exported ? { exported } : {}
         },
-        request,
+        { startedBy: caller, input: request },
       )
       return { jobId }
     },

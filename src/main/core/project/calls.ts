@@ -1,5 +1,6 @@
 import type { projectContract } from '../../../shared/contract/project'
 import type { AppInfo } from '../../../shared/domain'
+import { cancelRefusal, mayCancel } from '../accounts/access'
 import { setDefaultLanguage } from '../annotate/annotators'
 import { setPrefillSetting } from '../annotate/prefill'
 import { latestInference } from '../asr/labeller'
@@ -40,7 +41,15 @@ export function projectCalls(
     'recording.get': async ({ id }) => getRecording(db, id),
     'utterance.list': async ({ recordingId, offset, limit }) =>
       listUtterances(db, recordingId, offset, limit),
-    'job.list': async () => jobs.list(),
-    'job.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    'job.list': async (_input, caller) =>
+      jobs.list().map(({ startedBy, ...job }) => ({
+        ...job,
+        cancellable: mayCancel(db, caller, startedBy),
+      })),
+    'job.cancel': async ({ jobId }, caller) => {
+      const refused = cancelRefusal(db, caller, jobs.about(jobId))
+      if (refused) throw refused
+      return { cancelled: jobs.cancel(jobId) }
+    },
   }
 }

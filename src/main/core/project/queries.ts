@@ -6,6 +6,7 @@ import type {
   Utterance,
   UtterancePlace,
 } from '../../../shared/domain'
+import { isMachineImport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
 import { prefillSetting } from '../annotate/prefill'
@@ -58,7 +59,8 @@ export function projectSummary(db: WriteDb, ref: ProjectRef): ProjectSummary {
       `SELECT (SELECT count(*) FROM recording) AS recordings,
               (SELECT coalesce(sum(duration_sec), 0) FROM recording) AS duration,
               (SELECT count(*) FROM utterance WHERE merged_into IS NULL) AS utterances,
-              (SELECT count(DISTINCT utterance_id) FROM revision) AS transcribed,
+              (SELECT count(DISTINCT utterance_id) FROM revision
+                WHERE draft = 0 AND source_kind IN ('annotator', 'import')) AS transcribed,
               (SELECT count(*) FROM utterance WHERE merged_into IS NULL AND status IN ('corrected', 'reviewed')) AS corrected,
               (SELECT coalesce(sum(end_sec - start_sec), 0) FROM utterance
                 WHERE merged_into IS NULL AND status IN ('corrected', 'reviewed')) AS corrected_duration,
@@ -129,7 +131,9 @@ export interface UtteranceBaseRow {
 
 interface UtteranceRow extends UtteranceBaseRow {
   text: string | null
-  source_kind: Utterance['textSource']
+  source_kind: NonNullable<Utterance['textSource']> | null
+  draft: number | null
+  machine_system: string | null
   hypothesis_text: string | null
   hypothesis_model: number | null
   hypothesis_checkpoint: number | null
@@ -149,7 +153,9 @@ export function utterancePlace(r: UtteranceBaseRow): UtterancePlace {
 }
 
 /** The columns every utterance listing shares, as the domain names them. */
-export function utteranceFields(r: UtteranceBaseRow): Omit<Utterance, 'text' | 'textSource'> {
+export function utteranceFields(
+  r: UtteranceBaseRow,
+): Omit<Utterance, 'text' | 'textSource' | 'machineOutput'> {
   return { id: r.id, ...utterancePlace(r) }
 }
 
@@ -170,7 +176,7 @@ export function listUtterances(
   const rows = db
     .prepare(
       `SELECT u.id, u.recording_id, r.original_name, u.start_sec, u.end_sec, s.code AS speaker_code, u.language,
-              u.status, v.text, v.source_kind, h.text AS hypothesis_text,
+              u.status, v.text, v.source_kind, v.draft, v.machine_system, h.text AS hypothesis_text,
               h.model_id AS hypothesis_model, h.checkpoint_id AS hypothesis_checkpoint
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
@@ -201,7 +207,15 @@ export function listUtterances(
     items: rows.map((r) => {
       const text = r.text ?? draft(r)
       const textSource = r.text !== null ? r.source_kind : text !== null ? 'model' : null
-      return { ...utteranceFields(r), text, textSource }
+      const machine =
+        r.source_kind !== null &&
+        isMachineImport({ sourceKind: r.source_kind, draft: r.draft === 1 })
+      return {
+        ...utteranceFields(r),
+        text,
+        textSource,
+        machineOutput: machine ? { system: r.machine_system } : null,
+      }
     }),
   }
 }

@@ -12,6 +12,8 @@ export interface RunningJob {
   label: string
   done: number
   total: number
+  /** Whether this person may cancel it: they started it, or they lead (the server decides). */
+  cancellable: boolean
   cancelling: boolean
   cancelError: ErrorInfo | null
 }
@@ -32,8 +34,8 @@ export const useJobsStore = defineStore('jobs', () => {
     return running.value.find((job) => job.id === jobId)
   }
 
-  /** Shows a job as soon as it starts, before its first progress event. */
-  function track(jobId: string, kind: JobKind, label = ''): void {
+  /** Adds a job the list does not show yet; a finished one stays finished. */
+  function see(jobId: string, kind: JobKind, label: string, cancellable: boolean): void {
     if (find(jobId) || finished.value.some((job) => job.jobId === jobId)) return
     running.value.push({
       id: jobId,
@@ -41,13 +43,29 @@ export const useJobsStore = defineStore('jobs', () => {
       label,
       done: 0,
       total: 0,
+      cancellable,
       cancelling: false,
       cancelError: null,
     })
   }
 
+  /**
+   * Shows a job this window started as soon as its start call answers, before its first
+   * progress event; whoever started a job may cancel it.
+   */
+  function track(jobId: string, kind: JobKind, label = ''): void {
+    see(jobId, kind, label, true)
+    const job = find(jobId)
+    if (job) job.cancellable = true
+  }
+
   function onProgress(progress: EventMap['job.progress']): void {
-    track(progress.jobId, progress.kind, progress.label)
+    if (!find(progress.jobId)) {
+      see(progress.jobId, progress.kind, progress.label, false)
+      // Someone else's job (or this window's, before its start call answered): the server says
+      // whether this person may cancel it.
+      void load()
+    }
     const job = find(progress.jobId)
     if (!job) return
     job.done = progress.done
@@ -73,14 +91,13 @@ export const useJobsStore = defineStore('jobs', () => {
           if (find(job.id)) onFinished({ jobId: job.id, kind: job.kind, status: job.status })
           continue
         }
-        track(job.id, job.kind, job.label)
-        onProgress({
-          jobId: job.id,
-          kind: job.kind,
-          done: job.done,
-          total: job.total,
-          label: job.label,
-        })
+        see(job.id, job.kind, job.label, job.cancellable)
+        const shown = find(job.id)
+        if (!shown) continue
+        shown.done = job.done
+        shown.total = job.total
+        shown.label = job.label
+        shown.cancellable = job.cancellable
       }
     } catch (caught) {
       const { kind, message } = toCallError(caught)
