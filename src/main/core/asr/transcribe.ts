@@ -306,6 +306,8 @@ export class ModelRunner {
     }
     return {
       utteranceId: item.utteranceId,
+      startSec: item.startSec,
+      endSec: item.endSec,
       frames: own.frames,
       hypotheses: decoded.hypotheses,
       acquisition: {
