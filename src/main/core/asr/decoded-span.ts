@@ -12,6 +12,18 @@ export interface Span {
   endSec: number
 }
 
+/** The rate of a recording's mono copy that every model reads (`pcm/<sha256>.f32`). */
+export const PCM_SAMPLE_RATE = 16000
+
+/**
+ * The samples a span covers in its recording's 16 kHz copy, [start, end): exactly what the
+ * encoder reads for it, so two spans that read different audio never share what was computed.
+ */
+export function spanSamples(span: Span): { start: number; end: number } {
+  const start = Math.max(0, Math.floor(span.startSec * PCM_SAMPLE_RATE))
+  return { start, end: Math.max(start, Math.round(span.endSec * PCM_SAMPLE_RATE)) }
+}
+
 /** Aliases the queries give the tables whose rows record a span, and the utterance table. */
 type DecodedAlias = 'h' | 'best' | 'a' | 'wa' | 'hypothesis'
 type UtteranceAlias = 'u' | 'utterance'
