@@ -62,8 +62,9 @@ function addUtterances(
     "INSERT INTO utterance (recording_id, start_sec, end_sec, speaker_id, language, status, created_at) VALUES (?, ?, ?, ?, 'sw', 'pseudo', ?)",
   )
   const addHypothesis = db.prepare(
-    `INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, confidence, word_confidences, word_times, created_at)
-     VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, confidence, word_confidences, word_times,
+                             start_sec, end_sec, created_at)
+     SELECT id, 1, ?, ?, ?, ?, ?, ?, start_sec, end_sec, ? FROM utterance WHERE id = ?`,
   )
   const words = ['bei', 'ya', 'nyanya', 'imepanda', 'sokoni', 'wiki', 'hii']
   const step = Math.min(3, (source.durationSec - 0.7) / perRecording)
@@ -98,7 +99,6 @@ function addUtterances(
             score: 0,
           }))
           addHypothesis.run(
-            id,
             rank,
             text,
             -rank,
@@ -106,6 +106,7 @@ function addUtterances(
             JSON.stringify([base, base, base, base]),
             JSON.stringify(times),
             now,
+            id,
           )
         }
       }

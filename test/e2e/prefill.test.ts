@@ -48,16 +48,17 @@ function giveHypotheses(rows: { id: number; text: string; confidence: number }[]
       const words = r.text.split(' ')
       const h = db
         .prepare(
-          `INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, confidence, word_confidences, calibration_id, created_at)
-           VALUES (?, ?, 1, ?, -1, ?, ?, ?, '2026-01-01')`,
+          `INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, confidence, word_confidences, calibration_id,
+                                   start_sec, end_sec, created_at)
+           SELECT id, ?, 1, ?, -1, ?, ?, ?, start_sec, end_sec, '2026-01-01' FROM utterance WHERE id = ?`,
         )
         .run(
-          r.id,
           model,
           r.text,
           r.confidence,
           JSON.stringify(words.map(() => r.confidence)),
           calibration,
+          r.id,
         ).lastInsertRowid
       db.prepare('UPDATE utterance SET hypothesis_id = ?, confidence = ? WHERE id = ?').run(
         h,

@@ -18,7 +18,7 @@ import type {
 } from '../../src/shared/domain'
 import { align, errorRate } from '../../src/shared/metrics/errors'
 import { normalizeChars } from '../../src/shared/text/normalize'
-import { insertRows } from '../support/db'
+import { insertHypotheses, insertRows } from '../support/db'
 import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 let wb: Workbench
@@ -67,7 +67,7 @@ function seed(): void {
         created_at: now,
       },
     ])
-    insertRows(db(), 'hypothesis', [
+    insertHypotheses(db(), [
       {
         utterance_id: i + 1,
         model_id: 1,
@@ -333,7 +333,7 @@ describe('language tags in agreement', () => {
         created_at: now,
       },
     ])
-    insertRows(db(), 'hypothesis', [
+    insertHypotheses(db(), [
       { utterance_id: id, model_id: 1, rank: 1, text, score: -1, confidence: 0.4, created_at: now },
     ])
   }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { annotatorCost } from '../../src/main/core/adapt/annotator-cost'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
-import { createDb, insertRows, migrateTo } from '../support/db'
+import { createDb, insertHypotheses, insertRows, migrateTo } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 let cleanup: (() => void) | null = null
@@ -56,7 +56,7 @@ describe("the annotator's cost curve", () => {
       ])
       let hypothesisId: number | null = null
       if (shown !== null) {
-        insertRows(db, 'hypothesis', [
+        insertHypotheses(db, [
           { utterance_id: i + 1, model_id: 1, rank: 1, text: shown, score: -1, created_at: now },
         ])
         hypothesisId = (db.prepare('SELECT max(id) AS id FROM hypothesis').get() as { id: number })

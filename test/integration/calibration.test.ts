@@ -6,6 +6,7 @@ import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { seededRandom } from '../../src/main/core/train/random'
 import {
   createDb,
+  insertHypotheses,
   insertRows,
   migrateTo,
   recordingRow,
@@ -43,7 +44,7 @@ function project(devCount: number): { db: WriteDb; untranscribed: number } {
   }
   const utterance = utteranceAdder(db, now)
   const hypothesis = (utteranceId: number, words: string[], agreement: number[]): void =>
-    insertRows(db, 'hypothesis', [
+    insertHypotheses(db, [
       {
         utterance_id: utteranceId,
         model_id: 1,
@@ -122,6 +123,9 @@ describe('calibrating word confidence on the dev split', () => {
     )([
       {
         utteranceId: untranscribed,
+        ...(db
+          .prepare('SELECT start_sec AS startSec, end_sec AS endSec FROM utterance WHERE id = ?')
+          .get(untranscribed) as { startSec: number; endSec: number }),
         frames: 50,
         hypotheses: [
           {

@@ -7,7 +7,7 @@ import { ensureSpeaker } from '../../src/main/core/consent/speakers'
 import { createProject } from '../../src/main/core/project/projects'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { LanguageSpan, ProjectEvaluation } from '../../src/shared/domain'
-import { insertRows, type WriteDb } from '../support/db'
+import { insertHypotheses, insertRows, type WriteDb } from '../support/db'
 import { appRoot } from '../support/fixtures'
 
 const now = '2026-03-01T10:00:00.000Z'
@@ -120,7 +120,7 @@ function seed(db: WriteDb): void {
       [1, u.base],
       [2, u.update],
     ] as const)
-      insertRows(db, 'hypothesis', [
+      insertHypotheses(db, [
         { utterance_id: utteranceId, model_id: modelId, rank: 1, text, score: -1, created_at: now },
       ])
   })

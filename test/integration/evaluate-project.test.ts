@@ -3,7 +3,7 @@ import { evaluateProject } from '../../src/main/core/asr/evaluate-project'
 import { ensureSpeaker } from '../../src/main/core/consent/speakers'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
-import { createDb, insertRows, migrateTo, type WriteDb } from '../support/db'
+import { createDb, insertHypotheses, insertRows, migrateTo, type WriteDb } from '../support/db'
 
 let cleanup: (() => void) | undefined
 afterEach(() => cleanup?.())
@@ -49,7 +49,7 @@ function utterance(db: WriteDb, speaker: string, language: string, start: number
 }
 
 function hypothesis(db: WriteDb, utteranceId: number, text: string, confidences: number[]): void {
-  insertRows(db, 'hypothesis', [
+  insertHypotheses(db, [
     {
       utterance_id: utteranceId,
       model_id: 1,

@@ -114,18 +114,14 @@ describe.skipIf(skipWithoutSpeech8('pseudo-labelling a project'))(
       expect(attempts.filter((a) => !a.ok).every((a) => a.reason.length > 0)).toBe(true)
     })
 
-    it('caches the encoder’s hidden states as float16 per utterance', () => {
+    it('caches the encoder’s hidden states as float16 per utterance, named by the samples read', () => {
       const u = wb.project.db
         .prepare('SELECT id, start_sec, end_sec FROM utterance LIMIT 1')
         .get() as { id: number; start_sec: number; end_sec: number }
-      const ms = (s: number): number => Math.round(s * 1000)
+      const first = Math.floor(u.start_sec * 16000)
+      const last = Math.round(u.end_sec * 16000)
       const bytes = readFileSync(
-        join(
-          dataDir,
-          'projects/test/cache/hidden',
-          modelId,
-          `${u.id}_${ms(u.start_sec)}_${ms(u.end_sec)}.f16`,
-        ),
+        join(dataDir, 'projects/test/cache/hidden', modelId, `${u.id}_${first}_${last}.f16`),
       )
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
       const frames = view.getUint32(0, true)

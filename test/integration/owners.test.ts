@@ -170,7 +170,7 @@ describe('an interrupted labelling', () => {
       .run('e'.repeat(64))
     project.db
       .prepare(
-        "INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, created_at) VALUES ((SELECT min(id) FROM utterance), 1, 1, 'habari', -1, '2026-01-01')",
+        "INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, start_sec, end_sec, created_at) SELECT id, 1, 1, 'habari', -1, start_sec, end_sec, '2026-01-01' FROM utterance ORDER BY id LIMIT 1",
       )
       .run()
     const wb = newWorkbench(demoDir, project, audio)

@@ -9,7 +9,7 @@ import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import type { WriteDb } from '../../src/main/core/db/connection'
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { Hypothesis, RevisionInfo } from '../../src/shared/domain'
-import { createDb, insertRows, migrateTo, recordingRow } from '../support/db'
+import { createDb, insertHypotheses, insertRows, migrateTo, recordingRow } from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 let cleanup: (() => void) | null = null
@@ -57,7 +57,7 @@ function utterance(db: WriteDb, shown: string, confidence: number, saved?: strin
       created_at: now,
     },
   ])
-  insertRows(db, 'hypothesis', [
+  insertHypotheses(db, [
     {
       utterance_id: id,
       model_id: 1,

@@ -6,7 +6,14 @@ import {
   pseudoLabelCandidates,
 } from '../../src/main/core/adapt/pseudo-labels'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
-import { createDb, insertRows, migrateTo, utteranceAdder, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertHypotheses,
+  insertRows,
+  migrateTo,
+  utteranceAdder,
+  type WriteDb,
+} from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 const sha = (c: string): string => c.repeat(64)
@@ -55,7 +62,7 @@ function project(): WriteDb {
   }
   const utterance = utteranceAdder(db, now)
   const hypothesis = (utteranceId: number, text: string, confidence: number): void =>
-    insertRows(db, 'hypothesis', [
+    insertHypotheses(db, [
       {
         utterance_id: utteranceId,
         model_id: 1,

@@ -10,7 +10,14 @@ import {
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { selectForExport } from '../../src/main/core/export/select'
 import { listUtterances } from '../../src/main/core/project/queries'
-import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertHypotheses,
+  insertRows,
+  migrateTo,
+  recordingRow,
+  type WriteDb,
+} from '../support/db'
 
 const now = '2026-06-01T00:00:00.000Z'
 const sha = (c: string): string => c.repeat(64)
@@ -67,7 +74,7 @@ function project(): WriteDb {
     ])
   const hypothesis = (utterance: number, model: number, checkpoint: number | null, text: string) =>
     [1, 2].forEach((rank) =>
-      insertRows(db, 'hypothesis', [
+      insertHypotheses(db, [
         {
           utterance_id: utterance,
           model_id: model,
@@ -97,7 +104,7 @@ describe('model output that is not a transcript', () => {
     expect(reason(2)).toEqual(['phones', 'phones'])
     expect(reason(3)).toEqual([null, null])
     // The Dutch model on a Swahili utterance: another language.
-    insertRows(db, 'hypothesis', [
+    insertHypotheses(db, [
       { utterance_id: 3, model_id: 2, rank: 1, text: 'hebben jij', score: -1, created_at: now },
     ])
     expect(reason(3)).toEqual(['language'])

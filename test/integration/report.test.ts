@@ -7,7 +7,7 @@ import { ensureSpeaker, recordConsent } from '../../src/main/core/consent/speake
 import { appendRevision } from '../../src/main/core/provenance/revisions'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { Annotator, ProjectReport, UtteranceDetail } from '../../src/shared/domain'
-import { insertRows } from '../support/db'
+import { insertHypotheses, insertRows } from '../support/db'
 import { appRoot } from '../support/fixtures'
 import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
@@ -81,7 +81,7 @@ async function seed(): Promise<void> {
       },
     ])
     if (hyp)
-      insertRows(db(), 'hypothesis', [
+      insertHypotheses(db(), [
         { utterance_id: i + 1, model_id: 1, rank: 1, text: hyp, score: -1, created_at: now },
       ])
   })

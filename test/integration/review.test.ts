@@ -14,7 +14,7 @@ import type {
   UtteranceReviewHistory,
   UtteranceStatus,
 } from '../../src/shared/domain'
-import { insertRows } from '../support/db'
+import { insertHypotheses, insertRows } from '../support/db'
 import { contractCalls, expectNoOpenWorkbenches, openTestWorkbench } from '../support/workbench'
 
 let wb: Workbench
@@ -59,7 +59,7 @@ function seed(): void {
         created_at: now,
       },
     ])
-    insertRows(db(), 'hypothesis', [
+    insertHypotheses(db(), [
       {
         utterance_id: i + 1,
         model_id: 1,

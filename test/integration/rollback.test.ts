@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activeCheckpoint } from '../../src/main/core/adapt/checkpoints'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { AdaptationStatus, Annotator } from '../../src/shared/domain'
-import { insertRows } from '../support/db'
+import { insertHypotheses, insertRows } from '../support/db'
 import { contractCalls, expectNoOpenWorkbenches, openDemoWorkbench } from '../support/workbench'
 
 /**
@@ -56,7 +56,7 @@ beforeAll(async () => {
     utterances.push(row.id)
   for (const checkpoint of [1, 2])
     for (const id of utterances)
-      insertRows(db(), 'hypothesis', [
+      insertHypotheses(db(), [
         {
           utterance_id: id,
           model_id: modelId,

@@ -5,7 +5,7 @@ import { selectForExport } from '../../src/main/core/export/select'
 import { importTranscript } from '../../src/main/core/provenance/import-revision'
 import { verifyChain } from '../../src/main/core/provenance/revisions'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
-import { fileWordTimes } from '../../src/main/core/annotate/word-tier'
+import { fittingWordTimes } from '../../src/main/core/annotate/word-tier'
 import { clearance } from '../../src/main/core/accounts/access'
 import { defineTier, listTiers, tierTexts, writeTierText } from '../../src/main/core/tiers/tiers'
 import { contract } from '../../src/shared/contract'
@@ -110,7 +110,7 @@ describe('word times moved on the word tier', () => {
         importTranscript(db2, {
           utteranceId: 1,
           text: 'habari yako',
-          wordTimes: fileWordTimes('habari yako', times, { startSec: 1, endSec: 2.5 }),
+          wordTimes: fittingWordTimes('habari yako', times, { startSec: 1, endSec: 2.5 }),
           ref: 'a.eaf#u1',
           createdAt: now,
         }),
@@ -121,7 +121,7 @@ describe('word times moved on the word tier', () => {
       words: times,
     })
     // Times that do not fit the text are left out, not imported wrong.
-    expect(fileWordTimes('habari', times, { startSec: 1, endSec: 2.5 })).toBeNull()
+    expect(fittingWordTimes('habari', times, { startSec: 1, endSec: 2.5 })).toBeNull()
   })
 })
 

@@ -47,6 +47,8 @@ describe('word times from labelling to export', () => {
       )([
         {
           utteranceId: 1,
+          startSec: 1,
+          endSec: 2.5,
           frames: 75,
           hypotheses: [
             {

@@ -57,6 +57,21 @@ export function insertRows(db: WriteDb, table: string, rows: Record<string, unkn
   }
 }
 
+/**
+ * Hypotheses as labelling stores them: each records the span it was decoded from, here its
+ * utterance's span as it is when inserted unless the row names one.
+ */
+export function insertHypotheses(db: WriteDb, rows: Record<string, unknown>[]): void {
+  const span = db.prepare('SELECT start_sec, end_sec FROM utterance WHERE id = ?')
+  insertRows(
+    db,
+    'hypothesis',
+    rows.map((row) =>
+      'start_sec' in row ? row : { ...(span.get(row.utterance_id) as object), ...row },
+    ),
+  )
+}
+
 export function readTable(db: ReadDb, table: string): Record<string, unknown>[] {
   return db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all() as Record<string, unknown>[]
 }

@@ -33,4 +33,14 @@ describe('the hidden-state cache that adaptation trains from', () => {
     expect((await readHiddenStates(file)).data).toEqual(hidden.data)
     expect(readdirSync(staging)).toEqual([])
   })
+
+  it('names a file by the samples the encoder read, so a span moved by less than a millisecond is not served old states', () => {
+    const file = (startSec: number, endSec: number): string =>
+      hiddenCacheFile('/cache', 'm', { id: 7, startSec, endSec })
+    expect(file(1.25, 3.5)).toBe(join('/cache', 'm', '7_20000_56000.f16'))
+    // 0.4 ms later: six samples fewer are read, and the old file is not found.
+    expect(file(1.25, 3.4996)).not.toBe(file(1.25, 3.5))
+    // The same samples (a rounding difference far below one sample) share the file.
+    expect(file(1.25 + 1e-9, 3.5)).toBe(file(1.25, 3.5))
+  })
 })

@@ -108,7 +108,7 @@ export const annotateContract = {
       .object({ id, actorId: id, startSec: seconds, endSec: seconds })
       .strict()
       .refine((b) => b.endSec - b.startSec >= 0.05, 'an utterance must last at least 50 ms'),
-    "Move an utterance's edges. Its hypotheses no longer describe its audio and are set aside.",
+    "Move an utterance's edges. Its hypotheses no longer describe its audio: they are set aside (kept as history) and the next labelling decodes the new span.",
   ),
   'utterance.split': call<{ left: UtteranceDetail; right: UtteranceDetail }>()(
     z

@@ -60,10 +60,10 @@ export const asrContract = {
           .optional(),
       })
       .strict(),
-    'Pseudo-label every utterance that has no hypothesis from this model yet, as a background job.',
+    'Pseudo-label every utterance that has no hypothesis from this model for its span as it is now, as a background job.',
   ),
   'utterance.align': call<{ wordTier: WordTier | null }>()(
     z.object({ id, actorId: id.optional() }).strict(),
-    "Align the text of the utterance's newest revision to its audio (forced alignment with the model that labelled it, in the worker) unless its writer set word times; answers the word tier the editor shows.",
+    "Align the text of the utterance's newest revision to its audio (forced alignment with the model that labelled it, in the worker) unless its writer set word times that still fit the utterance; answers the word tier the editor shows.",
   ),
 } as const

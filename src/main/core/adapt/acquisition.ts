@@ -1,5 +1,6 @@
 import type { WriteDb, OpenDatabaseOptions, ReadDb } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
+import { fitsSpanSql } from '../asr/decoded-span'
 import { kCenter } from './clusters'
 import { hybrid, uncertainty } from './hybrid'
 
@@ -122,12 +123,18 @@ function diversity(
   return [...first, ...rest]
 }
 
-/** The pool as stored: every utterance not merged that nobody has transcribed. */
+/** Measures count only when taken on the utterance's span as it is now (asr/decoded-span.ts). */
+const measuredNow = fitsSpanSql('a', 'u')
+
+/**
+ * The pool as stored: every utterance not merged that nobody has transcribed, with the measures
+ * taken on its span as it is now; one whose edges moved since has none until it is decoded again.
+ */
 export function readPool(db: ReadDb): PoolItem[] {
   const rows = db
     .prepare(
       `SELECT u.id, u.speaker_id, u.end_sec - u.start_sec AS duration, a.least_confidence, a.entropy, a.margin, a.disagreement, a.embedding
-       FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id
+       FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
        WHERE u.merged_into IS NULL AND u.status NOT IN ('flagged', 'skipped')
          AND NOT EXISTS (SELECT 1 FROM recording r WHERE r.id = u.recording_id AND r.purged_at IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
@@ -169,7 +176,7 @@ export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[]
   const pool = readPool(db)
   const labelledRows = db
     .prepare(
-      `SELECT a.embedding, u.speaker_id FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id
+      `SELECT a.embedding, u.speaker_id FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
        WHERE u.merged_into IS NULL AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind = 'annotator')`,
     )
     .all() as { embedding: Buffer | null; speaker_id: number | null }[]
@@ -177,7 +184,7 @@ export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[]
   // (Overlap and unintelligible are about one utterance, and say nothing of those like it.)
   const flaggedRows = db
     .prepare(
-      `SELECT a.embedding FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id
+      `SELECT a.embedding FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
        WHERE u.merged_into IS NULL AND u.status = 'flagged' AND u.flag_reason IN ('noise', 'other_language')`,
     )
     .all() as { embedding: Buffer | null }[]

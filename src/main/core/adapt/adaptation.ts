@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { TrainSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { fitCalibration } from '../asr/calibrate'
+import { fitsSpanSql } from '../asr/decoded-span'
 import { ensureModelRow } from '../asr/labeller'
 import { consentSnapshot } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
@@ -44,7 +45,10 @@ function baseDevScores(
 ): { utterances: number; cer: number; wer: number } | null {
   if (dev.length === 0) return null
   const stmt = db.prepare(
-    'SELECT text FROM hypothesis WHERE utterance_id = ? AND model_id = ? AND checkpoint_id IS NULL AND rank = 1 ORDER BY id DESC LIMIT 1',
+    `SELECT h.text FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
+     WHERE h.utterance_id = ? AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
+       AND ${fitsSpanSql('h', 'u')}
+     ORDER BY h.id DESC LIMIT 1`,
   )
   const refs = new Map<string, string>()
   const hyps = new Map<string, string>()

@@ -16,6 +16,7 @@ import type {
 } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { normalize } from '../../../shared/text/normalize'
+import { fitsSpanSql } from '../asr/decoded-span'
 import { evaluateProject } from '../asr/evaluate-project'
 import type { ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
@@ -145,11 +146,13 @@ type Hypotheses = Map<number, { text: string; wordConfidences: (number | null)[]
 export function decodedBy(db: ReadDb, modelId: number, head: Head, split: Split): Hypotheses {
   const rows = db
     .prepare(
-      // From the split's utterances (indexed), each to its newest best hypothesis by the
-      // hypothesis table's unique (utterance, model, checkpoint, rank) index.
+      // From the split's utterances (indexed), each to its newest best hypothesis of its span
+      // as it is now, by the hypothesis table's unique (utterance, model, checkpoint, span, rank)
+      // index: one decoded from other audio does not count (asr/decoded-span.ts).
       `SELECT h.utterance_id, h.text, h.word_confidences FROM utterance u
        JOIN hypothesis h ON h.id = (SELECT max(id) FROM hypothesis WHERE utterance_id = u.id
-                                    AND model_id = ? AND checkpoint_id IS ? AND rank = 1)
+                                    AND model_id = ? AND checkpoint_id IS ?
+                                    AND ${fitsSpanSql('hypothesis', 'u')} AND rank = 1)
        WHERE u.split = ?`,
     )
     .all(modelId, head.checkpointId, split) as {

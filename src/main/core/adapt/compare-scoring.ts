@@ -59,11 +59,14 @@ export async function scoreForComparison(
   for (const [i, head] of [pair.a, pair.b].entries()) {
     const store = resultStore(db, pair.model.id, head.checkpointId, { asRecord: true })
     const has = db.prepare(
-      'SELECT 1 FROM hypothesis WHERE utterance_id = ? AND model_id = ? AND checkpoint_id IS ?',
+      `SELECT 1 FROM hypothesis
+       WHERE utterance_id = ? AND model_id = ? AND checkpoint_id IS ? AND start_sec = ? AND end_sec = ?`,
     )
-    // Another job (a training's rescoring) may have decoded some meanwhile: keep the first.
+    // Another job (a training's rescoring) may have decoded the same span meanwhile: keep the first.
     const keep = (results: UtteranceResult[]): void => {
-      const fresh = results.filter((r) => !has.get(r.utteranceId, pair.model.id, head.checkpointId))
+      const fresh = results.filter(
+        (r) => !has.get(r.utteranceId, pair.model.id, head.checkpointId, r.startSec, r.endSec),
+      )
       store(fresh)
       decoded[i]! += fresh.length
     }

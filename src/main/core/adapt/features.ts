@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { InferenceWorkers } from '../asr/inference-workers'
+import { fitsSpanSql } from '../asr/decoded-span'
 import { resultStore } from '../asr/result-store'
 import { readModelPackage } from '../asr/model-package'
 import type { RegisteredModel } from '../asr/model-store'
@@ -157,8 +158,9 @@ export function checkpointLanguageModelOptions(
 
 /**
  * New hypotheses, confidences and acquisition scores from a checkpoint for every utterance
- * nobody has transcribed (from cached hidden states; the encoder runs only where none are
- * cached), then the queue's priorities under the project's strategy.
+ * nobody has transcribed that it has not decoded as its span is now (from cached hidden states;
+ * the encoder runs only where none are cached under that span), then the queue's priorities
+ * under the project's strategy.
  */
 export async function rescoreUnlabelled(
   ctx: AdaptContext,
@@ -175,7 +177,8 @@ export async function rescoreUnlabelled(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u JOIN recording r ON r.id = u.recording_id
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
          AND (u.split = 'dev' OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import')))
-         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = ?)
+         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = ?
+                         AND ${fitsSpanSql('h', 'u')})
        ORDER BY u.id`,
     )
     .all(checkpoint.id) as { id: number; start_sec: number; end_sec: number; sha256: string }[]

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { SautiError } from '../../../shared/errors'
+import { spanSamples } from '../asr/decoded-span'
 import type { ProjectPaths } from '../project/paths'
 
 /** An utterance's encoder output: frames × dim, row-major. */
@@ -14,16 +15,17 @@ export interface HiddenStates {
 export const hiddenCacheDir = (p: ProjectPaths): string => join(p.root, 'cache', 'hidden')
 
 /**
- * The cache file of one utterance's hidden states under one model. The utterance's bounds are
- * part of the name: after its edges move, the old file no longer matches and is not used.
+ * The cache file of one utterance's hidden states under one model. The samples the encoder read
+ * name it (asr/decoded-span.ts `spanSamples`): after its edges move by as little as a sample, the
+ * old file no longer matches and is not used, and spans that read the same audio share it.
  */
 export function hiddenCacheFile(
   dir: string,
   modelKey: string,
   u: { id: number; startSec: number; endSec: number },
 ): string {
-  const ms = (s: number): number => Math.round(s * 1000)
-  return join(dir, modelKey, `${u.id}_${ms(u.startSec)}_${ms(u.endSec)}.f16`)
+  const { start, end } = spanSamples(u)
+  return join(dir, modelKey, `${u.id}_${start}_${end}.f16`)
 }
 
 /** Layout: u32 frames, u32 dim, then frames × dim IEEE half floats, little-endian. */

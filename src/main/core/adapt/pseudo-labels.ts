@@ -1,6 +1,7 @@
 import { align } from '../../../shared/metrics/errors'
 import { words } from '../../../shared/text/normalize'
 import { consentedSpeakers } from '../consent/policy'
+import { fitsSpanSql } from '../asr/decoded-span'
 import type { WriteDb } from '../db/connection'
 import type { LabelledUtterance } from './dataset'
 import { trainingText } from './vocabulary'
@@ -30,7 +31,9 @@ export function choosePseudoLabelThreshold(
 ): PseudoLabelThreshold | null {
   if (dev.length < minimumDev) return null
   const stmt = db.prepare(
-    'SELECT text, confidence FROM hypothesis WHERE utterance_id = ? AND checkpoint_id = ? AND rank = 1 ORDER BY id DESC LIMIT 1',
+    `SELECT h.text, h.confidence FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
+     WHERE h.utterance_id = ? AND h.checkpoint_id = ? AND h.rank = 1 AND ${fitsSpanSql('h', 'u')}
+     ORDER BY h.id DESC LIMIT 1`,
   )
   const scored = dev
     .map((u) => {

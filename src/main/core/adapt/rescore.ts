@@ -63,6 +63,8 @@ export async function rescore(request: RescoreRequest): Promise<RescoreResult> {
     const decoded = decodeUtterance(main.vocabulary, item, p, request.options)
     results.push({
       utteranceId: item.utteranceId,
+      startSec: item.startSec,
+      endSec: item.endSec,
       frames: p.frames,
       hypotheses: decoded.hypotheses,
       acquisition: {

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { CheckpointActivation } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { fitsSpanSql } from '../asr/decoded-span'
 import type { ReadDb, WriteDb } from '../db/connection'
 
 const KEY = 'checkpoint_activations'
@@ -94,9 +95,10 @@ export function activateCheckpoint(
       db.prepare(
         `UPDATE utterance
          SET hypothesis_id = best.id, confidence = (SELECT confidence FROM hypothesis WHERE id = best.id)
-         FROM (SELECT utterance_id, max(id) AS id FROM hypothesis
-               WHERE model_id = :model AND checkpoint_id IS :checkpoint AND rank = 1
-               GROUP BY utterance_id) AS best
+         FROM (SELECT h.utterance_id, max(h.id) AS id FROM hypothesis h
+               JOIN utterance u ON u.id = h.utterance_id AND ${fitsSpanSql('h', 'u')}
+               WHERE h.model_id = :model AND h.checkpoint_id IS :checkpoint AND h.rank = 1
+               GROUP BY h.utterance_id) AS best
          WHERE utterance.id = best.utterance_id
            AND (SELECT model_id FROM hypothesis WHERE id = utterance.hypothesis_id) = :model`,
       ).run({ model: request.modelId, checkpoint: target })

@@ -11,6 +11,7 @@ import { isMachineImport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { parseWordTimes } from '../../../shared/word-time'
 import { leaveRanking } from '../adapt/acquisition'
+import { fitsSpanSql } from '../asr/decoded-span'
 import { referenceReader } from '../asr/head-output'
 import { speakerConsent } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
@@ -168,8 +169,9 @@ interface HypothesisRow {
 }
 
 /**
- * The N-best of the model that made the utterance's current best hypothesis, each saying
- * whether it is a transcript or only a reference (asr/head-output.ts).
+ * The N-best that the utterance's current best hypothesis belongs to (its model and head, decoded
+ * from the utterance's span as it is now), each saying whether it is a transcript or only a
+ * reference (asr/head-output.ts). None when nothing was decoded from this span yet.
  */
 function currentHypotheses(db: WriteDb, hypothesisId: number | null): Hypothesis[] {
   if (hypothesisId === null) return []
@@ -178,9 +180,9 @@ function currentHypotheses(db: WriteDb, hypothesisId: number | null): Hypothesis
       `SELECT h.id, h.rank, h.text, h.confidence, h.word_confidences, h.word_times, h.calibration_id,
               h.model_id, h.checkpoint_id, u.language, m.name AS model_name
        FROM hypothesis best
+       JOIN utterance u ON u.id = best.utterance_id AND ${fitsSpanSql('best', 'u')}
        JOIN hypothesis h ON h.utterance_id = best.utterance_id AND h.model_id = best.model_id
-                        AND h.checkpoint_id IS best.checkpoint_id
-       JOIN utterance u ON u.id = h.utterance_id
+                        AND h.checkpoint_id IS best.checkpoint_id AND ${fitsSpanSql('h', 'u')}
        JOIN model m ON m.id = h.model_id
        WHERE best.id = ? ORDER BY h.rank`,
     )
@@ -265,7 +267,7 @@ export function utteranceDetail(
     returned: returnedNote(db, id),
     previousId: neighbour(db, row, 'previous'),
     nextId: neighbour(db, row, 'next'),
-    wordTier: wordTierOf(db, head, hypotheses),
+    wordTier: wordTierOf(db, head, hypotheses, { startSec: row.start_sec, endSec: row.end_sec }),
     machineImport,
     start: startingPoint(db, hypotheses, head),
   }

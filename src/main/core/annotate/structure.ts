@@ -1,5 +1,7 @@
 import type { UtteranceDetail, UtteranceStatus } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { leaveRanking } from '../adapt/acquisition'
+import { fitsSpanSql } from '../asr/decoded-span'
 import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { appendRevision } from '../provenance/revisions'
@@ -41,9 +43,32 @@ function checkBounds(
     )
 }
 
-/** Its hypotheses described other audio: they stay as history but no longer rank or show. */
-const setHypothesesAside =
-  'UPDATE utterance SET hypothesis_id = NULL, confidence = NULL WHERE id = ?'
+/**
+ * After an utterance's span changed: what a model decoded from other audio stays as history but
+ * no longer shows, ranks or counts as decoded (asr/decoded-span.ts), so the next labelling or
+ * rescoring decodes the new span. A best hypothesis decoded from exactly this span (the edges
+ * went back where they were) shows again; without one, a model-labelled utterance is new again.
+ */
+function spanChanged(db: WriteDb, id: number): void {
+  const best = db
+    .prepare(
+      `SELECT h.id, h.confidence FROM utterance u
+       JOIN hypothesis h ON h.utterance_id = u.id AND h.rank = 1 AND ${fitsSpanSql('h', 'u')}
+       WHERE u.id = ? ORDER BY h.id DESC LIMIT 1`,
+    )
+    .get(id) as { id: number; confidence: number | null } | undefined
+  db.prepare(
+    `UPDATE utterance SET hypothesis_id = :hypothesis, confidence = :confidence,
+       status = CASE
+         WHEN status = 'pseudo' AND :hypothesis IS NULL THEN 'new'
+         WHEN status = 'new' AND :hypothesis IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM revision WHERE utterance_id = utterance.id) THEN 'pseudo'
+         ELSE status END
+     WHERE id = :id`,
+  ).run({ id, hypothesis: best?.id ?? null, confidence: best?.confidence ?? null })
+  // Its place in the queue was measured on the old audio; labelling ranks it again.
+  leaveRanking(db, id)
+}
 
 /** Moves an utterance's edges within its recording. */
 export function setBounds(
@@ -59,7 +84,7 @@ export function setBounds(
       input.endSec,
       input.id,
     )
-    db.prepare(setHypothesesAside).run(input.id)
+    spanChanged(db, input.id)
   }).immediate()
   return utteranceDetail(db, input.id, now)
 }
@@ -98,7 +123,7 @@ export function splitUtterance(
         status,
         row.id,
       )
-      db.prepare(setHypothesesAside).run(row.id)
+      spanChanged(db, row.id)
       const right = Number(
         db
           .prepare(
@@ -158,7 +183,7 @@ export function mergeUtterances(
       status,
       row.id,
     )
-    db.prepare(setHypothesesAside).run(row.id)
+    spanChanged(db, row.id)
     appendRevision(db, {
       utteranceId: row.id,
       text: storedTranscript(db, input.text),

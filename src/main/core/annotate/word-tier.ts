@@ -2,6 +2,7 @@ import type { Hypothesis, RevisionInfo, WordTier } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { typedWords } from '../../../shared/text/language-spans'
 import { parseWordTimes, type WordTime } from '../../../shared/word-time'
+import { fitsSpanSql, type Span } from '../asr/decoded-span'
 import type { ReadDb } from '../db/connection'
 
 /*
@@ -44,10 +45,12 @@ export function checkedWordTimes(
 }
 
 /**
- * A file's word times for a transcript (an ELAN or Praat word tier), when they fit it: one per
- * word, in order, inside the utterance; else none (the text is imported without them).
+ * Word times for a transcript when they fit it and the utterance's span: one per word, in order,
+ * inside the utterance; else none. A file's word tier that does not fit is imported without
+ * times; a revision's own times that its utterance's edges have since cut through are not shown
+ * (the text is aligned to the new span instead; docs/tiers.md).
  */
-export function fileWordTimes(
+export function fittingWordTimes(
   text: string,
   words: readonly WordTime[],
   bounds: { startSec: number; endSec: number },
@@ -67,27 +70,37 @@ export function revisionWordTimes(db: ReadDb, revisionId: number): WordTime[] | 
   return row?.word_times ? parseWordTimes(row.word_times) : null
 }
 
-/** The times forced alignment found for a revision's text after its save, if it ran. */
+/**
+ * The times forced alignment found for a revision's text after its save, if it ran on the
+ * utterance's span as it is now (asr/decoded-span.ts): an alignment to other audio is not used.
+ */
 function alignedWordTimes(db: ReadDb, revisionId: number): WordTime[] | null {
   const row = db
-    .prepare('SELECT word_times FROM word_alignment WHERE revision_id = ?')
+    .prepare(
+      `SELECT wa.word_times FROM word_alignment wa JOIN revision v ON v.id = wa.revision_id
+       JOIN utterance u ON u.id = v.utterance_id
+       WHERE wa.revision_id = ? AND ${fitsSpanSql('wa', 'u')}`,
+    )
     .get(revisionId) as { word_times: string } | undefined
   return row ? parseWordTimes(row.word_times) : null
 }
 
 /**
- * The word tier of what the editor shows: the head revision's own times, else its alignment,
- * else the hypothesis it started from (or the best one), whose words the editor matches to the
- * text's. Null with no times at all (never labelled, never aligned).
+ * The word tier of what the editor shows: the head revision's own times while they still fit the
+ * utterance's span, else its alignment to that span, else the hypothesis it started from (or the
+ * best one) of those decoded from that span, whose words the editor matches to the text's. Null
+ * with no times at all (never labelled, never aligned).
  */
 export function wordTierOf(
   db: ReadDb,
   head: RevisionInfo | null,
   hypotheses: readonly Hypothesis[],
+  span: Span,
 ): WordTier | null {
   if (head) {
     const own = revisionWordTimes(db, head.id)
-    if (own) return { source: 'revision', words: own, by: head.annotator ?? head.sourceKind }
+    if (own && fittingWordTimes(head.text, own, span))
+      return { source: 'revision', words: own, by: head.annotator ?? head.sourceKind }
     const aligned = alignedWordTimes(db, head.id)
     if (aligned) return { source: 'alignment', words: aligned, by: null }
   }

@@ -17,6 +17,7 @@ import {
   type LabelledWord,
 } from './calibration'
 import { utteranceConfidence } from './confidence'
+import { fitsSpanSql } from './decoded-span'
 import type { WordFeatures } from './word-features'
 
 /**
@@ -68,9 +69,10 @@ export function devWords(
 ): { words: LabelledWord[]; utterances: number } {
   const dev = labelledUtterances(db, now).filter((u) => u.split === 'dev')
   const best = db.prepare(
-    `SELECT text, word_features FROM hypothesis
-     WHERE utterance_id = ? AND model_id = ? AND checkpoint_id IS ? AND rank = 1 AND word_features IS NOT NULL
-     ORDER BY id DESC LIMIT 1`,
+    `SELECT h.text, h.word_features FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
+     WHERE h.utterance_id = ? AND h.model_id = ? AND h.checkpoint_id IS ? AND h.rank = 1
+       AND h.word_features IS NOT NULL AND ${fitsSpanSql('h', 'u')}
+     ORDER BY h.id DESC LIMIT 1`,
   )
   const rules = projectRules(db)
   const words: LabelledWord[] = []

@@ -14,6 +14,7 @@ import {
 import { normalize, normalizeChars, normalizeWords } from '../../../shared/text/normalize'
 import type { LanguageSpan } from '../../../shared/domain'
 import type { EvaluationGroupScore, ProjectEvaluation } from '../../../shared/domain'
+import { fitsSpanSql } from './decoded-span'
 import type { ReadDb } from '../db/connection'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
@@ -90,6 +91,7 @@ export function evaluateProject(
        JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND source_kind IN ('import', 'annotator') AND draft = 0)
        LEFT JOIN speaker s ON s.id = u.speaker_id
        LEFT JOIN hypothesis h ON h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
+                              AND ${fitsSpanSql('h', 'u')}
        WHERE u.merged_into IS NULL AND (? = 'all' OR u.split = ?)
        ORDER BY u.id`,
     )

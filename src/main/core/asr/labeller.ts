@@ -14,6 +14,7 @@ import { scriptsOfLanguage } from './script-mask'
 import { defaultLanguage } from '../annotate/annotators'
 import type { RegisteredModel } from './model-store'
 import type { SessionSettings } from './providers'
+import { fitsSpanSql } from './decoded-span'
 import { segmentRecordings, type SegmentContext } from './segmentation'
 import { resultStore } from './result-store'
 import { defaultTranscribeOptions, type TranscribeOptions } from './transcribe-options'
@@ -104,7 +105,8 @@ export function ensureModelRow(db: WriteDb, model: RegisteredModel): number {
 }
 
 /**
- * Pseudo-labels every utterance that has no hypothesis from this model yet: inference,
+ * Pseudo-labels every utterance that has no hypothesis from this model for its span yet
+ * (decoded-span.ts: after an edge moves it is decoded again): inference,
  * N-best decoding, confidence and word times in the inference worker, then the hypotheses are
  * stored here, one transaction per request. Revisions are never touched: a human's transcript
  * is never overwritten by a model. Resumable: a second run skips what the first stored.
@@ -123,11 +125,14 @@ export async function labelProject(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256, u.language
        FROM utterance u JOIN recording r ON r.id = u.recording_id
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model AND h.checkpoint_id IS :checkpoint)
-         -- With a checkpoint: what nobody has transcribed, and anything the model never saw.
+         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
+                         AND h.checkpoint_id IS :checkpoint AND ${fitsSpanSql('h', 'u')})
+         -- With a checkpoint: what nobody has transcribed, and anything the model never read
+         -- as it is now (new audio, or edges moved since).
          AND (:checkpoint IS NULL
               OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
-              OR NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model))
+              OR NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
+                             AND ${fitsSpanSql('h', 'u')}))
        ORDER BY u.recording_id, u.start_sec`,
     )
     .all({ model: modelId, checkpoint: checkpointId }) as {
@@ -141,7 +146,8 @@ export async function labelProject(
   const already = (
     db
       .prepare(
-        'SELECT count(DISTINCT utterance_id) AS n FROM hypothesis WHERE model_id = ? AND checkpoint_id IS ?',
+        `SELECT count(DISTINCT h.utterance_id) AS n FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
+         WHERE h.model_id = ? AND h.checkpoint_id IS ? AND ${fitsSpanSql('h', 'u')}`,
       )
       .get(modelId, checkpointId) as { n: number }
   ).n

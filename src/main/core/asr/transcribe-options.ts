@@ -82,6 +82,9 @@ export interface AcquisitionMeasures {
 
 export interface UtteranceResult {
   utteranceId: number
+  /** The span that was read (the item's): what is stored records it (decoded-span.ts). */
+  startSec: number
+  endSec: number
   frames: number
   hypotheses: HypothesisResult[]
   acquisition: AcquisitionMeasures

@@ -10,6 +10,7 @@ import type { WordTime } from '../../../shared/word-time'
 import { alignWords, forcedAlign } from './align'
 import { logSoftmax, type Logits, type Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
+import { PCM_SAMPLE_RATE, spanSamples } from './decoded-span'
 import { allowedTokens, maskedLogSoftmax } from './script-mask'
 import { probeAudio } from './features'
 import { modelInput } from './model-input'
@@ -22,8 +23,6 @@ import type {
 } from './transcribe-options'
 import { chooseSession, createCpuSession, type SessionSettings } from './providers'
 import { encodeText } from './vocab'
-
-const SAMPLE_RATE = 16000
 
 /**
  * One model, loaded once in the inference worker: its package and the session on the provider
@@ -112,7 +111,7 @@ export class ModelRunner {
     const results: UtteranceResult[] = []
     // Similar lengths together, so little of each run is padding.
     const order = items.map((_, i) => i).sort((a, b) => audio[a]!.length - audio[b]!.length)
-    const chunkSamples = Math.round(options.chunkSec * SAMPLE_RATE)
+    const chunkSamples = Math.round(options.chunkSec * PCM_SAMPLE_RATE)
     let i = 0
     while (i < order.length) {
       const first = audio[order[i]!]!
@@ -160,7 +159,7 @@ export class ModelRunner {
     await this.useCheckpoint(options.checkpoint)
     const signal = await readSpan(item)
     const out =
-      signal.length > Math.round(options.chunkSec * SAMPLE_RATE)
+      signal.length > Math.round(options.chunkSec * PCM_SAMPLE_RATE)
         ? await this.runChunked(signal, options)
         : (await this.run([signal]))[0]!
     const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
@@ -223,8 +222,8 @@ export class ModelRunner {
     signal: Float32Array,
     options: TranscribeOptions,
   ): Promise<{ logits: Logits; hidden: Frames | null }> {
-    const chunk = Math.round(options.chunkSec * SAMPLE_RATE)
-    const half = Math.round((options.overlapSec / 2) * SAMPLE_RATE)
+    const chunk = Math.round(options.chunkSec * PCM_SAMPLE_RATE)
+    const half = Math.round((options.overlapSec / 2) * PCM_SAMPLE_RATE)
     const step = chunk - 2 * half
     const pieces: {
       logits: Logits
@@ -306,6 +305,8 @@ export class ModelRunner {
     }
     return {
       utteranceId: item.utteranceId,
+      startSec: item.startSec,
+      endSec: item.endSec,
       frames: own.frames,
       hypotheses: decoded.hypotheses,
       acquisition: {
@@ -325,8 +326,8 @@ interface Frames {
 }
 
 async function readSpan(item: TranscribeItem): Promise<Float32Array> {
-  const start = Math.max(0, Math.floor(item.startSec * SAMPLE_RATE))
-  const count = Math.max(0, Math.round(item.endSec * SAMPLE_RATE) - start)
+  const { start, end } = spanSamples(item)
+  const count = end - start
   const handle = await open(item.pcmPath, 'r').catch((error: Error) => {
     throw new SautiError(
       'not_found',

@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import type { WordTier } from '../../../shared/domain'
-import { serialiseWordTimes } from '../../../shared/word-time'
+import { parseWordTimes, serialiseWordTimes } from '../../../shared/word-time'
 import { activeCheckpoint } from '../adapt/checkpoints'
-import { wordTierOf } from '../annotate/word-tier'
+import { fittingWordTimes, wordTierOf } from '../annotate/word-tier'
 import type { CallContext } from '../call-context'
 import { headRevision } from '../annotate/editor'
+import { fitsSpanSql, type Span } from './decoded-span'
 import { defaultTranscribeOptions } from './transcribe-options'
 import { listModels, type RegisteredModel } from './model-store'
 import { scriptsOfLanguage } from './script-mask'
@@ -57,7 +58,10 @@ export class WordAligner {
   async alignHead(utteranceId: number, viewerId: number | null): Promise<WordTier | null> {
     const head = headRevision(this.ctx.db, utteranceId, viewerId)
     if (head) await this.align(head.id)
-    return wordTierOf(this.ctx.db, headRevision(this.ctx.db, utteranceId, viewerId), [])
+    const span = this.ctx.db
+      .prepare('SELECT start_sec AS startSec, end_sec AS endSec FROM utterance WHERE id = ?')
+      .get(utteranceId) as Span
+    return wordTierOf(this.ctx.db, headRevision(this.ctx.db, utteranceId, viewerId), [], span)
   }
 
   private newestRevision(utteranceId: number): number | null {
@@ -67,7 +71,11 @@ export class WordAligner {
     return row.id
   }
 
-  /** Aligns one revision's text unless its writer set times or it was aligned; true when aligned now. */
+  /**
+   * Aligns one revision's text unless its writer set times that fit the utterance's span or it
+   * was aligned on that span; true when aligned now. The span aligned on is stored with the
+   * times, so an alignment made while an edge moved counts as one to other audio.
+   */
   align(revisionId: number): Promise<boolean> {
     const running = this.running.get(revisionId)
     if (running) return running
@@ -81,14 +89,18 @@ export class WordAligner {
     const r = db
       .prepare(
         `SELECT v.id, v.text, v.utterance_id, u.start_sec, u.end_sec, u.language, rec.sha256, v.word_times,
-                EXISTS (SELECT 1 FROM word_alignment a WHERE a.revision_id = v.id) AS aligned,
+                EXISTS (SELECT 1 FROM word_alignment wa WHERE wa.revision_id = v.id AND ${fitsSpanSql('wa', 'u')})
+                  AS aligned,
                 (SELECT m.sha256 FROM hypothesis h JOIN model m ON m.id = h.model_id WHERE h.id = u.hypothesis_id)
                   AS model_sha256
          FROM revision v JOIN utterance u ON u.id = v.utterance_id JOIN recording rec ON rec.id = u.recording_id
          WHERE v.id = ?`,
       )
       .get(revisionId) as RevisionToAlign | undefined
-    if (!r || r.word_times !== null || r.aligned || r.text.trim() === '') return false
+    if (!r || r.aligned || r.text.trim() === '') return false
+    const span = { startSec: r.start_sec, endSec: r.end_sec }
+    if (r.word_times !== null && fittingWordTimes(r.text, parseWordTimes(r.word_times), span))
+      return false
     const model = await this.modelFor(r.model_sha256)
     if (!model) return false
     const modelRow = db
@@ -116,10 +128,19 @@ export class WordAligner {
     )
     if (words.length === 0) return false
     db.prepare(
-      `INSERT INTO word_alignment (revision_id, model_id, word_times, created_at) VALUES (?, ?, ?, ?)
+      `INSERT INTO word_alignment (revision_id, model_id, word_times, start_sec, end_sec, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (revision_id) DO UPDATE SET model_id = excluded.model_id, word_times = excluded.word_times,
+                                               start_sec = excluded.start_sec, end_sec = excluded.end_sec,
                                                created_at = excluded.created_at`,
-    ).run(revisionId, modelRow.id, serialiseWordTimes(words), new Date().toISOString())
+    ).run(
+      revisionId,
+      modelRow.id,
+      serialiseWordTimes(words),
+      r.start_sec,
+      r.end_sec,
+      new Date().toISOString(),
+    )
     return true
   }
 

@@ -7,7 +7,7 @@ import { ensureSpeaker } from '../consent/speakers'
 import type { WriteDb } from '../db/connection'
 import type { CorpusUtterance } from '../formats/corpus/model'
 import type { ProjectPaths } from '../project/paths'
-import { fileWordTimes } from '../annotate/word-tier'
+import { fittingWordTimes } from '../annotate/word-tier'
 import { importTranscript, type MachineImport } from '../provenance/import-revision'
 import { importTierText, tiersForImport } from '../tiers/import-text'
 import type { ReadAnnotation } from './read-annotation'
@@ -234,7 +234,7 @@ function writeRows(
           utteranceId,
           text: u.text,
           spans: u.spans,
-          wordTimes: fileWordTimes(u.text, u.words, { startSec: start, endSec: end }),
+          wordTimes: fittingWordTimes(u.text, u.words, { startSec: start, endSec: end }),
           ref: `${read.file}#${u.id}`,
           createdAt: now,
           machine,

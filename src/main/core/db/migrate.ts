@@ -36,9 +36,35 @@ export function migrate(db: WriteDb, file: string, target: number = latestSchema
   }
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > target) continue
+    if (migration.rebuildsTables) rebuilding(db, migration)
+    else
+      db.transaction(() => {
+        migration.up(db)
+        db.pragma(`user_version = ${migration.version}`)
+      }).immediate()
+  }
+}
+
+/**
+ * A migration that rebuilds a table other tables point at (SQLite's twelve-step way): foreign
+ * keys are off while it runs, since dropping the old table would otherwise fail on every row
+ * pointing at it, and every reference is checked before it commits.
+ */
+function rebuilding(db: WriteDb, migration: Migration): void {
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1
+  db.pragma('foreign_keys = OFF')
+  try {
     db.transaction(() => {
       migration.up(db)
+      const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[]
+      if (broken.length > 0)
+        throw new SautiError(
+          'store',
+          `migration ${migration.version} (${migration.name}) would leave ${broken.length} broken references (first: ${broken[0]!.table} → ${broken[0]!.parent}); nothing was changed.`,
+        )
       db.pragma(`user_version = ${migration.version}`)
     }).immediate()
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON')
   }
 }

@@ -12,6 +12,8 @@ import type {
 import { exportStatusOf } from '../../../shared/domain'
 import { typedWords } from '../../../shared/text/language-spans'
 import { parseWordTimes, type WordTime } from '../../../shared/word-time'
+import { fittingWordTimes } from '../annotate/word-tier'
+import { fitsSpanSql } from '../asr/decoded-span'
 import { referenceReader } from '../asr/head-output'
 import { consentedSpeakers } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
@@ -105,8 +107,10 @@ interface Row {
   revision_hypothesis: number | null
   hypothesis_text: string | null
   hypothesis_times: string | null
-  /** Word times set with the revision, else found by aligning its text (schema 18). */
-  revision_times: string | null
+  /** Word times set with the revision (schema 18). */
+  own_times: string | null
+  /** Word times found by aligning the revision's text to the utterance's span as it is now. */
+  aligned_times: string | null
   /** The hypothesis a revision started from (or the best one, for a machine label): its head. */
   source_text: string | null
   source_model: number | null
@@ -192,6 +196,17 @@ function wordTimes(text: string, json: string | null): WordTime[] {
 }
 
 /**
+ * A person's label's word times: their own while they fit the utterance's span (its edges may
+ * have moved since), else the alignment of the text to that span; null with neither.
+ */
+function revisionTimes(text: string, r: Row): WordTime[] | null {
+  const span = { startSec: r.start_sec, endSec: r.end_sec }
+  const own =
+    r.own_times === null ? null : fittingWordTimes(text, parseWordTimes(r.own_times), span)
+  return own ?? (r.aligned_times === null ? null : wordTimes(text, r.aligned_times))
+}
+
+/**
  * What an export for `use` may contain at `now`: the newest non-draft label of every utterance
  * that passes the filters, from speakers whose consent to `use` holds at `now`, in recordings
  * whose audio has not been purged; and how many were left out, by reason. Consent is decided in
@@ -214,7 +229,7 @@ export function selectForExport(
               v.source_kind AS revision_source,
               v.hypothesis_id AS revision_hypothesis,
               h.text AS hypothesis_text, h.word_times AS hypothesis_times,
-              coalesce(v.word_times, wa.word_times) AS revision_times,
+              v.word_times AS own_times, wa.word_times AS aligned_times,
               sh.text AS source_text, sh.model_id AS source_model, sh.checkpoint_id AS source_checkpoint,
               sm.name AS source_model_name,
               mi.id AS machine_id, mi.text AS machine_text, mi.machine_system,
@@ -222,7 +237,7 @@ export function selectForExport(
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
        LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
-       LEFT JOIN word_alignment wa ON wa.revision_id = v.id
+       LEFT JOIN word_alignment wa ON wa.revision_id = v.id AND ${fitsSpanSql('wa', 'u')}
        LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
        LEFT JOIN hypothesis sh ON sh.id = CASE WHEN v.id IS NULL THEN u.hypothesis_id ELSE v.hypothesis_id END
        LEFT JOIN model sm ON sm.id = sh.model_id
@@ -308,11 +323,8 @@ export function selectForExport(
       text: label.text,
       spans: validSpans(JSON.parse(label.spans) as LanguageSpan[], typedWords(label.text).length),
       words:
-        r.revision_times !== null && label.source !== 'model'
-          ? wordTimes(label.text, r.revision_times)
-          : sameAsHypothesis
-            ? wordTimes(label.text, r.hypothesis_times)
-            : [],
+        (label.source !== 'model' ? revisionTimes(label.text, r) : null) ??
+        (sameAsHypothesis ? wordTimes(label.text, r.hypothesis_times) : []),
       source: label.source,
       standing,
       split: r.split,

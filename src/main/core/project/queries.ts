@@ -10,6 +10,7 @@ import { isMachineImport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
 import { prefillSetting } from '../annotate/prefill'
+import { fitsSpanSql } from '../asr/decoded-span'
 import { referenceReader } from '../asr/head-output'
 import type { WriteDb } from '../db/connection'
 
@@ -221,8 +222,8 @@ export function listUtterances(
 }
 
 /**
- * Whether anything in the project waits for a model: an utterance without any hypothesis, or a
- * recording not yet cut into utterances. A first labelling that was interrupted leaves both.
+ * Whether anything in the project waits for a model: an utterance without any hypothesis of its
+ * span as it is now, or a recording not yet cut into utterances. A first labelling that was interrupted leaves both.
  */
 export function hasUnlabelled(db: WriteDb): boolean {
   return (
@@ -231,7 +232,8 @@ export function hasUnlabelled(db: WriteDb): boolean {
         `SELECT 1 FROM recording r WHERE r.purged_at IS NULL AND (
            NOT EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id)
            OR EXISTS (SELECT 1 FROM utterance u WHERE u.recording_id = r.id AND u.merged_into IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id)))
+                      AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id
+                                      AND ${fitsSpanSql('h', 'u')})))
          LIMIT 1`,
       )
       .get() !== undefined

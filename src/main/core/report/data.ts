@@ -3,6 +3,7 @@ import { align } from '../../../shared/metrics/errors'
 import { tokensWithLanguage } from '../../../shared/text/language-spans'
 import { normalizeWords } from '../../../shared/text/normalize'
 import { defaultLanguage } from '../annotate/annotators'
+import { fitsSpanSql } from '../asr/decoded-span'
 import type { ReadDb } from '../db/connection'
 import { readIdentifier } from '../language/identifier'
 import { projectRules } from '../language/rules'
@@ -81,6 +82,7 @@ export function switchConfusion(db: ReadDb, modelId: number): ProjectReport['swi
        JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id
                                   AND source_kind IN ('import', 'annotator') AND draft = 0)
        JOIN hypothesis h ON h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
+                         AND ${fitsSpanSql('h', 'u')}
        WHERE u.merged_into IS NULL AND v.spans <> '[]'`,
     )
     .all(modelId) as {

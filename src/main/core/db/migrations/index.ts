@@ -18,10 +18,13 @@ import { m016Search } from './016-search'
 import { m017QualityAndTags } from './017-quality-and-tags'
 import { m018Tiers } from './018-tiers'
 import { m019MachineImport } from './019-machine-import'
+import { m020DecodedSpans } from './020-decoded-spans'
 
 export interface Migration {
   version: number
   name: string
+  /** Rebuilds a table that others reference: run with foreign keys off (migrate.ts). */
+  rebuildsTables?: boolean
   up(db: WriteDb): void
 }
 
@@ -46,4 +49,5 @@ export const migrations: readonly Migration[] = [
   m017QualityAndTags,
   m018Tiers,
   m019MachineImport,
+  m020DecodedSpans,
 ]
