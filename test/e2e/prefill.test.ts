@@ -178,8 +178,11 @@ describe('starting empty where the model’s guess would cost more keys than typ
     expect(await page.locator('[data-testid="started-empty-guess"]').innerText()).toBe(
       'beya nyana imepa soko wiki',
     )
-    await expect.poll(() => aside.innerText()).toMatch(/Started empty.*more keys to fix/s)
-    await expect.poll(() => aside.innerText()).toMatch(/Alt\+U/)
+    // One line above the field: the guess and its key; why the field is empty, under it.
+    await expect.poll(() => aside.innerText()).toMatch(/Started empty.*Alt\+U/s)
+    expect(await page.locator('[data-testid="started-empty-why"]').innerText()).toMatch(
+      /more keys to fix/,
+    )
     await page.screenshot({ path: join(artefacts, 'prefill-started-empty.png') })
     // The key is in the shortcuts' list.
     await page.locator('[data-testid="help-open"]').click()

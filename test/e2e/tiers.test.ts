@@ -151,6 +151,10 @@ describe('the word tier', () => {
     }
 
     await page.goto(`${served.url}/#/annotate/${target.id}`)
+    // In a 720-pixel window they start folded to a line that names them; opened, they stay open.
+    const toggle = page.locator('[data-testid="project-tiers-toggle"]')
+    await poll(() => toggle.innerText()).toMatch(/Translation · Gloss/)
+    await toggle.click()
     const translation = page.locator('[data-testid="tier-Translation"] [data-testid="tier-text"]')
     await translation.fill('Habari za asubuhi')
     await translation.press('Enter')

@@ -1,15 +1,16 @@
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Served } from '../support/serve'
+import { callApi, type Served } from '../support/serve'
 import { demoSuite } from '../support/served-demo'
-import { editorId } from '../support/screens'
+import { editorId, useProfile } from '../support/screens'
 
 /**
  * The annotator workspace on the demo project as a new user gets it: `sauti serve` labels the
  * demo with the bundled starter model on first start; the annotator works from the keyboard.
  */
-const { artefacts, query, open, serveAgain } = demoSuite('ws')
+const { artefacts, dbPath, query, open, serveAgain } = demoSuite('ws')
 
 let served: Served
 let page: Page
@@ -551,5 +552,135 @@ describe('the annotator workspace with an adapted model', () => {
     await expect
       .poll(() => page.locator('[data-testid="transcript"]').inputValue())
       .toMatch(/maneno yaliyohifadhiwa$/)
+  })
+})
+
+describe("a laptop screen with the project's own tiers and a field that started empty", () => {
+  /**
+   * A model that writes Swahili gives an untranscribed utterance of the long recording (two
+   * header lines, a minimap) three alternatives; the project starts every transcript empty.
+   */
+  function giveAlternatives(): number {
+    const [target] = query<{ id: number }>(
+      `SELECT u.id FROM utterance u JOIN recording r ON r.id = u.recording_id
+       WHERE r.original_name LIKE 'market-day-long%' AND u.merged_into IS NULL
+         AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id)
+       ORDER BY u.id LIMIT 1`,
+    )
+    const db = new Database(dbPath)
+    try {
+      const model = db
+        .prepare(
+          `INSERT INTO model (sha256, name, path, manifest, registered_at)
+           VALUES (?, 'sw-chars', '/m', '{"languages":["sw"]}', '2026-01-01')`,
+        )
+        .run('d'.repeat(64)).lastInsertRowid
+      const texts = [
+        'leo ni siku ya soko mjini',
+        'leo ni siku ya soko mjini kwetu',
+        'leo ni sikukuu ya soko mjini',
+      ]
+      texts.forEach((text, i) =>
+        db
+          .prepare(
+            `INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, confidence, word_confidences, created_at)
+             VALUES (?, ?, ?, ?, -1, ?, ?, '2026-01-01')`,
+          )
+          .run(target!.id, model, i + 1, text, 0.5, JSON.stringify(text.split(' ').map(() => 0.5))),
+      )
+    } finally {
+      db.close()
+    }
+    return target!.id
+  }
+
+  it('keeps the field, every decision and the N-best’s first two in view at 1280x720, in English and Swahili', async () => {
+    const id = giveAlternatives()
+    const lead = await callApi<{ id: number }>(served, 'annotator.create', {
+      name: 'Layout lead',
+      role: 'lead',
+    })
+    await callApi(served, 'tier.define', {
+      actorId: lead.id,
+      name: 'Translation',
+      kind: 'utterance',
+    })
+    await callApi(served, 'tier.define', { actorId: lead.id, name: 'Gloss', kind: 'time' })
+    await callApi(served, 'project.setPrefill', { prefill: 'never' })
+    // A window of its own: a laptop that has never folded or opened the tiers.
+    const context = await page
+      .context()
+      .browser()!
+      .newContext({
+        viewport: { width: 1280, height: 720 },
+      })
+    try {
+      const laptop = await context.newPage()
+      await laptop.goto(served.openUrl)
+      await useProfile(laptop, 'Layout lead')
+      await laptop.goto(`${served.url}/#/annotate/${id}`)
+      await laptop.locator(`[data-testid="editor"][data-utterance="${id}"]`).waitFor()
+      for (const language of ['en', 'sw']) {
+        await laptop.locator('[data-testid="language"]').selectOption(language)
+        await laptop.locator('[data-testid="started-empty"]').waitFor()
+        await laptop.locator('[data-testid="alternative-2"]').waitFor()
+        // The project's tiers are one line that names them; the field is empty, the guess beside it.
+        const toggle = laptop.locator('[data-testid="project-tiers-toggle"]')
+        await expect.poll(() => toggle.innerText()).toMatch(/Translation · Gloss/)
+        expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+        expect(await laptop.locator('[data-testid="transcript"]').inputValue()).toBe('')
+        expect(await laptop.locator('[data-testid="started-empty-guess"]').innerText()).toBe(
+          'leo ni siku ya soko mjini',
+        )
+        const header = (await laptop.locator('.app-header').boundingBox())!
+        const bar = (await laptop.locator('.job-status-bar').boundingBox())!
+        const box = async (testid: string) =>
+          (await laptop.locator(`[data-testid="${testid}"]`).boundingBox())!
+        for (const testid of [
+          'started-empty',
+          'transcript',
+          'save-next',
+          'accept-next',
+          'skip-next',
+          'flag',
+          'alternative-1',
+          'alternative-2',
+        ]) {
+          const b = await box(testid)
+          expect(b.y, `${testid} (${language})`).toBeGreaterThan(header.height)
+          expect(b.y + b.height, `${testid} (${language})`).toBeLessThanOrEqual(bar.y)
+        }
+        // Top to bottom, none over another: the guess, the field, why it is empty, the first row
+        // of decisions; the last row of decisions (Flag wraps in Swahili), the N-best.
+        for (const stack of [
+          ['started-empty', 'transcript', 'started-empty-why', 'save-next'],
+          ['flag', 'alternative-1', 'alternative-2'],
+        ])
+          for (const [i, below] of stack.slice(1).entries()) {
+            const [a, b] = [await box(stack[i]!), await box(below)]
+            expect(b.y, `${below} under ${stack[i]} (${language})`).toBeGreaterThanOrEqual(
+              a.y + a.height,
+            )
+          }
+        await laptop.screenshot({
+          path: join(artefacts, `workspace-tiers-started-empty-${language}.png`),
+        })
+      }
+      // Alt+U still puts the guess in; the tiers, once opened, open so after a reload.
+      await laptop.locator('[data-testid="transcript"]').focus()
+      await laptop.keyboard.press('Alt+U')
+      await expect
+        .poll(() => laptop.locator('[data-testid="transcript"]').inputValue())
+        .toBe('leo ni siku ya soko mjini')
+      await laptop.locator('[data-testid="project-tiers-toggle"]').click()
+      await laptop.locator('[data-testid="tier-Gloss"]').waitFor()
+      await laptop.reload()
+      await laptop.locator('[data-testid="tier-Gloss"]').waitFor()
+      expect(
+        await laptop.locator('[data-testid="project-tiers-toggle"]').getAttribute('aria-expanded'),
+      ).toBe('true')
+    } finally {
+      await context.close()
+    }
   })
 })

@@ -1,10 +1,15 @@
 import type { Ref } from 'vue'
 import { Subscriptions } from './subscriptions'
 
-/** Clears the last playback error, and reports the play() promise's refusal if it comes. */
+/**
+ * Clears the last playback error, and reports the play() promise's refusal if it comes. A play()
+ * cut short by a pause() or another load (moving on before playback started) is no refusal: it
+ * says so with an AbortError, and showing it put a red "could not be played" over the editor.
+ */
 export function reportPlay(task: Promise<void>, setError: (message: string | null) => void): void {
   setError(null)
   task.catch((caught: unknown) => {
+    if (caught instanceof DOMException && caught.name === 'AbortError') return
     setError(caught instanceof Error ? caught.message : String(caught))
   })
 }
