@@ -583,10 +583,11 @@ describe("a laptop screen with the project's own tiers and a field that started 
       texts.forEach((text, i) =>
         db
           .prepare(
-            `INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, confidence, word_confidences, created_at)
-             VALUES (?, ?, ?, ?, -1, ?, ?, '2026-01-01')`,
+            `INSERT INTO hypothesis (utterance_id, model_id, rank, text, score, confidence, word_confidences,
+                                     start_sec, end_sec, created_at)
+             SELECT id, ?, ?, ?, -1, ?, ?, start_sec, end_sec, '2026-01-01' FROM utterance WHERE id = ?`,
           )
-          .run(target!.id, model, i + 1, text, 0.5, JSON.stringify(text.split(' ').map(() => 0.5))),
+          .run(model, i + 1, text, 0.5, JSON.stringify(text.split(' ').map(() => 0.5)), target!.id),
       )
     } finally {
       db.close()
