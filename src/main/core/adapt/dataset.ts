@@ -1,5 +1,6 @@
 import type { WriteDb } from '../db/connection'
 import { consentedSpeakers } from '../consent/policy'
+import { decision, hasHumanText } from '../provenance/human-text'
 
 export { assignSplits, type Split } from './splits'
 import type { Split } from './splits'
@@ -46,7 +47,7 @@ function poolRows<R>(
       `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, u.split, ${columns}
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
-       ${withRevision ? 'JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)' : ''}
+       ${withRevision ? `JOIN revision v ON v.id = (SELECT max(d.id) FROM revision d WHERE d.utterance_id = u.id AND ${decision('d')})` : ''}
        WHERE u.merged_into IS NULL AND u.split IS NOT NULL AND ${where}
          AND u.speaker_id IN (${training.sql})
        ORDER BY u.id`,
@@ -121,7 +122,7 @@ export function labelledWithoutTrainingConsent(
       .prepare(
         `SELECT count(*) AS n FROM utterance u
          WHERE u.merged_into IS NULL
-           AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+           AND ${hasHumanText('u.id')}
            AND (u.speaker_id IS NULL OR u.speaker_id NOT IN (${training.sql}))`,
       )
       .get(training.params) as { n: number }
