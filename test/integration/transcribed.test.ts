@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { labelledUtterances } from '../../src/main/core/adapt/dataset'
+import { latestSchemaVersion } from '../../src/main/core/db/migrate'
+import { appendRevision, type RevisionSource } from '../../src/main/core/provenance/revisions'
+import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
+
+/**
+ * What the project calls transcribed, seen from the places that count, train on or rank it: each
+ * must follow the one rule (core/provenance/human-text.ts), whatever an utterance's history holds.
+ */
+describe('transcribed utterances, wherever they are counted', () => {
+  let db: WriteDb
+  let cleanup: () => void
+  const now = '2026-02-01T00:00:00.000Z'
+  const annotator: RevisionSource = { kind: 'annotator', annotatorId: 1 }
+  const corpus: RevisionSource = { kind: 'import', ref: 'corpus.eaf#a1' }
+  const model: RevisionSource = { kind: 'model', modelId: 1, checkpointId: null }
+
+  const write = (utteranceId: number, text: string, source: RevisionSource, draft = false): void =>
+    void appendRevision(db, { utteranceId, text, source, draft, createdAt: now })
+
+  beforeAll(() => {
+    ;({ db, cleanup } = createDb())
+    migrateTo(db, latestSchemaVersion)
+    insertRows(db, 'annotator', [{ name: 'amina', role: 'annotator', created_at: now }])
+    insertRows(db, 'model', [
+      { sha256: 'b'.repeat(64), name: 'm', path: '/m', manifest: '{}', registered_at: now },
+    ])
+    insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
+    insertRows(db, 'consent', [
+      { speaker_id: 1, scope: 'model_training', granted_at: '2026-01-01', created_at: now },
+    ])
+    insertRows(db, 'recording', [recordingRow('a'.repeat(64), 60)])
+    insertRows(
+      db,
+      'utterance',
+      [1, 2, 3].map((i) => ({
+        recording_id: 1,
+        start_sec: i,
+        end_sec: i + 1,
+        speaker_id: 1,
+        split: 'train',
+        created_at: now,
+      })),
+    )
+    // 1: imported as people's, then a model's decision on top of it.
+    write(1, 'habari ya asubuhi', corpus)
+    write(1, 'habari asubuhi', model)
+    // 2: an annotator's transcript, then an autosave they have not saved yet.
+    write(2, 'karibu sana', annotator)
+    write(2, 'karibu sana rafiki', annotator, true)
+    // 3: only an autosave.
+    write(3, 'asante', annotator, true)
+  })
+  afterAll(() => cleanup())
+
+  it("trains on a person's newest transcript, even under a model's decision or a draft", () => {
+    expect(labelledUtterances(db, now).map((u) => [u.utteranceId, u.text, u.source])).toEqual([
+      [1, 'habari ya asubuhi', 'import'],
+      [2, 'karibu sana', 'annotator'],
+    ])
+  })
+})
