@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readPool } from '../../src/main/core/adapt/acquisition'
 import { labelledUtterances } from '../../src/main/core/adapt/dataset'
+import { listSpeakers } from '../../src/main/core/consent/registry'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
+import { projectSummary } from '../../src/main/core/project/queries'
 import { appendRevision, type RevisionSource } from '../../src/main/core/provenance/revisions'
+import { buildReport } from '../../src/main/core/report/build'
 import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
 
 /**
@@ -34,7 +38,7 @@ describe('transcribed utterances, wherever they are counted', () => {
     insertRows(
       db,
       'utterance',
-      [1, 2, 3].map((i) => ({
+      [1, 2, 3, 4].map((i) => ({
         recording_id: 1,
         start_sec: i,
         end_sec: i + 1,
@@ -51,8 +55,23 @@ describe('transcribed utterances, wherever they are counted', () => {
     write(2, 'karibu sana rafiki', annotator, true)
     // 3: only an autosave.
     write(3, 'asante', annotator, true)
+    // 4: transcribed, then merged into 2 (its row stays, with its history).
+    write(4, 'rafiki', annotator)
+    db.prepare('UPDATE utterance SET merged_into = 2 WHERE id = 4').run()
   })
   afterAll(() => cleanup())
+
+  it('counts the same utterances in the summary, the report, the speakers and the pools', () => {
+    const ref = { id: 'p', name: 'p', dbPath: ':memory:', isDemo: false }
+    const summary = projectSummary(db, ref)
+    expect([summary.transcribedCount, summary.utteranceCount]).toEqual([2, 3])
+    const report = buildReport(db, ref, {}, now).project
+    expect([report.transcribed, report.utterances]).toEqual([2, 3])
+    expect(listSpeakers(db, now).map((s) => s.transcribed)).toEqual([2])
+    expect(labelledUtterances(db, now)).toHaveLength(2)
+    // What nobody has transcribed is what active learning ranks: the autosave alone.
+    expect(readPool(db).map((p) => p.id)).toEqual([3])
+  })
 
   it("trains on a person's newest transcript, even under a model's decision or a draft", () => {
     expect(labelledUtterances(db, now).map((u) => [u.utteranceId, u.text, u.source])).toEqual([

@@ -30,7 +30,8 @@ export function buildReport(
   const counts = db
     .prepare(
       `SELECT (SELECT count(*) FROM utterance WHERE merged_into IS NULL) AS utterances,
-              (SELECT count(DISTINCT v.utterance_id) FROM revision v WHERE ${humanText('v')}) AS transcribed,
+              (SELECT count(DISTINCT v.utterance_id) FROM revision v JOIN utterance u ON u.id = v.utterance_id
+                WHERE ${humanText('v')} AND u.merged_into IS NULL) AS transcribed,
               (SELECT count(*) FROM utterance WHERE merged_into IS NULL AND status = 'reviewed') AS reviewed,
               (SELECT coalesce(sum(duration_sec), 0) / 60.0 FROM recording) AS minutes`,
     )
