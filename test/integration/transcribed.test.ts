@@ -6,7 +6,14 @@ import { latestSchemaVersion } from '../../src/main/core/db/migrate'
 import { projectSummary } from '../../src/main/core/project/queries'
 import { appendRevision, type RevisionSource } from '../../src/main/core/provenance/revisions'
 import { buildReport } from '../../src/main/core/report/build'
-import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertRows,
+  migrateTo,
+  recordingRow,
+  revisionWriters,
+  type WriteDb,
+} from '../support/db'
 
 /**
  * What the project calls transcribed, seen from the places that count, train on or rank it: each
@@ -16,9 +23,6 @@ describe('transcribed utterances, wherever they are counted', () => {
   let db: WriteDb
   let cleanup: () => void
   const now = '2026-02-01T00:00:00.000Z'
-  const annotator: RevisionSource = { kind: 'annotator', annotatorId: 1 }
-  const corpus: RevisionSource = { kind: 'import', ref: 'corpus.eaf#a1' }
-  const model: RevisionSource = { kind: 'model', modelId: 1, checkpointId: null }
 
   const write = (utteranceId: number, text: string, source: RevisionSource, draft = false): void =>
     void appendRevision(db, { utteranceId, text, source, draft, createdAt: now })
@@ -26,10 +30,7 @@ describe('transcribed utterances, wherever they are counted', () => {
   beforeAll(() => {
     ;({ db, cleanup } = createDb())
     migrateTo(db, latestSchemaVersion)
-    insertRows(db, 'annotator', [{ name: 'amina', role: 'annotator', created_at: now }])
-    insertRows(db, 'model', [
-      { sha256: 'b'.repeat(64), name: 'm', path: '/m', manifest: '{}', registered_at: now },
-    ])
+    const { annotator, corpus, model } = revisionWriters(db, now)
     insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
     insertRows(db, 'consent', [
       { speaker_id: 1, scope: 'model_training', granted_at: '2026-01-01', created_at: now },

@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { appRoot } from '../support/fixtures'
+import { mainSources } from '../support/sources'
 
 /**
  * Files that may write the rule for "a person's transcript" out in SQL, and why. Any other query
@@ -21,19 +19,8 @@ const handWritten = [
 ]
 const writesRule = (text: string): boolean => handWritten.some((p) => p.test(text))
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sources(path)
-    return entry.name.endsWith('.ts') ? [path] : []
-  })
-}
-
 describe("queries about a person's transcript", () => {
-  const files = sources(join(appRoot, 'src/main')).map((f) => ({
-    name: relative(appRoot, f),
-    text: readFileSync(f, 'utf8'),
-  }))
+  const files = mainSources()
 
   it('ask core/provenance/human-text.ts (or say in the allow-list why not)', () => {
     const offenders = files.filter((f) => writesRule(f.text) && !(f.name in allowed))

@@ -9,14 +9,22 @@ import {
   machineImport,
   newestHumanText,
 } from '../../src/main/core/provenance/human-text'
-import { appendRevision, type RevisionSource } from '../../src/main/core/provenance/revisions'
+import { appendRevision } from '../../src/main/core/provenance/revisions'
 import {
   isAnnotatorText,
   isHumanText,
   isMachineImport,
   type RevisionSourceKind,
 } from '../../src/shared/domain'
-import { createDb, insertRows, migrateTo, recordingRow, type WriteDb } from '../support/db'
+import {
+  createDb,
+  insertRows,
+  migrateTo,
+  recordingRow,
+  revisionWriters,
+  type RevisionWriters,
+  type WriteDb,
+} from '../support/db'
 
 /**
  * "A person's transcript" exists twice on purpose: as SQL fragments for queries and as JavaScript
@@ -28,43 +36,35 @@ describe("a person's transcript: the SQL fragments and their JavaScript twins", 
   let cleanup: () => void
   const now = '2026-01-01T00:00:00.000Z'
 
-  const annotator: RevisionSource = { kind: 'annotator', annotatorId: 1 }
-  const corpus: RevisionSource = { kind: 'import', ref: 'corpus.eaf#a1' }
-  const whisper: RevisionSource = {
-    kind: 'import',
-    ref: 'asr.tsv:2',
-    machine: { system: 'whisper', importedBy: 1 },
-  }
-  const model: RevisionSource = { kind: 'model', modelId: 1, checkpointId: null }
-  type Step = [RevisionSource, 'draft' | 'saved']
+  type Step = [keyof RevisionWriters, 'draft' | 'saved']
 
   // Each utterance's history, oldest first.
   const histories: Step[][] = [
     [], // 1: nothing yet
-    [[annotator, 'draft']], // 2: an autosave only
-    [[whisper, 'draft']], // 3: machine output waiting for a person
-    [[annotator, 'saved']], // 4
-    [[corpus, 'saved']], // 5: imported as people's
-    [[model, 'saved']], // 6: a model's decision
+    [['annotator', 'draft']], // 2: an autosave only
+    [['whisper', 'draft']], // 3: machine output waiting for a person
+    [['annotator', 'saved']], // 4
+    [['corpus', 'saved']], // 5: imported as people's
+    [['model', 'saved']], // 6: a model's decision
     [
-      [annotator, 'saved'],
-      [annotator, 'draft'],
+      ['annotator', 'saved'],
+      ['annotator', 'draft'],
     ], // 7: an autosave on top of a saved transcript
     [
-      [whisper, 'draft'],
-      [annotator, 'saved'],
+      ['whisper', 'draft'],
+      ['annotator', 'saved'],
     ], // 8: machine output corrected
     [
-      [corpus, 'saved'],
-      [model, 'saved'],
-      [model, 'draft'],
+      ['corpus', 'saved'],
+      ['model', 'saved'],
+      ['model', 'draft'],
     ], // 9: a model's decision (and a draft of one) on top of a person's
     [
-      [annotator, 'draft'],
-      [annotator, 'saved'],
-      [annotator, 'draft'],
-      [corpus, 'saved'],
-      [corpus, 'draft'],
+      ['annotator', 'draft'],
+      ['annotator', 'saved'],
+      ['annotator', 'draft'],
+      ['corpus', 'saved'],
+      ['corpus', 'draft'],
     ], // 10
   ]
 
@@ -85,20 +85,17 @@ describe("a person's transcript: the SQL fragments and their JavaScript twins", 
   beforeAll(() => {
     ;({ db, cleanup } = createDb())
     migrateTo(db, latestSchemaVersion)
-    insertRows(db, 'annotator', [{ name: 'amina', role: 'annotator', created_at: now }])
-    insertRows(db, 'model', [
-      { sha256: 'b'.repeat(64), name: 'm', path: '/m', manifest: '{}', registered_at: now },
-    ])
+    const writers = revisionWriters(db, now)
     insertRows(db, 'recording', [recordingRow('a'.repeat(64), 60)])
     histories.forEach((history, i) => {
       insertRows(db, 'utterance', [
         { recording_id: 1, start_sec: i, end_sec: i + 1, created_at: now },
       ])
-      for (const [source, state] of history)
+      for (const [writer, state] of history)
         appendRevision(db, {
           utteranceId: i + 1,
           text: `text ${i + 1}`,
-          source,
+          source: writers[writer],
           draft: state === 'draft',
           createdAt: now,
         })
