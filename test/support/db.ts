@@ -7,7 +7,7 @@ import type { ReadDb, WriteDb } from '../../src/main/core/db/connection'
 
 export type { ReadDb, WriteDb }
 import { migrate } from '../../src/main/core/db/migrate'
-import { appendRevision } from '../../src/main/core/provenance/revisions'
+import { appendRevision, type RevisionSource } from '../../src/main/core/provenance/revisions'
 
 /** A real SQLite file in a fresh temporary folder, at schema version 0. */
 export function createDb(): { db: WriteDb; file: string; cleanup: () => void } {
@@ -141,5 +141,29 @@ export function utteranceAdder(
         createdAt,
       })
     return id
+  }
+}
+
+/** One writer of each kind a revision can have (docs/ARCHITECTURE.md, "A person's transcript"). */
+export interface RevisionWriters {
+  annotator: RevisionSource
+  /** An import of transcripts people wrote. */
+  corpus: RevisionSource
+  /** An import of another recogniser's output, to be corrected. */
+  whisper: RevisionSource
+  model: RevisionSource
+}
+
+/** Adds annotator 1 and model 1, and names a writer of each kind with them. */
+export function revisionWriters(db: WriteDb, createdAt: string): RevisionWriters {
+  insertRows(db, 'annotator', [{ name: 'amina', role: 'annotator', created_at: createdAt }])
+  insertRows(db, 'model', [
+    { sha256: 'b'.repeat(64), name: 'm', path: '/m', manifest: '{}', registered_at: createdAt },
+  ])
+  return {
+    annotator: { kind: 'annotator', annotatorId: 1 },
+    corpus: { kind: 'import', ref: 'corpus.eaf#a1' },
+    whisper: { kind: 'import', ref: 'asr.tsv:2', machine: { system: 'whisper', importedBy: 1 } },
+    model: { kind: 'model', modelId: 1, checkpointId: null },
   }
 }

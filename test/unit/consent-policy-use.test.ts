@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { appRoot } from '../support/fixtures'
+import { mainSources } from '../support/sources'
 
 /**
  * Files that may name the consent table in SQL, and why. Any other query that decides whether a
@@ -18,19 +16,8 @@ const allowed: Record<string, string> = {
 
 const mentionsTable = /\b(from|join|update|into)\s+consent\b(?!_)/i
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sources(path)
-    return entry.name.endsWith('.ts') ? [path] : []
-  })
-}
-
 describe('consent-filtered queries', () => {
-  const files = sources(join(appRoot, 'src/main')).map((f) => ({
-    name: relative(appRoot, f),
-    text: readFileSync(f, 'utf8'),
-  }))
+  const files = mainSources()
 
   it('read the consent table only through the policy (or say in the allow-list why not)', () => {
     const offenders = files

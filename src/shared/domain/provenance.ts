@@ -9,13 +9,21 @@ export type RevisionSourceKind = (typeof revisionSourceKinds)[number]
  * imported as written by people. Text another recogniser wrote, imported to be corrected, is
  * stored as an `import` draft (docs/formats.md, "Machine output"), so it never passes this rule
  * and nothing counts, trains on or exports it as a person's until someone saves it. The SQL twin
- * is `humanText` in core/provenance/human-text.ts; every "labelled" query says the same.
+ * is `humanText` in core/provenance/human-text.ts, which every "transcribed" query asks.
  */
 export function isHumanText(r: { sourceKind: RevisionSourceKind; draft: boolean }): boolean {
   return !r.draft && (r.sourceKind === 'annotator' || r.sourceKind === 'import')
 }
 
-/** Whether a revision is machine output brought in by an import, waiting for a person. */
+/** A person's transcript an annotator wrote, not imported (SQL twin: `annotatorText`). */
+export function isAnnotatorText(r: { sourceKind: RevisionSourceKind; draft: boolean }): boolean {
+  return isHumanText(r) && r.sourceKind === 'annotator'
+}
+
+/**
+ * Whether a revision is machine output brought in by an import, waiting for a person (SQL twin:
+ * `machineImport`).
+ */
 export function isMachineImport(r: { sourceKind: RevisionSourceKind; draft: boolean }): boolean {
   return r.draft && r.sourceKind === 'import'
 }

@@ -1,6 +1,7 @@
 import type { WriteDb, OpenDatabaseOptions, ReadDb } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 import { fitsSpanSql } from '../asr/decoded-span'
+import { annotatorText, hasHumanText } from '../provenance/human-text'
 import { kCenter } from './clusters'
 import { hybrid, uncertainty } from './hybrid'
 
@@ -137,7 +138,7 @@ export function readPool(db: ReadDb): PoolItem[] {
        FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
        WHERE u.merged_into IS NULL AND u.status NOT IN ('flagged', 'skipped')
          AND NOT EXISTS (SELECT 1 FROM recording r WHERE r.id = u.recording_id AND r.purged_at IS NOT NULL)
-         AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+         AND NOT ${hasHumanText('u.id')}
        ORDER BY u.id`,
     )
     .all() as {
@@ -177,7 +178,7 @@ export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[]
   const labelledRows = db
     .prepare(
       `SELECT a.embedding, u.speaker_id FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
-       WHERE u.merged_into IS NULL AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind = 'annotator')`,
+       WHERE u.merged_into IS NULL AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND ${annotatorText('v')})`,
     )
     .all() as { embedding: Buffer | null; speaker_id: number | null }[]
   // Flagged by an annotator as a kind of audio not worth transcribing: noise, another language.
@@ -217,7 +218,7 @@ export function writePriorities(db: WriteDb, ranked: Ranked[]): number {
   // Ranked on a snapshot: what was transcribed since then keeps no priority.
   const set = db.prepare(
     `UPDATE utterance SET priority = ?, priority_reason = ? WHERE id = ?
-       AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = utterance.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))`,
+       AND NOT ${hasHumanText('utterance.id')}`,
   )
   db.transaction(() => {
     db.prepare(

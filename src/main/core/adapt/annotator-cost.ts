@@ -1,6 +1,7 @@
 import type { AnnotatorCostCurve, AnnotatorCostPoint } from '../../../shared/domain'
 import { editCost } from '../../../shared/metrics/edit-cost'
 import type { ReadDb } from '../db/connection'
+import { annotatorText } from '../provenance/human-text'
 
 interface Correction {
   minutes: number
@@ -27,7 +28,7 @@ function corrections(db: ReadDb): Correction[] {
        JOIN recording r ON r.id = u.recording_id
        LEFT JOIN hypothesis h ON h.id = v.hypothesis_id
        WHERE v.id = (SELECT min(w.id) FROM revision w WHERE w.utterance_id = v.utterance_id
-                     AND w.source_kind = 'annotator' AND w.draft = 0)
+                     AND ${annotatorText('w')})
          AND u.status IN ('corrected', 'reviewed')
        ORDER BY v.id`,
     )

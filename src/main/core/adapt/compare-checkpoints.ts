@@ -20,6 +20,7 @@ import { fitsSpanSql } from '../asr/decoded-span'
 import { evaluateProject } from '../asr/evaluate-project'
 import type { ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
+import { hasHumanText } from '../provenance/human-text'
 import { alignVersions } from '../review/adjudicate'
 import { checkpointLanguageModel } from './checkpoints'
 import { comparisonMetric } from './compare'
@@ -120,8 +121,7 @@ export function splitUtterances(db: ReadDb, split: Split): DecodeSpan[] {
         `SELECT u.id, u.start_sec, u.end_sec, u.language, r.sha256 FROM utterance u
          JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
          WHERE u.merged_into IS NULL AND u.split = ?
-           AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0
-                       AND v.source_kind IN ('annotator', 'import'))
+           AND ${hasHumanText('u.id')}
          ORDER BY u.id`,
       )
       .all(split) as {

@@ -1,5 +1,6 @@
 import type { WriteDb } from '../db/connection'
 import { consentedSpeakers } from '../consent/policy'
+import { hasHumanText, newestHumanText } from '../provenance/human-text'
 
 export { assignSplits, type Split } from './splits'
 import type { Split } from './splits'
@@ -31,7 +32,7 @@ interface PoolRow {
  * The training pool's rows with `columns` more, `where` they hold: utterances (alias `u`) with a
  * split (their speaker's or their stretch of recording's, splits.ts), whose speaker's
  * model-training consent holds at `now`, in recordings whose audio
- * is still here, the newest non-draft revision joined as `v` when `withRevision`.
+ * is still here, the newest person's transcript joined as `v` when `withRevision`.
  */
 function poolRows<R>(
   db: WriteDb,
@@ -46,7 +47,7 @@ function poolRows<R>(
       `SELECT u.id, u.speaker_id, r.sha256, u.start_sec, u.end_sec, u.split, ${columns}
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
-       ${withRevision ? 'JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)' : ''}
+       ${withRevision ? `JOIN revision v ON v.id = ${newestHumanText('u.id')}` : ''}
        WHERE u.merged_into IS NULL AND u.split IS NOT NULL AND ${where}
          AND u.speaker_id IN (${training.sql})
        ORDER BY u.id`,
@@ -83,7 +84,7 @@ export function labelledUtterances(
     db,
     now,
     'v.id AS revision_id, v.text, v.source_kind',
-    "u.status NOT IN ('flagged', 'skipped') AND v.source_kind IN ('annotator', 'import')",
+    "u.status NOT IN ('flagged', 'skipped')",
     true,
   ).map((r) => ({
     ...poolFields(r),
@@ -121,7 +122,7 @@ export function labelledWithoutTrainingConsent(
       .prepare(
         `SELECT count(*) AS n FROM utterance u
          WHERE u.merged_into IS NULL
-           AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+           AND ${hasHumanText('u.id')}
            AND (u.speaker_id IS NULL OR u.speaker_id NOT IN (${training.sql}))`,
       )
       .get(training.params) as { n: number }

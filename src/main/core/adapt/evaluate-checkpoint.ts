@@ -2,6 +2,7 @@ import type { ProjectEvaluation } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { evaluateProject } from '../asr/evaluate-project'
 import type { WriteDb } from '../db/connection'
+import { hasHumanText } from '../provenance/human-text'
 import { activeCheckpoint, checkpointLanguageModel } from './checkpoints'
 import type { LanguageModelWeight } from './train-protocol'
 import type { AdaptContext } from './features'
@@ -51,8 +52,7 @@ export async function evaluateModel(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u
        JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
        WHERE u.merged_into IS NULL AND (? = 'all' OR u.split = ?)
-         AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0
-                     AND v.source_kind IN ('annotator', 'import'))
+         AND ${hasHumanText('u.id')}
        ORDER BY u.id`,
     )
     .all(request.split, request.split) as {

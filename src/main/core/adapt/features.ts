@@ -14,6 +14,7 @@ import {
 import type { Vocabulary } from '../asr/vocab'
 import type { OpenDatabaseOptions, ReadDb, WriteDb } from '../db/connection'
 import { pcmPath, type ProjectPaths } from '../project/paths'
+import { hasHumanText } from '../provenance/human-text'
 import { reprioritise } from './acquisition'
 import type { LabelledUtterance } from './dataset'
 import { hiddenCacheDir, hiddenCacheFile } from './hidden-cache'
@@ -176,7 +177,7 @@ export async function rescoreUnlabelled(
     .prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256 FROM utterance u JOIN recording r ON r.id = u.recording_id
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
-         AND (u.split = 'dev' OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import')))
+         AND (u.split = 'dev' OR NOT ${hasHumanText('u.id')})
          AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.checkpoint_id = ?
                          AND ${fitsSpanSql('h', 'u')})
        ORDER BY u.id`,

@@ -3,6 +3,7 @@ import { words } from '../../../shared/text/normalize'
 import { consentedSpeakers } from '../consent/policy'
 import { fitsSpanSql } from '../asr/decoded-span'
 import type { WriteDb } from '../db/connection'
+import { hasHumanText } from '../provenance/human-text'
 import type { LabelledUtterance } from './dataset'
 import { trainingText } from './vocabulary'
 
@@ -99,7 +100,7 @@ export function pseudoLabelCandidates(
        JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
        WHERE u.merged_into IS NULL AND u.status IN ('new', 'pseudo') AND u.split = 'train'
          AND h.checkpoint_id = :checkpoint AND h.confidence >= :threshold AND h.text <> ''
-         AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+         AND NOT ${hasHumanText('u.id')}
          AND u.speaker_id IN (${training.sql})
        ORDER BY u.id`,
     )

@@ -3,6 +3,7 @@ import type { SplitOverview, SplitUnitKind } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { consentedSpeakers } from '../consent/policy'
 import type { ReadDb, WriteDb } from '../db/connection'
+import { firstHumanText, hasHumanText } from '../provenance/human-text'
 
 export type Split = 'train' | 'dev' | 'test'
 
@@ -68,10 +69,8 @@ function poolUtterances(db: ReadDb, now: string, also: number[] = []): PoolUtter
       `SELECT u.id, u.speaker_id, u.recording_id, u.start_sec, (u.end_sec - u.start_sec) / 60.0 AS minutes,
               COALESCE(u.language, json_extract(r.languages, '$[0]'),
                        (SELECT value FROM project_meta WHERE key = 'default_language'), 'und') AS language,
-              (SELECT min(v.id) FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0
-                 AND v.source_kind IN ('annotator', 'import')) AS first_revision,
-              EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0
-                 AND v.source_kind IN ('annotator', 'import')) AS labelled
+              ${firstHumanText('u.id')} AS first_revision,
+              ${hasHumanText('u.id')} AS labelled
        FROM utterance u JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
        WHERE u.merged_into IS NULL AND u.speaker_id IS NOT NULL
          AND (u.speaker_id IN (${training.sql}) OR u.id IN (SELECT value FROM json_each(:also)))
@@ -245,8 +244,7 @@ export function splitOverview(db: ReadDb): SplitOverview {
               sum(u.end_sec - u.start_sec) / 60.0 AS minutes, count(*) AS utterances
        FROM utterance u JOIN recording r ON r.id = u.recording_id AND r.purged_at IS NULL
        WHERE u.merged_into IS NULL AND u.split IS NOT NULL
-         AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0
-                     AND v.source_kind IN ('annotator', 'import'))
+         AND ${hasHumanText('u.id')}
        GROUP BY 1, 2, 3, 4`,
     )
     .all() as {

@@ -6,6 +6,7 @@ import type {
 } from '../../../shared/domain'
 import { activeCalibration } from '../asr/calibrate'
 import type { WriteDb } from '../db/connection'
+import { annotatorText } from '../provenance/human-text'
 import { labelledWithoutTrainingConsent } from './dataset'
 import { adaptationSettings } from './settings'
 import { annotatorCost } from './annotator-cost'
@@ -61,7 +62,7 @@ export function correctionsSinceLastRun(db: WriteDb): number {
     db
       .prepare(
         `SELECT count(DISTINCT v.utterance_id) AS n FROM revision v
-         WHERE v.source_kind = 'annotator' AND v.draft = 0
+         WHERE ${annotatorText('v')}
            AND v.created_at > coalesce((SELECT max(started_at) FROM train_run), '')`,
       )
       .get() as { n: number }

@@ -17,6 +17,7 @@ import { speakerConsent } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
 import { storedTranscript } from '../language/rules'
 import { utteranceFields, type UtteranceBaseRow } from '../project/queries'
+import { humanText, machineImport } from '../provenance/human-text'
 import { appendRevision } from '../provenance/revisions'
 import { claimSlot, recordVersion, visibleHeadId } from '../review/blind'
 import { returnedNote } from '../discuss/returns'
@@ -282,9 +283,9 @@ function machineImportOf(db: WriteDb, utteranceId: number): MachineImportOrigin 
     .prepare(
       `SELECT mi.text, mi.machine_system, mi.source_ref, a.name AS imported_by, mi.created_at
        FROM revision mi LEFT JOIN annotator a ON a.id = mi.imported_by
-       WHERE mi.id = (SELECT max(id) FROM revision WHERE utterance_id = ? AND source_kind = 'import' AND draft = 1)
+       WHERE mi.id = (SELECT max(m.id) FROM revision m WHERE m.utterance_id = ? AND ${machineImport('m')})
          AND NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = mi.utterance_id AND v.id > mi.id
-                           AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))`,
+                           AND ${humanText('v')})`,
     )
     .get(utteranceId) as
     | {

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/metrics/prefill'
 import { referenceReader } from '../asr/head-output'
 import type { ReadDb, WriteDb } from '../db/connection'
+import { annotatorText } from '../provenance/human-text'
 
 /*
  * Whether the editor opens an utterance with the model's hypothesis in the field or empty
@@ -68,9 +69,9 @@ function readHistory(db: ReadDb, calibrated: boolean): CostObservation[] {
        FROM revision v
        JOIN utterance u ON u.id = v.utterance_id
        JOIN hypothesis h ON h.id = coalesce(v.hypothesis_id, u.hypothesis_id)
-       WHERE v.source_kind = 'annotator' AND v.draft = 0
+       WHERE ${annotatorText('v')}
          AND v.id = (SELECT min(w.id) FROM revision w WHERE w.utterance_id = v.utterance_id
-                     AND w.source_kind = 'annotator' AND w.draft = 0)
+                     AND ${annotatorText('w')})
          AND u.status IN ('corrected', 'reviewed')
          AND h.confidence IS NOT NULL AND (h.calibration_id IS NOT NULL) = ?
        ORDER BY v.id DESC LIMIT ?`,

@@ -1,4 +1,5 @@
 import type { FlagReason, LanguageSpan, RevisionInfo } from '../../../shared/domain'
+import { isAnnotatorText } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { serialiseWordTimes, type WordTime } from '../../../shared/word-time'
 import { referenceReader } from '../asr/head-output'
@@ -74,11 +75,6 @@ export function appends(
     (times.mine !== null && words(times.mine) !== words(times.theirs))
   if (input.draft) return changed
   if (input.status !== 'corrected') return changed && (text !== '' || head !== null)
-  const decided =
-    head !== null &&
-    !head.draft &&
-    head.sourceKind === 'annotator' &&
-    head.annotator === annotator &&
-    !changed
+  const decided = head !== null && isAnnotatorText(head) && head.annotator === annotator && !changed
   return !decided
 }

@@ -14,6 +14,7 @@ import {
 import { normalize, normalizeChars, normalizeWords } from '../../../shared/text/normalize'
 import type { LanguageSpan } from '../../../shared/domain'
 import type { EvaluationGroupScore, ProjectEvaluation } from '../../../shared/domain'
+import { newestHumanText } from '../provenance/human-text'
 import { fitsSpanSql } from './decoded-span'
 import type { ReadDb } from '../db/connection'
 import { SautiError } from '../../../shared/errors'
@@ -88,7 +89,7 @@ export function evaluateProject(
               h.text AS hypothesis, h.word_confidences,
               s.dialect, s.gender, s.age_band, s.first_language
        FROM utterance u
-       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND source_kind IN ('import', 'annotator') AND draft = 0)
+       JOIN revision v ON v.id = ${newestHumanText('u.id')}
        LEFT JOIN speaker s ON s.id = u.speaker_id
        LEFT JOIN hypothesis h ON h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
                               AND ${fitsSpanSql('h', 'u')}

@@ -9,6 +9,7 @@ import type {
 import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { WriteDb, ReadDb } from '../db/connection'
 import { readTextFile } from '../formats/text-file'
+import { hasHumanText, newestHumanText } from '../provenance/human-text'
 import { languagesNotWritten, projectLanguages } from './head-output'
 import { scriptsOfLanguage } from './script-mask'
 import { defaultLanguage } from '../annotate/annotators'
@@ -40,7 +41,7 @@ export async function languageModelSentences(db: WriteDb, textFiles: string[]): 
     db
       .prepare(
         `SELECT v.text FROM revision v
-         WHERE v.id = (SELECT max(id) FROM revision WHERE utterance_id = v.utterance_id AND source_kind IN ('import', 'annotator') AND draft = 0)`,
+         WHERE v.id = ${newestHumanText('v.utterance_id')}`,
       )
       .all() as { text: string }[]
   ).map((r) => r.text)
@@ -130,7 +131,7 @@ export async function labelProject(
          -- With a checkpoint: what nobody has transcribed, and anything the model never read
          -- as it is now (new audio, or edges moved since).
          AND (:checkpoint IS NULL
-              OR NOT EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0 AND v.source_kind IN ('annotator', 'import'))
+              OR NOT ${hasHumanText('u.id')}
               OR NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
                              AND ${fitsSpanSql('h', 'u')}))
        ORDER BY u.recording_id, u.start_sec`,

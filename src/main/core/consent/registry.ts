@@ -1,6 +1,7 @@
 import type { Speaker, SpeakerGender, Split } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { WriteDb } from '../db/connection'
+import { hasHumanText } from '../provenance/human-text'
 import { speakerConsent, speakersConsent, type ConsentStates } from './policy'
 import { ensureSpeaker } from './speakers'
 
@@ -31,8 +32,7 @@ const speakerQuery = `
                OR r.id IN (SELECT recording_id FROM utterance WHERE speaker_id = s.id AND merged_into IS NULL)) AS recordings,
          (SELECT count(*) FROM utterance u WHERE u.speaker_id = s.id AND u.merged_into IS NULL) AS utterances,
          (SELECT count(*) FROM utterance u WHERE u.speaker_id = s.id AND u.merged_into IS NULL
-            AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND v.draft = 0
-                          AND v.source_kind IN ('annotator', 'import'))) AS transcribed,
+            AND ${hasHumanText('u.id')}) AS transcribed,
          (SELECT coalesce(sum(u.end_sec - u.start_sec), 0) FROM utterance u
             WHERE u.speaker_id = s.id AND u.merged_into IS NULL) AS duration_sec,
          (SELECT count(*) FROM recording r WHERE r.purged_at IS NOT NULL AND (r.speaker_id = s.id

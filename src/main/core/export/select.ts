@@ -18,6 +18,7 @@ import { referenceReader } from '../asr/head-output'
 import { consentedSpeakers } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
+import { decision, machineImport } from '../provenance/human-text'
 
 /** Filters an export applies before consent: which utterances, labelled by whom. */
 export interface ExportFilter {
@@ -236,13 +237,13 @@ export function selectForExport(
               (u.speaker_id IS NOT NULL AND u.speaker_id IN (${consented})) AS consented
        FROM utterance u
        JOIN recording r ON r.id = u.recording_id
-       LEFT JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id AND draft = 0)
+       LEFT JOIN revision v ON v.id = (SELECT max(d.id) FROM revision d WHERE d.utterance_id = u.id AND ${decision('d')})
        LEFT JOIN word_alignment wa ON wa.revision_id = v.id AND ${fitsSpanSql('wa', 'u')}
        LEFT JOIN hypothesis h ON h.id = u.hypothesis_id
        LEFT JOIN hypothesis sh ON sh.id = CASE WHEN v.id IS NULL THEN u.hypothesis_id ELSE v.hypothesis_id END
        LEFT JOIN model sm ON sm.id = sh.model_id
-       LEFT JOIN revision mi ON mi.id = (SELECT max(id) FROM revision
-                                         WHERE utterance_id = u.id AND source_kind = 'import' AND draft = 1)
+       LEFT JOIN revision mi ON mi.id = (SELECT max(m.id) FROM revision m
+                                         WHERE m.utterance_id = u.id AND ${machineImport('m')})
        WHERE u.merged_into IS NULL AND r.purged_at IS NULL
          AND (:anyLanguage = 1 OR u.language IN (SELECT value FROM json_each(:languages)))
        ORDER BY u.recording_id, u.start_sec, u.id`,

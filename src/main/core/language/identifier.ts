@@ -9,6 +9,7 @@ import { normalizeWords } from '../../../shared/text/normalize'
 import { SCRIPTS, tokenScript, type Script } from '../../../shared/text/script'
 import { defaultLanguage } from '../annotate/annotators'
 import type { ReadDb, WriteDb } from '../db/connection'
+import { humanText, newestHumanText } from '../provenance/human-text'
 import { projectRules } from './rules'
 
 const KEY = 'language_id'
@@ -49,8 +50,7 @@ function taggedRevisions(
   return db
     .prepare(
       `SELECT v.id, v.text, v.spans, u.language FROM utterance u
-       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id
-                                  AND source_kind IN ('import', 'annotator') AND draft = 0)
+       JOIN revision v ON v.id = ${newestHumanText('u.id')}
        WHERE u.merged_into IS NULL AND v.spans <> '[]'`,
     )
     .all() as { id: number; text: string; spans: string; language: string | null }[]
@@ -60,8 +60,7 @@ function newTaggedSince(db: ReadDb, revisionId: number): number {
   return (
     db
       .prepare(
-        `SELECT count(*) AS n FROM revision WHERE id > ? AND draft = 0 AND spans <> '[]'
-         AND source_kind IN ('import', 'annotator')`,
+        `SELECT count(*) AS n FROM revision v WHERE v.id > ? AND ${humanText('v')} AND v.spans <> '[]'`,
       )
       .get(revisionId) as { n: number }
   ).n

@@ -13,6 +13,7 @@ import { prefillSetting } from '../annotate/prefill'
 import { fitsSpanSql } from '../asr/decoded-span'
 import { referenceReader } from '../asr/head-output'
 import type { WriteDb } from '../db/connection'
+import { humanText } from '../provenance/human-text'
 
 interface RecordingRow {
   id: number
@@ -60,8 +61,8 @@ export function projectSummary(db: WriteDb, ref: ProjectRef): ProjectSummary {
       `SELECT (SELECT count(*) FROM recording) AS recordings,
               (SELECT coalesce(sum(duration_sec), 0) FROM recording) AS duration,
               (SELECT count(*) FROM utterance WHERE merged_into IS NULL) AS utterances,
-              (SELECT count(DISTINCT utterance_id) FROM revision
-                WHERE draft = 0 AND source_kind IN ('annotator', 'import')) AS transcribed,
+              (SELECT count(DISTINCT v.utterance_id) FROM revision v JOIN utterance u ON u.id = v.utterance_id
+                WHERE ${humanText('v')} AND u.merged_into IS NULL) AS transcribed,
               (SELECT count(*) FROM utterance WHERE merged_into IS NULL AND status IN ('corrected', 'reviewed')) AS corrected,
               (SELECT coalesce(sum(end_sec - start_sec), 0) FROM utterance
                 WHERE merged_into IS NULL AND status IN ('corrected', 'reviewed')) AS corrected_duration,

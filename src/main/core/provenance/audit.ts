@@ -10,6 +10,7 @@ import type {
 import { isMachineImport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import type { ReadDb, WriteDb } from '../db/connection'
+import { decision } from './human-text'
 import { revisionHash, revisionsOf, verifyChain, type RevisionRow } from './revisions'
 
 /**
@@ -105,7 +106,7 @@ export function auditLog(
   db: WriteDb,
   options: { offset: number; limit: number; utteranceId?: number; includeDrafts: boolean },
 ): Page<AuditEntry> {
-  const where = `WHERE (:utterance IS NULL OR v.utterance_id = :utterance) AND (:drafts = 1 OR v.draft = 0)`
+  const where = `WHERE (:utterance IS NULL OR v.utterance_id = :utterance) AND (:drafts = 1 OR ${decision('v')})`
   const params = {
     utterance: options.utteranceId ?? null,
     drafts: options.includeDrafts ? 1 : 0,

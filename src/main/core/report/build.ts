@@ -2,6 +2,7 @@ import type { ProjectRef, ProjectReport } from '../../../shared/domain'
 import { learningCurveSpec } from '../../../shared/charts/learning-curve'
 import { evaluateProject } from '../asr/evaluate-project'
 import type { ReadDb } from '../db/connection'
+import { humanText } from '../provenance/human-text'
 import { agreementReport } from '../review/agreement'
 import { renderSvg } from '../adapt/charts'
 import { groupedBarSpec, heatmapSpec } from '../../../shared/charts/report-charts'
@@ -29,8 +30,8 @@ export function buildReport(
   const counts = db
     .prepare(
       `SELECT (SELECT count(*) FROM utterance WHERE merged_into IS NULL) AS utterances,
-              (SELECT count(DISTINCT utterance_id) FROM revision
-                WHERE source_kind IN ('import', 'annotator') AND draft = 0) AS transcribed,
+              (SELECT count(DISTINCT v.utterance_id) FROM revision v JOIN utterance u ON u.id = v.utterance_id
+                WHERE ${humanText('v')} AND u.merged_into IS NULL) AS transcribed,
               (SELECT count(*) FROM utterance WHERE merged_into IS NULL AND status = 'reviewed') AS reviewed,
               (SELECT coalesce(sum(duration_sec), 0) / 60.0 FROM recording) AS minutes`,
     )

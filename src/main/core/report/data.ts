@@ -7,6 +7,7 @@ import { fitsSpanSql } from '../asr/decoded-span'
 import type { ReadDb } from '../db/connection'
 import { readIdentifier } from '../language/identifier'
 import { projectRules } from '../language/rules'
+import { annotatorText, newestHumanText } from '../provenance/human-text'
 
 /**
  * Utterances and audio minutes each annotator finished per UTC day: an utterance counts once a
@@ -18,7 +19,7 @@ export function throughput(db: ReadDb): ThroughputRow[] {
       `SELECT a.name AS annotator, w.day, count(*) AS utterances,
               sum(u.end_sec - u.start_sec) / 60.0 AS minutes
        FROM (SELECT DISTINCT annotator_id, substr(created_at, 1, 10) AS day, utterance_id
-             FROM revision WHERE source_kind = 'annotator' AND draft = 0) w
+             FROM revision v WHERE ${annotatorText('v')}) w
        JOIN annotator a ON a.id = w.annotator_id
        JOIN utterance u ON u.id = w.utterance_id
        GROUP BY a.name, w.day ORDER BY w.day, a.name`,
@@ -79,8 +80,7 @@ export function switchConfusion(db: ReadDb, modelId: number): ProjectReport['swi
   const rows = db
     .prepare(
       `SELECT u.language, v.text AS reference, v.spans, h.text AS hypothesis FROM utterance u
-       JOIN revision v ON v.id = (SELECT max(id) FROM revision WHERE utterance_id = u.id
-                                  AND source_kind IN ('import', 'annotator') AND draft = 0)
+       JOIN revision v ON v.id = ${newestHumanText('u.id')}
        JOIN hypothesis h ON h.utterance_id = u.id AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
                          AND ${fitsSpanSql('h', 'u')}
        WHERE u.merged_into IS NULL AND v.spans <> '[]'`,

@@ -4,6 +4,7 @@ import { defaultLanguage } from '../annotate/annotators'
 import type { WriteDb, ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
 import { scoreWithMatrices } from '../language/scoring'
+import { annotatorText } from '../provenance/human-text'
 import { inSample } from './sample'
 import { reviewSettings } from './settings'
 
@@ -68,7 +69,7 @@ export const finishedByViewer = `
   SELECT d.utterance_id FROM double_annotation d
   WHERE d.adjudicated_revision_id IS NULL AND EXISTS (
     SELECT 1 FROM revision x WHERE x.utterance_id = d.utterance_id AND x.annotator_id = :viewer
-      AND x.draft = 0 AND x.id > coalesce(d.base_revision_id, 0))`
+      AND ${annotatorText('x')} AND x.id > coalesce(d.base_revision_id, 0))`
 
 /** The newest revision `viewerId` may see; undefined when the utterance is not blind. */
 export function visibleHeadId(
@@ -150,9 +151,7 @@ function assignAnnotators(
   const settings = reviewSettings(db)
   if (!inSample(utteranceId, settings.doubleAnnotationShare, settings.seed, 'double')) return
   const finished = db
-    .prepare(
-      "SELECT 1 FROM revision WHERE utterance_id = ? AND source_kind = 'annotator' AND draft = 0 LIMIT 1",
-    )
+    .prepare(`SELECT 1 FROM revision v WHERE v.utterance_id = ? AND ${annotatorText('v')} LIMIT 1`)
     .get(utteranceId)
   if (finished) return
   db.prepare(
@@ -179,7 +178,7 @@ export function blindVersions(
 ): BlindVersion[] {
   const versionOf = db.prepare(
     `SELECT v.id, v.annotator_id, a.name, v.text, v.spans FROM revision v JOIN annotator a ON a.id = v.annotator_id
-     WHERE v.utterance_id = ? AND v.annotator_id = ? AND v.draft = 0 AND v.id > ? AND v.id < ?
+     WHERE v.utterance_id = ? AND v.annotator_id = ? AND ${annotatorText('v')} AND v.id > ? AND v.id < ?
      ORDER BY v.id DESC LIMIT 1`,
   )
   const out: BlindVersion[] = []

@@ -13,6 +13,7 @@ import type { WriteDb } from '../db/connection'
 import { returnToAnnotator } from '../discuss/returns'
 import { storedTranscript } from '../language/rules'
 import { wordScripts } from '../language/tokens'
+import { decision } from '../provenance/human-text'
 import { revisionInfo, revisionsOf, verifyChain } from '../provenance/revisions'
 import { openDouble } from './blind'
 import {
@@ -168,7 +169,7 @@ export function decideRevision(
       refuseOpenDouble(db, revision.utterance_id)
       const newest = db
         .prepare(
-          `SELECT max(id) AS id FROM revision WHERE utterance_id = ?${flagged ? '' : ' AND draft = 0'}`,
+          `SELECT max(v.id) AS id FROM revision v WHERE v.utterance_id = ?${flagged ? '' : ` AND ${decision('v')}`}`,
         )
         .get(revision.utterance_id) as { id: number }
       if (newest.id !== revision.id)
