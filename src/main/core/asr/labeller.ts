@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/domain'
 import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { WriteDb, ReadDb } from '../db/connection'
+import { consentedSpeakers } from '../consent/policy'
 import { readTextFile } from '../formats/text-file'
 import { hasHumanText, newestHumanText } from '../provenance/human-text'
 import { languagesNotWritten, projectLanguages } from './head-output'
@@ -33,17 +34,25 @@ export interface LanguageModelRequest {
 }
 
 /**
- * The sentences of a labelling run's language model: the project's own transcripts (the newest
- * human or imported revision of each utterance) and every line of the user's text files.
+ * The sentences of a labelling run's language model: the project's own transcripts (each
+ * utterance's newest person's transcript) of speakers whose consent to model training holds, as
+ * training asks (an n-gram of their words is a model of them too), and every line of the user's
+ * text files. An utterance merged into another is left out: its words are in the merged one's.
  */
-export async function languageModelSentences(db: WriteDb, textFiles: string[]): Promise<string[]> {
+export async function languageModelSentences(
+  db: ReadDb,
+  textFiles: string[],
+  now = new Date().toISOString(),
+): Promise<string[]> {
+  const consent = consentedSpeakers('model_training', now)
   const sentences = (
     db
       .prepare(
-        `SELECT v.text FROM revision v
-         WHERE v.id = ${newestHumanText('v.utterance_id')}`,
+        `SELECT v.text FROM utterance u JOIN revision v ON v.id = ${newestHumanText('u.id')}
+         WHERE u.merged_into IS NULL AND u.speaker_id IN (${consent.sql})
+         ORDER BY u.id`,
       )
-      .all() as { text: string }[]
+      .all(consent.params) as { text: string }[]
   ).map((r) => r.text)
   for (const file of textFiles) {
     const text = await readTextFile(file, 'the language-model text')
