@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { importModel } from '../../src/main/core/asr/model-store'
+import { recordConsent } from '../../src/main/core/consent/speakers'
 import type { Workbench } from '../../src/main/core/workbench'
 import { workerFactory } from '../../src/main/hosts/boot'
 import { readTable } from '../support/db'
@@ -190,6 +191,20 @@ describe.skipIf(skipWithoutSpeech8('pseudo-labelling a project'))(
       )
       // A new recording, so that something is left to label with the language model on.
       await importAndWait(wb, [join(appRoot, 'test/fixtures/formats/clip.flac')])
+      // Only speakers who consented to training lend their words to the language model.
+      const consenting = (
+        wb.project.db
+          .prepare(
+            `SELECT u.speaker_id AS id FROM utterance u JOIN revision v ON v.utterance_id = u.id
+             WHERE u.speaker_id IS NOT NULL ORDER BY u.id LIMIT 1`,
+          )
+          .get() as { id: number }
+      ).id
+      recordConsent(wb.project.db, {
+        speakerId: consenting,
+        scope: 'model_training',
+        grantedAt: '2026-01-01T00:00:00Z',
+      })
       const finished = await runJob(wb, 'label.start', {
         model: modelId,
         nBest: 2,
@@ -199,14 +214,17 @@ describe.skipIf(skipWithoutSpeech8('pseudo-labelling a project'))(
       const run = wb.project.db
         .prepare('SELECT settings FROM label_run ORDER BY id DESC LIMIT 1')
         .get() as { settings: string }
+      // The transcripts of the one speaker who consented to training, and the file's two lines.
       const sentences =
         (
           wb.project.db
             .prepare(
-              "SELECT count(DISTINCT utterance_id) AS n FROM revision WHERE source_kind = 'import'",
+              `SELECT count(DISTINCT v.utterance_id) AS n FROM revision v JOIN utterance u ON u.id = v.utterance_id
+               WHERE v.source_kind = 'import' AND u.speaker_id = ?`,
             )
-            .get() as { n: number }
+            .get(consenting) as { n: number }
         ).n + 2
+      expect(sentences).toBeGreaterThan(2)
       expect(JSON.parse(run.settings).lm).toEqual({
         weight: 0.5,
         wordBonus: 1,
