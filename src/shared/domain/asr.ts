@@ -104,6 +104,12 @@ export interface CalibrationStatus {
   fittedAt: string
 }
 
+/**
+ * The fewest dev words a word-confidence calibration is fitted from (core/asr/calibration.ts):
+ * shared so the Model screen says the same number before there is any calibration to report it.
+ */
+export const calibrationMinimumWords = 30
+
 /** A model import's or pull's result. */
 export interface ModelRegistration {
   model: ModelSummary

@@ -1,3 +1,4 @@
+import { calibrationMinimumWords } from '../../../shared/domain/asr'
 import { wordFeatureNames, LOG_PROB_FLOOR, type WordFeatures } from './word-features'
 
 /**
@@ -253,7 +254,7 @@ export function baseRate(rate: number): CalibrationModel {
  * none. Below MIN_EACH_OUTCOME right (or wrong) ones, only the share of right words is learnt
  * (`baseRate`); below MIN_ALL_SCORES_WORDS, one score at a time (`calibrationCandidates`).
  */
-export const MIN_DEV_WORDS = 30
+export const MIN_DEV_WORDS = calibrationMinimumWords
 export const MIN_EACH_OUTCOME = 10
 export const MIN_ALL_SCORES_WORDS = 200
 
