@@ -75,3 +75,7 @@ export interface Spectrogram {
   /** frames × bins bytes, frame-major, 0 = silence floor, 255 = loudest; base64. */
   data: string
 }
+
+/** The model-side sample rate: every model package expects 16 kHz mono float, and every recording's
+ * `pcm/<sha256>.f32` copy is at this rate. */
+export const MODEL_SAMPLE_RATE = 16_000

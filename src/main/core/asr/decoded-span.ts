@@ -6,22 +6,21 @@
  * count as not decoded. `fitsSpanSql` is the SQL fragment, `fitsSpan` its twin for rows read.
  */
 
+import { MODEL_SAMPLE_RATE } from '../../../shared/domain/audio'
+
 /** An utterance's place in its recording, in seconds. */
 export interface Span {
   startSec: number
   endSec: number
 }
 
-/** The rate of a recording's mono copy that every model reads (`pcm/<sha256>.f32`). */
-export const PCM_SAMPLE_RATE = 16000
-
 /**
  * The samples a span covers in its recording's 16 kHz copy, [start, end): exactly what the
  * encoder reads for it, so two spans that read different audio never share what was computed.
  */
 export function spanSamples(span: Span): { start: number; end: number } {
-  const start = Math.max(0, Math.floor(span.startSec * PCM_SAMPLE_RATE))
-  return { start, end: Math.max(start, Math.round(span.endSec * PCM_SAMPLE_RATE)) }
+  const start = Math.max(0, Math.floor(span.startSec * MODEL_SAMPLE_RATE))
+  return { start, end: Math.max(start, Math.round(span.endSec * MODEL_SAMPLE_RATE)) }
 }
 
 /** Aliases the queries give the tables whose rows record a span, and the utterance table. */

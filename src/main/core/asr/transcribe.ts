@@ -10,7 +10,8 @@ import type { WordTime } from '../../../shared/word-time'
 import { alignWords, forcedAlign } from './align'
 import { logSoftmax, type Logits, type Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
-import { PCM_SAMPLE_RATE, spanSamples } from './decoded-span'
+import { MODEL_SAMPLE_RATE } from '../../../shared/domain/audio'
+import { spanSamples } from './decoded-span'
 import { allowedTokens, maskedLogSoftmax } from './script-mask'
 import { probeAudio } from './features'
 import { modelInput } from './model-input'
@@ -111,7 +112,7 @@ export class ModelRunner {
     const results: UtteranceResult[] = []
     // Similar lengths together, so little of each run is padding.
     const order = items.map((_, i) => i).sort((a, b) => audio[a]!.length - audio[b]!.length)
-    const chunkSamples = Math.round(options.chunkSec * PCM_SAMPLE_RATE)
+    const chunkSamples = Math.round(options.chunkSec * MODEL_SAMPLE_RATE)
     let i = 0
     while (i < order.length) {
       const first = audio[order[i]!]!
@@ -159,7 +160,7 @@ export class ModelRunner {
     await this.useCheckpoint(options.checkpoint)
     const signal = await readSpan(item)
     const out =
-      signal.length > Math.round(options.chunkSec * PCM_SAMPLE_RATE)
+      signal.length > Math.round(options.chunkSec * MODEL_SAMPLE_RATE)
         ? await this.runChunked(signal, options)
         : (await this.run([signal]))[0]!
     const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
@@ -222,8 +223,8 @@ export class ModelRunner {
     signal: Float32Array,
     options: TranscribeOptions,
   ): Promise<{ logits: Logits; hidden: Frames | null }> {
-    const chunk = Math.round(options.chunkSec * PCM_SAMPLE_RATE)
-    const half = Math.round((options.overlapSec / 2) * PCM_SAMPLE_RATE)
+    const chunk = Math.round(options.chunkSec * MODEL_SAMPLE_RATE)
+    const half = Math.round((options.overlapSec / 2) * MODEL_SAMPLE_RATE)
     const step = chunk - 2 * half
     const pieces: {
       logits: Logits

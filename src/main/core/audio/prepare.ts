@@ -3,15 +3,13 @@ import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
+import { MODEL_SAMPLE_RATE } from '../../../shared/domain/audio'
 import { SautiError } from '../../../shared/errors'
 import { downmix, openDecoder, type DecodedAudio } from './decode'
 import { encodePeaks, PeakAccumulator } from './peaks'
 import { StreamResampler } from './resample'
 import { PROBE_BYTES, sniffAudio } from './sniff'
 import { streamCheck } from './stream-check'
-
-/** The model-side sample rate: every model package expects 16 kHz mono float. */
-export const MODEL_SAMPLE_RATE = 16_000
 
 export interface PreparedAudio {
   sha256: string

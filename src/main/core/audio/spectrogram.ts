@@ -9,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import FFT from 'fft.js'
 import type { Spectrogram } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { MODEL_SAMPLE_RATE } from './prepare'
+import { MODEL_SAMPLE_RATE } from '../../../shared/domain/audio'
 
 const SAMPLE_RATE = MODEL_SAMPLE_RATE
 /** 512-point FFT: 31.25 Hz a bin at 16 kHz. */
