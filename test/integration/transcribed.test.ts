@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rankProject, readPool } from '../../src/main/core/adapt/acquisition'
+import { readPool } from '../../src/main/core/adapt/acquisition'
 import { labelledUtterances } from '../../src/main/core/adapt/dataset'
 import { listSpeakers } from '../../src/main/core/consent/registry'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
@@ -79,59 +79,5 @@ describe('transcribed utterances, wherever they are counted', () => {
       [1, 'habari ya asubuhi', 'import'],
       [2, 'karibu sana', 'annotator'],
     ])
-  })
-})
-
-describe('what active learning counts as work already done', () => {
-  it('counts people’s transcripts the model trains on, imported ones too, and not the dev split’s', () => {
-    const { db, cleanup } = createDb()
-    try {
-      const now = '2026-02-01T00:00:00.000Z'
-      migrateTo(db, latestSchemaVersion)
-      const { corpus } = revisionWriters(db, now)
-      insertRows(db, 'speaker', [{ code: 'S1', created_at: now }])
-      insertRows(db, 'recording', [recordingRow('a'.repeat(64), 60)])
-      // 20 transcripts imported as people's (the hybrid's cold start is 20), and 6 to rank.
-      for (let i = 0; i < 26; i++) {
-        insertRows(db, 'utterance', [
-          {
-            recording_id: 1,
-            start_sec: i,
-            end_sec: i + 1,
-            speaker_id: 1,
-            split: i < 20 ? 'train' : null,
-            created_at: now,
-          },
-        ])
-        if (i < 20)
-          appendRevision(db, {
-            utteranceId: i + 1,
-            text: `maneno ${i}`,
-            source: corpus,
-            createdAt: now,
-          })
-        insertRows(db, 'acquisition', [
-          {
-            utterance_id: i + 1,
-            model_id: 1,
-            least_confidence: (i % 7) / 7,
-            entropy: 0.5,
-            embedding: Buffer.from(new Float32Array([i % 3, (i * 7) % 5, 1]).buffer),
-            start_sec: i,
-            end_sec: i + 1,
-            updated_at: now,
-          },
-        ])
-      }
-      const phases = (): (string | undefined)[] =>
-        rankProject(db, 'hybrid').map((r) => (r.reason as { phase?: string }).phase)
-      // The model learnt from the 20: past the cold start, uncertainty picks.
-      expect(phases()).toEqual(Array(6).fill('uncertain'))
-      // Held out as dev, they teach the model nothing: typical picks, as for a new project.
-      db.prepare("UPDATE utterance SET split = 'dev' WHERE split = 'train'").run()
-      expect(phases()).toEqual(Array(6).fill('diverse'))
-    } finally {
-      cleanup()
-    }
   })
 })

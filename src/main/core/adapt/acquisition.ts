@@ -1,7 +1,7 @@
 import type { WriteDb, OpenDatabaseOptions, ReadDb } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 import { fitsSpanSql } from '../asr/decoded-span'
-import { hasHumanText } from '../provenance/human-text'
+import { annotatorText, hasHumanText } from '../provenance/human-text'
 import { kCenter } from './clusters'
 import { hybrid, uncertainty } from './hybrid'
 
@@ -175,13 +175,10 @@ function toFloats(b: Buffer | null): Float32Array | null {
  */
 export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[] {
   const pool = readPool(db)
-  // What the model learns from: a person's transcript (imported ones too, which it trains on
-  // alike) outside the dev and test splits (which it never trains on). Diversity, speaker
-  // balance and the cold start count these as work already done.
   const labelledRows = db
     .prepare(
       `SELECT a.embedding, u.speaker_id FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
-       WHERE u.merged_into IS NULL AND (u.split IS NULL OR u.split = 'train') AND ${hasHumanText('u.id')}`,
+       WHERE u.merged_into IS NULL AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND ${annotatorText('v')})`,
     )
     .all() as { embedding: Buffer | null; speaker_id: number | null }[]
   // Flagged by an annotator as a kind of audio not worth transcribing: noise, another language.
