@@ -187,8 +187,9 @@ describe('adaptation on a held-out language', () => {
         .map((i) => i.id)
         .sort((a, b) => a - b),
     ).toEqual(untranscribed)
-    // No human corrections yet: the default strategy starts diverse.
-    expect(page.items[0]!.priorityReason).toMatchObject({ strategy: 'hybrid', phase: 'diverse' })
+    // The imported training transcripts are work already done (the checkpoint learnt from them):
+    // past the cold start, the default strategy picks the most uncertain of each cluster.
+    expect(page.items[0]!.priorityReason).toMatchObject({ strategy: 'hybrid', phase: 'uncertain' })
     const current = db()
       .prepare(
         'SELECT h.checkpoint_id, h.text FROM utterance u JOIN hypothesis h ON h.id = u.hypothesis_id WHERE u.id = ?',

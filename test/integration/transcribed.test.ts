@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readPool } from '../../src/main/core/adapt/acquisition'
+import { rankProject, readPool } from '../../src/main/core/adapt/acquisition'
 import { labelledUtterances } from '../../src/main/core/adapt/dataset'
 import { listSpeakers } from '../../src/main/core/consent/registry'
 import { latestSchemaVersion } from '../../src/main/core/db/migrate'
@@ -79,5 +79,83 @@ describe('transcribed utterances, wherever they are counted', () => {
       [1, 'habari ya asubuhi', 'import'],
       [2, 'karibu sana', 'annotator'],
     ])
+  })
+})
+
+describe('what active learning counts as work already done', () => {
+  it('counts people’s transcripts the model trains on, imported ones too; the dev split’s only against flags', () => {
+    const { db, cleanup } = createDb()
+    try {
+      const now = '2026-02-01T00:00:00.000Z'
+      migrateTo(db, latestSchemaVersion)
+      const { corpus } = revisionWriters(db, now)
+      insertRows(db, 'speaker', [
+        { code: 'S1', created_at: now },
+        { code: 'S2', created_at: now },
+      ])
+      insertRows(db, 'recording', [recordingRow('a'.repeat(64), 60)])
+      // 20 transcripts of S1 imported as people's (the hybrid's cold start is 20), and 6 to
+      // rank, S1's and S2's in turn.
+      for (let i = 0; i < 26; i++) {
+        insertRows(db, 'utterance', [
+          {
+            recording_id: 1,
+            start_sec: i,
+            end_sec: i + 1,
+            speaker_id: i < 20 || i % 2 === 0 ? 1 : 2,
+            split: i < 20 ? 'train' : null,
+            created_at: now,
+          },
+        ])
+        if (i < 20)
+          appendRevision(db, {
+            utteranceId: i + 1,
+            text: `maneno ${i}`,
+            source: corpus,
+            createdAt: now,
+          })
+        insertRows(db, 'acquisition', [
+          {
+            utterance_id: i + 1,
+            model_id: 1,
+            least_confidence: (i % 7) / 7,
+            entropy: 0.5,
+            embedding: Buffer.from(new Float32Array([i % 3, (i * 7) % 5, 1]).buffer),
+            start_sec: i,
+            end_sec: i + 1,
+            updated_at: now,
+          },
+        ])
+      }
+      type Reason = { phase?: string; speakerCorrected?: number }
+      const reasons = (): (Reason & { id: number })[] =>
+        rankProject(db, 'hybrid')
+          .map((r) => ({ id: r.id, ...(r.reason as Reason) }))
+          .sort((a, b) => a.id - b.id)
+      // The model learnt from the 20: past the cold start, uncertainty picks, and S1's
+      // utterances weighed down for the 20 of S1 it has (S2 has none).
+      const learnt = [21, 22, 23, 24, 25, 26].map((id) => ({
+        id,
+        phase: 'uncertain',
+        speakerCorrected: id % 2 ? 20 : 0,
+      }))
+      expect(reasons()).toMatchObject(learnt)
+      // Before the first training gives them a split: the training will learn from them.
+      db.prepare("UPDATE utterance SET split = NULL WHERE split = 'train'").run()
+      expect(reasons()).toMatchObject(learnt)
+      // Held out as dev, they teach the model nothing: typical picks, as for a new project.
+      db.prepare("UPDATE utterance SET split = 'dev' WHERE id <= 20").run()
+      expect(reasons().map((r) => r.phase)).toEqual(Array(6).fill('diverse'))
+      // Yet they show that audio like them is worth transcribing: a noise flag beside them only
+      // discounts its group, instead of sending it to the end.
+      db.prepare(
+        "UPDATE utterance SET status = 'flagged', flag_reason = 'noise' WHERE id = 21",
+      ).run()
+      const flagged = rankProject(db, 'hybrid').filter((r) => r.reason.nearFlagged)
+      expect(flagged.length).toBeGreaterThan(0)
+      for (const { reason } of flagged) expect(reason.nearReviewed).toBeGreaterThan(1)
+    } finally {
+      cleanup()
+    }
   })
 })

@@ -154,6 +154,13 @@ describe('the default strategy with flags and a cold start', () => {
       labelled: [at(0.1, 0)],
     })
     expect(covered[0]!.id).toBe(7)
+    // A dev or test transcript teaches the model nothing: its group is still uncovered.
+    const heldOut = rankPool([music, ...speech], 'hybrid', {
+      ...context,
+      corrected: 0,
+      heldOut: [at(0.1, 0)],
+    })
+    expect(heldOut[0]!.id).toBe(1)
   })
 
   it('sends a group whose reviewed utterances were mostly flagged to the end, however uncertain, and says why', () => {
@@ -180,6 +187,24 @@ describe('the default strategy with flags and a cold start', () => {
         .map((r) => r.id)
         .sort(),
     ).toEqual([2, 6])
+    // A dev or test transcript shows its group's audio is worth transcribing as well as a
+    // training one: one flag beside it only discounts the group, which keeps its turns.
+    const learnt = { ...warm, labelled: [at(10, 0.1)], flagged: [at(0.2, 0)] }
+    // (With nothing else reviewed in it, the flag alone sends the whole group to the end.)
+    const alone = rankPool([music, ...speech], 'hybrid', learnt)
+    expect(
+      alone
+        .slice(-6)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5, 6])
+    expect(alone.find((r) => r.id === 3)!.reason).toMatchObject({ nearFlagged: 1, nearReviewed: 1 })
+    const beside = rankPool([music, ...speech], 'hybrid', { ...learnt, heldOut: [at(-0.2, 0)] })
+    expect(beside.find((r) => r.id === 3)!.reason).toMatchObject({
+      phase: 'uncertain',
+      nearFlagged: 1,
+      nearReviewed: 2,
+    })
     // While cold, too: once a clip like the music was flagged, the voices come first.
     const cold = rankPool([music, ...speech], 'hybrid', {
       ...context,

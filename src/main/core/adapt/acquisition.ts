@@ -1,7 +1,7 @@
 import type { WriteDb, OpenDatabaseOptions, ReadDb } from '../db/connection'
 import type { AcquisitionStrategy, PriorityReason } from '../../../shared/domain'
 import { fitsSpanSql } from '../asr/decoded-span'
-import { annotatorText, hasHumanText } from '../provenance/human-text'
+import { hasHumanText } from '../provenance/human-text'
 import { kCenter } from './clusters'
 import { hybrid, uncertainty } from './hybrid'
 
@@ -35,13 +35,21 @@ function hashOrder(id: number, seed: number): number {
 
 /** What a ranking knows of the work done so far. */
 export interface RankContext {
-  /** Embeddings of the utterances already transcribed (diversity measures distance from them). */
+  /**
+   * Embeddings of the transcripts the model learns from: people's (an annotator's or imported),
+   * outside the dev and test splits. Diversity measures distance from them.
+   */
   labelled: Float32Array[]
+  /**
+   * Embeddings of people's transcripts held out as dev or test. The model never learns from
+   * them, but they show that audio like them is worth transcribing: evidence against flags only.
+   */
+  heldOut?: Float32Array[]
   /** Embeddings of the utterances annotators flagged instead (noise, another language…). */
   flagged?: Float32Array[]
-  /** Each speaker's transcribed utterances. */
+  /** Each speaker's transcripts the model learns from (as `labelled`). */
   speakerCorrected: Map<number, number>
-  /** Utterances reviewed so far, transcribed or flagged: below COLD_START (hybrid.ts), hybrid is cold. */
+  /** Work done so far, `labelled` and flagged: below COLD_START (hybrid.ts), hybrid is cold. */
   corrected: number
   seed?: number
 }
@@ -175,12 +183,16 @@ function toFloats(b: Buffer | null): Float32Array | null {
  */
 export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[] {
   const pool = readPool(db)
-  const labelledRows = db
+  // Every person's transcript, imported ones too (the model trains on them alike); those held out
+  // as dev or test are never trained on (docs/active-learning.md, "What counts as work done").
+  const transcribedRows = db
     .prepare(
-      `SELECT a.embedding, u.speaker_id FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
-       WHERE u.merged_into IS NULL AND EXISTS (SELECT 1 FROM revision v WHERE v.utterance_id = u.id AND ${annotatorText('v')})`,
+      `SELECT a.embedding, u.speaker_id, coalesce(u.split IN ('dev', 'test'), 0) AS held_out
+       FROM utterance u LEFT JOIN acquisition a ON a.utterance_id = u.id AND ${measuredNow}
+       WHERE u.merged_into IS NULL AND ${hasHumanText('u.id')}`,
     )
-    .all() as { embedding: Buffer | null; speaker_id: number | null }[]
+    .all() as { embedding: Buffer | null; speaker_id: number | null; held_out: 0 | 1 }[]
+  const labelledRows = transcribedRows.filter((r) => !r.held_out)
   // Flagged by an annotator as a kind of audio not worth transcribing: noise, another language.
   // (Overlap and unintelligible are about one utterance, and say nothing of those like it.)
   const flaggedRows = db
@@ -197,6 +209,7 @@ export function rankProject(db: ReadDb, strategy: AcquisitionStrategy): Ranked[]
     rows.map((r) => toFloats(r.embedding)).filter((e): e is Float32Array => e !== null)
   return rankPool(pool, strategy, {
     labelled: embeddings(labelledRows),
+    heldOut: embeddings(transcribedRows.filter((r) => r.held_out)),
     flagged: embeddings(flaggedRows),
     speakerCorrected,
     corrected: labelledRows.length + flaggedRows.length,

@@ -2,7 +2,7 @@ import type { PriorityReason } from '../../../shared/domain'
 import type { PoolItem, RankContext, Ranked } from './acquisition'
 import { byTypicality, kMeans, nearestCentroid, squaredDistance } from './clusters'
 
-/** Reviewed utterances (transcribed or flagged) below which the hybrid strategy is cold. */
+/** Work done (transcripts the model learns from, and flags) below which the hybrid is cold. */
 export const COLD_START = 20
 
 /** A pool utterance's uncertainty for ranking: unmeasured counts as most uncertain. */
@@ -10,17 +10,21 @@ export const uncertainty = (p: PoolItem): number => p.leastConfidence ?? 1
 
 /**
  * The default (docs/active-learning.md). The pool is cut into k-means clusters of the encoder's
- * mean states (k = √n, at most 32), and what is already reviewed is placed in them.
+ * mean states (k = √n, at most 32), and what is already reviewed is placed in them: every
+ * person's transcript (an annotator's or imported, any split) and every flag. All of them weigh
+ * in a cluster's flag share; only what the model learns from (not dev or test) and flags cover a
+ * cluster for the cold start.
  *
  * - A cluster where most reviewed utterances were flagged as noise or another language goes
  *   last, whatever its uncertainty: the queue learns from flags what is not worth anyone's time.
  *   In a cluster with both flags and transcriptions, what is nearest a flagged one waits at the
  *   end too. (Overlap and unintelligible flags are about one utterance, not a kind of audio:
  *   rankProject does not count them.)
- * - Cold (fewer than COLD_START reviewed): TypiClust (Hacohen et al., 2022: with few labels,
- *   typical examples teach more than outliers or uncertain ones). Each pick takes the cluster
- *   least covered so far (the larger first) and its most typical utterance, so the first
- *   corrections cover the recordings' main voices and conditions, not their oddities.
+ * - Cold (less than COLD_START work done, `context.corrected`): TypiClust (Hacohen et al.,
+ *   2022: with few labels, typical examples teach more than outliers or uncertain ones). Each
+ *   pick takes the cluster least covered so far (the larger first) and its most typical
+ *   utterance, so the first corrections cover the recordings' main voices and conditions, not
+ *   their oddities.
  * - After: the clusters take turns, each offering its most uncertain utterance, discounted for
  *   speakers who already have many corrections and by the cluster's share of flagged reviews.
  */
@@ -35,17 +39,20 @@ export function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
   assignment.forEach((c, i) => members[c]!.push(i))
   const reviewed = new Int32Array(centroids.length)
   const flaggedIn = new Int32Array(centroids.length)
+  const heldOutIn = new Int32Array(centroids.length)
   const reviewedBy: { e: Float32Array; flagged: boolean }[][] = centroids.map(() => [])
   if (centroids.length > 0)
-    for (const [list, isFlagged] of [
-      [context.labelled, false],
-      [flagged, true],
+    for (const [list, kind] of [
+      [context.labelled, 'learnt'],
+      [context.heldOut ?? [], 'heldOut'],
+      [flagged, 'flagged'],
     ] as const)
       for (const e of list) {
         const c = nearestCentroid(e, centroids)
         reviewed[c]!++
-        if (isFlagged) flaggedIn[c]!++
-        reviewedBy[c]!.push({ e, flagged: isFlagged })
+        if (kind === 'flagged') flaggedIn[c]!++
+        if (kind === 'heldOut') heldOutIn[c]!++
+        reviewedBy[c]!.push({ e, flagged: kind === 'flagged' })
       }
   const mostlyFlagged = (c: number): boolean => 2 * flaggedIn[c]! > reviewed[c]!
   // In a mixed cluster (English turns among Swahili voices, both flags and transcriptions in
@@ -97,7 +104,8 @@ export function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
     const taken = new Int32Array(centroids.length)
     for (let n = 0; n < COLD_START - context.corrected; n++) {
       let best = -1
-      const load = (c: number): number => reviewed[c]! + taken[c]!
+      // Coverage is what the model learns from: dev and test transcripts teach it nothing.
+      const load = (c: number): number => reviewed[c]! - heldOutIn[c]! + taken[c]!
       const left = (c: number): number => typical(c).length - taken[c]!
       for (const c of open)
         if (
