@@ -242,6 +242,13 @@ export function parseNumber(value: string, what: string, min: number, max: numbe
   return n
 }
 
+/** A row id given on the command line (an utterance, revision or version number). */
+export function parseId(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new SautiError('validation', `not an id: ${value}`)
+  return n
+}
+
 export function parsePositive(value: string, what: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1 || n > 256)
