@@ -144,17 +144,6 @@ export async function withWorkbench<T>(
   }
 }
 
-/**
- * `--machine-output` (true) or `--machine-output=NAME`: the import's transcripts are machine
- * output, from the named recogniser when given.
- */
-export function machineOutputOption(
-  value: string | boolean | undefined,
-): MachineOutputChoice | undefined {
-  if (value === undefined || value === false) return undefined
-  return { system: value === true ? null : value.trim() || null }
-}
-
 /** How an import's transcripts will count, said before it starts and in its summary. */
 export function machineOutputLine(choice: MachineOutputChoice, transcripts?: number): string {
   const what = transcripts === undefined ? 'Transcripts' : `${transcripts} transcript(s)`
