@@ -20,6 +20,15 @@ export interface JobContext {
   progress(done: number, total: number, label?: string): void
 }
 
+/**
+ * What long work takes from the job that runs it: the signal that cancels it and where to say
+ * how far it has come. Work run outside a job (a script, a test) may leave both out.
+ */
+export interface WorkControl {
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number, label: string) => void
+}
+
 /** What a finished job reports, by kind. */
 export type JobOutcome =
   | { summary: ImportSummary }

@@ -9,7 +9,7 @@ import type { ServerPaths } from '../core/accounts/server-paths'
 import type { SessionSettings } from '../core/asr/providers'
 import { AudioWorkers } from '../core/audio/audio-workers'
 import type { WorkerFactory } from '../core/workers/pool'
-import type { ImportControl } from '../core/audio/importer'
+import type { WorkControl } from '../core/jobs'
 import type { OpenDatabaseOptions } from '../core/db/connection'
 import { DEMO_PROJECT_ID, ensureDemoProject } from '../core/project/demo'
 import { sweepIncoming } from '../core/project/paths'
@@ -76,7 +76,7 @@ export interface BootOptions {
   /** Create the project if it does not exist (import does; serve opens the demo or an existing one). */
   create?: boolean
   db?: OpenDatabaseOptions
-  demoProgress?: ImportControl['onProgress']
+  demoProgress?: WorkControl['onProgress']
   sessionSettings?: SessionSettings
   /** What team accounts may name on the server's disk. */
   serverPaths?: ServerPaths

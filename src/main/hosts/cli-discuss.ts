@@ -2,13 +2,7 @@ import type { Command } from 'commander'
 import { SautiError } from '../../shared/errors'
 import { readTextFile } from '../core/formats/text-file'
 import { callOrThrow, profileId } from './cli-consent'
-import { globals, out, withWorkbench } from './cli-support'
-
-function parseId(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new SautiError('validation', `not an id: ${value}`)
-  return n
-}
+import { globals, out, parseId, withWorkbench } from './cli-support'
 
 /** `sauti guidelines show|set` and `sauti comment list|add` (docs/review.md). */
 export function addDiscussCommands(program: Command): void {

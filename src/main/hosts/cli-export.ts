@@ -17,12 +17,17 @@ import {
   exitCodes,
   globals,
   machineOutputLine,
-  machineOutputOption,
   out,
   progressBar,
   runJob,
   withWorkbench,
 } from './cli-support'
+import {
+  addMachineOutputOptions,
+  machineOutputChoice,
+  machineOutputInput,
+  type MachineOutputOptions,
+} from './cli-machine-output'
 
 const list = (v: string): string[] =>
   v
@@ -86,10 +91,8 @@ const standingNames: Record<ExportStanding, string> = {
 }
 
 /** `sauti import-annotation`'s options. */
-interface AnnotationImportOptions {
+interface AnnotationImportOptions extends MachineOutputOptions {
   tiers?: string
-  machineOutput?: string | boolean
-  as?: string
 }
 
 /** `sauti export` and `sauti import-annotation`. */
@@ -163,47 +166,42 @@ export function addExportCommands(program: Command): void {
       for (const n of e.notes) err(`note: ${n}`)
     })
 
-  program
-    .command('import-annotation')
-    .description(
-      'import existing annotation with its audio: ELAN .eaf, Praat .TextGrid, Common Voice .tsv, CSV/TSV manifests, Kaldi data folders',
-    )
-    .argument('<paths...>', 'annotation files or Kaldi data folders')
-    .option('--tiers <list>', 'ELAN or Praat tiers to read (comma-separated)')
-    .option(
-      '--machine-output [name]',
-      "the files' transcripts are machine output to correct (name the recogniser with --machine-output=NAME)",
-    )
-    .option('--as <name>', 'your profile, recorded as who imported machine output')
-    .action(async (paths: string[], o: AnnotationImportOptions, command: Command) => {
-      const g = globals(command)
-      const machineOutput = machineOutputOption(o.machineOutput)
-      if (machineOutput && !g.json) err(machineOutputLine(machineOutput))
-      const finished = await withWorkbench(g, true, async (wb) =>
-        runJob(
-          wb,
-          'annotation.import',
-          {
-            paths: paths.map((p) => resolve(p)),
-            ...(o.tiers ? { tiers: list(o.tiers) } : {}),
-            ...(machineOutput ? { machineOutput } : {}),
-            ...(machineOutput && o.as ? { actorId: await profileId(wb, o.as) } : {}),
-          },
-          progressBar(g.json, 'Importing annotation'),
-        ),
+  addMachineOutputOptions(
+    program
+      .command('import-annotation')
+      .description(
+        'import existing annotation with its audio: ELAN .eaf, Praat .TextGrid, Common Voice .tsv, CSV/TSV manifests, Kaldi data folders',
       )
-      const a = finished.annotations
-      if (!a) throw new SautiError('internal', 'the import finished without a summary')
-      if (g.json) out(JSON.stringify(a))
-      else {
-        for (const f of a.imported)
-          out(
-            `${f.file} (${f.format}): ${f.recordings} recording(s), ${f.utterances} utterance(s), ${f.revisions} transcript(s), ${f.tierTexts} tier text(s), ${f.speakers} new speaker(s).`,
-          )
-        const revisions = a.imported.reduce((n, f) => n + f.revisions, 0)
-        if (a.machineOutput) out(machineOutputLine(a.machineOutput, revisions))
-      }
-      for (const r of a.rejected) err(`rejected: ${r.message}`)
-      if (a.rejected.length) process.exitCode = exitCodes.rejected
-    })
+      .argument('<paths...>', 'annotation files or Kaldi data folders')
+      .option('--tiers <list>', 'ELAN or Praat tiers to read (comma-separated)'),
+    "the files'",
+  ).action(async (paths: string[], o: AnnotationImportOptions, command: Command) => {
+    const g = globals(command)
+    const machineOutput = machineOutputChoice(g, o)
+    const finished = await withWorkbench(g, true, async (wb) =>
+      runJob(
+        wb,
+        'annotation.import',
+        {
+          paths: paths.map((p) => resolve(p)),
+          ...(o.tiers ? { tiers: list(o.tiers) } : {}),
+          ...(await machineOutputInput(wb, machineOutput, o.as)),
+        },
+        progressBar(g.json, 'Importing annotation'),
+      ),
+    )
+    const a = finished.annotations
+    if (!a) throw new SautiError('internal', 'the import finished without a summary')
+    if (g.json) out(JSON.stringify(a))
+    else {
+      for (const f of a.imported)
+        out(
+          `${f.file} (${f.format}): ${f.recordings} recording(s), ${f.utterances} utterance(s), ${f.revisions} transcript(s), ${f.tierTexts} tier text(s), ${f.speakers} new speaker(s).`,
+        )
+      const revisions = a.imported.reduce((n, f) => n + f.revisions, 0)
+      if (a.machineOutput) out(machineOutputLine(a.machineOutput, revisions))
+    }
+    for (const r of a.rejected) err(`rejected: ${r.message}`)
+    if (a.rejected.length) process.exitCode = exitCodes.rejected
+  })
 }

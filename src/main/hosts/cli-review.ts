@@ -3,7 +3,7 @@ import type { CallInput, CallResult, Method } from '../../shared/contract'
 import type { AgreementReport, ReviewQueuePage, ReviewSettings } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
 import type { Workbench } from '../core/workbench'
-import { globals, out, parseNumber, withWorkbench } from './cli-support'
+import { globals, out, parseId, parseNumber, withWorkbench } from './cli-support'
 
 const pct = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(1)}%`
@@ -17,12 +17,6 @@ async function call<M extends Method>(
   const r = await wb.call(method, input)
   if (!r.ok) throw new SautiError(r.error.kind, r.error.message)
   return r.value as CallResult<M>
-}
-
-function parseId(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new SautiError('validation', `not an id: ${value}`)
-  return n
 }
 
 /** The reviewer's commands: review queue|history|approve|reject|settings, and agreement. */

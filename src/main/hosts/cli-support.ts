@@ -144,17 +144,6 @@ export async function withWorkbench<T>(
   }
 }
 
-/**
- * `--machine-output` (true) or `--machine-output=NAME`: the import's transcripts are machine
- * output, from the named recogniser when given.
- */
-export function machineOutputOption(
-  value: string | boolean | undefined,
-): MachineOutputChoice | undefined {
-  if (value === undefined || value === false) return undefined
-  return { system: value === true ? null : value.trim() || null }
-}
-
 /** How an import's transcripts will count, said before it starts and in its summary. */
 export function machineOutputLine(choice: MachineOutputChoice, transcripts?: number): string {
   const what = transcripts === undefined ? 'Transcripts' : `${transcripts} transcript(s)`
@@ -239,6 +228,13 @@ export function parseNumber(value: string, what: string, min: number, max: numbe
   const n = Number(value)
   if (!Number.isFinite(n) || n < min || n > max)
     throw new InvalidArgumentError(`invalid ${what}: ${value} (expected ${min} to ${max})`)
+  return n
+}
+
+/** A row id given on the command line (an utterance, revision or version number). */
+export function parseId(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new SautiError('validation', `not an id: ${value}`)
   return n
 }
 

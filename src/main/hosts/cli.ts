@@ -34,17 +34,14 @@ import {
   withWorkbench,
   printImport,
   importExitCode,
-  machineOutputLine,
-  machineOutputOption,
   runJob,
 } from './cli-support'
-import { profileId } from './cli-consent'
-
-/** `sauti import`'s options. */
-interface ImportOptions {
-  machineOutput?: string | boolean
-  as?: string
-}
+import {
+  addMachineOutputOptions,
+  machineOutputChoice,
+  machineOutputInput,
+  type MachineOutputOptions,
+} from './cli-machine-output'
 
 /** Commands that do not go through the contract's calls (`parent command` as commander names them). */
 const ownerOnly = new Set([
@@ -89,37 +86,32 @@ export function buildProgram(): Command {
 
   addServeCommand(program)
 
-  program
-    .command('import')
-    .description(
-      'import audio: files, folders of clips, or manifests (.tsv/.csv with path, transcript, speaker, language)',
-    )
-    .argument('<paths...>', 'files, folders or manifests')
-    .option(
-      '--machine-output [name]',
-      "the manifests' transcripts are machine output to correct (name the recogniser with --machine-output=NAME)",
-    )
-    .option('--as <name>', 'your profile, recorded as who imported machine output')
-    .action(async (paths: string[], o: ImportOptions, command: Command) => {
-      const g = globals(command)
-      const machineOutput = machineOutputOption(o.machineOutput)
-      if (machineOutput && !g.json) err(machineOutputLine(machineOutput))
-      const { summary } = await withWorkbench(g, true, async (wb) =>
-        runJob(
-          wb,
-          'import.start',
-          {
-            paths: paths.map((p) => resolve(p)),
-            ...(machineOutput ? { machineOutput } : {}),
-            ...(machineOutput && o.as ? { actorId: await profileId(wb, o.as) } : {}),
-          },
-          progressBar(g.json, 'Importing'),
-        ),
+  addMachineOutputOptions(
+    program
+      .command('import')
+      .description(
+        'import audio: files, folders of clips, or manifests (.tsv/.csv with path, transcript, speaker, language)',
       )
-      if (!summary) throw new SautiError('internal', 'the import finished without a summary')
-      printImport(summary, g.json)
-      process.exitCode = importExitCode(summary)
-    })
+      .argument('<paths...>', 'files, folders or manifests'),
+    "the manifests'",
+  ).action(async (paths: string[], o: MachineOutputOptions, command: Command) => {
+    const g = globals(command)
+    const machineOutput = machineOutputChoice(g, o)
+    const { summary } = await withWorkbench(g, true, async (wb) =>
+      runJob(
+        wb,
+        'import.start',
+        {
+          paths: paths.map((p) => resolve(p)),
+          ...(await machineOutputInput(wb, machineOutput, o.as)),
+        },
+        progressBar(g.json, 'Importing'),
+      ),
+    )
+    if (!summary) throw new SautiError('internal', 'the import finished without a summary')
+    printImport(summary, g.json)
+    process.exitCode = importExitCode(summary)
+  })
 
   program
     .command('doctor')

@@ -4,7 +4,6 @@ import { join, relative, sep } from 'node:path'
 import type { Request, Response } from 'express'
 import yazl from 'yazl'
 import type { ErrorInfo } from '../../shared/errors'
-import type { Caller } from '../core/accounts/caller'
 import type { Workbench } from '../core/workbench'
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -20,15 +19,14 @@ async function filesUnder(dir: string): Promise<string[]> {
 /**
  * `GET /exports/<folder>.zip`: an export (or backup) folder directly in the server's export root,
  * streamed as a zip to a lead (docs/team-server.md). Only folder names are accepted, and one
- * that is not there, or leads out of the root, gets the same 404.
+ * that is not there, or leads out of the root, gets the same 404. The route is cleared as
+ * `export.start` (http.ts).
  */
 export function downloadHandler(
   workbench: Workbench,
   fail: (res: Response, status: number, error: ErrorInfo) => void,
-): (req: Request, res: Response, caller: Caller) => Promise<void> {
-  return async (req, res, caller) => {
-    const refused = workbench.refusal('export.start', caller)
-    if (refused) return fail(res, 403, refused)
+): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
     const missing: ErrorInfo = { kind: 'not_found', message: 'no such export in the export folder' }
     const root = workbench.exportRoot
     const name = String(req.params.file ?? '').replace(/\.zip$/, '')

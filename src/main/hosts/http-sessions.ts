@@ -140,3 +140,13 @@ export function cookieName(port: number, projectId: string, secure: boolean): st
   // __Host- cookies must be Secure, host-only and Path=/: browsers refuse them otherwise.
   return `${secure ? '__Host-' : ''}sauti-${port}-${projectId}`
 }
+
+/** The value of one cookie in a Cookie header, or undefined when it is not there. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=')
+    if (key === name) return rest.join('=')
+  }
+  return undefined
+}

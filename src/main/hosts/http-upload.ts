@@ -21,7 +21,8 @@ function safeName(name: string): string {
  * `POST /upload`: audio sent by a remote user (multipart/form-data, any number of files), each
  * streamed to the project's uploads folder with a size limit, then imported by the same job and
  * checks as a file on disk (`import.start`). An oversize or cut-off upload leaves nothing behind;
- * the uploads are removed when the import job ends.
+ * the uploads are removed when the import job ends. The route is cleared as `import.start`
+ * (http.ts) before any byte is read.
  */
 export function uploadHandler(
   workbench: Workbench,
@@ -29,8 +30,6 @@ export function uploadHandler(
   fail: (res: Response, status: number, error: ErrorInfo) => void,
 ): (req: Request, res: Response, caller: Caller) => Promise<void> {
   return async (req, res, caller) => {
-    const refused = workbench.refusal('import.start', caller)
-    if (refused) return fail(res, 403, refused)
     if (!req.is('multipart/form-data'))
       return fail(res, 415, { kind: 'validation', message: 'send files as multipart/form-data' })
     const dir = join(workbench.uploadsDir, randomBytes(12).toString('hex'))

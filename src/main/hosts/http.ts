@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { ErrorInfo, ErrorKind } from '../../shared/errors'
-import { eventNames } from '../../shared/contract'
+import { eventNames, type Method } from '../../shared/contract'
 import { accountCaller, localOwner, type Caller } from '../core/accounts/caller'
 import { mediaResponse } from '../core/audio/media'
 import { classify } from '../core/dispatch'
@@ -16,6 +16,7 @@ import {
   Sessions,
   cookieName,
   defaultLifetime,
+  readCookie,
   type SessionLifetime,
 } from './http-sessions'
 import { downloadHandler } from './http-download'
@@ -285,6 +286,17 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         )
   })
   const callerOf = (req: Request): Caller => callers.get(req)!.caller
+  /**
+   * For a route outside /api that does the work of a contract call: a caller whom that call
+   * would refuse is refused here (403, with the reason), before anything of the request is read.
+   */
+  const clearedAs =
+    (method: Method) =>
+    (req: Request, res: Response, next: NextFunction): void => {
+      const refused = workbench.refusal(method, callerOf(req))
+      if (refused) fail(res, 403, refused)
+      else next()
+    }
 
   app.post('/auth/logout', (req, res) => {
     sessions.close(readCookie(req.headers.cookie, cookie))
@@ -306,13 +318,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   })
 
   const upload = uploadHandler(workbench, options.uploadLimitBytes ?? defaultUploadLimitBytes, fail)
-  app.post('/upload', (req, res) => upload(req, res, callerOf(req)))
-  const download = downloadHandler(workbench, fail)
-  app.get('/exports/:file', (req, res) => download(req, res, callerOf(req)))
+  app.post('/upload', clearedAs('import.start'), (req, res) => upload(req, res, callerOf(req)))
+  app.get('/exports/:file', clearedAs('export.start'), downloadHandler(workbench, fail))
 
-  app.get('/events', (req, res) => {
-    const refused = workbench.refusal('job.list', callerOf(req))
-    if (refused) return fail(res, 403, refused)
+  app.get('/events', clearedAs('job.list'), (req, res) => {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-store',
@@ -332,9 +341,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     for (const client of sseClients) client.write(frame)
   })
 
-  app.get('/media/:id', async (req, res) => {
-    const refused = workbench.refusal('recording.get', callerOf(req))
-    if (refused) return fail(res, 403, refused)
+  app.get('/media/:id', clearedAs('recording.get'), async (req, res) => {
     const id = Number(req.params.id)
     if (!Number.isSafeInteger(id) || id <= 0)
       return fail(res, 400, { kind: 'validation', message: 'media id must be a positive integer' })
@@ -387,13 +394,4 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       })
     },
   }
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=')
-    if (key === name) return rest.join('=')
-  }
-  return undefined
 }

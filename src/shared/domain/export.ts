@@ -75,6 +75,19 @@ export function exportStatusOf(
 }
 
 /**
+ * The standings of a label that is no finished transcript: a model's draft or imported machine
+ * output that no person saw, a person's work still pending, no label, flagged or skipped.
+ */
+export const unfinishedStandings = [
+  'machineDraft',
+  'machineImport',
+  'pending',
+  'untranscribed',
+  'flagged',
+  'skipped',
+] as const
+
+/**
  * Where an utterance's label stands, for what an export takes and counts (docs/export.md):
  * reviewed by a reviewer; corrected by an annotator; the model's text accepted unchanged by an
  * annotator (not yet reviewed); imported with the data; the model's draft that no person saw;
@@ -87,12 +100,7 @@ export const exportStandings = [
   'corrected',
   'accepted',
   'imported',
-  'machineDraft',
-  'machineImport',
-  'pending',
-  'untranscribed',
-  'flagged',
-  'skipped',
+  ...unfinishedStandings,
 ] as const
 export type ExportStanding = (typeof exportStandings)[number]
 

@@ -7,6 +7,7 @@ import { fitsSpanSql } from '../asr/decoded-span'
 import { ensureModelRow } from '../asr/labeller'
 import { consentSnapshot } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
+import type { WorkControl } from '../jobs'
 import { scoreTranscripts } from '../../../shared/metrics/score'
 import {
   ensureHiddenStates,
@@ -29,10 +30,8 @@ import { assignSplits, labelledUtterances, type LabelledUtterance } from './data
 import { adaptationSettings, hyperparameters } from './settings'
 import { buildVocabulary, trainingText } from './vocabulary'
 
-export interface TrainControl {
+export interface TrainControl extends WorkControl {
   trigger: 'manual' | 'auto' | 'simulation'
-  signal?: AbortSignal
-  onProgress?: (done: number, total: number, label: string) => void
   /** The fewest training utterances worth a run. */
   minimumTrain?: number
 }

@@ -1,6 +1,6 @@
 import type { ProjectEvaluation } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
-import { evaluateProject } from '../asr/evaluate-project'
+import { evaluateProject, projectModel } from '../asr/evaluate-project'
 import type { WriteDb } from '../db/connection'
 import { hasHumanText } from '../provenance/human-text'
 import { activeCheckpoint, checkpointLanguageModel } from './checkpoints'
@@ -26,14 +26,7 @@ export async function evaluateModel(
   /** The model's package and workers: needed only to decode with a checkpoint's head. */
   adaptation: () => Promise<AdaptContext>,
 ): Promise<ProjectEvaluation> {
-  const row = db
-    .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
-    .get(model, `${model}%`) as { id: number; name: string } | undefined
-  if (!row)
-    throw new SautiError(
-      'not_found',
-      `model "${model}" has not labelled this project yet (run \`sauti label --model ${model}\`).`,
-    )
+  const row = projectModel(db, model)
   const checkpoint =
     request.checkpoint === 'base'
       ? null

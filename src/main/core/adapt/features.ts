@@ -13,6 +13,7 @@ import {
 } from '../asr/transcribe-options'
 import type { Vocabulary } from '../asr/vocab'
 import type { OpenDatabaseOptions, ReadDb, WriteDb } from '../db/connection'
+import type { WorkControl } from '../jobs'
 import { pcmPath, type ProjectPaths } from '../project/paths'
 import { hasHumanText } from '../provenance/human-text'
 import { reprioritise } from './acquisition'
@@ -167,10 +168,7 @@ export async function rescoreUnlabelled(
   ctx: AdaptContext,
   checkpoint: { id: number; path: string; committee: string[]; lm: LanguageModelWeight },
   modelId: number,
-  control: {
-    signal?: AbortSignal
-    onProgress?: (done: number, total: number, label: string) => void
-  } = {},
+  control: WorkControl = {},
 ): Promise<number> {
   const { db } = ctx
   const pending = db

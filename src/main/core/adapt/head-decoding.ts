@@ -52,9 +52,7 @@ export async function decodeWithCheckpoint(
     hiddenDir: dir,
     lm: checkpointLanguageModelOptions(ctx.db, checkpoint.id, checkpoint.lm),
   }
-  for (let i = 0; i < spans.length; i += BATCH) {
-    if (control.signal?.aborted) return
-    const batch = spans.slice(i, i + BATCH)
+  await inBatches(spans, BATCH, each, control, async (batch) => {
     await ensureHiddenStates(ctx, batch)
     const out = await ctx.inference.rescore({
       modelKey: ctx.model.id,
@@ -70,9 +68,8 @@ export async function decodeWithCheckpoint(
       })),
       options,
     })
-    each(out.results)
-    control.onBatch?.(i + batch.length)
-  }
+    return out.results
+  })
 }
 
 /**
@@ -91,10 +88,7 @@ export async function decodeWithBase(
     hiddenDir: hiddenCacheDir(ctx.paths),
     stagingDir: ctx.paths.stagingDir,
   }
-  const size = BASE_BATCH
-  for (let i = 0; i < spans.length; i += size) {
-    if (control.signal?.aborted) return
-    const batch = spans.slice(i, i + size)
+  await inBatches(spans, BASE_BATCH, each, control, async (batch) => {
     const out = await ctx.inference.transcribe(
       ctx.model.dir,
       ctx.model.id,
@@ -108,7 +102,25 @@ export async function decodeWithBase(
       options,
       ctx.settings,
     )
-    each(out.results)
+    return out.results
+  })
+}
+
+/**
+ * Decodes `spans` a batch at a time: cancelling stops before the next batch, and after each one
+ * `each` gets its results and `onBatch` how many spans are done.
+ */
+async function inBatches<S>(
+  spans: S[],
+  size: number,
+  each: (results: UtteranceResult[]) => void,
+  control: DecodeControl,
+  decode: (batch: S[]) => Promise<UtteranceResult[]>,
+): Promise<void> {
+  for (let i = 0; i < spans.length; i += size) {
+    if (control.signal?.aborted) return
+    const batch = spans.slice(i, i + size)
+    each(await decode(batch))
     control.onBatch?.(i + batch.length)
   }
 }

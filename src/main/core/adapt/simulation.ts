@@ -1,5 +1,6 @@
 import type { AcquisitionStrategy } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import type { WorkControl } from '../jobs'
 import { ensureHiddenStates, recoverBaseHead, trainingRefs, type AdaptContext } from './features'
 import { assignSplits, flaggedUtterances, labelledUtterances } from './dataset'
 import { adaptationSettings, hyperparameters } from './settings'
@@ -12,13 +13,11 @@ function metricOf(result: SimulationResult): SimulationMetric {
   return random.length ? simulationMetric(meanCurve(random)) : 'devWer'
 }
 
-export interface SimulationOptions {
+export interface SimulationOptions extends WorkControl {
   strategies: AcquisitionStrategy[]
   budgetMinutes: number
   stepMinutes: number
   seeds: number
-  signal?: AbortSignal
-  onProgress?: (done: number, total: number, label: string) => void
   /** Fewer epochs than a real training: the loop trains strategies × seeds × steps times. */
   maxEpochs?: number
 }

@@ -1,5 +1,6 @@
 import type { WordTime } from '../../../shared/word-time'
 import type { Posteriors } from './ctc'
+import type { EncodedText } from './vocab'
 
 /** Where one target token sits: frames [start, end) along the best path, and their log-probability. */
 export interface AlignedToken {
@@ -168,4 +169,23 @@ export function alignWords(
     })
   }
   return result
+}
+
+/**
+ * A text's forced alignment to an utterance's posteriors, and its words' times in the recording
+ * (the utterance's span spread evenly over the frames): for the N-best list and for aligning a
+ * person's transcript alike.
+ */
+export function alignText(
+  p: Posteriors,
+  text: EncodedText,
+  blank: number,
+  span: { startSec: number; endSec: number },
+): { alignment: ForcedAlignment; words: AlignedWord[] } {
+  const stride = (span.endSec - span.startSec) / Math.max(1, p.frames)
+  const alignment = forcedAlign(p, text.ids, blank)
+  return {
+    alignment,
+    words: alignWords(alignment, text.words, text.wordOfToken, stride, p.frames, span.startSec),
+  }
 }

@@ -1,5 +1,5 @@
 import type { WordTime } from '../../../shared/word-time'
-import { alignWords, forcedAlign } from './align'
+import { alignText } from './align'
 import { frameStatistics, utteranceConfidence, wordConfidences } from './confidence'
 import { prefixBeamSearch, type Posteriors } from './ctc'
 import { WordNgram } from './ngram'
@@ -35,7 +35,6 @@ export function decodeUtterance(
   hypotheses: HypothesisResult[]
   acquisition: Omit<AcquisitionMeasures, 'embedding' | 'disagreement'>
 } {
-  const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
   const frames = frameStatistics(p, options.confidence)
   const frameConfidence = frames.confidence
   const beams = prefixBeamSearch(p, {
@@ -58,20 +57,12 @@ export function decodeUtterance(
   const decoded = beams.map((beam) => {
     const text = decodeTokens(beam.tokens, vocabulary)
     const encoded = encodeText(text, vocabulary)
-    return { beam, text, encoded, alignment: forcedAlign(p, encoded.ids, vocabulary.blank) }
+    return { beam, text, encoded, ...alignText(p, encoded, vocabulary.blank, item) }
   })
   const agreement = nbestAgreement(
     decoded.map((d) => ({ words: d.encoded.words, logProb: d.beam.score ?? d.beam.logProb })),
   )
-  const hypotheses = decoded.map(({ beam, text, encoded, alignment }, index) => {
-    const aligned = alignWords(
-      alignment,
-      encoded.words,
-      encoded.wordOfToken,
-      stride,
-      p.frames,
-      item.startSec,
-    )
+  const hypotheses = decoded.map(({ beam, text, encoded, alignment, words: placed }, index) => {
     const confidences = wordConfidences(
       frameConfidence,
       alignment.tokens,
@@ -83,7 +74,7 @@ export function decodeUtterance(
       text,
       logProb: beam.logProb,
       confidence: utteranceConfidence(confidences),
-      words: aligned.map((w, k): WordTime => ({
+      words: placed.map((w, k): WordTime => ({
         word: w.word,
         start: w.start,
         end: w.end,

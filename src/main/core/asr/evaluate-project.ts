@@ -65,6 +65,23 @@ export interface EvaluationOptions {
 }
 
 /**
+ * A model of this project named on the command line or in a request: by its name or a prefix of
+ * its sha256, the newest registration when several match. A model the project has never seen
+ * (it has not labelled the project) is refused with the command that would add it.
+ */
+export function projectModel(db: ReadDb, model: string): { id: number; name: string } {
+  const row = db
+    .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
+    .get(model, `${model}%`) as { id: number; name: string } | undefined
+  if (!row)
+    throw new SautiError(
+      'not_found',
+      `model "${model}" has not labelled this project yet (run \`sauti label --model ${model}\`).`,
+    )
+  return row
+}
+
+/**
  * Scores a model's best hypotheses against the project's reference transcripts: each
  * utterance's newest human or imported revision (never a model's). WER and CER overall, per
  * speaker and per language; and how well word confidence predicts a wrong word.
@@ -75,14 +92,7 @@ export function evaluateProject(
   options: EvaluationOptions = {},
 ): ProjectEvaluation {
   const split = options.split ?? 'all'
-  const model = db
-    .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
-    .get(modelName, `${modelName}%`) as { id: number; name: string } | undefined
-  if (!model)
-    throw new SautiError(
-      'not_found',
-      `model "${modelName}" has not labelled this project yet (run \`sauti label --model ${modelName}\`).`,
-    )
+  const model = projectModel(db, modelName)
   const rows = db
     .prepare(
       `SELECT u.id AS utterance_id, s.code AS speaker, u.language, v.text AS reference, v.spans,

@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { SautiError } from '../../../shared/errors'
+import type { WorkControl } from '../jobs'
 
 /**
  * Downloads a model repository's ONNX export from a hub with the Hugging Face URL layout
@@ -42,12 +43,10 @@ const companions = [
   'LICENSE',
 ]
 
-type Progress = (done: number, total: number, label: string) => void
-
 export async function pullRepository(
   cacheDir: string,
   request: PullRequest,
-  control: { signal?: AbortSignal; onProgress?: Progress } = {},
+  control: WorkControl = {},
 ): Promise<PulledRepository> {
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(request.repo))
     throw new SautiError(

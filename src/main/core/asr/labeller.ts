@@ -10,6 +10,7 @@ import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { WriteDb, ReadDb } from '../db/connection'
 import { consentedSpeakers } from '../consent/policy'
 import { readTextFile } from '../formats/text-file'
+import type { WorkControl } from '../jobs'
 import { hasHumanText, newestHumanText } from '../provenance/human-text'
 import { languagesNotWritten, projectLanguages } from './head-output'
 import { scriptsOfLanguage } from './script-mask'
@@ -61,7 +62,7 @@ export async function languageModelSentences(
   return sentences
 }
 
-export interface LabelControl {
+export interface LabelControl extends WorkControl {
   lm?: LanguageModelRequest
   /**
    * The project's active adapted checkpoint for this model: its adapter and head decode instead
@@ -70,8 +71,6 @@ export interface LabelControl {
   checkpoint?: { id: number; path: string } | null
   /** The checkpoint's project language model (adapt/features.ts), used when `lm` is not given. */
   checkpointLm?: TranscribeOptions['lm']
-  signal?: AbortSignal
-  onProgress?: (done: number, total: number, label: string) => void
   options?: Partial<TranscribeOptions>
   settings?: SessionSettings
   /** Utterances per request to the worker: the unit of progress and of cancellation. */

@@ -1,6 +1,7 @@
 /** The first step of labelling: recordings imported whole are cut into utterances at speech. */
 import { join } from 'node:path'
 import type { WriteDb } from '../db/connection'
+import type { WorkControl } from '../jobs'
 import type { ProjectPaths } from '../project/paths'
 import type { InferenceWorkers } from './inference-workers'
 import { defaultVadOptions } from './vad-segments'
@@ -20,10 +21,7 @@ export interface SegmentContext {
  */
 export async function segmentRecordings(
   ctx: SegmentContext,
-  control: {
-    signal?: AbortSignal
-    onProgress?: (done: number, total: number, label: string) => void
-  } = {},
+  control: WorkControl = {},
 ): Promise<{ recordings: number; utterances: number }> {
   const { db } = ctx
   const pending = db

@@ -7,7 +7,7 @@ import { AdaptedHead } from '../adapt/head-runtime'
 import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
 import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
 import type { WordTime } from '../../../shared/word-time'
-import { alignWords, forcedAlign } from './align'
+import { alignText } from './align'
 import { logSoftmax, type Logits, type Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
 import { MODEL_SAMPLE_RATE } from '../../../shared/domain/audio'
@@ -170,16 +170,12 @@ export class ModelRunner {
         : this.posteriorsOf(out.logits, item.scripts)
     const encoded = encodeText(text, vocabulary)
     if (encoded.ids.length === 0) return []
-    const stride = (item.endSec - item.startSec) / Math.max(1, p.frames)
-    const alignment = forcedAlign(p, encoded.ids, vocabulary.blank)
-    return alignWords(
-      alignment,
-      encoded.words,
-      encoded.wordOfToken,
-      stride,
-      p.frames,
-      item.startSec,
-    ).map((w): WordTime => ({ word: w.word, start: w.start, end: w.end, score: w.score }))
+    return alignText(p, encoded, vocabulary.blank, item).words.map((w): WordTime => ({
+      word: w.word,
+      start: w.start,
+      end: w.end,
+      score: w.score,
+    }))
   }
 
   /** One session.run over utterances of similar length, padded with silence to the longest. */

@@ -8,6 +8,7 @@ import { readManifest } from '../formats/manifest'
 import type { ProjectPaths } from '../project/paths'
 import { classify } from '../dispatch'
 import { firstInvalidUtf8 } from '../formats/text-gate'
+import type { WorkControl } from '../jobs'
 import { importTranscript, type MachineImport } from '../provenance/import-revision'
 import { appendRevision } from '../provenance/revisions'
 import type { AudioWorkers } from './audio-workers'
@@ -137,21 +138,16 @@ export interface ImportContext {
   machine?: MachineImport | null
 }
 
-export interface ImportControl {
-  signal?: AbortSignal
-  /** `done` counts files and is fractional while a long file is being read (2.4 of 5). */
-  onProgress?: (done: number, total: number, current: string) => void
-}
-
 /**
  * Imports items one by one. Each file is all-or-nothing: its audio is stored and its rows are
  * written in one transaction, or nothing of it remains. Re-importing a file already in the
- * project (same sha256) is a no-op.
+ * project (same sha256) is a no-op. Progress counts files, fractional while a long file is being
+ * read (2.4 of 5), and names the current one.
  */
 export async function importItems(
   ctx: ImportContext,
   items: ImportItem[],
-  control: ImportControl = {},
+  control: WorkControl = {},
 ): Promise<ImportSummary> {
   const summary: ImportSummary = {
     imported: 0,

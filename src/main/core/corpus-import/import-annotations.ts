@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { AnnotationImportSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import type { WorkControl } from '../jobs'
 import { commitAnnotation, type AnnotationContext } from './commit-annotation'
 import { readAnnotation, type AnnotationOptions } from './read-annotation'
 
@@ -13,10 +14,7 @@ export async function importAnnotations(
   ctx: AnnotationContext,
   inputs: string[],
   options: AnnotationOptions,
-  control: {
-    signal?: AbortSignal
-    onProgress?: (done: number, total: number, label: string) => void
-  } = {},
+  control: WorkControl = {},
 ): Promise<AnnotationImportSummary> {
   const summary: AnnotationImportSummary = {
     imported: [],

@@ -9,7 +9,8 @@ import { consentScopes, exportStandings } from '../../../shared/domain'
 import type { WriteDb } from '../db/connection'
 import { speakerConsent } from '../consent/policy'
 import { leftOutWords } from './plan'
-import type { ExportFilter, Selection } from './select'
+import type { Selection } from './select'
+import type { ExportFilter } from './standing'
 
 export interface DatasheetInput {
   project: string

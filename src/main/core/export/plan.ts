@@ -9,7 +9,8 @@ import { exportLeftOutReasons } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
 import { requireLead } from '../consent/roles'
 import type { WriteDb } from '../db/connection'
-import { selectForExport, withoutRecordings, type ExportFilter, type Selection } from './select'
+import { selectForExport, withoutRecordings, type Selection } from './select'
+import type { ExportFilter } from './standing'
 
 /** What an export takes: the choices its preview and its run share. */
 export interface ExportChoices extends ExportFilter {

@@ -6,6 +6,7 @@ import type { AudioWorkers } from '../audio/audio-workers'
 import { consentSnapshot } from '../consent/policy'
 import { requireLead } from '../consent/roles'
 import type { WriteDb } from '../db/connection'
+import type { WorkControl } from '../jobs'
 import type { ExportNote, ExportResult } from '../formats/corpus/model'
 import { originalPath, pcmPath, type ProjectPaths } from '../project/paths'
 import { corpusOf, cutExtension, recordingKey, utteranceKey, writeFormats } from './corpus-files'
@@ -31,11 +32,6 @@ export interface ExportContext {
   workers: AudioWorkers
 }
 
-export interface ExportControl {
-  signal?: AbortSignal
-  onProgress?: (done: number, total: number, label: string) => void
-}
-
 /** Dataset formats that need one audio file per utterance. */
 const segmentOnly: ExportFormat[] = ['huggingface', 'commonvoice']
 
@@ -49,7 +45,7 @@ const segmentOnly: ExportFormat[] = ['huggingface', 'commonvoice']
 export async function runExport(
   ctx: ExportContext,
   request: ExportRequest,
-  control: ExportControl = {},
+  control: WorkControl = {},
 ): Promise<ExportSummary | null> {
   const { db, paths } = ctx
   requireLead(db, request.actorId, 'export')
@@ -214,7 +210,7 @@ async function writeAudio(
   request: ExportRequest,
   { paths, workers }: ExportContext,
   formats: ExportFormat[],
-  control: ExportControl,
+  control: WorkControl,
 ): Promise<{ eaf: Set<number> } | null> {
   const recordings = [...selection.recordings.values()]
   const cut = request.audio !== 'originals'

@@ -9,7 +9,6 @@ import type {
   Split,
   UtteranceStatus,
 } from '../../../shared/domain'
-import { exportStatusOf } from '../../../shared/domain'
 import { typedWords } from '../../../shared/text/language-spans'
 import { parseWordTimes, type WordTime } from '../../../shared/word-time'
 import { fittingWordTimes } from '../annotate/word-tier'
@@ -19,17 +18,7 @@ import { consentedSpeakers } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
 import { normalizeForStorage, projectRules } from '../language/rules'
 import { decision, machineImport } from '../provenance/human-text'
-
-/** Filters an export applies before consent: which utterances, labelled by whom. */
-export interface ExportFilter {
-  statuses: UtteranceStatus[]
-  /** Label sources kept: a person's revision, an import, or a model (its best hypothesis). */
-  sources: RevisionSourceKind[]
-  /** Only these languages (empty: all). */
-  languages: string[]
-  /** Include the model's text that an annotator accepted unchanged and no reviewer approved. */
-  includeAccepted?: boolean
-}
+import { filteredOut, standingOf, type ExportFilter, type Label } from './standing'
 
 export interface SelectedUtterance {
   id: number
@@ -122,60 +111,6 @@ interface Row {
   machine_text: string | null
   machine_system: string | null
   consented: number
-}
-
-interface Label {
-  text: string
-  source: RevisionSourceKind
-  spans: string
-  /** Imported machine output no person has saved: machine text, whatever its file said. */
-  machineImport?: boolean
-}
-
-/**
- * Where a label stands (shared/domain `exportStandings`). A person's label is the model's text
- * accepted unchanged when it equals, as stored, the hypothesis its revision started from.
- */
-function standingOf(
-  status: UtteranceStatus,
-  label: Label | null,
-  acceptedAsIs: boolean,
-): ExportStanding {
-  if (status === 'flagged' || status === 'skipped' || status === 'reviewed') return status
-  if (!label) return 'untranscribed'
-  if (label.machineImport) return 'machineImport'
-  if (label.source === 'import') return 'imported'
-  if (label.source === 'model') return 'machineDraft'
-  if (status === 'corrected') return acceptedAsIs ? 'accepted' : 'corrected'
-  return 'pending'
-}
-
-/** Standings that are their own reason when their status is not chosen; the others say `status`. */
-const standingReasons = new Set<ExportStanding>([
-  'machineDraft',
-  'machineImport',
-  'pending',
-  'untranscribed',
-  'flagged',
-  'skipped',
-])
-
-/** Why the filters leave a label out, or null when they keep it (consent is decided after). */
-function filteredOut(
-  status: UtteranceStatus,
-  label: Label | null,
-  standing: ExportStanding,
-  filter: ExportFilter,
-): ExportLeftOutReason | null {
-  const chosen =
-    filter.statuses.includes(status) ||
-    filter.statuses.includes(exportStatusOf(status, label?.source ?? null))
-  if (!chosen) return standingReasons.has(standing) ? (standing as ExportLeftOutReason) : 'status'
-  if (!label) return 'untranscribed'
-  if (!filter.sources.includes(label.source))
-    return standing === 'machineImport' || standing === 'machineDraft' ? standing : 'source'
-  if (standing === 'accepted' && !filter.includeAccepted) return 'accepted'
-  return null
 }
 
 /** Spans that still fit their text (ordered, inside it, not overlapping); else none. */

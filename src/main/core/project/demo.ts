@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import type { AudioWorkers } from '../audio/audio-workers'
-import { expandImportPaths, importItems, type ImportControl } from '../audio/importer'
+import { expandImportPaths, importItems } from '../audio/importer'
 import { consentScopes, ensureSpeaker, recordConsent, type Gender } from '../consent/speakers'
 import type { OpenDatabaseOptions } from '../db/connection'
+import type { WorkControl } from '../jobs'
 import { pickColumn, readTable } from '../formats/table'
 import { createProject, openProject, projectExists, type OpenProject } from './projects'
 
@@ -18,7 +19,7 @@ export async function ensureDemoProject(
   dataDir: string,
   demoDir: string,
   workers: AudioWorkers,
-  control: ImportControl & OpenDatabaseOptions = {},
+  control: WorkControl & OpenDatabaseOptions = {},
 ): Promise<OpenProject> {
   const project = projectExists(dataDir, DEMO_PROJECT_ID)
     ? openProject(dataDir, DEMO_PROJECT_ID, control)

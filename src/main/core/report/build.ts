@@ -1,6 +1,6 @@
 import type { ProjectRef, ProjectReport } from '../../../shared/domain'
 import { learningCurveSpec } from '../../../shared/charts/learning-curve'
-import { evaluateProject } from '../asr/evaluate-project'
+import { evaluateProject, projectModel } from '../asr/evaluate-project'
 import type { ReadDb } from '../db/connection'
 import { humanText } from '../provenance/human-text'
 import { agreementReport } from '../review/agreement'
@@ -44,10 +44,7 @@ export function buildReport(
     const scores: Partial<ReturnType<typeof evaluateProject>> = evaluateProject(db, model)
     delete scores.perUtterance
     evaluation = scores as ProjectReport['evaluation']
-    const id = db
-      .prepare('SELECT id FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
-      .get(model, `${model}%`) as { id: number }
-    confusion = switchConfusion(db, id.id)
+    confusion = switchConfusion(db, projectModel(db, model).id)
   }
   return {
     generatedAt: now,
