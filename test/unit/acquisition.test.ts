@@ -111,6 +111,27 @@ describe('acquisition strategies', () => {
     })
     expect(busy.map((r) => r.id)).toHaveLength(5)
     expect(busy.find((r) => r.id === 2)!.reason.speakerCorrected).toBe(30)
+    // Within a turn the busy speaker's cluster offers second: 0.9 ÷ (1 + 30/15.5) < 0.8 ÷ (1 + 1/15.5).
+    expect(busy.slice(0, 2).map((r) => r.id)).toEqual([5, 2])
+  })
+
+  it('within each turn, a cluster partly flagged offers after one that was not', () => {
+    // Two equal clusters, mirror images: the same uncertainties, two transcriptions in each.
+    const pool = [0, 50].flatMap((x, k) =>
+      [0.9, 0.6, 0.3].map((lc, j) =>
+        item(10 * k + j + 1, { embedding: at(x, j / 10), leastConfidence: lc }),
+      ),
+    )
+    const labelled = [at(0, 0.05), at(0, 0.15), at(50, 0.05), at(50, 0.15)]
+    const warm = { ...context, corrected: COLD_START, labelled }
+    const ids = (ranked: { id: number }[]): number[] => ranked.map((r) => r.id)
+    // Unflagged, ties go to the first cluster: its pick leads every turn.
+    expect(ids(rankPool(pool, 'hybrid', warm))).toEqual([1, 11, 2, 12, 3, 13])
+    // One flag beside the first cluster's two transcriptions (nearer them than any utterance
+    // is): a third of its reviews were flags, so the other cluster's pick leads every turn.
+    const flagged = rankPool(pool, 'hybrid', { ...warm, flagged: [at(0, 5)] })
+    expect(ids(flagged)).toEqual([11, 1, 12, 2, 13, 3])
+    expect(flagged[1]!.reason).toMatchObject({ nearFlagged: 1, nearReviewed: 3, rankInCluster: 1 })
   })
 })
 

@@ -26,7 +26,8 @@ export const uncertainty = (p: PoolItem): number => p.leastConfidence ?? 1
  *   utterance, so the first corrections cover the recordings' main voices and conditions, not
  *   their oddities.
  * - After: the clusters take turns, each offering its most uncertain utterance, discounted for
- *   speakers who already have many corrections and by the cluster's share of flagged reviews.
+ *   speakers who already have many corrections and by the cluster's share of flagged reviews;
+ *   within a turn, the most valuable offer first.
  */
 export function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
   const flagged = context.flagged ?? []
@@ -125,27 +126,29 @@ export function hybrid(pool: PoolItem[], context: RankContext): Ranked[] {
       })
     }
   }
-  // Clusters take turns, each offering its most valuable utterance not yet placed.
+  // Clusters take turns, each offering its most valuable utterance not yet placed. Within a
+  // turn the offers go most valuable first: otherwise the flag share and speaker discounts,
+  // which scale a whole cluster alike, would never change which cluster's pick comes first.
   const queues = open.map((c) =>
     members[c]!.filter((i) => !held(i)).sort((a, b) => weight(b) - weight(a) || a - b),
   )
   for (let round = 0; queues.some((q) => q.length > round); round++)
-    queues.forEach((q, index) => {
-      const i = q[round]
-      if (i === undefined) return
-      const c = open[index]!
-      place(i, {
-        strategy: 'hybrid',
-        measure: 'least_confidence',
-        value: embedded[i]!.leastConfidence,
-        cluster: c + 1,
-        clusters: centroids.length,
-        rankInCluster: round + 1,
-        speakerCorrected: corrected(embedded[i]!),
-        phase: 'uncertain',
-        ...flagNote(c),
-      })
-    })
+    queues
+      .flatMap((q, index) => (q[round] === undefined ? [] : [{ i: q[round]!, c: open[index]! }]))
+      .sort((a, b) => weight(b.i) - weight(a.i) || a.c - b.c)
+      .forEach(({ i, c }) =>
+        place(i, {
+          strategy: 'hybrid',
+          measure: 'least_confidence',
+          value: embedded[i]!.leastConfidence,
+          cluster: c + 1,
+          clusters: centroids.length,
+          rankInCluster: round + 1,
+          speakerCorrected: corrected(embedded[i]!),
+          phase: 'uncertain',
+          ...flagNote(c),
+        }),
+      )
   // Then what has no embedding, and last the clusters that are mostly flagged.
   for (const p of [...loose].sort((a, b) => uncertainty(b) - uncertainty(a) || a.id - b.id))
     out.push({
