@@ -27,7 +27,13 @@ function project(): WriteDb {
     },
   ])
   insertRows(made.db, 'model', [
-    { sha256: 'c'.repeat(64), name: 'starter', path: '/m', manifest: '{}', registered_at: now },
+    {
+      sha256: 'c'.repeat(64),
+      name: 'starter',
+      path: '/m',
+      manifest: '{"version":"0.3.0"}',
+      registered_at: now,
+    },
   ])
   insertRows(made.db, 'annotator', [{ name: 'Amina', role: 'annotator', created_at: now }])
   return made.db
@@ -118,6 +124,11 @@ describe("evaluating a model on a project's transcripts", () => {
     const db = project()
     expect(() => evaluateProject(db, 'other-model')).toThrow(
       /model "other-model" has not labelled this project yet/,
+    )
+    // A release is named as `name@version`: the one that labelled it is found, another is not.
+    expect(evaluateProject(db, 'starter@0.3.0').model).toBe('starter')
+    expect(() => evaluateProject(db, 'starter@0.2.1')).toThrow(
+      /model "starter@0.2.1" has not labelled this project yet/,
     )
   })
 })

@@ -71,8 +71,12 @@ export interface EvaluationOptions {
  */
 export function projectModel(db: ReadDb, model: string): { id: number; name: string } {
   const row = db
-    .prepare('SELECT id, name FROM model WHERE name = ? OR sha256 LIKE ? ORDER BY id DESC LIMIT 1')
-    .get(model, `${model}%`) as { id: number; name: string } | undefined
+    .prepare(
+      `SELECT id, name FROM model
+       WHERE name = ? OR sha256 LIKE ? OR name || '@' || json_extract(manifest, '$.version') = ?
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get(model, `${model}%`, model) as { id: number; name: string } | undefined
   if (!row)
     throw new SautiError(
       'not_found',

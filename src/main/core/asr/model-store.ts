@@ -234,18 +234,26 @@ export async function listModels(dataDir: string): Promise<RegisteredModel[]> {
   return models
 }
 
-/** A registered model by id (or a unique id prefix, or its name). */
+/**
+ * A registered model by id (or a unique id prefix), its name, or its name and version
+ * (`name@version`): a new release of a model keeps its name, so both stay registered side by side.
+ */
 export async function findModel(dataDir: string, key: string): Promise<RegisteredModel> {
   const models = await listModels(dataDir)
-  const matches = models.filter((m) => m.id.startsWith(key) || m.manifest.name === key)
+  const named = (m: RegisteredModel): boolean =>
+    m.manifest.name === key || `${m.manifest.name}@${m.manifest.version ?? ''}` === key
+  const matches = models.filter((m) => m.id.startsWith(key) || named(m))
   if (matches.length === 1) return matches[0]!
   if (matches.length === 0)
     throw new SautiError(
       'not_found',
       `no registered model "${key}" in ${modelsDir(dataDir)} (see \`sauti model list\`).`,
     )
+  const described = matches.map((m) =>
+    m.manifest.version ? `${m.id} (${m.manifest.name}@${m.manifest.version})` : m.id,
+  )
   throw new SautiError(
     'validation',
-    `"${key}" matches ${matches.length} models: ${matches.map((m) => m.id).join(', ')}; give more of the id.`,
+    `"${key}" matches ${matches.length} models: ${described.join(', ')}; give the id, more of it, or name@version.`,
   )
 }
