@@ -43,6 +43,11 @@ describe('the shipped starter model (models/starter)', () => {
     expect(Math.abs(report.framesPerSecond - 50)).toBeLessThan(2)
     // What the repository may carry (issue 16: at most 40 MB).
     expect(report.bytes).toBeLessThan(40e6)
+    // Listed with its release: a newer one registers beside it under the same name.
+    const list = JSON.parse(sauti('--json', 'model', 'list').stdout) as unknown[]
+    expect(list).toEqual([
+      expect.objectContaining({ name: 'sauti-starter-multilingual-ctc', version: '0.3.0' }),
+    ])
   })
 
   it.skipIf(skipWithoutSpeech8('the starter model labelling a fixture clip'))(

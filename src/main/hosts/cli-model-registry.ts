@@ -167,6 +167,7 @@ export function addModelRegistryCommands(program: Command): void {
             models.map((m) => ({
               id: m.id,
               name: m.manifest.name,
+              version: m.manifest.version ?? null,
               languages: m.manifest.languages,
               dir: m.dir,
               sha256: m.registration.sha256,
@@ -177,7 +178,7 @@ export function addModelRegistryCommands(program: Command): void {
         return out(`No models registered in ${g.dataDir} yet (\`sauti model import <dir>\`).`)
       for (const m of models)
         out(
-          `${m.id}\t${m.manifest.name}\t${m.registration.report.vocabularySize} tokens\t${m.manifest.languages.join(',') || '-'}`,
+          `${m.id}\t${m.manifest.name}\t${m.manifest.version ?? '-'}\t${m.registration.report.vocabularySize} tokens\t${m.manifest.languages.join(',') || '-'}`,
         )
     })
 

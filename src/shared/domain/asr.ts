@@ -63,6 +63,8 @@ export interface LabelSummary {
 export interface ModelSummary {
   id: string
   name: string
+  /** The package's version where it states one: a new release keeps the name. */
+  version: string | null
   languages: string[]
   vocabularySize: number
   layout: 'sauti' | 'huggingface'

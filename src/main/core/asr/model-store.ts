@@ -183,14 +183,17 @@ async function copyPackageFiles(pkg: ModelPackage, from: string, staging: string
   for (const file of files) await copyFile(join(from, file), join(staging, file))
 }
 
-/** A registered model as the UI lists it: its heads, whether it adapts, what runs it. */
-/** A registered model as the UI lists it; `notWritten`: the project's languages it does not write. */
+/**
+ * A registered model as the UI lists it: its heads, whether it adapts, what runs it;
+ * `notWritten`: the project's languages it does not write.
+ */
 export function modelSummary(m: RegisteredModel, notWritten: string[] = []): ModelSummary {
   const { manifest, registration } = m
   const pulled = manifest.provenance.pulledFrom as { repo?: string; revision?: string } | undefined
   return {
     id: m.id,
     name: manifest.name,
+    version: manifest.version ?? null,
     languages: manifest.languages,
     vocabularySize: registration.report.vocabularySize,
     layout: registration.report.layout,
