@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InferenceWorkers } from '../../src/main/core/asr/inference-workers'
 import { hasUnlabelled } from '../../src/main/core/project/queries'
+import { insertRows } from '../support/db'
 import type { Workbench } from '../../src/main/core/workbench'
 import type { Annotator, UtteranceDetail } from '../../src/shared/domain'
 import {
@@ -230,5 +231,42 @@ describe('decoding an utterance again after its span changed', () => {
     // The half merged away is not decoded: the editor never shows it.
     const gone = await refused('utterance.decode', { id: halves.right.utterance.id })
     expect(gone.kind).toBe('not_found')
+  })
+})
+
+describe('with an adapted checkpoint in use', () => {
+  it('decodes with the checkpoint labelling uses, and says why it cannot without its file', async () => {
+    const modelId = (
+      db().prepare('SELECT id FROM model ORDER BY id LIMIT 1').get() as { id: number }
+    ).id
+    insertRows(db(), 'checkpoint', [
+      {
+        model_id: modelId,
+        path: '/checkpoints/missing.bin',
+        sha256: 'c'.repeat(64),
+        status: 'active',
+        metrics: '{}',
+        created_at: '2026-06-01T00:00:00.000Z',
+      },
+    ])
+    const target = longSegments()[3]!
+    await ok('utterance.setBounds', {
+      id: target.id,
+      actorId: annotator.id,
+      startSec: target.startSec,
+      endSec: target.endSec - 0.2,
+    })
+    // Its file is gone (as after a disk was restored without it): the refusal names it.
+    const failed = await refused('utterance.decode', { id: target.id, actorId: annotator.id })
+    expect(failed).toMatchObject({
+      kind: 'not_found',
+      details: { file: '/checkpoints/missing.bin' },
+    })
+    expect(shownHypothesis(target.id)).toBeNull()
+    // With the model's own head in use again, the same ask decodes.
+    db().prepare("UPDATE checkpoint SET status = 'inactive' WHERE sha256 = ?").run('c'.repeat(64))
+    const decoded = await decode(target.id)
+    expect(decoded.decoded).toBe(true)
+    expect(shownHypothesis(target.id)).toBe(decoded.detail.hypotheses[0]!.id)
   })
 })
