@@ -192,20 +192,22 @@ export async function labellingRun(
   const { db } = ctx
   const modelId = ensureModelRow(db, ctx.model)
   const checkpointId = control.checkpoint?.id ?? null
-  const waiting = db.prepare(
-    `SELECT u.id, u.start_sec, u.end_sec, r.sha256, u.language
-     FROM utterance u JOIN recording r ON r.id = u.recording_id
-     WHERE u.merged_into IS NULL AND r.purged_at IS NULL AND (:only IS NULL OR u.id = :only)
-       AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
-                       AND h.checkpoint_id IS :checkpoint AND ${fitsSpanSql('h', 'u')})
-       -- With a checkpoint: what nobody has transcribed, and anything the model never read
-       -- as it is now (new audio, or edges moved since).
-       AND (:checkpoint IS NULL
-            OR NOT ${hasHumanText('u.id')}
-            OR NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
-                           AND ${fitsSpanSql('h', 'u')}))
-     ORDER BY u.recording_id, u.start_sec`,
-  )
+  // One utterance is found by its key: an OR with the whole project's filter would scan it.
+  const waiting = (one: boolean) =>
+    db.prepare(
+      `SELECT u.id, u.start_sec, u.end_sec, r.sha256, u.language
+       FROM utterance u JOIN recording r ON r.id = u.recording_id
+       WHERE ${one ? 'u.id = :only AND' : ''} u.merged_into IS NULL AND r.purged_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
+                         AND h.checkpoint_id IS :checkpoint AND ${fitsSpanSql('h', 'u')})
+         -- With a checkpoint: what nobody has transcribed, and anything the model never read
+         -- as it is now (new audio, or edges moved since).
+         AND (:checkpoint IS NULL
+              OR NOT ${hasHumanText('u.id')}
+              OR NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
+                             AND ${fitsSpanSql('h', 'u')}))
+       ORDER BY u.recording_id, u.start_sec`,
+    )
   const decodedAlready = db.prepare(
     `SELECT 1 FROM hypothesis
      WHERE utterance_id = ? AND model_id = ? AND checkpoint_id IS ? AND start_sec = ? AND end_sec = ?`,
@@ -238,11 +240,13 @@ export async function labellingRun(
     checkpointId,
     options,
     pending: (only) =>
-      waiting.all({
-        model: modelId,
-        checkpoint: checkpointId,
-        only: only ?? null,
-      }) as PendingUtterance[],
+      (only === undefined
+        ? waiting(false).all({ model: modelId, checkpoint: checkpointId })
+        : waiting(true).all({
+            model: modelId,
+            checkpoint: checkpointId,
+            only,
+          })) as PendingUtterance[],
     decode: async (slice) => {
       const batch = await ctx.workers.transcribe(
         ctx.model.dir,
