@@ -25,6 +25,7 @@ export const methodNames = [
   'utterance.get',
   'utterance.save',
   'utterance.align',
+  'utterance.decode',
   'tier.list',
   'tier.define',
   'tier.texts',

@@ -95,6 +95,13 @@ describe('roles, in the core', () => {
     await ok('review.queue', {}, as('rita'))
     await ok('consent.purges', {}, as('lead'))
     await ok('account.list', {}, as('lead'))
+    // An annotator may ask for a reshaped utterance's guess; in a project no model labelled
+    // there is none to ask, and nothing is decoded.
+    expect(await ok('utterance.decode', { id: firstUtterance() }, as('amina'))).toMatchObject({
+      decoded: false,
+      model: null,
+      detail: { hypotheses: [] },
+    })
   })
 
   it('a forged actorId changes nothing: the account acts as its own profile', async () => {

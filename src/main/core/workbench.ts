@@ -16,6 +16,7 @@ import type { SimulationOptions, SimulationReport } from './adapt/simulation'
 import type { TrainWorkers } from './adapt/train-workers'
 import { annotateCalls } from './annotate/calls'
 import { asrCalls } from './asr/calls'
+import { SpanDecoder } from './asr/span-decoder'
 import { WordAligner } from './asr/word-alignment'
 import type { InferenceWorkers } from './asr/inference-workers'
 import { importModel } from './asr/model-store'
@@ -76,6 +77,7 @@ export class Workbench {
   private readonly domain = new DomainEvents()
   private readonly learning: LearningLoop
   private readonly aligner: WordAligner
+  private readonly spanDecoder: SpanDecoder
   private readonly handlers: CallTable<Method>
   private caller: Caller = localOwner
   /** This process's claim on the project's jobs (project/lease.ts). */
@@ -106,10 +108,15 @@ export class Workbench {
     }
     this.learning = new LearningLoop(ctx)
     this.aligner = new WordAligner(ctx)
+    this.spanDecoder = new SpanDecoder(ctx)
     this.handlers = composeRooms(
       projectCalls(ctx, { version: options.version, host: options.host }),
       audioCalls(ctx),
-      asrCalls(ctx, { vadModel: options.vadModel, aligner: this.aligner }),
+      asrCalls(ctx, {
+        vadModel: options.vadModel,
+        aligner: this.aligner,
+        spanDecoder: this.spanDecoder,
+      }),
       annotateCalls(ctx),
       adaptCalls(ctx, this.learning),
       consentCalls(ctx),
@@ -231,6 +238,7 @@ export class Workbench {
   async close(): Promise<void> {
     await this.learning.close()
     await this.aligner.close()
+    await this.spanDecoder.close()
     await this.jobs.cancelAll()
     await this.options.audioWorkers.close()
     await this.options.inferenceWorkers.close()

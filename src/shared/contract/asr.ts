@@ -1,6 +1,6 @@
 /** The speech recognition room's calls: models, labelling and evaluation. */
 import { z } from 'zod'
-import type { ModelSummary, WordTier } from '../domain'
+import type { ModelSummary, UtteranceDetail, WordTier } from '../domain'
 import { call, id, localPath, modelRef } from './fields'
 
 /** A file's path inside a model folder or hub repository (onnx/model.onnx), never outside it. */
@@ -65,5 +65,9 @@ export const asrContract = {
   'utterance.align': call<{ wordTier: WordTier | null }>()(
     z.object({ id, actorId: id.optional() }).strict(),
     "Align the text of the utterance's newest revision to its audio (forced alignment with the model that labelled it, in the worker) unless its writer set word times that still fit the utterance; answers the word tier the editor shows.",
+  ),
+  'utterance.decode': call<{ decoded: boolean; model: string | null; detail: UtteranceDetail }>()(
+    z.object({ id, actorId: id.optional() }).strict(),
+    "Decode the utterance's span as it is now (after an edge moved, a split or a merge) with the model that labelled it, as labelling does (its active checkpoint, the labelling's N-best, beam and language model; in the worker), unless that head decoded this span already; answers whether it decoded, the model, and the utterance as the editor shows it.",
   ),
 } as const

@@ -33,6 +33,8 @@ export const clearance: Record<Method, Clearance> = {
   'utterance.get': 'annotator',
   'utterance.save': 'annotator',
   'utterance.align': 'annotator',
+  // Decodes one utterance an annotator just reshaped, with the head and settings a lead chose.
+  'utterance.decode': 'annotator',
   'tier.list': 'annotator',
   'tier.texts': 'annotator',
   'tier.write': 'annotator',

@@ -1,14 +1,13 @@
 import type { asrContract } from '../../../shared/contract/asr'
-import { activeCheckpoint } from '../adapt/checkpoints'
-import { checkpointLanguageModelOptions } from '../adapt/features'
 import type { CallContext, CallTable } from '../call-context'
 import { fitCalibration, hasDevSplit } from './calibrate'
 import { languagesNotWritten, projectLanguages } from './head-output'
 import type { JobOutcome } from '../jobs'
-import { ensureModelRow, labelProject } from './labeller'
+import { ensureModelRow, labelProject, labellingHead } from './labeller'
 import { join } from 'node:path'
 import { pullRepository } from './hub'
 import { findModel, importModel, listModels, modelSummary, type ImportOptions } from './model-store'
+import type { SpanDecoder } from './span-decoder'
 import type { WordAligner } from './word-alignment'
 
 type Calls = keyof typeof asrContract
@@ -21,7 +20,7 @@ type Calls = keyof typeof asrContract
  */
 export function asrCalls(
   ctx: CallContext,
-  options: { vadModel: string; aligner: WordAligner },
+  options: { vadModel: string; aligner: WordAligner; spanDecoder: SpanDecoder },
 ): CallTable<Calls> {
   const { db, paths, dataDir } = ctx
   const register = async (dir: string, options: ImportOptions): Promise<JobOutcome> => {
@@ -43,6 +42,7 @@ export function asrCalls(
     'utterance.align': async ({ id, actorId }) => ({
       wordTier: await options.aligner.alignHead(id, actorId ?? null),
     }),
+    'utterance.decode': async ({ id, actorId }) => options.spanDecoder.decode(id, actorId ?? null),
     'model.list': async () => {
       const languages = projectLanguages(db)
       const adapted = db.prepare(
@@ -95,14 +95,11 @@ export function asrCalls(
         `Label with ${model.manifest.name}`,
         async (job) => {
           // New utterances get the adapted checkpoint's hypotheses once the project has one.
-          const checkpoint = activeCheckpoint(db, ensureModelRow(db, model))
+          const head = labellingHead(db, model)
           const labelled = await labelProject(
             { db, paths, workers: ctx.inferenceWorkers, model, vadModel: options.vadModel },
             {
-              checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
-              checkpointLm: checkpoint
-                ? checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm)
-                : null,
+              ...head,
               signal: job.signal,
               onProgress: job.progress,
               options: { nBest, beamWidth },
@@ -114,7 +111,7 @@ export function asrCalls(
           if (labelled.labelled > 0 && hasDevSplit(db))
             fitCalibration(db, {
               modelId: ensureModelRow(db, model),
-              checkpointId: checkpoint?.id ?? null,
+              checkpointId: head.checkpoint?.id ?? null,
             })
           if (labelled.labelled > 0)
             await ctx.domain.publish('utterances.labelled', { count: labelled.labelled })

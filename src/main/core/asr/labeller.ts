@@ -6,6 +6,9 @@ import type {
   LabelSummary,
   ProviderAttempt,
 } from '../../../shared/domain'
+import { asrContract } from '../../../shared/contract/asr'
+import { activeCheckpoint } from '../adapt/checkpoints'
+import { checkpointLanguageModelOptions } from '../adapt/features'
 import { hiddenCacheDir } from '../adapt/hidden-cache'
 import type { WriteDb, ReadDb } from '../db/connection'
 import { consentedSpeakers } from '../consent/policy'
@@ -20,7 +23,11 @@ import type { SessionSettings } from './providers'
 import { fitsSpanSql } from './decoded-span'
 import { segmentRecordings, type SegmentContext } from './segmentation'
 import { resultStore } from './result-store'
-import { defaultTranscribeOptions, type TranscribeOptions } from './transcribe-options'
+import {
+  defaultTranscribeOptions,
+  type TranscribeBatchResult,
+  type TranscribeOptions,
+} from './transcribe-options'
 
 export interface LabelContext extends SegmentContext {
   model: RegisteredModel
@@ -114,26 +121,82 @@ export function ensureModelRow(db: WriteDb, model: RegisteredModel): number {
 }
 
 /**
- * Pseudo-labels every utterance that has no hypothesis from this model for its span yet
- * (decoded-span.ts: after an edge moves it is decoded again): inference,
- * N-best decoding, confidence and word times in the inference worker, then the hypotheses are
- * stored here, one transaction per request. Revisions are never touched: a human's transcript
- * is never overwritten by a model. Resumable: a second run skips what the first stored.
+ * The head labelling with this model decodes with: the project's active checkpoint of it when it
+ * has one (new audio gets the adapted head's hypotheses), with that checkpoint's own language
+ * model; else the model's own head.
  */
-export async function labelProject(
-  ctx: LabelContext,
-  control: LabelControl = {},
-): Promise<LabelSummary> {
+export function labellingHead(
+  db: WriteDb,
+  model: RegisteredModel,
+): Pick<LabelControl, 'checkpoint' | 'checkpointLm'> {
+  const checkpoint = activeCheckpoint(db, ensureModelRow(db, model))
+  return {
+    checkpoint: checkpoint ? { id: checkpoint.id, path: checkpoint.path } : null,
+    checkpointLm: checkpoint
+      ? checkpointLanguageModelOptions(db, checkpoint.id, checkpoint.lm)
+      : null,
+  }
+}
+
+/**
+ * What the project's newest labelling with this model was asked for (its job's recorded input:
+ * N-best, beam, language model), or `label.start`'s defaults when none was recorded.
+ */
+export function labellingRequest(
+  db: ReadDb,
+  model: RegisteredModel,
+): Pick<LabelControl, 'options' | 'lm'> {
+  const row = db
+    .prepare(
+      "SELECT input FROM job_run WHERE kind = 'label' AND input ->> 'model' = ? ORDER BY id DESC LIMIT 1",
+    )
+    .get(model.id) as { input: string } | undefined
+  const schema = asrContract['label.start'].input
+  const recorded = row ? schema.safeParse(JSON.parse(row.input)) : null
+  const { nBest, beamWidth, lm } = recorded?.success
+    ? recorded.data
+    : schema.parse({ model: model.id })
+  return { options: { nBest, beamWidth }, ...(lm ? { lm } : {}) }
+}
+
+/** An utterance a labelling run decodes: its place in its recording and its language. */
+export interface PendingUtterance {
+  id: number
+  start_sec: number
+  end_sec: number
+  sha256: string
+  language: string | null
+}
+
+/**
+ * One head's labelling (the model's own, or its active checkpoint's): the utterances it has not
+ * decoded as they are now, the options the worker decodes them with, and `decode`, which
+ * decodes a slice in the inference worker and stores what it read. A labelling job and an
+ * annotator's re-decode after moving an edge (span-decoder.ts) both decode through here.
+ */
+export interface LabellingRun {
+  modelId: number
+  checkpointId: number | null
+  options: TranscribeOptions
+  /** Every utterance waiting for this head, or only `only` when it waits. */
+  pending: (only?: number) => PendingUtterance[]
+  /** Decodes and stores a slice; throws what the worker threw. */
+  decode: (slice: PendingUtterance[]) => Promise<{ batch: TranscribeBatchResult; stored: number }>
+}
+
+export async function labellingRun(
+  ctx: Omit<LabelContext, 'vadModel'>,
+  control: LabelControl,
+): Promise<LabellingRun> {
   const { db } = ctx
-  const startedAt = new Date().toISOString()
-  const segmented = await segmentRecordings(ctx, control)
   const modelId = ensureModelRow(db, ctx.model)
   const checkpointId = control.checkpoint?.id ?? null
-  const pending = db
-    .prepare(
+  // One utterance is found by its key: an OR with the whole project's filter would scan it.
+  const waiting = (one: boolean) =>
+    db.prepare(
       `SELECT u.id, u.start_sec, u.end_sec, r.sha256, u.language
        FROM utterance u JOIN recording r ON r.id = u.recording_id
-       WHERE u.merged_into IS NULL AND r.purged_at IS NULL
+       WHERE ${one ? 'u.id = :only AND' : ''} u.merged_into IS NULL AND r.purged_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM hypothesis h WHERE h.utterance_id = u.id AND h.model_id = :model
                          AND h.checkpoint_id IS :checkpoint AND ${fitsSpanSql('h', 'u')})
          -- With a checkpoint: what nobody has transcribed, and anything the model never read
@@ -144,22 +207,10 @@ export async function labelProject(
                              AND ${fitsSpanSql('h', 'u')}))
        ORDER BY u.recording_id, u.start_sec`,
     )
-    .all({ model: modelId, checkpoint: checkpointId }) as {
-    id: number
-    start_sec: number
-    end_sec: number
-    sha256: string
-    language: string | null
-  }[]
-  const scriptsOf = scriptMask(db)
-  const already = (
-    db
-      .prepare(
-        `SELECT count(DISTINCT h.utterance_id) AS n FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
-         WHERE h.model_id = ? AND h.checkpoint_id IS ? AND ${fitsSpanSql('h', 'u')}`,
-      )
-      .get(modelId, checkpointId) as { n: number }
-  ).n
+  const decodedAlready = db.prepare(
+    `SELECT 1 FROM hypothesis
+     WHERE utterance_id = ? AND model_id = ? AND checkpoint_id IS ? AND start_sec = ? AND end_sec = ?`,
+  )
   const lmSentences = control.lm ? await languageModelSentences(db, control.lm.textFiles) : null
   // A language model asked for wins; else the active checkpoint's own, if it kept one.
   const lm =
@@ -181,6 +232,70 @@ export async function labelProject(
       ? { ...control.checkpoint, modelSha256: ctx.model.registration.sha256 }
       : null,
   }
+  const scriptsOf = scriptMask(db)
+  const store = resultStore(db, modelId, checkpointId)
+  return {
+    modelId,
+    checkpointId,
+    options,
+    pending: (only) =>
+      (only === undefined
+        ? waiting(false).all({ model: modelId, checkpoint: checkpointId })
+        : waiting(true).all({
+            model: modelId,
+            checkpoint: checkpointId,
+            only,
+          })) as PendingUtterance[],
+    decode: async (slice) => {
+      const batch = await ctx.workers.transcribe(
+        ctx.model.dir,
+        ctx.model.id,
+        slice.map((u) => ({
+          utteranceId: u.id,
+          pcmPath: join(ctx.paths.pcmDir, `${u.sha256}.f32`),
+          startSec: u.start_sec,
+          endSec: u.end_sec,
+          scripts: scriptsOf(u.language),
+        })),
+        options,
+        control.settings,
+      )
+      // A labelling job and an annotator's re-decode may read the same span at once: the
+      // first stored is kept, so the editor never shows one N-best twice.
+      const fresh = batch.results.filter(
+        (r) => !decodedAlready.get(r.utteranceId, modelId, checkpointId, r.startSec, r.endSec),
+      )
+      store(fresh)
+      return { batch, stored: fresh.length }
+    },
+  }
+}
+
+/**
+ * Pseudo-labels every utterance that has no hypothesis from this model for its span yet
+ * (decoded-span.ts: after an edge moves it is decoded again): inference,
+ * N-best decoding, confidence and word times in the inference worker, then the hypotheses are
+ * stored here, one transaction per request. Revisions are never touched: a human's transcript
+ * is never overwritten by a model. Resumable: a second run skips what the first stored.
+ */
+export async function labelProject(
+  ctx: LabelContext,
+  control: LabelControl = {},
+): Promise<LabelSummary> {
+  const { db } = ctx
+  const startedAt = new Date().toISOString()
+  const segmented = await segmentRecordings(ctx, control)
+  const run = await labellingRun(ctx, control)
+  const { modelId, checkpointId, options } = run
+  const pending = run.pending()
+  const already = (
+    db
+      .prepare(
+        `SELECT count(DISTINCT h.utterance_id) AS n FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
+         WHERE h.model_id = ? AND h.checkpoint_id IS ? AND ${fitsSpanSql('h', 'u')}`,
+      )
+      .get(modelId, checkpointId) as { n: number }
+  ).n
   const summary: LabelSummary = {
     modelId: ctx.model.id,
     // An adapted checkpoint writes the project's characters; the model's own head may not.
@@ -199,30 +314,15 @@ export async function labelProject(
     workerMs: 0,
     totalMs: 0,
   }
-  const store = resultStore(db, modelId, checkpointId)
   const size = control.requestSize ?? 16
   const started = performance.now()
   for (let i = 0; i < pending.length; i += size) {
     control.onProgress?.(i, pending.length, ctx.model.manifest.name)
     if (control.signal?.aborted) break
     const slice = pending.slice(i, i + size)
-    const items = slice.map((u) => ({
-      utteranceId: u.id,
-      pcmPath: join(ctx.paths.pcmDir, `${u.sha256}.f32`),
-      startSec: u.start_sec,
-      endSec: u.end_sec,
-      scripts: scriptsOf(u.language),
-    }))
     try {
-      const batch = await ctx.workers.transcribe(
-        ctx.model.dir,
-        ctx.model.id,
-        items,
-        options,
-        control.settings,
-      )
-      store(batch.results)
-      summary.labelled += batch.results.length
+      const { batch, stored } = await run.decode(slice)
+      summary.labelled += stored
       summary.provider = batch.provider
       summary.providerAttempts = batch.providerAttempts
       summary.inferenceMs += batch.inferenceMs
@@ -247,11 +347,11 @@ export async function labelProject(
       nBest: options.nBest,
       beamWidth: options.beamWidth,
       confidence: options.confidence,
-      lm: lm
+      lm: options.lm
         ? {
-            weight: lm.weight,
-            wordBonus: lm.wordBonus,
-            sentences: lm.sentences.length,
+            weight: options.lm.weight,
+            wordBonus: options.lm.wordBonus,
+            sentences: options.lm.sentences.length,
             textFiles: control.lm?.textFiles ?? [],
           }
         : null,

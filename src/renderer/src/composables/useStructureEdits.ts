@@ -8,12 +8,15 @@ import { useClient } from './useClient'
 import { useErrorText } from './useErrorText'
 import { useAnnotatorStore } from '../stores/annotator'
 import { useEditorStore } from '../stores/editor'
+import { useProjectStore } from '../stores/project'
 import { splitTextAt, type ShadedWord } from '../transcript/text-model'
 
 /**
  * Changing an utterance's audio: moving its edges, splitting it at the playhead (the text cut
  * by the word times), merging it with the next one. Each ends by reloading the utterance and
- * its recording's regions; errors are shown, never thrown at the keyboard handler.
+ * its recording's regions, and, in a project a model has labelled, by asking for the changed
+ * utterances' guesses for their new spans (the old ones no longer show); errors are shown,
+ * never thrown at the keyboard handler.
  */
 export function useStructureEdits(options: {
   wave: Waveform
@@ -24,6 +27,7 @@ export function useStructureEdits(options: {
   const client = useClient()
   const editor = useEditorStore()
   const annotator = useAnnotatorStore()
+  const project = useProjectStore()
   const errorText = useErrorText()
   const { wave } = options
   const neighbours = ref<UtteranceSegment[]>([])
@@ -51,6 +55,18 @@ export function useStructureEdits(options: {
     if (d) wave.show(d.recording.id, d.utterance, utteranceRegions(d.utterance, neighbours.value))
   }
 
+  /**
+   * Decodes the changed utterances again, the open one only when its span has no guess (an
+   * edge moved back where it was finds the N-best of that span). Never in a project no model
+   * labelled: there is no model to ask.
+   */
+  function decodeChanged(others: number[] = []): void {
+    if (!project.info?.inference) return
+    const open = editor.detail
+    if (open && open.hypotheses.length === 0) editor.decodeSpan(open.utterance.id)
+    for (const id of others) editor.decodeSpan(id)
+  }
+
   /** What a structural edit needs: the open utterance and who is editing. */
   function target() {
     const d = editor.detail
@@ -61,6 +77,9 @@ export function useStructureEdits(options: {
   async function moveEdges(startSec: number, endSec: number): Promise<void> {
     const t = target()
     if (!t) return
+    // Typing not saved yet is saved first: showing the reshaped utterance starts from the store.
+    await editor.flush()
+    let moved = false
     await guarded(async () => {
       await client.call('utterance.setBounds', {
         id: t.d.utterance.id,
@@ -68,8 +87,11 @@ export function useStructureEdits(options: {
         startSec,
         endSec,
       })
+      moved = true
     })
+    // Refused too: the region goes back to the edges the utterance kept.
     await reshow(t.d.recording.id)
+    if (moved) decodeChanged()
   }
 
   async function split(): Promise<void> {
@@ -79,7 +101,7 @@ export function useStructureEdits(options: {
     await editor.flush()
     const [leftText, rightText] = splitTextAt(options.shaded.value, at)
     await guarded(async () => {
-      await client.call('utterance.split', {
+      const halves = await client.call('utterance.split', {
         id: t.d.utterance.id,
         actorId: t.who.id,
         baseRevisionId: editor.baseRevisionId,
@@ -88,6 +110,8 @@ export function useStructureEdits(options: {
         rightText,
       })
       await reshow(t.d.recording.id)
+      // The right half is new: its guess is ready when the annotator moves on to it.
+      decodeChanged([halves.right.utterance.id])
       options.onChanged()
     })
   }
@@ -107,6 +131,7 @@ export function useStructureEdits(options: {
         text: `${editor.state.text} ${nextText}`.trim(),
       })
       await reshow(t.d.recording.id)
+      decodeChanged()
       options.onChanged()
     })
   }

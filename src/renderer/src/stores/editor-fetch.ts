@@ -15,6 +15,11 @@ export interface EditorFetch {
    * the server's worker); null when its writer set times, or it cannot be aligned.
    */
   align: (detail: UtteranceDetail) => Promise<WordTier | null>
+  /**
+   * The utterance once its span as it is now is decoded (in the server's worker) by the model
+   * that labelled it; at once when that span was decoded already.
+   */
+  decode: (id: number) => Promise<UtteranceDetail>
 }
 
 /** How the editor store reads utterances, with one fetched ahead. */
@@ -58,5 +63,11 @@ export function editorFetch(client: ReturnType<typeof useClient>): EditorFetch {
     return wordTier
   }
 
-  return { get, take, ahead, forget, align }
+  async function decode(id: number): Promise<UtteranceDetail> {
+    const who = annotator.current
+    const { detail } = await client.call('utterance.decode', who ? { id, actorId: who.id } : { id })
+    return detail
+  }
+
+  return { get, take, ahead, forget, align, decode }
 }

@@ -9,6 +9,7 @@ import type { WordTime } from '../../../shared/word-time'
 import { EditHistory, type EditorState } from '../transcript/edit-history'
 import { remapSpans, splitWords, tagWords } from '../transcript/text-model'
 import { useAnnotatorStore } from './annotator'
+import { editorDecode } from './editor-decode'
 import { editorFetch } from './editor-fetch'
 import {
   afterSave,
@@ -53,6 +54,12 @@ export const useEditorStore = defineStore('editor', () => {
   /** The save that failed for want of the server, to be made again as it was asked for. */
   let failedRequest: SaveRequest | null = null
   const fetcher = editorFetch(client)
+  const spanDecoder = editorDecode({
+    fetcher,
+    detail,
+    untouched: () => !history.canUndo && saveState.value === 'saved',
+    reshow: show,
+  })
 
   const words = computed(() => splitWords(state.value.text))
   const dirty = computed(() => saveState.value === 'pending' || saveState.value === 'saving')
@@ -72,6 +79,7 @@ export const useEditorStore = defineStore('editor', () => {
     saveError.value = null
     conflict.value = null
     remoteNotice.value = null
+    spanDecoder.shown()
   }
 
   /** The newest open: an answer for an older one, arriving late, is dropped. */
@@ -391,5 +399,8 @@ export const useEditorStore = defineStore('editor', () => {
     checkRemote,
     remoteNotice,
     replayUnsaved: unsaved.replayUnsaved,
+    /** The open utterance's guess for its new span: being decoded, or why it could not be. */
+    spanDecode: spanDecoder.status,
+    decodeSpan: spanDecoder.decode,
   }
 })
