@@ -1,7 +1,7 @@
 import type { FlagReason, RevisionInfo, Utterance, UtteranceDetail } from '../../../shared/domain'
 import type { WordTime } from '../../../shared/word-time'
 import type { EditorState } from '../transcript/edit-history'
-import { splitWords } from '../transcript/text-model'
+import { remapSpans, splitWords } from '../transcript/text-model'
 import { tierWords } from '../transcript/word-tier'
 
 /* The editor store's state and what a save sends (stores/editor.ts). */
@@ -62,4 +62,29 @@ export function afterSave(
     machineImport: request.status === 'corrected' ? null : shown.machineImport,
     wordTier: wordTimes ? { source: 'revision', words: wordTimes, by } : shown.wordTier,
   }
+}
+
+/** The annotator's text in place of the editor's; language spans follow the words they tagged. */
+export function withText(state: EditorState, text: string): EditorState {
+  return { ...state, text, spans: remapSpans(state.text, text, state.spans) }
+}
+
+/** An N-best alternative (1-based rank) as the text; null for a reference, never a transcript. */
+export function withAlternative(
+  state: EditorState,
+  detail: UtteranceDetail | null,
+  rank: number,
+): EditorState | null {
+  const alternative = detail?.hypotheses.find((h) => h.rank === rank)
+  if (!alternative || alternative.reference) return null
+  return { ...withText(state, alternative.text), hypothesisId: alternative.id }
+}
+
+/** The machine output an import brought, untouched; null when there is none. */
+export function withMachineImport(
+  state: EditorState,
+  detail: UtteranceDetail | null,
+): EditorState | null {
+  const imported = detail?.machineImport
+  return imported ? { ...withText(state, imported.text), hypothesisId: null } : null
 }

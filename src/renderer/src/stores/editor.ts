@@ -7,7 +7,7 @@ import { mark } from '../composables/marks'
 import { useClient } from '../composables/useClient'
 import type { WordTime } from '../../../shared/word-time'
 import { EditHistory, type EditorState } from '../transcript/edit-history'
-import { remapSpans, splitWords, tagWords } from '../transcript/text-model'
+import { splitWords, tagWords } from '../transcript/text-model'
 import { useAnnotatorStore } from './annotator'
 import { editorDecode } from './editor-decode'
 import { editorFetch } from './editor-fetch'
@@ -15,6 +15,9 @@ import {
   afterSave,
   initialState,
   timesToSave,
+  withAlternative,
+  withMachineImport,
+  withText,
   type Conflict,
   type SaveRequest,
   type SaveState,
@@ -166,26 +169,21 @@ export const useEditorStore = defineStore('editor', () => {
 
   /** The annotator typed: spans follow the words they tagged. */
   function setText(text: string): void {
-    const spans = remapSpans(state.value.text, text, state.value.spans)
-    change({ ...state.value, text, spans }, true)
+    change(withText(state.value, text), true)
   }
 
   /** Replaces the text with an N-best alternative (1-based rank); a reference never is the text. */
   function pickAlternative(rank: number): boolean {
-    const alternative = detail.value?.hypotheses.find((h) => h.rank === rank)
-    if (!alternative || alternative.reference) return false
-    const spans = remapSpans(state.value.text, alternative.text, state.value.spans)
-    change({ ...state.value, text: alternative.text, spans, hypothesisId: alternative.id }, false)
-    return true
+    const next = withAlternative(state.value, detail.value, rank)
+    if (next) change(next, false)
+    return next !== null
   }
 
   /** Puts back the machine output an import brought, untouched (its "accept as is"). */
   function takeMachineImport(): boolean {
-    const imported = detail.value?.machineImport
-    if (!imported) return false
-    const spans = remapSpans(state.value.text, imported.text, state.value.spans)
-    change({ ...state.value, text: imported.text, spans, hypothesisId: null }, false)
-    return true
+    const next = withMachineImport(state.value, detail.value)
+    if (next) change(next, false)
+    return next !== null
   }
 
   function tag(from: number, to: number, lang: string | null): void {
@@ -202,23 +200,16 @@ export const useEditorStore = defineStore('editor', () => {
     return save({ draft: true })
   }
 
-  function undo(): boolean {
-    const previous = history.undo()
-    if (!previous) return false
-    state.value = previous
-    syncHistory()
-    scheduleAutosave()
-    return true
-  }
-
-  function redo(): boolean {
-    const next = history.redo()
+  /** Undo and redo: the state history steps to, if any, becomes the editor's. */
+  function stepTo(next: EditorState | null): boolean {
     if (!next) return false
     state.value = next
     syncHistory()
     scheduleAutosave()
     return true
   }
+  const undo = (): boolean => stepTo(history.undo())
+  const redo = (): boolean => stepTo(history.redo())
 
   function scheduleAutosave(): void {
     if (!detail.value) return
