@@ -2,6 +2,8 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { said } from '../../../shared/messages'
+import type { JobStep } from '../jobs'
 import { fitCalibration } from '../asr/calibrate'
 import { fitsSpanSql } from '../asr/decoded-span'
 import { ensureModelRow } from '../asr/labeller'
@@ -32,7 +34,7 @@ import { buildVocabulary, trainingText } from './vocabulary'
 export interface TrainControl {
   trigger: 'manual' | 'auto' | 'simulation'
   signal?: AbortSignal
-  onProgress?: (done: number, total: number, label: string) => void
+  onProgress?: (done: number, total: number, step: JobStep) => void
   /** The fewest training utterances worth a run. */
   minimumTrain?: number
 }
@@ -117,7 +119,7 @@ export async function trainCheckpoint(
       threshold = choosePseudoLabelThreshold(db, parent.id, dev, settings.pseudoLabelMinDev)
       if (threshold) pseudo = pseudoLabelCandidates(db, parent.id, threshold.confidence, now)
     }
-    control.onProgress?.(0, 100, 'Preparing features')
+    control.onProgress?.(0, 100, said('preparingFeatures'))
     await ensureHiddenStates(ctx, [...train, ...dev, ...pseudo])
     const vocabulary = buildVocabulary(
       parent?.vocabulary ?? null,
@@ -161,7 +163,7 @@ export async function trainCheckpoint(
         },
       },
       control.signal,
-      (f) => control.onProgress?.(Math.round(f * 80), 100, 'Training'),
+      (f) => control.onProgress?.(Math.round(f * 80), 100, said('training')),
     )
     if (result.cancelled || control.signal?.aborted) {
       await removeCheckpointFiles(checkpointFile, result.committee)

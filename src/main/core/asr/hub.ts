@@ -3,6 +3,8 @@ import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { SautiError } from '../../../shared/errors'
+import { said } from '../../../shared/messages'
+import type { JobStep } from '../jobs'
 
 /**
  * Downloads a model repository's ONNX export from a hub with the Hugging Face URL layout
@@ -42,7 +44,7 @@ const companions = [
   'LICENSE',
 ]
 
-type Progress = (done: number, total: number, label: string) => void
+type Progress = (done: number, total: number, step: JobStep) => void
 
 export async function pullRepository(
   cacheDir: string,
@@ -97,10 +99,10 @@ export async function pullRepository(
         `${hub}/${request.repo}/resolve/${encodeURIComponent(commit)}/${name}`,
         target,
         { headers, signal: control.signal, label: name, where },
-        (fraction) => control.onProgress?.(done + fraction, total, `Downloading ${name}`),
+        (fraction) => control.onProgress?.(done + fraction, total, said('downloading', { name })),
       )
     done++
-    control.onProgress?.(done, total, `Downloaded ${name}`)
+    control.onProgress?.(done, total, said('downloaded', { name }))
   }
   return {
     dir,
