@@ -1,4 +1,6 @@
-import { formatMessage, type MessageArgs, type ServerMessageKey } from './messages'
+import { formatMessage, type MessageArgs, type Said, type ServerMessageKey } from './messages'
+
+export type { Said } from './messages'
 
 /**
  * Errors are classified at the boundary into a small set of kinds, so every host
@@ -17,12 +19,6 @@ export const errorKinds = [
 ] as const
 
 export type ErrorKind = (typeof errorKinds)[number]
-
-/** A message the UI can translate: its key in `serverMessages` and its arguments. */
-export interface Said {
-  key: ServerMessageKey
-  args: MessageArgs
-}
 
 export interface ErrorInfo {
   kind: ErrorKind

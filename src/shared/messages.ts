@@ -25,20 +25,68 @@ export const serverMessages = {
   unknownProfile: 'no annotator profile with id {id}: choose your profile first.',
   tierNameReserved:
     'a tier cannot be named "{name}": the ELAN and Praat exports use utterance, word, words and language for their own tiers. Choose another name.',
+  trainingRunningHere:
+    'training already running in process {pid} (this one); wait for it or cancel it.',
+  trainingRunningThere:
+    'training already running in process {pid} (since {since}); wait for it or cancel it there.',
+  trainingRunningIn: 'training already running in process {pid}; wait for it or cancel it there.',
+  trainingRunning:
+    'a training is running: wait for it (or cancel it) before changing the checkpoint in use.',
+  scoringRunning: 'two models are already being scored: wait for that job (or cancel it) first.',
+  // What a background job is doing, as the status bar and a refusal that names a job say it.
+  importJob: 'Import {path}',
+  importJobs: 'Import {n} paths',
+  annotationJob: 'Import annotation {path}',
+  annotationJobs: 'Import {n} annotation files',
+  labelJob: 'Label with {model}',
+  trainJob: 'Adapting the model',
+  autoTrainJob: 'Adapting the model (automatic)',
+  exportJob: 'Export for {use} to {dir}',
+  scoreJob: 'Score {a} and {b} on the {split} split',
+  baseModelName: 'the base model',
+  checkpointName: 'checkpoint {id}',
+  modelImportJob: 'Import the model in {dir}',
+  modelPullJob: 'Pull {repo}',
+  checkingModel: 'Checking the model',
+  downloading: 'Downloading {name}',
+  downloaded: 'Downloaded {name}',
+  preparingFeatures: 'Preparing features',
+  training: 'Training',
+  rescoring: 'Rescoring',
+  rescored: 'Rescored',
+  decodingSplit: 'Decoding the {split} split',
 } as const
 
 export type ServerMessageKey = keyof typeof serverMessages
-export type MessageArgs = Record<string, string | number>
 
-/** Arguments the UI translates before putting them in (role names, in the `team.role` list). */
+/**
+ * A message by its key and arguments. An argument may be a message itself (the job a refusal
+ * names), so the UI says the whole of it in one language.
+ */
+export interface Said {
+  key: ServerMessageKey
+  args: MessageArgs
+}
+export type MessageArgs = { [name: string]: string | number | Said }
+
+/**
+ * Arguments the UI translates before putting them in, by the list that names them: role names
+ * (`team.role`) and the use an export is for (`consent.scope`).
+ */
 export const translatedArgs: Readonly<Record<string, string>> = {
   needed: 'team.role',
   role: 'team.role',
+  use: 'consent.scope',
 }
+
+/** A message by key, to be said in English here and in the reader's language in the UI. */
+export const said = (key: ServerMessageKey, args: MessageArgs = {}): Said => ({ key, args })
 
 /** The English text of a message. */
 export function formatMessage(key: ServerMessageKey, args: MessageArgs): string {
-  return serverMessages[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in args ? String(args[name]) : whole,
-  )
+  return serverMessages[key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = args[name]
+    if (value === undefined) return whole
+    return typeof value === 'object' ? formatMessage(value.key, value.args) : String(value)
+  })
 }

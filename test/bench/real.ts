@@ -18,6 +18,7 @@
  * - test CER/WER (held-out levels or prompt groups) after 10 and 30 corrected minutes;
  * - the time one update takes on this machine.
  */
+import { stepLabel } from '../../src/main/core/jobs'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -226,7 +227,8 @@ export async function realBench(benchData: string): Promise<void> {
         stepMinutes: corpus.stepMinutes,
         seeds: 3,
         maxEpochs: 15,
-        onProgress: (_d, _t, label) => {
+        onProgress: (_d, _t, step) => {
+          const label = stepLabel(step)
           if (label.includes('labelled')) {
             trainings++
             console.log(`  ${label}`)

@@ -127,6 +127,8 @@ describe('a team server in the browser', () => {
 
   it('offers Cancel on a job only to those who may cancel it: here a lead, not an annotator', async () => {
     const [amina, lead] = await Promise.all([signIn('amina'), signIn('lead')])
+    // The lead reads Kiswahili.
+    await lead.locator('[data-testid="language"]').selectOption('sw')
     // The server's owner labels the demo with the starter model: a job no account started.
     const imported = await callApi<{ jobId: string }>(served, 'model.import', {
       dir: join(appRoot, 'models/starter'),
@@ -151,6 +153,19 @@ describe('a team server in the browser', () => {
     await asked
     expect(await row(amina).locator('[data-testid="job-cancel"]').count()).toBe(0)
     await amina.screenshot({ path: join(artefacts, 'team-job-annotator.png') })
+    // Made an annotator meanwhile, the lead is told why the job goes on, the job named in
+    // Kiswahili like the rest of the sentence; made a lead again, they cancel it.
+    const accounts = await callApi<{ id: number; login: string }[]>(served, 'account.list', {})
+    const leadId = accounts.find((a) => a.login === 'lead')!.id
+    await callApi(served, 'account.setRole', { id: leadId, role: 'annotator' })
+    await row(lead).locator('[data-testid="job-cancel"]').click()
+    await expect
+      .poll(() => row(lead).locator('[data-testid="error"]').innerText())
+      .toMatch(
+        /"lead" hawezi kughairi "Kuweka lebo kwa sauti-starter[^"]*": seva ndiyo iliyoianzisha/,
+      )
+    await lead.screenshot({ path: join(artefacts, 'team-job-refused-sw.png') })
+    await callApi(served, 'account.setRole', { id: leadId, role: 'lead' })
     await row(lead).locator('[data-testid="job-cancel"]').click()
     await row(amina).waitFor({ state: 'detached' })
     const jobs = await callApi<{ id: string; status: string }[]>(served, 'job.list', {})

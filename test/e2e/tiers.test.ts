@@ -155,6 +155,17 @@ describe('the word tier', () => {
     const toggle = page.locator('[data-testid="project-tiers-toggle"]')
     await poll(() => toggle.innerText()).toMatch(/Translation · Gloss/)
     await toggle.click()
+    // Each tier's name is above its field, never over what is typed in it.
+    for (const [name, field] of [
+      ['Translation', 'tier-text'],
+      ['Gloss', 'tier-cell'],
+    ]) {
+      const tier = page.locator(`[data-testid="tier-${name}"]`)
+      const caption = (await tier.locator('[data-testid="tier-caption"]').boundingBox())!
+      const below = (await tier.locator(`[data-testid="${field}"]`).first().boundingBox())!
+      expect(await tier.locator('[data-testid="tier-caption"]').innerText()).toBe(name)
+      expect(below.y, name).toBeGreaterThanOrEqual(caption.y + caption.height)
+    }
     const translation = page.locator('[data-testid="tier-Translation"] [data-testid="tier-text"]')
     await translation.fill('Habari za asubuhi')
     await translation.press('Enter')

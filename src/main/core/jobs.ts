@@ -11,13 +11,20 @@ import type {
   TrainSummary,
 } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
+import { formatMessage, type Said } from '../../shared/messages'
 import type { Caller } from './accounts/caller'
 import { classify } from './dispatch'
 import type { EventBus } from './events'
 
+/**
+ * What a job is doing now: words by key (said in the reader's language in the UI), or a name
+ * that needs no translating (a file, a model).
+ */
+export type JobStep = Said | string
+
 export interface JobContext {
   signal: AbortSignal
-  progress(done: number, total: number, label?: string): void
+  progress(done: number, total: number, step?: JobStep): void
 }
 
 /**
@@ -26,8 +33,18 @@ export interface JobContext {
  */
 export interface WorkControl {
   signal?: AbortSignal
-  onProgress?: (done: number, total: number, label: string) => void
+  onProgress?: (done: number, total: number, step: JobStep) => void
 }
+
+/** A step's English text, and its key and arguments when it has them. */
+function stepText(step: JobStep): { label: string; said?: Said } {
+  return typeof step === 'string'
+    ? { label: step }
+    : { label: formatMessage(step.key, step.args), said: step }
+}
+
+/** A step in English, as the CLI prints it. */
+export const stepLabel = (step: JobStep): string => stepText(step).label
 
 /** What a finished job reports, by kind. */
 export type JobOutcome =
@@ -90,14 +107,15 @@ export class Jobs {
     )
   }
 
-  /** Starts `work` as a job, recording who started it. */
+  /** Starts `work` as a job named by `title`, recording who started it. */
   start(
     kind: JobKind,
-    label: string,
+    title: Said,
     work: (ctx: JobContext) => Promise<JobOutcome>,
     { startedBy, input = {} }: JobStart,
   ): string {
     const id = randomUUID()
+    const label = formatMessage(title.key, title.args)
     const runId = this.ledger?.begin(kind, label, input)
     const record = (status: 'done' | 'cancelled' | 'failed', message: string): void => {
       if (runId !== undefined && runId !== null) this.ledger?.end(runId, status, message)
@@ -107,6 +125,7 @@ export class Jobs {
       id,
       kind,
       label,
+      said: title,
       status: 'running',
       done: 0,
       total: 0,
@@ -115,14 +134,15 @@ export class Jobs {
     let lastEmit = 0
     const ctx: JobContext = {
       signal: controller.signal,
-      progress: (done, total, current) => {
+      progress: (done, total, step) => {
         info.done = done
         info.total = total
         const now = Date.now()
         // At most ~10 events a second, but always the last one.
         if (now - lastEmit < 100 && done < total) return
         lastEmit = now
-        this.events.emit('job.progress', { jobId: id, kind, done, total, label: current ?? label })
+        const shown = step === undefined ? { label, said: title } : stepText(step)
+        this.events.emit('job.progress', { jobId: id, kind, done, total, ...shown })
       },
     }
     const promise = work(ctx).then(
@@ -147,10 +167,10 @@ export class Jobs {
     return [...this.jobs.values()].map((j) => ({ ...j.info, startedBy: j.startedBy }))
   }
 
-  /** Who started a job, and its label, for deciding who may cancel it. */
-  about(id: string): { label: string; startedBy: JobStarter } {
+  /** Who started a job, and what it is called, for deciding who may cancel it. */
+  about(id: string): { title: Said; startedBy: JobStarter } {
     const job = this.find(id)
-    return { label: job.info.label, startedBy: job.startedBy }
+    return { title: job.info.said, startedBy: job.startedBy }
   }
 
   /**

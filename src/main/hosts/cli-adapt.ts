@@ -1,3 +1,4 @@
+import { stepLabel } from '../core/jobs'
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
@@ -189,7 +190,7 @@ export function addAdaptCommands(program: Command): void {
             maxEpochs: opts.epochs,
             ...(opts.model ? { model: opts.model } : {}),
             signal: controller.signal,
-            onProgress: (d, t, l) => bar.update(d, t, l),
+            onProgress: (d, t, step) => bar.update(d, t, stepLabel(step)),
           }),
         ).finally(() => {
           process.off('SIGINT', cancel)

@@ -6,6 +6,7 @@ import type { ModelReport } from '../../shared/domain'
 import { pullRepository } from '../core/asr/hub'
 import { InferenceWorkers } from '../core/asr/inference-workers'
 import { findModel, importModel, listModels, modelSummary } from '../core/asr/model-store'
+import { stepLabel } from '../core/jobs'
 import { workerFactory } from './boot'
 import {
   appRoot,
@@ -135,7 +136,7 @@ export function addModelRegistryCommands(program: Command): void {
               hubUrl: opts.hubUrl,
               token: opts.token ?? process.env.HF_TOKEN,
             },
-            { onProgress: (done, total, label) => bar.update(done, total, label) },
+            { onProgress: (done, total, step) => bar.update(done, total, stepLabel(step)) },
           )
         } finally {
           bar.stop()

@@ -1,3 +1,4 @@
+import { stepLabel, type JobStep } from '../core/jobs'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
@@ -109,7 +110,8 @@ export function addServeCommand(program: Command): void {
         claimIdleMs: opts.claimIdle * 60_000,
         demoProgress: (() => {
           const bar = progressBar(g.json, 'Preparing the demo project')
-          return (d: number, t: number, l: string) => (d >= t ? bar.stop() : bar.update(d, t, l))
+          return (d: number, t: number, step: JobStep) =>
+            d >= t ? bar.stop() : bar.update(d, t, stepLabel(step))
         })(),
       })
       const host = await startHttpHost({

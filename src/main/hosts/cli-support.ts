@@ -1,4 +1,5 @@
 /** Helpers shared by the `sauti` commands: options, output, progress, jobs, argument parsing. */
+import { stepLabel } from '../core/jobs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
@@ -129,7 +130,7 @@ export async function withWorkbench<T>(
     host: 'http',
     create,
     sessionSettings,
-    demoProgress: (d, t, l) => bar.update(d, t, l),
+    demoProgress: (d, t, step) => bar.update(d, t, stepLabel(step)),
   }).finally(() => bar.stop())
   try {
     if (g.account !== undefined) {

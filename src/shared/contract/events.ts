@@ -10,10 +10,19 @@ import type {
   TrainSummary,
 } from '../domain'
 import type { ErrorInfo } from '../errors'
+import type { Said } from '../messages'
 
 export interface EventMap {
   /** `done` counts whole units (files) and is fractional while a long one is under way. */
-  'job.progress': { jobId: string; kind: JobKind; done: number; total: number; label: string }
+  /** `label` is the step in English; `said` the same by key, when it is words to translate. */
+  'job.progress': {
+    jobId: string
+    kind: JobKind
+    done: number
+    total: number
+    label: string
+    said?: Said
+  }
   'job.finished': {
     jobId: string
     kind: JobKind

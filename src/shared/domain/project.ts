@@ -1,6 +1,7 @@
 /** The open project, its recordings and utterances as lists, the app, and its jobs. */
 import type { InferenceStatus } from './asr'
 import type { AudioFormat } from './audio'
+import type { Said } from '../messages'
 import type { PrefillSetting } from '../metrics/prefill'
 import type { RevisionSourceKind } from './provenance'
 
@@ -101,7 +102,10 @@ export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
 export interface JobInfo {
   id: string
   kind: JobKind
+  /** What it is doing, in English (as the CLI says it)… */
   label: string
+  /** …and by key, for the UI to say in its language. */
+  said: Said
   status: JobStatus
   done: number
   total: number

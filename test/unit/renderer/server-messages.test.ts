@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { SautiError } from '../../../src/shared/errors'
-import { formatMessage, serverMessages, type ServerMessageKey } from '../../../src/shared/messages'
+import {
+  formatMessage,
+  said,
+  serverMessages,
+  type ServerMessageKey,
+} from '../../../src/shared/messages'
 import { errorText } from '../../../src/renderer/src/composables/useErrorText'
 import { createAppI18n } from '../../../src/renderer/src/i18n'
 import sw from '../../../src/renderer/src/i18n/areas/errors.sw.json'
@@ -57,5 +62,33 @@ describe('messages of the core, by key', () => {
       'export.start inahitaji jukumu la kiongozi; "amina" ana jukumu la mwandishi',
     )
     expect(ui('sw')({ message: 'something else' })).toBe('something else')
+  })
+
+  it('name the job a refusal is about in the interface language, and its parts too', () => {
+    const job = said('scoreJob', {
+      a: said('baseModelName'),
+      b: said('checkpointName', { id: 1 }),
+      split: 'test',
+    })
+    const refusal = SautiError.saying('forbidden', 'notYourJob', {
+      job,
+      starter: 'juma',
+      login: 'baraka',
+    }).toInfo()
+    expect(refusal.message).toBe(
+      '"baraka" may not cancel "Score the base model and checkpoint 1 on the test split": only the one who started it (juma) or a lead can',
+    )
+    expect(ui('en')(refusal)).toBe(refusal.message)
+    expect(ui('sw')(refusal)).toBe(
+      '"baraka" hawezi kughairi "Kupima modeli ya msingi na kituo 1 kwenye seti ya test": ni aliyeianzisha (juma) au kiongozi tu anayeweza',
+    )
+    // What an export is for is a consent scope, named as the consent screens name it.
+    const exporting = said('exportJob', { use: 'model_training', dir: '/data/out' })
+    expect(formatMessage(exporting.key, exporting.args)).toBe(
+      'Export for model_training to /data/out',
+    )
+    expect(ui('sw')({ message: '', said: exporting })).toBe(
+      'Kuhamisha kwa ajili ya Kufunza modeli hadi /data/out',
+    )
   })
 })

@@ -1,6 +1,7 @@
 import { contract, type Method, type ParsedInput } from '../../../shared/contract'
 import type { Account, AccountRole } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import type { Said } from '../../../shared/messages'
 import type { ReadDb } from '../db/connection'
 import { findAccount } from './accounts'
 import type { Caller } from './caller'
@@ -230,7 +231,7 @@ export function mayCancel(db: ReadDb, caller: Caller, startedBy: Caller | null):
 export function cancelRefusal(
   db: ReadDb,
   caller: Caller,
-  job: { label: string; startedBy: Caller | null },
+  job: { title: Said; startedBy: Caller | null },
 ): SautiError | null {
   const account = callingAccount(db, caller)
   if (!account || mayCancel(db, caller, job.startedBy)) return null
@@ -238,11 +239,11 @@ export function cancelRefusal(
   const starter = startedBy?.kind === 'account' ? findAccount(db, startedBy.accountId) : null
   return starter
     ? SautiError.saying('forbidden', 'notYourJob', {
-        job: job.label,
+        job: job.title,
         starter: starter.login,
         login: account.login,
       })
-    : SautiError.saying('forbidden', 'serverJob', { job: job.label, login: account.login })
+    : SautiError.saying('forbidden', 'serverJob', { job: job.title, login: account.login })
 }
 
 /** Whether an account's role reaches another: leads may invite up to lead, admins anyone. */

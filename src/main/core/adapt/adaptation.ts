@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainSummary } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { said } from '../../../shared/messages'
 import { fitCalibration } from '../asr/calibrate'
 import { fitsSpanSql } from '../asr/decoded-span'
 import { ensureModelRow } from '../asr/labeller'
@@ -116,7 +117,7 @@ export async function trainCheckpoint(
       threshold = choosePseudoLabelThreshold(db, parent.id, dev, settings.pseudoLabelMinDev)
       if (threshold) pseudo = pseudoLabelCandidates(db, parent.id, threshold.confidence, now)
     }
-    control.onProgress?.(0, 100, 'Preparing features')
+    control.onProgress?.(0, 100, said('preparingFeatures'))
     await ensureHiddenStates(ctx, [...train, ...dev, ...pseudo])
     const vocabulary = buildVocabulary(
       parent?.vocabulary ?? null,
@@ -160,7 +161,7 @@ export async function trainCheckpoint(
         },
       },
       control.signal,
-      (f) => control.onProgress?.(Math.round(f * 80), 100, 'Training'),
+      (f) => control.onProgress?.(Math.round(f * 80), 100, said('training')),
     )
     if (result.cancelled || control.signal?.aborted) {
       await removeCheckpointFiles(checkpointFile, result.committee)

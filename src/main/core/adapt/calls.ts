@@ -14,6 +14,7 @@ import { adaptationStatus } from './status'
 import { comparedPair, compareCheckpoints } from './compare-checkpoints'
 import { checkScoring, scoreForComparison } from './compare-scoring'
 import { existsSync } from 'node:fs'
+import { said, type Said } from '../../../shared/messages'
 
 type Calls = keyof typeof adaptContract
 
@@ -40,10 +41,7 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
       const lead = requireLead(db, actorId, 'change the checkpoint in use')
       // A training activates its own checkpoint when it ends, which would undo this at once.
       if (ctx.jobs.running('train') || runningTraining(db))
-        throw new SautiError(
-          'conflict',
-          'a training is running: wait for it (or cancel it) before changing the checkpoint in use.',
-        )
+        throw SautiError.saying('conflict', 'trainingRunning', {})
       const modelId =
         checkpoint === 'base'
           ? ensureModelRow(db, await loop.modelToAdapt(model))
@@ -66,18 +64,14 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
       const pair = comparedPair(db, a, b)
       checkScoring(pair, existsSync)
       // One at a time: two would decode the same utterances with the same head.
-      if (ctx.jobs.running('evaluate'))
-        throw new SautiError(
-          'conflict',
-          'two models are already being scored: wait for that job (or cancel it) first.',
-        )
+      if (ctx.jobs.running('evaluate')) throw SautiError.saying('conflict', 'scoringRunning', {})
       const adaptation = await loop.adaptation(pair.model.sha256.slice(0, 12))
-      const name = (h: ComparedHead): string =>
-        h === 'base' ? 'the base model' : `checkpoint ${h}`
+      const name = (h: ComparedHead): Said =>
+        h === 'base' ? said('baseModelName') : said('checkpointName', { id: h })
       return {
         jobId: ctx.jobs.start(
           'evaluate',
-          `Score ${name(a)} and ${name(b)} on the ${split} split`,
+          said('scoreJob', { a: name(a), b: name(b), split }),
           async (job) => ({ scored: await scoreForComparison(adaptation, { a, b, split }, job) }),
           { startedBy: caller, input: { a, b, split } },
         ),

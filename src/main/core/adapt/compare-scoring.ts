@@ -6,6 +6,7 @@
  */
 import type { ComparisonScoring } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { said } from '../../../shared/messages'
 import { resultStore } from '../asr/result-store'
 import type { UtteranceResult } from '../asr/transcribe-options'
 import type { JobContext } from '../jobs'
@@ -52,7 +53,7 @@ export async function scoreForComparison(
     return today.filter((u) => !decoded.has(u.utteranceId))
   })
   const total = pending[0]!.length + pending[1]!.length
-  const label = `Decoding the ${request.split} split`
+  const label = said('decodingSplit', { split: request.split })
   job.progress(0, total, label)
   const decoded = [0, 0]
   let before = 0

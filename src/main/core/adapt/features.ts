@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { InferenceWorkers } from '../asr/inference-workers'
+import { said } from '../../../shared/messages'
 import { fitsSpanSql } from '../asr/decoded-span'
 import { resultStore } from '../asr/result-store'
 import { readModelPackage } from '../asr/model-package'
@@ -192,7 +193,7 @@ export async function rescoreUnlabelled(
   let done = 0
   for (let i = 0; i < pending.length; i += 64) {
     if (control.signal?.aborted) break
-    control.onProgress?.(80 + Math.round((20 * i) / pending.length), 100, 'Rescoring')
+    control.onProgress?.(80 + Math.round((20 * i) / pending.length), 100, said('rescoring'))
     const items = pending.slice(i, i + 64).map((u) =>
       item(
         {
@@ -242,6 +243,6 @@ export async function rescoreUnlabelled(
     ctx.dbOptions ?? {},
     adaptationSettings(db).strategy,
   )
-  control.onProgress?.(100, 100, 'Rescored')
+  control.onProgress?.(100, 100, said('rescored'))
   return done
 }

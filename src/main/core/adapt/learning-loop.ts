@@ -9,6 +9,7 @@ import { adaptationSettings } from './settings'
 import { simulateProject, type SimulationOptions, type SimulationReport } from './simulation'
 import { adaptationStatus, correctionsSinceLastRun } from './status'
 import { recoverInterruptedRuns, runningTraining } from './train-runs'
+import { said } from '../../../shared/messages'
 
 /**
  * The work that follows the annotators (docs/active-learning.md): training by itself once
@@ -70,22 +71,19 @@ export class LearningLoop {
     key?: string,
   ): Promise<string> {
     if (this.ctx.jobs.running('train'))
-      throw new SautiError(
-        'conflict',
-        `training already running in process ${process.pid} (this one); wait for it or cancel it.`,
-      )
+      throw SautiError.saying('conflict', 'trainingRunningHere', { pid: process.pid })
     const running = runningTraining(this.ctx.db)
     if (running)
-      throw new SautiError(
+      throw SautiError.saying(
         'conflict',
-        `training already running in process ${running.pid ?? '?'} (since ${running.startedAt}); wait for it or cancel it there.`,
+        'trainingRunningThere',
+        { pid: running.pid ?? '?', since: running.startedAt },
         { pid: running.pid },
       )
     const adaptation = await this.adaptation(key)
-    const label = trigger === 'auto' ? 'Adapting the model (automatic)' : 'Adapting the model'
     return this.ctx.jobs.start(
       'train',
-      label,
+      said(trigger === 'auto' ? 'autoTrainJob' : 'trainJob'),
       async (job) => {
         const trained = await trainCheckpoint(adaptation, {
           trigger,

@@ -71,10 +71,7 @@ export function startRun(
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
       const running = runningTraining(db)
-      throw new SautiError(
-        'conflict',
-        `training already running in process ${running?.pid ?? '?'}; wait for it or cancel it there.`,
-      )
+      throw SautiError.saying('conflict', 'trainingRunningIn', { pid: running?.pid ?? '?' })
     }
     throw error
   }

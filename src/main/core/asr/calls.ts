@@ -9,6 +9,7 @@ import { pullRepository } from './hub'
 import { findModel, importModel, listModels, modelSummary, type ImportOptions } from './model-store'
 import type { SpanDecoder } from './span-decoder'
 import type { WordAligner } from './word-alignment'
+import { said } from '../../../shared/messages'
 
 type Calls = keyof typeof asrContract
 
@@ -59,9 +60,9 @@ export function asrCalls(
     'model.import': async ({ dir, file, language }, caller) => ({
       jobId: ctx.jobs.start(
         'model',
-        `Import the model in ${dir}`,
+        said('modelImportJob', { dir }),
         async (job) => {
-          job.progress(0, 1, 'Checking the model')
+          job.progress(0, 1, said('checkingModel'))
           return register(dir, { file, language })
         },
         { startedBy: caller },
@@ -70,7 +71,7 @@ export function asrCalls(
     'model.pull': async ({ repo, revision, file, language, hubUrl, token }, caller) => ({
       jobId: ctx.jobs.start(
         'model',
-        `Pull ${repo}`,
+        said('modelPullJob', { repo }),
         async (job) => {
           const pulled = await pullRepository(
             join(dataDir, 'hub'),
@@ -80,7 +81,7 @@ export function asrCalls(
               onProgress: (done, total, label) => job.progress(done, total + 1, label),
             },
           )
-          job.progress(pulled.files.length, pulled.files.length + 1, 'Checking the model')
+          job.progress(pulled.files.length, pulled.files.length + 1, said('checkingModel'))
           return register(pulled.dir, { file: pulled.file, language, origin: pulled.origin })
         },
         { startedBy: caller },
@@ -92,7 +93,7 @@ export function asrCalls(
       const input = { model: model.id, nBest, beamWidth, ...(lm ? { lm } : {}) }
       const jobId = ctx.jobs.start(
         'label',
-        `Label with ${model.manifest.name}`,
+        said('labelJob', { model: model.manifest.name }),
         async (job) => {
           // New utterances get the adapted checkpoint's hypotheses once the project has one.
           const head = labellingHead(db, model)

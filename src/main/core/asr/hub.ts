@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { SautiError } from '../../../shared/errors'
+import { said } from '../../../shared/messages'
 import type { WorkControl } from '../jobs'
 
 /**
@@ -96,10 +97,10 @@ export async function pullRepository(
         `${hub}/${request.repo}/resolve/${encodeURIComponent(commit)}/${name}`,
         target,
         { headers, signal: control.signal, label: name, where },
-        (fraction) => control.onProgress?.(done + fraction, total, `Downloading ${name}`),
+        (fraction) => control.onProgress?.(done + fraction, total, said('downloading', { name })),
       )
     done++
-    control.onProgress?.(done, total, `Downloaded ${name}`)
+    control.onProgress?.(done, total, said('downloaded', { name }))
   }
   return {
     dir,

@@ -12,6 +12,7 @@ import { machineImport } from '../provenance/import-revision'
 import { expandImportPaths, importItems } from './importer'
 import { decodePeaks, pickLevel } from './peaks'
 import { previewImport } from './preview'
+import { said } from '../../../shared/messages'
 
 type Calls = keyof typeof audioContract
 
@@ -40,12 +41,15 @@ export function audioCalls(ctx: CallContext): CallTable<Calls> {
   const { db, paths, jobs } = ctx
   return {
     'import.start': async ({ paths: inputs, machineOutput, actorId }, caller) => {
-      const label = inputs.length === 1 ? `Import ${inputs[0]}` : `Import ${inputs.length} paths`
+      const title =
+        inputs.length === 1
+          ? said('importJob', { path: inputs[0]! })
+          : said('importJobs', { n: inputs.length })
       // Refused before the job starts: an unknown profile cannot be recorded as the importer.
       const machine = machineImport(db, machineOutput, actorId)
       const jobId = jobs.start(
         'import',
-        label,
+        title,
         async (job) => {
           const { items, rejected } = await expandImportPaths(inputs)
           const workers = ctx.audioWorkers

@@ -2,6 +2,7 @@ import type { corpusImportContract } from '../../../shared/contract/corpus-impor
 import type { CallContext, CallTable } from '../call-context'
 import { machineImport } from '../provenance/import-revision'
 import { importAnnotations } from './import-annotations'
+import { said } from '../../../shared/messages'
 
 /** Importing existing annotation (ELAN, Praat, Common Voice, CSV, Kaldi) with its audio. */
 export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corpusImportContract> {
@@ -9,13 +10,13 @@ export function corpusImportCalls(ctx: CallContext): CallTable<keyof typeof corp
   return {
     'annotation.import': async ({ paths: inputs, tiers, machineOutput, actorId }, caller) => {
       const machine = machineImport(db, machineOutput, actorId)
-      const label =
+      const title =
         inputs.length === 1
-          ? `Import annotation ${inputs[0]}`
-          : `Import ${inputs.length} annotation files`
+          ? said('annotationJob', { path: inputs[0]! })
+          : said('annotationJobs', { n: inputs.length })
       const jobId = ctx.jobs.start(
         'annotation-import',
-        label,
+        title,
         async (job) => {
           const annotations = await importAnnotations(
             { db, paths, workers: ctx.audioWorkers, machine },

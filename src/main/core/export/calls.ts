@@ -4,6 +4,7 @@ import { requireLead } from '../consent/roles'
 import { ExportDir } from './export-dir'
 import { previewExport } from './plan'
 import { runExport } from './run-export'
+import { said } from '../../../shared/messages'
 
 /** Exporting a consented dataset (docs/export.md). */
 export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportContract> {
@@ -16,7 +17,7 @@ export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportCont
       await ExportDir.check(request.dir, paths.root)
       const jobId = ctx.jobs.start(
         'export',
-        `Export for ${request.use} to ${request.dir}`,
+        said('exportJob', { use: request.use, dir: request.dir }),
         async (job) => {
           const exported = await runExport(
             { db, paths, projectId: ctx.project.id, workers: ctx.audioWorkers },

@@ -3,13 +3,16 @@ import { ref } from 'vue'
 import type { EventMap } from '../../../shared/contract'
 import type { JobKind, MachineOutputChoice } from '../../../shared/domain'
 import type { ErrorInfo } from '../../../shared/errors'
+import type { Said } from '../../../shared/messages'
 import { toCallError } from '../api/client'
 import { useClient } from '../composables/useClient'
 
 export interface RunningJob {
   id: string
   kind: JobKind
+  /** What it is doing, in English; `said` the same by key, for the status bar's language. */
   label: string
+  said?: Said
   done: number
   total: number
   /** Whether this person may cancel it: they started it, or they lead (the server decides). */
@@ -35,12 +38,18 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   /** Adds a job the list does not show yet; a finished one stays finished. */
-  function see(jobId: string, kind: JobKind, label: string, cancellable: boolean): void {
+  function see(
+    jobId: string,
+    kind: JobKind,
+    { label, said }: { label: string; said?: Said },
+    cancellable: boolean,
+  ): void {
     if (find(jobId) || finished.value.some((job) => job.jobId === jobId)) return
     running.value.push({
       id: jobId,
       kind,
       label,
+      said,
       done: 0,
       total: 0,
       cancellable,
@@ -54,14 +63,14 @@ export const useJobsStore = defineStore('jobs', () => {
    * progress event; whoever started a job may cancel it.
    */
   function track(jobId: string, kind: JobKind, label = ''): void {
-    see(jobId, kind, label, true)
+    see(jobId, kind, { label }, true)
     const job = find(jobId)
     if (job) job.cancellable = true
   }
 
   function onProgress(progress: EventMap['job.progress']): void {
     if (!find(progress.jobId)) {
-      see(progress.jobId, progress.kind, progress.label, false)
+      see(progress.jobId, progress.kind, progress, false)
       // Someone else's job (or this window's, before its start call answered): the server says
       // whether this person may cancel it.
       void load()
@@ -71,6 +80,7 @@ export const useJobsStore = defineStore('jobs', () => {
     job.done = progress.done
     job.total = progress.total
     job.label = progress.label
+    job.said = progress.said
   }
 
   function onFinished(outcome: EventMap['job.finished']): void {
@@ -91,12 +101,13 @@ export const useJobsStore = defineStore('jobs', () => {
           if (find(job.id)) onFinished({ jobId: job.id, kind: job.kind, status: job.status })
           continue
         }
-        see(job.id, job.kind, job.label, job.cancellable)
+        see(job.id, job.kind, job, job.cancellable)
         const shown = find(job.id)
         if (!shown) continue
         shown.done = job.done
         shown.total = job.total
         shown.label = job.label
+        shown.said = job.said
         shown.cancellable = job.cancellable
       }
     } catch (caught) {
@@ -143,11 +154,11 @@ export const useJobsStore = defineStore('jobs', () => {
       const current = find(jobId)
       if (!cancelled && current) current.cancelling = false
     } catch (caught) {
-      const { kind, message } = toCallError(caught)
       const current = find(jobId)
       if (current) {
         current.cancelling = false
-        current.cancelError = { kind, message }
+        // With its key: a refusal names the job, and the status bar says it in its language.
+        current.cancelError = toCallError(caught).toInfo()
       }
     }
   }
