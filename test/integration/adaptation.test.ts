@@ -113,11 +113,12 @@ describe('adaptation on a held-out language', () => {
       devUtterances: 12,
       testUtterances: 12,
     })
-    // Swahili is held out of the starter's training; its character head spells it as it would
-    // a language it knows, so its error against the transcripts is well above 20 %.
-    expect(first.parentDev!.cer).toBeGreaterThan(0.2)
+    // Swahili is held out of the starter's training and not among the languages its head
+    // writes: the annotator gets its output only as a reference and types from scratch, so the
+    // parent scores as an empty hypothesis (its spelling scores 28 % CER with starter 0.3.0).
+    expect(first.parentDev!.cer).toBe(1)
     // The head starts from the base model's rows for the letters both spell alike. Measured
-    // with starter v2: 14.7 % after training. (v1, trained on espeak-ng speech alone, reached
+    // with starter 0.3.0: 13.5 % after training (0.2: 14.7 %). (v1, trained on espeak-ng speech alone, reached
     // 5.5 % on this espeak-ng voice; v2 heard mostly real speech: models/starter/MODEL_CARD.md.)
     expect(first.dev!.cer).toBeLessThan(0.2)
     expect(first.dev!.cer).toBeLessThan(first.parentDev!.cer / 2)

@@ -5,6 +5,7 @@ import { SautiError } from '../../../shared/errors'
 import { said } from '../../../shared/messages'
 import { fitCalibration } from '../asr/calibrate'
 import { fitsSpanSql } from '../asr/decoded-span'
+import { referenceReader } from '../asr/head-output'
 import { ensureModelRow } from '../asr/labeller'
 import { consentSnapshot } from '../consent/policy'
 import type { WriteDb } from '../db/connection'
@@ -37,7 +38,12 @@ export interface TrainControl extends WorkControl {
   minimumTrain?: number
 }
 
-/** The base model's dev scores from its stored best hypotheses (a first checkpoint's parent). */
+/**
+ * The base model's dev scores from its stored best hypotheses (a first checkpoint's parent), as
+ * the annotator meets them: where its head writes phones or not the utterance's language, its
+ * output is a reference the field never takes (asr/head-output.ts), so the annotator types from
+ * scratch and it scores as an empty hypothesis.
+ */
 function baseDevScores(
   db: WriteDb,
   modelId: number,
@@ -45,17 +51,20 @@ function baseDevScores(
 ): { utterances: number; cer: number; wer: number } | null {
   if (dev.length === 0) return null
   const stmt = db.prepare(
-    `SELECT h.text FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
+    `SELECT h.text, u.language FROM hypothesis h JOIN utterance u ON u.id = h.utterance_id
      WHERE h.utterance_id = ? AND h.model_id = ? AND h.checkpoint_id IS NULL AND h.rank = 1
        AND ${fitsSpanSql('h', 'u')}
      ORDER BY h.id DESC LIMIT 1`,
   )
+  const referenceOf = referenceReader(db)
   const refs = new Map<string, string>()
   const hyps = new Map<string, string>()
   for (const u of dev) {
     refs.set(String(u.utteranceId), trainingText(u.text))
-    const h = stmt.get(u.utteranceId, modelId) as { text: string } | undefined
-    hyps.set(String(u.utteranceId), h?.text ?? '')
+    const h = stmt.get(u.utteranceId, modelId) as
+      { text: string; language: string | null } | undefined
+    const shown = h && !referenceOf({ modelId, checkpointId: null, language: h.language })
+    hyps.set(String(u.utteranceId), shown ? h.text : '')
   }
   const s = scoreTranscripts(refs, hyps)
   return { utterances: dev.length, cer: s.cer, wer: s.wer }
