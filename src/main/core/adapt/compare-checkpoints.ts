@@ -17,6 +17,7 @@ import type {
 import { SautiError } from '../../../shared/errors'
 import { normalize } from '../../../shared/text/normalize'
 import { fitsSpanSql } from '../asr/decoded-span'
+import { referenceReader } from '../asr/head-output'
 import { evaluateProject } from '../asr/evaluate-project'
 import type { ReadDb } from '../db/connection'
 import { projectRules } from '../language/rules'
@@ -142,14 +143,19 @@ export function splitUtterances(db: ReadDb, split: Split): DecodeSpan[] {
 
 type Hypotheses = Map<number, { text: string; wordConfidences: (number | null)[] }>
 
-/** A head's newest best hypothesis for each utterance of today's split that it has decoded. */
+/**
+ * A head's newest best hypothesis for each utterance of today's split that it has decoded, as
+ * the annotator meets it: a base model's reference (phones, or a language its head does not
+ * write) is never the field's text, so it counts as empty, as training's check counts it.
+ */
 export function decodedBy(db: ReadDb, modelId: number, head: Head, split: Split): Hypotheses {
+  const referenceOf = referenceReader(db)
   const rows = db
     .prepare(
       // From the split's utterances (indexed), each to its newest best hypothesis of its span
       // as it is now, by the hypothesis table's unique (utterance, model, checkpoint, span, rank)
       // index: one decoded from other audio does not count (asr/decoded-span.ts).
-      `SELECT h.utterance_id, h.text, h.word_confidences FROM utterance u
+      `SELECT h.utterance_id, h.text, h.word_confidences, u.language FROM utterance u
        JOIN hypothesis h ON h.id = (SELECT max(id) FROM hypothesis WHERE utterance_id = u.id
                                     AND model_id = ? AND checkpoint_id IS ?
                                     AND ${fitsSpanSql('hypothesis', 'u')} AND rank = 1)
@@ -159,11 +165,14 @@ export function decodedBy(db: ReadDb, modelId: number, head: Head, split: Split)
     utterance_id: number
     text: string
     word_confidences: string
+    language: string | null
   }[]
   return new Map(
     rows.map((r) => [
       r.utterance_id,
-      { text: r.text, wordConfidences: JSON.parse(r.word_confidences) as (number | null)[] },
+      referenceOf({ modelId, checkpointId: head.checkpointId, language: r.language })
+        ? { text: '', wordConfidences: [] }
+        : { text: r.text, wordConfidences: JSON.parse(r.word_confidences) as (number | null)[] },
     ]),
   )
 }

@@ -16,6 +16,7 @@ import type { LanguageSpan } from '../../../shared/domain'
 import type { EvaluationGroupScore, ProjectEvaluation } from '../../../shared/domain'
 import { newestHumanText } from '../provenance/human-text'
 import { fitsSpanSql } from './decoded-span'
+import { referenceReader } from './head-output'
 import type { ReadDb } from '../db/connection'
 import { SautiError } from '../../../shared/errors'
 import { defaultLanguage } from '../annotate/annotators'
@@ -118,6 +119,20 @@ export function evaluateProject(
       row.hypothesis = h?.text ?? null
       row.word_confidences = h ? JSON.stringify(h.wordConfidences) : null
     }
+  else {
+    // The base head's reference (phones, or a language it does not write) never becomes the
+    // field's text: the annotator types from scratch, so it scores as an empty hypothesis, as
+    // training's check and the comparison of two models score it.
+    const referenceOf = referenceReader(db)
+    for (const row of rows)
+      if (
+        row.hypothesis !== null &&
+        referenceOf({ modelId: model.id, checkpointId: null, language: row.language })
+      ) {
+        row.hypothesis = ''
+        row.word_confidences = '[]'
+      }
+  }
   // The project's rules, as search and the editor's stored text use them (docs/review.md).
   const rules = projectRules(db)
   const matrixDefault = defaultLanguage(db) ?? 'und'
