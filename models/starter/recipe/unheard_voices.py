@@ -11,9 +11,9 @@ a seen voice). Debian has three more prompt sets by other speakers, recorded by 
 They ship no transcripts, but each file is named by its Asterisk prompt key, and the core-sounds
 package of the same language has a transcript per key (the text the core voice read). The
 pairing keeps a file when its key has exactly one transcript with words once notes in
-parentheses are dropped (`reference`), when the key is not a tone (`tone_keys`), and when its
-spoken length fits that text (`mismatched`): another studio may have recorded other words under
-the same key.
+parentheses are dropped (`reference`), when the key is not a tone (`tone_keys`), when its
+spoken length fits that text (`mismatched`: another studio may have recorded other words under
+the same key), and once per recording (`shared_recordings`).
 
 Each pair is marked "seen" when its normalised text was in the starter's IVR training split
 (real_data.ivr_splits; those texts were also synthetic prompts) and "unseen" otherwise.
@@ -23,6 +23,7 @@ Usage: python3 unheard_voices.py   (writes DATA/unheard/<set>/manifest.tsv, audi
        python3 unheard_eval.py      (the zero-shot table)
 """
 import gzip
+import hashlib
 import os
 import re
 import shutil
@@ -227,6 +228,26 @@ def mismatched(row):
     return (off > MAX_RATIO or off < 1 / MAX_RATIO) and abs(got - want) > MIN_GAP_S
 
 
+def shared_recordings(rows):
+    """Marks rows whose audio is byte for byte another key's ("digest"): with the same reference
+    all but the first are "same recording as another key" (a test counts it once; `sauti import`
+    would merge them); with different references all are "one recording for keys with other
+    words", since at most one transcript can be right (es-co has vm-forward and
+    vm-forwardoptions, two menus, as one file)."""
+    by = {}
+    for r in rows:
+        by.setdefault(r["digest"], []).append(r)
+    for group in by.values():
+        if len(group) < 2:
+            continue
+        if len({r["norm"] for r in group}) > 1:
+            for r in group:
+                r["status"] = "one recording for keys with other words"
+        else:
+            for r in group[1:]:
+                r["status"] = "same recording as another key"
+
+
 def core_audio(lang, key):
     path = os.path.join(real_data.ROOT, "usr/share/asterisk/sounds", real_data.IVR_VOICES[lang], key + ".g722")
     return path if os.path.exists(path) else None
@@ -255,6 +276,7 @@ def build(name, seen, tones):
     paired = [r for r in rows if r["status"] == "paired"]
     for r in paired:
         r["audio"] = decode(r["path"])
+        r["digest"] = hashlib.sha1(r["audio"].tobytes()).hexdigest()
         r["speech_s"] = speech_seconds(r["audio"])
         core = core_audio(s["lang"], r["key"])
         r["core_speech_s"] = speech_seconds(decode(core)) if core else None
@@ -263,6 +285,7 @@ def build(name, seen, tones):
     for r in paired:
         if mismatched(r):
             r["status"] = "length does not fit the text"
+    shared_recordings([r for r in paired if r["status"] == "paired"])
     folder = os.path.join(OUT, name)
     # `sauti import` of the folder would take any other audio file in it as an unlabelled clip.
     shutil.rmtree(os.path.join(folder, "audio"), ignore_errors=True)

@@ -86,5 +86,17 @@ class TestLengthCheck(unittest.TestCase):
         self.assertEqual([r["key"] for r in rows if U.mismatched(r)], ["short", "dictate"])
 
 
+    def test_one_recording_under_several_keys_counts_once_or_not_at_all(self):
+        rows = [dict(key="invalid", digest="a", norm="extensión inválida", status="paired"),
+                dict(key="pbx-invalid", digest="a", norm="extensión inválida", status="paired"),
+                dict(key="vm-forward", digest="b", norm="marque uno para teclear", status="paired"),
+                dict(key="vm-forwardoptions", digest="b", norm="marque uno para dejar", status="paired"),
+                dict(key="vm-goodbye", digest="c", norm="adiós", status="paired")]
+        U.shared_recordings(rows)
+        self.assertEqual([r["status"] for r in rows],
+                         ["paired", "same recording as another key", "one recording for keys with other words",
+                          "one recording for keys with other words", "paired"])
+
+
 if __name__ == "__main__":
     unittest.main()
