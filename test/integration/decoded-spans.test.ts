@@ -10,7 +10,13 @@ import type { Workbench } from '../../src/main/core/workbench'
 import type { EventMap } from '../../src/shared/contract'
 import type { Annotator, RevisionInfo, UtteranceDetail, WordTier } from '../../src/shared/domain'
 import { appRoot } from '../support/fixtures'
-import { contractCalls, expectNoOpenWorkbenches, openDemoWorkbench } from '../support/workbench'
+import {
+  contractCalls,
+  demoLongSegments,
+  expectNoOpenWorkbenches,
+  openDemoWorkbench,
+  type DemoSegment,
+} from '../support/workbench'
 
 /**
  * An annotator moves an utterance's edge and splits another, on the demo project labelled by the
@@ -29,16 +35,7 @@ interface Span {
   endSec: number
 }
 
-/** The untranscribed VAD segments of the demo's long recording, in order. */
-function longSegments(): (Span & { id: number })[] {
-  return db()
-    .prepare(
-      `SELECT u.id, u.start_sec AS startSec, u.end_sec AS endSec FROM utterance u
-       JOIN recording r ON r.id = u.recording_id
-       WHERE r.original_name LIKE '%long%' AND u.merged_into IS NULL ORDER BY u.start_sec`,
-    )
-    .all() as (Span & { id: number })[]
-}
+const longSegments = (): DemoSegment[] => demoLongSegments(db())
 
 /** The frames of the encoder states cached for an utterance's span (the file's u32 header). */
 function cachedFrames(id: number, span: Span): number | null {

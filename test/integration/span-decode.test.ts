@@ -6,9 +6,11 @@ import type { Workbench } from '../../src/main/core/workbench'
 import type { Annotator, UtteranceDetail } from '../../src/shared/domain'
 import {
   contractCalls,
+  demoLongSegments,
   expectNoOpenWorkbenches,
   openDemoWorkbench,
   runJob,
+  type DemoSegment,
 } from '../support/workbench'
 
 /**
@@ -32,16 +34,7 @@ interface Decoding {
   detail: UtteranceDetail
 }
 
-/** The untranscribed VAD segments of the demo's long recording, in order. */
-function longSegments(): (Span & { id: number })[] {
-  return db()
-    .prepare(
-      `SELECT u.id, u.start_sec AS startSec, u.end_sec AS endSec FROM utterance u
-       JOIN recording r ON r.id = u.recording_id
-       WHERE r.original_name LIKE '%long%' AND u.merged_into IS NULL ORDER BY u.start_sec`,
-    )
-    .all() as (Span & { id: number })[]
-}
+const longSegments = (): DemoSegment[] => demoLongSegments(db())
 
 /** The spans the hypotheses were stored with. */
 function storedSpans(ids: number[]): Span[] {

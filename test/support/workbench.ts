@@ -170,3 +170,20 @@ export function contractCalls(workbench: () => Workbench): {
     },
   }
 }
+
+export interface DemoSegment {
+  id: number
+  startSec: number
+  endSec: number
+}
+
+/** The VAD segments of the demo's long (unsegmented) recording, in order of time. */
+export function demoLongSegments(db: Workbench['project']['db']): DemoSegment[] {
+  return db
+    .prepare(
+      `SELECT u.id, u.start_sec AS startSec, u.end_sec AS endSec FROM utterance u
+       JOIN recording r ON r.id = u.recording_id
+       WHERE r.original_name LIKE '%long%' AND u.merged_into IS NULL ORDER BY u.start_sec`,
+    )
+    .all() as DemoSegment[]
+}
