@@ -64,3 +64,34 @@ describe('the CLI names the problem', () => {
     expect(ok.status).toBe(0)
   })
 })
+
+describe('the review commands', () => {
+  it('change the review settings and say what they are now', () => {
+    expect(sauti('--project', 'rev', 'import', join(formatFixtures, 's16.wav')).status).toBe(0)
+    const run = sauti('--project', 'rev', 'review', 'settings', '--review-share', '0.25')
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/review sample 25\.0%/)
+  })
+
+  it('refuse a verdict on a revision that does not exist, with a sentence, not a trace', () => {
+    const db = new Database(join(dataDir, 'projects/rev/project.sqlite'))
+    const reviewer = db
+      .prepare(
+        "INSERT INTO annotator (name, role, created_at) VALUES ('Linguist', 'reviewer', '2026-01-01')",
+      )
+      .run().lastInsertRowid
+    db.close()
+    const run = sauti(
+      '--project',
+      'rev',
+      'review',
+      'approve',
+      '999999',
+      '--reviewer',
+      `${reviewer}`,
+    )
+    expect(run.status).toBe(5)
+    expect(run.stderr).toBe('sauti: no revision with id 999999\n')
+    noStackTrace(run.stderr)
+  })
+})

@@ -1,23 +1,10 @@
 import type { Command } from 'commander'
-import type { CallInput, CallResult, Method } from '../../shared/contract'
 import type { AgreementReport, ReviewQueuePage, ReviewSettings } from '../../shared/domain'
-import { SautiError } from '../../shared/errors'
-import type { Workbench } from '../core/workbench'
+import { callOrThrow } from './cli-consent'
 import { globals, out, parseId, parseNumber, withWorkbench } from './cli-support'
 
 const pct = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(1)}%`
-
-/** One contract call, as the UI makes it; a refusal becomes the command's error. */
-async function call<M extends Method>(
-  wb: Workbench,
-  method: M,
-  input: CallInput<M>,
-): Promise<CallResult<M>> {
-  const r = await wb.call(method, input)
-  if (!r.ok) throw new SautiError(r.error.kind, r.error.message)
-  return r.value as CallResult<M>
-}
 
 /** The reviewer's commands: review queue|history|approve|reject|settings, and agreement. */
 export function addReviewCommands(program: Command): void {
@@ -33,7 +20,7 @@ export function addReviewCommands(program: Command): void {
     .action(async (opts: { reason?: string[]; limit: number }, command: Command) => {
       const g = globals(command)
       const page = await withWorkbench(g, false, (wb) =>
-        call(wb, 'review.queue', {
+        callOrThrow(wb, 'review.queue', {
           limit: opts.limit,
           ...(opts.reason ? { reasons: opts.reason as never } : {}),
         }),
@@ -47,7 +34,7 @@ export function addReviewCommands(program: Command): void {
     .argument('<utterance>', 'utterance id', parseId)
     .action(async (id: number, _opts: unknown, command: Command) => {
       const g = globals(command)
-      const h = await withWorkbench(g, false, (wb) => call(wb, 'review.history', { id }))
+      const h = await withWorkbench(g, false, (wb) => callOrThrow(wb, 'review.history', { id }))
       if (g.json) return out(JSON.stringify(h))
       out(
         `Utterance ${h.utteranceId} (${h.status}); chain ${h.chain.ok ? 'verified' : `broken at revision ${h.chain.brokenAt}`}`,
@@ -77,7 +64,7 @@ export function addReviewCommands(program: Command): void {
         ) => {
           const g = globals(command)
           const r = await withWorkbench(g, false, (wb) =>
-            call(wb, 'review.decide', {
+            callOrThrow(wb, 'review.decide', {
               revisionId,
               actorId: opts.reviewer,
               verdict,
@@ -120,7 +107,9 @@ export function addReviewCommands(program: Command): void {
           ...(opts.lowAgreement !== undefined ? { lowAgreementWer: opts.lowAgreement } : {}),
           ...(opts.seed !== undefined ? { seed: Math.round(opts.seed) } : {}),
         }
-        const s = await withWorkbench(g, false, (wb) => call(wb, 'review.updateSettings', patch))
+        const s = await withWorkbench(g, false, (wb) =>
+          callOrThrow(wb, 'review.updateSettings', patch),
+        )
         if (g.json) return out(JSON.stringify(s))
         out(
           `Double annotation ${pct(s.doubleAnnotationShare)}, review sample ${pct(s.reviewShare)}, adjudication above WER ${pct(s.lowAgreementWer)}, seed ${s.seed}.`,
@@ -135,7 +124,7 @@ export function addReviewCommands(program: Command): void {
     )
     .action(async (_opts: unknown, command: Command) => {
       const g = globals(command)
-      const a = await withWorkbench(g, false, (wb) => call(wb, 'agreement.summary', {}))
+      const a = await withWorkbench(g, false, (wb) => callOrThrow(wb, 'agreement.summary', {}))
       printAgreement(a, g.json)
     })
 }
