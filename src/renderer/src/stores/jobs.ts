@@ -75,12 +75,21 @@ export const useJobsStore = defineStore('jobs', () => {
       // whether this person may cancel it.
       void load()
     }
-    const job = find(progress.jobId)
-    if (!job) return
-    job.done = progress.done
-    job.total = progress.total
-    job.label = progress.label
-    job.said = progress.said
+    advance(progress.jobId, progress)
+  }
+
+  /** Where a shown job stands now, from its progress event or from the server's list. */
+  function advance(
+    jobId: string,
+    now: Pick<RunningJob, 'done' | 'total' | 'label' | 'said'>,
+  ): RunningJob | undefined {
+    const job = find(jobId)
+    if (!job) return undefined
+    job.done = now.done
+    job.total = now.total
+    job.label = now.label
+    job.said = now.said
+    return job
   }
 
   function onFinished(outcome: EventMap['job.finished']): void {
@@ -102,13 +111,8 @@ export const useJobsStore = defineStore('jobs', () => {
           continue
         }
         see(job.id, job.kind, job, job.cancellable)
-        const shown = find(job.id)
-        if (!shown) continue
-        shown.done = job.done
-        shown.total = job.total
-        shown.label = job.label
-        shown.said = job.said
-        shown.cancellable = job.cancellable
+        const shown = advance(job.id, job)
+        if (shown) shown.cancellable = job.cancellable
       }
     } catch (caught) {
       const { kind, message } = toCallError(caught)

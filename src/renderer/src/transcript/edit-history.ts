@@ -52,21 +52,21 @@ export class EditHistory {
   }
 
   undo(): EditorState | null {
-    const previous = this.past.pop()
-    if (!previous) return null
-    this.future.push(this.present)
-    this.present = previous
-    this.lastPush = 0
-    return previous
+    return this.step(this.past, this.future)
   }
 
   redo(): EditorState | null {
-    const next = this.future.pop()
-    if (!next) return null
-    this.past.push(this.present)
-    this.present = next
+    return this.step(this.future, this.past)
+  }
+
+  /** Undo and redo are one move, mirrored: a state off one stack, the present onto the other. */
+  private step(from: EditorState[], to: EditorState[]): EditorState | null {
+    const state = from.pop()
+    if (!state) return null
+    to.push(this.present)
+    this.present = state
     this.lastPush = 0
-    return next
+    return state
   }
 }
 
