@@ -124,6 +124,11 @@ export const serverMessages = {
   serverExport:
     'on a team server, export into the export folder the server offers, or download the export',
   noJob: 'no job with id {id}',
+  // The audio an editor draws from.
+  peaksMissing:
+    'the waveform peaks of recording {id} are missing from the cache; re-import the file',
+  audioCacheMissing:
+    'recording {id}: its 16 kHz audio cache {path} is missing; import the recording again to rebuild it',
   trainingRunningHere:
     'training already running in process {pid} (this one); wait for it or cancel it.',
   trainingRunningThere:
