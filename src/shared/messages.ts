@@ -25,6 +25,110 @@ export const serverMessages = {
   unknownProfile: 'no annotator profile with id {id}: choose your profile first.',
   tierNameReserved:
     'a tier cannot be named "{name}": the ELAN and Praat exports use utterance, word, words and language for their own tiers. Choose another name.',
+  // Review and adjudication.
+  noUtterance: 'no utterance with id {id}',
+  noRevision: 'no revision with id {id}',
+  noProfile: 'no annotator profile with id {id}',
+  notReviewer: '"{name}" is an annotator; reviewing needs a reviewer or lead profile',
+  inDoubleAnnotation: 'utterance {id} is in double annotation: adjudicate its two versions instead',
+  draftRevision: 'revision {id} is a draft, not a decision to review',
+  notNewest: 'revision {revision} is no longer the newest of utterance {id} ({newest} is)',
+  changedSinceReview: 'utterance {id} was saved elsewhere since the reviewer opened it',
+  noAdjudication: 'utterance {id} has no double annotation waiting for adjudication',
+  oneVersion: "utterance {id} has only one version yet; adjudication needs both annotators'",
+  noVersion: "utterance {id} has only no version yet; adjudication needs both annotators'",
+  noColumn: 'there is no column {column} ({count} columns)',
+  columnsOpen: 'choose a word for every column where the versions differ; still open: {columns}',
+  versionsChanged: 'the versions of utterance {id} changed since the adjudication view was read',
+  writtenAfterVersions:
+    "utterance {id} has revision {revision} after both versions (a draft, or a third person's); it must be finished or saved over before adjudication",
+  // The editor and the save path.
+  utteranceMerged: 'utterance {id} was merged into utterance {into}',
+  notServed:
+    'utterance {id} is not served: {who} has no valid consent to annotation ({consentState})',
+  speakerNamed: 'speaker {code}',
+  speakerUnknown: 'its speaker (unknown)',
+  profileExists: 'an annotator profile named "{name}" exists already',
+  foreignHypothesis: 'hypothesis {hypothesis} does not belong to utterance {id}',
+  phoneticReference:
+    'hypothesis {hypothesis} is a phonetic reference (its model writes phones), not a transcript: it cannot be saved as the transcript; type what was said',
+  languageReference:
+    "hypothesis {hypothesis} is a reference (its model does not write the utterance's language), not a transcript: it cannot be saved as the transcript; type what was said",
+  endsAfterRecording: 'the utterance would end at {end} s, after the recording ({duration} s)',
+  wouldOverlap: 'the utterance would overlap utterance {id} ({start}–{end} s)',
+  splitOutside: 'split point {at} s is not inside utterance {id} ({start}–{end} s)',
+  notNext: 'utterance {next} is not the one right after utterance {id} in the same recording',
+  wordTimesCount: 'word times name {times} words, but the text has {words}',
+  wordOutside:
+    'word {n} ("{word}") at {start}–{end} s is out of order or outside the utterance ({from}–{to} s)',
+  // Tiers.
+  tierExists: 'the project has a tier named "{name}" already',
+  tierNeedsText: 'this tier holds one text per utterance: give text',
+  tierNeedsIntervals: 'this tier is time-aligned: give intervals',
+  intervalOutside:
+    'interval {n} ({start}–{end} s) is out of order or outside the utterance ({from}–{to} s)',
+  noTier: 'no tier with id {id}',
+  tierOneText:
+    'tier "{name}" holds one text per utterance in this project, but the file gives utterance {id} {count} intervals ({intervals}).',
+  // Guidelines.
+  noGuidelinesVersion: 'no version {id} of the guidelines',
+  guidelinesSaved:
+    'the guidelines were saved by {author} (version {version}) since you opened them; reload them and apply your change again',
+  // What only a lead may do, each action a message of its own that leadOnly names.
+  leadOnly: 'only a lead may {action}; "{name}" is {roleArticle} {role}.',
+  editGuidelines: 'edit the guidelines',
+  exportData: 'export',
+  changeCheckpoint: 'change the checkpoint in use',
+  changeSplits: 'change the dev and test splits',
+  defineTiers: 'define tiers',
+  mergeSpeakers: 'merge speakers',
+  assignSpeakers: 'assign speakers',
+  purgeAudio: "purge a speaker's audio",
+  recordConsent: 'record consent',
+  withdrawConsent: 'withdraw consent',
+  // Speakers and consent.
+  noSpeaker: 'no speaker with id {id}',
+  noRecording: 'no recording with id {id}',
+  speakerCodeTaken: 'a speaker with the code "{code}" exists already',
+  speakerMergedEdit: 'speaker {code} was merged into speaker {into}; edit that one',
+  speakerMergedAssign: 'speaker {code} was merged into speaker {into}; assign that one',
+  speakerMergedConsent: 'speaker {code} was merged into speaker {into}; record consent there',
+  speakerMergedAlready: 'speaker {code} was already merged into speaker {into}',
+  speakerSelfMerge: 'a speaker cannot merge into itself',
+  consentExpiry: 'consent must expire after it is granted',
+  evidenceMissing: '{path}: no such evidence file.',
+  evidenceFolder: '{path}: evidence must be a regular file, not a folder.',
+  evidenceSpecial: '{path}: evidence must be a regular file, not a device or special file.',
+  evidenceTooLarge: '{path}: evidence files are limited to 2 GiB.',
+  evidenceDiskFull: 'the disk is full: could not store {name}.',
+  evidenceUnreadable: '{path}: could not read the evidence file: {reason}',
+  purgeIncomplete:
+    'purge {id} is recorded, but these files could not be deleted: {files}. Purge again to retry.',
+  audioPurged: "the audio of recording {id} was purged on {date} at the speaker's request.",
+  // Accounts and signing in.
+  adminOnlyRole: 'only an admin may make an account with the role {role}',
+  noAccount: 'no account with id {id}',
+  accountExists: 'an account named "{login}" exists already',
+  profileTaken: 'the profile "{login}" belongs to another account',
+  lastAdmin: '"{login}" is the last admin: make another admin first',
+  linkExpired: 'this link is not valid any more: ask for a new one',
+  passwordShort: 'a password needs at least {min} characters (a few words make a good one)',
+  passwordLong: 'that password is too long',
+  signInMissing: 'give a login and a password',
+  signInThrottled: 'too many failed sign-ins: try again in {minutes} min',
+  wrongLogin: 'wrong login or password',
+  acceptMissing: 'give the link and a password',
+  tooManyTries: 'too many tries: wait',
+  serverImport:
+    'on a team server, import from an uploaded file or from inside an import folder the server offers',
+  serverExport:
+    'on a team server, export into the export folder the server offers, or download the export',
+  noJob: 'no job with id {id}',
+  // The audio an editor draws from.
+  peaksMissing:
+    'the waveform peaks of recording {id} are missing from the cache; re-import the file',
+  audioCacheMissing:
+    'recording {id}: its 16 kHz audio cache {path} is missing; import the recording again to rebuild it',
   trainingRunningHere:
     'training already running in process {pid} (this one); wait for it or cancel it.',
   trainingRunningThere:
@@ -71,11 +175,13 @@ export type MessageArgs = { [name: string]: string | number | Said }
 
 /**
  * Arguments the UI translates before putting them in, by the list that names them: role names
- * (`team.role`) and the use an export is for (`consent.scope`).
+ * (`team.role`), the use an export is for (`consent.scope`) and a speaker's consent
+ * (`consent.state`).
  */
 export const translatedArgs: Readonly<Record<string, string>> = {
   needed: 'team.role',
   role: 'team.role',
+  consentState: 'consent.state',
   use: 'consent.scope',
 }
 

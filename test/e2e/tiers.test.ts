@@ -149,6 +149,16 @@ describe('the word tier', () => {
       // The form clears its name when the tier is added: typing the next one sooner is lost.
       await poll(() => panel.locator('[data-testid="project-tier"]').count()).toBe(i + 1)
     }
+    // A second tier of the same name is refused, and says why in the interface's language.
+    await page.locator('[data-testid="language"]').selectOption('sw')
+    await panel.locator('[data-testid="tier-name"]').fill('gloss')
+    await panel.locator('[data-testid="tier-add"]').click()
+    await poll(() => panel.locator('[role="alert"]').innerText()).toBe(
+      'mradi una tabaka linaloitwa "gloss" tayari',
+    )
+    await page.screenshot({ path: join(artefacts, 'tiers-refused-sw.png') })
+    await page.locator('[data-testid="language"]').selectOption('en')
+    expect(await panel.locator('[data-testid="project-tier"]').count()).toBe(2)
 
     await page.goto(`${served.url}/#/annotate/${target.id}`)
     // In a 720-pixel window they start folded to a line that names them; opened, they stay open.

@@ -193,7 +193,7 @@ export class Jobs {
 
   private find(id: string): RunningJob {
     const job = this.jobs.get(id)
-    if (!job) throw new SautiError('not_found', `no job with id ${id}`)
+    if (!job) throw SautiError.saying('not_found', 'noJob', { id })
     return job
   }
 

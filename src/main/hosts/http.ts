@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import type { ErrorInfo, ErrorKind } from '../../shared/errors'
+import { SautiError, type ErrorInfo, type ErrorKind } from '../../shared/errors'
 import { eventNames, type Method } from '../../shared/contract'
 import { accountCaller, localOwner, type Caller } from '../core/accounts/caller'
 import { mediaResponse } from '../core/audio/media'
@@ -226,19 +226,22 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     app.post('/auth/login', jsonOnly, json, async (req: Request, res: Response) => {
       const { login, password } = (req.body ?? {}) as { login?: unknown; password?: unknown }
       if (typeof login !== 'string' || typeof password !== 'string' || login.length > 200)
-        return fail(res, 400, { kind: 'validation', message: 'give a login and a password' })
+        return fail(res, 400, SautiError.saying('validation', 'signInMissing', {}).toInfo())
       const wait = throttle.retryAfter(login, addressOf(req))
       if (wait > 0) {
         res.setHeader('Retry-After', String(wait))
-        return fail(res, 429, {
-          kind: 'forbidden',
-          message: `too many failed sign-ins: try again in ${Math.ceil(wait / 60)} min`,
-        })
+        return fail(
+          res,
+          429,
+          SautiError.saying('forbidden', 'signInThrottled', {
+            minutes: Math.ceil(wait / 60),
+          }).toInfo(),
+        )
       }
       const account = await workbench.signIn(login, password.slice(0, 1024))
       if (!account) {
         throttle.fail(login, addressOf(req))
-        return fail(res, 401, { kind: 'forbidden', message: 'wrong login or password' })
+        return fail(res, 401, SautiError.saying('forbidden', 'wrongLogin', {}).toInfo())
       }
       throttle.succeed(login)
       setSession(res, sessions.open(accountCaller(account.id)), absoluteSec)
@@ -247,9 +250,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     app.post('/auth/accept', jsonOnly, json, async (req: Request, res: Response) => {
       const { token: link, password } = (req.body ?? {}) as { token?: unknown; password?: unknown }
       if (typeof link !== 'string' || typeof password !== 'string')
-        return fail(res, 400, { kind: 'validation', message: 'give the link and a password' })
+        return fail(res, 400, SautiError.saying('validation', 'acceptMissing', {}).toInfo())
       const wait = throttle.retryAfter(null, addressOf(req))
-      if (wait > 0) return fail(res, 429, { kind: 'forbidden', message: 'too many tries: wait' })
+      if (wait > 0)
+        return fail(res, 429, SautiError.saying('forbidden', 'tooManyTries', {}).toInfo())
       try {
         const account = await workbench.acceptLink(link, password)
         sessions.closeAccount(account.id)

@@ -64,6 +64,32 @@ describe('messages of the core, by key', () => {
     expect(ui('sw')({ message: 'something else' })).toBe('something else')
   })
 
+  it('say what only a lead may do, and why an utterance is not served, in the reader’s words', () => {
+    const leadOnly = SautiError.saying('forbidden', 'leadOnly', {
+      action: said('defineTiers'),
+      name: 'amina',
+      roleArticle: 'an',
+      role: 'annotator',
+    }).toInfo()
+    expect(leadOnly.message).toBe('only a lead may define tiers; "amina" is an annotator.')
+    expect(ui('en')(leadOnly)).toBe(leadOnly.message)
+    expect(ui('sw')(leadOnly)).toBe(
+      'ni kiongozi wa mradi pekee anayeweza kufafanua matabaka; "amina" ana jukumu la mwandishi.',
+    )
+    // The consent state is named as the consent screens name it.
+    const unserved = SautiError.saying('forbidden', 'notServed', {
+      id: 12,
+      who: said('speakerNamed', { code: 'SPK-3' }),
+      consentState: 'withdrawn',
+    }).toInfo()
+    expect(unserved.message).toBe(
+      'utterance 12 is not served: speaker SPK-3 has no valid consent to annotation (withdrawn)',
+    )
+    expect(ui('sw')(unserved)).toBe(
+      'kipande 12 hakitolewi: mzungumzaji SPK-3 hana ridhaa halali ya unukuzi (imeondolewa)',
+    )
+  })
+
   it('name the job a refusal is about in the interface language, and its parts too', () => {
     const job = said('scoreJob', {
       a: said('baseModelName'),

@@ -47,7 +47,7 @@ export function findAccount(db: ReadDb, id: number): Account | null {
 
 function requireAccount(db: ReadDb, id: number): Account {
   const account = findAccount(db, id)
-  if (!account) throw new SautiError('not_found', `no account with id ${id}`)
+  if (!account) throw SautiError.saying('not_found', 'noAccount', { id })
   return account
 }
 
@@ -85,11 +85,11 @@ export function createAccount(
   return db
     .transaction(() => {
       if (db.prepare('SELECT 1 FROM account WHERE login = ?').get(login))
-        throw new SautiError('conflict', `an account named "${login}" exists already`)
+        throw SautiError.saying('conflict', 'accountExists', { login })
       const profile = db.prepare('SELECT id FROM annotator WHERE name = ?').get(login) as
         { id: number } | undefined
       if (profile && db.prepare('SELECT 1 FROM account WHERE annotator_id = ?').get(profile.id))
-        throw new SautiError('conflict', `the profile "${login}" belongs to another account`)
+        throw SautiError.saying('conflict', 'profileTaken', { login })
       const annotatorId = profile
         ? profile.id
         : Number(
@@ -126,10 +126,7 @@ function keepAnAdmin(db: WriteDb, id: number): void {
     .get(id) as { n: number }
   const target = requireAccount(db, id)
   if (target.role === 'admin' && !target.disabled && others.n === 0)
-    throw new SautiError(
-      'conflict',
-      `"${target.login}" is the last admin: make another admin first`,
-    )
+    throw SautiError.saying('conflict', 'lastAdmin', { login: target.login })
 }
 
 export function setAccountRole(db: WriteDb, id: number, role: AccountRole): Account {
@@ -211,8 +208,7 @@ export function redeemLink(
          WHERE l.token_sha256 = ? AND l.used_at IS NULL AND l.expires_at > ? AND a.disabled_at IS NULL`,
         )
         .get(hashToken(token), now) as { account_id: number } | undefined
-      if (!link)
-        throw new SautiError('forbidden', 'this link is not valid any more: ask for a new one')
+      if (!link) throw SautiError.saying('forbidden', 'linkExpired', {})
       db.prepare('UPDATE account_link SET used_at = ? WHERE token_sha256 = ?').run(
         now,
         hashToken(token),

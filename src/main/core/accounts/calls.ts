@@ -30,7 +30,7 @@ export function accountsCalls(ctx: CallContext): CallTable<Calls> {
     'account.invite': async ({ login, role }, caller) => {
       const by = callingAccount(db, caller)
       if (!mayGrant(by?.role ?? 'owner', role))
-        throw new SautiError('forbidden', `only an admin may make an account with the role ${role}`)
+        throw SautiError.saying('forbidden', 'adminOnlyRole', { role })
       const account = createAccount(db, {
         login,
         role,

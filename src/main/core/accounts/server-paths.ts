@@ -41,11 +41,10 @@ const inside = (path: string, root: string): boolean => {
  * about the disk outside the roots.
  */
 export function confine(path: string, roots: string[], what: 'import' | 'export'): string {
-  const refusal = new SautiError(
+  const refusal = SautiError.saying(
     'forbidden',
-    what === 'import'
-      ? 'on a team server, import from an uploaded file or from inside an import folder the server offers'
-      : 'on a team server, export into the export folder the server offers, or download the export',
+    what === 'import' ? 'serverImport' : 'serverExport',
+    {},
   )
   if (roots.length === 0) throw refusal
   const absolute = resolve(roots[0]!, path)

@@ -20,11 +20,8 @@ export async function signIn(
 
 function checkPassword(password: string): void {
   if (password.length < minPasswordLength)
-    throw new SautiError(
-      'validation',
-      `a password needs at least ${minPasswordLength} characters (a few words make a good one)`,
-    )
-  if (password.length > 1024) throw new SautiError('validation', 'that password is too long')
+    throw SautiError.saying('validation', 'passwordShort', { min: minPasswordLength })
+  if (password.length > 1024) throw SautiError.saying('validation', 'passwordLong', {})
 }
 
 /** Sets the password an invitation or reset link asked for, and uses the link up. */

@@ -38,7 +38,7 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
     'evaluate.project': async ({ model, checkpoint, split }) =>
       evaluateModel(db, model, { checkpoint, split }, () => loop.adaptation(model)),
     'checkpoint.activate': async ({ actorId, checkpoint, model, reason }) => {
-      const lead = requireLead(db, actorId, 'change the checkpoint in use')
+      const lead = requireLead(db, actorId, 'changeCheckpoint')
       // A training activates its own checkpoint when it ends, which would undo this at once.
       if (ctx.jobs.running('train') || runningTraining(db))
         throw SautiError.saying('conflict', 'trainingRunning', {})
@@ -79,7 +79,7 @@ export function adaptCalls(ctx: CallContext, loop: LearningLoop): CallTable<Call
     },
     'splits.show': async () => splitOverview(db),
     'splits.set': async ({ actorId, reassign, ...change }) => {
-      const lead = requireLead(db, actorId, 'change the dev and test splits')
+      const lead = requireLead(db, actorId, 'changeSplits')
       return changeSplitPolicy(db, change, lead.name, reassign)
     },
   }

@@ -31,7 +31,7 @@ export function createAnnotator(
 ): Annotator {
   const name = input.name.trim()
   if (db.prepare('SELECT 1 FROM annotator WHERE name = ?').get(name))
-    throw new SautiError('conflict', `an annotator profile named "${name}" exists already`)
+    throw SautiError.saying('conflict', 'profileExists', { name })
   const id = Number(
     db
       .prepare('INSERT INTO annotator (name, role, languages, created_at) VALUES (?, ?, ?, ?)')

@@ -65,10 +65,10 @@ export function claimUtterance(
     .transaction((): ClaimState => {
       const row = db.prepare('SELECT status FROM utterance WHERE id = ?').get(utteranceId) as
         { status: UtteranceStatus } | undefined
-      if (!row) throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
+      if (!row) throw SautiError.saying('not_found', 'noUtterance', { id: utteranceId })
       const { status } = row
       if (!db.prepare('SELECT 1 FROM annotator WHERE id = ?').get(annotatorId))
-        throw new SautiError('forbidden', `no annotator profile with id ${annotatorId}`)
+        throw SautiError.saying('forbidden', 'noProfile', { id: annotatorId })
       db.prepare('DELETE FROM claim WHERE expires_at <= ?').run(now)
       const others = holders(db, utteranceId, now).filter((h) => h.id !== annotatorId)
       const mine = !!db

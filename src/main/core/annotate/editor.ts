@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/domain'
 import { isMachineImport } from '../../../shared/domain'
 import { SautiError } from '../../../shared/errors'
+import { said } from '../../../shared/messages'
 import { parseWordTimes } from '../../../shared/word-time'
 import { leaveRanking } from '../adapt/acquisition'
 import { fitsSpanSql } from '../asr/decoded-span'
@@ -53,14 +54,13 @@ export function utteranceRow(db: WriteDb, id: number): UtteranceRow {
        WHERE u.id = ?`,
     )
     .get(id) as UtteranceRow | undefined
-  if (!row) throw new SautiError('not_found', `no utterance with id ${id}`)
+  if (!row) throw SautiError.saying('not_found', 'noUtterance', { id })
   if (row.merged_into !== null)
-    throw new SautiError(
+    throw SautiError.saying(
       'not_found',
-      `utterance ${id} was merged into utterance ${row.merged_into}`,
-      {
-        mergedInto: row.merged_into,
-      },
+      'utteranceMerged',
+      { id, into: row.merged_into },
+      { mergedInto: row.merged_into },
     )
   return row
 }
@@ -70,10 +70,13 @@ function requireConsent(db: WriteDb, row: UtteranceRow, now: string): void {
   const state =
     row.speaker_id === null ? 'none' : speakerConsent(db, row.speaker_id, now).annotation
   if (state === 'granted') return
-  const who = row.speaker_code ? `speaker ${row.speaker_code}` : 'its speaker (unknown)'
-  throw new SautiError(
+  const who = row.speaker_code
+    ? said('speakerNamed', { code: row.speaker_code })
+    : said('speakerUnknown')
+  throw SautiError.saying(
     'forbidden',
-    `utterance ${row.id} is not served: ${who} has no valid consent to annotation (${state})`,
+    'notServed',
+    { id: row.id, who, consentState: state },
     { consent: state },
   )
 }
@@ -89,7 +92,7 @@ export function servedRow(db: WriteDb, id: number, now: string): UtteranceRow {
 function annotatorName(db: WriteDb, annotatorId: number): string {
   const row = db.prepare('SELECT name FROM annotator WHERE id = ?').get(annotatorId) as
     { name: string } | undefined
-  if (!row) throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
+  if (!row) throw SautiError.saying('not_found', 'noProfile', { id: annotatorId })
   return row.name
 }
 

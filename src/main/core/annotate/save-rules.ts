@@ -38,19 +38,20 @@ export function requireOwnHypothesis(db: WriteDb, input: SaveInput, text: string
     | { text: string; model_id: number; checkpoint_id: number | null; language: string | null }
     | undefined
   if (!row)
-    throw new SautiError(
-      'validation',
-      `hypothesis ${input.hypothesisId} does not belong to utterance ${input.id}`,
-    )
+    throw SautiError.saying('validation', 'foreignHypothesis', {
+      hypothesis: input.hypothesisId,
+      id: input.id,
+    })
   const reason = referenceReader(db)({
     modelId: row.model_id,
     checkpointId: row.checkpoint_id,
     language: row.language,
   })
   if (reason && text === storedTranscript(db, row.text))
-    throw new SautiError(
+    throw SautiError.saying(
       'validation',
-      `hypothesis ${input.hypothesisId} is ${reason === 'phones' ? 'a phonetic reference (its model writes phones)' : "a reference (its model does not write the utterance's language)"}, not a transcript: it cannot be saved as the transcript; type what was said`,
+      reason === 'phones' ? 'phoneticReference' : 'languageReference',
+      { hypothesis: input.hypothesisId },
       { reference: reason },
     )
 }

@@ -24,10 +24,10 @@ function checkBounds(
   ignore: number[],
 ): void {
   if (endSec > row.duration_sec + 1e-6)
-    throw new SautiError(
-      'validation',
-      `the utterance would end at ${endSec.toFixed(2)} s, after the recording (${row.duration_sec.toFixed(2)} s)`,
-    )
+    throw SautiError.saying('validation', 'endsAfterRecording', {
+      end: endSec.toFixed(2),
+      duration: row.duration_sec.toFixed(2),
+    })
   const overlap = db
     .prepare(
       `SELECT id, start_sec, end_sec FROM utterance
@@ -37,10 +37,11 @@ function checkBounds(
     .get(row.recording_id, JSON.stringify(ignore), endSec - 1e-6, startSec + 1e-6) as
     { id: number; start_sec: number; end_sec: number } | undefined
   if (overlap)
-    throw new SautiError(
-      'conflict',
-      `the utterance would overlap utterance ${overlap.id} (${overlap.start_sec.toFixed(2)}–${overlap.end_sec.toFixed(2)} s)`,
-    )
+    throw SautiError.saying('conflict', 'wouldOverlap', {
+      id: overlap.id,
+      start: overlap.start_sec.toFixed(2),
+      end: overlap.end_sec.toFixed(2),
+    })
 }
 
 /**
@@ -111,10 +112,12 @@ export function splitUtterance(
     .transaction(() => {
       const { row } = editableRow(db, input.id, input.actorId, now)
       if (input.atSec < row.start_sec + 0.05 || input.atSec > row.end_sec - 0.05)
-        throw new SautiError(
-          'validation',
-          `split point ${input.atSec.toFixed(2)} s is not inside utterance ${row.id} (${row.start_sec.toFixed(2)}–${row.end_sec.toFixed(2)} s)`,
-        )
+        throw SautiError.saying('validation', 'splitOutside', {
+          at: input.atSec.toFixed(2),
+          id: row.id,
+          start: row.start_sec.toFixed(2),
+          end: row.end_sec.toFixed(2),
+        })
       const seen = headRevision(db, row.id, input.actorId)
       const head = requireBase(db, row.id, input.baseRevisionId, seen?.id ?? null)
       const status: UtteranceStatus = humanStatuses.includes(row.status) ? 'corrected' : 'new'
@@ -169,10 +172,7 @@ export function mergeUtterances(
     const { row } = editableRow(db, input.id, input.actorId, now)
     const next = utteranceRow(db, input.nextId)
     if (neighbour(db, row, 'next') !== next.id)
-      throw new SautiError(
-        'validation',
-        `utterance ${next.id} is not the one right after utterance ${row.id} in the same recording`,
-      )
+      throw SautiError.saying('validation', 'notNext', { next: next.id, id: row.id })
     const status: UtteranceStatus =
       humanStatuses.includes(row.status) && humanStatuses.includes(next.status)
         ? 'corrected'

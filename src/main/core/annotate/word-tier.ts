@@ -25,18 +25,22 @@ export function checkedWordTimes(
 ): WordTime[] {
   const words = typedWords(text)
   if (times.length !== words.length)
-    throw new SautiError(
-      'validation',
-      `word times name ${times.length} words, but the text has ${words.length}`,
-    )
+    throw SautiError.saying('validation', 'wordTimesCount', {
+      times: times.length,
+      words: words.length,
+    })
   let previousEnd = bounds.startSec
   return words.map((word, i): WordTime => {
     const t = times[i]!
     if (t.start < previousEnd - SLACK_SEC || t.end > bounds.endSec + SLACK_SEC || t.end < t.start)
-      throw new SautiError(
-        'validation',
-        `word ${i + 1} ("${word}") at ${t.start.toFixed(3)}–${t.end.toFixed(3)} s is out of order or outside the utterance (${bounds.startSec.toFixed(3)}–${bounds.endSec.toFixed(3)} s)`,
-      )
+      throw SautiError.saying('validation', 'wordOutside', {
+        n: i + 1,
+        word,
+        start: t.start.toFixed(3),
+        end: t.end.toFixed(3),
+        from: bounds.startSec.toFixed(3),
+        to: bounds.endSec.toFixed(3),
+      })
     const start = Math.max(t.start, previousEnd)
     const end = Math.min(Math.max(t.end, start), bounds.endSec)
     previousEnd = end

@@ -75,10 +75,7 @@ export function audioCalls(ctx: CallContext): CallTable<Calls> {
       try {
         bytes = await readFile(peaksPath(paths, recording.sha256))
       } catch {
-        throw new SautiError(
-          'not_found',
-          `the waveform peaks of recording ${id} are missing from the cache; re-import the file`,
-        )
+        throw SautiError.saying('not_found', 'peaksMissing', { id })
       }
       const level = pickLevel(decodePeaks(new Uint8Array(bytes)), maxPeaks)
       return {

@@ -127,10 +127,10 @@ export async function computeSpectrogram(
     handle = await open(pcmPath, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new SautiError(
+      throw SautiError.saying(
         'not_found',
-        `recording ${recordingId}: its 16 kHz audio cache ${pcmPath} is missing; ` +
-          'import the recording again to rebuild it',
+        'audioCacheMissing',
+        { id: recordingId, path: pcmPath },
         { recordingId, path: pcmPath },
       )
     throw error

@@ -33,13 +33,13 @@ export function consentCalls(ctx: CallContext): CallTable<Calls> {
       return updateSpeaker(db, id, fields)
     },
     'speaker.merge': async ({ actorId, sourceId, targetId }) => {
-      requireLead(db, actorId, 'merge speakers')
+      requireLead(db, actorId, 'mergeSpeakers')
       const merged = mergeSpeakers(db, sourceId, targetId)
       changed(['recordings', 'utterances'])
       return merged
     },
     'speaker.assign': async ({ actorId, speakerId, recordingIds, utteranceIds }) => {
-      requireLead(db, actorId, 'assign speakers')
+      requireLead(db, actorId, 'assignSpeakers')
       const assigned = assignSpeaker(db, speakerId, { recordingIds, utteranceIds })
       changed(['recordings', 'utterances'])
       return assigned

@@ -35,18 +35,17 @@ export async function storeEvidence(
 ): Promise<StoredEvidence> {
   const source = resolve(file)
   const info = await stat(source).catch(() => {
-    throw new SautiError('not_found', `${source}: no such evidence file.`, { file: source })
+    throw SautiError.saying('not_found', 'evidenceMissing', { path: source }, { file: source })
   })
   if (!info.isFile())
-    throw new SautiError(
+    throw SautiError.saying(
       'bad_input',
-      `${source}: evidence must be a regular file, not a ${info.isDirectory() ? 'folder' : 'device or special file'}.`,
+      info.isDirectory() ? 'evidenceFolder' : 'evidenceSpecial',
+      { path: source },
       { file: source },
     )
   if (info.size > EVIDENCE_MAX_BYTES)
-    throw new SautiError('bad_input', `${source}: evidence files are limited to 2 GiB.`, {
-      file: source,
-    })
+    throw SautiError.saying('bad_input', 'evidenceTooLarge', { path: source }, { file: source })
   await mkdir(evidenceDir(paths), { recursive: true })
   await mkdir(paths.stagingDir, { recursive: true })
   const temporary = join(paths.stagingDir, `evidence-${randomUUID()}`)
@@ -68,8 +67,8 @@ export async function storeEvidence(
     await rm(temporary, { force: true })
     const e = error as NodeJS.ErrnoException
     if (e.code === 'ENOSPC')
-      throw new SautiError('store', `the disk is full: could not store ${basename(source)}.`)
-    throw new SautiError('bad_input', `${source}: could not read the evidence file: ${e.message}`)
+      throw SautiError.saying('store', 'evidenceDiskFull', { name: basename(source) })
+    throw SautiError.saying('bad_input', 'evidenceUnreadable', { path: source, reason: e.message })
   }
   const sha256 = hash.digest('hex')
   await rename(temporary, evidencePath(paths, sha256))

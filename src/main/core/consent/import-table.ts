@@ -177,7 +177,7 @@ export async function importConsentTable(
   input: { actorId: number; table: ConsentTable; createSpeakers: boolean; dryRun: boolean },
   now = new Date().toISOString(),
 ): Promise<ConsentImportSummary> {
-  const lead = requireLead(db, input.actorId, 'record consent')
+  const lead = requireLead(db, input.actorId, 'recordConsent')
   const { name, text, folder } = await readConsentTable(input.table)
   const { rows, problems } = checkRows(db, name, text, folder, input.createSpeakers)
   if (problems.length) {

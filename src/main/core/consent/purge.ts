@@ -57,7 +57,7 @@ export async function purgeSpeakerAudio(
   input: { actorId: number; speakerId: number; reason: string; includeShared: boolean },
   now = new Date().toISOString(),
 ): Promise<PurgeRecord> {
-  const lead = requireLead(db, input.actorId, "purge a speaker's audio")
+  const lead = requireLead(db, input.actorId, 'purgeAudio')
   const speaker = getSpeaker(db, input.speakerId)
   const recordings = db
     .prepare(
@@ -131,10 +131,7 @@ export async function purgeSpeakerAudio(
   for (const p of purged)
     for (const f of p.files) await rm(f, { force: true }).catch(() => failed.push(f))
   if (failed.length)
-    throw new SautiError(
-      'store',
-      `purge ${purgeId} is recorded, but these files could not be deleted: ${failed.join(', ')}. Purge again to retry.`,
-    )
+    throw SautiError.saying('store', 'purgeIncomplete', { id: purgeId, files: failed.join(', ') })
   return { ...listPurges(db, purgeId)[0]!, keptShared }
 }
 
@@ -176,9 +173,10 @@ export function assertNotPurged(db: WriteDb, recordingId: number): void {
   const row = db.prepare('SELECT purged_at FROM recording WHERE id = ?').get(recordingId) as
     { purged_at: string | null } | undefined
   if (row?.purged_at)
-    throw new SautiError(
+    throw SautiError.saying(
       'not_found',
-      `the audio of recording ${recordingId} was purged on ${row.purged_at} at the speaker's request.`,
+      'audioPurged',
+      { id: recordingId, date: row.purged_at },
       { recordingId, purgedAt: row.purged_at },
     )
 }

@@ -89,15 +89,15 @@ export async function grantConsent(
   input: GrantInput,
   now = new Date().toISOString(),
 ): Promise<ConsentRecord[]> {
-  const lead = requireLead(db, input.actorId, 'record consent')
+  const lead = requireLead(db, input.actorId, 'recordConsent')
   const speaker = getSpeaker(db, input.speakerId)
   if (speaker.mergedInto !== null)
-    throw new SautiError(
-      'conflict',
-      `speaker ${speaker.code} was merged into speaker ${speaker.mergedInto}; record consent there`,
-    )
+    throw SautiError.saying('conflict', 'speakerMergedConsent', {
+      code: speaker.code,
+      into: speaker.mergedInto,
+    })
   if (input.expiresAt !== null && input.expiresAt <= input.grantedAt)
-    throw new SautiError('validation', 'consent must expire after it is granted')
+    throw SautiError.saying('validation', 'consentExpiry', {})
   const evidence = input.evidencePath
     ? await storeEvidence(db, paths, input.evidencePath, now)
     : null
@@ -129,7 +129,7 @@ export function withdraw(
   input: { actorId: number; speakerId: number; scope: ConsentScope | 'all' },
   now = new Date().toISOString(),
 ): WithdrawalSummary {
-  const lead = requireLead(db, input.actorId, 'withdraw consent')
+  const lead = requireLead(db, input.actorId, 'withdrawConsent')
   getSpeaker(db, input.speakerId)
   const result = withdrawConsent(db, input.speakerId, input.scope, now, lead.id)
   return {

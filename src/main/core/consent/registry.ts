@@ -72,7 +72,7 @@ export function listSpeakers(db: WriteDb, now = new Date().toISOString()): Speak
 
 export function getSpeaker(db: WriteDb, id: number, now = new Date().toISOString()): Speaker {
   const row = db.prepare(`${speakerQuery} WHERE s.id = ?`).get(id) as SpeakerRow | undefined
-  if (!row) throw new SautiError('not_found', `no speaker with id ${id}`)
+  if (!row) throw SautiError.saying('not_found', 'noSpeaker', { id })
   return toSpeaker(row, speakerConsent(db, id, now))
 }
 
@@ -91,7 +91,7 @@ const codeTaken = (db: WriteDb, code: string, except = 0): boolean =>
 
 export function createSpeaker(db: WriteDb, fields: SpeakerFields & { code: string }): Speaker {
   if (codeTaken(db, fields.code))
-    throw new SautiError('conflict', `a speaker with the code "${fields.code}" exists already`)
+    throw SautiError.saying('conflict', 'speakerCodeTaken', { code: fields.code })
   return getSpeaker(db, ensureSpeaker(db, fields))
 }
 
@@ -99,12 +99,12 @@ export function createSpeaker(db: WriteDb, fields: SpeakerFields & { code: strin
 export function updateSpeaker(db: WriteDb, id: number, fields: SpeakerFields): Speaker {
   const current = getSpeaker(db, id)
   if (current.mergedInto !== null)
-    throw new SautiError(
-      'conflict',
-      `speaker ${current.code} was merged into speaker ${current.mergedInto}; edit that one`,
-    )
+    throw SautiError.saying('conflict', 'speakerMergedEdit', {
+      code: current.code,
+      into: current.mergedInto,
+    })
   if (fields.code !== undefined && codeTaken(db, fields.code, id))
-    throw new SautiError('conflict', `a speaker with the code "${fields.code}" exists already`)
+    throw SautiError.saying('conflict', 'speakerCodeTaken', { code: fields.code })
   db.prepare(
     `UPDATE speaker SET code = ?, age_band = ?, gender = ?, dialect = ?, first_language = ?,
             other_languages = ?, notes = ? WHERE id = ?`,
@@ -136,16 +136,15 @@ function mirrorSplit(db: WriteDb, speakerId: number): void {
  * has none, so a dev or test speaker never becomes a training one by a merge.
  */
 export function mergeSpeakers(db: WriteDb, sourceId: number, targetId: number): Speaker {
-  if (sourceId === targetId)
-    throw new SautiError('validation', 'a speaker cannot merge into itself')
+  if (sourceId === targetId) throw SautiError.saying('validation', 'speakerSelfMerge', {})
   const source = getSpeaker(db, sourceId)
   const target = getSpeaker(db, targetId)
   for (const s of [source, target])
     if (s.mergedInto !== null)
-      throw new SautiError(
-        'conflict',
-        `speaker ${s.code} was already merged into speaker ${s.mergedInto}`,
-      )
+      throw SautiError.saying('conflict', 'speakerMergedAlready', {
+        code: s.code,
+        into: s.mergedInto,
+      })
   db.transaction(() => {
     db.prepare('UPDATE recording SET speaker_id = ? WHERE speaker_id = ?').run(targetId, sourceId)
     db.prepare('UPDATE utterance SET speaker_id = ? WHERE speaker_id = ?').run(targetId, sourceId)
@@ -173,10 +172,10 @@ export function assignSpeaker(
 ): { recordings: number; utterances: number } {
   const speaker = getSpeaker(db, speakerId)
   if (speaker.mergedInto !== null)
-    throw new SautiError(
-      'conflict',
-      `speaker ${speaker.code} was merged into speaker ${speaker.mergedInto}; assign that one`,
-    )
+    throw SautiError.saying('conflict', 'speakerMergedAssign', {
+      code: speaker.code,
+      into: speaker.mergedInto,
+    })
   const missing = (table: 'recording' | 'utterance', ids: number[]): number[] => {
     const exists = db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`)
     return ids.filter((id) => !exists.get(id))
@@ -186,7 +185,10 @@ export function assignSpeaker(
     ['utterance', target.utteranceIds],
   ] as const) {
     const absent = missing(table, ids)
-    if (absent.length) throw new SautiError('not_found', `no ${table} with id ${absent.join(', ')}`)
+    if (absent.length)
+      throw SautiError.saying('not_found', table === 'recording' ? 'noRecording' : 'noUtterance', {
+        id: absent.join(', '),
+      })
   }
   return db
     .transaction(() => {

@@ -33,7 +33,7 @@ export function guidelines(db: WriteDb, versionId?: number): Guidelines {
       : db.prepare(`${versionSelect} WHERE g.id = ?`).get(versionId)
   ) as VersionRow | undefined
   if (versionId !== undefined && !row)
-    throw new SautiError('not_found', `no version ${versionId} of the guidelines`)
+    throw SautiError.saying('not_found', 'noGuidelinesVersion', { id: versionId })
   const versions = (
     db
       .prepare(
@@ -56,15 +56,16 @@ export function saveGuidelines(
 ): GuidelinesVersion {
   return db
     .transaction(() => {
-      requireLead(db, input.actorId, 'edit the guidelines')
+      requireLead(db, input.actorId, 'editGuidelines')
       const newest = db.prepare('SELECT max(id) AS id FROM guideline_version').get() as {
         id: number | null
       }
       if (newest.id !== input.baseVersionId) {
         const head = guidelines(db).shown!
-        throw new SautiError(
+        throw SautiError.saying(
           'conflict',
-          `the guidelines were saved by ${head.author} (version ${head.number}) since you opened them; reload them and apply your change again`,
+          'guidelinesSaved',
+          { author: head.author, version: head.number },
           { head },
         )
       }

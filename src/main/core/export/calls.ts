@@ -13,7 +13,7 @@ export function exportCalls(ctx: CallContext): CallTable<keyof typeof exportCont
     'export.preview': async (request) => previewExport(db, request),
     'export.start': async (request, caller) => {
       // Refused before the job starts, so the caller hears it at once.
-      requireLead(db, request.actorId, 'export')
+      requireLead(db, request.actorId, 'exportData')
       await ExportDir.check(request.dir, paths.root)
       const jobId = ctx.jobs.start(
         'export',

@@ -88,7 +88,7 @@ export function previewExport(
   request: ExportChoices & { actorId: number },
   now = new Date().toISOString(),
 ): ExportCounts {
-  requireLead(db, request.actorId, 'export')
+  requireLead(db, request.actorId, 'exportData')
   return planExport(db, request, now).counts
 }
 

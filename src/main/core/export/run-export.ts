@@ -48,7 +48,7 @@ export async function runExport(
   control: WorkControl = {},
 ): Promise<ExportSummary | null> {
   const { db, paths } = ctx
-  requireLead(db, request.actorId, 'export')
+  requireLead(db, request.actorId, 'exportData')
   const formats = [...new Set(request.formats)]
   if (request.audio === 'originals' && formats.some((f) => segmentOnly.includes(f)))
     throw new SautiError(

@@ -115,7 +115,7 @@ export function listRecordings(db: WriteDb, offset: number, limit: number): Page
 
 export function getRecording(db: WriteDb, id: number): Recording {
   const row = db.prepare(`${recordingSelect} WHERE r.id = ?`).get(id) as RecordingRow | undefined
-  if (!row) throw new SautiError('not_found', `no recording with id ${id}`)
+  if (!row) throw SautiError.saying('not_found', 'noRecording', { id })
   return toRecording(row)
 }
 

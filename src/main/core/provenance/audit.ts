@@ -134,7 +134,7 @@ export function wordDiff(before: string, after: string): WordDiffPart[] {
  */
 export function revisionHistory(db: WriteDb, utteranceId: number): RevisionHistoryEntry[] {
   if (!db.prepare('SELECT 1 FROM utterance WHERE id = ?').get(utteranceId))
-    throw new SautiError('not_found', `no utterance with id ${utteranceId}`)
+    throw SautiError.saying('not_found', 'noUtterance', { id: utteranceId })
   const rows = db
     .prepare(`${logQuery} WHERE v.utterance_id = ? ORDER BY v.id`)
     .all(utteranceId) as LogRow[]

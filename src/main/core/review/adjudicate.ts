@@ -19,17 +19,10 @@ export type ColumnChoice =
 
 function versionsToAdjudicate(db: WriteDb, utteranceId: number): [BlindVersion, BlindVersion] {
   const double = openDouble(db, utteranceId)
-  if (!double)
-    throw new SautiError(
-      'not_found',
-      `utterance ${utteranceId} has no double annotation waiting for adjudication`,
-    )
+  if (!double) throw SautiError.saying('not_found', 'noAdjudication', { id: utteranceId })
   const [a, b] = blindVersions(db, double)
   if (!a || !b)
-    throw new SautiError(
-      'conflict',
-      `utterance ${utteranceId} has only ${a ? 'one version' : 'no version'} yet; adjudication needs both annotators'`,
-    )
+    throw SautiError.saying('conflict', a ? 'oneVersion' : 'noVersion', { id: utteranceId })
   return [a, b]
 }
 
@@ -131,15 +124,16 @@ function resolveWords(
   const byColumn = new Map(choices.map((c) => [c.column, c]))
   for (const c of choices)
     if (c.column >= columns.length)
-      throw new SautiError(
-        'validation',
-        `there is no column ${c.column} (${columns.length} columns)`,
-      )
+      throw SautiError.saying('validation', 'noColumn', {
+        column: c.column,
+        count: columns.length,
+      })
   const open = columns.filter((col) => !col.agree && !byColumn.has(col.index)).map((c) => c.index)
   if (open.length > 0)
-    throw new SautiError(
+    throw SautiError.saying(
       'validation',
-      `choose a word for every column where the versions differ; still open: ${open.join(', ')}`,
+      'columnsOpen',
+      { columns: open.join(', ') },
       { columns: open },
     )
   return columns.flatMap((col) => {
@@ -180,16 +174,13 @@ export function resolveAdjudication(
       const reviewer = requireReviewer(db, input.actorId)
       const view = adjudicationView(db, input.utteranceId, now)
       if (view.a.revisionId !== input.aRevisionId || view.b.revisionId !== input.bRevisionId)
-        throw new SautiError(
-          'conflict',
-          `the versions of utterance ${input.utteranceId} changed since the adjudication view was read`,
-        )
+        throw SautiError.saying('conflict', 'versionsChanged', { id: input.utteranceId })
       const parents = [view.a.revisionId, view.b.revisionId]
       if (!parents.includes(view.headRevisionId))
-        throw new SautiError(
-          'conflict',
-          `utterance ${input.utteranceId} has revision ${view.headRevisionId} after both versions (a draft, or a third person's); it must be finished or saved over before adjudication`,
-        )
+        throw SautiError.saying('conflict', 'writtenAfterVersions', {
+          id: input.utteranceId,
+          revision: view.headRevisionId,
+        })
       const words = resolveWords(view.columns, input.choices)
       const text = normalizeForStorage(words.map((w) => w.word).join(' '), projectRules(db))
       const spans = spansFromLanguages(words.map((w) => w.lang))

@@ -7,12 +7,9 @@ import { appendRevision, revisionInfo, type StoredRevision } from '../provenance
 export function requireReviewer(db: WriteDb, annotatorId: number): { id: number; name: string } {
   const row = db.prepare('SELECT id, name, role FROM annotator WHERE id = ?').get(annotatorId) as
     { id: number; name: string; role: string } | undefined
-  if (!row) throw new SautiError('not_found', `no annotator profile with id ${annotatorId}`)
+  if (!row) throw SautiError.saying('not_found', 'noProfile', { id: annotatorId })
   if (row.role === 'annotator')
-    throw new SautiError(
-      'forbidden',
-      `"${row.name}" is an annotator; reviewing needs a reviewer or lead profile`,
-    )
+    throw SautiError.saying('forbidden', 'notReviewer', { name: row.name })
   return { id: row.id, name: row.name }
 }
 

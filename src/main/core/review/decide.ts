@@ -45,7 +45,7 @@ function utteranceRow(db: WriteDb, id: number): UtteranceRow {
        FROM utterance u LEFT JOIN speaker s ON s.id = u.speaker_id WHERE u.id = ?`,
     )
     .get(id) as UtteranceRow | undefined
-  if (!row) throw new SautiError('not_found', `no utterance with id ${id}`)
+  if (!row) throw SautiError.saying('not_found', 'noUtterance', { id })
   return row
 }
 
@@ -129,10 +129,7 @@ export function reviewHistory(
 /** An utterance still in blind double annotation is settled by adjudication, not by verdict. */
 function refuseOpenDouble(db: WriteDb, utteranceId: number): void {
   if (openDouble(db, utteranceId))
-    throw new SautiError(
-      'conflict',
-      `utterance ${utteranceId} is in double annotation: adjudicate its two versions instead`,
-    )
+    throw SautiError.saying('conflict', 'inDoubleAnnotation', { id: utteranceId })
 }
 
 /**
@@ -152,7 +149,7 @@ export function decideRevision(
       const revision = db
         .prepare('SELECT id, utterance_id, draft FROM revision WHERE id = ?')
         .get(input.revisionId) as { id: number; utterance_id: number; draft: number } | undefined
-      if (!revision) throw new SautiError('not_found', `no revision with id ${input.revisionId}`)
+      if (!revision) throw SautiError.saying('not_found', 'noRevision', { id: input.revisionId })
       // Flagging stores the annotator's text as a draft (it is not a transcript decision), so for
       // a flagged utterance the newest revision, draft or not, is the decision under review.
       const flagged =
@@ -161,10 +158,7 @@ export function decideRevision(
             { status: UtteranceStatus } | undefined
         )?.status === 'flagged'
       if (revision.draft === 1 && !flagged)
-        throw new SautiError(
-          'validation',
-          `revision ${revision.id} is a draft, not a decision to review`,
-        )
+        throw SautiError.saying('validation', 'draftRevision', { id: revision.id })
       utteranceDetail(db, revision.utterance_id, now)
       refuseOpenDouble(db, revision.utterance_id)
       const newest = db
@@ -173,10 +167,11 @@ export function decideRevision(
         )
         .get(revision.utterance_id) as { id: number }
       if (newest.id !== revision.id)
-        throw new SautiError(
-          'conflict',
-          `revision ${revision.id} is no longer the newest of utterance ${revision.utterance_id} (${newest.id} is)`,
-        )
+        throw SautiError.saying('conflict', 'notNewest', {
+          revision: revision.id,
+          id: revision.utterance_id,
+          newest: newest.id,
+        })
       const review = insertReview(db, input, now)
       const status: UtteranceStatus =
         input.verdict === 'approve' ? 'reviewed' : reopenStatus(db, revision.utterance_id)
@@ -227,10 +222,7 @@ export function reviewerEdit(
         .prepare('SELECT max(id) AS id FROM revision WHERE utterance_id = ?')
         .get(input.id) as { id: number | null }
       if (head.id !== input.baseRevisionId)
-        throw new SautiError(
-          'conflict',
-          `utterance ${input.id} was saved elsewhere since the reviewer opened it`,
-        )
+        throw SautiError.saying('conflict', 'changedSinceReview', { id: input.id })
       const text = storedTranscript(db, input.text, input.spans)
       const { revision, review, status } = appendReviewerRevision(
         db,

@@ -69,10 +69,12 @@ export function importTierText(
 ): ImportedTierText {
   const { tier, intervals } = input
   if (tier.kind === 'utterance' && intervals.length > 1)
-    throw new SautiError(
-      'bad_input',
-      `tier "${tier.name}" holds one text per utterance in this project, but the file gives utterance ${input.utteranceId} ${intervals.length} intervals (${intervals.map((i) => `${i.start.toFixed(3)}–${i.end.toFixed(3)} s`).join(', ')}).`,
-    )
+    throw SautiError.saying('bad_input', 'tierOneText', {
+      name: tier.name,
+      id: input.utteranceId,
+      count: intervals.length,
+      intervals: intervals.map((i) => `${i.start.toFixed(3)}–${i.end.toFixed(3)} s`).join(', '),
+    })
   const head = db
     .prepare(
       `SELECT t.id, t.intervals, a.name AS annotator FROM tier_text t

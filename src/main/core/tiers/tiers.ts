@@ -31,8 +31,7 @@ export function insertTier(
   if (isReservedTierName(input.name))
     throw SautiError.saying('validation', 'tierNameReserved', { name: input.name.trim() })
   const taken = db.prepare('SELECT name FROM tier WHERE name = ? COLLATE NOCASE').get(input.name)
-  if (taken)
-    throw new SautiError('conflict', `the project has a tier named "${input.name}" already`)
+  if (taken) throw SautiError.saying('conflict', 'tierExists', { name: input.name })
   const position = (
     db.prepare('SELECT coalesce(max(position), 0) + 1 AS p FROM tier').get() as { p: number }
   ).p
@@ -54,7 +53,7 @@ export function defineTier(
 ): ProjectTier {
   return db
     .transaction((): ProjectTier => {
-      requireLead(db, input.actorId, 'define tiers')
+      requireLead(db, input.actorId, 'defineTiers')
       return insertTier(db, { name: input.name, kind: input.kind, createdBy: input.actorId }, now)
     })
     .immediate()
@@ -106,19 +105,20 @@ function checkedIntervals(
   bounds: { start: number; end: number },
 ): TierInterval[] {
   if (kind === 'utterance') {
-    if (input.text === undefined)
-      throw new SautiError('validation', 'this tier holds one text per utterance: give text')
+    if (input.text === undefined) throw SautiError.saying('validation', 'tierNeedsText', {})
     return [{ start: bounds.start, end: bounds.end, text: input.text }]
   }
-  if (input.intervals === undefined)
-    throw new SautiError('validation', 'this tier is time-aligned: give intervals')
+  if (input.intervals === undefined) throw SautiError.saying('validation', 'tierNeedsIntervals', {})
   let previous = bounds.start
   for (const [i, iv] of input.intervals.entries()) {
     if (iv.start < previous - SLACK_SEC || iv.end < iv.start || iv.end > bounds.end + SLACK_SEC)
-      throw new SautiError(
-        'validation',
-        `interval ${i + 1} (${iv.start.toFixed(3)}–${iv.end.toFixed(3)} s) is out of order or outside the utterance (${bounds.start.toFixed(3)}–${bounds.end.toFixed(3)} s)`,
-      )
+      throw SautiError.saying('validation', 'intervalOutside', {
+        n: i + 1,
+        start: iv.start.toFixed(3),
+        end: iv.end.toFixed(3),
+        from: bounds.start.toFixed(3),
+        to: bounds.end.toFixed(3),
+      })
     previous = iv.end
   }
   return input.intervals
@@ -148,7 +148,7 @@ export function writeTierText(
           : utteranceRow(db, input.utteranceId)
       const tier = db.prepare('SELECT kind FROM tier WHERE id = ?').get(input.tierId) as
         { kind: TierKind } | undefined
-      if (!tier) throw new SautiError('not_found', `no tier with id ${input.tierId}`)
+      if (!tier) throw SautiError.saying('not_found', 'noTier', { id: input.tierId })
       const intervals = checkedIntervals(tier.kind, input, {
         start: row.start_sec,
         end: row.end_sec,
