@@ -35,8 +35,9 @@ export const serverMessages = {
   notNewest: 'revision {revision} is no longer the newest of utterance {id} ({newest} is)',
   changedSinceReview: 'utterance {id} was saved elsewhere since the reviewer opened it',
   noAdjudication: 'utterance {id} has no double annotation waiting for adjudication',
-  oneVersion: "utterance {id} has only one version yet; adjudication needs both annotators'",
-  noVersion: "utterance {id} has only no version yet; adjudication needs both annotators'",
+  oneVersion:
+    'utterance {id} has only one version yet; adjudication needs both annotators’ versions',
+  noVersion: 'utterance {id} has no version yet; adjudication needs both annotators’ versions',
   noColumn: 'there is no column {column} ({count} columns)',
   columnsOpen: 'choose a word for every column where the versions differ; still open: {columns}',
   versionsChanged: 'the versions of utterance {id} changed since the adjudication view was read',
