@@ -113,31 +113,43 @@ export class ModelRunner {
     // Similar lengths together, so little of each run is padding.
     const order = items.map((_, i) => i).sort((a, b) => audio[a]!.length - audio[b]!.length)
     const chunkSamples = Math.round(options.chunkSec * MODEL_SAMPLE_RATE)
-    let i = 0
-    while (i < order.length) {
-      const first = audio[order[i]!]!
-      if (first.length > chunkSamples) {
+    // Hidden-state cache files are written while the next utterances run and decode; awaiting
+    // each write in turn left the worker idle on the file system for as long as it decoded.
+    const writes: Promise<void>[] = []
+    try {
+      let i = 0
+      while (i < order.length) {
+        const first = audio[order[i]!]!
+        if (first.length > chunkSamples) {
+          const t = performance.now()
+          const out = await this.runChunked(first, options)
+          inferenceMs += performance.now() - t
+          results.push(this.finish(items[order[i]!]!, out.logits, out.hidden, options, writes))
+          i++
+          continue
+        }
+        const batch = [order[i]!]
+        const maxBatch = this.pkg.manifest.batchable ? options.maxBatch : 1
+        while (i + batch.length < order.length && batch.length < maxBatch) {
+          const next = audio[order[i + batch.length]!]!
+          if (next.length > chunkSamples || next.length > first.length * 1.1) break
+          batch.push(order[i + batch.length]!)
+        }
         const t = performance.now()
-        const out = await this.runChunked(first, options)
+        const outputs = await this.run(batch.map((b) => audio[b]!))
         inferenceMs += performance.now() - t
-        results.push(await this.finish(items[order[i]!]!, out.logits, out.hidden, options))
-        i++
-        continue
+        for (const [k, b] of batch.entries())
+          results.push(
+            this.finish(items[b]!, outputs[k]!.logits, outputs[k]!.hidden, options, writes),
+          )
+        i += batch.length
       }
-      const batch = [order[i]!]
-      const maxBatch = this.pkg.manifest.batchable ? options.maxBatch : 1
-      while (i + batch.length < order.length && batch.length < maxBatch) {
-        const next = audio[order[i + batch.length]!]!
-        if (next.length > chunkSamples || next.length > first.length * 1.1) break
-        batch.push(order[i + batch.length]!)
-      }
-      const t = performance.now()
-      const outputs = await this.run(batch.map((b) => audio[b]!))
-      inferenceMs += performance.now() - t
-      for (const [k, b] of batch.entries())
-        results.push(await this.finish(items[b]!, outputs[k]!.logits, outputs[k]!.hidden, options))
-      i += batch.length
+    } finally {
+      // Every write is on disk (or has failed) before the batch answers, whatever happened.
+      await Promise.allSettled(writes)
     }
+    // A failed write fails the batch, as it did when each was awaited.
+    await Promise.all(writes)
     // Back to the caller's order (batching sorted them by length).
     const position = new Map(items.map((item, i) => [item.utteranceId, i]))
     results.sort((a, b) => position.get(a.utteranceId)! - position.get(b.utteranceId)!)
@@ -275,12 +287,14 @@ export class ModelRunner {
       : logSoftmax(values, frames, vocab)
   }
 
-  private async finish(
+  /** One utterance's result; its hidden-state cache write, if any, is added to `writes`. */
+  private finish(
     item: TranscribeItem,
     logits: Logits,
     hidden: Frames | null,
     options: TranscribeOptions,
-  ): Promise<UtteranceResult> {
+    writes: Promise<void>[],
+  ): UtteranceResult {
     const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
     const own =
       this.head && hidden
@@ -294,10 +308,12 @@ export class ModelRunner {
         startSec: item.startSec,
         endSec: item.endSec,
       })
-      await writeHiddenStates(
-        hiddenStatesFile,
-        hidden,
-        options.stagingDir ?? dirname(hiddenStatesFile),
+      writes.push(
+        writeHiddenStates(
+          hiddenStatesFile,
+          hidden,
+          options.stagingDir ?? dirname(hiddenStatesFile),
+        ),
       )
     }
     return {
