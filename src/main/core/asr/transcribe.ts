@@ -8,11 +8,13 @@ import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
 import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
 import type { WordTime } from '../../../shared/word-time'
 import { alignText } from './align'
-import { logSoftmax, type Logits, type Posteriors } from './ctc'
+import type { ConfidenceMethod, FrameStatistics } from './confidence'
+import type { Logits, Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
 import { MODEL_SAMPLE_RATE } from '../../../shared/domain/audio'
 import { spanSamples } from './decoded-span'
-import { allowedTokens, maskedLogSoftmax } from './script-mask'
+import { keptTokens, normaliseLogits } from './normalise'
+import { allowedTokens } from './script-mask'
 import { probeAudio } from './features'
 import { modelInput } from './model-input'
 import { readModelPackage, type ModelPackage } from './model-package'
@@ -179,7 +181,7 @@ export class ModelRunner {
     const p =
       this.head && out.hidden
         ? this.head.posteriors(out.hidden.data, out.hidden.frames)
-        : this.posteriorsOf(out.logits, item.scripts)
+        : this.posteriorsOf(out.logits, item.scripts, options.confidence).posteriors
     const encoded = encodeText(text, vocabulary)
     if (encoded.ids.length === 0) return []
     return alignText(p, encoded, vocabulary.blank, item).words.map((w): WordTime => ({
@@ -268,23 +270,39 @@ export class ModelRunner {
     }
   }
 
-  /** Allowed tokens of the model's own character head per set of scripts (script-mask.ts). */
-  private readonly scriptMasks = new Map<string, boolean[] | null>()
+  /** Tokens the model's own character head may write, per set of scripts (script-mask.ts). */
+  private readonly scriptMasks = new Map<string, Int32Array | null>()
 
   /**
-   * The model's own head's posteriors; a character head's kept to the utterance language's
-   * scripts, normalised over them in the same pass.
+   * The log-posteriors of the utterance being decoded, reused from one to the next: nothing
+   * decoded keeps them, and a fresh array per utterance was a large part of the worker's garbage.
+   * Normalising and what reads the result run without a pause between, so two requests never
+   * share it. An utterance longer than a minute gets its own.
    */
-  private posteriorsOf(logits: Logits, scripts: string[] | undefined): Posteriors {
-    const { frames, vocab, values } = logits
-    if (!scripts || this.pkg.manifest.unit !== 'char') return logSoftmax(values, frames, vocab)
-    const key = scripts.join(',')
-    if (!this.scriptMasks.has(key))
-      this.scriptMasks.set(key, allowedTokens(this.pkg.vocabulary, scripts))
-    const allowed = this.scriptMasks.get(key)!
-    return allowed
-      ? maskedLogSoftmax(values, frames, vocab, allowed)
-      : logSoftmax(values, frames, vocab)
+  private posteriorBuffer = new Float32Array(0)
+
+  /**
+   * The model's own head's posteriors and frame statistics; a character head's kept to the
+   * utterance language's scripts, normalised over them in the same pass (normalise.ts).
+   */
+  private posteriorsOf(
+    logits: Logits,
+    scripts: string[] | undefined,
+    confidence: ConfidenceMethod,
+  ): { posteriors: Posteriors; statistics: FrameStatistics } {
+    let kept: Int32Array | null = null
+    if (scripts && this.pkg.manifest.unit === 'char') {
+      const key = scripts.join(',')
+      if (!this.scriptMasks.has(key)) {
+        const allowed = allowedTokens(this.pkg.vocabulary, scripts)
+        this.scriptMasks.set(key, allowed && keptTokens(allowed))
+      }
+      kept = this.scriptMasks.get(key)!
+    }
+    const size = logits.frames * logits.vocab
+    if (size > this.posteriorBuffer.length && size <= REUSED_POSTERIORS)
+      this.posteriorBuffer = new Float32Array(size)
+    return normaliseLogits(logits, kept, confidence, this.posteriorBuffer)
   }
 
   /** One utterance's result; its hidden-state cache write, if any, is added to `writes`. */
@@ -298,9 +316,9 @@ export class ModelRunner {
     const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
     const own =
       this.head && hidden
-        ? this.head.posteriors(hidden.data, hidden.frames)
-        : this.posteriorsOf(logits, item.scripts)
-    const decoded = decodeUtterance(vocabulary, item, own, options)
+        ? { posteriors: this.head.posteriors(hidden.data, hidden.frames), statistics: undefined }
+        : this.posteriorsOf(logits, item.scripts, options.confidence)
+    const decoded = decodeUtterance(vocabulary, item, own.posteriors, options, own.statistics)
     let hiddenStatesFile: string | null = null
     if (options.hiddenDir && hidden) {
       hiddenStatesFile = hiddenCacheFile(options.hiddenDir, this.modelKey, {
@@ -320,7 +338,7 @@ export class ModelRunner {
       utteranceId: item.utteranceId,
       startSec: item.startSec,
       endSec: item.endSec,
-      frames: own.frames,
+      frames: own.posteriors.frames,
       hypotheses: decoded.hypotheses,
       acquisition: {
         ...decoded.acquisition,
@@ -331,6 +349,9 @@ export class ModelRunner {
     }
   }
 }
+
+/** 60 s of a 333-token head at 50 frames a second: longer utterances' posteriors are not kept. */
+const REUSED_POSTERIORS = 1 << 20
 
 interface Frames {
   frames: number
