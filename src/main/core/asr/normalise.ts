@@ -4,7 +4,7 @@ import {
   type ConfidenceMethod,
   type FrameStatistics,
 } from './confidence'
-import type { Logits, Posteriors } from './ctc'
+import { allTokens, type Logits, type Posteriors } from './ctc'
 
 /** A log-probability of zero probability that keeps entropy sums finite (0 · -1e4 = 0). */
 export const EXCLUDED = -1e4
@@ -79,23 +79,11 @@ export function normaliseLogits(
     confidence[t] = confidenceOf(-logSum, power * Math.exp(-a * logSum))
   }
   return {
-    posteriors: { frames, vocab, logProbs },
+    posteriors: kept ? { frames, vocab, logProbs, tokens: kept } : { frames, vocab, logProbs },
     statistics: {
       confidence,
       maxProb,
       entropy: frames === 0 || vocab < 2 ? 0 : entropy / frames / Math.log(vocab),
     },
   }
-}
-
-/** 0 … vocab − 1, made once per vocabulary size. */
-const everyToken = new Map<number, Int32Array>()
-
-function allTokens(vocab: number): Int32Array {
-  let tokens = everyToken.get(vocab)
-  if (!tokens) {
-    tokens = Int32Array.from({ length: vocab }, (_, v) => v)
-    everyToken.set(vocab, tokens)
-  }
-  return tokens
 }
