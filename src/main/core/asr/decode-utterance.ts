@@ -1,5 +1,5 @@
 import type { WordTime } from '../../../shared/word-time'
-import { alignText } from './align'
+import { alignTexts } from './align'
 import {
   frameStatistics,
   utteranceConfidence,
@@ -60,11 +60,15 @@ export function decodeUtterance(
     nBest: options.nBest,
     ...BEAM_PRUNING,
   })
-  const decoded = beams.map((beam) => {
-    const text = decodeTokens(beam.tokens, vocabulary)
-    const encoded = encodeText(text, vocabulary)
-    return { beam, text, encoded, ...alignText(p, encoded, vocabulary.blank, item) }
-  })
+  const texts = beams.map((beam) => decodeTokens(beam.tokens, vocabulary))
+  const encodedTexts = texts.map((text) => encodeText(text, vocabulary))
+  const aligned = alignTexts(p, encodedTexts, vocabulary.blank, item)
+  const decoded = beams.map((beam, i) => ({
+    beam,
+    text: texts[i]!,
+    encoded: encodedTexts[i]!,
+    ...aligned[i]!,
+  }))
   const agreement = nbestAgreement(
     decoded.map((d) => ({ words: d.encoded.words, logProb: d.beam.score ?? d.beam.logProb })),
   )
