@@ -196,12 +196,16 @@ export class ModelRunner {
   private async run(signals: Float32Array[]): Promise<{ logits: Logits; hidden: Frames | null }[]> {
     const { manifest } = this.pkg
     const { feeds, shares } = modelInput(manifest, signals)
-    const out = await this.session.run(feeds)
-    const logits = out[manifest.outputs.logits]!
+    // Only what decoding reads: a model's other outputs (the starter's phone head) would be
+    // copied out for nothing.
+    const { logits: logitsName, hiddenStates } = manifest.outputs
+    const out = await this.session.run(
+      feeds,
+      hiddenStates ? [logitsName, hiddenStates] : [logitsName],
+    )
+    const logits = out[logitsName]!
     const [, frames, vocab] = logits.dims as [number, number, number]
-    const hiddenTensor = manifest.outputs.hiddenStates
-      ? out[manifest.outputs.hiddenStates]
-      : undefined
+    const hiddenTensor = hiddenStates ? out[hiddenStates] : undefined
     const hiddenDim = hiddenTensor ? (hiddenTensor.dims as number[])[2]! : 0
     return signals.map((_, k) => {
       // Frames that belong to this utterance, not to the padding after it.
@@ -214,7 +218,7 @@ export class ModelRunner {
         ? {
             frames: own,
             dim: hiddenDim,
-            data: (hiddenTensor.data as Float32Array).slice(
+            data: (hiddenTensor.data as Float32Array).subarray(
               k * frames * hiddenDim,
               (k * frames + own) * hiddenDim,
             ),
@@ -299,9 +303,12 @@ export class ModelRunner {
       }
       kept = this.scriptMasks.get(key)!
     }
+    // Grown by doubling: a request's utterances come shortest first.
     const size = logits.frames * logits.vocab
     if (size > this.posteriorBuffer.length && size <= REUSED_POSTERIORS)
-      this.posteriorBuffer = new Float32Array(size)
+      this.posteriorBuffer = new Float32Array(
+        Math.min(REUSED_POSTERIORS, Math.max(size, 2 * this.posteriorBuffer.length)),
+      )
     return normaliseLogits(logits, kept, confidence, this.posteriorBuffer)
   }
 
