@@ -350,9 +350,9 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
   // (−1: not reached yet). Any other new prefix is reached once only (two prefixes extended by
   // a token never make the same prefix), unless it is itself a current one: each frame lists,
   // for every current prefix, the current prefixes one token longer than it (`firstChild`, then
-  // `sibling`), which is where an extension may merge; a few comparisons, not a lookup each.
+  // `sibling`), which is where an extension may merge; a few comparisons, not a map lookup each
+  // (nor a map of the current prefixes: a scan of 16 costs less than filling one).
   let sameAt = new Int32Array(1)
-  const current = new Map<number, number>()
   const firstChild = new Int32Array(Math.max(1, beamWidth))
   const sibling = new Int32Array(Math.max(1, beamWidth))
   const continued = (b: number, state: LmState): number => {
@@ -379,14 +379,15 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     next.reserve(beams.size * (candidates.length + 1))
     if (sameAt.length < beams.size) sameAt = new Int32Array(beams.key.length)
     sameAt.fill(-1)
-    current.clear()
-    for (let b = 0; b < beams.size; b++) current.set(beams.key[b]!, b)
     firstChild.fill(-1)
     for (let c = 0; c < beams.size; c++) {
-      const parent = current.get(trie.parentOf(beams.key[c]!))
-      if (parent === undefined) continue
-      sibling[c] = firstChild[parent]!
-      firstChild[parent] = c
+      const parentNode = trie.parentOf(beams.key[c]!)
+      for (let parent = 0; parent < beams.size; parent++)
+        if (beams.key[parent] === parentNode) {
+          sibling[c] = firstChild[parent]!
+          firstChild[parent] = c
+          break
+        }
     }
     for (let b = 0; b < beams.size; b++) {
       const key = beams.key[b]!
