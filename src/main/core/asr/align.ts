@@ -97,26 +97,9 @@ export function forcedAlignAll(
       scores[s] = s < 2 ? logProbs[labels[s]!]! : NEG
       steps[s] = 0
     }
-    for (let t = 1; t < T; t++) {
-      const row = t * vocab
-      const here = (t % rows) * stride
-      const last = ((t - 1) % rows) * stride
-      const stepRow = t * stride
-      for (let s = from; s < S; s++) {
-        let best = scores[last + s]!
-        let step = 0
-        if (s >= 1 && scores[last + s - 1]! > best) {
-          best = scores[last + s - 1]!
-          step = 1
-        }
-        if (skip[s] === 1 && scores[last + s - 2]! > best) {
-          best = scores[last + s - 2]!
-          step = 2
-        }
-        scores[here + s] = best === NEG ? NEG : best + logProbs[row + labels[s]!]!
-        steps[stepRow + s] = step
-      }
-    }
+    const path: Path = { scores, steps, stride, labels, skip, from, states: S }
+    for (let t = 1; t < T; t++)
+      viterbiStep(path, p, t, (t % rows) * stride, ((t - 1) % rows) * stride)
     const end = ((T - 1) % rows) * stride
     const endBlank = scores[end + S - 1]!
     const endToken = scores[end + S - 2]!
@@ -125,24 +108,67 @@ export function forcedAlignAll(
       results[i] = { feasible: false, logProb: NEG, tokens: spreadEvenly(L, T) }
       continue
     }
-    const tokens: AlignedToken[] = Array.from({ length: L }, () => ({
-      start: -1,
-      end: -1,
-      logProb: 0,
-    }))
-    let s = endBlank >= endToken ? S - 1 : S - 2
-    for (let t = T - 1; t >= 0; t--) {
-      if (s % 2 === 1) {
-        const token = tokens[(s - 1) / 2]!
-        if (token.end === -1) token.end = t + 1
-        token.start = t
-        token.logProb += logProbs[t * vocab + labels[s]!]!
-      }
-      s -= steps[t * stride + s]!
-    }
+    const tokens = backtrace(path, p, endBlank >= endToken ? S - 1 : S - 2)
     results[i] = { feasible: true, logProb, tokens }
   }
   return results
+}
+
+/** The Viterbi work of one text: scores and back pointers from state `from` to `states`. */
+interface Path {
+  scores: Float64Array
+  steps: Uint8Array
+  stride: number
+  labels: Int32Array
+  skip: Uint8Array
+  from: number
+  states: number
+}
+
+/**
+ * One frame of the Viterbi recursion, each state from the best of itself, the state before and
+ * (across a blank between different tokens) the one before that. In a function of its own, so
+ * the engine compiles it once, small, rather than a whole alignment loop while it runs.
+ */
+function viterbiStep(path: Path, p: Posteriors, t: number, here: number, last: number): void {
+  const { scores, steps, labels, skip, from, states } = path
+  const row = t * p.vocab
+  const stepRow = t * path.stride
+  const { logProbs } = p
+  for (let s = from; s < states; s++) {
+    let best = scores[last + s]!
+    let step = 0
+    if (s >= 1 && scores[last + s - 1]! > best) {
+      best = scores[last + s - 1]!
+      step = 1
+    }
+    if (skip[s] === 1 && scores[last + s - 2]! > best) {
+      best = scores[last + s - 2]!
+      step = 2
+    }
+    scores[here + s] = best === Number.NEGATIVE_INFINITY ? best : best + logProbs[row + labels[s]!]!
+    steps[stepRow + s] = step
+  }
+}
+
+/** The tokens' frames along the best path, from its last state back to the first frame. */
+function backtrace(path: Path, p: Posteriors, last: number): AlignedToken[] {
+  const tokens: AlignedToken[] = Array.from({ length: (path.states - 1) / 2 }, () => ({
+    start: -1,
+    end: -1,
+    logProb: 0,
+  }))
+  let s = last
+  for (let t = p.frames - 1; t >= 0; t--) {
+    if (s % 2 === 1) {
+      const token = tokens[(s - 1) / 2]!
+      if (token.end === -1) token.end = t + 1
+      token.start = t
+      token.logProb += p.logProbs[t * p.vocab + path.labels[s]!]!
+    }
+    s -= path.steps[t * path.stride + s]!
+  }
+  return tokens
 }
 
 /** Lexicographic order of token sequences, so neighbours share the longest prefixes. */
