@@ -86,11 +86,6 @@ export interface BeamOptions {
   nBest: number
   /** Tokens more than this far below the frame's best (in log-probability) are not tried. */
   tokenPruning?: number
-  /**
-   * Tokens whose log-probability at the frame is below this are not tried, except the frame's
-   * best, which always is (pyctcdecode's `token_min_logp`).
-   */
-  tokenMinLogProb?: number
   /** At most this many of a frame's most likely tokens are tried (blank always is). */
   maxTokensPerFrame?: number
   /**
@@ -240,8 +235,8 @@ class Prefixes {
 
 /**
  * The tokens worth trying at one frame, into `out`: of `tokens`, those within the pruning window
- * of the frame's best and above the floor (the best always), and blank; at most `maxTokens` of
- * them, the likeliest, when more qualify (blank is then added if it is not among them).
+ * of the frame's best, and blank; at most `maxTokens` of them, the likeliest, when more qualify
+ * (blank is then added if it is not among them).
  */
 function frameCandidates(
   logProbs: Float32Array,
@@ -249,7 +244,6 @@ function frameCandidates(
   tokens: Int32Array,
   blank: number,
   pruning: number,
-  floor: number,
   maxTokens: number,
   out: number[],
 ): number[] {
@@ -263,7 +257,7 @@ function frameCandidates(
     const lp = logProbs[row + v]!
     if (lp > best) {
       best = lp
-      threshold = Math.min(best, Math.max(best - pruning, floor))
+      threshold = best - pruning
     }
     if (v === blank || lp >= threshold) out.push(v)
   }
@@ -331,7 +325,6 @@ function keepBest(next: Prefixes, width: number, kept: Int32Array): number {
 export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesis[] {
   const { blank, beamWidth, lm } = options
   const pruning = options.tokenPruning ?? Number.POSITIVE_INFINITY
-  const floor = options.tokenMinLogProb ?? Number.NEGATIVE_INFINITY
   const maxTokens = options.maxTokensPerFrame ?? p.vocab
   const tokens = p.tokens ?? allTokens(p.vocab)
   const candidates: number[] = []
@@ -374,7 +367,7 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
       }
       continue
     }
-    frameCandidates(p.logProbs, row, tokens, blank, pruning, floor, maxTokens, candidates)
+    frameCandidates(p.logProbs, row, tokens, blank, pruning, maxTokens, candidates)
     next.size = 0
     next.reserve(beams.size * (candidates.length + 1))
     if (sameAt.length < beams.size) sameAt = new Int32Array(beams.key.length)
