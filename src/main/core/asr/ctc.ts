@@ -323,55 +323,103 @@ function keepBest(next: Prefixes, width: number, kept: Int32Array): number {
  * exhaustive enumeration).
  */
 export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesis[] {
-  const { blank, beamWidth, lm } = options
-  const pruning = options.tokenPruning ?? Number.POSITIVE_INFINITY
-  const maxTokens = options.maxTokensPerFrame ?? p.vocab
-  const tokens = p.tokens ?? allTokens(p.vocab)
-  const candidates: number[] = []
-  const kept = new Int32Array(beamWidth)
-  const trie = new PrefixTrie(p.vocab)
+  const { lm } = options
+  const search = new BeamSearch(p, options)
   const skipAt =
     options.blankSkip === undefined ? Number.POSITIVE_INFINITY : Math.log(options.blankSkip)
-  // The surviving prefixes, and the ones a frame makes (in the order first reached, with where
-  // each sits among them).
-  let beams = new Prefixes()
-  let next = new Prefixes()
-  beams.reserve(1)
-  beams.push(0, noLm)
-  beams.blankEnd[0] = 0
-  // Where each current prefix, continued by blank or a repeat, sits among the frame's new ones
-  // (−1: not reached yet). Any other new prefix is reached once only (two prefixes extended by
-  // a token never make the same prefix), unless it is itself a current one: each frame lists,
-  // for every current prefix, the current prefixes one token longer than it (`firstChild`, then
-  // `sibling`), which is where an extension may merge; a few comparisons, not a map lookup each
-  // (nor a map of the current prefixes: a scan of 16 costs less than filling one).
-  let sameAt = new Int32Array(1)
-  const firstChild = new Int32Array(Math.max(1, beamWidth))
-  const sibling = new Int32Array(Math.max(1, beamWidth))
-  const continued = (b: number, state: LmState): number => {
-    if (sameAt[b]! < 0) sameAt[b] = next.push(beams.key[b]!, state)
-    return sameAt[b]!
-  }
+  // A frame at a time, in methods of their own: the engine compiles them small and early, where
+  // a loop over the frames doing the work itself was compiled, large, while it ran.
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
-    const blankLp = p.logProbs[row + blank]!
-    if (blankLp >= skipAt) {
-      // Only blank (or a repeat of the last token, which merges into the same prefix): the
-      // prefixes stay as they are, so their scores are updated in place.
-      for (let b = 0; b < beams.size; b++) {
-        const last = trie.last(beams.key[b]!)
-        const all = beams.total(b)
-        beams.tokenEnd[b] =
-          last >= 0 ? beams.tokenEnd[b]! + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY
-        beams.blankEnd[b] = all + blankLp
-      }
-      continue
+    if (p.logProbs[row + options.blank]! >= skipAt) search.carry(row)
+    else search.extend(row)
+  }
+  const { beams, trie } = search
+  const results: (Hypothesis & { score: number })[] = []
+  for (let b = 0; b < beams.size; b++) {
+    const state = beams.lm[b]!
+    const total = beams.total(b)
+    // The final score counts the word still being spelled when the audio ends.
+    const score =
+      total + state.lm + (lm && state.partial ? wordScore(state.words, state.partial, lm) : 0)
+    results.push({ tokens: trie.tokens(beams.key[b]!), logProb: total, score })
+  }
+  results.sort((a, b) => b.score - a.score)
+  const best = results.slice(0, options.nBest)
+  return lm ? best : best.map(({ tokens, logProb }) => ({ tokens, logProb }))
+}
+
+/** The state of one prefix beam search between frames, and its two kinds of frame. */
+class BeamSearch {
+  readonly trie: PrefixTrie
+  /** The surviving prefixes. */
+  readonly beams = new Prefixes()
+  /** The prefixes a frame makes, in the order first reached. */
+  private readonly next = new Prefixes()
+  private readonly tokens: Int32Array
+  private readonly candidates: number[] = []
+  private readonly kept: Int32Array
+  /**
+   * Where each current prefix, continued by blank or a repeat, sits among the frame's new ones
+   * (−1: not reached yet). Any other new prefix is reached once only (two prefixes extended by a
+   * token never make the same prefix), unless it is itself a current one: each frame lists, for
+   * every current prefix, the current prefixes one token longer than it (`firstChild`, then
+   * `sibling`), which is where an extension may merge; a few comparisons, not a map lookup each
+   * (nor a map of the current prefixes: a scan of 16 costs less than filling one).
+   */
+  private sameAt = new Int32Array(1)
+  private readonly firstChild: Int32Array
+  private readonly sibling: Int32Array
+
+  constructor(
+    private readonly p: Posteriors,
+    private readonly options: BeamOptions,
+  ) {
+    this.trie = new PrefixTrie(p.vocab)
+    this.tokens = p.tokens ?? allTokens(p.vocab)
+    this.kept = new Int32Array(options.beamWidth)
+    this.firstChild = new Int32Array(Math.max(1, options.beamWidth))
+    this.sibling = new Int32Array(Math.max(1, options.beamWidth))
+    this.beams.reserve(1)
+    this.beams.push(0, noLm)
+    this.beams.blankEnd[0] = 0
+  }
+
+  /**
+   * A frame sure of blank: only blank, or a repeat of the last token (which merges into the same
+   * prefix), so the prefixes stay as they are and their scores are updated in place.
+   */
+  carry(row: number): void {
+    const { beams, trie } = this
+    const { logProbs } = this.p
+    const blankLp = logProbs[row + this.options.blank]!
+    for (let b = 0; b < beams.size; b++) {
+      const last = trie.last(beams.key[b]!)
+      const all = beams.total(b)
+      beams.tokenEnd[b] =
+        last >= 0 ? beams.tokenEnd[b]! + logProbs[row + last]! : Number.NEGATIVE_INFINITY
+      beams.blankEnd[b] = all + blankLp
     }
-    frameCandidates(p.logProbs, row, tokens, blank, pruning, maxTokens, candidates)
+  }
+
+  /** A frame whose tokens may grow the prefixes: every prefix by every candidate, then pruning. */
+  extend(row: number): void {
+    const { beams, next, trie, candidates, firstChild, sibling } = this
+    const { blank, lm } = this.options
+    const { logProbs } = this.p
+    frameCandidates(
+      logProbs,
+      row,
+      this.tokens,
+      blank,
+      this.options.tokenPruning ?? Number.POSITIVE_INFINITY,
+      this.options.maxTokensPerFrame ?? this.p.vocab,
+      candidates,
+    )
     next.size = 0
     next.reserve(beams.size * (candidates.length + 1))
-    if (sameAt.length < beams.size) sameAt = new Int32Array(beams.key.length)
-    sameAt.fill(-1)
+    if (this.sameAt.length < beams.size) this.sameAt = new Int32Array(beams.key.length)
+    this.sameAt.fill(-1)
     firstChild.fill(-1)
     for (let c = 0; c < beams.size; c++) {
       const parentNode = trie.parentOf(beams.key[c]!)
@@ -390,9 +438,9 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
       const all = logAddExp(blankEnd, tokenEnd)
       const last = trie.last(key)
       for (const v of candidates) {
-        const lp = p.logProbs[row + v]!
+        const lp = logProbs[row + v]!
         if (v === blank) {
-          const same = continued(b, state)
+          const same = this.continued(b, state)
           next.blankEnd[same] = logAddExp(next.blankEnd[same]!, all + lp)
           continue
         }
@@ -401,11 +449,13 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
         while (other >= 0 && trie.last(beams.key[other]!) !== v) other = sibling[other]!
         const grownState = lm ? extendLm(state, v, lm) : state
         const grown =
-          other < 0 ? next.push(trie.provisional(key, v), grownState) : continued(other, grownState)
+          other < 0
+            ? next.push(trie.provisional(key, v), grownState)
+            : this.continued(other, grownState)
         if (v === last) {
           // A repeat extends only across a blank; without one it merges into the same prefix.
           next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, blankEnd + lp)
-          const same = continued(b, state)
+          const same = this.continued(b, state)
           next.tokenEnd[same] = logAddExp(next.tokenEnd[same]!, tokenEnd + lp)
         } else {
           next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, all + lp)
@@ -415,29 +465,20 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
     // With a language model, prefixes are ranked by acoustic plus language-model score; each
     // score is computed once, not at every comparison of the sort (which is stable, so ties
     // keep the order in which the prefixes were reached).
-    const count = keepBest(next, beamWidth, kept)
-    const survivors = beams
-    survivors.size = 0
-    survivors.reserve(count)
+    const count = keepBest(next, this.options.beamWidth, this.kept)
+    beams.size = 0
+    beams.reserve(count)
     for (let k = 0; k < count; k++) {
-      const i = kept[k]!
-      const s = survivors.push(trie.resolve(next.key[i]!), next.lm[i]!)
-      survivors.blankEnd[s] = next.blankEnd[i]!
-      survivors.tokenEnd[s] = next.tokenEnd[i]!
+      const i = this.kept[k]!
+      const s = beams.push(trie.resolve(next.key[i]!), next.lm[i]!)
+      beams.blankEnd[s] = next.blankEnd[i]!
+      beams.tokenEnd[s] = next.tokenEnd[i]!
     }
-    beams = survivors
-    next = next === survivors ? new Prefixes() : next
   }
-  const results: (Hypothesis & { score: number })[] = []
-  for (let b = 0; b < beams.size; b++) {
-    const state = beams.lm[b]!
-    const total = beams.total(b)
-    // The final score counts the word still being spelled when the audio ends.
-    const score =
-      total + state.lm + (lm && state.partial ? wordScore(state.words, state.partial, lm) : 0)
-    results.push({ tokens: trie.tokens(beams.key[b]!), logProb: total, score })
+
+  /** Where current prefix `b`, continued by blank or a repeat, sits among the frame's new ones. */
+  private continued(b: number, state: LmState): number {
+    if (this.sameAt[b]! < 0) this.sameAt[b] = this.next.push(this.beams.key[b]!, state)
+    return this.sameAt[b]!
   }
-  results.sort((a, b) => b.score - a.score)
-  const best = results.slice(0, options.nBest)
-  return lm ? best : best.map(({ tokens, logProb }) => ({ tokens, logProb }))
 }
