@@ -44,12 +44,12 @@ export function normaliseLogits(
   const sums = new Float64Array(3)
   for (let t = 0; t < frames; t++) {
     const logSum = normaliseFrame(values, t * vocab, tokens, method, logProbs, sums)
-    const [sum, power, weighted] = sums
+    const sum = sums[0]!
     // p = e / sum, so Σ p^α = power / sum^α, −Σ p·log p = log sum − weighted / sum, and the
     // best token's probability is 1 / sum.
-    entropy += logSum - weighted! / sum!
-    maxProb[t] = 1 / sum!
-    confidence[t] = confidenceOf(-logSum, power! * Math.exp(-a * logSum))
+    entropy += logSum - sums[2]! / sum
+    maxProb[t] = 1 / sum
+    confidence[t] = confidenceOf(-logSum, sums[1]! * Math.exp(-a * logSum))
   }
   return {
     posteriors: { frames, vocab, logProbs, tokens: kept ?? undefined },
