@@ -70,7 +70,7 @@ export function forcedAlignAll(
   // between two different tokens), worked out once rather than at every frame.
   const labels = new Int32Array(stride)
   const skip = new Uint8Array(stride)
-  const { logProbs, vocab } = p
+  const { logProbs } = p
   const order = texts.map((_, i) => i).sort((a, b) => compareTokens(texts[a]!, texts[b]!))
   let before: readonly number[] | null = null
   for (const i of order) {
