@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { forcedAlign, alignWords } from '../../src/main/core/asr/align'
+import { alignWords, forcedAlign, forcedAlignAll } from '../../src/main/core/asr/align'
 import type { Posteriors } from '../../src/main/core/asr/ctc'
 import { encodeText, type Vocabulary } from '../../src/main/core/asr/vocab'
 
@@ -100,6 +100,42 @@ describe('forced alignment', () => {
       [0, 3],
       [4, 7],
     ])
+  })
+})
+
+describe('forced alignment of an N-best list', () => {
+  it('gives each text what aligning it alone gives, sharing the work of common prefixes', () => {
+    // Random posteriors over the 6 tokens, and texts that share prefixes with each other in
+    // every way an N-best list can: one a prefix of another, two the same, one apart, one the
+    // audio is too short for, and an empty one.
+    let seed = 5
+    const next = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32
+    const frames = 24
+    const V = vocab.tokens.length
+    const logProbs = new Float32Array(frames * V)
+    for (let t = 0; t < frames; t++) {
+      const row = Array.from({ length: V }, () => Math.exp(next() * 4))
+      const sum = row.reduce((a, b) => a + b, 0)
+      row.forEach((x, v) => (logProbs[t * V + v] = Math.log(x / sum)))
+    }
+    const p: Posteriors = { frames, vocab: V, logProbs }
+    const texts = [
+      [2, 3, 1, 4, 2],
+      [2, 3, 1, 4, 5],
+      [2, 3, 1, 4],
+      [2, 3, 1, 4, 5],
+      [5, 5, 2],
+      [],
+      Array.from({ length: 26 }, (_, k) => 2 + (k % 3)),
+      [2, 2],
+    ]
+    const together = forcedAlignAll(p, texts, 0)
+    texts.forEach((targets, i) => {
+      const alone = forcedAlign(p, targets, 0)
+      expect(together[i]).toEqual(alone)
+    })
+    expect(together[6]!.feasible).toBe(false)
+    expect(together[0]!.tokens.length).toBe(5)
   })
 })
 

@@ -5,6 +5,8 @@ import {
   prefixBeamSearch,
   type Posteriors,
 } from '../../src/main/core/asr/ctc'
+import { BEAM_PRUNING } from '../../src/main/core/asr/decode-utterance'
+import { normaliseLogits } from '../../src/main/core/asr/normalise'
 
 /** A small deterministic generator, so a failing case can be reproduced from its seed. */
 function random(seed: number): () => number {
@@ -62,12 +64,41 @@ function exhaustive(p: Posteriors, blank: number): { tokens: number[]; logProb: 
     .sort((a, b) => b.logProb - a.logProb)
 }
 
+/** The pruning a search may be given (BeamOptions), as the reference applies it. */
+interface Pruning {
+  tokenPruning?: number
+  tokenMinLogProb?: number
+  maxTokensPerFrame?: number
+  blankSkip?: number
+}
+
+/**
+ * The tokens a frame tries under `pruning`, worked out plainly: those within the window of the
+ * frame's best and above the floor, the best always, blank always; when more than the maximum
+ * qualify, the likeliest (a stable sort), with blank added if it is not among them.
+ */
+function plainCandidates(lps: number[], pruning: Pruning, tokens: readonly number[]): number[] {
+  const best = Math.max(...tokens.map((v) => lps[v]!))
+  const window = best - (pruning.tokenPruning ?? Infinity)
+  const threshold = Math.min(best, Math.max(window, pruning.tokenMinLogProb ?? -Infinity))
+  const within = tokens.filter((v) => v === 0 || lps[v]! >= threshold)
+  const max = pruning.maxTokensPerFrame ?? Infinity
+  if (within.length <= max) return within
+  const top = [...within].sort((a, b) => lps[b]! - lps[a]!).slice(0, max)
+  return top.includes(0) ? top : [...top, 0]
+}
+
 /**
  * A prefix beam search written as plainly as possible (objects, a stable sort of every prefix at
  * every frame, keep the first `width`): the reference the pruned, array-based search must match
- * exactly, order of ties included.
+ * exactly, order of ties included. With `pruning`, each frame tries `plainCandidates`, and a frame
+ * sure enough of blank carries every prefix on by blank and a repeat of its last token, in place.
  */
-function plainBeamSearch(p: Posteriors, width: number): { tokens: number[]; logProb: number }[] {
+function plainBeamSearch(
+  p: Posteriors,
+  width: number,
+  pruning: Pruning = {},
+): { tokens: number[]; logProb: number }[] {
   const add = (a: number, b: number): number =>
     a === -Infinity
       ? b
@@ -75,19 +106,33 @@ function plainBeamSearch(p: Posteriors, width: number): { tokens: number[]; logP
         ? a
         : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))
   type Prefix = { tokens: number[]; blank: number; token: number }
+  const tokens = p.tokens ? Array.from(p.tokens) : Array.from({ length: p.vocab }, (_, v) => v)
   let beams: Prefix[] = [{ tokens: [], blank: 0, token: -Infinity }]
   for (let t = 0; t < p.frames; t++) {
+    const lps = Array.from(p.logProbs.subarray(t * p.vocab, (t + 1) * p.vocab))
+    if (pruning.blankSkip !== undefined && lps[0]! >= Math.log(pruning.blankSkip)) {
+      beams = beams.map((b) => {
+        const last = b.tokens.at(-1)
+        return {
+          tokens: b.tokens,
+          blank: add(b.blank, b.token) + lps[0]!,
+          token: last === undefined ? -Infinity : b.token + lps[last]!,
+        }
+      })
+      continue
+    }
     const next = new Map<string, Prefix>()
     const at = (tokens: number[]): Prefix => {
       const key = tokens.join(',')
       if (!next.has(key)) next.set(key, { tokens, blank: -Infinity, token: -Infinity })
       return next.get(key)!
     }
+    const candidates = plainCandidates(lps, pruning, tokens)
     for (const b of beams) {
       const all = add(b.blank, b.token)
       const last = b.tokens.at(-1)
-      for (let v = 0; v < p.vocab; v++) {
-        const lp = p.logProbs[t * p.vocab + v]!
+      for (const v of candidates) {
+        const lp = lps[v]!
         if (v === 0) {
           const same = at(b.tokens)
           same.blank = add(same.blank, all + lp)
@@ -107,7 +152,9 @@ function plainBeamSearch(p: Posteriors, width: number): { tokens: number[]; logP
       .slice(0, width)
       .map(({ b }) => b)
   }
-  return beams.map((b) => ({ tokens: b.tokens, logProb: add(b.blank, b.token) }))
+  return beams
+    .map((b) => ({ tokens: b.tokens, logProb: add(b.blank, b.token) }))
+    .sort((x, y) => y.logProb - x.logProb)
 }
 
 describe('CTC prefix beam search', () => {
@@ -169,6 +216,58 @@ describe('CTC prefix beam search', () => {
       }
     },
   )
+
+  const prunings: [string, Pruning][] = [
+    ["labelling's (BEAM_PRUNING)", BEAM_PRUNING],
+    ['a narrow window', { tokenPruning: 0.8 }],
+    ['no window: the best token only', { tokenPruning: 0 }],
+    ['few tokens a frame', { maxTokensPerFrame: 2 }],
+    ['blank-sure frames skipped', { blankSkip: 0.5 }],
+    ['all together', { tokenPruning: 1.5, maxTokensPerFrame: 3, blankSkip: 0.6 }],
+  ]
+
+  it.each(prunings)(
+    'keeps the same prefixes, in the same order, as a plain search with the same pruning: %s',
+    (_name, pruning) => {
+      // Narrow and wide beams, flat and confident posteriors, a script mask's removed tokens: the
+      // rule each frame's tokens are chosen by, applied plainly, must give the same search.
+      const masked = normaliseLogits(
+        { frames: 30, vocab: 7, values: randomPosteriors(31, 30, 7, 2).logProbs },
+        Int32Array.from([0, 1, 3, 4, 6]),
+      ).posteriors
+      for (const width of [1, 3, 8])
+        for (const p of [
+          randomPosteriors(width, 12, 5, 1),
+          confidentPosteriors(width, 40, 5),
+          masked,
+        ]) {
+          const beam = prefixBeamSearch(p, { blank: 0, beamWidth: width, nBest: width, ...pruning })
+          const plain = plainBeamSearch(p, width, pruning)
+          expect(beam.map((h) => h.tokens)).toEqual(plain.map((h) => h.tokens))
+          beam.forEach((h, i) => expect(h.logProb).toBeCloseTo(plain[i]!.logProb, 9))
+        }
+    },
+  )
+
+  it("never prunes a frame's best token, however unlikely or crowded", () => {
+    // 300 tokens and no sure frame: each frame's best is under e^-5, and 7 rivals sit just below
+    // it, so the narrowest window and a cap of one token a frame leave it alone with blank.
+    const frames = 5
+    const vocab = 300
+    const logits = new Float32Array(frames * vocab)
+    const spoken = [7, 42, 42, 99, 99]
+    spoken.forEach((v, t) => {
+      logits[t * vocab + v] = 0.5
+      for (let r = 1; r <= 7; r++) logits[t * vocab + ((v + 13 * r) % vocab)] = 0.499
+    })
+    const p = logSoftmax(logits, frames, vocab)
+    for (let t = 0; t < frames; t++) expect(p.logProbs[t * vocab + spoken[t]!]).toBeLessThan(-5)
+    for (const pruning of [{ tokenPruning: 0 }, { maxTokensPerFrame: 1 }, BEAM_PRUNING]) {
+      const [best] = prefixBeamSearch(p, { blank: 0, beamWidth: 4, nBest: 1, ...pruning })
+      expect(best!.tokens).toEqual([7, 42, 99])
+    }
+    expect(greedyDecode(p, 0).tokens).toEqual([7, 42, 99])
+  })
 
   it('keeps the prefixes reached first when scores tie', () => {
     // Every frame uniform: many prefixes tie exactly, and the first reached must be kept.

@@ -38,8 +38,9 @@ export async function writeHiddenStates(
   const view = new DataView(bytes.buffer)
   view.setUint32(0, hidden.frames, true)
   view.setUint32(4, hidden.dim, true)
-  for (let i = 0; i < hidden.data.length; i++)
-    view.setUint16(8 + i * 2, toHalf(hidden.data[i]!), true)
+  // The floats' bits read in place: one view of the whole array, not a store and load per value.
+  const bits = new Uint32Array(hidden.data.buffer, hidden.data.byteOffset, hidden.data.length)
+  for (let i = 0; i < bits.length; i++) view.setUint16(8 + i * 2, halfOfBits(bits[i]!), true)
   // Written in the staging folder and renamed: a reader never sees half a file, and a killed
   // process leaves it where the next start removes it. The folders are made only when missing
   // (labelling writes one file per utterance, and two mkdir calls each were a measurable part).
@@ -81,7 +82,11 @@ const u32 = new Uint32Array(f32.buffer)
 /** float32 → IEEE 754 half (round to nearest; overflow to infinity). */
 export function toHalf(value: number): number {
   f32[0] = value
-  const x = u32[0]!
+  return halfOfBits(u32[0]!)
+}
+
+/** A float32, given as its bits, → IEEE 754 half. */
+function halfOfBits(x: number): number {
   const sign = (x >>> 16) & 0x8000
   const exponent = ((x >>> 23) & 0xff) - 127 + 15
   const mantissa = x & 0x7fffff

@@ -51,15 +51,11 @@ export function frameStatistics(
 ): FrameStatistics {
   const V = p.vocab
   const a = method.alpha
-  if (method.name === 'tsallis' && a === 1)
-    throw new Error('Tsallis entropy with alpha = 1 is the Gibbs entropy; use alpha ≠ 1')
+  const confidenceOf = frameConfidence(method, V)
   const tsallis = method.name === 'tsallis'
   const cube = tsallis && a === 1 / 3
   const confidence = new Float32Array(p.frames)
   const maxProb = new Float32Array(p.frames)
-  const Va = Math.pow(V, a)
-  const range = Math.pow(V, 1 - a) - 1
-  const floor = Math.exp((1 - Math.pow(V, 1 - a)) / (1 - a))
   const lps = p.logProbs
   let entropy = 0
   for (let t = 0; t < p.frames; t++) {
@@ -80,15 +76,34 @@ export function frameStatistics(
     }
     entropy += h
     maxProb[t] = Math.exp(max)
-    if (!tsallis) confidence[t] = clamp((Math.exp(max * a) * Va - 1) / (Va - 1))
-    else if (method.normalisation === 'lin') confidence[t] = clamp(1 + (1 - powerSum) / range)
-    else confidence[t] = clamp((Math.exp((1 - powerSum) / (1 - a)) - floor) / (1 - floor))
+    confidence[t] = confidenceOf(max, powerSum)
   }
   return {
     confidence,
     maxProb,
     entropy: p.frames === 0 || V < 2 ? 0 : entropy / p.frames / Math.log(V),
   }
+}
+
+/**
+ * A frame's confidence under `method` over a vocabulary of V tokens, from its highest
+ * log-posterior and Σ p^α (Tsallis only), with the method's constants worked out once.
+ */
+export function frameConfidence(
+  method: ConfidenceMethod,
+  V: number,
+): (maxLogProb: number, powerSum: number) => number {
+  const a = method.alpha
+  if (method.name === 'tsallis' && a === 1)
+    throw new Error('Tsallis entropy with alpha = 1 is the Gibbs entropy; use alpha ≠ 1')
+  if (method.name === 'max_prob') {
+    const Va = Math.pow(V, a)
+    return (max) => clamp((Math.exp(max * a) * Va - 1) / (Va - 1))
+  }
+  const range = Math.pow(V, 1 - a) - 1
+  if (method.normalisation === 'lin') return (_max, powerSum) => clamp(1 + (1 - powerSum) / range)
+  const floor = Math.exp((1 - Math.pow(V, 1 - a)) / (1 - a))
+  return (_max, powerSum) => clamp((Math.exp((1 - powerSum) / (1 - a)) - floor) / (1 - floor))
 }
 
 /** Exponents below this are left out of sums of exponentials (e^-30 ≈ 9e-14). */

@@ -6,6 +6,11 @@ export interface Posteriors {
   frames: number
   vocab: number
   logProbs: Float32Array
+  /**
+   * When a script mask removed some: the tokens left, blank among them, in increasing order
+   * (normalise.ts). The beam search tries only these; the others have no probability.
+   */
+  tokens?: Int32Array
 }
 
 /** A model's raw scores, row-major [frames × vocab], before any normalisation. */
@@ -108,7 +113,7 @@ export interface LanguageModelFusion {
  * Prefixes as nodes of a trie: extending one is a lookup, not a copy of its tokens. One map of
  * (node, token) keys for the whole trie, not one per node. A frame tries far more extensions than
  * the beam keeps, so an extension is named by a provisional key (`provisional`) until it survives
- * the frame's pruning, and only then becomes a node.
+ * the frame's pruning, and only then is looked up, or made a node.
  */
 class PrefixTrie {
   private readonly parent: number[] = [-1]
@@ -117,10 +122,9 @@ class PrefixTrie {
 
   constructor(private readonly vocab: number) {}
 
-  /** The node of `node` extended by `token`, or a negative key standing for it until it exists. */
+  /** A negative key standing for `node` extended by `token` until it survives a frame. */
   provisional(node: number, token: number): number {
-    const key = node * this.vocab + token
-    return this.children.get(key) ?? -key - 1
+    return -(node * this.vocab + token) - 1
   }
 
   /** The node a key from `provisional` stands for, made now if it is not yet in the trie. */
@@ -145,6 +149,11 @@ class PrefixTrie {
   /** The prefix's last token, −1 for the empty prefix. */
   last(node: number): number {
     return this.token[node]!
+  }
+
+  /** The prefix without its last token, −1 for the empty prefix. */
+  parentOf(node: number): number {
+    return this.parent[node]!
   }
 
   tokens(node: number): number[] {
@@ -224,24 +233,58 @@ class Prefixes {
   }
 }
 
-/** The tokens worth trying at one frame: the most likely, within the pruning window, and blank. */
+/**
+ * The tokens worth trying at one frame, into `out`: of `tokens`, those within the pruning window
+ * of the frame's best, and blank; at most `maxTokens` of them, the likeliest, when more qualify
+ * (blank is then added if it is not among them).
+ */
 function frameCandidates(
-  p: Posteriors,
+  logProbs: Float32Array,
   row: number,
+  tokens: Int32Array,
   blank: number,
   pruning: number,
   maxTokens: number,
+  out: number[],
 ): number[] {
+  // One pass: what clears the threshold of the best so far (never above the final one), then
+  // what clears the final threshold, in the same order.
   let best = Number.NEGATIVE_INFINITY
-  for (let v = 0; v < p.vocab; v++) best = Math.max(best, p.logProbs[row + v]!)
-  const within: number[] = []
-  for (let v = 0; v < p.vocab; v++)
-    if (v === blank || p.logProbs[row + v]! >= best - pruning) within.push(v)
-  if (within.length <= maxTokens) return within
-  within.sort((a, b) => p.logProbs[row + b]! - p.logProbs[row + a]!)
-  const kept = within.slice(0, maxTokens)
-  if (!kept.includes(blank)) kept.push(blank)
-  return kept
+  let threshold = Number.NEGATIVE_INFINITY
+  out.length = 0
+  for (let k = 0; k < tokens.length; k++) {
+    const v = tokens[k]!
+    const lp = logProbs[row + v]!
+    if (lp > best) {
+      best = lp
+      threshold = best - pruning
+    }
+    if (v === blank || lp >= threshold) out.push(v)
+  }
+  let n = 0
+  for (let k = 0; k < out.length; k++) {
+    const v = out[k]!
+    if (v === blank || logProbs[row + v]! >= threshold) out[n++] = v
+  }
+  out.length = n
+  if (n <= maxTokens) return out
+  out.sort((a, b) => logProbs[row + b]! - logProbs[row + a]!)
+  const blankAt = out.indexOf(blank)
+  out.length = maxTokens
+  if (blankAt < 0 || blankAt >= maxTokens) out.push(blank)
+  return out
+}
+
+/** 0 … vocab − 1, made once per vocabulary size: every token may be tried. */
+const everyToken = new Map<number, Int32Array>()
+
+export function allTokens(vocab: number): Int32Array {
+  let tokens = everyToken.get(vocab)
+  if (!tokens) {
+    tokens = Int32Array.from({ length: vocab }, (_, v) => v)
+    everyToken.set(vocab, tokens)
+  }
+  return tokens
 }
 
 /**
@@ -250,19 +293,26 @@ function frameCandidates(
  * far in order: a prefix enters after those scoring at least as much, and only when it beats the
  * last one kept; a frame makes a hundred or more and keeps 16, so few ever enter.
  */
-function keepBest(next: Prefixes, width: number): number[] {
-  const score = next.score
-  const kept: number[] = []
+function keepBest(next: Prefixes, width: number, kept: Int32Array): number {
+  const { score, blankEnd, tokenEnd, lm } = next
+  let count = 0
   for (let i = 0; i < next.size; i++) {
-    const s = next.total(i) + next.lm[i]!.lm
+    const extra = lm[i]!.lm
+    // A prefix's score is at most its larger end's plus log 2: most of those that cannot enter
+    // are known without the exponential and logarithm of the sum.
+    if (
+      count === width &&
+      Math.max(blankEnd[i]!, tokenEnd[i]!) + Math.LN2 + extra <= score[kept[width - 1]!]!
+    )
+      continue
+    const s = next.total(i) + extra
     score[i] = s
-    if (kept.length === width && s <= score[kept[width - 1]!]!) continue
-    let at = kept.length
-    while (at > 0 && score[kept[at - 1]!]! < s) at--
-    kept.splice(at, 0, i)
-    if (kept.length > width) kept.pop()
+    if (count === width && s <= score[kept[width - 1]!]!) continue
+    let at = count < width ? count++ : width - 1
+    for (; at > 0 && score[kept[at - 1]!]! < s; at--) kept[at] = kept[at - 1]!
+    kept[at] = i
   }
-  return kept
+  return count
 }
 
 /**
@@ -273,95 +323,18 @@ function keepBest(next: Prefixes, width: number): number[] {
  * exhaustive enumeration).
  */
 export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesis[] {
-  const { blank, beamWidth, lm } = options
-  const pruning = options.tokenPruning ?? Number.POSITIVE_INFINITY
-  const maxTokens = options.maxTokensPerFrame ?? p.vocab
-  const trie = new PrefixTrie(p.vocab)
+  const { lm } = options
+  const search = new BeamSearch(p, options)
   const skipAt =
     options.blankSkip === undefined ? Number.POSITIVE_INFINITY : Math.log(options.blankSkip)
-  // The surviving prefixes, and the ones a frame makes (in the order first reached, with where
-  // each sits among them).
-  let beams = new Prefixes()
-  let next = new Prefixes()
-  beams.reserve(1)
-  beams.push(0, noLm)
-  beams.blankEnd[0] = 0
-  // Where each current prefix, continued by blank or a repeat, sits among the frame's new ones
-  // (−1: not reached yet). Any other new prefix is reached once only (two prefixes extended by
-  // a token never make the same prefix), unless it is itself a current one: `current` finds it.
-  let sameAt = new Int32Array(1)
-  const current = new Map<number, number>()
-  const continued = (b: number, state: LmState): number => {
-    if (sameAt[b]! < 0) sameAt[b] = next.push(beams.key[b]!, state)
-    return sameAt[b]!
-  }
+  // A frame at a time, in methods of their own: the engine compiles them small and early, where
+  // a loop over the frames doing the work itself was compiled, large, while it ran.
   for (let t = 0; t < p.frames; t++) {
     const row = t * p.vocab
-    const blankLp = p.logProbs[row + blank]!
-    if (blankLp >= skipAt) {
-      // Only blank (or a repeat of the last token, which merges into the same prefix): the
-      // prefixes stay as they are, so their scores are updated in place.
-      for (let b = 0; b < beams.size; b++) {
-        const last = trie.last(beams.key[b]!)
-        const all = beams.total(b)
-        beams.tokenEnd[b] =
-          last >= 0 ? beams.tokenEnd[b]! + p.logProbs[row + last]! : Number.NEGATIVE_INFINITY
-        beams.blankEnd[b] = all + blankLp
-      }
-      continue
-    }
-    const candidates = frameCandidates(p, row, blank, pruning, maxTokens)
-    next.size = 0
-    next.reserve(beams.size * (candidates.length + 1))
-    if (sameAt.length < beams.size) sameAt = new Int32Array(beams.key.length)
-    sameAt.fill(-1)
-    current.clear()
-    for (let b = 0; b < beams.size; b++) current.set(beams.key[b]!, b)
-    for (let b = 0; b < beams.size; b++) {
-      const key = beams.key[b]!
-      const state = beams.lm[b]!
-      const blankEnd = beams.blankEnd[b]!
-      const tokenEnd = beams.tokenEnd[b]!
-      const all = logAddExp(blankEnd, tokenEnd)
-      const last = trie.last(key)
-      for (const v of candidates) {
-        const lp = p.logProbs[row + v]!
-        if (v === blank) {
-          const same = continued(b, state)
-          next.blankEnd[same] = logAddExp(next.blankEnd[same]!, all + lp)
-          continue
-        }
-        // Without a language model a prefix's LM state is its parent's (nothing to allocate).
-        const child = trie.provisional(key, v)
-        const grownState = lm ? extendLm(state, v, lm) : state
-        const other = child >= 0 ? current.get(child) : undefined
-        const grown =
-          other === undefined ? next.push(child, grownState) : continued(other, grownState)
-        if (v === last) {
-          // A repeat extends only across a blank; without one it merges into the same prefix.
-          next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, blankEnd + lp)
-          const same = continued(b, state)
-          next.tokenEnd[same] = logAddExp(next.tokenEnd[same]!, tokenEnd + lp)
-        } else {
-          next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, all + lp)
-        }
-      }
-    }
-    // With a language model, prefixes are ranked by acoustic plus language-model score; each
-    // score is computed once, not at every comparison of the sort (which is stable, so ties
-    // keep the order in which the prefixes were reached).
-    const kept = keepBest(next, beamWidth)
-    const survivors = beams
-    survivors.size = 0
-    survivors.reserve(kept.length)
-    for (const i of kept) {
-      const s = survivors.push(trie.resolve(next.key[i]!), next.lm[i]!)
-      survivors.blankEnd[s] = next.blankEnd[i]!
-      survivors.tokenEnd[s] = next.tokenEnd[i]!
-    }
-    beams = survivors
-    next = next === survivors ? new Prefixes() : next
+    if (p.logProbs[row + options.blank]! >= skipAt) search.carry(row)
+    else search.extend(row)
   }
+  const { beams, trie } = search
   const results: (Hypothesis & { score: number })[] = []
   for (let b = 0; b < beams.size; b++) {
     const state = beams.lm[b]!
@@ -374,4 +347,138 @@ export function prefixBeamSearch(p: Posteriors, options: BeamOptions): Hypothesi
   results.sort((a, b) => b.score - a.score)
   const best = results.slice(0, options.nBest)
   return lm ? best : best.map(({ tokens, logProb }) => ({ tokens, logProb }))
+}
+
+/** The state of one prefix beam search between frames, and its two kinds of frame. */
+class BeamSearch {
+  readonly trie: PrefixTrie
+  /** The surviving prefixes. */
+  readonly beams = new Prefixes()
+  /** The prefixes a frame makes, in the order first reached. */
+  private readonly next = new Prefixes()
+  private readonly tokens: Int32Array
+  private readonly candidates: number[] = []
+  private readonly kept: Int32Array
+  /**
+   * Where each current prefix, continued by blank or a repeat, sits among the frame's new ones
+   * (−1: not reached yet). Any other new prefix is reached once only (two prefixes extended by a
+   * token never make the same prefix), unless it is itself a current one: each frame lists, for
+   * every current prefix, the current prefixes one token longer than it (`firstChild`, then
+   * `sibling`), which is where an extension may merge; a few comparisons, not a map lookup each
+   * (nor a map of the current prefixes: a scan of 16 costs less than filling one).
+   */
+  private sameAt = new Int32Array(1)
+  private readonly firstChild: Int32Array
+  private readonly sibling: Int32Array
+
+  constructor(
+    private readonly p: Posteriors,
+    private readonly options: BeamOptions,
+  ) {
+    this.trie = new PrefixTrie(p.vocab)
+    this.tokens = p.tokens ?? allTokens(p.vocab)
+    this.kept = new Int32Array(options.beamWidth)
+    this.firstChild = new Int32Array(Math.max(1, options.beamWidth))
+    this.sibling = new Int32Array(Math.max(1, options.beamWidth))
+    this.beams.reserve(1)
+    this.beams.push(0, noLm)
+    this.beams.blankEnd[0] = 0
+  }
+
+  /**
+   * A frame sure of blank: only blank, or a repeat of the last token (which merges into the same
+   * prefix), so the prefixes stay as they are and their scores are updated in place.
+   */
+  carry(row: number): void {
+    const { beams, trie } = this
+    const { logProbs } = this.p
+    const blankLp = logProbs[row + this.options.blank]!
+    for (let b = 0; b < beams.size; b++) {
+      const last = trie.last(beams.key[b]!)
+      const all = beams.total(b)
+      beams.tokenEnd[b] =
+        last >= 0 ? beams.tokenEnd[b]! + logProbs[row + last]! : Number.NEGATIVE_INFINITY
+      beams.blankEnd[b] = all + blankLp
+    }
+  }
+
+  /** A frame whose tokens may grow the prefixes: every prefix by every candidate, then pruning. */
+  extend(row: number): void {
+    const { beams, next, trie, candidates, firstChild, sibling } = this
+    const { blank, lm } = this.options
+    const { logProbs } = this.p
+    frameCandidates(
+      logProbs,
+      row,
+      this.tokens,
+      blank,
+      this.options.tokenPruning ?? Number.POSITIVE_INFINITY,
+      this.options.maxTokensPerFrame ?? this.p.vocab,
+      candidates,
+    )
+    next.size = 0
+    next.reserve(beams.size * (candidates.length + 1))
+    if (this.sameAt.length < beams.size) this.sameAt = new Int32Array(beams.key.length)
+    this.sameAt.fill(-1)
+    firstChild.fill(-1)
+    for (let c = 0; c < beams.size; c++) {
+      const parentNode = trie.parentOf(beams.key[c]!)
+      for (let parent = 0; parent < beams.size; parent++)
+        if (beams.key[parent] === parentNode) {
+          sibling[c] = firstChild[parent]!
+          firstChild[parent] = c
+          break
+        }
+    }
+    for (let b = 0; b < beams.size; b++) {
+      const key = beams.key[b]!
+      const state = beams.lm[b]!
+      const blankEnd = beams.blankEnd[b]!
+      const tokenEnd = beams.tokenEnd[b]!
+      const all = logAddExp(blankEnd, tokenEnd)
+      const last = trie.last(key)
+      for (const v of candidates) {
+        const lp = logProbs[row + v]!
+        if (v === blank) {
+          const same = this.continued(b, state)
+          next.blankEnd[same] = logAddExp(next.blankEnd[same]!, all + lp)
+          continue
+        }
+        // Without a language model a prefix's LM state is its parent's (nothing to allocate).
+        let other = firstChild[b]!
+        while (other >= 0 && trie.last(beams.key[other]!) !== v) other = sibling[other]!
+        const grownState = lm ? extendLm(state, v, lm) : state
+        const grown =
+          other < 0
+            ? next.push(trie.provisional(key, v), grownState)
+            : this.continued(other, grownState)
+        if (v === last) {
+          // A repeat extends only across a blank; without one it merges into the same prefix.
+          next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, blankEnd + lp)
+          const same = this.continued(b, state)
+          next.tokenEnd[same] = logAddExp(next.tokenEnd[same]!, tokenEnd + lp)
+        } else {
+          next.tokenEnd[grown] = logAddExp(next.tokenEnd[grown]!, all + lp)
+        }
+      }
+    }
+    // With a language model, prefixes are ranked by acoustic plus language-model score; each
+    // score is computed once, not at every comparison of the sort (which is stable, so ties
+    // keep the order in which the prefixes were reached).
+    const count = keepBest(next, this.options.beamWidth, this.kept)
+    beams.size = 0
+    beams.reserve(count)
+    for (let k = 0; k < count; k++) {
+      const i = this.kept[k]!
+      const s = beams.push(trie.resolve(next.key[i]!), next.lm[i]!)
+      beams.blankEnd[s] = next.blankEnd[i]!
+      beams.tokenEnd[s] = next.tokenEnd[i]!
+    }
+  }
+
+  /** Where current prefix `b`, continued by blank or a repeat, sits among the frame's new ones. */
+  private continued(b: number, state: LmState): number {
+    if (this.sameAt[b]! < 0) this.sameAt[b] = this.next.push(this.beams.key[b]!, state)
+    return this.sameAt[b]!
+  }
 }

@@ -1,6 +1,11 @@
 import type { WordTime } from '../../../shared/word-time'
-import { alignText } from './align'
-import { frameStatistics, utteranceConfidence, wordConfidences } from './confidence'
+import { alignTexts } from './align'
+import {
+  frameStatistics,
+  utteranceConfidence,
+  wordConfidences,
+  type FrameStatistics,
+} from './confidence'
 import { prefixBeamSearch, type Posteriors } from './ctc'
 import { WordNgram } from './ngram'
 import { nbestAgreement, wordFeatures } from './word-features'
@@ -24,18 +29,19 @@ export const BEAM_PRUNING = { tokenPruning: 6, maxTokensPerFrame: 8, blankSkip: 
 /**
  * From one utterance's log-posteriors to what is stored: the N-best list with word times and
  * confidences, and the measures active learning ranks by. Shared by labelling (posteriors from
- * the model's own head) and rescoring (posteriors from an adapted checkpoint's head).
+ * the model's own head, with `frames` from the pass that normalised them) and rescoring
+ * (posteriors from an adapted checkpoint's head).
  */
 export function decodeUtterance(
   vocabulary: Vocabulary,
   item: TranscribeItem,
   p: Posteriors,
   options: TranscribeOptions,
+  frames: FrameStatistics = frameStatistics(p, options.confidence),
 ): {
   hypotheses: HypothesisResult[]
   acquisition: Omit<AcquisitionMeasures, 'embedding' | 'disagreement'>
 } {
-  const frames = frameStatistics(p, options.confidence)
   const frameConfidence = frames.confidence
   const beams = prefixBeamSearch(p, {
     ...(options.lm && vocabulary.wordDelimiter !== null
@@ -54,11 +60,15 @@ export function decodeUtterance(
     nBest: options.nBest,
     ...BEAM_PRUNING,
   })
-  const decoded = beams.map((beam) => {
-    const text = decodeTokens(beam.tokens, vocabulary)
-    const encoded = encodeText(text, vocabulary)
-    return { beam, text, encoded, ...alignText(p, encoded, vocabulary.blank, item) }
-  })
+  const texts = beams.map((beam) => decodeTokens(beam.tokens, vocabulary))
+  const encodedTexts = texts.map((text) => encodeText(text, vocabulary))
+  const aligned = alignTexts(p, encodedTexts, vocabulary.blank, item)
+  const decoded = beams.map((beam, i) => ({
+    beam,
+    text: texts[i]!,
+    encoded: encodedTexts[i]!,
+    ...aligned[i]!,
+  }))
   const agreement = nbestAgreement(
     decoded.map((d) => ({ words: d.encoded.words, logProb: d.beam.score ?? d.beam.logProb })),
   )

@@ -19,8 +19,16 @@ export function modelInput(manifest: ModelManifest, signals: Float32Array[]): Mo
   const spec = manifest.features
   if (!spec) {
     const length = Math.max(...signals.map((s) => s.length), 400)
-    const input = new Float32Array(signals.length * length)
-    signals.forEach((s, k) => input.set(manifest.normalize ? normalizeWaveform(s) : s, k * length))
+    const [only] = signals
+    // One utterance that needs neither padding nor normalising is fed as it is, not copied.
+    const input =
+      signals.length === 1 && only!.length === length && !manifest.normalize
+        ? only!
+        : new Float32Array(signals.length * length)
+    if (input !== only)
+      signals.forEach((s, k) =>
+        input.set(manifest.normalize ? normalizeWaveform(s) : s, k * length),
+      )
     return {
       feeds: { [manifest.input]: new ort.Tensor('float32', input, [signals.length, length]) },
       shares: signals.map((s) => s.length / length),

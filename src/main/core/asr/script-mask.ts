@@ -1,4 +1,5 @@
 import type { Posteriors } from './ctc'
+import { keptTokens, normaliseLogits } from './normalise'
 import type { Vocabulary } from './vocab'
 
 /**
@@ -59,40 +60,13 @@ export function allowedTokens(vocabulary: Vocabulary, scripts: string[]): boolea
   return allowed.every(Boolean) || !writesSome ? null : allowed
 }
 
-/** A log-probability of zero probability that keeps entropy sums finite (0 · -1e4 = 0). */
-const EXCLUDED = -1e4
-
 /**
  * The posteriors with the disallowed tokens removed and each frame renormalised, so the beam
- * search, confidences and word times all see the same distribution.
+ * search, confidences and word times all see the same distribution. Labelling does this from the
+ * model's raw logits, with the frame statistics in the same pass (normalise.ts): a softmax does
+ * not change when every score of a frame shifts by the same amount.
  */
 export function maskPosteriors(p: Posteriors, allowed: boolean[]): Posteriors {
-  return maskedLogSoftmax(p.logProbs, p.frames, p.vocab, allowed)
-}
-
-/**
- * Log-softmax over the allowed tokens only, from raw logits or from log-probabilities alike (a
- * softmax does not change when every score of a frame shifts by the same amount): labelling
- * normalises the model's logits once, here, instead of once for all tokens and again for the
- * allowed ones.
- */
-export function maskedLogSoftmax(
-  scores: Float32Array,
-  frames: number,
-  vocab: number,
-  allowed: boolean[],
-): Posteriors {
-  // The allowed tokens' indices once, so each frame's three passes visit only them.
-  const kept = Int32Array.from(allowed.flatMap((ok, v) => (ok ? [v] : [])))
-  const logProbs = new Float32Array(frames * vocab).fill(EXCLUDED)
-  for (let t = 0; t < frames; t++) {
-    const row = t * vocab
-    let max = -Infinity
-    for (const v of kept) if (scores[row + v]! > max) max = scores[row + v]!
-    let sum = 0
-    for (const v of kept) sum += Math.exp(scores[row + v]! - max)
-    const norm = max + Math.log(sum)
-    for (const v of kept) logProbs[row + v] = scores[row + v]! - norm
-  }
-  return { frames, vocab, logProbs }
+  const { frames, vocab, logProbs } = p
+  return normaliseLogits({ frames, vocab, values: logProbs }, keptTokens(allowed)).posteriors
 }

@@ -8,11 +8,13 @@ import { hiddenCacheFile, writeHiddenStates } from '../adapt/hidden-cache'
 import { LinearHeadFit, type LinearHead } from '../adapt/linear-head'
 import type { WordTime } from '../../../shared/word-time'
 import { alignText } from './align'
-import { logSoftmax, type Logits, type Posteriors } from './ctc'
+import type { ConfidenceMethod, FrameStatistics } from './confidence'
+import type { Logits, Posteriors } from './ctc'
 import { decodeUtterance, meanPool } from './decode-utterance'
 import { MODEL_SAMPLE_RATE } from '../../../shared/domain/audio'
 import { spanSamples } from './decoded-span'
-import { allowedTokens, maskedLogSoftmax } from './script-mask'
+import { keptTokens, normaliseLogits } from './normalise'
+import { allowedTokens } from './script-mask'
 import { probeAudio } from './features'
 import { modelInput } from './model-input'
 import { readModelPackage, type ModelPackage } from './model-package'
@@ -113,31 +115,43 @@ export class ModelRunner {
     // Similar lengths together, so little of each run is padding.
     const order = items.map((_, i) => i).sort((a, b) => audio[a]!.length - audio[b]!.length)
     const chunkSamples = Math.round(options.chunkSec * MODEL_SAMPLE_RATE)
-    let i = 0
-    while (i < order.length) {
-      const first = audio[order[i]!]!
-      if (first.length > chunkSamples) {
+    // Hidden-state cache files are written while the next utterances run and decode; awaiting
+    // each write in turn left the worker idle on the file system for as long as it decoded.
+    const writes: Promise<void>[] = []
+    try {
+      let i = 0
+      while (i < order.length) {
+        const first = audio[order[i]!]!
+        if (first.length > chunkSamples) {
+          const t = performance.now()
+          const out = await this.runChunked(first, options)
+          inferenceMs += performance.now() - t
+          results.push(this.finish(items[order[i]!]!, out.logits, out.hidden, options, writes))
+          i++
+          continue
+        }
+        const batch = [order[i]!]
+        const maxBatch = this.pkg.manifest.batchable ? options.maxBatch : 1
+        while (i + batch.length < order.length && batch.length < maxBatch) {
+          const next = audio[order[i + batch.length]!]!
+          if (next.length > chunkSamples || next.length > first.length * 1.1) break
+          batch.push(order[i + batch.length]!)
+        }
         const t = performance.now()
-        const out = await this.runChunked(first, options)
+        const outputs = await this.run(batch.map((b) => audio[b]!))
         inferenceMs += performance.now() - t
-        results.push(await this.finish(items[order[i]!]!, out.logits, out.hidden, options))
-        i++
-        continue
+        for (const [k, b] of batch.entries())
+          results.push(
+            this.finish(items[b]!, outputs[k]!.logits, outputs[k]!.hidden, options, writes),
+          )
+        i += batch.length
       }
-      const batch = [order[i]!]
-      const maxBatch = this.pkg.manifest.batchable ? options.maxBatch : 1
-      while (i + batch.length < order.length && batch.length < maxBatch) {
-        const next = audio[order[i + batch.length]!]!
-        if (next.length > chunkSamples || next.length > first.length * 1.1) break
-        batch.push(order[i + batch.length]!)
-      }
-      const t = performance.now()
-      const outputs = await this.run(batch.map((b) => audio[b]!))
-      inferenceMs += performance.now() - t
-      for (const [k, b] of batch.entries())
-        results.push(await this.finish(items[b]!, outputs[k]!.logits, outputs[k]!.hidden, options))
-      i += batch.length
+    } finally {
+      // Every write is on disk (or has failed) before the batch answers, whatever happened.
+      await Promise.allSettled(writes)
     }
+    // A failed write fails the batch, as it did when each was awaited.
+    await Promise.all(writes)
     // Back to the caller's order (batching sorted them by length).
     const position = new Map(items.map((item, i) => [item.utteranceId, i]))
     results.sort((a, b) => position.get(a.utteranceId)! - position.get(b.utteranceId)!)
@@ -167,7 +181,7 @@ export class ModelRunner {
     const p =
       this.head && out.hidden
         ? this.head.posteriors(out.hidden.data, out.hidden.frames)
-        : this.posteriorsOf(out.logits, item.scripts)
+        : this.posteriorsOf(out.logits, item.scripts, options.confidence).posteriors
     const encoded = encodeText(text, vocabulary)
     if (encoded.ids.length === 0) return []
     return alignText(p, encoded, vocabulary.blank, item).words.map((w): WordTime => ({
@@ -182,12 +196,16 @@ export class ModelRunner {
   private async run(signals: Float32Array[]): Promise<{ logits: Logits; hidden: Frames | null }[]> {
     const { manifest } = this.pkg
     const { feeds, shares } = modelInput(manifest, signals)
-    const out = await this.session.run(feeds)
-    const logits = out[manifest.outputs.logits]!
+    // Only what decoding reads: a model's other outputs (the starter's phone head) would be
+    // copied out for nothing.
+    const { logits: logitsName, hiddenStates } = manifest.outputs
+    const out = await this.session.run(
+      feeds,
+      hiddenStates ? [logitsName, hiddenStates] : [logitsName],
+    )
+    const logits = out[logitsName]!
     const [, frames, vocab] = logits.dims as [number, number, number]
-    const hiddenTensor = manifest.outputs.hiddenStates
-      ? out[manifest.outputs.hiddenStates]
-      : undefined
+    const hiddenTensor = hiddenStates ? out[hiddenStates] : undefined
     const hiddenDim = hiddenTensor ? (hiddenTensor.dims as number[])[2]! : 0
     return signals.map((_, k) => {
       // Frames that belong to this utterance, not to the padding after it.
@@ -200,7 +218,7 @@ export class ModelRunner {
         ? {
             frames: own,
             dim: hiddenDim,
-            data: (hiddenTensor.data as Float32Array).slice(
+            data: (hiddenTensor.data as Float32Array).subarray(
               k * frames * hiddenDim,
               (k * frames + own) * hiddenDim,
             ),
@@ -256,37 +274,58 @@ export class ModelRunner {
     }
   }
 
-  /** Allowed tokens of the model's own character head per set of scripts (script-mask.ts). */
-  private readonly scriptMasks = new Map<string, boolean[] | null>()
+  /** Tokens the model's own character head may write, per set of scripts (script-mask.ts). */
+  private readonly scriptMasks = new Map<string, Int32Array | null>()
 
   /**
-   * The model's own head's posteriors; a character head's kept to the utterance language's
-   * scripts, normalised over them in the same pass.
+   * The log-posteriors of the utterance being decoded, reused from one to the next: nothing
+   * decoded keeps them, and a fresh array per utterance was a large part of the worker's garbage.
+   * Normalising and what reads the result run without a pause between, so two requests never
+   * share it. An utterance longer than a minute gets its own.
    */
-  private posteriorsOf(logits: Logits, scripts: string[] | undefined): Posteriors {
-    const { frames, vocab, values } = logits
-    if (!scripts || this.pkg.manifest.unit !== 'char') return logSoftmax(values, frames, vocab)
-    const key = scripts.join(',')
-    if (!this.scriptMasks.has(key))
-      this.scriptMasks.set(key, allowedTokens(this.pkg.vocabulary, scripts))
-    const allowed = this.scriptMasks.get(key)!
-    return allowed
-      ? maskedLogSoftmax(values, frames, vocab, allowed)
-      : logSoftmax(values, frames, vocab)
+  private posteriorBuffer = new Float32Array(0)
+
+  /**
+   * The model's own head's posteriors and frame statistics; a character head's kept to the
+   * utterance language's scripts, normalised over them in the same pass (normalise.ts).
+   */
+  private posteriorsOf(
+    logits: Logits,
+    scripts: string[] | undefined,
+    confidence: ConfidenceMethod,
+  ): { posteriors: Posteriors; statistics: FrameStatistics } {
+    let kept: Int32Array | null = null
+    if (scripts && this.pkg.manifest.unit === 'char') {
+      const key = scripts.join(',')
+      if (!this.scriptMasks.has(key)) {
+        const allowed = allowedTokens(this.pkg.vocabulary, scripts)
+        this.scriptMasks.set(key, allowed && keptTokens(allowed))
+      }
+      kept = this.scriptMasks.get(key)!
+    }
+    // Grown by doubling: a request's utterances come shortest first.
+    const size = logits.frames * logits.vocab
+    if (size > this.posteriorBuffer.length && size <= REUSED_POSTERIORS)
+      this.posteriorBuffer = new Float32Array(
+        Math.min(REUSED_POSTERIORS, Math.max(size, 2 * this.posteriorBuffer.length)),
+      )
+    return normaliseLogits(logits, kept, confidence, this.posteriorBuffer)
   }
 
-  private async finish(
+  /** One utterance's result; its hidden-state cache write, if any, is added to `writes`. */
+  private finish(
     item: TranscribeItem,
     logits: Logits,
     hidden: Frames | null,
     options: TranscribeOptions,
-  ): Promise<UtteranceResult> {
+    writes: Promise<void>[],
+  ): UtteranceResult {
     const vocabulary = this.head?.vocabulary ?? this.pkg.vocabulary
     const own =
       this.head && hidden
-        ? this.head.posteriors(hidden.data, hidden.frames)
-        : this.posteriorsOf(logits, item.scripts)
-    const decoded = decodeUtterance(vocabulary, item, own, options)
+        ? { posteriors: this.head.posteriors(hidden.data, hidden.frames), statistics: undefined }
+        : this.posteriorsOf(logits, item.scripts, options.confidence)
+    const decoded = decodeUtterance(vocabulary, item, own.posteriors, options, own.statistics)
     let hiddenStatesFile: string | null = null
     if (options.hiddenDir && hidden) {
       hiddenStatesFile = hiddenCacheFile(options.hiddenDir, this.modelKey, {
@@ -294,17 +333,19 @@ export class ModelRunner {
         startSec: item.startSec,
         endSec: item.endSec,
       })
-      await writeHiddenStates(
-        hiddenStatesFile,
-        hidden,
-        options.stagingDir ?? dirname(hiddenStatesFile),
+      writes.push(
+        writeHiddenStates(
+          hiddenStatesFile,
+          hidden,
+          options.stagingDir ?? dirname(hiddenStatesFile),
+        ),
       )
     }
     return {
       utteranceId: item.utteranceId,
       startSec: item.startSec,
       endSec: item.endSec,
-      frames: own.frames,
+      frames: own.posteriors.frames,
       hypotheses: decoded.hypotheses,
       acquisition: {
         ...decoded.acquisition,
@@ -315,6 +356,9 @@ export class ModelRunner {
     }
   }
 }
+
+/** 60 s of a 333-token head at 50 frames a second: longer utterances' posteriors are not kept. */
+const REUSED_POSTERIORS = 1 << 20
 
 interface Frames {
   frames: number

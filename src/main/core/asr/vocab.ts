@@ -21,7 +21,7 @@ export interface EncodedText {
 
 /** Spells text with the vocabulary, word by word; case is matched when only one case exists. */
 export function encodeText(text: string, vocab: Vocabulary): EncodedText {
-  const index = new Map(vocab.tokens.map((t, i) => [t, i]))
+  const index = tokenIndex(vocab)
   const words = text.normalize('NFC').split(/\s+/u).filter(Boolean)
   const ids: number[] = []
   const wordOfToken: number[] = []
@@ -42,6 +42,21 @@ export function encodeText(text: string, vocab: Vocabulary): EncodedText {
     }
   })
   return { words, ids, wordOfToken, unknown }
+}
+
+/**
+ * Each vocabulary's token → id map, made once (a vocabulary is not changed once made):
+ * labelling spells five texts a clip.
+ */
+const indexes = new WeakMap<Vocabulary, Map<string, number>>()
+
+function tokenIndex(vocab: Vocabulary): Map<string, number> {
+  let index = indexes.get(vocab)
+  if (!index) {
+    index = new Map(vocab.tokens.map((t, i) => [t, i]))
+    indexes.set(vocab, index)
+  }
+  return index
 }
 
 /** Token ids back to text: delimiters become spaces. */
