@@ -107,7 +107,7 @@ export function corpora(benchData: string): Corpus[] {
         budgetMinutes: Number(process.env.SAUTI_REAL_UNHEARD_BUDGET ?? budget),
         stepMinutes: Number(process.env.SAUTI_REAL_UNHEARD_STEP ?? 1),
         splits: () => unheardSplits(manifest, language),
-        heldOutBy: 'whole prompt groups of a voice the starter never heard (test/bench/real.ts)',
+        heldOutBy: 'whole prompt groups of a voice the starter never heard',
       }
     }),
   ]
@@ -249,7 +249,7 @@ async function corpusProject(
     )
     .all() as { split: string; n: number; min: number }[]
   console.log(
-    `${corpus.name}: ${imported.imported} utterances imported (${imported.rejected.length} refused); ${counts.map((c) => `${c.split} ${c.n} (${c.min.toFixed(1)} min)`).join(', ')}; labelled in ${((performance.now() - started) / 1000).toFixed(0)} s; dev chosen by ${devFrom === 'recipe' ? 'the recipe (held out whole)' : 'the project’s split policy (the recipe’s dev is too small)'}`,
+    `${corpus.name}: ${imported.imported} utterances imported (${imported.rejected.length} refused); ${counts.map((c) => `${c.split} ${c.n} (${c.min.toFixed(1)} min)`).join(', ')}; labelled in ${((performance.now() - started) / 1000).toFixed(0)} s; dev ${devFrom === 'recipe' ? `held out as test is: ${corpus.heldOutBy}` : 'chosen by the project’s split policy (the recipe’s dev is too small)'}`,
   )
   return { wb, dispose }
 }
