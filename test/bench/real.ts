@@ -63,7 +63,8 @@ export interface Corpus {
 /**
  * The unheard voices (models/starter/recipe/unheard_voices.py): language, and corrected minutes
  * to budget by default, about 60 % of the pool each leaves (4.9, 9.4 and 14.0 min), so that a
- * strategy's picks can still differ from random's at the end.
+ * strategy's picks can still differ from random's at the end. SAUTI_REAL_UNHEARD_BUDGET and
+ * SAUTI_REAL_UNHEARD_STEP override them.
  */
 const UNHEARD = { 'es-co': ['es', 3], 'fr-armelle': ['fr', 5], 'it-menardi': ['it', 8] } as const
 
