@@ -4,8 +4,9 @@
  * of real recordings, for every raw score Sauti measures and for the calibration it fits.
  *
  * The corpora and their splits are the real-speech bench's (real.ts): Fish Fillets' Dutch dub
- * and the IVR prompts of SAUTI_REAL_IVR (SAUTI_REAL_ONLY picks), in `.bench-data/real`, with test
- * pinned to what the starter recipe held out (whole game levels, whole prompt groups), so no test
+ * and the IVR prompts of SAUTI_REAL_IVR, and three voices the starter never heard (SAUTI_REAL_ONLY
+ * picks), in `.bench-data/real`, with test pinned to what the starter recipe held out (whole game
+ * levels, whole prompt groups; for the unheard voices, whole prompt groups of theirs), so no test
  * speech trained the encoder, and dev too where the recipe's holds the split policy's minimum
  * (else the project's policy chooses it: real.ts's pinSplits). SAUTI_CONF_TRAIN caps the training utterances (every
  * k-th). Test utterances are imported without their transcripts (new audio to annotate, as the
@@ -42,7 +43,7 @@ import {
 import { normalize, normalizeWords } from '../../src/shared/text/normalize'
 import { appRoot } from '../support/fixtures'
 import { importAndWait, openTestWorkbench, runJob } from '../support/workbench'
-import { corpora, pinSplits, recipeSplits, type Corpus } from './real'
+import { corpora, pinSplits, type Corpus } from './real'
 
 interface Row {
   /** As the manifest has it (the recipe's splits are keyed by it), and absolute. */
@@ -190,9 +191,9 @@ function chosenRows(corpus: Corpus, splits: Map<string, string>): Row[] {
 
 async function corpusBench(corpus: Corpus): Promise<void> {
   console.log(
-    `\n== Confidence on real speech: ${corpus.name}, dev and test as the starter recipe held them out`,
+    `\n== Confidence on real speech: ${corpus.name}, dev and test held out as ${corpus.heldOutBy}`,
   )
-  const splits = recipeSplits(corpus.manifest)
+  const splits = corpus.splits()
   const splitOf = (r: Row): string => splits.get(r.relative) ?? 'train'
   const chosen = chosenRows(corpus, splits)
   const dir = mkdtempSync(join(tmpdir(), 'sauti-bench-conf-'))
@@ -219,7 +220,7 @@ async function corpusBench(corpus: Corpus): Promise<void> {
     for (const { id } of db.prepare('SELECT id FROM speaker').all() as { id: number }[])
       for (const scope of ['annotation', 'model_training'] as const)
         recordConsent(db, { speakerId: id, scope, grantedAt: '2026-01-01T00:00:00Z' })
-    pinSplits(wb, splits, corpus.language)
+    pinSplits(wb, splits, corpus.language, corpus.heldOutBy)
     const byPath = new Map(chosen.map((r) => [r.path, r]))
     const references = new Map<number, string>()
     for (const u of db

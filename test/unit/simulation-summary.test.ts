@@ -15,6 +15,7 @@ const curve = (points: [number, number, number][]): CurvePoint[] =>
     keystrokeShareEmpty: null,
     keystrokeSharePolicy: null,
     startedEmptyShare: null,
+    picked: [],
     devWer: wer,
     devCer: cer,
     testWer: wer,

@@ -49,11 +49,11 @@ SETS = {
 }
 CORE = ["es", "fr", "it"]
 NOTE = re.compile(r"\([^)]*\)")
-# The core voices' packages: transcripts (doc) and G.722 audio (real_data.ivr_rows needs both to
-# rebuild the training split, and the audio gives each key's spoken length in the core voice).
-# English, the list every translation follows, says which keys are tones rather than speech.
-CORE_PACKAGES = ["asterisk-core-sounds-en"] + [f"asterisk-core-sounds-{lang}{s}" for lang in CORE
-                                               for s in ("", "-g722")]
+# The core voices' packages: transcripts (doc) and G.722 audio of every IVR language, since
+# real_data.ivr_rows reads them all to rebuild the training split; the audio also gives each
+# key's spoken length in the core voice. English, the list every translation follows, says which
+# keys are tones rather than speech.
+CORE_PACKAGES = [f"asterisk-core-sounds-{lang}{s}" for lang in real_data.IVR_VOICES for s in ("", "-g722")]
 
 
 def fetch(packages, folder):
@@ -87,10 +87,7 @@ def download():
         unpack(f"asterisk-core-sounds-{lang}-gsm", DEBS, os.path.join(DEBS, "core-gsm"),
                f"usr/share/asterisk/sounds/{voice}/vm-intro.gsm")
     fetch(CORE_PACKAGES, real_data.DEBS)
-    unpack("asterisk-core-sounds-en", real_data.DEBS, real_data.ROOT,
-           "usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
-    for lang in CORE:
-        voice = real_data.IVR_VOICES[lang]
+    for lang, voice in real_data.IVR_VOICES.items():
         unpack(f"asterisk-core-sounds-{lang}", real_data.DEBS, real_data.ROOT,
                f"usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz")
         unpack(f"asterisk-core-sounds-{lang}-g722", real_data.DEBS, real_data.ROOT,

@@ -52,6 +52,8 @@ export interface CurvePoint {
   keystrokeSharePolicy: number | null
   /** Share of the step's picks the app would start empty. */
   startedEmptyShare: number | null
+  /** The utterances this step picked, in order: what a strategy chooses, for a benchmark to read. */
+  picked: number[]
   devCer: number
   devWer: number
   testCer: number
@@ -166,6 +168,7 @@ export async function runSimulation(
           keystrokeShareEmpty: null,
           keystrokeSharePolicy: null,
           startedEmptyShare: null,
+          picked: [],
           ...score(),
         },
       ]
@@ -193,10 +196,12 @@ export async function runSimulation(
         const keys = emptyTally()
         // The app calibrates every checkpoint on dev; its editor reads confidence through that.
         const calibration = headCalibration(params, request.vocabulary, dev)
+        const picked: number[] = []
         for (const r of ranked) {
           if (labelledSec >= target) break
           const e = byId.get(r.id)!
           labelled.add(r.id)
+          picked.push(r.id)
           labelledSec += e.durationSec
           if (e.flagged) flaggedSec += e.durationSec
           else {
@@ -238,6 +243,7 @@ export async function runSimulation(
           keystrokeShareEmpty: keys.typing ? keys.empty / keys.typing : null,
           keystrokeSharePolicy: keys.typing ? keys.policy / keys.typing : null,
           startedEmptyShare: keys.picks ? keys.startedEmpty / keys.picks : null,
+          picked,
           ...score(),
         }
         points.push(point)
