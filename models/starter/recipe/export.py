@@ -21,7 +21,7 @@ from model import FRAME_STRIDE_S, SR, StarterEncoder, count_params  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUTPUTS = ["hidden_states", "logits", "logits_phones"]
-VERSION = "0.3.0"
+VERSION = "0.4.0"
 
 
 class Exported(torch.nn.Module):
