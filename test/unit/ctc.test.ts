@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  greedyDecode,
-  logSoftmax,
-  prefixBeamSearch,
-  type Posteriors,
-} from '../../src/main/core/asr/ctc'
+import { prefixBeamSearch } from '../../src/main/core/asr/beam-search'
+import { greedyDecode, logSoftmax, type Posteriors } from '../../src/main/core/asr/ctc'
 import { BEAM_PRUNING } from '../../src/main/core/asr/decode-utterance'
 import { normaliseLogits } from '../../src/main/core/asr/normalise'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { prefixBeamSearch, type Posteriors } from '../../src/main/core/asr/ctc'
+import { prefixBeamSearch } from '../../src/main/core/asr/beam-search'
+import type { Posteriors } from '../../src/main/core/asr/ctc'
 import { countNgrams, WordNgram } from '../../src/main/core/asr/ngram'
 
 const corpus = [

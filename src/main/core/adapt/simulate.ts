@@ -1,5 +1,6 @@
 import type { AcquisitionStrategy } from '../../../shared/domain'
-import { greedyDecode, prefixBeamSearch, type Posteriors } from '../asr/ctc'
+import { prefixBeamSearch } from '../asr/beam-search'
+import { greedyDecode, type Posteriors } from '../asr/ctc'
 import { meanFrameEntropy, meanPool } from '../asr/decode-utterance'
 import type { Vocabulary } from '../asr/vocab'
 import type { CostObservation } from '../../../shared/metrics/prefill'

@@ -6,7 +6,8 @@ import {
   wordConfidences,
   type FrameStatistics,
 } from './confidence'
-import { prefixBeamSearch, type Posteriors } from './ctc'
+import { prefixBeamSearch } from './beam-search'
+import type { Posteriors } from './ctc'
 import { WordNgram } from './ngram'
 import { nbestAgreement, wordFeatures } from './word-features'
 import type {

@@ -250,7 +250,7 @@ export function applyAdapter(
   return adapterForward(params, hidden, frames).adapted
 }
 
-/** Per-frame log-posteriors for the decoders in asr/ctc.ts (greedy, beam search). */
+/** Per-frame log-posteriors for the decoders in asr/ctc.ts (greedy) and asr/beam-search.ts. */
 export function posteriors(
   params: AdapterHeadParams,
   hidden: FloatArray,
