@@ -3,14 +3,16 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import { SautiError, type ErrorInfo, type ErrorKind } from '../../shared/errors'
+import { SautiError, type ErrorKind } from '../../shared/errors'
 import { eventNames, type Method } from '../../shared/contract'
+import type { MessageArgs, ServerMessageKey } from '../../shared/messages'
 import { accountCaller, localOwner, type Caller } from '../core/accounts/caller'
 import { mediaResponse } from '../core/audio/media'
 import { classify } from '../core/dispatch'
 import type { Logger } from '../core/logger'
 import type { Workbench } from '../core/workbench'
-import { checkBinding, loopbackNames, type Binding } from './http-binding'
+import { checkBinding, type Binding } from './http-binding'
+import { crossSiteGuard, fail, securityHeaders } from './http-guards'
 import {
   LoginThrottle,
   Sessions,
@@ -59,31 +61,14 @@ export const statusOf: Record<ErrorKind, number> = {
   internal: 500,
 }
 
-/**
- * The renderer loads only our own scripts; inline styles are allowed because wavesurfer.js
- * styles its shadow DOM that way. Media and API come from this origin only.
- */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
-
-const fail = (res: Response, status: number, error: ErrorInfo): void => {
-  res.status(status).json({ ok: false, error })
-}
-
-/** Requests that change something: each must come from our own pages (CSRF). */
-const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
+/** A refusal of the host's own (sign-in), said by key so the page shows it in its language. */
+const refuse = (
+  res: Response,
+  status: number,
+  kind: ErrorKind,
+  key: ServerMessageKey,
+  args: MessageArgs = {},
+): void => fail(res, status, SautiError.saying(kind, key, args).toInfo())
 
 /**
  * `sauti serve`: the contract over HTTP (docs/team-server.md). POST /api/<method> for calls,
@@ -117,26 +102,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const expectedOrigin = (req: Request): string =>
     facing.publicOrigin ?? `${options.tls ? 'https' : 'http'}://${req.headers.host ?? ''}`
 
-  app.use((req, res, next) => {
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy)
-    res.setHeader('X-Content-Type-Options', 'nosniff')
-    res.setHeader('Referrer-Policy', 'no-referrer')
-    res.setHeader('X-Frame-Options', 'DENY')
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
-    if (facing.secure)
-      res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
-    // DNS rebinding: a page on another name that resolves to us must not reach us.
-    const hostHeader = req.headers.host ?? ''
-    const name = hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
-    const expectedHost = facing.publicOrigin ? new URL(facing.publicOrigin).host : null
-    if (
-      (loopbackNames.has(bindHost) && !expectedHost && !loopbackNames.has(name)) ||
-      (expectedHost !== null && hostHeader !== expectedHost)
-    )
-      return fail(res, 403, { kind: 'forbidden', message: `unexpected Host header: ${hostHeader}` })
-    next()
-  })
+  app.use(securityHeaders(facing, bindHost))
 
   const matches = (candidate: string | undefined): boolean => {
     if (!candidate) return false
@@ -189,25 +155,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     next()
   })
 
-  // Cross-site requests: a state-changing request riding on a cookie is refused when the browser
-  // says it comes from another site (Sec-Fetch-Site) or another origin (Origin). Browsers send
-  // Origin on every cross-origin POST and, for years now, Sec-Fetch-Site; a request with neither
-  // is not a browser's cross-site request. SameSite=Strict is the second wall.
-  app.use((req, res, next) => {
-    const ambient = callers.get(req)?.bySession === true || req.path.startsWith('/auth/')
-    if (safeMethods.has(req.method) || !ambient) return next()
-    const site = req.headers['sec-fetch-site']
-    const origin = req.headers.origin
-    const sameSite =
-      (site === undefined || site === 'same-origin' || site === 'none') &&
-      (origin === undefined || origin === expectedOrigin(req))
-    if (!sameSite)
-      return fail(res, 403, {
-        kind: 'forbidden',
-        message: 'cross-site request refused: calls must come from Sauti’s own pages',
-      })
-    next()
-  })
+  // A state-changing request riding on a cookie must come from our own pages (CSRF).
+  app.use(
+    crossSiteGuard(
+      (req) => callers.get(req)?.bySession === true || req.path.startsWith('/auth/'),
+      expectedOrigin,
+    ),
+  )
 
   const json = express.json({ limit: '1mb', strict: false })
   const jsonOnly = (req: Request, res: Response, next: NextFunction): void => {
@@ -226,22 +180,16 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     app.post('/auth/login', jsonOnly, json, async (req: Request, res: Response) => {
       const { login, password } = (req.body ?? {}) as { login?: unknown; password?: unknown }
       if (typeof login !== 'string' || typeof password !== 'string' || login.length > 200)
-        return fail(res, 400, SautiError.saying('validation', 'signInMissing', {}).toInfo())
+        return refuse(res, 400, 'validation', 'signInMissing')
       const wait = throttle.retryAfter(login, addressOf(req))
       if (wait > 0) {
         res.setHeader('Retry-After', String(wait))
-        return fail(
-          res,
-          429,
-          SautiError.saying('forbidden', 'signInThrottled', {
-            minutes: Math.ceil(wait / 60),
-          }).toInfo(),
-        )
+        return refuse(res, 429, 'forbidden', 'signInThrottled', { minutes: Math.ceil(wait / 60) })
       }
       const account = await workbench.signIn(login, password.slice(0, 1024))
       if (!account) {
         throttle.fail(login, addressOf(req))
-        return fail(res, 401, SautiError.saying('forbidden', 'wrongLogin', {}).toInfo())
+        return refuse(res, 401, 'forbidden', 'wrongLogin')
       }
       throttle.succeed(login)
       setSession(res, sessions.open(accountCaller(account.id)), absoluteSec)
@@ -250,10 +198,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     app.post('/auth/accept', jsonOnly, json, async (req: Request, res: Response) => {
       const { token: link, password } = (req.body ?? {}) as { token?: unknown; password?: unknown }
       if (typeof link !== 'string' || typeof password !== 'string')
-        return fail(res, 400, SautiError.saying('validation', 'acceptMissing', {}).toInfo())
+        return refuse(res, 400, 'validation', 'acceptMissing')
       const wait = throttle.retryAfter(null, addressOf(req))
-      if (wait > 0)
-        return fail(res, 429, SautiError.saying('forbidden', 'tooManyTries', {}).toInfo())
+      if (wait > 0) return refuse(res, 429, 'forbidden', 'tooManyTries')
       try {
         const account = await workbench.acceptLink(link, password)
         sessions.closeAccount(account.id)
