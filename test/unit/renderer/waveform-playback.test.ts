@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { reportPlay } from '../../../src/renderer/src/composables/waveform-playback'
+import {
+  AUTOPLAY_BLOCKED,
+  reportPlay,
+} from '../../../src/renderer/src/composables/waveform-playback'
 
 /** What the editor's "could not be played" line shows for the play() promise's outcomes. */
 async function shown(task: Promise<void>): Promise<(string | null)[]> {
@@ -11,12 +14,15 @@ async function shown(task: Promise<void>): Promise<(string | null)[]> {
 }
 
 describe('reporting playback', () => {
-  it('reports a refusal to play: the autoplay policy, a missing file', async () => {
+  it('says the browser held playback back until the page is used, not that the audio failed', async () => {
     const refused = new DOMException(
       'play() failed because the user did not interact',
       'NotAllowedError',
     )
-    expect(await shown(Promise.reject(refused))).toEqual([null, refused.message])
+    expect(await shown(Promise.reject(refused))).toEqual([null, AUTOPLAY_BLOCKED])
+  })
+
+  it('reports a refusal to play, with its reason: a missing file', async () => {
     expect(await shown(Promise.reject(new Error('no supported source')))).toEqual([
       null,
       'no supported source',

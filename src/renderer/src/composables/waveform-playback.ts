@@ -2,6 +2,13 @@ import type { Ref } from 'vue'
 import { Subscriptions } from './subscriptions'
 
 /**
+ * What reportPlay sets when the browser refuses to play before the person has used the page
+ * (autoplay policy: a browser tab of a team server opening the editor's first utterance). It is
+ * no fault of the audio, so the screen says how to listen instead of showing an error.
+ */
+export const AUTOPLAY_BLOCKED = 'autoplay-blocked'
+
+/**
  * Clears the last playback error, and reports the play() promise's refusal if it comes. A play()
  * cut short by a pause() or another load (moving on before playback started) is no refusal: it
  * says so with an AbortError, and showing it put a red "could not be played" over the editor.
@@ -10,6 +17,8 @@ export function reportPlay(task: Promise<void>, setError: (message: string | nul
   setError(null)
   task.catch((caught: unknown) => {
     if (caught instanceof DOMException && caught.name === 'AbortError') return
+    if (caught instanceof DOMException && caught.name === 'NotAllowedError')
+      return setError(AUTOPLAY_BLOCKED)
     setError(caught instanceof Error ? caught.message : String(caught))
   })
 }
