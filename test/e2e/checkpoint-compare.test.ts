@@ -70,6 +70,7 @@ describe('comparing two models on the Model screen', () => {
     expect(await worst.locator('[data-testid="compare-change"]').innerText()).toMatch(
       /^B worse by \d+ (WER|CER) points$/,
     )
+    // A line is never bare: its words, or (an empty hypothesis) that the annotator types it.
     expect(await worst.locator('[data-line="a"]').innerText()).toMatch(/^A\s*\S/)
     expect(await worst.locator('[data-line="b"]').innerText()).toMatch(/^B\s*\S/)
     expect(await worst.locator('mark').count()).toBeGreaterThan(0)

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { CheckpointComparison, ComparedUtterance } from '../../shared/domain'
 import { SautiError } from '../../shared/errors'
+import { utteranceChange } from '../../shared/metrics/compare'
 import { callOrThrow } from './cli-consent'
 import { err, globals, out, parsePositive, progressBar, runJob, withWorkbench } from './cli-support'
 
@@ -97,8 +98,8 @@ function printComparison(c: CheckpointComparison, limit: number): void {
         `  ${r.lang.padEnd(14)} ${String(r.words).padStart(5)} words ${pct(r.a).padStart(10)} ${pct(r.b).padStart(10)}`,
       )
   }
-  // The list's own order: by WER first, then CER.
-  const change = (u: ComparedUtterance): number => Math.sign(u.b.wer - u.a.wer || u.b.cer - u.a.cer)
+  // The list's own order: by the comparison's metric first, then the other.
+  const change = (u: ComparedUtterance): number => utteranceChange(u, c.metric).points
   const regressions = c.utterances.filter((u) => change(u) > 0)
   const gains = c.utterances.filter((u) => change(u) < 0).reverse()
   out(`${c.differing} utterance(s) read differently.`)

@@ -238,7 +238,7 @@ export function compareCheckpoints(
         : a.scores[metric] < b.scores[metric]
           ? 'a'
           : 'b'
-  const differing = readDifferently(db, ea, eb)
+  const differing = readDifferently(db, ea, eb, metric)
   return {
     model: pair.model.name,
     split: input.split,
@@ -269,7 +269,8 @@ export function compareCheckpoints(
 }
 
 /**
- * The utterances whose two hypotheses differ, the most different first (by WER, then CER),
+ * The utterances whose two hypotheses differ, the most different first (by the metric that
+ * decides the comparison, then the other: CER first while WER is saturated, as the verdict),
  * at most LISTED of them, ordered with B's worst regressions first; each with the two
  * hypotheses and the reference aligned as the adjudication view aligns two versions.
  */
@@ -277,6 +278,7 @@ function readDifferently(
   db: ReadDb,
   ea: ProjectEvaluation,
   eb: ProjectEvaluation,
+  metric: 'wer' | 'cer',
 ): { total: number; listed: ComparedUtterance[] } {
   const rules = projectRules(db)
   const key = (w: string | null): string => (w === null ? '' : normalize(w, rules))
@@ -284,10 +286,8 @@ function readDifferently(
   const pairs = ea.perUtterance
     .map((ua) => ({ ua, ub: fromB.get(ua.utteranceId)! }))
     .filter(({ ua, ub }) => ub && key(ua.hypothesis) !== key(ub.hypothesis))
-  const delta = ({ ua, ub }: (typeof pairs)[number]): [number, number] => [
-    ub.wer - ua.wer,
-    ub.cer - ua.cer,
-  ]
+  const delta = ({ ua, ub }: (typeof pairs)[number]): [number, number] =>
+    metric === 'wer' ? [ub.wer - ua.wer, ub.cer - ua.cer] : [ub.cer - ua.cer, ub.wer - ua.wer]
   const listed = pairs
     .sort((x, y) => {
       const [dx, cx] = delta(x)
