@@ -148,6 +148,13 @@ describe('the screens by keyboard only', () => {
     await page.keyboard.press('Enter')
     await dialog.waitFor({ state: 'detached' })
     await page.locator('[data-testid="editor"]').waitFor()
+    // Every decision announces its key to a screen reader (WAI-ARIA spells Ctrl "Control").
+    const keysOf = (testid: string): Promise<string | null> =>
+      page.locator(`[data-testid="${testid}"]`).getAttribute('aria-keyshortcuts')
+    expect(await keysOf('save-next')).toBe('Control+Enter Meta+Enter')
+    expect(await keysOf('accept-next')).toBe('Control+Shift+Enter Meta+Shift+Enter')
+    expect(await keysOf('skip-next')).toBe('Alt+S')
+    expect(await keysOf('flag')).toBe('Alt+F')
 
     // The queue, a row down, Enter: the keyboard is in that row's transcript.
     await page.keyboard.press('Alt+q')

@@ -68,6 +68,15 @@ export function comboOf(event: KeyboardEvent): Combo {
   return parts.join('+')
 }
 
+/**
+ * A combination as `aria-keyshortcuts` names it, so a screen reader announces the key: WAI-ARIA
+ * spells the modifier "Control", and Cmd does what Ctrl does here (comboOf), so both are named.
+ */
+export function ariaKeys(combo: Combo): string {
+  const key = combo.startsWith('Ctrl+') ? combo.slice(5) : null
+  return key === null ? combo : `Control+${key} Meta+${key}`
+}
+
 export function hasModifier(combo: Combo): boolean {
   return /^(Ctrl|Alt)\+/.test(combo)
 }
