@@ -247,6 +247,11 @@ describe('the screens by keyboard only', () => {
       await goTo(page, screen)
       const stops = await walk(page, 45)
       expect(stops.length, screen).toBeGreaterThan(10)
+      // A screen reader reads a cell with its column's heading only where the heading says so.
+      const unscoped = await page
+        .locator('thead th:not([scope])')
+        .evaluateAll((ths) => ths.map((th) => th.textContent?.trim() ?? ''))
+      expect(unscoped, screen).toEqual([])
     }
   })
 })
